@@ -1,0 +1,123 @@
+//! Loss surfaces: two-dimensional test functions with analytic gradients, a
+//! default view window and their known global minima.
+//!
+//! A function is a type implementing [`Objective`] plus a [`FunctionDef`] in
+//! [`REGISTRY`] that names it, documents it and declares its parameters. Adding
+//! one is a new `impl` in the file of its family and one line in the registry.
+
+mod polynomial;
+mod trigonometric;
+
+use crate::error::ConfigError;
+use crate::spec::ParamSpec;
+
+/// A differentiable function of two variables.
+///
+/// Only `value` and `grad` are required; the view and the minima have defaults
+/// that a function overrides when it knows better.
+pub trait Objective: Send + Sync {
+    /// f(x, y).
+    fn value(&self, p: [f64; 2]) -> f64;
+    /// (∂f/∂x, ∂f/∂y), written out by hand.
+    fn grad(&self, p: [f64; 2]) -> [f64; 2];
+    /// The window a plot shows by default.
+    fn view(&self) -> View {
+        View {
+            x: [-5.0, 5.0],
+            y: [-5.0, 5.0],
+        }
+    }
+    /// The known global minima; empty where there is none (the saddle).
+    fn minima(&self) -> Vec<Minimum> {
+        Vec::new()
+    }
+}
+
+/// A rectangle of the plane: `x = [min, max]`, `y = [min, max]`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct View {
+    pub x: [f64; 2],
+    pub y: [f64; 2],
+}
+
+impl View {
+    /// Whether `p` lies inside the window (edges included).
+    pub fn contains(&self, p: [f64; 2]) -> bool {
+        p[0] >= self.x[0] && p[0] <= self.x[1] && p[1] >= self.y[0] && p[1] <= self.y[1]
+    }
+}
+
+/// A global minimum: where it is and the value there.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Minimum {
+    pub point: [f64; 2],
+    pub value: f64,
+}
+
+/// The catalogue entry of a function.
+pub struct FunctionDef {
+    /// The key used in experiments, e.g. `"rosenbrock"`.
+    pub name: &'static str,
+    /// A human title, e.g. `"Rosenbrock"`.
+    pub title: &'static str,
+    /// f(x, y) in plain Unicode.
+    pub formula: &'static str,
+    /// What the surface teaches, in a sentence.
+    pub about: &'static str,
+    /// Parameters in the order `build` receives them.
+    pub params: &'static [ParamSpec],
+    /// Builds the function from parameter values, already validated, in `params` order.
+    pub build: fn(&[f64]) -> Box<dyn Objective>,
+}
+
+/// Every function, in the order a picker lists them.
+pub static REGISTRY: &[&FunctionDef] = &[
+    &polynomial::QUADRATIC,
+    &polynomial::ROSENBROCK,
+    &polynomial::BEALE,
+    &polynomial::HIMMELBLAU,
+    &polynomial::BOOTH,
+    &trigonometric::RASTRIGIN,
+    &trigonometric::ACKLEY,
+    &polynomial::SADDLE,
+    &polynomial::MATYAS,
+    &polynomial::THREE_HUMP_CAMEL,
+    &polynomial::SIX_HUMP_CAMEL,
+    &polynomial::GOLDSTEIN_PRICE,
+    &polynomial::STYBLINSKI_TANG,
+    &trigonometric::MCCORMICK,
+    &trigonometric::LEVI13,
+];
+
+/// Looks a function up by its key.
+pub fn lookup(name: &str) -> Option<&'static FunctionDef> {
+    REGISTRY.iter().copied().find(|d| d.name == name)
+}
+
+/// The keys of all functions, for error messages.
+pub fn names() -> String {
+    REGISTRY
+        .iter()
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl FunctionDef {
+    /// Validates `values` (in `params` order) and builds the function.
+    pub fn instantiate(
+        &self,
+        values: &[f64],
+        field: &str,
+    ) -> Result<Box<dyn Objective>, ConfigError> {
+        for (spec, &v) in self.params.iter().zip(values) {
+            spec.check(&format!("{field}.{}", spec.name), v)?;
+        }
+        Ok((self.build)(values))
+    }
+
+    /// The default value of every parameter, in order.
+    pub fn defaults(&self) -> Vec<f64> {
+        self.params.iter().map(|p| p.default).collect()
+    }
+}

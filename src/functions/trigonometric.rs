@@ -1,0 +1,178 @@
+//! Test functions built from sines, cosines and exponentials: many local
+//! minima, the classic traps for gradient methods.
+
+use super::{FunctionDef, Minimum, Objective, View};
+use crate::spec::{ParamSpec, Range};
+use std::f64::consts::{E, PI};
+
+// ---------------------------------------------------------------- rastrigin
+
+pub struct Rastrigin {
+    a: f64,
+}
+
+impl Objective for Rastrigin {
+    fn value(&self, [x, y]: [f64; 2]) -> f64 {
+        let a = self.a;
+        2.0 * a + x * x - a * (2.0 * PI * x).cos() + y * y - a * (2.0 * PI * y).cos()
+    }
+    fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
+        let k = 2.0 * PI * self.a;
+        [
+            2.0 * x + k * (2.0 * PI * x).sin(),
+            2.0 * y + k * (2.0 * PI * y).sin(),
+        ]
+    }
+    fn view(&self) -> View {
+        View {
+            x: [-5.12, 5.12],
+            y: [-5.12, 5.12],
+        }
+    }
+    fn minima(&self) -> Vec<Minimum> {
+        vec![Minimum {
+            point: [0.0, 0.0],
+            value: 0.0,
+        }]
+    }
+}
+
+pub static RASTRIGIN: FunctionDef = FunctionDef {
+    name: "rastrigin",
+    title: "Rastrigin",
+    formula: "2A + x² − A cos(2πx) + y² − A cos(2πy)",
+    about: "A bowl covered in a regular grid of local minima whose depth A sets.",
+    params: &[ParamSpec {
+        name: "A",
+        default: 10.0,
+        range: Range::closed(0.0, 100.0),
+        doc: "amplitude of the ripples",
+    }],
+    build: |p| Box::new(Rastrigin { a: p[0] }),
+};
+
+// ---------------------------------------------------------------- ackley
+
+pub struct Ackley;
+
+impl Objective for Ackley {
+    fn value(&self, [x, y]: [f64; 2]) -> f64 {
+        let r = (0.5 * (x * x + y * y)).sqrt();
+        let c = 0.5 * ((2.0 * PI * x).cos() + (2.0 * PI * y).cos());
+        -20.0 * (-0.2 * r).exp() - c.exp() + E + 20.0
+    }
+    fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
+        let r = (0.5 * (x * x + y * y)).sqrt();
+        let c = 0.5 * ((2.0 * PI * x).cos() + (2.0 * PI * y).cos());
+        // The cone term is not differentiable at the origin; 0 is its subgradient there.
+        let cone = if r > 0.0 {
+            2.0 * (-0.2 * r).exp() / r
+        } else {
+            0.0
+        };
+        let ripple = PI * c.exp();
+        [
+            cone * x + ripple * (2.0 * PI * x).sin(),
+            cone * y + ripple * (2.0 * PI * y).sin(),
+        ]
+    }
+    fn minima(&self) -> Vec<Minimum> {
+        vec![Minimum {
+            point: [0.0, 0.0],
+            value: 0.0,
+        }]
+    }
+}
+
+pub static ACKLEY: FunctionDef = FunctionDef {
+    name: "ackley",
+    title: "Ackley",
+    formula: "−20 exp(−0.2 √(0.5 (x² + y²))) − exp(0.5 (cos 2πx + cos 2πy)) + e + 20",
+    about: "A nearly flat, rippled plain around one deep, sharp hole.",
+    params: &[],
+    build: |_| Box::new(Ackley),
+};
+
+// ---------------------------------------------------------------- mccormick
+
+pub struct McCormick;
+
+impl Objective for McCormick {
+    fn value(&self, [x, y]: [f64; 2]) -> f64 {
+        let d = x - y;
+        (x + y).sin() + d * d - 1.5 * x + 2.5 * y + 1.0
+    }
+    fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
+        let c = (x + y).cos();
+        let d = 2.0 * (x - y);
+        [c + d - 1.5, c - d + 2.5]
+    }
+    fn view(&self) -> View {
+        View {
+            x: [-1.5, 4.0],
+            y: [-3.0, 4.0],
+        }
+    }
+    fn minima(&self) -> Vec<Minimum> {
+        // x + y = −2π/3 and x − y = 1.
+        vec![Minimum {
+            point: [0.5 - PI / 3.0, -0.5 - PI / 3.0],
+            value: -1.9132229549810362,
+        }]
+    }
+}
+
+pub static MCCORMICK: FunctionDef = FunctionDef {
+    name: "mccormick",
+    title: "McCormick",
+    formula: "sin(x + y) + (x − y)² − 1.5x + 2.5y + 1",
+    about: "A gently curved valley with a wavy floor.",
+    params: &[],
+    build: |_| Box::new(McCormick),
+};
+
+// ---------------------------------------------------------------- levi13
+
+pub struct Levi13;
+
+impl Objective for Levi13 {
+    fn value(&self, [x, y]: [f64; 2]) -> f64 {
+        let s1 = (3.0 * PI * x).sin();
+        let s2 = (3.0 * PI * y).sin();
+        let s3 = (2.0 * PI * y).sin();
+        let (dx, dy) = (x - 1.0, y - 1.0);
+        s1 * s1 + dx * dx * (1.0 + s2 * s2) + dy * dy * (1.0 + s3 * s3)
+    }
+    fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
+        let s2 = (3.0 * PI * y).sin();
+        let s3 = (2.0 * PI * y).sin();
+        let (dx, dy) = (x - 1.0, y - 1.0);
+        [
+            3.0 * PI * (6.0 * PI * x).sin() + 2.0 * dx * (1.0 + s2 * s2),
+            3.0 * PI * dx * dx * (6.0 * PI * y).sin()
+                + 2.0 * dy * (1.0 + s3 * s3)
+                + 2.0 * PI * dy * dy * (4.0 * PI * y).sin(),
+        ]
+    }
+    fn view(&self) -> View {
+        View {
+            x: [-4.0, 6.0],
+            y: [-4.0, 6.0],
+        }
+    }
+    fn minima(&self) -> Vec<Minimum> {
+        vec![Minimum {
+            point: [1.0, 1.0],
+            value: 0.0,
+        }]
+    }
+}
+
+pub static LEVI13: FunctionDef = FunctionDef {
+    name: "levi13",
+    title: "Lévi N.13",
+    formula: "sin²(3πx) + (x − 1)² (1 + sin²(3πy)) + (y − 1)² (1 + sin²(2πy))",
+    about: "A corrugated bowl: dense local minima in both directions.",
+    params: &[],
+    build: |_| Box::new(Levi13),
+};

@@ -1,0 +1,36 @@
+//! optiviz: see how optimizers move.
+//!
+//! The core of the tool: classic two-dimensional loss surfaces
+//! ([`functions`]), optimizers with `torch.optim` semantics ([`optim`]), and the
+//! [`Experiment`] that ties them together and [runs](Experiment::run) into
+//! [`Trajectory`]s. The core has no dependency on the browser; the page's
+//! bindings live in `web`, compiled only for `wasm32`.
+//!
+//! ```
+//! let exp = optiviz::Experiment::from_json(r#"{
+//!     "function": {"name": "quadratic"},
+//!     "start": [3.0, 2.0],
+//!     "steps": 100,
+//!     "optimizers": [{"name": "sgd", "lr": 0.1}, {"name": "sgd", "lr": 0.25}]
+//! }"#).unwrap();
+//! let runs = exp.run();
+//! // lr = 0.1 < 2/10 converges; lr = 0.25 > 2/10 diverges along y.
+//! assert!(matches!(runs[0].status, optiviz::Status::Converged { .. }));
+//! assert!(matches!(runs[1].status, optiviz::Status::Diverged { .. }));
+//! ```
+
+pub mod error;
+pub mod experiment;
+pub mod functions;
+pub mod optim;
+pub mod output;
+pub mod run;
+pub mod spec;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use error::ConfigError;
+pub use experiment::Experiment;
+pub use functions::Objective;
+pub use run::{Status, Trajectory};

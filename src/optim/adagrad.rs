@@ -1,0 +1,70 @@
+//! `torch.optim.Adagrad`: per-coordinate steps scaled by the root of the sum of
+//! all squared gradients so far.
+
+use super::{eps, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, WEIGHT_DECAY};
+use crate::spec::Range;
+
+pub struct Adagrad {
+    lr_decay: f64,
+    weight_decay: f64,
+    eps: f64,
+    step: u64,
+    sum: [f64; 2],
+}
+
+impl Optimizer for Adagrad {
+    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        self.step += 1;
+        let clr = lr / (1.0 + (self.step - 1) as f64 * self.lr_decay);
+        for i in 0..2 {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            self.sum[i] += g * g;
+            let std = self.sum[i].sqrt() + self.eps;
+            p[i] -= clr * (g / std);
+        }
+    }
+}
+
+const HYPER: &[HyperSpec] = &[
+    number(
+        "lr_decay",
+        0.0,
+        Range::at_least(0.0),
+        "learning-rate decay: step t uses γ / (1 + (t − 1)·lr_decay)",
+    ),
+    WEIGHT_DECAY,
+    number(
+        "initial_accumulator_value",
+        0.0,
+        Range::at_least(0.0),
+        "starting value of the sum of squared gradients",
+    ),
+    eps(1e-10),
+];
+
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "adagrad",
+    title: "Adagrad",
+    default_lr: 1e-2,
+    hyper: HYPER,
+    rule: &[
+        "γ̃ ← γ / (1 + (t − 1)·lr_decay)",
+        "g ← g + λθ  (if weight_decay λ ≠ 0)",
+        "s ← s + g²  (s starts at initial_accumulator_value)",
+        "θ ← θ − γ̃ g / (√s + ε)",
+    ],
+    check: no_cross_checks,
+    build: |h| {
+        let s0 = h.num("initial_accumulator_value");
+        Box::new(Adagrad {
+            lr_decay: h.num("lr_decay"),
+            weight_decay: h.num("weight_decay"),
+            eps: h.num("eps"),
+            step: 0,
+            sum: [s0, s0],
+        })
+    },
+};

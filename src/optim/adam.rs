@@ -1,0 +1,88 @@
+//! `torch.optim.Adam`: bias-corrected running averages of the gradient and of
+//! its square. AdamW ([`super::adamw`]) is the same state with decoupled weight
+//! decay.
+
+use super::{eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY};
+
+pub struct Adam {
+    pub(crate) betas: [f64; 2],
+    pub(crate) eps: f64,
+    pub(crate) weight_decay: f64,
+    pub(crate) amsgrad: bool,
+    /// AdamW: shrink θ by γλ before the step instead of adding λθ to g.
+    pub(crate) decoupled: bool,
+    pub(crate) step: i32,
+    pub(crate) m: [f64; 2],
+    pub(crate) v: [f64; 2],
+    pub(crate) v_max: [f64; 2],
+}
+
+impl Adam {
+    pub(crate) fn new(h: &super::Hyper, decoupled: bool) -> Adam {
+        Adam {
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            amsgrad: h.flag("amsgrad"),
+            decoupled,
+            step: 0,
+            m: [0.0; 2],
+            v: [0.0; 2],
+            v_max: [0.0; 2],
+        }
+    }
+}
+
+impl Optimizer for Adam {
+    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        self.step += 1;
+        let [b1, b2] = self.betas;
+        let bias_correction1 = 1.0 - b1.powi(self.step);
+        let bias_correction2 = 1.0 - b2.powi(self.step);
+        let step_size = lr / bias_correction1;
+        let bias_correction2_sqrt = bias_correction2.sqrt();
+        for i in 0..2 {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                if self.decoupled {
+                    p[i] *= 1.0 - lr * self.weight_decay;
+                } else {
+                    g += self.weight_decay * p[i];
+                }
+            }
+            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
+            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            let second = if self.amsgrad {
+                self.v_max[i] = self.v_max[i].max(self.v[i]);
+                self.v_max[i]
+            } else {
+                self.v[i]
+            };
+            let denom = second.sqrt() / bias_correction2_sqrt + self.eps;
+            p[i] -= step_size * (self.m[i] / denom);
+        }
+    }
+}
+
+pub(crate) const HYPER: &[HyperSpec] = &[
+    BETAS,
+    eps(1e-8),
+    WEIGHT_DECAY,
+    flag("amsgrad", "use the running maximum of the second moment (AMSGrad)"),
+];
+
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "adam",
+    title: "Adam",
+    default_lr: 1e-3,
+    hyper: HYPER,
+    rule: &[
+        "g ← g + λθ  (if weight_decay λ ≠ 0)",
+        "m ← β₁m + (1 − β₁)g",
+        "v ← β₂v + (1 − β₂)g²",
+        "v̂ ← max(v̂, v) if amsgrad, else v̂ ← v",
+        "θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)",
+    ],
+    check: no_cross_checks,
+    build: |h| Box::new(Adam::new(h, false)),
+};

@@ -1,0 +1,214 @@
+//! Optimizers with `torch.optim` semantics: the same names, the same defaults,
+//! the same order of operations, in float64.
+//!
+//! Each optimizer lives in its own file as a type implementing [`Optimizer`]
+//! plus an [`OptimizerDef`] in [`REGISTRY`] that declares its hyperparameters
+//! (under torch's keyword names) and shows its update rule. Gradient clipping and
+//! learning-rate schedules are in [`clip`] and [`schedule`]; they wrap any
+//! optimizer the way a torch training loop does.
+
+pub mod adadelta;
+pub mod adagrad;
+pub mod adam;
+pub mod adamax;
+pub mod adamw;
+pub mod clip;
+pub mod nadam;
+pub mod rmsprop;
+pub mod schedule;
+pub mod sgd;
+
+use crate::error::ConfigError;
+use crate::spec::{ParamSpec, Range};
+use std::collections::BTreeMap;
+
+/// The state of one optimizer over the two coordinates.
+pub trait Optimizer {
+    /// One `optimizer.step()`: updates `params` in place from the gradient
+    /// (already clipped) with the learning rate in force for this step.
+    fn step(&mut self, params: &mut [f64; 2], grad: [f64; 2], lr: f64);
+}
+
+/// The kinds of hyperparameter torch's optimizers take.
+#[derive(Debug, Clone, Copy)]
+pub enum HyperKind {
+    /// A number in a range.
+    Number(Range),
+    /// A pair of numbers, each in the range (torch's `betas`).
+    Pair(Range),
+    /// A boolean switch (`nesterov`, `amsgrad`, `centered`).
+    Flag,
+}
+
+/// A hyperparameter's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HyperValue {
+    Number(f64),
+    Pair([f64; 2]),
+    Flag(bool),
+}
+
+/// One keyword argument of a torch optimizer.
+#[derive(Debug, Clone, Copy)]
+pub struct HyperSpec {
+    /// torch's keyword, e.g. `"weight_decay"`.
+    pub name: &'static str,
+    pub kind: HyperKind,
+    pub default: HyperValue,
+    pub doc: &'static str,
+}
+
+/// Validated hyperparameters of one optimizer, every key present.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hyper(pub BTreeMap<&'static str, HyperValue>);
+
+impl Hyper {
+    /// A number (panics on a key the optimizer does not declare: a programming error).
+    pub fn num(&self, key: &str) -> f64 {
+        match self.0.get(key) {
+            Some(HyperValue::Number(x)) => *x,
+            other => panic!("hyperparameter {key} is not a number: {other:?}"),
+        }
+    }
+    pub fn pair(&self, key: &str) -> [f64; 2] {
+        match self.0.get(key) {
+            Some(HyperValue::Pair(x)) => *x,
+            other => panic!("hyperparameter {key} is not a pair: {other:?}"),
+        }
+    }
+    pub fn flag(&self, key: &str) -> bool {
+        match self.0.get(key) {
+            Some(HyperValue::Flag(x)) => *x,
+            other => panic!("hyperparameter {key} is not a flag: {other:?}"),
+        }
+    }
+}
+
+/// The catalogue entry of an optimizer.
+pub struct OptimizerDef {
+    /// The lower-cased torch class name, the key used in experiments.
+    pub name: &'static str,
+    /// A display name, e.g. `"Adam"`.
+    pub title: &'static str,
+    /// torch's default learning rate (torch 2.x).
+    pub default_lr: f64,
+    /// Every keyword argument other than `lr`, with torch's defaults.
+    pub hyper: &'static [HyperSpec],
+    /// The update rule, one line per operation, in the order it is applied;
+    /// `g` is the (clipped) gradient, `θ` the parameters, `γ` the learning rate.
+    pub rule: &'static [&'static str],
+    /// Checks that involve several hyperparameters at once (torch's own
+    /// constructor checks); single values are already range-checked.
+    pub check: fn(&Hyper, &str) -> Result<(), ConfigError>,
+    /// Fresh optimizer state.
+    pub build: fn(&Hyper) -> Box<dyn Optimizer>,
+}
+
+/// The learning rate's allowed range, as torch checks it.
+pub const LR_RANGE: Range = Range::at_least(0.0);
+
+/// Every optimizer.
+pub static REGISTRY: &[&OptimizerDef] = &[
+    &sgd::DEF,
+    &adagrad::DEF,
+    &rmsprop::DEF,
+    &adadelta::DEF,
+    &adam::DEF,
+    &adamw::DEF,
+    &nadam::DEF,
+    &adamax::DEF,
+];
+
+/// Looks an optimizer up by its key.
+pub fn lookup(name: &str) -> Option<&'static OptimizerDef> {
+    REGISTRY.iter().copied().find(|d| d.name == name)
+}
+
+/// The keys of all optimizers, for error messages.
+pub fn names() -> String {
+    REGISTRY
+        .iter()
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn no_cross_checks(_: &Hyper, _: &str) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+impl OptimizerDef {
+    /// Hyperparameters at torch's defaults.
+    pub fn defaults(&self) -> Hyper {
+        Hyper(self.hyper.iter().map(|h| (h.name, h.default)).collect())
+    }
+
+    /// The spec of one hyperparameter.
+    pub fn spec(&self, key: &str) -> Option<&'static HyperSpec> {
+        self.hyper.iter().find(|h| h.name == key)
+    }
+}
+
+// Hyperparameters several optimizers share, so their ranges and docs agree.
+
+pub(crate) const fn number(name: &'static str, default: f64, range: Range, doc: &'static str) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Number(range),
+        default: HyperValue::Number(default),
+        doc,
+    }
+}
+
+pub(crate) const fn flag(name: &'static str, doc: &'static str) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Flag,
+        default: HyperValue::Flag(false),
+        doc,
+    }
+}
+
+pub(crate) const WEIGHT_DECAY: HyperSpec = number(
+    "weight_decay",
+    0.0,
+    Range::at_least(0.0),
+    "L2 penalty added to the gradient: g ← g + λθ",
+);
+
+pub(crate) const fn eps(default: f64) -> HyperSpec {
+    number(
+        "eps",
+        default,
+        Range::at_least(0.0),
+        "added to the denominator for numerical stability",
+    )
+}
+
+pub(crate) const BETAS: HyperSpec = HyperSpec {
+    name: "betas",
+    kind: HyperKind::Pair(Range::closed_open(0.0, 1.0)),
+    default: HyperValue::Pair([0.9, 0.999]),
+    doc: "decay rates of the first and second moment averages",
+};
+
+/// `ParamSpec` view of the learning rate for a given optimizer.
+pub fn lr_spec(def: &OptimizerDef) -> ParamSpec {
+    ParamSpec {
+        name: "lr",
+        default: def.default_lr,
+        range: LR_RANGE,
+        doc: "learning rate",
+    }
+}
+
+/// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
+/// `m ← m + (1 − β₁)(g − m)`, torch's `lerp_`.
+pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {
+    // torch computes lerp from the nearer end for accuracy.
+    if weight < 0.5 {
+        m + weight * (g - m)
+    } else {
+        g - (g - m) * (1.0 - weight)
+    }
+}

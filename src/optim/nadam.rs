@@ -1,0 +1,90 @@
+//! `torch.optim.NAdam`: Adam with Nesterov momentum, following torch's
+//! momentum-decay schedule μₜ = β₁(1 − ½·0.96^(t·ψ)).
+
+use super::{eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY};
+use crate::spec::Range;
+
+pub struct NAdam {
+    betas: [f64; 2],
+    eps: f64,
+    weight_decay: f64,
+    momentum_decay: f64,
+    decoupled: bool,
+    step: i32,
+    mu_product: f64,
+    m: [f64; 2],
+    v: [f64; 2],
+}
+
+impl Optimizer for NAdam {
+    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        self.step += 1;
+        let t = self.step as f64;
+        let [b1, b2] = self.betas;
+        let bias_correction2 = 1.0 - b2.powi(self.step);
+        let mu = b1 * (1.0 - 0.5 * 0.96f64.powf(t * self.momentum_decay));
+        let mu_next = b1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * self.momentum_decay));
+        self.mu_product *= mu;
+        let mu_product_next = self.mu_product * mu_next;
+        for i in 0..2 {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                if self.decoupled {
+                    p[i] *= 1.0 - lr * self.weight_decay;
+                } else {
+                    g += self.weight_decay * p[i];
+                }
+            }
+            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
+            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
+            p[i] -= lr * (1.0 - mu) / (1.0 - self.mu_product) * (g / denom);
+            p[i] -= lr * mu_next / (1.0 - mu_product_next) * (self.m[i] / denom);
+        }
+    }
+}
+
+const HYPER: &[HyperSpec] = &[
+    BETAS,
+    eps(1e-8),
+    WEIGHT_DECAY,
+    number(
+        "momentum_decay",
+        4e-3,
+        Range::at_least(0.0),
+        "momentum decay ψ of the Nesterov schedule",
+    ),
+    flag(
+        "decoupled_weight_decay",
+        "apply weight decay to θ directly, as AdamW does",
+    ),
+];
+
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "nadam",
+    title: "NAdam",
+    default_lr: 2e-3,
+    hyper: HYPER,
+    rule: &[
+        "g ← g + λθ  (θ ← θ(1 − γλ) if decoupled_weight_decay)",
+        "μₜ ← β₁(1 − ½·0.96^(tψ)),  Πₜ ← Πₜ₋₁ μₜ",
+        "m ← β₁m + (1 − β₁)g",
+        "v ← β₂v + (1 − β₂)g²",
+        "d ← √(v / (1 − β₂ᵗ)) + ε",
+        "θ ← θ − γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d",
+    ],
+    check: no_cross_checks,
+    build: |h| {
+        Box::new(NAdam {
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            momentum_decay: h.num("momentum_decay"),
+            decoupled: h.flag("decoupled_weight_decay"),
+            step: 0,
+            mu_product: 1.0,
+            m: [0.0; 2],
+            v: [0.0; 2],
+        })
+    },
+};

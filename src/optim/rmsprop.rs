@@ -1,0 +1,82 @@
+//! `torch.optim.RMSprop`: steps scaled by a running average of squared
+//! gradients, optionally centered and with momentum.
+
+use super::{eps, flag, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, WEIGHT_DECAY};
+use crate::spec::Range;
+
+pub struct RmsProp {
+    alpha: f64,
+    eps: f64,
+    weight_decay: f64,
+    momentum: f64,
+    centered: bool,
+    square_avg: [f64; 2],
+    grad_avg: [f64; 2],
+    buf: [f64; 2],
+}
+
+impl Optimizer for RmsProp {
+    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        for i in 0..2 {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            self.square_avg[i] = self.alpha * self.square_avg[i] + (1.0 - self.alpha) * g * g;
+            let avg = if self.centered {
+                self.grad_avg[i] = super::lerp(self.grad_avg[i], g, 1.0 - self.alpha);
+                (self.square_avg[i] - self.grad_avg[i] * self.grad_avg[i]).sqrt() + self.eps
+            } else {
+                self.square_avg[i].sqrt() + self.eps
+            };
+            if self.momentum > 0.0 {
+                self.buf[i] = self.momentum * self.buf[i] + g / avg;
+                p[i] -= lr * self.buf[i];
+            } else {
+                p[i] -= lr * (g / avg);
+            }
+        }
+    }
+}
+
+const HYPER: &[HyperSpec] = &[
+    number(
+        "alpha",
+        0.99,
+        Range::closed(0.0, 1.0),
+        "smoothing constant α of the squared-gradient average",
+    ),
+    eps(1e-8),
+    WEIGHT_DECAY,
+    number("momentum", 0.0, Range::at_least(0.0), "momentum factor μ"),
+    flag(
+        "centered",
+        "divide by the estimated variance of the gradient instead of its raw second moment",
+    ),
+];
+
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "rmsprop",
+    title: "RMSprop",
+    default_lr: 1e-2,
+    hyper: HYPER,
+    rule: &[
+        "g ← g + λθ  (if weight_decay λ ≠ 0)",
+        "v ← αv + (1 − α)g²",
+        "if centered: ḡ ← αḡ + (1 − α)g, d ← √(v − ḡ²) + ε; else d ← √v + ε",
+        "if momentum μ > 0: b ← μb + g/d, θ ← θ − γb; else θ ← θ − γ g/d",
+    ],
+    check: no_cross_checks,
+    build: |h| {
+        Box::new(RmsProp {
+            alpha: h.num("alpha"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            momentum: h.num("momentum"),
+            centered: h.flag("centered"),
+            square_avg: [0.0; 2],
+            grad_avg: [0.0; 2],
+            buf: [0.0; 2],
+        })
+    },
+};

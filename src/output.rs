@@ -1,0 +1,42 @@
+//! The printed forms of a run: the JSON document `optiviz run` writes (and the
+//! page's `getRuns()` returns) and a CSV table with one row per point.
+
+use crate::run::Trajectory;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// `{"runs": [...]}`, the top level of the JSON output.
+#[derive(Serialize)]
+pub struct Runs<'a> {
+    pub runs: &'a [Trajectory],
+}
+
+/// The runs as JSON text.
+pub fn to_json(runs: &[Trajectory]) -> String {
+    serde_json::to_string(&Runs { runs }).expect("trajectories always serialize")
+}
+
+/// The runs as CSV: `run,name,step,x,y,loss,grad_norm,lr,status`, one row per
+/// point. The last point of each run has no gradient norm or learning rate (no
+/// step was taken from it); the status column is filled on that row only.
+pub fn to_csv(runs: &[Trajectory]) -> String {
+    let mut out = String::from("run,name,step,x,y,loss,grad_norm,lr,status\n");
+    for (r, t) in runs.iter().enumerate() {
+        let last = t.points.len().saturating_sub(1);
+        for (k, (p, loss)) in t.points.iter().zip(&t.losses).enumerate() {
+            let gn = t.grad_norms.get(k).map(|x| x.to_string()).unwrap_or_default();
+            let lr = t.lrs.get(k).map(|x| x.to_string()).unwrap_or_default();
+            let status = if k == last {
+                format!("\"{}\"", t.status)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "{r},{},{k},{},{},{loss},{gn},{lr},{status}",
+                t.name, p[0], p[1]
+            );
+        }
+    }
+    out
+}

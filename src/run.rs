@@ -1,0 +1,222 @@
+//! Running an experiment: each optimizer steps from the start point as a torch
+//! training loop would (loss, backward, clip, step, schedule), and the path is
+//! recorded with its losses, gradient norms, learning rates and an outcome.
+
+use crate::experiment::{Experiment, OptimizerConfig};
+use crate::functions::Objective;
+use crate::optim::schedule::LrState;
+use serde::Serialize;
+use std::fmt;
+
+/// A path whose |loss| passes this has diverged.
+pub const LOSS_BOUND: f64 = 1e12;
+/// A path with a coordinate past this in magnitude has diverged.
+pub const PARAM_BOUND: f64 = 1e6;
+/// A path whose loss rose by more than this many times max(1, |initial loss|)
+/// above its initial loss has diverged.
+pub const GROWTH_BOUND: f64 = 1e3;
+/// A path has converged from the first step after which the gradient norm stays
+/// at or below this at every point.
+pub const GRAD_TOL: f64 = 1e-6;
+
+/// The trajectory of one optimizer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trajectory {
+    /// The optimizer's key, e.g. `"adam"`.
+    pub name: String,
+    /// The name plus every setting that differs from torch's defaults.
+    pub label: String,
+    /// θ before each step plus the final θ: `steps + 1` points, fewer only when
+    /// a value became non-finite.
+    pub points: Vec<[f64; 2]>,
+    /// f at each point.
+    pub losses: Vec<f64>,
+    /// ‖∇f‖ at each step, before clipping (one per step taken).
+    pub grad_norms: Vec<f64>,
+    /// The learning rate each step used (one per step taken).
+    pub lrs: Vec<f64>,
+    pub status: Status,
+}
+
+/// How a path ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Status {
+    /// From `step` on, every point had gradient norm ≤ [`GRAD_TOL`].
+    Converged { step: usize, loss: f64 },
+    /// The path produced a non-finite value at `step`, or it was out of
+    /// bounds from `step` to the end. (A path that leaves the bounds and comes
+    /// back, say when a schedule shrinks a too-large step, has not diverged.)
+    Diverged { step: usize, reason: Divergence },
+    /// Neither: the path was still moving after the last step.
+    Moving { step: usize, loss: f64 },
+}
+
+/// Why a path counts as diverged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Divergence {
+    /// |loss| passed [`LOSS_BOUND`].
+    LossBound,
+    /// The loss rose [`GROWTH_BOUND`]-fold above where it started.
+    LossGrowth,
+    /// A coordinate passed [`PARAM_BOUND`] in magnitude.
+    ParamBound,
+    /// The loss or the gradient was infinite or NaN.
+    NonFiniteLoss,
+    /// A step produced infinite or NaN parameters.
+    NonFiniteParams,
+}
+
+impl fmt::Display for Divergence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Divergence::LossBound => "loss past 1e12",
+            Divergence::LossGrowth => "loss grew over 1000-fold",
+            Divergence::ParamBound => "parameters past 1e6",
+            Divergence::NonFiniteLoss => "loss or gradient not finite",
+            Divergence::NonFiniteParams => "parameters not finite",
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    /// The sentence a learner reads, e.g. "converged at step 143, loss 2.1e-9".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Converged { step, loss } => {
+                write!(f, "converged at step {step}, loss {}", short(*loss))
+            }
+            Status::Diverged { step, reason } => write!(f, "diverged at step {step}: {reason}"),
+            Status::Moving { step, loss } => write!(f, "step {step}, loss {}", short(*loss)),
+        }
+    }
+}
+
+/// A number with about three significant digits, in the style of "2.1e-9".
+pub fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let a = x.abs();
+    if (1e-3..1e5).contains(&a) {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        s.to_string()
+    } else {
+        let s = format!("{x:.2e}");
+        // 2.10e-9 -> 2.1e-9
+        match s.split_once('e') {
+            Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+            None => s,
+        }
+    }
+}
+
+fn norm(g: [f64; 2]) -> f64 {
+    (g[0] * g[0] + g[1] * g[1]).sqrt()
+}
+
+fn finite(p: [f64; 2]) -> bool {
+    p[0].is_finite() && p[1].is_finite()
+}
+
+/// Runs one optimizer on `f` from `start` for `steps` steps.
+pub fn trajectory(f: &dyn Objective, start: [f64; 2], steps: u32, cfg: &OptimizerConfig) -> Trajectory {
+    let n = steps as usize;
+    let mut points = Vec::with_capacity(n + 1);
+    let mut losses = Vec::with_capacity(n + 1);
+    let mut grad_norms = Vec::with_capacity(n);
+    let mut lrs = Vec::with_capacity(n);
+    let mut opt = (cfg.def.build)(&cfg.hyper);
+    let mut lr = LrState::new(cfg.lr, cfg.schedule);
+    // Where the path left the bounds for good (so far), and why.
+    let mut out_since: Option<(usize, Divergence)> = None;
+    let mut non_finite: Option<(usize, Divergence)> = None;
+    // The first step from which every gradient so far has been below the tolerance.
+    let mut settled_from: Option<usize> = None;
+
+    let mut p = start;
+    for k in 0..=n {
+        let loss = f.value(p);
+        let g = f.grad(p);
+        if !loss.is_finite() || !finite(g) {
+            non_finite = Some((k, Divergence::NonFiniteLoss));
+            break;
+        }
+        points.push(p);
+        losses.push(loss);
+        let growth_limit = losses[0] + GROWTH_BOUND * losses[0].abs().max(1.0);
+        let out = if loss.abs() > LOSS_BOUND {
+            Some(Divergence::LossBound)
+        } else if p[0].abs() > PARAM_BOUND || p[1].abs() > PARAM_BOUND {
+            Some(Divergence::ParamBound)
+        } else if loss > growth_limit {
+            Some(Divergence::LossGrowth)
+        } else {
+            None
+        };
+        match out {
+            None => out_since = None,
+            Some(reason) => {
+                out_since.get_or_insert((k, reason));
+            }
+        }
+        let gn = norm(g);
+        if gn <= GRAD_TOL {
+            settled_from.get_or_insert(k);
+        } else {
+            settled_from = None;
+        }
+        if k == n {
+            break;
+        }
+        let g = match cfg.clip {
+            Some(c) => c.apply(g),
+            None => g,
+        };
+        grad_norms.push(gn);
+        lrs.push(lr.lr());
+        opt.step(&mut p, g, lr.lr());
+        lr.advance();
+        if !finite(p) {
+            non_finite = Some((k + 1, Divergence::NonFiniteParams));
+            break;
+        }
+    }
+
+    let last = points.len().saturating_sub(1);
+    let status = match (out_since, non_finite) {
+        (Some((step, reason)), _) | (None, Some((step, reason))) => Status::Diverged { step, reason },
+        (None, None) => match settled_from {
+            Some(step) => Status::Converged {
+                step,
+                loss: losses[last],
+            },
+            None => Status::Moving {
+                step: last,
+                loss: losses[last],
+            },
+        },
+    };
+    Trajectory {
+        name: cfg.def.name.to_string(),
+        label: cfg.label(),
+        points,
+        losses,
+        grad_norms,
+        lrs,
+        status,
+    }
+}
+
+impl Experiment {
+    /// Runs every optimizer, in order.
+    pub fn run(&self) -> Vec<Trajectory> {
+        let f = self.function.objective();
+        self.optimizers
+            .iter()
+            .map(|cfg| trajectory(f.as_ref(), self.start, self.steps, cfg))
+            .collect()
+    }
+}

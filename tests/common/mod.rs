@@ -1,0 +1,93 @@
+//! Helpers shared by the native integration tests.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// One PyTorch reference case.
+pub struct Case {
+    pub id: String,
+    /// The experiment the case describes, in the form `optiviz run` reads.
+    pub experiment: Value,
+    pub points: Vec<[f64; 2]>,
+    pub losses: Vec<f64>,
+}
+
+pub fn reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference")
+}
+
+/// Every reference case, sorted by file name.
+pub fn reference_cases() -> Vec<Case> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(reference_dir())
+        .expect("tests/data/reference exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| parse_case(&std::fs::read_to_string(f).unwrap()))
+        .collect()
+}
+
+pub fn parse_case(text: &str) -> Case {
+    let v: Value = serde_json::from_str(text).unwrap();
+    let experiment = json!({
+        "function": v["function"],
+        "start": v["start"],
+        "steps": v["steps"],
+        "optimizers": [v["optimizer"]],
+    });
+    let reference = &v["reference"];
+    let points = reference["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
+        .collect();
+    let losses = reference["losses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    Case {
+        id: v["id"].as_str().unwrap().to_string(),
+        experiment,
+        points,
+        losses,
+    }
+}
+
+/// The largest error of `got` against `want`, each coordinate measured as
+/// |got − want| / max(1, |want|), and the step where it occurs.
+pub fn worst_error(got: &[[f64; 2]], want: &[[f64; 2]]) -> (f64, usize) {
+    let mut worst = (0.0, 0);
+    for (k, (g, w)) in got.iter().zip(want).enumerate() {
+        for i in 0..2 {
+            let e = (g[i] - w[i]).abs() / w[i].abs().max(1.0);
+            // NaN compares false, so count it explicitly.
+            if e.is_nan() || e > worst.0 {
+                worst = (if e.is_nan() { f64::INFINITY } else { e }, k);
+            }
+        }
+    }
+    worst
+}
+
+/// A small deterministic generator (xorshift64*), so tests need no seed files.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
