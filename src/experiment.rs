@@ -241,7 +241,10 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
     let def = functions::lookup(name).ok_or_else(|| {
         ConfigError::new(
             o.field("name"),
-            format!("unknown function \"{name}\"; choose one of {}", functions::names()),
+            format!(
+                "unknown function \"{name}\"; choose one of {}",
+                functions::names()
+            ),
         )
     })?;
     let mut params = def.defaults();
@@ -291,7 +294,8 @@ fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError
     let o = Obj::new(v, path)?;
     let name = o.str("name")?;
     let positive = Range::above(0.0);
-    let req = |x: Option<f64>, key: &str| x.ok_or_else(|| ConfigError::new(o.field(key), "is required"));
+    let req =
+        |x: Option<f64>, key: &str| x.ok_or_else(|| ConfigError::new(o.field(key), "is required"));
     let req_int =
         |x: Option<u32>, key: &str| x.ok_or_else(|| ConfigError::new(o.field(key), "is required"));
     let s = match name {
@@ -321,9 +325,7 @@ fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError
                 start_factor: o
                     .num("start_factor", Range::open_closed(0.0, 1.0))?
                     .unwrap_or(1.0 / 3.0),
-                end_factor: o
-                    .num("end_factor", Range::closed(0.0, 1.0))?
-                    .unwrap_or(1.0),
+                end_factor: o.num("end_factor", Range::closed(0.0, 1.0))?.unwrap_or(1.0),
                 total_iters: o.int("total_iters", 1, MAX_STEPS)?.unwrap_or(5),
             }
         }
@@ -349,7 +351,10 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     let def = optim::lookup(name).ok_or_else(|| {
         ConfigError::new(
             o.field("name"),
-            format!("unknown optimizer \"{name}\"; choose one of {}", optim::names()),
+            format!(
+                "unknown optimizer \"{name}\"; choose one of {}",
+                optim::names()
+            ),
         )
     })?;
     let mut allowed = vec!["name", "lr", "clip", "schedule"];

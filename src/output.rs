@@ -24,7 +24,11 @@ pub fn to_csv(runs: &[Trajectory]) -> String {
     for (r, t) in runs.iter().enumerate() {
         let last = t.points.len().saturating_sub(1);
         for (k, (p, loss)) in t.points.iter().zip(&t.losses).enumerate() {
-            let gn = t.grad_norms.get(k).map(|x| x.to_string()).unwrap_or_default();
+            let gn = t
+                .grad_norms
+                .get(k)
+                .map(|x| x.to_string())
+                .unwrap_or_default();
             let lr = t.lrs.get(k).map(|x| x.to_string()).unwrap_or_default();
             let status = if k == last {
                 format!("\"{}\"", t.status)

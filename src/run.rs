@@ -122,7 +122,12 @@ fn finite(p: [f64; 2]) -> bool {
 }
 
 /// Runs one optimizer on `f` from `start` for `steps` steps.
-pub fn trajectory(f: &dyn Objective, start: [f64; 2], steps: u32, cfg: &OptimizerConfig) -> Trajectory {
+pub fn trajectory(
+    f: &dyn Objective,
+    start: [f64; 2],
+    steps: u32,
+    cfg: &OptimizerConfig,
+) -> Trajectory {
     let n = steps as usize;
     let mut points = Vec::with_capacity(n + 1);
     let mut losses = Vec::with_capacity(n + 1);
@@ -187,7 +192,9 @@ pub fn trajectory(f: &dyn Objective, start: [f64; 2], steps: u32, cfg: &Optimize
 
     let last = points.len().saturating_sub(1);
     let status = match (out_since, non_finite) {
-        (Some((step, reason)), _) | (None, Some((step, reason))) => Status::Diverged { step, reason },
+        (Some((step, reason)), _) | (None, Some((step, reason))) => {
+            Status::Diverged { step, reason }
+        }
         (None, None) => match settled_from {
             Some(step) => Status::Converged {
                 step,
@@ -218,5 +225,85 @@ impl Experiment {
             .iter()
             .map(|cfg| trajectory(f.as_ref(), self.start, self.steps, cfg))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(json: &str) -> Trajectory {
+        Experiment::from_json(json).unwrap().run().remove(0)
+    }
+
+    #[test]
+    fn overflow_stops_the_run_with_only_finite_points_kept() {
+        let t = run(
+            r#"{"function": {"name": "styblinski_tang"}, "start": [4.5, -4.8], "steps": 50,
+                        "optimizers": [{"name": "sgd", "lr": 0.12}]}"#,
+        );
+        assert!(t.points.len() < 51);
+        assert!(t.points.iter().flatten().all(|x| x.is_finite()));
+        assert!(t.losses.iter().all(|x| x.is_finite()));
+        // The loss had already grown 1000-fold two steps in: that is reported.
+        assert_eq!(
+            t.status,
+            Status::Diverged {
+                step: 2,
+                reason: Divergence::LossGrowth
+            }
+        );
+        assert_eq!(
+            t.status.to_string(),
+            "diverged at step 2: loss grew over 1000-fold"
+        );
+    }
+
+    #[test]
+    fn a_path_a_schedule_brings_back_has_not_diverged() {
+        // lr 0.3 > 2/10 makes y grow; ExponentialLR(0.9) soon brings it under 0.2.
+        let t = run(
+            r#"{"function": {"name": "quadratic"}, "start": [3.0, 2.0], "steps": 400,
+                        "optimizers": [{"name": "sgd", "lr": 0.3, "schedule": {"name": "exponential", "gamma": 0.99}}]}"#,
+        );
+        let peak = t.losses.iter().cloned().fold(0.0, f64::max);
+        assert!(
+            peak > 1000.0 * t.losses[0],
+            "the path left the bounds for a while: {peak}"
+        );
+        assert!(!matches!(t.status, Status::Diverged { .. }), "{}", t.status);
+    }
+
+    #[test]
+    fn convergence_is_the_first_step_from_which_the_gradient_stays_small() {
+        let t = run(
+            r#"{"function": {"name": "quadratic"}, "start": [3.0, 2.0], "steps": 300,
+                        "optimizers": [{"name": "sgd", "lr": 0.1}]}"#,
+        );
+        let Status::Converged { step, loss } = t.status else {
+            panic!("{:?}", t.status)
+        };
+        let f = Experiment::from_json(
+            r#"{"function": {"name": "quadratic"}, "start": [0, 0], "steps": 0, "optimizers": []}"#,
+        )
+        .unwrap()
+        .function
+        .objective();
+        let gnorm = |p: [f64; 2]| norm(f.grad(p));
+        assert!(gnorm(t.points[step - 1]) > GRAD_TOL);
+        assert!(t.points[step..].iter().all(|&p| gnorm(p) <= GRAD_TOL));
+        assert_eq!(loss, *t.losses.last().unwrap());
+        assert!(t
+            .status
+            .to_string()
+            .starts_with(&format!("converged at step {step}, loss ")));
+    }
+
+    #[test]
+    fn numbers_are_shortened_for_reading() {
+        assert_eq!(short(2.1e-9), "2.1e-9");
+        assert_eq!(short(0.015873), "0.0159");
+        assert_eq!(short(1854181.37), "1.85e6");
+        assert_eq!(short(-3.0), "-3");
     }
 }

@@ -15,9 +15,21 @@ fn there_are_fifteen_functions_with_unique_names() {
     names.dedup();
     assert_eq!(names.len(), 15);
     for name in [
-        "quadratic", "rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley",
-        "saddle", "matyas", "three_hump_camel", "six_hump_camel", "goldstein_price",
-        "styblinski_tang", "mccormick", "levi13",
+        "quadratic",
+        "rosenbrock",
+        "beale",
+        "himmelblau",
+        "booth",
+        "rastrigin",
+        "ackley",
+        "saddle",
+        "matyas",
+        "three_hump_camel",
+        "six_hump_camel",
+        "goldstein_price",
+        "styblinski_tang",
+        "mccormick",
+        "levi13",
     ] {
         assert!(functions::lookup(name).is_some(), "{name} missing");
     }
@@ -105,14 +117,22 @@ fn every_listed_minimum_has_its_value_and_zero_gradient() {
                     def.name,
                     m.point
                 );
-                assert!(f.view().contains(m.point), "{}: minimum outside view", def.name);
+                assert!(
+                    f.view().contains(m.point),
+                    "{}: minimum outside view",
+                    def.name
+                );
                 // A minimum: nothing nearby is lower.
                 for _ in 0..50 {
                     let q = [
                         m.point[0] + rng.uniform(-1e-3, 1e-3),
                         m.point[1] + rng.uniform(-1e-3, 1e-3),
                     ];
-                    assert!(f.value(q) >= m.value - 1e-12, "{}: lower point near minimum", def.name);
+                    assert!(
+                        f.value(q) >= m.value - 1e-12,
+                        "{}: lower point near minimum",
+                        def.name
+                    );
                 }
             }
         }
@@ -123,7 +143,9 @@ fn every_listed_minimum_has_its_value_and_zero_gradient() {
 fn known_values_from_the_formulas() {
     let at = |name: &str, p: [f64; 2]| {
         let def = functions::lookup(name).unwrap();
-        def.instantiate(&def.defaults(), "function").unwrap().value(p)
+        def.instantiate(&def.defaults(), "function")
+            .unwrap()
+            .value(p)
     };
     assert_eq!(at("quadratic", [1.0, 1.0]), 5.5);
     assert_eq!(at("rosenbrock", [0.0, 1.0]), 101.0);

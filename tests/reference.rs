@@ -37,7 +37,11 @@ fn run_cli(experiment: &Value) -> Value {
 #[test]
 fn every_reference_case_matches_pytorch() {
     let cases = reference_cases();
-    assert!(cases.len() >= 31, "reference cases missing: {}", cases.len());
+    assert!(
+        cases.len() >= 51,
+        "reference cases missing: {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let out = run_cli(&case.experiment);
@@ -54,6 +58,15 @@ fn every_reference_case_matches_pytorch() {
             .iter()
             .map(|x| x.as_f64().unwrap())
             .collect();
+        if case.non_finite {
+            let status = &run["status"];
+            if status["state"] != "diverged" {
+                failures.push(format!(
+                    "{}: torch overflowed but the status is {status}",
+                    case.id
+                ));
+            }
+        }
         if points.len() != case.points.len() {
             failures.push(format!(
                 "{}: {} points, reference has {}",

@@ -39,9 +39,7 @@ fn run(args: &[String]) -> Result<String, String> {
         Some("functions") => Ok(list_functions()),
         Some("optimizers") => Ok(list_optimizers()),
         Some("help" | "-h" | "--help") | None => Ok(USAGE.to_string()),
-        Some(other) => Err(format!(
-            "unknown command '{other}'; try 'optiviz help'"
-        )),
+        Some(other) => Err(format!("unknown command '{other}'; try 'optiviz help'")),
     }
 }
 
@@ -85,7 +83,10 @@ fn list_functions() -> String {
     for d in functions::REGISTRY {
         s += &format!("{:<18} f(x, y) = {}\n", d.name, d.formula);
         for p in d.params {
-            s += &format!("{:<18}   {} = {} ({}): {}\n", "", p.name, p.default, p.range, p.doc);
+            s += &format!(
+                "{:<18}   {} = {} ({}): {}\n",
+                "", p.name, p.default, p.range, p.doc
+            );
         }
     }
     s
@@ -97,8 +98,12 @@ fn list_optimizers() -> String {
         s += &format!("{} ({}), default lr = {}\n", d.name, d.title, d.default_lr);
         for h in d.hyper {
             let (default, range) = match (h.default, h.kind) {
-                (optim::HyperValue::Number(x), optim::HyperKind::Number(r)) => (x.to_string(), r.to_string()),
-                (optim::HyperValue::Pair([a, b]), optim::HyperKind::Pair(r)) => (format!("[{a}, {b}]"), format!("each {r}")),
+                (optim::HyperValue::Number(x), optim::HyperKind::Number(r)) => {
+                    (x.to_string(), r.to_string())
+                }
+                (optim::HyperValue::Pair([a, b]), optim::HyperKind::Pair(r)) => {
+                    (format!("[{a}, {b}]"), format!("each {r}"))
+                }
                 (optim::HyperValue::Flag(b), _) => (b.to_string(), "true or false".to_string()),
                 _ => unreachable!("a hyperparameter's default matches its kind"),
             };

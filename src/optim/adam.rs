@@ -2,7 +2,9 @@
 //! its square. AdamW ([`super::adamw`]) is the same state with decoupled weight
 //! decay.
 
-use super::{eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY};
+use super::{
+    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY,
+};
 
 pub struct Adam {
     pub(crate) betas: [f64; 2],
@@ -68,7 +70,10 @@ pub(crate) const HYPER: &[HyperSpec] = &[
     BETAS,
     eps(1e-8),
     WEIGHT_DECAY,
-    flag("amsgrad", "use the running maximum of the second moment (AMSGrad)"),
+    flag(
+        "amsgrad",
+        "use the running maximum of the second moment (AMSGrad)",
+    ),
 ];
 
 pub static DEF: OptimizerDef = OptimizerDef {

@@ -26,7 +26,11 @@ impl Optimizer for Adamax {
             // torch takes the max over {β₂u, |g| + ε}; NaN propagates as in torch.amax.
             let a = self.u[i] * b2;
             let b = g.abs() + self.eps;
-            self.u[i] = if a.is_nan() || b.is_nan() { f64::NAN } else { a.max(b) };
+            self.u[i] = if a.is_nan() || b.is_nan() {
+                f64::NAN
+            } else {
+                a.max(b)
+            };
             p[i] -= clr * (self.m[i] / self.u[i]);
         }
     }

@@ -14,7 +14,10 @@ const HYPER: &[HyperSpec] = &[
         Range::at_least(0.0),
         "decoupled weight decay: θ ← θ(1 − γλ) before each step",
     ),
-    flag("amsgrad", "use the running maximum of the second moment (AMSGrad)"),
+    flag(
+        "amsgrad",
+        "use the running maximum of the second moment (AMSGrad)",
+    ),
 ];
 
 pub static DEF: OptimizerDef = OptimizerDef {

@@ -151,7 +151,12 @@ impl OptimizerDef {
 
 // Hyperparameters several optimizers share, so their ranges and docs agree.
 
-pub(crate) const fn number(name: &'static str, default: f64, range: Range, doc: &'static str) -> HyperSpec {
+pub(crate) const fn number(
+    name: &'static str,
+    default: f64,
+    range: Range,
+    doc: &'static str,
+) -> HyperSpec {
     HyperSpec {
         name,
         kind: HyperKind::Number(range),

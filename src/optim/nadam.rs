@@ -1,7 +1,10 @@
 //! `torch.optim.NAdam`: Adam with Nesterov momentum, following torch's
 //! momentum-decay schedule μₜ = β₁(1 − ½·0.96^(t·ψ)).
 
-use super::{eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY};
+use super::{
+    eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, BETAS,
+    WEIGHT_DECAY,
+};
 use crate::spec::Range;
 
 pub struct NAdam {

@@ -121,13 +121,25 @@ mod tests {
 
     #[test]
     fn step_schedule_drops_every_step_size() {
-        let r = rates(Some(Schedule::Step { step_size: 2, gamma: 0.5 }), 5);
+        let r = rates(
+            Some(Schedule::Step {
+                step_size: 2,
+                gamma: 0.5,
+            }),
+            5,
+        );
         assert_eq!(r, vec![1.0, 1.0, 0.5, 0.5, 0.25]);
     }
 
     #[test]
     fn cosine_reaches_eta_min_at_t_max_and_returns() {
-        let r = rates(Some(Schedule::Cosine { t_max: 10, eta_min: 0.1 }), 21);
+        let r = rates(
+            Some(Schedule::Cosine {
+                t_max: 10,
+                eta_min: 0.1,
+            }),
+            21,
+        );
         assert!((r[10] - 0.1).abs() < 1e-12);
         assert!((r[5] - 0.55).abs() < 1e-12);
         assert!((r[20] - 1.0).abs() < 1e-12);
@@ -135,7 +147,11 @@ mod tests {
 
     #[test]
     fn linear_ramps_then_holds() {
-        let s = Schedule::Linear { start_factor: 0.5, end_factor: 1.0, total_iters: 4 };
+        let s = Schedule::Linear {
+            start_factor: 0.5,
+            end_factor: 1.0,
+            total_iters: 4,
+        };
         let r = rates(Some(s), 7);
         let want = [0.5, 0.625, 0.75, 0.875, 1.0, 1.0, 1.0];
         for (a, b) in r.iter().zip(want) {

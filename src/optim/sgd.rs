@@ -25,9 +25,7 @@ impl Optimizer for Sgd {
             // torch starts the buffer at the first gradient, without dampening.
             let buf = match self.buf {
                 None => g,
-                Some(b) => {
-                    [0, 1].map(|i| self.momentum * b[i] + (1.0 - self.dampening) * g[i])
-                }
+                Some(b) => [0, 1].map(|i| self.momentum * b[i] + (1.0 - self.dampening) * g[i]),
             };
             self.buf = Some(buf);
             g = if self.nesterov {

@@ -28,7 +28,10 @@ pub fn start() -> Result<(), JsValue> {
         return Ok(());
     };
     // The page's elements are absent when this module is loaded by tests.
-    let (Some(editor), Some(button)) = (doc.get_element_by_id("experiment"), doc.get_element_by_id("run")) else {
+    let (Some(editor), Some(button)) = (
+        doc.get_element_by_id("experiment"),
+        doc.get_element_by_id("run"),
+    ) else {
         return Ok(());
     };
     let editor: HtmlTextAreaElement = editor.dyn_into()?;

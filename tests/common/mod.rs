@@ -9,8 +9,12 @@ pub struct Case {
     pub id: String,
     /// The experiment the case describes, in the form `optiviz run` reads.
     pub experiment: Value,
+    /// The reference up to (not including) the first point where torch's
+    /// coordinates or loss were not finite.
     pub points: Vec<[f64; 2]>,
     pub losses: Vec<f64>,
+    /// Whether torch's trajectory became non-finite (and so was cut short here).
+    pub non_finite: bool,
 }
 
 pub fn reference_dir() -> PathBuf {
@@ -40,21 +44,24 @@ pub fn parse_case(text: &str) -> Case {
         "optimizers": [v["optimizer"]],
     });
     let reference = &v["reference"];
-    let points = reference["points"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()])
-        .collect();
-    let losses = reference["losses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect();
+    let raw_points = reference["points"].as_array().unwrap();
+    let raw_losses = reference["losses"].as_array().unwrap();
+    assert_eq!(raw_points.len(), raw_losses.len());
+    let (mut points, mut losses) = (Vec::new(), Vec::new());
+    // null stands for a value that was not finite in torch.
+    for (p, l) in raw_points.iter().zip(raw_losses) {
+        match (p[0].as_f64(), p[1].as_f64(), l.as_f64()) {
+            (Some(x), Some(y), Some(l)) => {
+                points.push([x, y]);
+                losses.push(l);
+            }
+            _ => break,
+        }
+    }
     Case {
         id: v["id"].as_str().unwrap().to_string(),
         experiment,
+        non_finite: points.len() < raw_points.len(),
         points,
         losses,
     }

@@ -1,0 +1,174 @@
+//! The command line: output formats, and bad input rejected with a one-line
+//! error that names the problem.
+#![cfg(not(target_arch = "wasm32"))]
+
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn optiviz(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const ISSUE_EXAMPLE: &str = r#"{
+  "function": {"name": "rosenbrock", "params": {"b": 100}},
+  "start": [-1.5, 2.0],
+  "steps": 300,
+  "optimizers": [
+    {"name": "adam", "lr": 0.02, "betas": [0.9, 0.999],
+     "clip": {"max_norm": 1.0},
+     "schedule": {"name": "cosine", "T_max": 100, "eta_min": 0.001}},
+    {"name": "sgd", "lr": 0.001, "momentum": 0.9}
+  ]
+}"#;
+
+#[test]
+fn run_prints_every_run_as_json() {
+    let out = optiviz(&["run", "-"], ISSUE_EXAMPLE);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["name"], "adam");
+    assert_eq!(runs[1]["name"], "sgd");
+    for run in runs {
+        assert_eq!(run["points"].as_array().unwrap().len(), 301);
+        assert_eq!(run["losses"].as_array().unwrap().len(), 301);
+        assert_eq!(run["grad_norms"].as_array().unwrap().len(), 300);
+        assert_eq!(run["lrs"].as_array().unwrap().len(), 300);
+        assert_eq!(run["points"][0], serde_json::json!([-1.5, 2.0]));
+    }
+    // The cosine schedule reaches eta_min at T_max; the clipped first step has norm 1.
+    let lrs = runs[0]["lrs"].as_array().unwrap();
+    assert_eq!(lrs[0].as_f64().unwrap(), 0.02);
+    assert!((lrs[100].as_f64().unwrap() - 0.001).abs() < 1e-15);
+    assert_eq!(runs[1]["status"]["state"], "moving");
+}
+
+#[test]
+fn run_reads_a_file_and_writes_csv() {
+    let dir = std::env::temp_dir().join(format!("optiviz-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("exp.json");
+    std::fs::write(&path, ISSUE_EXAMPLE).unwrap();
+    let out = optiviz(&["run", path.to_str().unwrap(), "--format", "csv"], "");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "run,name,step,x,y,loss,grad_norm,lr,status");
+    assert_eq!(lines.len(), 1 + 2 * 301);
+    assert!(lines[1].starts_with("0,adam,0,-1.5,2,"), "{}", lines[1]);
+    // The last row of a run has no step from it, and carries the status.
+    let last: Vec<&str> = lines[301].splitn(9, ',').collect();
+    assert_eq!(&last[..3], ["0", "adam", "300"]);
+    assert_eq!((last[6], last[7]), ("", ""));
+    assert!(
+        last[8].starts_with("\"step 300, loss ") && last[8].ends_with('"'),
+        "{}",
+        lines[301]
+    );
+    assert!(
+        lines[300].ends_with(','),
+        "only the last row has a status: {}",
+        lines[300]
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// (input, the start of the one-line error)
+const BAD: &[(&str, &str)] = &[
+    ("{", "-: not valid JSON (line 1, column 1)"),
+    ("[]", "-: must be an object {...}, got a list"),
+    (r#"{"start": [0, 0], "steps": 5, "optimizers": []}"#, "-: function: is required"),
+    (r#"{"function": {"name": "rosenbrok"}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.name: unknown function \"rosenbrok\"; choose one of quadratic, rosenbrock,"),
+    (r#"{"function": {"name": "rosenbrock", "params": {"c": 1}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.params.c: unknown key; allowed here: a, b"),
+    (r#"{"function": {"name": "quadratic", "params": {"a": -1}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.params.a: must be in (0, 1000], got -1"),
+    (r#"{"function": {"name": "booth"}, "start": [0], "steps": 5, "optimizers": []}"#,
+     "-: start: must be a list of two numbers"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 2.5, "optimizers": []}"#,
+     "-: steps: must be a whole number in [0, 100000], got 2.5"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam"}]}"#,
+     "-: optimizers[0].lr: is required"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": -0.1}]}"#,
+     "-: optimizers[0].lr: must be a finite number >= 0, got -0.1"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "betas": [0.9, 1.0]}]}"#,
+     "-: optimizers[0].betas[1]: must be in [0, 1), got 1"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "momentum": 0.9}]}"#,
+     "-: optimizers[0].momentum: unknown key; allowed here: name, lr, clip, schedule, betas, eps, weight_decay, amsgrad"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "nesterov": true}]}"#,
+     "-: optimizers[0].nesterov: Nesterov momentum needs momentum > 0 and dampening = 0"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "clip": {"max_norm": 1, "clip_value": 1}}]}"#,
+     "-: optimizers[0].clip: must hold exactly one of max_norm"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "schedule": {"name": "cosine"}}]}"#,
+     "-: optimizers[0].schedule.T_max: is required"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "schedule": {"name": "warmup"}}]}"#,
+     "-: optimizers[0].schedule.name: unknown schedule \"warmup\"; choose one of step, exponential, cosine, linear, inverse_time"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "rmsprop", "lr": 0.1, "centered": "yes"}]}"#,
+     "-: optimizers[0].centered: must be true or false, got a string"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adadelta", "lr": 1, "rho": 1.5}]}"#,
+     "-: optimizers[0].rho: must be in [0, 1], got 1.5"),
+];
+
+#[test]
+fn bad_experiments_print_one_line_naming_the_problem() {
+    for (input, want) in BAD {
+        let out = optiviz(&["run", "-"], input);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        assert!(out.stdout.is_empty());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        let err = err.trim_end().strip_prefix("optiviz: ").expect("prefixed");
+        assert!(
+            err.starts_with(want),
+            "for {input}\n got: {err}\nwant: {want}..."
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_or_bad_flag_is_reported() {
+    let out = optiviz(&["run", "/nonexistent/exp.json"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent/exp.json"));
+    let out = optiviz(&["run", "-", "--format", "xml"], "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format must be json or csv"));
+    let out = optiviz(&["frobnicate"], "");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn listings_name_every_function_and_optimizer() {
+    let f = String::from_utf8(optiviz(&["functions"], "").stdout).unwrap();
+    for name in ["quadratic", "levi13", "goldstein_price"] {
+        assert!(f.contains(name));
+    }
+    let o = String::from_utf8(optiviz(&["optimizers"], "").stdout).unwrap();
+    for name in [
+        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax",
+    ] {
+        assert!(
+            o.lines().any(|l| l.starts_with(&format!("{name} ("))),
+            "{name}"
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! Property tests: random valid experiments never panic and end either with
+//! every point finite or with a "diverged" status; random invalid ones are
+//! rejected with an error, never a panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use optiviz::optim::{self, HyperKind};
+use optiviz::{functions, Experiment, Status};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+/// A value inside `range`, biased towards the ordinary but reaching the edges.
+fn in_range(range: optiviz::spec::Range) -> impl Strategy<Value = f64> {
+    let lo = if range.lo.is_finite() { range.lo } else { -1e3 };
+    let hi = if range.hi.is_finite() {
+        range.hi
+    } else {
+        lo.max(0.0) + 10.0
+    };
+    (0.0..=1.0f64, 0u8..10).prop_map(move |(u, edge)| {
+        let x = match edge {
+            0 => lo,
+            1 => hi,
+            _ => lo + u * (hi - lo),
+        };
+        if range.contains(x) {
+            x
+        } else {
+            // An open end: step just inside.
+            let mid = lo + 0.5 * (hi - lo);
+            if x <= mid {
+                lo + (hi - lo) * 1e-6
+            } else {
+                hi - (hi - lo) * 1e-6
+            }
+        }
+    })
+}
+
+fn function_strategy() -> impl Strategy<Value = Value> {
+    (0..functions::REGISTRY.len()).prop_flat_map(|i| {
+        let def = functions::REGISTRY[i];
+        let params: Vec<_> = def.params.iter().map(|p| in_range(p.range)).collect();
+        params.prop_map(move |values| {
+            let mut m = Map::new();
+            for (p, v) in def.params.iter().zip(values) {
+                m.insert(p.name.to_string(), json!(v));
+            }
+            json!({"name": def.name, "params": m})
+        })
+    })
+}
+
+fn clip_strategy() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        (1e-3..100.0f64).prop_map(|m| Some(json!({"max_norm": m}))),
+        (1e-3..100.0f64).prop_map(|v| Some(json!({"clip_value": v}))),
+    ]
+}
+
+fn schedule_strategy() -> impl Strategy<Value = Option<Value>> {
+    prop_oneof![
+        Just(None),
+        (1u32..50, 0.01..2.0f64)
+            .prop_map(|(s, g)| Some(json!({"name": "step", "step_size": s, "gamma": g}))),
+        (0.5..1.1f64).prop_map(|g| Some(json!({"name": "exponential", "gamma": g}))),
+        (1u32..200, 0.0..0.01f64)
+            .prop_map(|(t, e)| Some(json!({"name": "cosine", "T_max": t, "eta_min": e}))),
+        (0.01..=1.0f64, 0.0..=1.0f64, 1u32..100).prop_map(|(s, e, n)| Some(json!({
+            "name": "linear", "start_factor": s, "end_factor": e, "total_iters": n}))),
+        (0.0..5.0f64).prop_map(|k| Some(json!({"name": "inverse_time", "k": k}))),
+    ]
+}
+
+fn optimizer_strategy() -> impl Strategy<Value = Value> {
+    (0..optim::REGISTRY.len()).prop_flat_map(|i| {
+        let def = optim::REGISTRY[i];
+        let hyper: Vec<BoxedStrategy<Value>> = def
+            .hyper
+            .iter()
+            .map(|h| match h.kind {
+                HyperKind::Number(r) => in_range(r).prop_map(|x| json!(x)).boxed(),
+                HyperKind::Pair(r) => (in_range(r), in_range(r))
+                    .prop_map(|(a, b)| json!([a, b]))
+                    .boxed(),
+                HyperKind::Flag => any::<bool>().prop_map(|b| json!(b)).boxed(),
+            })
+            .collect();
+        (
+            -12.0..2.0f64,
+            hyper,
+            proptest::collection::vec(any::<bool>(), def.hyper.len()),
+            clip_strategy(),
+            schedule_strategy(),
+        )
+            .prop_map(move |(log_lr, values, keep, clip, schedule)| {
+                let mut m = Map::new();
+                m.insert("name".into(), json!(def.name));
+                m.insert("lr".into(), json!(10f64.powf(log_lr)));
+                for ((h, v), keep) in def.hyper.iter().zip(values).zip(keep) {
+                    if keep {
+                        m.insert(h.name.into(), v);
+                    }
+                }
+                // Nesterov is only valid with momentum > 0 and no dampening, as in torch.
+                if m.get("nesterov") == Some(&json!(true)) {
+                    m.insert("momentum".into(), json!(0.9));
+                    m.insert("dampening".into(), json!(0.0));
+                }
+                if let Some(c) = clip {
+                    m.insert("clip".into(), c);
+                }
+                if let Some(s) = schedule {
+                    m.insert("schedule".into(), s);
+                }
+                Value::Object(m)
+            })
+    })
+}
+
+fn experiment_strategy() -> impl Strategy<Value = Value> {
+    (
+        function_strategy(),
+        (-20.0..20.0f64, -20.0..20.0f64),
+        0u32..300,
+        proptest::collection::vec(optimizer_strategy(), 0..4),
+    )
+        .prop_map(|(f, (x, y), steps, opts)| json!({"function": f, "start": [x, y], "steps": steps, "optimizers": opts}))
+}
+
+/// Any JSON value, for the places a user may put the wrong thing.
+fn junk() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<f64>().prop_map(|x| json!(x)),
+        prop_oneof![Just(-1.0), Just(0.0), Just(1.0), Just(1e308), Just(-1e-300)]
+            .prop_map(|x| json!(x)),
+        "[a-z_]{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z_]{1,10}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Replaces the value at a randomly chosen place in `v` (chosen by `pick`) with `with`.
+fn corrupt(v: &mut Value, mut pick: usize, with: Value) {
+    fn walk(v: &mut Value, pick: &mut usize, with: &mut Option<Value>) {
+        if with.is_none() {
+            return;
+        }
+        if *pick == 0 {
+            *v = with.take().unwrap();
+            return;
+        }
+        *pick -= 1;
+        match v {
+            Value::Object(m) => m.values_mut().for_each(|c| walk(c, pick, with)),
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, pick, with)),
+            _ => {}
+        }
+    }
+    let mut with = Some(with);
+    walk(v, &mut pick, &mut with);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn valid_experiments_run_and_stay_finite_unless_diverged(v in experiment_strategy()) {
+        let exp = Experiment::from_value(&v).map_err(|e| TestCaseError::fail(format!("{e} in {v}")))?;
+        for run in exp.run() {
+            let diverged = matches!(run.status, Status::Diverged { .. });
+            prop_assert!(!run.points.is_empty() || diverged);
+            prop_assert_eq!(run.points.len(), run.losses.len());
+            prop_assert!(run.points.len() == exp.steps as usize + 1 || diverged,
+                "stopped early without diverging: {:?}", run.status);
+            prop_assert_eq!(run.grad_norms.len(), run.lrs.len());
+            let all_finite = run.points.iter().all(|p| p[0].is_finite() && p[1].is_finite())
+                && run.losses.iter().all(|l| l.is_finite());
+            prop_assert!(all_finite || diverged);
+            // The experiment survives a round trip through its JSON form.
+            let again = Experiment::from_json(&exp.to_json()).unwrap();
+            prop_assert_eq!(again.to_json(), exp.to_json());
+        }
+    }
+
+    #[test]
+    fn corrupted_experiments_give_errors_not_panics(v in experiment_strategy(), pick in 0usize..60, bad in junk()) {
+        let mut v = v;
+        corrupt(&mut v, pick, bad);
+        match Experiment::from_value(&v) {
+            Ok(exp) => { exp.run(); }
+            Err(e) => prop_assert!(!e.message.is_empty()),
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_gives_errors_not_panics(text in ".{0,200}") {
+        let _ = Experiment::from_json(&text);
+    }
+
+    #[test]
+    fn out_of_range_learning_rates_name_the_field(lr in prop_oneof![-1e9..-1e-12f64, Just(-0.0001)], i in 0..optim::REGISTRY.len()) {
+        let v = json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 10,
+                       "optimizers": [{"name": optim::REGISTRY[i].name, "lr": lr}]});
+        let err = Experiment::from_value(&v).err().expect("negative lr is rejected");
+        prop_assert_eq!(err.field, "optimizers[0].lr");
+        prop_assert!(err.message.contains(">= 0"), "{}", err.message);
+    }
+}
