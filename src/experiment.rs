@@ -530,3 +530,9 @@ impl<'de> Deserialize<'de> for Experiment {
         Experiment::from_value(&v).map_err(serde::de::Error::custom)
     }
 }
+
+impl std::fmt::Debug for Experiment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Experiment({})", self.to_json())
+    }
+}

@@ -10,7 +10,7 @@
 //! let exp = optiviz::Experiment::from_json(r#"{
 //!     "function": {"name": "quadratic"},
 //!     "start": [3.0, 2.0],
-//!     "steps": 100,
+//!     "steps": 300,
 //!     "optimizers": [{"name": "sgd", "lr": 0.1}, {"name": "sgd", "lr": 0.25}]
 //! }"#).unwrap();
 //! let runs = exp.run();

@@ -102,3 +102,16 @@ fn the_diverging_reference_case_is_reported_as_diverged() {
     let out = run_cli(&case.experiment);
     assert_eq!(out["runs"][0]["status"]["state"], "diverged");
 }
+
+#[test]
+fn the_wasm_test_covers_every_reference_file() {
+    let web =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web.rs")).unwrap();
+    for case in reference_cases() {
+        assert!(
+            web.contains(&format!("\"{}\",", case.id)),
+            "tests/web.rs does not list {}",
+            case.id
+        );
+    }
+}
