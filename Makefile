@@ -26,7 +26,7 @@ tools-test:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+	cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 test-native:
 	cargo test

@@ -209,7 +209,7 @@ proptest! {
     fn out_of_range_learning_rates_name_the_field(lr in prop_oneof![-1e9..-1e-12f64, Just(-0.0001)], i in 0..optim::REGISTRY.len()) {
         let v = json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 10,
                        "optimizers": [{"name": optim::REGISTRY[i].name, "lr": lr}]});
-        let err = Experiment::from_value(&v).err().expect("negative lr is rejected");
+        let err = Experiment::from_value(&v).expect_err("negative lr is rejected");
         prop_assert_eq!(err.field, "optimizers[0].lr");
         prop_assert!(err.message.contains(">= 0"), "{}", err.message);
     }
