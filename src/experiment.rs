@@ -4,7 +4,7 @@
 //! here, once, with errors that name the field at fault.
 
 use crate::error::ConfigError;
-use crate::functions::{self, FunctionDef, Objective};
+use crate::functions::{self, FunctionDef, Objective, View};
 use crate::optim::clip::Clip;
 use crate::optim::schedule::Schedule;
 use crate::optim::{self, Hyper, HyperKind, HyperValue, OptimizerDef};
@@ -41,6 +41,9 @@ pub struct Experiment {
     pub start: [f64; 2],
     pub steps: u32,
     pub optimizers: Vec<OptimizerConfig>,
+    /// The window a plot shows; `None` means the function's default view.
+    /// It does not change the runs.
+    pub view: Option<View>,
 }
 
 /// A function and its parameter values (every parameter present).
@@ -60,6 +63,10 @@ pub struct OptimizerConfig {
     pub hyper: Hyper,
     pub clip: Option<Clip>,
     pub schedule: Option<Schedule>,
+    /// The colour its path is drawn in, `#rrggbb`; `None` picks one by position.
+    pub color: Option<String>,
+    /// Whether a plot shows it. Every optimizer runs either way.
+    pub enabled: bool,
 }
 
 impl FunctionConfig {
@@ -357,7 +364,7 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ),
         )
     })?;
-    let mut allowed = vec!["name", "lr", "clip", "schedule"];
+    let mut allowed = vec!["name", "lr", "clip", "schedule", "color", "enabled"];
     allowed.extend(def.hyper.iter().map(|h| h.name));
     o.only(&allowed)?;
     let lr = number(o.required("lr")?, &o.field("lr"), optim::LR_RANGE)?;
@@ -391,13 +398,74 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         Some(s) => parse_schedule(s, &o.field("schedule"))?,
         None => None,
     };
+    let color = match o.map.get("color") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) if is_hex_color(c) => Some(c.to_ascii_lowercase()),
+        Some(other) => {
+            return Err(ConfigError::new(
+                o.field("color"),
+                format!(
+                    "must be a colour written #rrggbb, got {}",
+                    match other {
+                        Value::String(s) => format!("\"{s}\""),
+                        _ => kind_of(other).to_string(),
+                    }
+                ),
+            ))
+        }
+    };
+    let enabled = match o.map.get("enabled") {
+        None => true,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(ConfigError::new(
+                o.field("enabled"),
+                format!("must be true or false, got {}", kind_of(other)),
+            ))
+        }
+    };
     Ok(OptimizerConfig {
         def,
         lr,
         hyper,
         clip,
         schedule,
+        color,
+        enabled,
     })
+}
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The smallest width or height a view may have.
+pub const MIN_VIEW_SIZE: f64 = 1e-6;
+
+fn parse_view(v: &Value) -> Result<Option<View>, ConfigError> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let o = Obj::new(v, "view")?;
+    o.only(&["x", "y"])?;
+    let mut axes = [[0.0; 2]; 2];
+    for (axis, key) in axes.iter_mut().zip(["x", "y"]) {
+        let field = o.field(key);
+        *axis = pair(o.required(key)?, &field, START_RANGE)?;
+        if axis[1] - axis[0] < MIN_VIEW_SIZE {
+            return Err(ConfigError::new(
+                field,
+                format!(
+                    "must be [min, max] with max − min >= {MIN_VIEW_SIZE}, got [{}, {}]",
+                    axis[0], axis[1]
+                ),
+            ));
+        }
+    }
+    Ok(Some(View {
+        x: axes[0],
+        y: axes[1],
+    }))
 }
 
 impl Experiment {
@@ -420,7 +488,7 @@ impl Experiment {
     /// Parses and validates an experiment from a JSON value.
     pub fn from_value(v: &Value) -> Result<Experiment, ConfigError> {
         let o = Obj::new(v, "")?;
-        o.only(&["function", "start", "steps", "optimizers"])?;
+        o.only(&["function", "start", "steps", "optimizers", "view"])?;
         let function = parse_function(o.required("function")?, "function")?;
         let start = pair(o.required("start")?, "start", START_RANGE)?;
         let steps = integer(o.required("steps")?, "steps", 0, MAX_STEPS)?;
@@ -447,11 +515,16 @@ impl Experiment {
             .enumerate()
             .map(|(i, item)| parse_optimizer(item, &format!("optimizers[{i}]")))
             .collect::<Result<Vec<_>, _>>()?;
+        let view = match o.map.get("view") {
+            Some(v) => parse_view(v)?,
+            None => None,
+        };
         Ok(Experiment {
             function,
             start,
             steps,
             optimizers,
+            view,
         })
     }
 
@@ -509,17 +582,26 @@ impl Serialize for OptimizerConfig {
         if let Some(schedule) = &self.schedule {
             m.serialize_entry("schedule", schedule)?;
         }
+        if let Some(color) = &self.color {
+            m.serialize_entry("color", color)?;
+        }
+        if !self.enabled {
+            m.serialize_entry("enabled", &false)?;
+        }
         m.end()
     }
 }
 
 impl Serialize for Experiment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(4))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("function", &self.function)?;
         m.serialize_entry("start", &self.start)?;
         m.serialize_entry("steps", &self.steps)?;
         m.serialize_entry("optimizers", &self.optimizers)?;
+        if let Some(view) = &self.view {
+            m.serialize_entry("view", view)?;
+        }
         m.end()
     }
 }

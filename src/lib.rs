@@ -24,6 +24,8 @@ pub mod experiment;
 pub mod functions;
 pub mod optim;
 pub mod output;
+pub mod query;
+pub mod render;
 pub mod run;
 pub mod spec;
 

@@ -1,0 +1,451 @@
+//! An experiment as a URL query, so that a link reproduces a picture exactly.
+//!
+//! The keys are short and readable, and values that equal the default are left
+//! out:
+//!
+//! ```text
+//! ?fn=rosenbrock&start=-1.5,2&steps=300&o1=adam&o1.lr=0.02&o1.clip.max_norm=1
+//!  &o1.sched=cosine&o1.sched.T_max=100&o2=sgd&o2.lr=0.001&o2.momentum=0.9
+//! ```
+//!
+//! | key | experiment field |
+//! | --- | --- |
+//! | `fn`, `fn.P` | `function.name`, `function.params.P` |
+//! | `start`, `steps` | `start` (`x,y`), `steps` |
+//! | `view` | `view` as `xmin,xmax,ymin,ymax` |
+//! | `oN`, `oN.K` | optimizer N (from 1): its `name`, and key K (`lr`, `betas`, …, `color`, `enabled`) |
+//! | `oN.clip.max_norm`, `oN.clip.clip_value` | its `clip` |
+//! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K |
+//!
+//! Decoding builds the experiment's JSON and validates it with
+//! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
+//! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
+//! Keys in [`PAGE_KEYS`] belong to the page (such as `embed`) and are passed over.
+
+use crate::error::ConfigError;
+use crate::experiment::Experiment;
+use crate::optim::HyperValue;
+use serde_json::{json, Map, Value};
+
+/// Query keys that are the page's own, not the experiment's.
+pub const PAGE_KEYS: &[&str] = &["embed", "play", "speed"];
+
+/// Percent-encodes everything but unreserved characters and the separators
+/// that stay readable in a query value (`,` and `:`).
+fn encode_component(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn decode_component(s: &str, key: &str) -> Result<String, ConfigError> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = s
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| ConfigError::new(key, "has a broken %-escape"))?;
+                out.push(hex);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| ConfigError::new(key, "is not valid UTF-8"))
+}
+
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+/// The query string (without `?`) for an experiment.
+pub fn encode(exp: &Experiment) -> String {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let def = exp.function.def;
+    pairs.push(("fn".into(), def.name.into()));
+    for (spec, v) in def.params.iter().zip(&exp.function.params) {
+        if *v != spec.default {
+            pairs.push((format!("fn.{}", spec.name), num(*v)));
+        }
+    }
+    pairs.push((
+        "start".into(),
+        format!("{},{}", num(exp.start[0]), num(exp.start[1])),
+    ));
+    pairs.push(("steps".into(), exp.steps.to_string()));
+    if let Some(v) = exp.view {
+        pairs.push((
+            "view".into(),
+            [v.x[0], v.x[1], v.y[0], v.y[1]].map(num).join(","),
+        ));
+    }
+    for (i, o) in exp.optimizers.iter().enumerate() {
+        let k = format!("o{}", i + 1);
+        pairs.push((k.clone(), o.def.name.into()));
+        pairs.push((format!("{k}.lr"), num(o.lr)));
+        for spec in o.def.hyper {
+            let v = o.hyper.0[spec.name];
+            if v == spec.default {
+                continue;
+            }
+            let text = match v {
+                HyperValue::Number(x) => num(x),
+                HyperValue::Pair([a, b]) => format!("{},{}", num(a), num(b)),
+                HyperValue::Flag(b) => b.to_string(),
+            };
+            pairs.push((format!("{k}.{}", spec.name), text));
+        }
+        // Clip and schedule serialize to small JSON objects of numbers plus a name.
+        let text = |x: &Value| x.as_f64().map(num).unwrap_or_else(|| x.to_string());
+        if let Some(clip) = &o.clip {
+            let v = serde_json::to_value(clip).expect("a clip serializes");
+            for (key, x) in v.as_object().into_iter().flatten() {
+                pairs.push((format!("{k}.clip.{key}"), text(x)));
+            }
+        }
+        if let Some(s) = &o.schedule {
+            let v = serde_json::to_value(s).expect("a schedule serializes");
+            if let Some(Value::String(name)) = v.get("name") {
+                pairs.push((format!("{k}.sched"), name.clone()));
+            }
+            for (key, x) in v.as_object().into_iter().flatten() {
+                if key != "name" {
+                    pairs.push((format!("{k}.sched.{key}"), text(x)));
+                }
+            }
+        }
+        if let Some(c) = &o.color {
+            pairs.push((format!("{k}.color"), c.clone()));
+        }
+        if !o.enabled {
+            pairs.push((format!("{k}.enabled"), "false".into()));
+        }
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode_component(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A query value as JSON: a number, `true`/`false`, a list of numbers
+/// (`a,b`), or else a string. Non-finite numbers are refused here, since JSON
+/// cannot carry them.
+fn value(text: &str, key: &str) -> Result<Value, ConfigError> {
+    let number = |t: &str| -> Result<Option<Value>, ConfigError> {
+        match t.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Some(json!(x))),
+            Ok(x) => Err(ConfigError::new(
+                key,
+                format!(
+                    "must be a finite number, got {}",
+                    crate::spec::show_number(x)
+                ),
+            )),
+            Err(_) => Ok(None),
+        }
+    };
+    if let Some(v) = number(text)? {
+        return Ok(v);
+    }
+    if text == "true" || text == "false" {
+        return Ok(json!(text == "true"));
+    }
+    if text.contains(',') {
+        let items = text
+            .split(',')
+            .map(|t| {
+                number(t)?.ok_or_else(|| {
+                    ConfigError::new(
+                        key,
+                        format!("must be numbers separated by commas, got \"{text}\""),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Value::Array(items));
+    }
+    Ok(Value::String(text.to_string()))
+}
+
+/// Reads an experiment from a query string (with or without the leading `?`).
+pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let mut function = Map::new();
+    let mut params = Map::new();
+    let mut top = Map::new();
+    // Optimizers by number; each a JSON object under construction.
+    let mut opts: std::collections::BTreeMap<usize, Map<String, Value>> = Default::default();
+    for part in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let key = decode_component(raw_key, raw_key)?;
+        let text = decode_component(raw_value, &key)?;
+        if PAGE_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let (head, rest) = match key.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (key.as_str(), None),
+        };
+        match (head, rest) {
+            ("fn", None) => {
+                function.insert("name".into(), Value::String(text));
+            }
+            ("fn", Some(p)) => {
+                params.insert(p.to_string(), value(&text, &key)?);
+            }
+            ("start" | "steps", None) => {
+                top.insert(head.to_string(), value(&text, &key)?);
+            }
+            ("view", None) => {
+                let v = value(&text, &key)?;
+                match v.as_array().map(|a| a.as_slice()) {
+                    Some([a, b, c, d]) => {
+                        top.insert("view".into(), json!({"x": [a, b], "y": [c, d]}));
+                    }
+                    _ => {
+                        return Err(ConfigError::new(
+                            key,
+                            "must be four numbers xmin,xmax,ymin,ymax",
+                        ))
+                    }
+                }
+            }
+            (h, rest) if h.len() > 1 && h.starts_with('o') && h[1..].bytes().all(|b| b.is_ascii_digit()) => {
+                let n: usize = h[1..]
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=crate::experiment::MAX_OPTIMIZERS).contains(n))
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            h,
+                            format!("optimizers are numbered o1 to o{}", crate::experiment::MAX_OPTIMIZERS),
+                        )
+                    })?;
+                let o = opts.entry(n).or_default();
+                match rest {
+                    None => {
+                        o.insert("name".into(), Value::String(text));
+                    }
+                    Some("sched") => {
+                        schedule_of(o).insert("name".into(), Value::String(text));
+                    }
+                    Some(r) if r.starts_with("sched.") => {
+                        schedule_of(o).insert(r["sched.".len()..].to_string(), value(&text, &key)?);
+                    }
+                    Some(r) if r.starts_with("clip.") => {
+                        let clip = o
+                            .entry("clip")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Value::Object(c) = clip {
+                            c.insert(r["clip.".len()..].to_string(), value(&text, &key)?);
+                        }
+                    }
+                    Some("color") => {
+                        o.insert("color".into(), Value::String(text));
+                    }
+                    Some(r) => {
+                        o.insert(r.to_string(), value(&text, &key)?);
+                    }
+                }
+            }
+            _ => {
+                return Err(ConfigError::new(
+                    key,
+                    "unknown URL parameter; allowed: fn, fn.<param>, start, steps, view, oN, oN.<setting>",
+                ))
+            }
+        }
+    }
+    if !params.is_empty() {
+        function.insert("params".into(), Value::Object(params));
+    }
+    let mut doc = top;
+    if !function.is_empty() {
+        doc.insert("function".into(), Value::Object(function));
+    }
+    // Optimizers must be numbered from 1 without gaps, so links stay unambiguous.
+    let mut list = Vec::new();
+    for (i, (n, o)) in opts.into_iter().enumerate() {
+        if n != i + 1 {
+            return Err(ConfigError::new(
+                format!("o{n}"),
+                format!(
+                    "optimizers must be numbered o1, o2, … without gaps; o{} is missing",
+                    i + 1
+                ),
+            ));
+        }
+        list.push(Value::Object(o));
+    }
+    doc.insert("optimizers".into(), Value::Array(list));
+    Experiment::from_value(&Value::Object(doc)).map_err(to_query_field)
+}
+
+fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    let s = o
+        .entry("schedule")
+        .or_insert_with(|| Value::Object(Map::new()));
+    match s {
+        Value::Object(m) => m,
+        _ => unreachable!("the schedule entry is only ever an object"),
+    }
+}
+
+/// Renames an experiment field path to the URL key a user sees, e.g.
+/// `optimizers[1].schedule.name` to `o2.sched`, `start[0]` to `start`.
+fn to_query_field(mut e: ConfigError) -> ConfigError {
+    // A pair is one URL value: say which half is wrong.
+    if let Some(stem) = e.field.strip_suffix("[0]").or(e.field.strip_suffix("[1]")) {
+        let which = if e.field.ends_with("[0]") {
+            "first"
+        } else {
+            "second"
+        };
+        e.message = format!("{which} value {}", e.message);
+        e.field = stem.to_string();
+    }
+    let f = e.field.as_str();
+    e.field = if f == "function" || f == "function.name" {
+        "fn".to_string()
+    } else if let Some(p) = f.strip_prefix("function.params.") {
+        format!("fn.{p}")
+    } else if let Some(v) = f.strip_prefix("view") {
+        let _ = v;
+        "view".to_string()
+    } else if let Some((i, tail)) = f
+        .strip_prefix("optimizers[")
+        .and_then(|r| r.split_once(']'))
+    {
+        let n = i.parse::<usize>().map_or(0, |i| i + 1);
+        let tail = match tail {
+            ".name" => "",
+            ".schedule" | ".schedule.name" => ".sched",
+            t => t,
+        };
+        let tail = tail.replacen(".schedule.", ".sched.", 1);
+        format!("o{n}{tail}")
+    } else {
+        f.to_string()
+    };
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r##"{
+      "function": {"name": "rosenbrock", "params": {"b": 50}},
+      "start": [-1.5, 2.0], "steps": 300,
+      "optimizers": [
+        {"name": "adam", "lr": 0.02, "betas": [0.8, 0.999], "amsgrad": true,
+         "clip": {"max_norm": 1.0},
+         "schedule": {"name": "cosine", "T_max": 100, "eta_min": 0.001}, "color": "#ff8800"},
+        {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true, "enabled": false}
+      ],
+      "view": {"x": [-2, 2], "y": [-1, 3]}
+    }"##;
+
+    #[test]
+    fn encodes_readably_and_round_trips() {
+        let exp = Experiment::from_json(EXAMPLE).unwrap();
+        let q = encode(&exp);
+        assert_eq!(
+            q,
+            "fn=rosenbrock&fn.b=50&start=-1.5,2&steps=300&view=-2,2,-1,3\
+             &o1=adam&o1.lr=0.02&o1.betas=0.8,0.999&o1.amsgrad=true&o1.clip.max_norm=1\
+             &o1.sched=cosine&o1.sched.T_max=100&o1.sched.eta_min=0.001&o1.color=%23ff8800\
+             &o2=sgd&o2.lr=0.001&o2.momentum=0.9&o2.nesterov=true&o2.enabled=false"
+        );
+        let back = decode(&q).unwrap();
+        assert_eq!(back.to_json(), exp.to_json());
+    }
+
+    #[test]
+    fn bad_links_name_the_url_key() {
+        let cases = [
+            ("fn=nope&start=0,0&steps=5", "fn", "unknown function"),
+            (
+                "fn=quadratic&fn.a=-1&start=0,0&steps=5",
+                "fn.a",
+                "must be in (0, 1000]",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=-1",
+                "o1.lr",
+                "must be a finite number >= 0",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=abc",
+                "o1.lr",
+                "must be a number",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=NaN",
+                "o1.lr",
+                "must be a finite number, got NaN",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.betas=0.9,1",
+                "o1.betas",
+                "second value must be in [0, 1)",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o2=adam&o2.lr=0.1",
+                "o2",
+                "o1 is missing",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.sched=warm",
+                "o1.sched",
+                "unknown schedule",
+            ),
+            (
+                "fn=booth&start=x&steps=5",
+                "start",
+                "must be a list of two numbers",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&zoom=3",
+                "zoom",
+                "unknown URL parameter",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.color=red",
+                "o1.color",
+                "#rrggbb",
+            ),
+            (
+                "fn=booth&start=0,0&steps=5&view=1,0,0,1",
+                "view",
+                "max − min",
+            ),
+        ];
+        for (q, field, msg) in cases {
+            let e = decode(q).expect_err(q);
+            assert_eq!(e.field, field, "{q}: {e}");
+            assert!(e.message.contains(msg), "{q}: {e}");
+        }
+    }
+
+    #[test]
+    fn page_keys_are_passed_over() {
+        let exp = decode("?fn=booth&start=1,2&steps=10&embed=1&o1=sgd&o1.lr=0.01").unwrap();
+        assert_eq!(exp.start, [1.0, 2.0]);
+        assert_eq!(exp.optimizers.len(), 1);
+    }
+}

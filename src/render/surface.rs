@@ -1,0 +1,191 @@
+//! The loss surface as a raster: f sampled at every pixel of a plot, mapped to
+//! colour on a linear or logarithmic scale, handed to the screen in one piece.
+
+use super::colormap::viridis_table;
+use crate::functions::{Objective, View};
+
+/// How values map to colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// Evenly from the smallest to the largest value.
+    Linear,
+    /// By log(1 + (f − min) / s): for surfaces whose values span decades
+    /// (Rosenbrock, Beale, Goldstein–Price), where a linear map would show one
+    /// colour everywhere but the walls.
+    Log { s: f64 },
+}
+
+/// f sampled on a grid over a view: `values[row * width + col]`, row 0 at the
+/// top (largest y), each sample at the centre of its cell.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    pub view: View,
+    pub width: usize,
+    pub height: usize,
+    pub values: Vec<f64>,
+    /// Smallest and largest finite value.
+    pub min: f64,
+    pub max: f64,
+    pub scale: Scale,
+}
+
+impl Grid {
+    /// Samples `f` on a `width` × `height` grid over `view`.
+    pub fn sample(f: &dyn Objective, view: View, width: usize, height: usize) -> Grid {
+        let (width, height) = (width.max(2), height.max(2));
+        let mut values = Vec::with_capacity(width * height);
+        let dx = (view.x[1] - view.x[0]) / width as f64;
+        let dy = (view.y[1] - view.y[0]) / height as f64;
+        for row in 0..height {
+            let y = view.y[1] - (row as f64 + 0.5) * dy;
+            for col in 0..width {
+                let x = view.x[0] + (col as f64 + 0.5) * dx;
+                values.push(f.value([x, y]));
+            }
+        }
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            min = min.min(v);
+            max = max.max(v);
+        }
+        if !min.is_finite() {
+            (min, max) = (0.0, 1.0);
+        }
+        let scale = choose_scale(&values, min, max);
+        Grid {
+            view,
+            width,
+            height,
+            values,
+            min,
+            max,
+            scale,
+        }
+    }
+
+    /// Where `v` falls on the colour scale, in [0, 1].
+    pub fn level(&self, v: f64) -> f64 {
+        let span = self.max - self.min;
+        if span <= 0.0 || !v.is_finite() {
+            return if v.is_finite() { 0.0 } else { 1.0 };
+        }
+        let t = match self.scale {
+            Scale::Linear => (v - self.min) / span,
+            Scale::Log { s } => (1.0 + (v - self.min) / s).ln() / (1.0 + span / s).ln(),
+        };
+        t.clamp(0.0, 1.0)
+    }
+
+    /// The value at colour level `t` in [0, 1]; the inverse of [`Grid::level`].
+    pub fn value_at_level(&self, t: f64) -> f64 {
+        let span = self.max - self.min;
+        match self.scale {
+            Scale::Linear => self.min + t * span,
+            Scale::Log { s } => self.min + s * ((t * (1.0 + span / s).ln()).exp() - 1.0),
+        }
+    }
+
+    /// `n` contour levels evenly spaced in colour, ends excluded.
+    pub fn contour_levels(&self, n: usize) -> Vec<f64> {
+        (1..=n)
+            .map(|k| self.value_at_level(k as f64 / (n + 1) as f64))
+            .collect()
+    }
+
+    /// The raster as RGBA bytes, row by row, ready for `putImageData`.
+    pub fn rgba(&self) -> Vec<u8> {
+        let table = viridis_table();
+        let mut out = Vec::with_capacity(self.values.len() * 4);
+        for &v in &self.values {
+            let [r, g, b] = table[(self.level(v) * 255.0).round() as usize];
+            out.extend_from_slice(&[r, g, b, 255]);
+        }
+        out
+    }
+}
+
+/// Linear unless the values are heavily skewed: when the spread of the whole
+/// window is more than 30 times that of its lowest tenth, the interesting part
+/// (the valley floor) would be one flat colour, so use a log scale.
+fn choose_scale(values: &[f64], min: f64, max: f64) -> Scale {
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.len() < 10 || max <= min {
+        return Scale::Linear;
+    }
+    let k = finite.len() / 10;
+    let (_, q10, _) = finite.select_nth_unstable_by(k, f64::total_cmp);
+    let low = *q10 - min;
+    let span = max - min;
+    if low * 30.0 < span {
+        Scale::Log {
+            s: low.max(span * 1e-9),
+        }
+    } else {
+        Scale::Linear
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::functions::lookup;
+
+    fn grid(name: &str, w: usize, h: usize) -> Grid {
+        let def = lookup(name).unwrap();
+        let f = (def.build)(&def.defaults());
+        let view = f.view();
+        Grid::sample(f.as_ref(), view, w, h)
+    }
+
+    #[test]
+    fn samples_sit_at_cell_centres_top_row_first() {
+        let g = grid("saddle", 4, 2);
+        // view [-2, 2]²: cells 1 wide, 2 high; first sample at (-1.5, 1).
+        assert_eq!(g.values[0], 1.5 * 1.5 - 1.0);
+        assert_eq!(g.values.len(), 8);
+        assert_eq!(g.rgba().len(), 32);
+    }
+
+    #[test]
+    fn skewed_surfaces_get_a_log_scale_and_bowls_a_linear_one() {
+        assert!(matches!(
+            grid("rosenbrock", 80, 60).scale,
+            Scale::Log { .. }
+        ));
+        assert!(matches!(
+            grid("goldstein_price", 80, 60).scale,
+            Scale::Log { .. }
+        ));
+        assert_eq!(grid("quadratic", 80, 60).scale, Scale::Linear);
+        assert_eq!(grid("saddle", 80, 60).scale, Scale::Linear);
+    }
+
+    #[test]
+    fn levels_invert_and_contours_are_increasing() {
+        for name in ["rosenbrock", "quadratic"] {
+            let g = grid(name, 80, 60);
+            for t in [0.0, 0.25, 0.5, 1.0] {
+                assert!((g.level(g.value_at_level(t)) - t).abs() < 1e-9);
+            }
+            let levels = g.contour_levels(10);
+            assert!(levels.windows(2).all(|w| w[0] < w[1]));
+            assert!(levels[0] > g.min && levels[9] < g.max);
+        }
+    }
+
+    #[test]
+    fn the_lowest_pixel_is_darkest() {
+        let g = grid("quadratic", 81, 61);
+        let rgba = g.rgba();
+        let (i, _) = g
+            .values
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
+        assert_eq!(
+            &rgba[i * 4..i * 4 + 3],
+            &super::super::colormap::viridis(0.0)
+        );
+    }
+}
