@@ -27,6 +27,7 @@ pub mod output;
 pub mod query;
 pub mod render;
 pub mod run;
+pub mod scenarios;
 pub mod spec;
 
 #[cfg(target_arch = "wasm32")]

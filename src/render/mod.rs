@@ -3,4 +3,6 @@
 
 pub mod colormap;
 pub mod contour;
+pub mod mathml;
+pub mod plot;
 pub mod surface;

@@ -1,81 +1,633 @@
-//! The browser side: the page's entry point and the JavaScript API. Compiled
-//! for `wasm32` only; the core it calls knows nothing of the DOM.
+//! The browser side: [`App`] holds the one [`Experiment`] and its runs and draws
+//! them on the page's canvases; the page's script wires DOM events to it and
+//! keeps no copy of the state. Compiled for `wasm32` only: the core it calls
+//! knows nothing of the DOM.
 
-use crate::output;
-use crate::Experiment;
+use crate::experiment::{Experiment, MIN_VIEW_SIZE};
+use crate::functions::View;
+use crate::render::contour::contour;
+use crate::render::mathml::to_mathml;
+use crate::render::plot::{self, Frame, LossAxis, PathStyle, Scale, Theme};
+use crate::render::surface::Grid;
+use crate::run::{short, Status, Trajectory};
+use crate::{functions, optim, output, query, scenarios};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, HtmlElement, HtmlTextAreaElement};
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// Path colours by position, chosen to stand out on viridis and on a dark chart.
+pub const PALETTE: [&str; 8] = [
+    "#ff4d4d", "#ffffff", "#ff9f1c", "#ff5cf0", "#2ee6ff", "#b8ff3d", "#ffd23f", "#c9a0ff",
+];
+
+fn js_err(e: impl std::fmt::Display) -> JsValue {
+    JsValue::from_str(&e.to_string())
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Sets up panic reporting to the console before anything else runs.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
 
 /// Validates and runs an experiment given as a plain JavaScript object (the
 /// JSON the CLI reads) and returns `{runs: [...]}` as the CLI prints it.
 /// Errors are thrown as a string naming the field at fault.
 #[wasm_bindgen(js_name = runExperiment)]
 pub fn run_experiment(experiment: JsValue) -> Result<JsValue, JsValue> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(experiment)
+    let value: Value = serde_wasm_bindgen::from_value(experiment)
         .map_err(|e| JsValue::from_str(&format!("not an experiment object: {e}")))?;
-    let exp = Experiment::from_value(&value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let exp = Experiment::from_value(&value).map_err(js_err)?;
     let runs = exp.run();
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&output::Runs { runs: &runs }, &serializer)
-        .map_err(|e| JsValue::from_str(&e.to_string()))
+    Ok(to_js(&output::Runs { runs: &runs }))
 }
 
-/// The page: an experiment editor whose runs are summarised below it.
-#[wasm_bindgen(start)]
-pub fn start() -> Result<(), JsValue> {
-    console_error_panic_hook::set_once();
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return Ok(());
-    };
-    // The page's elements are absent when this module is loaded by tests.
-    let (Some(editor), Some(button)) = (
-        doc.get_element_by_id("experiment"),
-        doc.get_element_by_id("run"),
-    ) else {
-        return Ok(());
-    };
-    let editor: HtmlTextAreaElement = editor.dyn_into()?;
-    show(&doc, &editor.value());
-    let on_click = {
-        let doc = doc.clone();
-        Closure::<dyn FnMut()>::new(move || show(&doc, &editor.value()))
-    };
-    button.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref())?;
-    // The page lives as long as the listener: hand the closure to JavaScript.
-    on_click.forget();
-    Ok(())
+/// Everything the page's controls are built from: functions and their
+/// parameters, optimizers with their hyperparameters and update rules (as
+/// MathML), schedules, scenarios and the colour palette.
+#[wasm_bindgen]
+pub fn catalogue() -> JsValue {
+    let range = |r: crate::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
+    let functions: Vec<Value> = functions::REGISTRY
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.name, "title": d.title, "about": d.about,
+                "formula": to_mathml(d.formula), "formula_text": d.formula,
+                "params": d.params.iter().map(|p| json!({"name": p.name, "default": p.default, "range": range(p.range), "doc": p.doc})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let optimizers: Vec<Value> = optim::REGISTRY
+        .iter()
+        .map(|d| {
+            let hyper: Vec<Value> = d
+                .hyper
+                .iter()
+                .map(|h| {
+                    let (kind, r, default) = match (h.kind, h.default) {
+                        (optim::HyperKind::Number(r), optim::HyperValue::Number(x)) => ("number", Some(r), json!(x)),
+                        (optim::HyperKind::Pair(r), optim::HyperValue::Pair(p)) => ("pair", Some(r), json!(p)),
+                        (_, optim::HyperValue::Flag(b)) => ("flag", None, json!(b)),
+                        _ => ("number", None, Value::Null),
+                    };
+                    json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc})
+                })
+                .collect();
+            json!({
+                "name": d.name, "title": d.title, "default_lr": d.default_lr, "hyper": hyper,
+                "rule": d.rule.iter().map(|l| to_mathml(l)).collect::<Vec<_>>(),
+                "rule_text": d.rule,
+            })
+        })
+        .collect();
+    let scenarios: Vec<Value> = scenarios::SCENARIOS
+        .iter()
+        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "query": query::encode(&s.experiment())}))
+        .collect();
+    to_js(&json!({
+        "functions": functions,
+        "optimizers": optimizers,
+        "schedules": [
+            {"name": "step", "title": "Step (StepLR)", "keys": [["step_size", 30], ["gamma", 0.1]]},
+            {"name": "exponential", "title": "Exponential (ExponentialLR)", "keys": [["gamma", 0.95]]},
+            {"name": "cosine", "title": "Cosine (CosineAnnealingLR)", "keys": [["T_max", 100], ["eta_min", 0.0]]},
+            {"name": "linear", "title": "Linear (LinearLR)", "keys": [["start_factor", 1.0 / 3.0], ["end_factor", 1.0], ["total_iters", 5]]},
+            {"name": "inverse_time", "title": "Inverse time (1 / (1 + k t))", "keys": [["k", 0.05]]},
+        ],
+        "scenarios": scenarios,
+        "palette": PALETTE,
+    }))
 }
 
-/// Runs the experiment in `text` and writes one line per optimizer, or the error.
-fn show(doc: &Document, text: &str) {
-    let Some(out) = doc
-        .get_element_by_id("results")
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    else {
-        return;
-    };
-    let Some(err) = doc
-        .get_element_by_id("error")
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    else {
-        return;
-    };
-    match Experiment::from_json(text) {
-        Ok(exp) => {
-            err.set_text_content(None);
-            err.set_hidden(true);
-            out.set_inner_html("");
-            for run in exp.run() {
-                if let Ok(li) = doc.create_element("li") {
-                    li.set_text_content(Some(&format!("{}: {}", run.label, run.status)));
-                    let _ = out.append_child(&li);
-                }
+fn parse_color(hex: &str) -> RGBColor {
+    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
+    RGBColor(c(1), c(3), c(5))
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| js_err("no 2d context"))?
+        .dyn_into()
+        .map_err(|_| js_err("not a 2d context"))
+}
+
+/// Sets a value at a path like `optimizers[1].betas` in a JSON document;
+/// `null` removes the key.
+fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    let mut parts: Vec<(String, Option<usize>)> = Vec::new();
+    for seg in path.split('.') {
+        match seg.split_once('[') {
+            Some((key, idx)) => {
+                let i = idx
+                    .trim_end_matches(']')
+                    .parse()
+                    .map_err(|_| format!("{path}: bad index"))?;
+                parts.push((key.to_string(), Some(i)));
+            }
+            None => parts.push((seg.to_string(), None)),
+        }
+    }
+    let mut cur = doc;
+    let last = parts.len() - 1;
+    for (n, (key, idx)) in parts.into_iter().enumerate() {
+        let obj = cur
+            .as_object_mut()
+            .ok_or_else(|| format!("{path}: not an object"))?;
+        if n == last && idx.is_none() {
+            if value.is_null() {
+                obj.remove(&key);
+            } else {
+                obj.insert(key, value);
+            }
+            return Ok(());
+        }
+        let next = obj.entry(key).or_insert_with(|| json!({}));
+        cur = match idx {
+            Some(i) => next
+                .as_array_mut()
+                .and_then(|a| a.get_mut(i))
+                .ok_or_else(|| format!("{path}: no such item"))?,
+            None => next,
+        };
+    }
+    Err(format!("{path}: cannot set"))
+}
+
+/// The page's state and drawing.
+#[wasm_bindgen]
+pub struct App {
+    exp: Experiment,
+    runs: Vec<Trajectory>,
+    step: usize,
+    surface: HtmlCanvasElement,
+    paths: HtmlCanvasElement,
+    chart: HtmlCanvasElement,
+    scale: f64,
+    dark: bool,
+    grid: Option<(String, Grid)>,
+}
+
+#[wasm_bindgen]
+impl App {
+    /// Binds the three canvases; starts from the first scenario.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        surface: HtmlCanvasElement,
+        paths: HtmlCanvasElement,
+        chart: HtmlCanvasElement,
+    ) -> App {
+        let exp = scenarios::SCENARIOS[0].experiment();
+        let runs = exp.run();
+        App {
+            step: 0,
+            runs,
+            exp,
+            surface,
+            paths,
+            chart,
+            scale: 1.0,
+            dark: false,
+            grid: None,
+        }
+    }
+
+    fn replace(&mut self, exp: Experiment) {
+        self.runs = exp.run();
+        self.exp = exp;
+        self.step = self.step.min(self.max_step());
+    }
+
+    /// Loads an experiment from a URL query. On error nothing changes and the
+    /// error, naming the URL key, is thrown.
+    #[wasm_bindgen(js_name = loadQuery)]
+    pub fn load_query(&mut self, q: &str) -> Result<(), JsValue> {
+        let exp = query::decode(q).map_err(js_err)?;
+        self.replace(exp);
+        Ok(())
+    }
+
+    /// Loads an experiment given as a plain object (the CLI's JSON).
+    #[wasm_bindgen(js_name = setExperiment)]
+    pub fn set_experiment(&mut self, obj: JsValue) -> Result<(), JsValue> {
+        let value: Value = serde_wasm_bindgen::from_value(obj)
+            .map_err(|e| js_err(format!("not an experiment object: {e}")))?;
+        let exp = Experiment::from_value(&value).map_err(js_err)?;
+        self.replace(exp);
+        Ok(())
+    }
+
+    /// Loads a named scenario.
+    #[wasm_bindgen(js_name = loadScenario)]
+    pub fn load_scenario(&mut self, id: &str) -> Result<(), JsValue> {
+        let s = scenarios::lookup(id).ok_or_else(|| js_err(format!("no scenario \"{id}\"")))?;
+        self.replace(s.experiment());
+        self.step = 0;
+        Ok(())
+    }
+
+    /// Changes one field, e.g. `optimizers[1].lr` or `function.params.b`, to a
+    /// JSON value (`null` removes it). The experiment is validated as a whole;
+    /// on error nothing changes and the error names the field.
+    pub fn set(&mut self, path: &str, value: JsValue) -> Result<(), JsValue> {
+        let value: Value = serde_wasm_bindgen::from_value(value).map_err(js_err)?;
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        set_path(&mut doc, path, value).map_err(js_err)?;
+        let exp = Experiment::from_value(&doc).map_err(js_err)?;
+        self.replace(exp);
+        Ok(())
+    }
+
+    /// Switches to another function with its default parameters and view, and
+    /// a start point inside that view.
+    #[wasm_bindgen(js_name = setFunction)]
+    pub fn set_function(&mut self, name: &str) -> Result<(), JsValue> {
+        let def = functions::lookup(name)
+            .ok_or_else(|| js_err(format!("function.name: unknown function \"{name}\"")))?;
+        let view = (def.build)(&def.defaults()).view();
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        doc["function"] = json!({"name": name});
+        doc.as_object_mut().map(|o| o.remove("view"));
+        doc["start"] = json!([
+            view.x[0] + 0.2 * (view.x[1] - view.x[0]),
+            view.y[0] + 0.8 * (view.y[1] - view.y[0])
+        ]);
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        self.step = 0;
+        Ok(())
+    }
+
+    /// Adds an optimizer at torch's default learning rate.
+    #[wasm_bindgen(js_name = addOptimizer)]
+    pub fn add_optimizer(&mut self, name: &str) -> Result<(), JsValue> {
+        let def =
+            optim::lookup(name).ok_or_else(|| js_err(format!("unknown optimizer \"{name}\"")))?;
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        let list = doc["optimizers"]
+            .as_array_mut()
+            .ok_or_else(|| js_err("no optimizer list"))?;
+        list.push(json!({"name": name, "lr": def.default_lr}));
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        Ok(())
+    }
+
+    #[wasm_bindgen(js_name = removeOptimizer)]
+    pub fn remove_optimizer(&mut self, index: usize) {
+        if index < self.exp.optimizers.len() {
+            let mut exp = self.exp.clone();
+            exp.optimizers.remove(index);
+            self.replace(exp);
+        }
+    }
+
+    /// The experiment as a plain object (the CLI's JSON).
+    pub fn experiment(&self) -> JsValue {
+        to_js(&self.exp)
+    }
+
+    /// The query string for the current experiment.
+    pub fn query(&self) -> String {
+        query::encode(&self.exp)
+    }
+
+    /// `{runs: [...]}` as the CLI prints it.
+    pub fn runs(&self) -> JsValue {
+        to_js(&output::Runs { runs: &self.runs })
+    }
+
+    pub fn csv(&self) -> String {
+        output::to_csv(&self.runs)
+    }
+
+    pub fn json(&self) -> String {
+        output::to_json(&self.runs)
+    }
+
+    /// The colour of optimizer `i`: its own, or the palette's.
+    pub fn color(&self, i: usize) -> String {
+        self.exp
+            .optimizers
+            .get(i)
+            .and_then(|o| o.color.clone())
+            .unwrap_or_else(|| PALETTE[i % PALETTE.len()].to_string())
+    }
+
+    // ---------------------------------------------------------------- animation
+
+    /// The last step any path reaches.
+    #[wasm_bindgen(js_name = maxStep)]
+    pub fn max_step(&self) -> usize {
+        self.runs
+            .iter()
+            .map(|r| r.points.len().saturating_sub(1))
+            .max()
+            .unwrap_or(0)
+            .max(self.exp.steps as usize)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    #[wasm_bindgen(setter)]
+    pub fn set_step(&mut self, step: usize) {
+        self.step = step.min(self.max_step());
+    }
+
+    /// Per optimizer at the current step: `{label, color, enabled, state, text}`.
+    /// The text is the live status line a learner reads.
+    pub fn statuses(&self) -> JsValue {
+        let list: Vec<Value> = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let last = r.points.len().saturating_sub(1);
+                let k = self.step.min(last);
+                let (state, text) = match &r.status {
+                    Status::Converged { step, .. } | Status::Diverged { step, .. } if *step <= self.step => {
+                        let state = if matches!(r.status, Status::Converged { .. }) { "converged" } else { "diverged" };
+                        (state, r.status.to_string())
+                    }
+                    Status::Diverged { reason, .. } if k == last && last < self.step => {
+                        ("diverged", format!("diverged at step {}: {reason}", last + 1))
+                    }
+                    _ => ("moving", format!("step {k}, loss {}", short(r.losses[k]))),
+                };
+                json!({"label": r.label, "color": self.color(i), "enabled": self.exp.optimizers[i].enabled, "state": state, "text": text})
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    // ---------------------------------------------------------------- drawing
+
+    /// Sizes the canvases to their CSS size times the device pixel ratio.
+    pub fn resize(&mut self, plot_w: u32, plot_h: u32, chart_w: u32, chart_h: u32, dpr: f64) {
+        self.scale = dpr.clamp(1.0, 4.0);
+        let d = |v: u32| ((v as f64) * self.scale).round().max(1.0) as u32;
+        for c in [&self.surface, &self.paths] {
+            c.set_width(d(plot_w));
+            c.set_height(d(plot_h));
+        }
+        self.chart.set_width(d(chart_w));
+        self.chart.set_height(d(chart_h));
+    }
+
+    #[wasm_bindgen(js_name = setDark)]
+    pub fn set_dark(&mut self, dark: bool) {
+        self.dark = dark;
+    }
+
+    fn theme(&self) -> Theme {
+        if self.dark {
+            Theme {
+                background: RGBColor(0x16, 0x16, 0x1a),
+                foreground: RGBColor(0xe8, 0xe8, 0xee),
+            }
+        } else {
+            Theme {
+                background: RGBColor(0xfb, 0xfb, 0xfd),
+                foreground: RGBColor(0x1b, 0x1b, 0x1f),
             }
         }
-        // The last results stay on screen; the message says what to fix.
-        Err(e) => {
-            err.set_text_content(Some(&e.to_string()));
-            err.set_hidden(false);
+    }
+
+    fn view(&self) -> View {
+        self.exp
+            .view
+            .unwrap_or_else(|| self.exp.function.objective().view())
+    }
+
+    fn frame(&self) -> Frame {
+        Frame::new(
+            self.surface.width(),
+            self.surface.height(),
+            Scale(self.scale),
+            self.view(),
+        )
+    }
+
+    /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
+    /// pixel, put on the canvas in one call), contours and minima. Returns the
+    /// milliseconds spent computing the raster and contours (0 when cached).
+    #[wasm_bindgen(js_name = drawSurface)]
+    pub fn draw_surface(&mut self) -> Result<f64, JsValue> {
+        let frame = self.frame();
+        let (l, t, r, b) = frame.rect;
+        let (cw, ch) = (
+            (((r - l) as f64) / self.scale).round().max(2.0) as usize,
+            (((b - t) as f64) / self.scale).round().max(2.0) as usize,
+        );
+        let key = format!(
+            "{}|{}|{cw}x{ch}",
+            serde_json::to_string(&self.exp.function).unwrap_or_default(),
+            serde_json::to_string(&frame.view).unwrap_or_default()
+        );
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let t0 = perf.as_ref().map_or(0.0, |p| p.now());
+        let mut spent = 0.0;
+        if self.grid.as_ref().map(|(k, _)| k) != Some(&key) {
+            let f = self.exp.function.objective();
+            self.grid = Some((key, Grid::sample(f.as_ref(), frame.view, cw, ch)));
+            spent = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
         }
+        let grid = &self.grid.as_ref().expect("just computed").1;
+        let backend = CanvasBackend::with_canvas_object(self.surface.clone())
+            .ok_or_else(|| js_err("canvas backend"))?;
+        let root = backend.into_drawing_area();
+        plot::draw_axes(&root, &frame, self.theme(), Scale(self.scale)).map_err(js_err)?;
+        // The raster, at CSS resolution, scaled into the plotting rectangle.
+        let rgba = grid.rgba();
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&rgba),
+            grid.width as u32,
+            grid.height as u32,
+        )?;
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| js_err("no document"))?;
+        let buffer: HtmlCanvasElement = doc
+            .create_element("canvas")?
+            .dyn_into()
+            .map_err(|_| js_err("canvas"))?;
+        buffer.set_width(grid.width as u32);
+        buffer.set_height(grid.height as u32);
+        context(&buffer)?.put_image_data(&image, 0.0, 0.0)?;
+        let ctx = context(&self.surface)?;
+        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &buffer,
+            l as f64,
+            t as f64,
+            (r - l) as f64,
+            (b - t) as f64,
+        )?;
+        let t1 = perf.as_ref().map_or(0.0, |p| p.now());
+        let mut segments = Vec::new();
+        for level in grid.contour_levels(14) {
+            segments.extend(contour(grid, level));
+        }
+        spent += perf.as_ref().map_or(0.0, |p| p.now()) - t1;
+        let minima = self.exp.function.objective().minima();
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
+        ctx.clip();
+        plot::draw_contours_and_minima(&root, &frame, &segments, &minima, Scale(self.scale))
+            .map_err(js_err)?;
+        ctx.restore();
+        root.present().map_err(js_err)?;
+        Ok(spent)
+    }
+
+    fn path_styles(&self) -> Vec<PathStyle<'_>> {
+        self.runs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.exp.optimizers[*i].enabled)
+            .map(|(i, run)| PathStyle {
+                run,
+                color: parse_color(&self.color(i)),
+            })
+            .collect()
+    }
+
+    /// Draws the path layer (transparent, over the surface) at the current step.
+    #[wasm_bindgen(js_name = drawPaths)]
+    pub fn draw_paths(&self) -> Result<(), JsValue> {
+        let ctx = context(&self.paths)?;
+        let (w, h) = (self.paths.width() as f64, self.paths.height() as f64);
+        ctx.clear_rect(0.0, 0.0, w, h);
+        let frame = self.frame();
+        let (l, t, r, b) = frame.rect;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
+        ctx.clip();
+        let backend = CanvasBackend::with_canvas_object(self.paths.clone())
+            .ok_or_else(|| js_err("canvas backend"))?;
+        let root = backend.into_drawing_area();
+        plot::draw_paths(
+            &root,
+            &frame,
+            &self.path_styles(),
+            self.step,
+            self.exp.start,
+            Scale(self.scale),
+        )
+        .map_err(js_err)?;
+        ctx.restore();
+        Ok(())
+    }
+
+    /// Draws the chart of loss against step.
+    #[wasm_bindgen(js_name = drawChart)]
+    pub fn draw_chart(&self) -> Result<(), JsValue> {
+        let backend = CanvasBackend::with_canvas_object(self.chart.clone())
+            .ok_or_else(|| js_err("canvas backend"))?;
+        let root = backend.into_drawing_area();
+        let minima = self.exp.function.objective().minima();
+        let axis = match minima.iter().map(|m| m.value).reduce(f64::min) {
+            Some(fstar) => LossAxis::GapLog { fstar },
+            None => LossAxis::Linear,
+        };
+        // Dark in both page themes, so that every path colour reads on it.
+        let theme = Theme {
+            background: RGBColor(0x1c, 0x1c, 0x24),
+            foreground: RGBColor(0xe8, 0xe8, 0xee),
+        };
+        plot::draw_loss_chart(
+            &root,
+            &self.path_styles(),
+            self.max_step(),
+            self.step,
+            axis,
+            theme,
+            Scale(self.scale),
+        )
+        .map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- pointer
+
+    /// The data point under a CSS pixel of the plot, or `undefined` outside
+    /// the plotting rectangle.
+    pub fn pick(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
+        let frame = self.frame();
+        let (x, y) = (css_x * self.scale, css_y * self.scale);
+        frame
+            .contains_px(x, y)
+            .then(|| frame.to_data(x, y).to_vec())
+    }
+
+    /// Whether a CSS pixel is on the start handle.
+    #[wasm_bindgen(js_name = nearStart)]
+    pub fn near_start(&self, css_x: f64, css_y: f64) -> bool {
+        let (x, y) = self.frame().to_px(self.exp.start);
+        ((x / self.scale - css_x).powi(2) + (y / self.scale - css_y).powi(2)).sqrt() <= 12.0
+    }
+
+    /// Moves the start point to a data point (rounded to 4 significant digits of the view).
+    #[wasm_bindgen(js_name = moveStart)]
+    pub fn move_start(&mut self, x: f64, y: f64) -> Result<(), JsValue> {
+        let v = self.view();
+        let round = |a: f64, span: f64| {
+            let q = 10f64.powf((span / 1e4).log10().floor());
+            (a / q).round() * q
+        };
+        let p = [round(x, v.x[1] - v.x[0]), round(y, v.y[1] - v.y[0])];
+        self.set("start", to_js(&p))
+    }
+
+    /// Zooms by `factor` (< 1 zooms in) about a CSS pixel of the plot.
+    pub fn zoom(&mut self, css_x: f64, css_y: f64, factor: f64) -> Result<(), JsValue> {
+        let frame = self.frame();
+        let c = frame.to_data(css_x * self.scale, css_y * self.scale);
+        let v = frame.view;
+        let f = factor.clamp(0.05, 20.0);
+        let nv = View {
+            x: [c[0] - (c[0] - v.x[0]) * f, c[0] + (v.x[1] - c[0]) * f],
+            y: [c[1] - (c[1] - v.y[0]) * f, c[1] + (v.y[1] - c[1]) * f],
+        };
+        self.set_view(nv)
+    }
+
+    /// Pans the view by a drag of (dx, dy) CSS pixels.
+    pub fn pan(&mut self, dx: f64, dy: f64) -> Result<(), JsValue> {
+        let frame = self.frame();
+        let (l, t, r, b) = frame.rect;
+        let v = frame.view;
+        let sx = (v.x[1] - v.x[0]) / (r - l) as f64 * self.scale;
+        let sy = (v.y[1] - v.y[0]) / (b - t) as f64 * self.scale;
+        self.set_view(View {
+            x: [v.x[0] - dx * sx, v.x[1] - dx * sx],
+            y: [v.y[0] + dy * sy, v.y[1] + dy * sy],
+        })
+    }
+
+    fn set_view(&mut self, v: View) -> Result<(), JsValue> {
+        if v.x[1] - v.x[0] < MIN_VIEW_SIZE * 10.0 || v.y[1] - v.y[0] < MIN_VIEW_SIZE * 10.0 {
+            return Ok(());
+        }
+        self.set("view", to_js(&v))
+    }
+
+    /// Back to the function's own view.
+    #[wasm_bindgen(js_name = resetView)]
+    pub fn reset_view(&mut self) {
+        self.exp.view = None;
     }
 }

@@ -1,0 +1,634 @@
+// The page's wiring: builds the controls from the engine's catalogue, sends
+// every edit to the Rust `App` (which owns the one experiment and validates
+// it), and redraws. No experiment state is kept here.
+
+const $ = (id) => document.getElementById(id);
+
+function start(bindings) {
+  const { App, catalogue } = bindings;
+  const cat = catalogue();
+  const app = new App($("surface"), $("paths"), $("chart"));
+  const params = new URLSearchParams(location.search);
+  const embed = params.get("embed") === "1";
+  if (embed) document.body.classList.add("embed");
+
+  let playing = false;
+  let lastFrame = 0;
+  let carry = 0;
+  let urlTimer = 0;
+
+  // ------------------------------------------------------------ messages
+
+  function showError(text) {
+    const box = $("message");
+    box.textContent = text;
+    box.hidden = false;
+  }
+  function clearError() {
+    $("message").hidden = true;
+    $("message").textContent = "";
+  }
+  function notice(text) {
+    $("notice").textContent = text;
+    setTimeout(() => { if ($("notice").textContent === text) $("notice").textContent = ""; }, 2500);
+  }
+  // Errors from the engine name the field; say it the way the panel shows it.
+  function friendly(err) {
+    const text = String(err);
+    return text.replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `);
+  }
+
+  // ------------------------------------------------------------ drawing
+
+  function drawAll() {
+    app.drawSurface();
+    drawDynamic();
+  }
+  function drawDynamic() {
+    app.drawPaths();
+    app.drawChart();
+    renderStatus();
+  }
+  function renderStatus() {
+    const list = app.statuses();
+    const legend = $("legend");
+    legend.replaceChildren(
+      ...list.filter((s) => s.enabled).map((s) => {
+        const li = document.createElement("li");
+        const sw = document.createElement("span");
+        sw.className = "swatch";
+        sw.style.background = s.color;
+        const label = document.createElement("span");
+        label.className = "label";
+        label.textContent = s.label;
+        const st = document.createElement("span");
+        st.className = `state ${s.state}`;
+        st.textContent = s.text;
+        li.append(sw, label, st);
+        return li;
+      }),
+    );
+    list.forEach((s, i) => {
+      const el = document.querySelector(`[data-status="${i}"]`);
+      if (el && el.textContent !== s.text) el.textContent = s.text;
+      if (el) el.className = `status ${s.state}`;
+    });
+    $("step-out").textContent = `step ${app.step} of ${app.maxStep()}`;
+    $("play").textContent = playing ? "Pause" : "Play";
+  }
+
+  // ------------------------------------------------------------ the URL
+
+  function syncUrl() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(() => {
+      const q = app.query() + (embed ? "&embed=1" : "");
+      // Replace, not push: editing should not flood the history.
+      history.replaceState(null, "", `${location.pathname}?${q}`);
+    }, 200);
+  }
+
+  // ------------------------------------------------------------ edits
+
+  // Applies an edit; on error keeps the last valid state and says why.
+  function edit(fn, input) {
+    try {
+      fn();
+      clearError();
+      if (input) input.removeAttribute("aria-invalid");
+      syncUrl();
+      return true;
+    } catch (e) {
+      showError(friendly(e));
+      if (input) input.setAttribute("aria-invalid", "true");
+      return false;
+    }
+  }
+  function numberFrom(input, what) {
+    const text = input.value.trim();
+    const x = Number(text);
+    if (text === "" || !Number.isFinite(x)) {
+      throw `${what}: "${input.value}" is not a number`;
+    }
+    return x;
+  }
+
+  // ------------------------------------------------------------ the panel
+
+  const fnSelect = $("function");
+  for (const f of cat.functions) fnSelect.add(new Option(f.title, f.name));
+  const addSelect = $("add-name");
+  for (const o of cat.optimizers) addSelect.add(new Option(o.title, o.name));
+  const scenarioSelect = $("scenario");
+  for (const s of cat.scenarios) scenarioSelect.add(new Option(s.title, s.id));
+
+  function groupName(i) {
+    const exp = app.experiment();
+    const o = exp.optimizers[i];
+    if (!o) return `optimizer ${i + 1}`;
+    const title = cat.optimizers.find((d) => d.name === o.name).title;
+    const same = exp.optimizers.slice(0, i).filter((p) => p.name === o.name).length;
+    return same ? `${title} ${same + 1}` : title;
+  }
+
+  function field(labelText, input, doc) {
+    const label = document.createElement("label");
+    label.className = "field";
+    label.append(labelText, input);
+    if (doc) label.title = doc;
+    return label;
+  }
+  function numberInput(value, onCommit, what) {
+    const input = document.createElement("input");
+    input.type = "number";
+    input.step = "any";
+    input.inputMode = "decimal";
+    input.value = value;
+    input.addEventListener("change", () => {
+      if (edit(() => onCommit(numberFrom(input, what)), input)) drawDynamic();
+    });
+    return input;
+  }
+
+  function buildSurface() {
+    const exp = app.experiment();
+    const def = cat.functions.find((f) => f.name === exp.function.name);
+    fnSelect.value = def.name;
+    $("formula").innerHTML = def.formula;
+    $("about").textContent = def.about;
+    const box = $("function-params");
+    box.replaceChildren();
+    for (const p of def.params) {
+      const value = exp.function.params[p.name];
+      const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
+      const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
+      const slider = document.createElement("input");
+      slider.type = "range";
+      slider.min = lo;
+      slider.max = hi;
+      slider.step = (hi - lo) / 1000;
+      slider.value = value;
+      slider.setAttribute("aria-label", p.name);
+      const num = numberInput(value, (x) => app.set(`function.params.${p.name}`, x), `function parameter ${p.name}`);
+      num.setAttribute("aria-label", `${p.name} (exact)`);
+      slider.addEventListener("input", () => {
+        if (edit(() => app.set(`function.params.${p.name}`, Number(slider.value)), slider)) {
+          num.value = slider.value;
+          drawAll();
+        }
+      });
+      num.addEventListener("change", () => { slider.value = num.value; drawAll(); });
+      const row = document.createElement("div");
+      row.className = "slider-row";
+      row.append(field(`${p.name} (${p.range.text})`, slider, p.doc), num);
+      box.append(row);
+    }
+    $("start-x").value = exp.start[0];
+    $("start-y").value = exp.start[1];
+    $("steps").value = exp.steps;
+  }
+
+  function lrSliderValue(lr) {
+    return lr > 0 ? Math.log10(lr) : -6;
+  }
+
+  function buildOptimizers() {
+    const exp = app.experiment();
+    const box = $("optimizers");
+    box.replaceChildren();
+    exp.optimizers.forEach((o, i) => box.append(optimizerCard(o, i)));
+  }
+
+  function optimizerCard(o, i) {
+    const def = cat.optimizers.find((d) => d.name === o.name);
+    const name = groupName(i);
+    const card = document.createElement("fieldset");
+    card.className = "card optimizer";
+    card.setAttribute("aria-label", name);
+    const legend = document.createElement("legend");
+    legend.textContent = name;
+    card.append(legend);
+
+    // Header: show toggle, colour, remove.
+    const head = document.createElement("div");
+    head.className = "card-head";
+    const show = document.createElement("input");
+    show.type = "checkbox";
+    show.checked = o.enabled !== false;
+    show.addEventListener("change", () => {
+      if (edit(() => app.set(`optimizers[${i}].enabled`, show.checked ? null : false), show)) drawDynamic();
+    });
+    const color = document.createElement("input");
+    color.type = "color";
+    color.value = app.color(i);
+    color.addEventListener("input", () => {
+      if (edit(() => app.set(`optimizers[${i}].color`, color.value), color)) drawDynamic();
+    });
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "remove";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `Remove ${name}`);
+    remove.addEventListener("click", () => {
+      edit(() => app.removeOptimizer(i));
+      buildOptimizers();
+      drawDynamic();
+    });
+    head.append(field("Show", show), field("Colour", color), remove);
+    card.append(head);
+
+    // Learning rate: a log-scale slider and the exact number.
+    const lrRow = document.createElement("div");
+    lrRow.className = "slider-row";
+    const slider = document.createElement("input");
+    slider.type = "range";
+    slider.min = -6;
+    slider.max = 1;
+    slider.step = 0.01;
+    slider.value = lrSliderValue(o.lr);
+    slider.setAttribute("aria-label", "Learning rate");
+    slider.setAttribute("aria-valuetext", `${o.lr}`);
+    const lrBox = numberInput(o.lr, (x) => app.set(`optimizers[${i}].lr`, x), `${name} › lr`);
+    lrBox.setAttribute("aria-label", "Learning rate (exact)");
+    lrBox.min = 0;
+    slider.addEventListener("input", () => {
+      const lr = Number(Math.pow(10, Number(slider.value)).toPrecision(3));
+      if (edit(() => app.set(`optimizers[${i}].lr`, lr), slider)) {
+        lrBox.value = lr;
+        slider.setAttribute("aria-valuetext", `${lr}`);
+        drawDynamic();
+      }
+    });
+    lrBox.addEventListener("change", () => {
+      slider.value = lrSliderValue(Number(lrBox.value));
+    });
+    const lrLabel = document.createElement("span");
+    lrLabel.className = "field-name";
+    lrLabel.textContent = "Learning rate (lr)";
+    lrRow.append(lrLabel, slider, lrBox);
+    card.append(lrRow);
+
+    // Hyperparameters under torch's names.
+    const grid = document.createElement("div");
+    grid.className = "hyper";
+    for (const h of def.hyper) {
+      const path = `optimizers[${i}].${h.name}`;
+      const value = o[h.name];
+      if (h.kind === "flag") {
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = value;
+        box.addEventListener("change", () => {
+          if (edit(() => app.set(path, box.checked), box)) drawDynamic();
+          else box.checked = !box.checked;
+        });
+        grid.append(field(h.name, box, h.doc));
+      } else if (h.kind === "pair") {
+        const a = numberInput(value[0], (x) => app.set(path, [x, app.experiment().optimizers[i][h.name][1]]), `${name} › ${h.name}[0]`);
+        const b = numberInput(value[1], (x) => app.set(path, [app.experiment().optimizers[i][h.name][0], x]), `${name} › ${h.name}[1]`);
+        grid.append(field(`${h.name} β₁`, a, `${h.doc} (${h.range.text})`), field(`${h.name} β₂`, b, `${h.doc} (${h.range.text})`));
+      } else {
+        grid.append(field(h.name, numberInput(value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
+      }
+    }
+    card.append(grid);
+
+    // Gradient clipping.
+    const clipRow = document.createElement("div");
+    clipRow.className = "pair";
+    const clipKind = document.createElement("select");
+    clipKind.add(new Option("none", ""));
+    clipKind.add(new Option("by value", "clip_value"));
+    clipKind.add(new Option("by norm", "max_norm"));
+    const currentClip = o.clip ? Object.keys(o.clip)[0] : "";
+    clipKind.value = currentClip;
+    const clipValue = numberInput(o.clip ? o.clip[currentClip] : 1, (x) => app.set(`optimizers[${i}].clip`, { [clipKind.value]: x }), `${name} › clip`);
+    clipValue.disabled = !currentClip;
+    clipValue.setAttribute("aria-label", "Clip threshold");
+    clipKind.addEventListener("change", () => {
+      const k = clipKind.value;
+      clipValue.disabled = !k;
+      if (edit(() => app.set(`optimizers[${i}].clip`, k ? { [k]: Number(clipValue.value) || 1 } : null), clipKind)) drawDynamic();
+    });
+    clipRow.append(field("Gradient clipping", clipKind), field("Threshold", clipValue));
+    card.append(clipRow);
+
+    // Learning-rate schedule.
+    const schedRow = document.createElement("div");
+    schedRow.className = "schedule";
+    const schedKind = document.createElement("select");
+    schedKind.add(new Option("constant", ""));
+    for (const s of cat.schedules) schedKind.add(new Option(s.title, s.name));
+    schedKind.value = o.schedule ? o.schedule.name : "";
+    const schedKeys = document.createElement("div");
+    schedKeys.className = "hyper";
+    const fillKeys = () => {
+      schedKeys.replaceChildren();
+      const cur = app.experiment().optimizers[i].schedule;
+      if (!cur) return;
+      const spec = cat.schedules.find((s) => s.name === cur.name);
+      for (const [k] of spec.keys) {
+        schedKeys.append(field(k, numberInput(cur[k], (x) => app.set(`optimizers[${i}].schedule.${k}`, x), `${name} › schedule ${k}`)));
+      }
+    };
+    schedKind.addEventListener("change", () => {
+      const spec = cat.schedules.find((s) => s.name === schedKind.value);
+      const value = spec ? Object.fromEntries([["name", spec.name], ...spec.keys]) : null;
+      if (edit(() => app.set(`optimizers[${i}].schedule`, value), schedKind)) {
+        fillKeys();
+        drawDynamic();
+      }
+    });
+    schedRow.append(field("Learning-rate schedule", schedKind), schedKeys);
+    card.append(schedRow);
+    fillKeys();
+
+    // The update rule, from the optimizer's own definition.
+    const rule = document.createElement("details");
+    rule.className = "rule";
+    const summary = document.createElement("summary");
+    summary.textContent = "Update rule";
+    rule.append(summary);
+    const ol = document.createElement("ol");
+    for (const line of def.rule) {
+      const li = document.createElement("li");
+      li.innerHTML = line;
+      ol.append(li);
+    }
+    rule.append(ol);
+    card.append(rule);
+
+    const status = document.createElement("p");
+    status.className = "status";
+    status.dataset.status = i;
+    status.setAttribute("aria-live", "polite");
+    card.append(status);
+    card.style.setProperty("--accent", app.color(i));
+    return card;
+  }
+
+  function rebuild() {
+    buildSurface();
+    buildOptimizers();
+    const s = cat.scenarios.find((s) => s.query === app.query());
+    scenarioSelect.value = s ? s.id : "";
+    $("lesson").textContent = s ? s.lesson : "";
+  }
+
+  // ------------------------------------------------------------ controls
+
+  fnSelect.addEventListener("change", () => {
+    if (edit(() => app.setFunction(fnSelect.value), fnSelect)) {
+      app.step = app.maxStep();
+      rebuild();
+      drawAll();
+    }
+  });
+  for (const [id, idx] of [["start-x", 0], ["start-y", 1]]) {
+    $(id).addEventListener("change", () => {
+      const input = $(id);
+      const ok = edit(() => {
+        const s = app.experiment().start;
+        s[idx] = numberFrom(input, `Start ${idx ? "y" : "x"}`);
+        app.set("start", s);
+      }, input);
+      if (ok) drawDynamic();
+    });
+  }
+  $("steps").addEventListener("change", () => {
+    const input = $("steps");
+    if (edit(() => app.set("steps", numberFrom(input, "Steps")), input)) {
+      app.step = app.maxStep();
+      drawDynamic();
+    }
+  });
+  $("add").addEventListener("click", () => {
+    if (edit(() => app.addOptimizer(addSelect.value))) {
+      buildOptimizers();
+      drawDynamic();
+    }
+  });
+  scenarioSelect.addEventListener("change", () => {
+    if (!scenarioSelect.value) return;
+    if (edit(() => app.loadScenario(scenarioSelect.value))) {
+      app.step = app.maxStep();
+      rebuild();
+      drawAll();
+    }
+  });
+
+  // ------------------------------------------------------------ playback
+
+  function frame(t) {
+    if (!playing) return;
+    const speed = Number($("speed").value); // steps per second
+    carry += ((t - (lastFrame || t)) / 1000) * speed;
+    lastFrame = t;
+    const n = Math.floor(carry);
+    if (n > 0) {
+      carry -= n;
+      app.step = app.step + n;
+      drawDynamic();
+    }
+    if (app.step >= app.maxStep()) {
+      playing = false;
+      renderStatus();
+      return;
+    }
+    requestAnimationFrame(frame);
+  }
+  function play() {
+    if (playing) { playing = false; renderStatus(); return; }
+    if (app.step >= app.maxStep()) app.step = 0;
+    playing = true;
+    lastFrame = 0;
+    carry = 0;
+    drawDynamic();
+    requestAnimationFrame(frame);
+  }
+  function stepOnce() {
+    playing = false;
+    app.step = app.step + 1;
+    drawDynamic();
+  }
+  function reset() {
+    playing = false;
+    app.step = 0;
+    drawDynamic();
+  }
+  $("play").addEventListener("click", play);
+  $("step").addEventListener("click", stepOnce);
+  $("reset").addEventListener("click", reset);
+  $("complete").addEventListener("click", () => { playing = false; app.step = app.maxStep(); drawDynamic(); });
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === " " && !(t instanceof HTMLButtonElement)) { e.preventDefault(); play(); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); stepOnce(); }
+    else if (e.key === "r" || e.key === "R") { reset(); }
+  });
+
+  // ------------------------------------------------------------ the plot
+
+  const plot = $("paths");
+  let drag = null; // {mode: "start" | "pan" | "click", x, y}
+  let pending = false;
+  const schedule = (fn) => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fn(); });
+  };
+  const local = (e) => {
+    const r = plot.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  };
+  plot.addEventListener("pointerdown", (e) => {
+    const [x, y] = local(e);
+    plot.setPointerCapture(e.pointerId);
+    drag = { mode: app.nearStart(x, y) ? "start" : "click", x, y };
+  });
+  plot.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const [x, y] = local(e);
+    if (drag.mode === "click" && Math.hypot(x - drag.x, y - drag.y) > 4) drag.mode = "pan";
+    if (drag.mode === "start") {
+      const p = app.pick(x, y);
+      if (p && edit(() => app.moveStart(p[0], p[1]))) schedule(drawDynamic);
+    } else if (drag.mode === "pan") {
+      const dx = x - drag.x;
+      const dy = y - drag.y;
+      drag.x = x;
+      drag.y = y;
+      if (edit(() => app.pan(dx, dy))) schedule(drawAll);
+    }
+  });
+  plot.addEventListener("pointerup", (e) => {
+    if (!drag) return;
+    const [x, y] = local(e);
+    if (drag.mode === "click") {
+      const p = app.pick(x, y);
+      if (p && edit(() => app.moveStart(p[0], p[1]))) drawDynamic();
+    }
+    if (drag.mode !== "click") syncUrl();
+    $("start-x").value = app.experiment().start[0];
+    $("start-y").value = app.experiment().start[1];
+    drag = null;
+  });
+  plot.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const [x, y] = local(e);
+    if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(drawAll);
+  }, { passive: false });
+  $("reset-view").addEventListener("click", () => {
+    app.resetView();
+    syncUrl();
+    drawAll();
+  });
+
+  // ------------------------------------------------------------ sizing, theme
+
+  const dark = matchMedia("(prefers-color-scheme: dark)");
+  function layout() {
+    const wrap = $("plot");
+    const w = Math.max(280, Math.floor(wrap.clientWidth));
+    const h = Math.round(Math.min(w * 0.75, Math.max(320, innerHeight * 0.72)));
+    wrap.style.height = `${h}px`;
+    const chart = $("chart");
+    const cw = Math.max(280, Math.floor(chart.parentElement.clientWidth));
+    const ch = Math.round(Math.min(220, Math.max(160, cw * 0.3)));
+    chart.style.height = `${ch}px`;
+    app.setDark(dark.matches);
+    app.resize(w, h, cw, ch, devicePixelRatio || 1);
+    drawAll();
+  }
+  dark.addEventListener("change", layout);
+  let resizeTimer = 0;
+  new ResizeObserver(() => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(layout, 60);
+  }).observe($("plot"));
+
+  // ------------------------------------------------------------ share, embed, downloads
+
+  async function copy(text, done) {
+    try {
+      await navigator.clipboard.writeText(text);
+      notice(done);
+    } catch {
+      prompt("Copy this:", text);
+    }
+  }
+  $("share").addEventListener("click", () => copy(`${location.origin}${location.pathname}?${app.query()}`, "Link copied"));
+  $("embed-button").addEventListener("click", () => {
+    const src = `${location.origin}${location.pathname}?${app.query()}&embed=1`;
+    copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
+  });
+  function download(name, blob) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  $("download-png").addEventListener("click", () => {
+    const s = $("surface");
+    const c = document.createElement("canvas");
+    c.width = s.width;
+    c.height = s.height;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(s, 0, 0);
+    ctx.drawImage($("paths"), 0, 0);
+    c.toBlob((b) => download("optiviz.png", b));
+  });
+  $("download-csv").addEventListener("click", () => download("optiviz.csv", new Blob([app.csv()], { type: "text/csv" })));
+  $("download-json").addEventListener("click", () => download("optiviz.json", new Blob([app.json()], { type: "application/json" })));
+
+  // ------------------------------------------------------------ the JavaScript API
+
+  window.optiviz = {
+    /** The experiment as a plain object: the JSON `optiviz run` reads. */
+    getExperiment: () => app.experiment(),
+    /** Validates and loads an experiment. Returns {ok: true} or {ok: false, error}; the error is also shown on the page. */
+    setExperiment(obj) {
+      try {
+        app.setExperiment(obj);
+      } catch (e) {
+        showError(friendly(e));
+        return { ok: false, error: String(e) };
+      }
+      clearError();
+      app.step = app.maxStep();
+      rebuild();
+      drawAll();
+      syncUrl();
+      return { ok: true };
+    },
+    /** The trajectories, as `optiviz run` prints them: {runs: [...]}. */
+    getRuns: () => app.runs(),
+    /** The link that reproduces the current picture. */
+    getLink: () => `${location.origin}${location.pathname}?${app.query()}`,
+    play: () => { if (!playing) play(); },
+    pause: () => { playing = false; renderStatus(); },
+  };
+
+  // ------------------------------------------------------------ first frame
+
+  const query = location.search.replace(/^\?/, "");
+  const hasExperiment = query.split("&").some((p) => p && !/^(embed|play|speed)=/.test(p));
+  if (hasExperiment) {
+    try {
+      app.loadQuery(query);
+    } catch (e) {
+      showError(`This link could not be loaded, so the default experiment is shown. ${friendly(e)}`);
+    }
+  }
+  app.step = app.maxStep();
+  rebuild();
+  layout();
+  document.body.classList.add("ready");
+  window.dispatchEvent(new CustomEvent("optiviz-ready"));
+}
+
+if (window.wasmBindings) start(window.wasmBindings);
+else addEventListener("TrunkApplicationStarted", () => start(window.wasmBindings), { once: true });
