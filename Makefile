@@ -2,19 +2,23 @@
 #
 #   make serve   build the page and serve it at http://127.0.0.1:8080
 #   make test    every check: format, lints, native tests, the page build,
-#                and the wasm tests in headless Chrome
+#                the wasm tests in headless Chrome, and the end-to-end tests
+#                of the built page in headless Chromium
+#   make bench   criterion: optimizer steps per second
+#   make bench-page  the page's timing harness (load, slider, surface, payload)
 #
 # Both install what they need the first time (scripts/tools.sh).
 
 SHELL := bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# cargo-installed tools, and binaryen's wasm-opt from e2e/node_modules for Trunk.
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 
-.PHONY: serve test tools-serve tools-test lint test-native build-page test-wasm bench
+.PHONY: serve test tools-serve tools-test lint test-native build-page test-wasm test-e2e bench bench-page
 
 serve: tools-serve
 	trunk serve
 
-test: tools-test lint test-native build-page test-wasm
+test: tools-test lint test-native build-page test-wasm test-e2e
 	@echo "make test: all checks passed"
 
 tools-serve:
@@ -37,5 +41,11 @@ build-page:
 test-wasm:
 	wasm-pack test --headless --chrome -- --no-default-features
 
+test-e2e:
+	cd e2e && npm test
+
 bench:
 	cargo bench --bench optimizers
+
+bench-page: tools-test build-page
+	cd e2e && npm run bench

@@ -2,7 +2,8 @@
 # Installs what `make serve` and `make test` need when it is missing, and says
 # exactly what to install by hand when it cannot.
 #
-#   scripts/tools.sh serve   wasm32 target, wasm-bindgen-cli (= Cargo.lock), trunk
+#   scripts/tools.sh serve   wasm32 target, wasm-bindgen-cli (= Cargo.lock), trunk,
+#                            and Node.js with e2e/'s npm packages (binaryen's wasm-opt)
 #   scripts/tools.sh test    the above, plus wasm-pack, Chromium and ChromeDriver
 #
 # Each tool is installed once; a tool already present at the right version is kept.
@@ -67,31 +68,50 @@ wasm_pack() {
   fi
 }
 
-chromium() {
-  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-    return
-  fi
+apt_install() {
+  # apt_install WHAT PACKAGE...: installs Debian packages, or says how.
+  local what=$1; shift
   local sudo=""
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
       sudo="sudo"
     else
-      die "Chromium and ChromeDriver are needed for the browser tests. Install them (Debian/Ubuntu: 'sudo apt-get install chromium chromium-driver'), then re-run."
+      die "$what needed. Install it (Debian/Ubuntu: 'sudo apt-get install $*'), then re-run."
     fi
   fi
   command -v apt-get >/dev/null ||
-    die "Chromium and ChromeDriver are needed for the browser tests, and this system has no apt-get: install chromium and chromedriver with your package manager so both are on PATH, then re-run."
-  say "installing Chromium and ChromeDriver with apt-get"
+    die "$what needed, and this system has no apt-get: install it with your package manager, then re-run."
+  say "installing $* with apt-get"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+node_packages() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install "Node.js and npm are" nodejs npm
+  fi
+  # e2e/package-lock.json pins playwright-core (drives Debian's Chromium) and
+  # binaryen (wasm-opt for release builds).
+  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] ||
+     [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+    say "installing e2e/'s npm packages"
+    (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+chromium() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+    return
+  fi
+  apt_install "Chromium and ChromeDriver are" chromium chromium-driver
   command -v chromedriver >/dev/null || die "apt-get installed chromium-driver but chromedriver is not on PATH"
 }
 
 case "${1:-}" in
   serve)
-    need_cargo; wasm_target; wasm_bindgen_cli; trunk_cli ;;
+    need_cargo; wasm_target; wasm_bindgen_cli; trunk_cli; node_packages ;;
   test)
-    need_cargo; wasm_target; wasm_bindgen_cli; trunk_cli; wasm_pack; chromium ;;
+    need_cargo; wasm_target; wasm_bindgen_cli; trunk_cli; node_packages; wasm_pack; chromium ;;
   *)
     die "usage: scripts/tools.sh serve|test" ;;
 esac

@@ -5,12 +5,17 @@
 const $ = (id) => document.getElementById(id);
 
 function start(bindings) {
+  performance.mark("optiviz-start");
   const { App, catalogue } = bindings;
   const cat = catalogue();
   const app = new App($("surface"), $("paths"), $("chart"));
   const params = new URLSearchParams(location.search);
   const embed = params.get("embed") === "1";
-  if (embed) document.body.classList.add("embed");
+  if (embed) {
+    document.body.classList.add("embed");
+    $("home").target = "_blank";
+    $("home").title = "Open this experiment in optiviz";
+  }
 
   let playing = false;
   let lastFrame = 0;
@@ -40,9 +45,14 @@ function start(bindings) {
 
   // ------------------------------------------------------------ drawing
 
-  function drawAll() {
-    app.drawSurface();
+  // The surface at full detail; `fast` draws a coarser raster first (first
+  // frame, dragging) and the full one once things are still.
+  let fineTimer = 0;
+  function drawAll(fast = false) {
+    clearTimeout(fineTimer);
+    app.drawSurface(fast);
     drawDynamic();
+    if (fast) fineTimer = setTimeout(() => app.drawSurface(false), 120);
   }
   function drawDynamic() {
     app.drawPaths();
@@ -83,6 +93,7 @@ function start(bindings) {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(() => {
       const q = app.query() + (embed ? "&embed=1" : "");
+      if (embed) $("home").href = `${location.pathname}?${app.query()}`;
       // Replace, not push: editing should not flood the history.
       history.replaceState(null, "", `${location.pathname}?${q}`);
     }, 200);
@@ -174,7 +185,7 @@ function start(bindings) {
       slider.addEventListener("input", () => {
         if (edit(() => app.set(`function.params.${p.name}`, Number(slider.value)), slider)) {
           num.value = slider.value;
-          drawAll();
+          drawAll(true);
         }
       });
       num.addEventListener("change", () => { slider.value = num.value; drawAll(); });
@@ -500,7 +511,7 @@ function start(bindings) {
       const dy = y - drag.y;
       drag.x = x;
       drag.y = y;
-      if (edit(() => app.pan(dx, dy))) schedule(drawAll);
+      if (edit(() => app.pan(dx, dy))) schedule(() => drawAll(true));
     }
   });
   plot.addEventListener("pointerup", (e) => {
@@ -518,7 +529,7 @@ function start(bindings) {
   plot.addEventListener("wheel", (e) => {
     e.preventDefault();
     const [x, y] = local(e);
-    if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(drawAll);
+    if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(() => drawAll(true));
   }, { passive: false });
   $("reset-view").addEventListener("click", () => {
     app.resetView();
@@ -529,7 +540,8 @@ function start(bindings) {
   // ------------------------------------------------------------ sizing, theme
 
   const dark = matchMedia("(prefers-color-scheme: dark)");
-  function layout() {
+  let laidOut = "";
+  function layout(force = false) {
     const wrap = $("plot");
     const w = Math.max(280, Math.floor(wrap.clientWidth));
     const h = Math.round(Math.min(w * 0.75, Math.max(320, innerHeight * 0.72)));
@@ -538,15 +550,18 @@ function start(bindings) {
     const cw = Math.max(280, Math.floor(chart.parentElement.clientWidth));
     const ch = Math.round(Math.min(220, Math.max(160, cw * 0.3)));
     chart.style.height = `${ch}px`;
+    const key = `${w}x${h} ${cw}x${ch} ${devicePixelRatio} ${dark.matches}`;
+    if (key === laidOut && !force) return;
+    laidOut = key;
     app.setDark(dark.matches);
     app.resize(w, h, cw, ch, devicePixelRatio || 1);
-    drawAll();
+    drawAll(true);
   }
-  dark.addEventListener("change", layout);
+  dark.addEventListener("change", () => layout());
   let resizeTimer = 0;
   new ResizeObserver(() => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(layout, 60);
+    resizeTimer = setTimeout(() => layout(), 60);
   }).observe($("plot"));
 
   // ------------------------------------------------------------ share, embed, downloads
@@ -625,8 +640,13 @@ function start(bindings) {
   }
   app.step = app.maxStep();
   rebuild();
+  performance.mark("optiviz-controls");
   layout();
+  performance.mark("optiviz-drawn");
+  if (!hasExperiment || $("message").hidden) syncUrl();
   document.body.classList.add("ready");
+  // The first complete frame is painted by the next animation frame.
+  requestAnimationFrame(() => performance.mark("optiviz-first-frame"));
   window.dispatchEvent(new CustomEvent("optiviz-ready"));
 }
 

@@ -2,7 +2,6 @@
 //! axes of the surface plot with its contours and minima, the optimizer paths
 //! (on their own layer), and the chart of loss against step.
 
-use super::contour::Segment;
 use crate::functions::{Minimum, View};
 use crate::run::Trajectory;
 use plotters::coord::Shift;
@@ -136,28 +135,20 @@ pub fn draw_axes<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Contour lines (thin, translucent white) and the known minima (white stars).
-pub fn draw_contours_and_minima<DB: DrawingBackend>(
+/// The known minima, as white stars with a dark outline.
+pub fn draw_minima<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     frame: &Frame,
-    contours: &[Segment],
     minima: &[Minimum],
     scale: Scale,
 ) -> DrawResult<DB> {
-    let line = RGBAColor(255, 255, 255, 0.35).stroke_width(scale.px(1.0).max(1) as u32);
-    for s in contours {
-        root.draw(&PathElement::new(
-            vec![frame.px_i(s[0]), frame.px_i(s[1])],
-            line,
-        ))?;
-    }
     let size = scale.px(7.0);
     for m in minima {
         let (x, y) = frame.px_i(m.point);
         if !frame.contains_px(x as f64, y as f64) {
             continue;
         }
-        // A star: three crossing strokes over a dark outline.
+        // Three crossing strokes over a slightly larger dark copy.
         for (style, grow) in [
             (BLACK.stroke_width(scale.px(4.0) as u32), 1),
             (WHITE.stroke_width(scale.px(2.0) as u32), 0),
@@ -180,17 +171,17 @@ pub struct PathStyle<'a> {
     pub color: RGBColor,
 }
 
-/// The optimizer paths up to `step` (a polyline with a dot per step, the
-/// current point ringed) and the start handle.
+/// The optimizer paths up to `step` (a cased polyline, the current point
+/// ringed) and the start handle. The dot at each step is drawn by the caller in
+/// one batch per path (see [`step_dots`]): hundreds of separate circle calls
+/// would dominate the frame.
 pub fn draw_paths<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     frame: &Frame,
     paths: &[PathStyle],
     step: usize,
-    start: [f64; 2],
     scale: Scale,
 ) -> DrawResult<DB> {
-    let dot = scale.px(2.0).max(1) as u32;
     for p in paths {
         let end = step.min(p.run.points.len().saturating_sub(1));
         let pts: Vec<(i32, i32)> = p.run.points[..=end]
@@ -206,9 +197,6 @@ pub fn draw_paths<DB: DrawingBackend>(
             pts.clone(),
             p.color.stroke_width(scale.px(2.0) as u32),
         ))?;
-        for &q in &pts {
-            root.draw(&Circle::new(q, dot, p.color.filled()))?;
-        }
         if let Some(&last) = pts.last() {
             root.draw(&Circle::new(
                 last,
@@ -222,7 +210,16 @@ pub fn draw_paths<DB: DrawingBackend>(
             ))?;
         }
     }
-    // The start handle: a white disc with a dark ring, to grab and drag.
+    Ok(())
+}
+
+/// The start handle: a white disc with a dark ring, to grab and drag.
+pub fn draw_start<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    frame: &Frame,
+    start: [f64; 2],
+    scale: Scale,
+) -> DrawResult<DB> {
     let s = frame.px_i(start);
     root.draw(&Circle::new(s, scale.px(7.0) as u32, WHITE.filled()))?;
     root.draw(&Circle::new(
@@ -231,6 +228,26 @@ pub fn draw_paths<DB: DrawingBackend>(
         BLACK.stroke_width(scale.px(2.0) as u32),
     ))?;
     Ok(())
+}
+
+/// Device-pixel centres of the per-step dots of a path up to `step`, skipping
+/// dots closer than `min_gap` pixels to the previous one (they would overlap).
+pub fn step_dots(frame: &Frame, run: &Trajectory, step: usize, min_gap: f64) -> Vec<(f64, f64)> {
+    let end = step.min(run.points.len().saturating_sub(1));
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(end + 1);
+    for &q in &run.points[..=end] {
+        let (x, y) = frame.to_px(q);
+        if !frame.contains_px(x, y) {
+            continue;
+        }
+        if let Some(&(px, py)) = out.last() {
+            if (x - px).abs() < min_gap && (y - py).abs() < min_gap {
+                continue;
+            }
+        }
+        out.push((x, y));
+    }
+    out
 }
 
 /// What the loss chart plots on its y axis.

@@ -63,6 +63,36 @@ impl Grid {
         }
     }
 
+    /// Every `k`-th sample in both directions, as a coarser grid over the
+    /// same view (for contours, which need less detail than the colours).
+    pub fn subsample(&self, k: usize) -> Grid {
+        let k = k.max(1);
+        let (w, h) = (self.width.div_ceil(k), self.height.div_ceil(k));
+        let mut values = Vec::with_capacity(w * h);
+        for row in 0..h {
+            for col in 0..w {
+                values.push(self.values[(row * k) * self.width + col * k]);
+            }
+        }
+        // Sample (col, row) of the coarse grid sits where (col k, row k) did;
+        // widen the view so that the cell-centre convention still holds.
+        let dx = (self.view.x[1] - self.view.x[0]) / self.width as f64;
+        let dy = (self.view.y[1] - self.view.y[0]) / self.height as f64;
+        let x0 = self.view.x[0] + 0.5 * dx - 0.5 * dx * k as f64;
+        let y1 = self.view.y[1] - 0.5 * dy + 0.5 * dy * k as f64;
+        let view = View {
+            x: [x0, x0 + dx * k as f64 * w as f64],
+            y: [y1 - dy * k as f64 * h as f64, y1],
+        };
+        Grid {
+            view,
+            width: w,
+            height: h,
+            values,
+            ..*self
+        }
+    }
+
     /// Where `v` falls on the colour scale, in [0, 1].
     pub fn level(&self, v: f64) -> f64 {
         let span = self.max - self.min;
@@ -170,6 +200,30 @@ mod tests {
             let levels = g.contour_levels(10);
             assert!(levels.windows(2).all(|w| w[0] < w[1]));
             assert!(levels[0] > g.min && levels[9] < g.max);
+        }
+    }
+
+    #[test]
+    fn a_subsampled_grid_keeps_each_sample_at_its_place() {
+        let g = grid("quadratic", 81, 61);
+        let c = g.subsample(2);
+        assert_eq!((c.width, c.height), (41, 31));
+        let centre = |g: &Grid, col: usize, row: usize| {
+            let dx = (g.view.x[1] - g.view.x[0]) / g.width as f64;
+            let dy = (g.view.y[1] - g.view.y[0]) / g.height as f64;
+            [
+                g.view.x[0] + (col as f64 + 0.5) * dx,
+                g.view.y[1] - (row as f64 + 0.5) * dy,
+            ]
+        };
+        for (col, row) in [(0, 0), (3, 7), (40, 30)] {
+            let a = centre(&c, col, row);
+            let b = centre(&g, col * 2, row * 2);
+            assert!((a[0] - b[0]).abs() < 1e-12 && (a[1] - b[1]).abs() < 1e-12);
+            assert_eq!(
+                c.values[row * c.width + col],
+                g.values[row * 2 * g.width + col * 2]
+            );
         }
     }
 

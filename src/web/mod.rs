@@ -175,7 +175,15 @@ pub struct App {
     chart: HtmlCanvasElement,
     scale: f64,
     dark: bool,
-    grid: Option<(String, Grid)>,
+    surface_cache: Option<SurfaceCache>,
+}
+
+/// The surface layer's computed parts for one function, view and size.
+struct SurfaceCache {
+    key: String,
+    /// The heatmap, already put into a canvas of its own size.
+    raster: HtmlCanvasElement,
+    segments: Vec<crate::render::contour::Segment>,
 }
 
 #[wasm_bindgen]
@@ -198,7 +206,7 @@ impl App {
             chart,
             scale: 1.0,
             dark: false,
-            grid: None,
+            surface_cache: None,
         }
     }
 
@@ -420,15 +428,18 @@ impl App {
     }
 
     /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
-    /// pixel, put on the canvas in one call), contours and minima. Returns the
-    /// milliseconds spent computing the raster and contours (0 when cached).
+    /// pixel, or per 2×2 CSS pixels when `coarse`, for a fast first frame and
+    /// while dragging; put on the canvas in one call), contours and minima.
+    /// Returns the milliseconds spent computing the raster and contours (0 when
+    /// cached).
     #[wasm_bindgen(js_name = drawSurface)]
-    pub fn draw_surface(&mut self) -> Result<f64, JsValue> {
+    pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
         let frame = self.frame();
         let (l, t, r, b) = frame.rect;
+        let per_sample = if coarse { 2.0 } else { 1.0 } * self.scale;
         let (cw, ch) = (
-            (((r - l) as f64) / self.scale).round().max(2.0) as usize,
-            (((b - t) as f64) / self.scale).round().max(2.0) as usize,
+            (((r - l) as f64) / per_sample).round().max(2.0) as usize,
+            (((b - t) as f64) / per_sample).round().max(2.0) as usize,
         );
         let key = format!(
             "{}|{}|{cw}x{ch}",
@@ -436,56 +447,77 @@ impl App {
             serde_json::to_string(&frame.view).unwrap_or_default()
         );
         let perf = web_sys::window().and_then(|w| w.performance());
-        let t0 = perf.as_ref().map_or(0.0, |p| p.now());
+        let now = || perf.as_ref().map_or(0.0, |p| p.now());
+        let t0 = now();
         let mut spent = 0.0;
-        if self.grid.as_ref().map(|(k, _)| k) != Some(&key) {
+        if self.surface_cache.as_ref().map(|c| &c.key) != Some(&key) {
             let f = self.exp.function.objective();
-            self.grid = Some((key, Grid::sample(f.as_ref(), frame.view, cw, ch)));
-            spent = perf.as_ref().map_or(0.0, |p| p.now()) - t0;
+            let grid = Grid::sample(f.as_ref(), frame.view, cw, ch);
+            // Contours from every other sample of a fine grid: smooth lines, a quarter of the work.
+            let contour_grid = if coarse {
+                grid.clone()
+            } else {
+                grid.subsample(2)
+            };
+            let mut segments = Vec::new();
+            for level in grid.contour_levels(14) {
+                segments.extend(contour(&contour_grid, level));
+            }
+            let rgba = grid.rgba();
+            spent = now() - t0;
+            let image = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(&rgba),
+                grid.width as u32,
+                grid.height as u32,
+            )?;
+            let doc = web_sys::window()
+                .and_then(|w| w.document())
+                .ok_or_else(|| js_err("no document"))?;
+            let raster: HtmlCanvasElement = doc
+                .create_element("canvas")?
+                .dyn_into()
+                .map_err(|_| js_err("canvas"))?;
+            raster.set_width(grid.width as u32);
+            raster.set_height(grid.height as u32);
+            context(&raster)?.put_image_data(&image, 0.0, 0.0)?;
+            self.surface_cache = Some(SurfaceCache {
+                key,
+                raster,
+                segments,
+            });
         }
-        let grid = &self.grid.as_ref().expect("just computed").1;
+        let cache = self.surface_cache.as_ref().expect("just computed");
         let backend = CanvasBackend::with_canvas_object(self.surface.clone())
             .ok_or_else(|| js_err("canvas backend"))?;
         let root = backend.into_drawing_area();
         plot::draw_axes(&root, &frame, self.theme(), Scale(self.scale)).map_err(js_err)?;
-        // The raster, at CSS resolution, scaled into the plotting rectangle.
-        let rgba = grid.rgba();
-        let image = ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&rgba),
-            grid.width as u32,
-            grid.height as u32,
-        )?;
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| js_err("no document"))?;
-        let buffer: HtmlCanvasElement = doc
-            .create_element("canvas")?
-            .dyn_into()
-            .map_err(|_| js_err("canvas"))?;
-        buffer.set_width(grid.width as u32);
-        buffer.set_height(grid.height as u32);
-        context(&buffer)?.put_image_data(&image, 0.0, 0.0)?;
+        // The raster, one sample per CSS pixel (or 2×2), scaled into the plotting rectangle.
         let ctx = context(&self.surface)?;
         ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-            &buffer,
+            &cache.raster,
             l as f64,
             t as f64,
             (r - l) as f64,
             (b - t) as f64,
         )?;
-        let t1 = perf.as_ref().map_or(0.0, |p| p.now());
-        let mut segments = Vec::new();
-        for level in grid.contour_levels(14) {
-            segments.extend(contour(grid, level));
-        }
-        spent += perf.as_ref().map_or(0.0, |p| p.now()) - t1;
+        let segments = &cache.segments;
         let minima = self.exp.function.objective().minima();
         ctx.save();
         ctx.begin_path();
         ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
         ctx.clip();
-        plot::draw_contours_and_minima(&root, &frame, &segments, &minima, Scale(self.scale))
-            .map_err(js_err)?;
+        // All contour segments in one path and one stroke.
+        ctx.begin_path();
+        for s in segments {
+            let (x0, y0) = frame.to_px(s[0]);
+            let (x1, y1) = frame.to_px(s[1]);
+            ctx.move_to(x0, y0);
+            ctx.line_to(x1, y1);
+        }
+        ctx.set_stroke_style_str("rgba(255, 255, 255, 0.35)");
+        ctx.set_line_width(self.scale.max(1.0));
+        ctx.stroke();
+        plot::draw_minima(&root, &frame, &minima, Scale(self.scale)).map_err(js_err)?;
         ctx.restore();
         root.present().map_err(js_err)?;
         Ok(spent)
@@ -518,15 +550,22 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.paths.clone())
             .ok_or_else(|| js_err("canvas backend"))?;
         let root = backend.into_drawing_area();
-        plot::draw_paths(
-            &root,
-            &frame,
-            &self.path_styles(),
-            self.step,
-            self.exp.start,
-            Scale(self.scale),
-        )
-        .map_err(js_err)?;
+        let styles = self.path_styles();
+        plot::draw_paths(&root, &frame, &styles, self.step, Scale(self.scale)).map_err(js_err)?;
+        // A dot per step: one path and one fill per optimizer.
+        let radius = 2.0 * self.scale;
+        for p in &styles {
+            ctx.begin_path();
+            for (x, y) in plot::step_dots(&frame, p.run, self.step, radius) {
+                ctx.move_to(x + radius, y);
+                ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU)?;
+            }
+            let RGBColor(r, g, b) = p.color;
+            ctx.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
+            ctx.fill();
+        }
+        // The start handle stays on top of every path.
+        plot::draw_start(&root, &frame, self.exp.start, Scale(self.scale)).map_err(js_err)?;
         ctx.restore();
         Ok(())
     }

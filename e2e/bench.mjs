@@ -1,0 +1,109 @@
+// The page's timing harness, in headless Chromium on this machine:
+//
+//   make bench-page      (or: trunk build --release && cd e2e && npm run bench)
+//
+// Prints, as a table: load to first complete frame, a learning-rate slider's
+// input-to-painted-frame time with four optimizers of 500 steps, the surface
+// layer for an 800x600 plot, and the gzip payload.
+
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { serve, launch, open, dist } from "./harness.mjs";
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+const server = await serve();
+const browser = await launch();
+const rows = [];
+try {
+  // 1. Load to first complete frame (a fresh context each time: no cache).
+  const loads = [];
+  for (let i = 0; i < 10; i++) {
+    const { page, context } = await open(browser, server.url);
+    await page.waitForFunction(() => performance.getEntriesByName("optiviz-first-frame").length > 0);
+    loads.push(await page.evaluate(() => performance.getEntriesByName("optiviz-first-frame")[0].startTime));
+    await context.close();
+  }
+  rows.push(["load to first complete frame (median of 10)", ms(median(loads)), `min ${ms(Math.min(...loads))}, max ${ms(Math.max(...loads))}`]);
+
+  // 2. Learning-rate slider, four optimizers of 500 steps on Rosenbrock.
+  const four = "fn=rosenbrock&start=-1.5,2&steps=500&o1=sgd&o1.lr=0.001&o2=sgd&o2.lr=0.001&o2.momentum=0.9&o3=adam&o3.lr=0.05&o4=rmsprop&o4.lr=0.003";
+  const { page, context } = await open(browser, `${server.url}?${four}`);
+  const result = await page.evaluate(async () => {
+    const surface = document.getElementById("surface");
+    const sample = () => [...surface.getContext("2d").getImageData(0, 0, surface.width, surface.height).data.filter((_, i) => i % 997 === 0)].join();
+    const before = sample();
+    const slider = document.querySelector('[aria-label="Learning rate"]');
+    const handler = [];
+    const painted = [];
+    for (let i = 0; i < 60; i++) {
+      // Real input arrives at any point of a frame: spread the events evenly
+      // over the 16.7 ms frame interval (0, 0.28, 0.56, ... ms after a frame).
+      await new Promise((r) => requestAnimationFrame(r));
+      const phase = (i * 16.7) / 60;
+      const begin = performance.now();
+      while (performance.now() - begin < phase) await new Promise((r) => setTimeout(r, 0));
+      const t0 = performance.now();
+      slider.value = String(-3.3 + (i % 20) * 0.01);
+      slider.dispatchEvent(new Event("input", { bubbles: true }));
+      handler.push(performance.now() - t0);
+      await new Promise((r) => requestAnimationFrame(r));
+      painted.push(performance.now() - t0);
+    }
+    return { handler, painted, surfaceUnchanged: sample() === before };
+  });
+  await context.close();
+  rows.push(["lr slider: input handler (recompute 4x500 steps, redraw paths, chart, status)", ms(median(result.handler)), `median of 60; max ${ms(Math.max(...result.handler))}`]);
+  rows.push(["lr slider: input event to painted frame", ms(median(result.painted)), `median of 60 events spread over the frame interval; time to the next animation frame after the handler; surface redrawn: ${result.surfaceUnchanged ? "no" : "YES"}`]);
+
+  // 3. The surface layer for an 800x600 plot at device pixel ratio 1.
+  const { page: p2, context: c2 } = await open(browser, server.url);
+  const surf = await p2.evaluate(async () => {
+    const { App } = window.wasmBindings;
+    const out = {};
+    for (const fn of ["rosenbrock", "rastrigin", "goldstein_price", "levi13"]) {
+      const times = [];
+      for (let i = 0; i < 7; i++) {
+        const mk = () => document.createElement("canvas");
+        const app = new App(mk(), mk(), mk());
+        app.setFunction(fn);
+        app.resize(800, 600, 800, 200, 1);
+        const t0 = performance.now();
+        app.drawSurface(false);
+        times.push(performance.now() - t0);
+        app.free();
+      }
+      times.sort((a, b) => a - b);
+      out[fn] = times[3];
+    }
+    return out;
+  });
+  await c2.close();
+  for (const [fn, t] of Object.entries(surf)) {
+    rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
+  }
+
+  // 4. Payload.
+  let raw = 0;
+  let gz = 0;
+  const parts = [];
+  for (const f of await readdir(dist)) {
+    const body = await readFile(join(dist, f));
+    raw += body.length;
+    const z = gzipSync(body, { level: 9 }).length;
+    gz += z;
+    parts.push(`${f.replace(/-[0-9a-f]{16}/, "")} ${(z / 1024).toFixed(1)} KB`);
+  }
+  rows.push(["payload (HTML, JS, WASM, CSS), gzip -9", `${(gz / 1024).toFixed(1)} KB`, `${(raw / 1024).toFixed(1)} KB raw; ${parts.join(", ")}`]);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log("| measure | result | notes |\n| --- | --- | --- |");
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
