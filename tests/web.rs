@@ -1,16 +1,24 @@
-//! The engine compiled to wasm32, in headless Chrome: every PyTorch reference
-//! case gives the same numbers as natively, through both the Rust API and the
-//! page's JavaScript entry point.
+//! In headless Chrome: every PyTorch reference case gives the same numbers as
+//! natively, through both the Rust API and the page's JavaScript entry point;
+//! drawing on real canvases puts the expected colours at the expected pixels;
+//! URL queries round-trip.
 //!
 //!     wasm-pack test --headless --chrome -- --no-default-features
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
-use common::{parse_case, worst_error};
-use optiviz::Experiment;
+use common::{parse_case, worst_error, Rng};
+use optiviz::functions::View;
+use optiviz::render::colormap::viridis;
+use optiviz::render::plot::{Frame, Scale};
+use optiviz::render::surface::Grid;
+use optiviz::web::App;
+use optiviz::{query, Experiment};
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -147,4 +155,191 @@ fn the_javascript_entry_point_reports_bad_experiments() {
         err.as_string().unwrap(),
         "optimizers[0].betas[1]: must be in [0, 1), got 1.5"
     );
+}
+
+fn canvas() -> HtmlCanvasElement {
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+fn pixel(c: &HtmlCanvasElement, x: f64, y: f64) -> [u8; 4] {
+    let ctx: CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let d = ctx
+        .get_image_data(x.floor(), y.floor(), 1.0, 1.0)
+        .unwrap()
+        .data();
+    [d[0], d[1], d[2], d[3]]
+}
+
+const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
+    "start": [3.0, 2.0], "steps": 40,
+    "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+
+#[wasm_bindgen_test]
+fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
+    let (surface, paths, chart) = (canvas(), canvas(), canvas());
+    let mut app = App::new(surface.clone(), paths.clone(), chart.clone());
+    let exp: serde_json::Value = serde_json::from_str(PLOT_EXPERIMENT).unwrap();
+    app.set_experiment(
+        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap(),
+    )
+    .unwrap();
+    app.resize(400, 300, 400, 150, 1.0);
+    app.set_step(40);
+    app.draw_surface(false).unwrap();
+    app.draw_paths().unwrap();
+    app.draw_chart().unwrap();
+
+    let view = View {
+        x: [-4.0, 4.0],
+        y: [-3.0, 3.0],
+    };
+    let frame = Frame::new(400, 300, Scale(1.0), view);
+    let run = &Experiment::from_json(PLOT_EXPERIMENT).unwrap().run()[0];
+
+    // Where the trajectory passes, the path layer is the path's red.
+    for k in [3, 8, 15] {
+        let (x, y) = frame.to_px(run.points[k]);
+        let [r, g, b, a] = pixel(&paths, x, y);
+        assert!(
+            r > 200 && g < 80 && b < 80 && a > 200,
+            "step {k} at ({x}, {y}): {:?}",
+            [r, g, b, a]
+        );
+    }
+    // Far from it the path layer is transparent and the heatmap shows through.
+    let (l, t, r, b) = frame.rect;
+    let f = Experiment::from_json(PLOT_EXPERIMENT)
+        .unwrap()
+        .function
+        .objective();
+    let grid = Grid::sample(f.as_ref(), view, (r - l) as usize, (b - t) as usize);
+    let rgba = grid.rgba();
+    let mut rng = Rng(11);
+    let (mut checked, mut matched) = (0, 0);
+    while checked < 60 {
+        let col = (rng.uniform(0.0, 1.0) * grid.width as f64) as usize;
+        let row = (rng.uniform(0.0, 1.0) * grid.height as f64) as usize;
+        let (x, y) = (l as f64 + col as f64 + 0.5, t as f64 + row as f64 + 0.5);
+        let data = frame.to_data(x, y);
+        // Stay clear of the path (its line, casing and dots) and the start handle.
+        if run
+            .points
+            .iter()
+            .any(|p| (frame.to_px(*p).0 - x).hypot(frame.to_px(*p).1 - y) < 14.0)
+            || data[1].abs() < 0.3
+        {
+            continue;
+        }
+        checked += 1;
+        assert_eq!(
+            pixel(&paths, x, y)[3],
+            0,
+            "path layer is clear at ({x}, {y})"
+        );
+        let got = pixel(&surface, x, y);
+        let want = &rgba[(row * grid.width + col) * 4..][..3];
+        // A contour line may cross the pixel; most pixels are the raster's own colour.
+        if (0..3).all(|c| (got[c] as i32 - want[c] as i32).abs() <= 3) {
+            matched += 1;
+        }
+    }
+    assert!(
+        matched >= 45,
+        "only {matched} of 60 heatmap pixels match the raster"
+    );
+    // The minimum (0, 0) is marked with a white star on the darkest colour.
+    let (x, y) = frame.to_px([0.0, 0.0]);
+    let star = pixel(&surface, x, y);
+    assert!(
+        star[..3].iter().all(|&c| c >= 200),
+        "{star:?} at the minimum"
+    );
+    let beside = pixel(&surface, x, y + 12.0);
+    let dark = viridis(0.0);
+    assert!(
+        (0..3).all(|c| (beside[c] as i32 - dark[c] as i32).abs() <= 40),
+        "{beside:?} next to the minimum"
+    );
+    // The loss chart is drawn (its dark background and a red line somewhere).
+    assert_eq!(pixel(&chart, 2.0, 2.0)[..3], [0x1c, 0x1c, 0x24]);
+}
+
+#[wasm_bindgen_test]
+fn url_queries_round_trip_any_valid_experiment() {
+    let mut rng = Rng(2024);
+    let functions = [
+        "quadratic",
+        "rosenbrock",
+        "rastrigin",
+        "himmelblau",
+        "saddle",
+    ];
+    let optimizers = [
+        "sgd", "adam", "adamw", "nadam", "rmsprop", "adagrad", "adadelta", "adamax",
+    ];
+    for _ in 0..200 {
+        let f = functions[(rng.uniform(0.0, 5.0)) as usize];
+        let mut opts = Vec::new();
+        for _ in 0..(rng.uniform(0.0, 4.0) as usize) {
+            let name = optimizers[rng.uniform(0.0, 8.0) as usize];
+            let mut o = serde_json::json!({"name": name, "lr": 10f64.powf(rng.uniform(-6.0, 1.0))});
+            if name == "sgd" && rng.uniform(0.0, 1.0) < 0.5 {
+                o["momentum"] = serde_json::json!(rng.uniform(0.0, 0.99));
+            }
+            if name.starts_with("adam") && rng.uniform(0.0, 1.0) < 0.5 {
+                o["betas"] = serde_json::json!([rng.uniform(0.0, 0.99), rng.uniform(0.9, 0.9999)]);
+            }
+            if rng.uniform(0.0, 1.0) < 0.3 {
+                o["clip"] = serde_json::json!({"max_norm": rng.uniform(0.1, 10.0)});
+            }
+            if rng.uniform(0.0, 1.0) < 0.3 {
+                o["schedule"] = serde_json::json!({"name": "cosine", "T_max": 1 + (rng.uniform(0.0, 500.0) as u32), "eta_min": rng.uniform(0.0, 0.001)});
+            }
+            if rng.uniform(0.0, 1.0) < 0.2 {
+                o["enabled"] = serde_json::json!(false);
+            }
+            opts.push(o);
+        }
+        let mut v = serde_json::json!({"function": {"name": f}, "start": [rng.uniform(-5.0, 5.0), rng.uniform(-5.0, 5.0)],
+                                       "steps": rng.uniform(0.0, 1000.0) as u32, "optimizers": opts});
+        if rng.uniform(0.0, 1.0) < 0.3 {
+            let x0 = rng.uniform(-5.0, 0.0);
+            v["view"] =
+                serde_json::json!({"x": [x0, x0 + rng.uniform(0.1, 10.0)], "y": [-1.0, 2.0]});
+        }
+        let exp = Experiment::from_value(&v).unwrap();
+        let q = query::encode(&exp);
+        let back = query::decode(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert_eq!(back.to_json(), exp.to_json(), "{q}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_bad_query_names_the_url_key() {
+    let e =
+        query::decode("fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.betas=0.9,1.5").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "o1.betas: second value must be in [0, 1), got 1.5"
+    );
+    let e = query::decode("fn=quadratic&fn.b=0&start=0,0&steps=5").unwrap_err();
+    assert_eq!(e.to_string(), "fn.b: must be in (0, 1000], got 0");
+    let mut app = App::new(canvas(), canvas(), canvas());
+    let before = app.query();
+    let err = app
+        .load_query("fn=rastrigin&steps=-3&start=0,0")
+        .unwrap_err();
+    assert_eq!(
+        err.as_string().unwrap(),
+        "steps: must be a whole number in [0, 100000], got -3"
+    );
+    assert_eq!(app.query(), before, "the last valid experiment is kept");
 }
