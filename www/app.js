@@ -7,8 +7,10 @@ const $ = (id) => document.getElementById(id);
 function start(bindings) {
   performance.mark("optiviz-start");
   const { App, catalogue } = bindings;
-  const cat = catalogue();
   const app = new App($("surface"), $("paths"), $("chart"));
+  // The catalogue (every function and optimizer, with MathML) is only needed
+  // for the controls, which are built after the first frame.
+  let cat = null;
   const params = new URLSearchParams(location.search);
   const embed = params.get("embed") === "1";
   if (embed) {
@@ -47,12 +49,21 @@ function start(bindings) {
 
   // The surface at full detail; `fast` draws a coarser raster first (first
   // frame, dragging) and the full one once things are still.
-  let fineTimer = 0;
+  let refining = 0;
   function drawAll(fast = false) {
-    clearTimeout(fineTimer);
+    refining++;
     app.drawSurface(fast);
     drawDynamic();
-    if (fast) fineTimer = setTimeout(() => app.drawSurface(false), 120);
+    if (fast) refine(refining);
+  }
+  // The full-detail surface, a slice of rows per task, then drawn; a newer
+  // redraw (a new `refining` count) supersedes this one.
+  async function refine(generation) {
+    await new Promise((done) => setTimeout(done, 100));
+    while (generation === refining && !app.refineSurface(48)) {
+      await new Promise((done) => setTimeout(done, 0));
+    }
+    if (generation === refining) app.drawSurface(false);
   }
   function drawDynamic() {
     app.drawPaths();
@@ -127,16 +138,19 @@ function start(bindings) {
   // ------------------------------------------------------------ the panel
 
   const fnSelect = $("function");
-  for (const f of cat.functions) fnSelect.add(new Option(f.title, f.name));
   const addSelect = $("add-name");
-  for (const o of cat.optimizers) addSelect.add(new Option(o.title, o.name));
   const scenarioSelect = $("scenario");
-  for (const s of cat.scenarios) scenarioSelect.add(new Option(s.title, s.id));
+  function fillPickers() {
+    cat = catalogue();
+    for (const f of cat.functions) fnSelect.add(new Option(f.title, f.name));
+    for (const o of cat.optimizers) addSelect.add(new Option(o.title, o.name));
+    for (const s of cat.scenarios) scenarioSelect.add(new Option(s.title, s.id));
+  }
 
   function groupName(i) {
     const exp = app.experiment();
     const o = exp.optimizers[i];
-    if (!o) return `optimizer ${i + 1}`;
+    if (!o || !cat) return `optimizer ${i + 1}`;
     const title = cat.optimizers.find((d) => d.name === o.name).title;
     const same = exp.optimizers.slice(0, i).filter((p) => p.name === o.name).length;
     return same ? `${title} ${same + 1}` : title;
@@ -378,12 +392,15 @@ function start(bindings) {
     return card;
   }
 
-  function rebuild() {
-    buildSurface();
-    buildOptimizers();
+  function showScenario() {
     const s = cat.scenarios.find((s) => s.query === app.query());
     scenarioSelect.value = s ? s.id : "";
     $("lesson").textContent = s ? s.lesson : "";
+  }
+  function rebuild() {
+    buildSurface();
+    buildOptimizers();
+    showScenario();
   }
 
   // ------------------------------------------------------------ controls
@@ -541,21 +558,24 @@ function start(bindings) {
 
   const dark = matchMedia("(prefers-color-scheme: dark)");
   let laidOut = "";
-  function layout(force = false) {
+  // Sizes the canvases to their boxes; true when anything changed.
+  function measure(force = false) {
+    // The stylesheet sizes both boxes (so nothing shifts when they are drawn).
     const wrap = $("plot");
-    const w = Math.max(280, Math.floor(wrap.clientWidth));
-    const h = Math.round(Math.min(w * 0.75, Math.max(320, innerHeight * 0.72)));
-    wrap.style.height = `${h}px`;
+    const w = Math.max(200, Math.floor(wrap.clientWidth));
+    const h = Math.max(150, Math.floor(wrap.clientHeight));
     const chart = $("chart");
-    const cw = Math.max(280, Math.floor(chart.parentElement.clientWidth));
-    const ch = Math.round(Math.min(220, Math.max(160, cw * 0.3)));
-    chart.style.height = `${ch}px`;
+    const cw = Math.max(200, Math.floor(chart.clientWidth));
+    const ch = Math.max(100, Math.floor(chart.clientHeight));
     const key = `${w}x${h} ${cw}x${ch} ${devicePixelRatio} ${dark.matches}`;
-    if (key === laidOut && !force) return;
+    if (key === laidOut && !force) return false;
     laidOut = key;
     app.setDark(dark.matches);
     app.resize(w, h, cw, ch, devicePixelRatio || 1);
-    drawAll(true);
+    return true;
+  }
+  function layout(force = false) {
+    if (measure(force)) drawAll(true);
   }
   dark.addEventListener("change", () => layout());
   let resizeTimer = 0;
@@ -638,16 +658,35 @@ function start(bindings) {
       showError(`This link could not be loaded, so the default experiment is shown. ${friendly(e)}`);
     }
   }
+  // The plot first, then the controls, a piece per task, so that the page
+  // answers input in between.
+  const nextTask = () => new Promise((done) => setTimeout(done, 0));
   app.step = app.maxStep();
-  rebuild();
-  performance.mark("optiviz-controls");
-  layout();
-  performance.mark("optiviz-drawn");
-  if (!hasExperiment || $("message").hidden) syncUrl();
-  document.body.classList.add("ready");
-  // The first complete frame is painted by the next animation frame.
-  requestAnimationFrame(() => performance.mark("optiviz-first-frame"));
-  window.dispatchEvent(new CustomEvent("optiviz-ready"));
+  (async () => {
+    measure(true);
+    app.drawSurface(true);
+    drawDynamic();
+    performance.mark("optiviz-drawn");
+    // The first complete frame is painted by the next animation frame.
+    requestAnimationFrame(() => performance.mark("optiviz-first-frame"));
+    refine(refining);
+    await nextTask();
+    fillPickers();
+    await nextTask();
+    buildSurface();
+    showScenario();
+    const box = $("optimizers");
+    box.replaceChildren();
+    for (const [i, o] of app.experiment().optimizers.entries()) {
+      await nextTask();
+      box.append(optimizerCard(o, i));
+    }
+    renderStatus();
+    performance.mark("optiviz-controls");
+    if (!hasExperiment || $("message").hidden) syncUrl();
+    document.body.classList.add("ready");
+    window.dispatchEvent(new CustomEvent("optiviz-ready"));
+  })();
 }
 
 if (window.wasmBindings) start(window.wasmBindings);

@@ -34,15 +34,13 @@ impl Grid {
     pub fn sample(f: &dyn Objective, view: View, width: usize, height: usize) -> Grid {
         let (width, height) = (width.max(2), height.max(2));
         let mut values = Vec::with_capacity(width * height);
-        let dx = (view.x[1] - view.x[0]) / width as f64;
-        let dy = (view.y[1] - view.y[0]) / height as f64;
-        for row in 0..height {
-            let y = view.y[1] - (row as f64 + 0.5) * dy;
-            for col in 0..width {
-                let x = view.x[0] + (col as f64 + 0.5) * dx;
-                values.push(f.value([x, y]));
-            }
-        }
+        sample_rows(f, view, width, height, 0..height, &mut values);
+        Grid::from_values(view, width, height, values)
+    }
+
+    /// A grid from values already sampled (row 0 at the top), as
+    /// [`sample_rows`] produces them.
+    pub fn from_values(view: View, width: usize, height: usize, values: Vec<f64>) -> Grid {
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for &v in values.iter().filter(|v| v.is_finite()) {
             min = min.min(v);
@@ -131,6 +129,27 @@ impl Grid {
             out.extend_from_slice(&[r, g, b, 255]);
         }
         out
+    }
+}
+
+/// Appends the samples of `rows` (each `width` cells at their centres) to
+/// `values`, so a large grid can be computed a slice at a time.
+pub fn sample_rows(
+    f: &dyn Objective,
+    view: View,
+    width: usize,
+    height: usize,
+    rows: std::ops::Range<usize>,
+    values: &mut Vec<f64>,
+) {
+    let dx = (view.x[1] - view.x[0]) / width as f64;
+    let dy = (view.y[1] - view.y[0]) / height as f64;
+    for row in rows {
+        let y = view.y[1] - (row as f64 + 0.5) * dy;
+        for col in 0..width {
+            let x = view.x[0] + (col as f64 + 0.5) * dx;
+            values.push(f.value([x, y]));
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::functions::View;
 use crate::render::contour::contour;
 use crate::render::mathml::to_mathml;
 use crate::render::plot::{self, Frame, LossAxis, PathStyle, Scale, Theme};
-use crate::render::surface::Grid;
+use crate::render::surface::{sample_rows, Grid};
 use crate::run::{short, Status, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
 use plotters::prelude::*;
@@ -176,6 +176,7 @@ pub struct App {
     scale: f64,
     dark: bool,
     surface_cache: Option<SurfaceCache>,
+    pending: Option<PendingGrid>,
 }
 
 /// The surface layer's computed parts for one function, view and size.
@@ -184,6 +185,48 @@ struct SurfaceCache {
     /// The heatmap, already put into a canvas of its own size.
     raster: HtmlCanvasElement,
     segments: Vec<crate::render::contour::Segment>,
+}
+
+impl SurfaceCache {
+    fn new(key: String, grid: &Grid, coarse: bool) -> Result<SurfaceCache, JsValue> {
+        // Contours from every other sample of a fine grid: smooth lines, a quarter of the work.
+        let contour_grid = if coarse {
+            grid.clone()
+        } else {
+            grid.subsample(2)
+        };
+        let mut segments = Vec::new();
+        for level in grid.contour_levels(14) {
+            segments.extend(contour(&contour_grid, level));
+        }
+        let rgba = grid.rgba();
+        let image = ImageData::new_with_u8_clamped_array_and_sh(
+            Clamped(&rgba),
+            grid.width as u32,
+            grid.height as u32,
+        )?;
+        let doc = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| js_err("no document"))?;
+        let raster: HtmlCanvasElement = doc
+            .create_element("canvas")?
+            .dyn_into()
+            .map_err(|_| js_err("canvas"))?;
+        raster.set_width(grid.width as u32);
+        raster.set_height(grid.height as u32);
+        context(&raster)?.put_image_data(&image, 0.0, 0.0)?;
+        Ok(SurfaceCache {
+            key,
+            raster,
+            segments,
+        })
+    }
+}
+
+/// A full-detail grid being computed a slice at a time.
+struct PendingGrid {
+    key: String,
+    values: Vec<f64>,
 }
 
 #[wasm_bindgen]
@@ -207,6 +250,7 @@ impl App {
             scale: 1.0,
             dark: false,
             surface_cache: None,
+            pending: None,
         }
     }
 
@@ -412,6 +456,24 @@ impl App {
         }
     }
 
+    /// What identifies a computed surface, and its size in samples: one per
+    /// CSS pixel of the plotting rectangle, or per 3×3 when `coarse`.
+    fn surface_key(&self, coarse: bool) -> (String, usize, usize) {
+        let frame = self.frame();
+        let (l, t, r, b) = frame.rect;
+        let per_sample = if coarse { 3.0 } else { 1.0 } * self.scale;
+        let (cw, ch) = (
+            (((r - l) as f64) / per_sample).round().max(2.0) as usize,
+            (((b - t) as f64) / per_sample).round().max(2.0) as usize,
+        );
+        let key = format!(
+            "{}|{}|{cw}x{ch}",
+            serde_json::to_string(&self.exp.function).unwrap_or_default(),
+            serde_json::to_string(&frame.view).unwrap_or_default()
+        );
+        (key, cw, ch)
+    }
+
     fn view(&self) -> View {
         self.exp
             .view
@@ -428,7 +490,7 @@ impl App {
     }
 
     /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
-    /// pixel, or per 2×2 CSS pixels when `coarse`, for a fast first frame and
+    /// pixel, or per 3×3 CSS pixels when `coarse`, for a fast first frame and
     /// while dragging; put on the canvas in one call), contours and minima.
     /// Returns the milliseconds spent computing the raster and contours (0 when
     /// cached).
@@ -436,16 +498,7 @@ impl App {
     pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
         let frame = self.frame();
         let (l, t, r, b) = frame.rect;
-        let per_sample = if coarse { 2.0 } else { 1.0 } * self.scale;
-        let (cw, ch) = (
-            (((r - l) as f64) / per_sample).round().max(2.0) as usize,
-            (((b - t) as f64) / per_sample).round().max(2.0) as usize,
-        );
-        let key = format!(
-            "{}|{}|{cw}x{ch}",
-            serde_json::to_string(&self.exp.function).unwrap_or_default(),
-            serde_json::to_string(&frame.view).unwrap_or_default()
-        );
+        let (key, cw, ch) = self.surface_key(coarse);
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = || perf.as_ref().map_or(0.0, |p| p.now());
         let t0 = now();
@@ -453,38 +506,8 @@ impl App {
         if self.surface_cache.as_ref().map(|c| &c.key) != Some(&key) {
             let f = self.exp.function.objective();
             let grid = Grid::sample(f.as_ref(), frame.view, cw, ch);
-            // Contours from every other sample of a fine grid: smooth lines, a quarter of the work.
-            let contour_grid = if coarse {
-                grid.clone()
-            } else {
-                grid.subsample(2)
-            };
-            let mut segments = Vec::new();
-            for level in grid.contour_levels(14) {
-                segments.extend(contour(&contour_grid, level));
-            }
-            let rgba = grid.rgba();
+            self.surface_cache = Some(SurfaceCache::new(key, &grid, coarse)?);
             spent = now() - t0;
-            let image = ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(&rgba),
-                grid.width as u32,
-                grid.height as u32,
-            )?;
-            let doc = web_sys::window()
-                .and_then(|w| w.document())
-                .ok_or_else(|| js_err("no document"))?;
-            let raster: HtmlCanvasElement = doc
-                .create_element("canvas")?
-                .dyn_into()
-                .map_err(|_| js_err("canvas"))?;
-            raster.set_width(grid.width as u32);
-            raster.set_height(grid.height as u32);
-            context(&raster)?.put_image_data(&image, 0.0, 0.0)?;
-            self.surface_cache = Some(SurfaceCache {
-                key,
-                raster,
-                segments,
-            });
         }
         let cache = self.surface_cache.as_ref().expect("just computed");
         let backend = CanvasBackend::with_canvas_object(self.surface.clone())
@@ -521,6 +544,44 @@ impl App {
         ctx.restore();
         root.present().map_err(js_err)?;
         Ok(spent)
+    }
+
+    /// Computes the full-detail surface a slice of `rows` rows at a time, so a
+    /// page can spread the work over several tasks; true once it is ready (the
+    /// next `drawSurface(false)` then only draws).
+    #[wasm_bindgen(js_name = refineSurface)]
+    pub fn refine_surface(&mut self, rows: usize) -> Result<bool, JsValue> {
+        let (key, cw, ch) = self.surface_key(false);
+        if self.surface_cache.as_ref().map(|c| &c.key) == Some(&key) {
+            return Ok(true);
+        }
+        if self.pending.as_ref().map(|p| &p.key) != Some(&key) {
+            self.pending = Some(PendingGrid {
+                key: key.clone(),
+                values: Vec::with_capacity(cw * ch),
+            });
+        }
+        let view = self.view();
+        let f = self.exp.function.objective();
+        let pending = self.pending.as_mut().expect("just set");
+        let done_rows = pending.values.len() / cw;
+        let until = (done_rows + rows.max(1)).min(ch);
+        sample_rows(
+            f.as_ref(),
+            view,
+            cw,
+            ch,
+            done_rows..until,
+            &mut pending.values,
+        );
+        if until < ch {
+            return Ok(false);
+        }
+        let values = std::mem::take(&mut pending.values);
+        self.pending = None;
+        let grid = Grid::from_values(view, cw, ch, values);
+        self.surface_cache = Some(SurfaceCache::new(key, &grid, false)?);
+        Ok(true)
     }
 
     fn path_styles(&self) -> Vec<PathStyle<'_>> {
