@@ -6,6 +6,7 @@
 #                of the built page in headless Chromium
 #   make bench   criterion: optimizer steps per second
 #   make bench-page  the page's timing harness (load, slider, surface, payload)
+#   make lighthouse  Lighthouse scores of the built page (three runs)
 #
 # Both install what they need the first time (scripts/tools.sh).
 
@@ -13,7 +14,7 @@ SHELL := bash
 # cargo-installed tools, and binaryen's wasm-opt from e2e/node_modules for Trunk.
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 
-.PHONY: serve test tools-serve tools-test lint test-native build-page test-wasm test-e2e bench bench-page
+.PHONY: serve test tools-serve tools-test lint test-native build-page test-wasm test-e2e bench bench-page lighthouse
 
 serve: tools-serve
 	trunk serve
@@ -49,3 +50,6 @@ bench:
 
 bench-page: tools-test build-page
 	cd e2e && npm run bench
+
+lighthouse: tools-test build-page
+	cd e2e && node lighthouse.mjs

@@ -34,6 +34,8 @@ try {
   // 2. Learning-rate slider, four optimizers of 500 steps on Rosenbrock.
   const four = "fn=rosenbrock&start=-1.5,2&steps=500&o1=sgd&o1.lr=0.001&o2=sgd&o2.lr=0.001&o2.momentum=0.9&o3=adam&o3.lr=0.05&o4=rmsprop&o4.lr=0.003";
   const { page, context } = await open(browser, `${server.url}?${four}`);
+  // Measure once the full-detail surface has replaced the first, coarse one.
+  await page.waitForFunction(() => performance.getEntriesByName("optiviz-refined").length > 0);
   const result = await page.evaluate(async () => {
     const surface = document.getElementById("surface");
     const sample = () => [...surface.getContext("2d").getImageData(0, 0, surface.width, surface.height).data.filter((_, i) => i % 997 === 0)].join();

@@ -60,10 +60,13 @@ function start(bindings) {
   // redraw (a new `refining` count) supersedes this one.
   async function refine(generation) {
     await new Promise((done) => setTimeout(done, 100));
-    while (generation === refining && !app.refineSurface(48)) {
+    while (generation === refining && !app.refineSurface(32)) {
       await new Promise((done) => setTimeout(done, 0));
     }
-    if (generation === refining) app.drawSurface(false);
+    if (generation === refining) {
+      app.drawSurface(false);
+      performance.mark("optiviz-refined");
+    }
   }
   function drawDynamic() {
     app.drawPaths();
@@ -100,14 +103,16 @@ function start(bindings) {
 
   // ------------------------------------------------------------ the URL
 
+  function writeUrl() {
+    const q = app.query() + (embed ? "&embed=1" : "");
+    if (embed) $("home").href = `${location.pathname}?${app.query()}`;
+    // Replace, not push: editing should not flood the history.
+    history.replaceState(null, "", `${location.pathname}?${q}`);
+  }
+  // While a slider moves, write the URL once it rests.
   function syncUrl() {
     clearTimeout(urlTimer);
-    urlTimer = setTimeout(() => {
-      const q = app.query() + (embed ? "&embed=1" : "");
-      if (embed) $("home").href = `${location.pathname}?${app.query()}`;
-      // Replace, not push: editing should not flood the history.
-      history.replaceState(null, "", `${location.pathname}?${q}`);
-    }, 200);
+    urlTimer = setTimeout(writeUrl, 200);
   }
 
   // ------------------------------------------------------------ edits
@@ -665,6 +670,7 @@ function start(bindings) {
   (async () => {
     measure(true);
     app.drawSurface(true);
+    await nextTask();
     drawDynamic();
     performance.mark("optiviz-drawn");
     // The first complete frame is painted by the next animation frame.
@@ -683,7 +689,7 @@ function start(bindings) {
     }
     renderStatus();
     performance.mark("optiviz-controls");
-    if (!hasExperiment || $("message").hidden) syncUrl();
+    if (!hasExperiment || $("message").hidden) writeUrl();
     document.body.classList.add("ready");
     window.dispatchEvent(new CustomEvent("optiviz-ready"));
   })();

@@ -187,18 +187,35 @@ struct SurfaceCache {
     segments: Vec<crate::render::contour::Segment>,
 }
 
+/// Contour levels drawn on the surface.
+const CONTOUR_LEVELS: usize = 14;
+
+/// The grid contours are traced on: every other sample of a fine grid gives
+/// smooth lines for a quarter of the work.
+fn contour_grid(grid: &Grid, coarse: bool) -> Grid {
+    if coarse {
+        grid.clone()
+    } else {
+        grid.subsample(2)
+    }
+}
+
 impl SurfaceCache {
     fn new(key: String, grid: &Grid, coarse: bool) -> Result<SurfaceCache, JsValue> {
-        // Contours from every other sample of a fine grid: smooth lines, a quarter of the work.
-        let contour_grid = if coarse {
-            grid.clone()
-        } else {
-            grid.subsample(2)
-        };
+        let traced = contour_grid(grid, coarse);
         let mut segments = Vec::new();
-        for level in grid.contour_levels(14) {
-            segments.extend(contour(&contour_grid, level));
+        for level in grid.contour_levels(CONTOUR_LEVELS) {
+            segments.extend(contour(&traced, level));
         }
+        SurfaceCache::from_parts(key, grid, segments)
+    }
+
+    /// Puts the raster into a canvas of its own; the contours are given.
+    fn from_parts(
+        key: String,
+        grid: &Grid,
+        segments: Vec<crate::render::contour::Segment>,
+    ) -> Result<SurfaceCache, JsValue> {
         let rgba = grid.rgba();
         let image = ImageData::new_with_u8_clamped_array_and_sh(
             Clamped(&rgba),
@@ -223,10 +240,15 @@ impl SurfaceCache {
     }
 }
 
-/// A full-detail grid being computed a slice at a time.
+/// A full-detail surface being computed a piece at a time: rows of samples,
+/// then contour levels, then the raster.
 struct PendingGrid {
     key: String,
     values: Vec<f64>,
+    /// Once every row is sampled: the grid, the grid contours are traced on,
+    /// and the levels traced so far.
+    sampled: Option<(Grid, Grid, Vec<f64>)>,
+    segments: Vec<crate::render::contour::Segment>,
 }
 
 #[wasm_bindgen]
@@ -546,9 +568,10 @@ impl App {
         Ok(spent)
     }
 
-    /// Computes the full-detail surface a slice of `rows` rows at a time, so a
-    /// page can spread the work over several tasks; true once it is ready (the
-    /// next `drawSurface(false)` then only draws).
+    /// Computes the full-detail surface a piece at a time (`rows` rows of
+    /// samples, or two contour levels, or the raster), so a page can spread the
+    /// work over several tasks; true once it is ready (the next
+    /// `drawSurface(false)` then only draws).
     #[wasm_bindgen(js_name = refineSurface)]
     pub fn refine_surface(&mut self, rows: usize) -> Result<bool, JsValue> {
         let (key, cw, ch) = self.surface_key(false);
@@ -559,29 +582,49 @@ impl App {
             self.pending = Some(PendingGrid {
                 key: key.clone(),
                 values: Vec::with_capacity(cw * ch),
+                sampled: None,
+                segments: Vec::new(),
             });
         }
         let view = self.view();
-        let f = self.exp.function.objective();
         let pending = self.pending.as_mut().expect("just set");
-        let done_rows = pending.values.len() / cw;
-        let until = (done_rows + rows.max(1)).min(ch);
-        sample_rows(
-            f.as_ref(),
-            view,
-            cw,
-            ch,
-            done_rows..until,
-            &mut pending.values,
-        );
-        if until < ch {
-            return Ok(false);
+        match &mut pending.sampled {
+            None => {
+                let f = self.exp.function.objective();
+                let done_rows = pending.values.len() / cw;
+                let until = (done_rows + rows.max(1)).min(ch);
+                sample_rows(
+                    f.as_ref(),
+                    view,
+                    cw,
+                    ch,
+                    done_rows..until,
+                    &mut pending.values,
+                );
+                if until == ch {
+                    let grid = Grid::from_values(view, cw, ch, std::mem::take(&mut pending.values));
+                    let traced = contour_grid(&grid, false);
+                    let mut levels = grid.contour_levels(CONTOUR_LEVELS);
+                    levels.reverse();
+                    pending.sampled = Some((grid, traced, levels));
+                }
+                Ok(false)
+            }
+            Some((_, traced, levels)) if !levels.is_empty() => {
+                for _ in 0..2 {
+                    if let Some(level) = levels.pop() {
+                        pending.segments.extend(contour(traced, level));
+                    }
+                }
+                Ok(false)
+            }
+            Some(_) => {
+                let pending = self.pending.take().expect("pending");
+                let (grid, _, _) = pending.sampled.expect("sampled");
+                self.surface_cache = Some(SurfaceCache::from_parts(key, &grid, pending.segments)?);
+                Ok(true)
+            }
         }
-        let values = std::mem::take(&mut pending.values);
-        self.pending = None;
-        let grid = Grid::from_values(view, cw, ch, values);
-        self.surface_cache = Some(SurfaceCache::new(key, &grid, false)?);
-        Ok(true)
     }
 
     fn path_styles(&self) -> Vec<PathStyle<'_>> {
