@@ -104,6 +104,12 @@ test("a non-numeric box is refused with a message and the last valid state is ke
   assert.match(text, /Adam › lr: must be a finite number >= 0, got -2/);
   assert.equal(await box.getAttribute("aria-invalid"), "true");
   assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[2].lr), 0.08);
+  // The next accepted edit clears the message and puts the engine's value back in the box.
+  await page.getByRole("group", { name: "SGD", exact: true }).getByRole("slider", { name: "Learning rate" }).fill("-3");
+  assert.equal(await page.getByRole("alert").isVisible(), false);
+  const again = page.getByRole("group", { name: "Adam" }).getByRole("spinbutton", { name: "Learning rate (exact)" });
+  assert.equal(await again.inputValue(), "0.08");
+  assert.equal(await again.getAttribute("aria-invalid"), null);
   const result = await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "adam", lr: 0.1, betas: [0.9, 2] }] }));
   assert.deepEqual(result, { ok: false, error: "optimizers[0].betas[1]: must be in [0, 1), got 2" });
 });
@@ -141,4 +147,47 @@ test("scenarios load and fit a 375 px wide screen", async () => {
   const ratio = await page.evaluate(() => document.getElementById("surface").width / document.getElementById("surface").clientWidth);
   assert.ok(Math.abs(ratio - 2) < 0.02, `canvas scale ${ratio}`);
   await page.screenshot({ path: join(artifacts, "mobile.png"), fullPage: true });
+});
+
+test("dragging the start handle, zooming and panning, and resetting the view", async () => {
+  const { page } = await open(browser, server.url);
+  const box = await page.locator("#paths").boundingBox();
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().start), [-1.5, 2]);
+  // The plotting rectangle has margins of 52 px (left), 10 (top), 12 (right) and
+  // 34 (bottom); Rosenbrock's view is x in [-2, 2], y in [-1, 3].
+  const spot = [52 + ((-1.5 + 2) / 4) * (box.width - 64), box.height - 34 - ((2 + 1) / 4) * (box.height - 44)];
+  await page.mouse.move(box.x + spot[0], box.y + spot[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + spot[0] + 60, box.y + spot[1] + 40, { steps: 5 });
+  await page.mouse.up();
+  const moved = await page.evaluate(() => window.optiviz.getExperiment().start);
+  assert.ok(moved[0] > -1.5 && moved[1] < 2, `the handle was dragged right and down: ${moved}`);
+  // Scroll to zoom in: the view shrinks and goes into the URL.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(() => window.optiviz.getExperiment().view !== undefined);
+  const view = await page.evaluate(() => window.optiviz.getExperiment().view);
+  assert.ok(view.x[1] - view.x[0] < 4, `zoomed in: ${JSON.stringify(view)}`);
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("view"));
+  // Drag on empty plot to pan.
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.8, { steps: 5 });
+  await page.mouse.up();
+  const panned = await page.evaluate(() => window.optiviz.getExperiment().view);
+  assert.ok(panned.x[0] > view.x[0], `panned right: ${JSON.stringify(panned)}`);
+  await page.getByRole("button", { name: "Reset view" }).click();
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().view), undefined);
+});
+
+test("the trajectories download as CSV and JSON", async () => {
+  const { page } = await open(browser, server.url);
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV" }).click()]);
+  assert.equal(csv.suggestedFilename(), "optiviz.csv");
+  const text = await (await import("node:fs/promises")).readFile(await csv.path(), "utf8");
+  assert.equal(text.split("\n")[0], "run,name,step,x,y,loss,grad_norm,lr,status");
+  assert.equal(text.trim().split("\n").length, 1 + 3 * 501);
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "JSON" }).click()]);
+  const runs = JSON.parse(await (await import("node:fs/promises")).readFile(await json.path(), "utf8"));
+  assert.deepEqual(runs, await page.evaluate(() => window.optiviz.getRuns()));
 });

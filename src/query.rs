@@ -20,7 +20,8 @@
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
-//! Keys in [`PAGE_KEYS`] belong to the page (such as `embed`) and are passed over.
+//! Keys in [`PAGE_KEYS`] belong to the page (`embed`) and are passed over, as are
+//! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::error::ConfigError;
 use crate::experiment::Experiment;
@@ -28,7 +29,13 @@ use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
 /// Query keys that are the page's own, not the experiment's.
-pub const PAGE_KEYS: &[&str] = &["embed", "play", "speed"];
+pub const PAGE_KEYS: &[&str] = &["embed"];
+
+/// Keys that links pick up on the way (from newsletters, social sites, ad
+/// trackers) and that mean nothing here; they are passed over.
+fn is_foreign_key(key: &str) -> bool {
+    key.starts_with("utm_") || matches!(key, "fbclid" | "gclid" | "msclkid" | "ref")
+}
 
 /// Percent-encodes everything but unreserved characters and the separators
 /// that stay readable in a query value (`,` and `:`).
@@ -193,7 +200,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
         let key = decode_component(raw_key, raw_key)?;
         let text = decode_component(raw_value, &key)?;
-        if PAGE_KEYS.contains(&key.as_str()) {
+        if PAGE_KEYS.contains(&key.as_str()) || is_foreign_key(&key) {
             continue;
         }
         let (head, rest) = match key.split_once('.') {
@@ -444,7 +451,9 @@ mod tests {
 
     #[test]
     fn page_keys_are_passed_over() {
-        let exp = decode("?fn=booth&start=1,2&steps=10&embed=1&o1=sgd&o1.lr=0.01").unwrap();
+        let exp =
+            decode("?fn=booth&start=1,2&steps=10&embed=1&utm_source=x&fbclid=y&o1=sgd&o1.lr=0.01")
+                .unwrap();
         assert_eq!(exp.start, [1.0, 2.0]);
         assert_eq!(exp.optimizers.len(), 1);
     }

@@ -73,8 +73,18 @@ function start(bindings) {
     app.drawChart();
     renderStatus();
   }
+  // Screen readers hear when a path converges or diverges, not every step.
+  let announced = [];
+  function announce(list) {
+    const changes = list
+      .map((s, i) => (s.state !== "moving" && announced[i] !== s.text ? `${groupName(i)}: ${s.text}` : null))
+      .filter(Boolean);
+    announced = list.map((s) => (s.state !== "moving" ? s.text : announced[list.indexOf(s)]));
+    if (changes.length) $("announce").textContent = changes.join(". ");
+  }
   function renderStatus() {
     const list = app.statuses();
+    announce(list);
     const legend = $("legend");
     legend.replaceChildren(
       ...list.filter((s) => s.enabled).map((s) => {
@@ -104,6 +114,7 @@ function start(bindings) {
   // ------------------------------------------------------------ the URL
 
   function writeUrl() {
+    if (cat) showScenario();
     const q = app.query() + (embed ? "&embed=1" : "");
     if (embed) $("home").href = `${location.pathname}?${app.query()}`;
     // Replace, not push: editing should not flood the history.
@@ -117,19 +128,27 @@ function start(bindings) {
 
   // ------------------------------------------------------------ edits
 
-  // Applies an edit; on error keeps the last valid state and says why.
+  // Applies an edit; on error keeps the last valid state and says why. A
+  // control left holding a refused value is reset from the engine when the
+  // next edit succeeds.
+  let refused = false;
   function edit(fn, input) {
     try {
       fn();
-      clearError();
-      if (input) input.removeAttribute("aria-invalid");
-      syncUrl();
-      return true;
     } catch (e) {
       showError(friendly(e));
       if (input) input.setAttribute("aria-invalid", "true");
+      refused = true;
       return false;
     }
+    clearError();
+    if (input) input.removeAttribute("aria-invalid");
+    if (refused && cat) {
+      refused = false;
+      rebuild();
+    }
+    syncUrl();
+    return true;
   }
   function numberFrom(input, what) {
     const text = input.value.trim();
@@ -192,11 +211,13 @@ function start(bindings) {
       const value = exp.function.params[p.name];
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
       const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
+      const step = (hi - lo) / 1000;
       const slider = document.createElement("input");
       slider.type = "range";
-      slider.min = lo;
-      slider.max = hi;
-      slider.step = (hi - lo) / 1000;
+      // An open end is not allowed itself: stop one step inside it.
+      slider.min = p.range.lo_inclusive ? lo : lo + step;
+      slider.max = p.range.hi_inclusive ? hi : hi - step;
+      slider.step = step;
       slider.value = value;
       slider.setAttribute("aria-label", p.name);
       const num = numberInput(value, (x) => app.set(`function.params.${p.name}`, x), `function parameter ${p.name}`);
@@ -207,7 +228,12 @@ function start(bindings) {
           drawAll(true);
         }
       });
-      num.addEventListener("change", () => { slider.value = num.value; drawAll(); });
+      num.addEventListener("change", () => {
+        if (num.getAttribute("aria-invalid") !== "true") {
+          slider.value = num.value;
+          drawAll(true);
+        }
+      });
       const row = document.createElement("div");
       row.className = "slider-row";
       row.append(field(`${p.name} (${p.range.text})`, slider, p.doc), num);
@@ -222,7 +248,10 @@ function start(bindings) {
     return lr > 0 ? Math.log10(lr) : -6;
   }
 
+  // Bumped by every rebuild of the cards, so an older, gradual build stops.
+  let buildGen = 0;
   function buildOptimizers() {
+    buildGen++;
     const exp = app.experiment();
     const box = $("optimizers");
     box.replaceChildren();
@@ -252,7 +281,10 @@ function start(bindings) {
     color.type = "color";
     color.value = app.color(i);
     color.addEventListener("input", () => {
-      if (edit(() => app.set(`optimizers[${i}].color`, color.value), color)) drawDynamic();
+      if (edit(() => app.set(`optimizers[${i}].color`, color.value), color)) {
+        card.style.setProperty("--path", color.value);
+        drawDynamic();
+      }
     });
     const remove = document.createElement("button");
     remove.type = "button";
@@ -263,6 +295,7 @@ function start(bindings) {
       edit(() => app.removeOptimizer(i));
       buildOptimizers();
       drawDynamic();
+      $("add").focus();
     });
     head.append(field("Show", show), field("Colour", color), remove);
     card.append(head);
@@ -290,7 +323,9 @@ function start(bindings) {
       }
     });
     lrBox.addEventListener("change", () => {
+      if (lrBox.getAttribute("aria-invalid") === "true") return;
       slider.value = lrSliderValue(Number(lrBox.value));
+      slider.setAttribute("aria-valuetext", lrBox.value);
     });
     const lrLabel = document.createElement("span");
     lrLabel.className = "field-name";
@@ -391,9 +426,8 @@ function start(bindings) {
     const status = document.createElement("p");
     status.className = "status";
     status.dataset.status = i;
-    status.setAttribute("aria-live", "polite");
     card.append(status);
-    card.style.setProperty("--accent", app.color(i));
+    card.style.setProperty("--path", app.color(i));
     return card;
   }
 
@@ -495,7 +529,7 @@ function start(bindings) {
   $("complete").addEventListener("click", () => { playing = false; app.step = app.maxStep(); drawDynamic(); });
   document.addEventListener("keydown", (e) => {
     const t = e.target;
-    if (t instanceof HTMLInputElement || t instanceof HTMLSelectElement || t instanceof HTMLTextAreaElement) return;
+    if (t instanceof Element && t.closest("input, select, textarea, summary, a, [contenteditable]")) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === " " && !(t instanceof HTMLButtonElement)) { e.preventDefault(); play(); }
     else if (e.key === "ArrowRight") { e.preventDefault(); stepOnce(); }
@@ -506,23 +540,32 @@ function start(bindings) {
 
   const plot = $("paths");
   let drag = null; // {mode: "start" | "pan" | "click", x, y}
-  let pending = false;
+  // One redraw per animation frame; a surface redraw includes the paths.
+  let pending = null;
   const schedule = (fn) => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; fn(); });
+    if (pending) {
+      if (fn !== drawDynamic) pending = fn;
+      return;
+    }
+    pending = fn;
+    requestAnimationFrame(() => { const f = pending; pending = null; f(); });
   };
   const local = (e) => {
     const r = plot.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
   };
   plot.addEventListener("pointerdown", (e) => {
+    // The main button of one pointer; a second finger or a right click does nothing.
+    if (e.button !== 0 || !e.isPrimary || drag) return;
     const [x, y] = local(e);
     plot.setPointerCapture(e.pointerId);
-    drag = { mode: app.nearStart(x, y) ? "start" : "click", x, y };
+    drag = { mode: app.nearStart(x, y) ? "start" : "click", x, y, id: e.pointerId };
   });
+  const endDrag = () => { drag = null; };
+  plot.addEventListener("pointercancel", endDrag);
+  plot.addEventListener("lostpointercapture", (e) => { if (drag && e.pointerId === drag.id && drag.mode !== "click") endDrag(); });
   plot.addEventListener("pointermove", (e) => {
-    if (!drag) return;
+    if (!drag || e.pointerId !== drag.id) return;
     const [x, y] = local(e);
     if (drag.mode === "click" && Math.hypot(x - drag.x, y - drag.y) > 4) drag.mode = "pan";
     if (drag.mode === "start") {
@@ -537,7 +580,7 @@ function start(bindings) {
     }
   });
   plot.addEventListener("pointerup", (e) => {
-    if (!drag) return;
+    if (!drag || e.pointerId !== drag.id) return;
     const [x, y] = local(e);
     if (drag.mode === "click") {
       const p = app.pick(x, y);
@@ -626,7 +669,8 @@ function start(bindings) {
 
   // ------------------------------------------------------------ the JavaScript API
 
-  window.optiviz = {
+  // Published as window.optiviz once the page is ready (see the end of start()).
+  const api = {
     /** The experiment as a plain object: the JSON `optiviz run` reads. */
     getExperiment: () => app.experiment(),
     /** Validates and loads an experiment. Returns {ok: true} or {ok: false, error}; the error is also shown on the page. */
@@ -634,7 +678,8 @@ function start(bindings) {
       try {
         app.setExperiment(obj);
       } catch (e) {
-        showError(friendly(e));
+        // The error's path is into `obj`, so it is shown as it is.
+        showError(`setExperiment: ${e}`);
         return { ok: false, error: String(e) };
       }
       clearError();
@@ -683,11 +728,14 @@ function start(bindings) {
     showScenario();
     const box = $("optimizers");
     box.replaceChildren();
+    const gen = ++buildGen;
     for (const [i, o] of app.experiment().optimizers.entries()) {
       await nextTask();
+      if (gen !== buildGen) break; // an edit rebuilt the cards meanwhile
       box.append(optimizerCard(o, i));
     }
     renderStatus();
+    window.optiviz = api;
     performance.mark("optiviz-controls");
     if (!hasExperiment || $("message").hidden) writeUrl();
     document.body.classList.add("ready");

@@ -3,7 +3,7 @@
 //! keeps no copy of the state. Compiled for `wasm32` only: the core it calls
 //! knows nothing of the DOM.
 
-use crate::experiment::{Experiment, MIN_VIEW_SIZE};
+use crate::experiment::{Experiment, MIN_VIEW_SIZE, START_RANGE};
 use crate::functions::View;
 use crate::render::contour::contour;
 use crate::render::mathml::to_mathml;
@@ -318,7 +318,13 @@ impl App {
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
         set_path(&mut doc, path, value).map_err(js_err)?;
         let exp = Experiment::from_value(&doc).map_err(js_err)?;
-        self.replace(exp);
+        // The view, a colour and the on/off switch change the picture, not the runs.
+        let display_only = path == "view" || path.ends_with(".color") || path.ends_with(".enabled");
+        if display_only {
+            self.exp = exp;
+        } else {
+            self.replace(exp);
+        }
         Ok(())
     }
 
@@ -761,8 +767,14 @@ impl App {
         })
     }
 
+    /// Zooming or panning past the allowed window simply stops there.
     fn set_view(&mut self, v: View) -> Result<(), JsValue> {
-        if v.x[1] - v.x[0] < MIN_VIEW_SIZE * 10.0 || v.y[1] - v.y[0] < MIN_VIEW_SIZE * 10.0 {
+        let inside = |a: [f64; 2]| START_RANGE.contains(a[0]) && START_RANGE.contains(a[1]);
+        if v.x[1] - v.x[0] < MIN_VIEW_SIZE * 10.0
+            || v.y[1] - v.y[0] < MIN_VIEW_SIZE * 10.0
+            || !inside(v.x)
+            || !inside(v.y)
+        {
             return Ok(());
         }
         self.set("view", to_js(&v))
