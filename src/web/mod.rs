@@ -485,11 +485,11 @@ impl App {
     }
 
     /// What identifies a computed surface, and its size in samples: one per
-    /// CSS pixel of the plotting rectangle, or per 3×3 when `coarse`.
+    /// CSS pixel of the plotting rectangle, or per 4×4 when `coarse`.
     fn surface_key(&self, coarse: bool) -> (String, usize, usize) {
         let frame = self.frame();
         let (l, t, r, b) = frame.rect;
-        let per_sample = if coarse { 3.0 } else { 1.0 } * self.scale;
+        let per_sample = if coarse { 4.0 } else { 1.0 } * self.scale;
         let (cw, ch) = (
             (((r - l) as f64) / per_sample).round().max(2.0) as usize,
             (((b - t) as f64) / per_sample).round().max(2.0) as usize,
@@ -518,7 +518,7 @@ impl App {
     }
 
     /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
-    /// pixel, or per 3×3 CSS pixels when `coarse`, for a fast first frame and
+    /// pixel, or per 4×4 CSS pixels when `coarse`, for a fast first frame and
     /// while dragging; put on the canvas in one call), contours and minima.
     /// Returns the milliseconds spent computing the raster and contours (0 when
     /// cached).
