@@ -67,6 +67,9 @@ pub struct OptimizerConfig {
     pub color: Option<String>,
     /// Whether a plot shows it. Every optimizer runs either way.
     pub enabled: bool,
+    /// torch's `maximize`: climb the surface (the gradient's sign is flipped
+    /// before the update, as every torch optimizer does first).
+    pub maximize: bool,
 }
 
 impl FunctionConfig {
@@ -92,6 +95,9 @@ impl OptimizerConfig {
                     HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
                 }
             }
+        }
+        if self.maximize {
+            s += " maximize";
         }
         match self.clip {
             Some(Clip::MaxNorm(m)) => s += &format!(" clip max_norm={m}"),
@@ -156,8 +162,14 @@ impl<'a> Obj<'a> {
 
     /// Rejects keys outside `allowed`, naming them and listing what is allowed.
     fn only(&self, allowed: &[&str]) -> Result<(), ConfigError> {
+        self.only_or(allowed, &[])
+    }
+
+    /// As [`Obj::only`], also accepting the `unlisted` keys without naming them
+    /// in the message.
+    fn only_or(&self, allowed: &[&str], unlisted: &[&str]) -> Result<(), ConfigError> {
         for key in self.map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key.as_str()) && !unlisted.contains(&key.as_str()) {
                 return Err(ConfigError::new(
                     self.field(key),
                     format!("unknown key; allowed here: {}", allowed.join(", ")),
@@ -292,6 +304,11 @@ fn parse_clip(v: &Value, path: &str) -> Result<Option<Clip>, ConfigError> {
     }
 }
 
+/// torch keyword arguments that choose how a step is computed (vectorised,
+/// fused, graph-capturable, differentiable) but not what it computes; accepted
+/// as true/false/null and otherwise ignored.
+const IMPLEMENTATION_KEYS: [&str; 4] = ["foreach", "fused", "capturable", "differentiable"];
+
 const SCHEDULES: &str = "step, exponential, cosine, linear, inverse_time";
 
 fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError> {
@@ -364,9 +381,11 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ),
         )
     })?;
-    let mut allowed = vec!["name", "lr", "clip", "schedule", "color", "enabled"];
+    let mut allowed = vec![
+        "name", "lr", "clip", "schedule", "color", "enabled", "maximize",
+    ];
     allowed.extend(def.hyper.iter().map(|h| h.name));
-    o.only(&allowed)?;
+    o.only_or(&allowed, &IMPLEMENTATION_KEYS)?;
     let lr = number(o.required("lr")?, &o.field("lr"), optim::LR_RANGE)?;
     let mut hyper = def.defaults();
     for spec in def.hyper {
@@ -414,16 +433,19 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ))
         }
     };
-    let enabled = match o.map.get("enabled") {
-        None => true,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(ConfigError::new(
-                o.field("enabled"),
-                format!("must be true or false, got {}", kind_of(other)),
-            ))
-        }
+    let flag = |key: &str, default: bool| match o.map.get(key) {
+        None | Some(Value::Null) => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(ConfigError::new(
+            o.field(key),
+            format!("must be true or false, got {}", kind_of(other)),
+        )),
     };
+    let enabled = flag("enabled", true)?;
+    let maximize = flag("maximize", false)?;
+    for key in IMPLEMENTATION_KEYS {
+        flag(key, false)?;
+    }
     Ok(OptimizerConfig {
         def,
         lr,
@@ -432,6 +454,7 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         schedule,
         color,
         enabled,
+        maximize,
     })
 }
 
@@ -587,6 +610,9 @@ impl Serialize for OptimizerConfig {
         }
         if !self.enabled {
             m.serialize_entry("enabled", &false)?;
+        }
+        if self.maximize {
+            m.serialize_entry("maximize", &true)?;
         }
         m.end()
     }

@@ -140,6 +140,9 @@ pub fn encode(exp: &Experiment) -> String {
         if !o.enabled {
             pairs.push((format!("{k}.enabled"), "false".into()));
         }
+        if o.maximize {
+            pairs.push((format!("{k}.maximize"), "true".into()));
+        }
     }
     pairs
         .iter()
@@ -362,7 +365,7 @@ mod tests {
         {"name": "adam", "lr": 0.02, "betas": [0.8, 0.999], "amsgrad": true,
          "clip": {"max_norm": 1.0},
          "schedule": {"name": "cosine", "T_max": 100, "eta_min": 0.001}, "color": "#ff8800"},
-        {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true, "enabled": false}
+        {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true, "enabled": false, "maximize": true}
       ],
       "view": {"x": [-2, 2], "y": [-1, 3]}
     }"##;
@@ -376,7 +379,7 @@ mod tests {
             "fn=rosenbrock&fn.b=50&start=-1.5,2&steps=300&view=-2,2,-1,3\
              &o1=adam&o1.lr=0.02&o1.betas=0.8,0.999&o1.amsgrad=true&o1.clip.max_norm=1\
              &o1.sched=cosine&o1.sched.T_max=100&o1.sched.eta_min=0.001&o1.color=%23ff8800\
-             &o2=sgd&o2.lr=0.001&o2.momentum=0.9&o2.nesterov=true&o2.enabled=false"
+             &o2=sgd&o2.lr=0.001&o2.momentum=0.9&o2.nesterov=true&o2.enabled=false&o2.maximize=true"
         );
         let back = decode(&q).unwrap();
         assert_eq!(back.to_json(), exp.to_json());

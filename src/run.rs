@@ -180,6 +180,9 @@ pub fn trajectory(
             Some(c) => c.apply(g),
             None => g,
         };
+        // Both clips are symmetric, so flipping after clipping equals torch's
+        // flip at the start of step().
+        let g = if cfg.maximize { [-g[0], -g[1]] } else { g };
         grad_norms.push(gn);
         lrs.push(lr.lr());
         opt.step(&mut p, g, lr.lr());

@@ -114,7 +114,7 @@ const BAD: &[(&str, &str)] = &[
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "betas": [0.9, 1.0]}]}"#,
      "-: optimizers[0].betas[1]: must be in [0, 1), got 1"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "momentum": 0.9}]}"#,
-     "-: optimizers[0].momentum: unknown key; allowed here: name, lr, clip, schedule, color, enabled, betas, eps, weight_decay, amsgrad"),
+     "-: optimizers[0].momentum: unknown key; allowed here: name, lr, clip, schedule, color, enabled, maximize, betas, eps, weight_decay, amsgrad"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "nesterov": true}]}"#,
      "-: optimizers[0].nesterov: Nesterov momentum needs momentum > 0 and dampening = 0"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "clip": {"max_norm": 1, "clip_value": 1}}]}"#,

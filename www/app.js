@@ -356,6 +356,14 @@ function start(bindings) {
         grid.append(field(h.name, numberInput(value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
       }
     }
+    const maximize = document.createElement("input");
+    maximize.type = "checkbox";
+    maximize.checked = o.maximize === true;
+    maximize.addEventListener("change", () => {
+      if (edit(() => app.set(`optimizers[${i}].maximize`, maximize.checked ? true : null), maximize)) drawDynamic();
+      else maximize.checked = !maximize.checked;
+    });
+    grid.append(field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign"));
     card.append(grid);
 
     // Gradient clipping.

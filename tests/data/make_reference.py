@@ -177,6 +177,12 @@ CASES = [
        "schedule": {"name": "step", "step_size": 100}}),
     c("goldstein-price-adamax-amsgradless", {"name": "goldstein_price"}, [1.5, -1.5], 150,
       {"name": "adamax", "lr": 0.02, "betas": [0.5, 0.9]}),
+    c("saddle-adam-maximize", {"name": "saddle"}, [0.5, 1.0], 60,
+      {"name": "adam", "lr": 0.05, "maximize": True}),
+    c("matyas-rmsprop-maximize-clipvalue", {"name": "matyas"}, [1.0, -2.0], 40,
+      {"name": "rmsprop", "lr": 0.01, "momentum": 0.5, "maximize": True, "clip": {"clip_value": 0.3}}),
+    c("himmelblau-adamw-foreach-off", {"name": "himmelblau"}, [-1.0, 1.0], 100,
+      {"name": "adamw", "lr": 0.05, "foreach": False, "differentiable": False}),
     c("styblinski-tang-gd-diverge", {"name": "styblinski_tang"}, [4.5, -4.8], 12, {"name": "sgd", "lr": 0.12}),
 ]
 
