@@ -105,11 +105,7 @@ impl OptimizerConfig {
             None => {}
         }
         if let Some(sch) = &self.schedule {
-            let name = serde_json::to_value(sch)
-                .ok()
-                .and_then(|v| v.get("name").and_then(Value::as_str).map(str::to_string))
-                .unwrap_or_default();
-            s += &format!(" {name} schedule");
+            s += &format!(" {} schedule", sch.name());
         }
         s
     }

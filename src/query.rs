@@ -125,9 +125,7 @@ pub fn encode(exp: &Experiment) -> String {
         }
         if let Some(s) = &o.schedule {
             let v = serde_json::to_value(s).expect("a schedule serializes");
-            if let Some(Value::String(name)) = v.get("name") {
-                pairs.push((format!("{k}.sched"), name.clone()));
-            }
+            pairs.push((format!("{k}.sched"), s.name().to_string()));
             for (key, x) in v.as_object().into_iter().flatten() {
                 if key != "name" {
                     pairs.push((format!("{k}.sched.{key}"), text(x)));
@@ -333,8 +331,7 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         "fn".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
         format!("fn.{p}")
-    } else if let Some(v) = f.strip_prefix("view") {
-        let _ = v;
+    } else if f.starts_with("view") {
         "view".to_string()
     } else if let Some((i, tail)) = f
         .strip_prefix("optimizers[")

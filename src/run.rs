@@ -137,6 +137,8 @@ pub fn trajectory(
     let mut lr = LrState::new(cfg.lr, cfg.schedule);
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
+    // Set from the first loss: past this the loss has grown GROWTH_BOUND-fold.
+    let mut growth_limit = f64::INFINITY;
     let mut non_finite: Option<(usize, Divergence)> = None;
     // The first step from which every gradient so far has been below the tolerance.
     let mut settled_from: Option<usize> = None;
@@ -151,7 +153,9 @@ pub fn trajectory(
         }
         points.push(p);
         losses.push(loss);
-        let growth_limit = losses[0] + GROWTH_BOUND * losses[0].abs().max(1.0);
+        if k == 0 {
+            growth_limit = loss + GROWTH_BOUND * loss.abs().max(1.0);
+        }
         let out = if loss.abs() > LOSS_BOUND {
             Some(Divergence::LossBound)
         } else if p[0].abs() > PARAM_BOUND || p[1].abs() > PARAM_BOUND {

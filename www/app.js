@@ -79,7 +79,7 @@ function start(bindings) {
     const changes = list
       .map((s, i) => (s.state !== "moving" && announced[i] !== s.text ? `${groupName(i)}: ${s.text}` : null))
       .filter(Boolean);
-    announced = list.map((s) => (s.state !== "moving" ? s.text : announced[list.indexOf(s)]));
+    announced = list.map((s, i) => (s.state !== "moving" ? s.text : announced[i]));
     if (changes.length) $("announce").textContent = changes.join(". ");
   }
   function renderStatus() {

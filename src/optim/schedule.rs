@@ -32,6 +32,19 @@ pub enum Schedule {
     InverseTime { k: f64 },
 }
 
+impl Schedule {
+    /// The schedule's key in experiments, e.g. `"cosine"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Schedule::Step { .. } => "step",
+            Schedule::Exponential { .. } => "exponential",
+            Schedule::Cosine { .. } => "cosine",
+            Schedule::Linear { .. } => "linear",
+            Schedule::InverseTime { .. } => "inverse_time",
+        }
+    }
+}
+
 /// The learning rate of one optimizer as its schedule advances.
 #[derive(Debug, Clone)]
 pub struct LrState {
@@ -117,6 +130,29 @@ mod tests {
                 lr
             })
             .collect()
+    }
+
+    #[test]
+    fn names_match_the_serialized_tag() {
+        for s in [
+            Schedule::Step {
+                step_size: 1,
+                gamma: 0.5,
+            },
+            Schedule::Exponential { gamma: 0.9 },
+            Schedule::Cosine {
+                t_max: 5,
+                eta_min: 0.0,
+            },
+            Schedule::Linear {
+                start_factor: 0.5,
+                end_factor: 1.0,
+                total_iters: 3,
+            },
+            Schedule::InverseTime { k: 0.1 },
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap()["name"], s.name());
+        }
     }
 
     #[test]

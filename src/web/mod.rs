@@ -440,9 +440,6 @@ impl App {
                         let state = if matches!(r.status, Status::Converged { .. }) { "converged" } else { "diverged" };
                         (state, r.status.to_string())
                     }
-                    Status::Diverged { reason, .. } if k == last && last < self.step => {
-                        ("diverged", format!("diverged at step {}: {reason}", last + 1))
-                    }
                     _ => ("moving", format!("step {k}, loss {}", short(r.losses[k]))),
                 };
                 json!({"label": r.label, "color": self.color(i), "enabled": self.exp.optimizers[i].enabled, "state": state, "text": text})
