@@ -185,7 +185,7 @@ test("the trajectories download as CSV and JSON", async () => {
   const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV" }).click()]);
   assert.equal(csv.suggestedFilename(), "optiviz.csv");
   const text = await (await import("node:fs/promises")).readFile(await csv.path(), "utf8");
-  assert.equal(text.split("\n")[0], "run,name,step,x,y,loss,grad_norm,lr,status");
+  assert.equal(text.split("\n")[0], "run,name,step,x,y,loss,grad_norm,lr,epoch,status");
   assert.equal(text.trim().split("\n").length, 1 + 3 * 501);
   const [json] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "JSON" }).click()]);
   const runs = JSON.parse(await (await import("node:fs/promises")).readFile(await json.path(), "utf8"));

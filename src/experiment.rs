@@ -3,8 +3,9 @@
 //! JavaScript API carry and what the tests build; it is parsed and validated
 //! here, once, with errors that name the field at fault.
 
+use crate::data::{self, DataModel, Dataset, Generate, ModelKind, GENERATE_SPECS, MAX_ROWS};
 use crate::error::ConfigError;
-use crate::functions::{self, FunctionDef, Objective, View};
+use crate::functions::{self, FunctionDef, Minimum, Objective, View};
 use crate::optim::clip::Clip;
 use crate::optim::schedule::Schedule;
 use crate::optim::{self, Hyper, HyperKind, HyperValue, OptimizerDef};
@@ -13,6 +14,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The most steps one experiment may ask for.
 pub const MAX_STEPS: u32 = 100_000;
@@ -20,6 +22,12 @@ pub const MAX_STEPS: u32 = 100_000;
 pub const MAX_OPTIMIZERS: usize = 16;
 /// How far from the origin a start point may be.
 pub const START_RANGE: Range = Range::closed(-1e6, 1e6);
+/// The most micro-batches one update may accumulate.
+pub const MAX_ACCUMULATE: u32 = 1000;
+/// The allowed L2 coefficients.
+pub const L2_RANGE: Range = Range::closed(0.0, 1000.0);
+/// The allowed standard deviations of gradient noise.
+pub const NOISE_RANGE: Range = Range::closed(0.0, 1e6);
 
 /// A complete, validated experiment.
 ///
@@ -44,6 +52,14 @@ pub struct Experiment {
     /// The window a plot shows; `None` means the function's default view.
     /// It does not change the runs.
     pub view: Option<View>,
+    /// How each gradient is computed, unless an optimizer says otherwise.
+    pub sampling: Sampling,
+    /// Seeds the shuffles of the rows and the gradient noise. Every optimizer
+    /// starts from it, so two with the same sampling see the same batches.
+    pub seed: u32,
+    /// `l2·(x² + y²)` added to the surface (and so to every gradient).
+    pub l2: f64,
+    pub stop: Stop,
 }
 
 /// A function and its parameter values (every parameter present).
@@ -52,6 +68,142 @@ pub struct FunctionConfig {
     pub def: &'static FunctionDef,
     /// Parameter values in the order of `def.params`.
     pub params: Vec<f64>,
+    /// The rows a data model is fitted to; `None` for a formula.
+    pub data: Option<Arc<Dataset>>,
+}
+
+/// How many rows each gradient averages over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    /// Every row, in order: batch gradient descent.
+    Full,
+    /// A mini-batch of this many rows, taken in a new shuffled order each
+    /// epoch (the last batch of an epoch holds what is left, as torch's
+    /// `DataLoader` does by default). 1 is stochastic gradient descent.
+    Size(u32),
+}
+
+/// Where an optimizer's gradients come from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    /// Data models only.
+    pub batch: Batch,
+    /// Formula functions only: the standard deviation of Gaussian noise added
+    /// to each coordinate of each gradient.
+    pub grad_noise: f64,
+    /// Micro-batches (or noisy gradients) averaged into each update.
+    pub accumulate: u32,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling {
+            batch: Batch::Full,
+            grad_noise: 0.0,
+            accumulate: 1,
+        }
+    }
+}
+
+/// Stopping rules; a run ends at the first that holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stop {
+    /// Stop once the gradient the optimizer receives has norm ≤ this.
+    pub grad_tol: Option<f64>,
+    /// Stop once the loss changed by ≤ this over the last `window` steps.
+    pub loss_tol: Option<f64>,
+    /// The window of `loss_tol`, in steps.
+    pub window: u32,
+    /// Stop after this many steps.
+    pub max_steps: Option<u32>,
+}
+
+/// The loss-change window when none is given.
+pub const DEFAULT_WINDOW: u32 = 10;
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop {
+            grad_tol: None,
+            loss_tol: None,
+            window: DEFAULT_WINDOW,
+            max_steps: None,
+        }
+    }
+}
+
+/// The surface an experiment runs on: the function or model with its L2 term.
+pub enum Surface {
+    Formula { f: Box<dyn Objective>, l2: f64 },
+    Data(DataModel),
+}
+
+impl Surface {
+    /// The data model, if it is one.
+    pub fn model(&self) -> Option<&DataModel> {
+        match self {
+            Surface::Data(m) => Some(m),
+            Surface::Formula { .. } => None,
+        }
+    }
+
+    /// Why no minimum is marked, when none is: a data model without one, or a
+    /// formula whose known minima the L2 term has moved.
+    pub fn minimum_note(&self) -> Option<String> {
+        match self {
+            Surface::Data(m) => match m.fit() {
+                data::Fit::None(why) => Some(format!("No minimum: {why}.")),
+                data::Fit::Minimum(_) => None,
+            },
+            Surface::Formula { f, l2 } if *l2 > 0.0 && !f.minima().is_empty() => Some(
+                "The L2 term moves the function's known minima, so none are marked.".to_string(),
+            ),
+            Surface::Formula { .. } => None,
+        }
+    }
+}
+
+impl Objective for Surface {
+    fn value(&self, p: [f64; 2]) -> f64 {
+        match self {
+            Surface::Formula { f, l2 } => f.value(p) + l2 * (p[0] * p[0] + p[1] * p[1]),
+            Surface::Data(m) => m.value(p),
+        }
+    }
+    fn grad(&self, p: [f64; 2]) -> [f64; 2] {
+        match self {
+            Surface::Formula { f, l2 } => {
+                let g = f.grad(p);
+                [g[0] + 2.0 * l2 * p[0], g[1] + 2.0 * l2 * p[1]]
+            }
+            Surface::Data(m) => m.grad(p),
+        }
+    }
+    fn view(&self) -> View {
+        match self {
+            Surface::Formula { f, .. } => f.view(),
+            Surface::Data(m) => m.view(),
+        }
+    }
+    fn minima(&self) -> Vec<Minimum> {
+        match self {
+            Surface::Formula { f, l2 } if *l2 == 0.0 => f.minima(),
+            Surface::Formula { .. } => Vec::new(),
+            Surface::Data(m) => m.minima(),
+        }
+    }
+    fn sample(&self, p: [f64; 2]) -> f64 {
+        match self {
+            Surface::Formula { f, l2 } => f.sample(p) + l2 * (p[0] * p[0] + p[1] * p[1]),
+            Surface::Data(m) => m.sample(p),
+        }
+    }
+    fn cost(&self) -> usize {
+        match self {
+            Surface::Formula { f, .. } => f.cost(),
+            Surface::Data(m) => m.cost(),
+        }
+    }
 }
 
 /// One optimizer of an experiment with all of its settings.
@@ -70,12 +222,25 @@ pub struct OptimizerConfig {
     /// torch's `maximize`: climb the surface (the gradient's sign is flipped
     /// before the update, as every torch optimizer does first).
     pub maximize: bool,
+    /// This optimizer's own batch size, noise and accumulation, where they
+    /// differ from the experiment's.
+    pub batch_size: Option<Batch>,
+    pub grad_noise: Option<f64>,
+    pub accumulate: Option<u32>,
 }
 
 impl FunctionConfig {
-    /// The function itself.
+    /// The function itself (without an experiment's L2 term).
     pub fn objective(&self) -> Box<dyn Objective> {
-        (self.def.build)(&self.params)
+        match (self.def.model, &self.data) {
+            (Some(kind), Some(data)) => Box::new(DataModel::new(kind, data.clone(), 0.0)),
+            _ => (self.def.build)(&self.params),
+        }
+    }
+
+    /// The number of rows of a data model's dataset.
+    pub fn rows(&self) -> Option<usize> {
+        self.data.as_ref().map(|d| d.len())
     }
 }
 
@@ -107,7 +272,42 @@ impl OptimizerConfig {
         if let Some(sch) = &self.schedule {
             s += &format!(" {} schedule", sch.name());
         }
+        match self.batch_size {
+            Some(Batch::Size(b)) => s += &format!(" batch={b}"),
+            Some(Batch::Full) => s += " batch=full",
+            None => {}
+        }
+        if let Some(sigma) = self.grad_noise {
+            s += &format!(" noise={sigma}");
+        }
+        if let Some(k) = self.accumulate {
+            s += &format!(" accumulate={k}");
+        }
         s
+    }
+}
+
+impl Experiment {
+    /// The surface the optimizers run on.
+    pub fn surface(&self) -> Surface {
+        match (self.function.def.model, &self.function.data) {
+            (Some(kind), Some(data)) => Surface::Data(DataModel::new(kind, data.clone(), self.l2)),
+            _ => Surface::Formula {
+                f: self.function.objective(),
+                l2: self.l2,
+            },
+        }
+    }
+
+    /// How optimizer `i` gets its gradients: its own settings, else the
+    /// experiment's.
+    pub fn sampling(&self, i: usize) -> Sampling {
+        let o = &self.optimizers[i];
+        Sampling {
+            batch: o.batch_size.unwrap_or(self.sampling.batch),
+            grad_noise: o.grad_noise.unwrap_or(self.sampling.grad_noise),
+            accumulate: o.accumulate.unwrap_or(self.sampling.accumulate),
+        }
     }
 }
 
@@ -251,7 +451,6 @@ fn pair(v: &Value, field: &str, range: Range) -> Result<[f64; 2], ConfigError> {
 
 fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> {
     let o = Obj::new(v, path)?;
-    o.only(&["name", "params"])?;
     let name = o.str("name")?;
     let def = functions::lookup(name).ok_or_else(|| {
         ConfigError::new(
@@ -262,6 +461,35 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
             ),
         )
     })?;
+    if let Some(kind) = def.model {
+        o.only(&["name", "data", "generate", "params"])?;
+        if let Some(p) = o.map.get("params") {
+            let p = Obj::new(p, &o.field("params"))?;
+            if let Some(key) = p.map.keys().next() {
+                return Err(ConfigError::new(
+                    p.field(key),
+                    format!("{name} has no parameters; its surface comes from data or generate"),
+                ));
+            }
+        }
+        let data = match (o.map.get("data"), o.map.get("generate")) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::new(
+                    o.field("generate"),
+                    "give either data (the rows) or generate (how to draw them), not both",
+                ))
+            }
+            (Some(d), None) => parse_data(d, &o.field("data"), kind)?,
+            (None, Some(g)) => Dataset::generate(kind, parse_generate(g, &o.field("generate"))?),
+            (None, None) => Dataset::generate(kind, Generate::default()),
+        };
+        return Ok(FunctionConfig {
+            def,
+            params: Vec::new(),
+            data: Some(Arc::new(data)),
+        });
+    }
+    o.only(&["name", "params"])?;
     let mut params = def.defaults();
     if let Some(pv) = o.map.get("params") {
         let p = Obj::new(pv, &o.field("params"))?;
@@ -280,7 +508,168 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
             }
         }
     }
-    Ok(FunctionConfig { def, params })
+    Ok(FunctionConfig {
+        def,
+        params,
+        data: None,
+    })
+}
+
+fn numbers(v: &Value, field: &str) -> Result<Vec<f64>, ConfigError> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| number(x, &format!("{field}[{i}]"), Range::any()))
+            .collect(),
+        other => Err(ConfigError::new(
+            field,
+            format!("must be a list of numbers, got {}", kind_of(other)),
+        )),
+    }
+}
+
+fn parse_data(v: &Value, path: &str, kind: ModelKind) -> Result<Dataset, ConfigError> {
+    let o = Obj::new(v, path)?;
+    o.only(&["x", "y"])?;
+    let x = numbers(o.required("x")?, &o.field("x"))?;
+    let y = numbers(o.required("y")?, &o.field("y"))?;
+    if !(2..=MAX_ROWS).contains(&x.len()) {
+        return Err(ConfigError::new(
+            o.field("x"),
+            format!("must hold 2 to {MAX_ROWS} values, got {}", x.len()),
+        ));
+    }
+    if y.len() != x.len() {
+        return Err(ConfigError::new(
+            o.field("y"),
+            format!(
+                "must hold as many values as x ({}), got {}",
+                x.len(),
+                y.len()
+            ),
+        ));
+    }
+    if kind == ModelKind::Logistic {
+        if let Some((i, v)) = y.iter().enumerate().find(|(_, &v)| v != 0.0 && v != 1.0) {
+            return Err(ConfigError::new(
+                format!("{}[{i}]", o.field("y")),
+                format!("must be 0 or 1 for logistic regression, got {v}"),
+            ));
+        }
+    }
+    Ok(Dataset::given(x, y))
+}
+
+fn parse_generate(v: &Value, path: &str) -> Result<Generate, ConfigError> {
+    let o = Obj::new(v, path)?;
+    let mut allowed: Vec<&str> = GENERATE_SPECS.iter().map(|s| s.name).collect();
+    allowed.push("x");
+    o.only(&allowed)?;
+    let mut g = Generate::default();
+    let spec = |name: &str| {
+        GENERATE_SPECS
+            .iter()
+            .find(|s| s.name == name)
+            .expect("a spec")
+    };
+    if let Some(n) = o.int("n", 2, MAX_ROWS as u32)? {
+        g.n = n;
+    }
+    for (key, slot) in [("w", &mut g.w), ("b", &mut g.b), ("noise", &mut g.noise)] {
+        if let Some(x) = o.num(key, spec(key).range)? {
+            *slot = x;
+        }
+    }
+    if let Some(seed) = o.int("seed", 0, u32::MAX)? {
+        g.seed = seed;
+    }
+    if let Some(x) = o.map.get("x") {
+        let field = o.field("x");
+        let r = pair(x, &field, Range::closed(-1e6, 1e6))?;
+        if r[1] <= r[0] {
+            return Err(ConfigError::new(
+                field,
+                format!(
+                    "must be [min, max] with min < max, got [{}, {}]",
+                    r[0], r[1]
+                ),
+            ));
+        }
+        g.x_range = r;
+    }
+    Ok(g)
+}
+
+/// A batch size: a whole number (checked against the rows later) or "full".
+fn parse_batch(v: &Value, field: &str) -> Result<Batch, ConfigError> {
+    match v {
+        Value::String(s) if s == "full" => Ok(Batch::Full),
+        Value::Null => Ok(Batch::Full),
+        Value::Number(_) => Ok(Batch::Size(integer(v, field, 1, MAX_ROWS as u32)?)),
+        other => Err(ConfigError::new(
+            field,
+            format!(
+                "must be a whole number of rows or \"full\", got {}",
+                kind_of(other)
+            ),
+        )),
+    }
+}
+
+fn parse_stop(v: &Value) -> Result<Stop, ConfigError> {
+    if v.is_null() {
+        return Ok(Stop::default());
+    }
+    let o = Obj::new(v, "stop")?;
+    o.only(&["grad_tol", "loss_tol", "window", "max_steps"])?;
+    Ok(Stop {
+        grad_tol: o.num("grad_tol", Range::above(0.0))?,
+        loss_tol: o.num("loss_tol", Range::at_least(0.0))?,
+        window: o.int("window", 1, MAX_STEPS)?.unwrap_or(DEFAULT_WINDOW),
+        max_steps: o.int("max_steps", 0, MAX_STEPS)?,
+    })
+}
+
+/// Checks a sampling setting against the function: batches need data, noise
+/// needs a formula, a batch fits in the dataset.
+fn check_sampling(
+    function: &FunctionConfig,
+    batch: Option<Batch>,
+    grad_noise: Option<f64>,
+    path: &str,
+) -> Result<(), ConfigError> {
+    let models = "linear_regression, logistic_regression";
+    match (function.rows(), batch) {
+        (None, Some(Batch::Size(_))) => {
+            return Err(ConfigError::new(
+                join(path, "batch_size"),
+                format!(
+                    "only a model fitted to data ({models}) has rows to batch; {} has an exact gradient (for noisy gradients use grad_noise)",
+                    function.def.name
+                ),
+            ))
+        }
+        (Some(n), Some(Batch::Size(b))) if b as usize > n => {
+            return Err(ConfigError::new(
+                join(path, "batch_size"),
+                format!(
+                    "must be a whole number in [1, {n}] (the dataset has {n} rows) or \"full\", got {b}"
+                ),
+            ))
+        }
+        _ => {}
+    }
+    if function.rows().is_some() && grad_noise.is_some_and(|s| s > 0.0) {
+        return Err(ConfigError::new(
+            join(path, "grad_noise"),
+            format!(
+                "applies to formula functions; {}'s gradients are noisy through batch_size instead",
+                function.def.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_clip(v: &Value, path: &str) -> Result<Option<Clip>, ConfigError> {
@@ -377,10 +766,18 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ),
         )
     })?;
-    let mut allowed = vec![
-        "name", "lr", "clip", "schedule", "color", "enabled", "maximize",
-    ];
+    let mut allowed = vec!["name", "lr"];
     allowed.extend(def.hyper.iter().map(|h| h.name));
+    allowed.extend([
+        "clip",
+        "schedule",
+        "color",
+        "enabled",
+        "maximize",
+        "batch_size",
+        "grad_noise",
+        "accumulate",
+    ]);
     o.only_or(&allowed, &IMPLEMENTATION_KEYS)?;
     let lr = number(o.required("lr")?, &o.field("lr"), optim::LR_RANGE)?;
     let mut hyper = def.defaults();
@@ -442,6 +839,11 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     for key in IMPLEMENTATION_KEYS {
         flag(key, false)?;
     }
+    let batch_size = o
+        .map
+        .get("batch_size")
+        .map(|v| parse_batch(v, &o.field("batch_size")))
+        .transpose()?;
     Ok(OptimizerConfig {
         def,
         lr,
@@ -451,6 +853,9 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         color,
         enabled,
         maximize,
+        batch_size,
+        grad_noise: o.num("grad_noise", NOISE_RANGE)?,
+        accumulate: o.int("accumulate", 1, MAX_ACCUMULATE)?,
     })
 }
 
@@ -507,7 +912,19 @@ impl Experiment {
     /// Parses and validates an experiment from a JSON value.
     pub fn from_value(v: &Value) -> Result<Experiment, ConfigError> {
         let o = Obj::new(v, "")?;
-        o.only(&["function", "start", "steps", "optimizers", "view"])?;
+        o.only(&[
+            "function",
+            "start",
+            "steps",
+            "optimizers",
+            "view",
+            "batch_size",
+            "seed",
+            "grad_noise",
+            "accumulate",
+            "l2",
+            "stop",
+        ])?;
         let function = parse_function(o.required("function")?, "function")?;
         let start = pair(o.required("start")?, "start", START_RANGE)?;
         let steps = integer(o.required("steps")?, "steps", 0, MAX_STEPS)?;
@@ -538,12 +955,40 @@ impl Experiment {
             Some(v) => parse_view(v)?,
             None => None,
         };
+        let batch = o
+            .map
+            .get("batch_size")
+            .map(|v| parse_batch(v, "batch_size"))
+            .transpose()?;
+        let grad_noise = o.num("grad_noise", NOISE_RANGE)?;
+        check_sampling(&function, batch, grad_noise, "")?;
+        for (i, opt) in optimizers.iter().enumerate() {
+            check_sampling(
+                &function,
+                opt.batch_size,
+                opt.grad_noise,
+                &format!("optimizers[{i}]"),
+            )?;
+        }
+        let sampling = Sampling {
+            batch: batch.unwrap_or(Batch::Full),
+            grad_noise: grad_noise.unwrap_or(0.0),
+            accumulate: o.int("accumulate", 1, MAX_ACCUMULATE)?.unwrap_or(1),
+        };
+        let stop = match o.map.get("stop") {
+            Some(v) => parse_stop(v)?,
+            None => Stop::default(),
+        };
         Ok(Experiment {
             function,
             start,
             steps,
             optimizers,
             view,
+            sampling,
+            seed: o.int("seed", 0, u32::MAX)?.unwrap_or(0),
+            l2: o.num("l2", L2_RANGE)?.unwrap_or(0.0),
+            stop,
         })
     }
 
@@ -569,6 +1014,25 @@ impl Serialize for FunctionConfig {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("name", self.def.name)?;
+        if let Some(data) = &self.data {
+            match &data.generated {
+                Some(g) => {
+                    let mut gen = Map::new();
+                    gen.insert("n".into(), g.n.into());
+                    gen.insert("w".into(), g.w.into());
+                    gen.insert("b".into(), g.b.into());
+                    gen.insert("noise".into(), g.noise.into());
+                    gen.insert("seed".into(), g.seed.into());
+                    if g.x_range != data::DEFAULT_X_RANGE {
+                        gen.insert("x".into(), serde_json::json!(g.x_range));
+                    }
+                    m.serialize_entry("generate", &gen)?;
+                }
+                None => {
+                    m.serialize_entry("data", &serde_json::json!({"x": data.x, "y": data.y}))?
+                }
+            }
+        }
         if !self.def.params.is_empty() {
             let params: BTreeMap<&str, f64> = self
                 .def
@@ -610,6 +1074,15 @@ impl Serialize for OptimizerConfig {
         if self.maximize {
             m.serialize_entry("maximize", &true)?;
         }
+        if let Some(b) = self.batch_size {
+            m.serialize_entry("batch_size", &batch_json(b))?;
+        }
+        if let Some(sigma) = self.grad_noise {
+            m.serialize_entry("grad_noise", &sigma)?;
+        }
+        if let Some(k) = self.accumulate {
+            m.serialize_entry("accumulate", &k)?;
+        }
         m.end()
     }
 }
@@ -624,7 +1097,46 @@ impl Serialize for Experiment {
         if let Some(view) = &self.view {
             m.serialize_entry("view", view)?;
         }
+        let d = Sampling::default();
+        if self.sampling.batch != d.batch {
+            m.serialize_entry("batch_size", &batch_json(self.sampling.batch))?;
+        }
+        if self.sampling.grad_noise != d.grad_noise {
+            m.serialize_entry("grad_noise", &self.sampling.grad_noise)?;
+        }
+        if self.sampling.accumulate != d.accumulate {
+            m.serialize_entry("accumulate", &self.sampling.accumulate)?;
+        }
+        if self.seed != 0 {
+            m.serialize_entry("seed", &self.seed)?;
+        }
+        if self.l2 != 0.0 {
+            m.serialize_entry("l2", &self.l2)?;
+        }
+        if self.stop != Stop::default() {
+            let mut stop = Map::new();
+            if let Some(t) = self.stop.grad_tol {
+                stop.insert("grad_tol".into(), t.into());
+            }
+            if let Some(t) = self.stop.loss_tol {
+                stop.insert("loss_tol".into(), t.into());
+            }
+            if self.stop.window != DEFAULT_WINDOW {
+                stop.insert("window".into(), self.stop.window.into());
+            }
+            if let Some(k) = self.stop.max_steps {
+                stop.insert("max_steps".into(), k.into());
+            }
+            m.serialize_entry("stop", &stop)?;
+        }
         m.end()
+    }
+}
+
+fn batch_json(b: Batch) -> Value {
+    match b {
+        Batch::Full => Value::String("full".into()),
+        Batch::Size(n) => n.into(),
     }
 }
 

@@ -19,6 +19,7 @@
 //! assert!(matches!(runs[1].status, optiviz::Status::Diverged { .. }));
 //! ```
 
+pub mod data;
 pub mod error;
 pub mod experiment;
 pub mod functions;
@@ -26,6 +27,7 @@ pub mod optim;
 pub mod output;
 pub mod query;
 pub mod render;
+pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod spec;

@@ -16,11 +16,13 @@ pub fn to_json(runs: &[Trajectory]) -> String {
     serde_json::to_string(&Runs { runs }).expect("trajectories always serialize")
 }
 
-/// The runs as CSV: `run,name,step,x,y,loss,grad_norm,lr,status`, one row per
-/// point. The last point of each run has no gradient norm or learning rate (no
-/// step was taken from it); the status column is filled on that row only.
+/// The runs as CSV: `run,name,step,x,y,loss,grad_norm,lr,epoch,status`, one
+/// row per point. The last point of each run has no gradient norm, learning
+/// rate or epoch (no step was taken from it); the epoch (epochs completed after
+/// the step, data models only) is empty for formula functions; the status
+/// column is filled on the last row only.
 pub fn to_csv(runs: &[Trajectory]) -> String {
-    let mut out = String::from("run,name,step,x,y,loss,grad_norm,lr,status\n");
+    let mut out = String::from("run,name,step,x,y,loss,grad_norm,lr,epoch,status\n");
     for (r, t) in runs.iter().enumerate() {
         let last = t.points.len().saturating_sub(1);
         for (k, (p, loss)) in t.points.iter().zip(&t.losses).enumerate() {
@@ -30,6 +32,7 @@ pub fn to_csv(runs: &[Trajectory]) -> String {
                 .map(|x| x.to_string())
                 .unwrap_or_default();
             let lr = t.lrs.get(k).map(|x| x.to_string()).unwrap_or_default();
+            let epoch = t.epochs.get(k).map(|x| x.to_string()).unwrap_or_default();
             let status = if k == last {
                 format!("\"{}\"", t.status)
             } else {
@@ -37,7 +40,7 @@ pub fn to_csv(runs: &[Trajectory]) -> String {
             };
             let _ = writeln!(
                 out,
-                "{r},{},{k},{},{},{loss},{gn},{lr},{status}",
+                "{r},{},{k},{},{},{loss},{gn},{lr},{epoch},{status}",
                 t.name, p[0], p[1]
             );
         }

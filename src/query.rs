@@ -16,6 +16,10 @@
 //! | `oN`, `oN.K` | optimizer N (from 1): its `name`, and key K (`lr`, `betas`, …, `color`, `enabled`) |
 //! | `oN.clip.max_norm`, `oN.clip.clip_value` | its `clip` |
 //! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K |
+//! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`) | `function.generate.K` |
+//! | `data` as `x,y;x,y;…` | `function.data` (a given dataset, when small) |
+//! | `batch_size`, `seed`, `grad_noise`, `accumulate`, `l2` | the same keys |
+//! | `stop.K` | `stop.K` (`grad_tol`, `loss_tol`, `window`, `max_steps`) |
 //!
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
@@ -23,8 +27,10 @@
 //! Keys in [`PAGE_KEYS`] belong to the page (`embed`) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
+use crate::data::Generate;
 use crate::error::ConfigError;
 use crate::experiment::Experiment;
+use crate::experiment::{Batch, Sampling, DEFAULT_WINDOW};
 use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
@@ -37,15 +43,26 @@ fn is_foreign_key(key: &str) -> bool {
     key.starts_with("utm_") || matches!(key, "fbclid" | "gclid" | "msclkid" | "ref")
 }
 
+/// The longest given dataset a link carries, in characters of `x,y;x,y;…`
+/// (about 150 rows of typical numbers); a larger one is shared as JSON.
+pub const MAX_LINK_DATA: usize = 2000;
+
 /// Percent-encodes everything but unreserved characters and the separators
-/// that stay readable in a query value (`,` and `:`).
+/// that stay readable in a query value (`,`, `:` and `;`).
 fn encode_component(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b':' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b','
+            | b':'
+            | b';' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -78,8 +95,9 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
-/// The query string (without `?`) for an experiment.
-pub fn encode(exp: &Experiment) -> String {
+/// The query string (without `?`) for an experiment; an error when a given
+/// dataset is too large for a link.
+pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let def = exp.function.def;
     pairs.push(("fn".into(), def.name.into()));
@@ -88,11 +106,86 @@ pub fn encode(exp: &Experiment) -> String {
             pairs.push((format!("fn.{}", spec.name), num(*v)));
         }
     }
+    if let Some(data) = &exp.function.data {
+        match &data.generated {
+            Some(g) => {
+                let d = Generate::default();
+                let fields = [
+                    ("n", g.n as f64, d.n as f64),
+                    ("w", g.w, d.w),
+                    ("b", g.b, d.b),
+                    ("noise", g.noise, d.noise),
+                    ("seed", g.seed as f64, d.seed as f64),
+                ];
+                for (key, v, default) in fields {
+                    if v != default {
+                        pairs.push((format!("data.{key}"), num(v)));
+                    }
+                }
+                if g.x_range != d.x_range {
+                    pairs.push((
+                        "data.x".into(),
+                        format!("{},{}", num(g.x_range[0]), num(g.x_range[1])),
+                    ));
+                }
+            }
+            None => {
+                let rows = data
+                    .x
+                    .iter()
+                    .zip(&data.y)
+                    .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+                    .collect::<Vec<_>>()
+                    .join(";");
+                if rows.len() > MAX_LINK_DATA {
+                    return Err(ConfigError::new(
+                        "data",
+                        format!(
+                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of x,y pairs, about 150 rows); download the experiment as JSON to share it",
+                            data.len()
+                        ),
+                    ));
+                }
+                pairs.push(("data".into(), rows));
+            }
+        }
+    }
     pairs.push((
         "start".into(),
         format!("{},{}", num(exp.start[0]), num(exp.start[1])),
     ));
     pairs.push(("steps".into(), exp.steps.to_string()));
+    let defaults = Sampling::default();
+    if exp.sampling.batch != defaults.batch {
+        pairs.push(("batch_size".into(), batch_text(exp.sampling.batch)));
+    }
+    if exp.sampling.grad_noise != defaults.grad_noise {
+        pairs.push(("grad_noise".into(), num(exp.sampling.grad_noise)));
+    }
+    if exp.sampling.accumulate != defaults.accumulate {
+        pairs.push(("accumulate".into(), exp.sampling.accumulate.to_string()));
+    }
+    if exp.seed != 0 {
+        pairs.push(("seed".into(), exp.seed.to_string()));
+    }
+    if exp.l2 != 0.0 {
+        pairs.push(("l2".into(), num(exp.l2)));
+    }
+    let stop = exp.stop;
+    let rules = [
+        ("grad_tol", stop.grad_tol),
+        ("loss_tol", stop.loss_tol),
+        (
+            "window",
+            Some(stop.window as f64).filter(|&w| w != DEFAULT_WINDOW as f64),
+        ),
+        ("max_steps", stop.max_steps.map(f64::from)),
+    ];
+    for (key, v) in rules {
+        if let Some(v) = v {
+            pairs.push((format!("stop.{key}"), num(v)));
+        }
+    }
     if let Some(v) = exp.view {
         pairs.push((
             "view".into(),
@@ -141,12 +234,55 @@ pub fn encode(exp: &Experiment) -> String {
         if o.maximize {
             pairs.push((format!("{k}.maximize"), "true".into()));
         }
+        if let Some(b) = o.batch_size {
+            pairs.push((format!("{k}.batch_size"), batch_text(b)));
+        }
+        if let Some(sigma) = o.grad_noise {
+            pairs.push((format!("{k}.grad_noise"), num(sigma)));
+        }
+        if let Some(a) = o.accumulate {
+            pairs.push((format!("{k}.accumulate"), a.to_string()));
+        }
     }
-    pairs
+    Ok(pairs
         .iter()
         .map(|(k, v)| format!("{k}={}", encode_component(v)))
         .collect::<Vec<_>>()
-        .join("&")
+        .join("&"))
+}
+
+fn batch_text(b: Batch) -> String {
+    match b {
+        Batch::Full => "full".into(),
+        Batch::Size(n) => n.to_string(),
+    }
+}
+
+/// Reads `x,y;x,y;…` into `{"x": [...], "y": [...]}`.
+fn data_rows(text: &str) -> Result<Value, ConfigError> {
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for (i, row) in text.split(';').filter(|r| !r.trim().is_empty()).enumerate() {
+        let pair: Vec<Option<f64>> = row
+            .split(',')
+            .map(|t| t.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+            .collect();
+        match pair.as_slice() {
+            [Some(x), Some(y)] => {
+                xs.push(*x);
+                ys.push(*y);
+            }
+            _ => {
+                return Err(ConfigError::new(
+                    "data",
+                    format!(
+                        "row {} must be two finite numbers x,y, got \"{row}\"",
+                        i + 1
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(json!({"x": xs, "y": ys}))
 }
 
 /// A query value as JSON: a number, `true`/`false`, a list of numbers
@@ -194,6 +330,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut function = Map::new();
     let mut params = Map::new();
+    let mut generate = Map::new();
     let mut top = Map::new();
     // Optimizers by number; each a JSON object under construction.
     let mut opts: std::collections::BTreeMap<usize, Map<String, Value>> = Default::default();
@@ -215,8 +352,20 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             ("fn", Some(p)) => {
                 params.insert(p.to_string(), value(&text, &key)?);
             }
-            ("start" | "steps", None) => {
+            ("start" | "steps" | "batch_size" | "seed" | "grad_noise" | "accumulate" | "l2", None) => {
                 top.insert(head.to_string(), value(&text, &key)?);
+            }
+            ("stop", Some(rule)) => {
+                let stop = top.entry("stop").or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = stop {
+                    m.insert(rule.to_string(), value(&text, &key)?);
+                }
+            }
+            ("data", None) => {
+                function.insert("data".into(), data_rows(&text)?);
+            }
+            ("data", Some(field)) => {
+                generate.insert(field.to_string(), value(&text, &key)?);
             }
             ("view", None) => {
                 let v = value(&text, &key)?;
@@ -273,13 +422,16 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             _ => {
                 return Err(ConfigError::new(
                     key,
-                    "unknown URL parameter; allowed: fn, fn.<param>, start, steps, view, oN, oN.<setting>",
+                    "unknown URL parameter; allowed: fn, fn.<param>, data, data.<key>, start, steps, view, batch_size, seed, grad_noise, accumulate, l2, stop.<rule>, oN, oN.<setting>",
                 ))
             }
         }
     }
     if !params.is_empty() {
         function.insert("params".into(), Value::Object(params));
+    }
+    if !generate.is_empty() {
+        function.insert("generate".into(), Value::Object(generate));
     }
     let mut doc = top;
     if !function.is_empty() {
@@ -316,6 +468,17 @@ fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {
 /// Renames an experiment field path to the URL key a user sees, e.g.
 /// `optimizers[1].schedule.name` to `o2.sched`, `start[0]` to `start`.
 fn to_query_field(mut e: ConfigError) -> ConfigError {
+    // A given dataset is one URL value: say which row is wrong.
+    if let Some(rest) = e.field.strip_prefix("function.data.") {
+        if let Some(i) = rest
+            .split_once('[')
+            .and_then(|(_, i)| i.trim_end_matches(']').parse::<usize>().ok())
+        {
+            e.message = format!("row {}: {}", i + 1, e.message);
+        }
+        e.field = "data".to_string();
+        return e;
+    }
     // A pair is one URL value: say which half is wrong.
     if let Some(stem) = e.field.strip_suffix("[0]").or(e.field.strip_suffix("[1]")) {
         let which = if e.field.ends_with("[0]") {
@@ -331,6 +494,10 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         "fn".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
         format!("fn.{p}")
+    } else if let Some(g) = f.strip_prefix("function.generate.") {
+        format!("data.{g}")
+    } else if f == "function.generate" || f.starts_with("function.data") {
+        "data".to_string()
     } else if f.starts_with("view") {
         "view".to_string()
     } else if let Some((i, tail)) = f
@@ -370,7 +537,7 @@ mod tests {
     #[test]
     fn encodes_readably_and_round_trips() {
         let exp = Experiment::from_json(EXAMPLE).unwrap();
-        let q = encode(&exp);
+        let q = encode(&exp).unwrap();
         assert_eq!(
             q,
             "fn=rosenbrock&fn.b=50&start=-1.5,2&steps=300&view=-2,2,-1,3\
@@ -447,6 +614,74 @@ mod tests {
             assert_eq!(e.field, field, "{q}: {e}");
             assert!(e.message.contains(msg), "{q}: {e}");
         }
+    }
+
+    #[test]
+    fn datasets_sampling_and_stopping_rules_round_trip() {
+        let cases = [
+            (
+                r#"{"function": {"name": "linear_regression", "generate": {"n": 40, "w": 2, "b": -1, "noise": 0.25, "seed": 3, "x": [0, 4]}},
+                    "start": [0, 0], "steps": 50, "batch_size": 8, "seed": 12, "accumulate": 2, "l2": 0.01,
+                    "stop": {"grad_tol": 0.001, "loss_tol": 1e-8, "window": 5, "max_steps": 40},
+                    "optimizers": [{"name": "sgd", "lr": 0.1, "batch_size": "full"}, {"name": "adam", "lr": 0.1, "accumulate": 3}]}"#,
+                "fn=linear_regression&data.n=40&data.noise=0.25&data.seed=3&data.x=0,4&start=0,0&steps=50\
+                 &batch_size=8&accumulate=2&seed=12&l2=0.01&stop.grad_tol=0.001&stop.loss_tol=0.00000001&stop.window=5&stop.max_steps=40\
+                 &o1=sgd&o1.lr=0.1&o1.batch_size=full&o2=adam&o2.lr=0.1&o2.accumulate=3",
+            ),
+            (
+                r#"{"function": {"name": "logistic_regression", "data": {"x": [1, 2.5, -3], "y": [1, 0, 1]}},
+                    "start": [0, 0], "steps": 5, "optimizers": []}"#,
+                "fn=logistic_regression&data=1,1;2.5,0;-3,1&start=0,0&steps=5",
+            ),
+            (
+                r#"{"function": {"name": "saddle"}, "start": [-1, 0], "steps": 5, "grad_noise": 0.3,
+                    "optimizers": [{"name": "sgd", "lr": 0.1, "grad_noise": 0}]}"#,
+                "fn=saddle&start=-1,0&steps=5&grad_noise=0.3&o1=sgd&o1.lr=0.1&o1.grad_noise=0",
+            ),
+        ];
+        for (json, want) in cases {
+            let exp = Experiment::from_json(json).unwrap();
+            let q = encode(&exp).unwrap();
+            assert_eq!(q, want);
+            assert_eq!(decode(&q).unwrap().to_json(), exp.to_json());
+        }
+    }
+
+    #[test]
+    fn a_large_given_dataset_cannot_be_linked_and_bad_rows_are_named() {
+        let x: Vec<f64> = (0..400).map(|i| i as f64 * 0.123).collect();
+        let json = serde_json::json!({"function": {"name": "linear_regression", "data": {"x": x, "y": x}},
+            "start": [0, 0], "steps": 5, "optimizers": []});
+        let e = encode(&Experiment::from_value(&json).unwrap()).unwrap_err();
+        assert_eq!(e.field, "data");
+        assert!(
+            e.message.starts_with("400 rows are too many for a link"),
+            "{e}"
+        );
+        let cases = [
+            (
+                "fn=linear_regression&data=1,2;3&start=0,0&steps=1",
+                "row 2 must be two finite numbers x,y, got \"3\"",
+            ),
+            (
+                "fn=logistic_regression&data=1,1;2,0;3,7&start=0,0&steps=1",
+                "row 3: must be 0 or 1 for logistic regression, got 7",
+            ),
+            (
+                "fn=linear_regression&data=1,1&start=0,0&steps=1",
+                "must hold 2 to 5000 values, got 1",
+            ),
+        ];
+        for (q, msg) in cases {
+            let e = decode(q).unwrap_err();
+            assert_eq!((e.field.as_str(), e.message.as_str()), ("data", msg), "{q}");
+        }
+        let e = decode("fn=linear_regression&data.n=0&start=0,0&steps=1").unwrap_err();
+        assert_eq!(e.field, "data.n");
+        let e = decode("fn=booth&start=0,0&steps=1&batch_size=3").unwrap_err();
+        assert_eq!(e.field, "batch_size");
+        let e = decode("fn=booth&start=0,0&steps=1&stop.grad_tol=-1").unwrap_err();
+        assert_eq!(e.field, "stop.grad_tol");
     }
 
     #[test]

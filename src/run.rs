@@ -2,9 +2,10 @@
 //! training loop would (loss, backward, clip, step, schedule), and the path is
 //! recorded with its losses, gradient norms, learning rates and an outcome.
 
-use crate::experiment::{Experiment, OptimizerConfig};
+use crate::experiment::{Batch, Experiment, OptimizerConfig, Sampling, Stop, Surface};
 use crate::functions::Objective;
 use crate::optim::schedule::LrState;
+use crate::rng::Rng;
 use serde::Serialize;
 use std::fmt;
 
@@ -31,10 +32,15 @@ pub struct Trajectory {
     pub points: Vec<[f64; 2]>,
     /// f at each point.
     pub losses: Vec<f64>,
-    /// ‖∇f‖ at each step, before clipping (one per step taken).
+    /// The norm of the gradient each step received, before clipping (one per
+    /// step taken): ‖∇f‖, or a mini-batch's or a noisy gradient's norm.
     pub grad_norms: Vec<f64>,
     /// The learning rate each step used (one per step taken).
     pub lrs: Vec<f64>,
+    /// For a data model: the epochs completed after each step (rows used so
+    /// far over the dataset's size). Empty for formula functions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub epochs: Vec<f64>,
     pub status: Status,
 }
 
@@ -48,8 +54,38 @@ pub enum Status {
     /// bounds from `step` to the end. (A path that leaves the bounds and comes
     /// back, say when a schedule shrinks a too-large step, has not diverged.)
     Diverged { step: usize, reason: Divergence },
+    /// A stopping rule of the experiment ended the run at `step`.
+    Stopped {
+        step: usize,
+        rule: StopRule,
+        loss: f64,
+    },
     /// Neither: the path was still moving after the last step.
     Moving { step: usize, loss: f64 },
+}
+
+/// Which stopping rule ended a run, with its setting.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum StopRule {
+    /// The gradient received had norm ≤ `tol`.
+    GradTol { tol: f64 },
+    /// The loss changed by ≤ `tol` over the last `window` steps.
+    LossTol { tol: f64, window: u32 },
+    /// `max_steps` steps were taken.
+    MaxSteps { max_steps: u32 },
+}
+
+impl fmt::Display for StopRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StopRule::GradTol { tol } => write!(f, "gradient norm ≤ {}", short(*tol)),
+            StopRule::LossTol { tol, window } => {
+                write!(f, "loss changed ≤ {} over {window} steps", short(*tol))
+            }
+            StopRule::MaxSteps { max_steps } => write!(f, "max_steps = {max_steps} reached"),
+        }
+    }
 }
 
 /// Why a path counts as diverged.
@@ -88,6 +124,9 @@ impl fmt::Display for Status {
                 write!(f, "converged at step {step}, loss {}", short(*loss))
             }
             Status::Diverged { step, reason } => write!(f, "diverged at step {step}: {reason}"),
+            Status::Stopped { step, rule, loss } => {
+                write!(f, "stopped at step {step} ({rule}), loss {}", short(*loss))
+            }
             Status::Moving { step, loss } => write!(f, "step {step}, loss {}", short(*loss)),
         }
     }
@@ -121,18 +160,132 @@ fn finite(p: [f64; 2]) -> bool {
     p[0].is_finite() && p[1].is_finite()
 }
 
-/// Runs one optimizer on `f` from `start` for `steps` steps.
+/// Where the gradients of one run come from: the exact gradient, or
+/// mini-batches of a model's rows in a seeded shuffled order, or the exact
+/// gradient plus seeded Gaussian noise; averaged over `accumulate` draws.
+pub struct Gradients<'a> {
+    surface: &'a Surface,
+    sampling: Sampling,
+    rng: Rng,
+    /// This epoch's order of the rows, and how many of them are used.
+    order: Vec<usize>,
+    used: usize,
+    /// Rows handed out so far (for the epoch count).
+    rows_seen: u64,
+    batch: Vec<usize>,
+}
+
+impl<'a> Gradients<'a> {
+    pub fn new(surface: &'a Surface, sampling: Sampling, seed: u32) -> Gradients<'a> {
+        let rows = surface.model().map_or(0, |m| m.data.len());
+        Gradients {
+            surface,
+            sampling,
+            rng: Rng::new(seed as u64, 0x5eed),
+            order: Vec::with_capacity(rows),
+            used: rows,
+            rows_seen: 0,
+            batch: Vec::new(),
+        }
+    }
+
+    /// Whether two calls at one point may differ.
+    pub fn stochastic(&self) -> bool {
+        match (self.surface.model(), self.sampling.batch) {
+            (Some(m), Batch::Size(b)) => (b as usize) < m.data.len(),
+            (Some(_), Batch::Full) => false,
+            (None, _) => self.sampling.grad_noise > 0.0,
+        }
+    }
+
+    /// Epochs completed so far; 0 for a formula.
+    pub fn epochs(&self) -> f64 {
+        match self.surface.model() {
+            Some(m) => self.rows_seen as f64 / m.data.len() as f64,
+            None => 0.0,
+        }
+    }
+
+    /// The rows of the next mini-batch of `size`, sorted (so a batch of every
+    /// row sums in the same order as the full gradient).
+    pub fn next_batch(&mut self, size: usize) -> &[usize] {
+        let n = self.order.capacity();
+        if self.used == n {
+            self.order.clear();
+            self.order.extend(0..n);
+            self.rng.shuffle(&mut self.order);
+            self.used = 0;
+        }
+        let end = (self.used + size).min(n);
+        self.batch.clear();
+        self.batch.extend_from_slice(&self.order[self.used..end]);
+        self.batch.sort_unstable();
+        self.used = end;
+        self.rows_seen += self.batch.len() as u64;
+        &self.batch
+    }
+
+    /// The gradient for one update at `p`.
+    pub fn at(&mut self, p: [f64; 2]) -> [f64; 2] {
+        let k = self.sampling.accumulate.max(1);
+        match (self.surface.model(), self.sampling.batch) {
+            (Some(m), Batch::Size(b)) if (b as usize) < m.data.len() => {
+                let mut sum = [0.0, 0.0];
+                for _ in 0..k {
+                    let rows = self.next_batch(b as usize);
+                    let g = m.batch_grad(p, rows.iter().copied());
+                    sum = [sum[0] + g[0], sum[1] + g[1]];
+                }
+                if k == 1 {
+                    sum
+                } else {
+                    [sum[0] / k as f64, sum[1] / k as f64]
+                }
+            }
+            (Some(m), _) => {
+                // Every micro-batch is the whole dataset: the same gradient k times.
+                self.rows_seen += (m.data.len() * k as usize) as u64;
+                m.grad(p)
+            }
+            (None, _) => {
+                let g = self.surface.grad(p);
+                let sigma = self.sampling.grad_noise;
+                if sigma == 0.0 {
+                    return g;
+                }
+                let mut sum = [0.0, 0.0];
+                for _ in 0..k {
+                    sum[0] += g[0] + sigma * self.rng.normal();
+                    sum[1] += g[1] + sigma * self.rng.normal();
+                }
+                if k == 1 {
+                    sum
+                } else {
+                    [sum[0] / k as f64, sum[1] / k as f64]
+                }
+            }
+        }
+    }
+}
+
+/// Runs one optimizer from `start` for `steps` steps, drawing gradients
+/// from `grads` and ending early when a rule of `stop` holds.
 pub fn trajectory(
-    f: &dyn Objective,
+    f: &Surface,
+    mut grads: Gradients,
     start: [f64; 2],
     steps: u32,
     cfg: &OptimizerConfig,
+    stop: &Stop,
 ) -> Trajectory {
     let n = steps as usize;
+    let stochastic = grads.stochastic();
+    let is_model = f.model().is_some();
     let mut points = Vec::with_capacity(n + 1);
     let mut losses = Vec::with_capacity(n + 1);
     let mut grad_norms = Vec::with_capacity(n);
     let mut lrs = Vec::with_capacity(n);
+    let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
     let mut opt = (cfg.def.build)(&cfg.hyper);
     let mut lr = LrState::new(cfg.lr, cfg.schedule);
     // Where the path left the bounds for good (so far), and why.
@@ -142,11 +295,18 @@ pub fn trajectory(
     let mut non_finite: Option<(usize, Divergence)> = None;
     // The first step from which every gradient so far has been below the tolerance.
     let mut settled_from: Option<usize> = None;
+    let mut stopped: Option<(usize, StopRule)> = None;
 
     let mut p = start;
     for k in 0..=n {
         let loss = f.value(p);
-        let g = f.grad(p);
+        // A data model's gradient comes through `grads` even when it is the
+        // full batch, so the epochs are counted.
+        let g = if stochastic || is_model {
+            grads.at(p)
+        } else {
+            f.grad(p)
+        };
         if !loss.is_finite() || !finite(g) {
             non_finite = Some((k, Divergence::NonFiniteLoss));
             break;
@@ -172,10 +332,28 @@ pub fn trajectory(
             }
         }
         let gn = norm(g);
-        if gn <= GRAD_TOL {
+        if gn <= GRAD_TOL && !stochastic {
             settled_from.get_or_insert(k);
         } else {
             settled_from = None;
+        }
+        let window = stop.window as usize;
+        let rule = match (stop.grad_tol, stop.loss_tol, stop.max_steps) {
+            (Some(tol), _, _) if gn <= tol => Some(StopRule::GradTol { tol }),
+            (_, Some(tol), _) if k >= window && (loss - losses[k - window]).abs() <= tol => {
+                Some(StopRule::LossTol {
+                    tol,
+                    window: stop.window,
+                })
+            }
+            (_, _, Some(max_steps)) if k == max_steps as usize => {
+                Some(StopRule::MaxSteps { max_steps })
+            }
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            stopped = Some((k, rule));
+            break;
         }
         if k == n {
             break;
@@ -191,6 +369,9 @@ pub fn trajectory(
         lrs.push(lr.lr());
         opt.step(&mut p, g, lr.lr());
         lr.advance();
+        if is_model {
+            epochs.push(grads.epochs());
+        }
         if !finite(p) {
             non_finite = Some((k + 1, Divergence::NonFiniteParams));
             break;
@@ -202,12 +383,17 @@ pub fn trajectory(
         (Some((step, reason)), _) | (None, Some((step, reason))) => {
             Status::Diverged { step, reason }
         }
-        (None, None) => match settled_from {
-            Some(step) => Status::Converged {
+        (None, None) => match (stopped, settled_from) {
+            (Some((step, rule)), _) => Status::Stopped {
+                step,
+                rule,
+                loss: losses[last],
+            },
+            (None, Some(step)) => Status::Converged {
                 step,
                 loss: losses[last],
             },
-            None => Status::Moving {
+            (None, None) => Status::Moving {
                 step: last,
                 loss: losses[last],
             },
@@ -220,17 +406,28 @@ pub fn trajectory(
         losses,
         grad_norms,
         lrs,
+        epochs,
         status,
     }
 }
 
 impl Experiment {
-    /// Runs every optimizer, in order.
+    /// Runs every optimizer, in order. Each starts its shuffles and noise
+    /// from the experiment's seed.
     pub fn run(&self) -> Vec<Trajectory> {
-        let f = self.function.objective();
-        self.optimizers
-            .iter()
-            .map(|cfg| trajectory(f.as_ref(), self.start, self.steps, cfg))
+        let f = self.surface();
+        (0..self.optimizers.len())
+            .map(|i| {
+                let grads = Gradients::new(&f, self.sampling(i), self.seed);
+                trajectory(
+                    &f,
+                    grads,
+                    self.start,
+                    self.steps,
+                    &self.optimizers[i],
+                    &self.stop,
+                )
+            })
             .collect()
     }
 }

@@ -83,6 +83,34 @@ pub static SCENARIOS: &[Scenario] = &[
             {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
             {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 10, "gamma": 0.5}}]}"#,
     },
+    Scenario {
+        id: "batch-size",
+        title: "Batch, mini-batch and stochastic gradient descent",
+        lesson: "Fitting a line to 100 points: the full-batch gradient walks straight to the least-squares fit; mini-batches of 10 take a wobbly road there; single-example SGD (batch 1) zig-zags and, at a fixed learning rate, keeps jittering around the fit instead of settling.",
+        json: r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
+            "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.1, "batch_size": 10},
+            {"name": "sgd", "lr": 0.1, "batch_size": 1}]}"#,
+    },
+    Scenario {
+        id: "noise-escape",
+        title: "Gradient noise escapes a saddle point",
+        lesson: "Started exactly on the ridge, gradient descent slides into the saddle point and stays: the gradient there is zero though it is no minimum. Noise in the gradient knocks the path off the ridge and it escapes downhill; averaging 16 noisy gradients per step (accumulate) shrinks the noise four-fold, so the escape comes later.",
+        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.0], "steps": 120, "seed": 2, "optimizers": [
+            {"name": "sgd", "lr": 0.05},
+            {"name": "sgd", "lr": 0.05, "grad_noise": 0.1},
+            {"name": "sgd", "lr": 0.05, "grad_noise": 0.1, "accumulate": 16}]}"#,
+    },
+    Scenario {
+        id: "separable",
+        title: "Separable classes: logistic regression has no minimum",
+        lesson: "Without label noise a threshold on x splits the two classes, so the cross-entropy only approaches 0 as the boundary sharpens: no minimum is marked, and every optimizer keeps heading out to larger w.",
+        json: r#"{"function": {"name": "logistic_regression", "generate": {"n": 40, "w": 3, "b": 0.5, "noise": 0, "seed": 4}},
+            "start": [-1.0, 1.0], "steps": 300, "optimizers": [
+            {"name": "sgd", "lr": 0.5},
+            {"name": "adam", "lr": 0.1}]}"#,
+    },
 ];
 
 /// Looks a scenario up by its id.
@@ -93,6 +121,7 @@ pub fn lookup(id: &str) -> Option<&'static Scenario> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::functions::Objective;
     use crate::run::Status;
 
     fn runs(id: &str) -> Vec<crate::Trajectory> {
@@ -124,5 +153,40 @@ mod tests {
         assert!(r[2].losses.last().unwrap() < &(r[0].losses.last().unwrap() - 5.0));
         let r = runs("zigzag");
         assert!(r[1].losses[60] < r[0].losses[60]);
+
+        // The smaller the batch, the longer and more crooked the road.
+        let r = runs("batch-size");
+        let length = |t: &crate::Trajectory| -> f64 {
+            t.points
+                .windows(2)
+                .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+                .sum()
+        };
+        assert!(length(&r[0]) < length(&r[1]) && length(&r[1]) < length(&r[2]));
+        let min = lookup("batch-size")
+            .unwrap()
+            .experiment()
+            .surface()
+            .minima()[0];
+        let gap = |t: &crate::Trajectory| t.losses.last().unwrap() - min.value;
+        assert!(gap(&r[0]) < 1e-6 && gap(&r[2]) > 10.0 * gap(&r[0]));
+
+        // Batch GD sits at the saddle; both noisy paths leave, the averaged one later.
+        let r = runs("noise-escape");
+        let left = |t: &crate::Trajectory| t.points.iter().position(|p| p[1].abs() > 0.5);
+        assert_eq!(left(&r[0]), None);
+        assert!(r[0].points.last().unwrap()[0].abs() < 1e-4);
+        let (noisy, averaged) = (left(&r[1]).unwrap(), left(&r[2]).unwrap());
+        assert!(noisy < averaged, "{noisy} {averaged}");
+
+        // No minimum, and w keeps growing to the end.
+        let e = lookup("separable").unwrap().experiment();
+        assert!(e.surface().minima().is_empty());
+        assert!(e.surface().minimum_note().unwrap().contains("separable"));
+        for t in e.run() {
+            let n = t.points.len();
+            assert!(t.points[n - 1][0] > t.points[n - 50][0] && t.points[n - 1][0] > 3.0);
+            assert!(t.losses[n - 1] < t.losses[n - 50]);
+        }
     }
 }

@@ -72,15 +72,15 @@ fn run_reads_a_file_and_writes_csv() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "run,name,step,x,y,loss,grad_norm,lr,status");
+    assert_eq!(lines[0], "run,name,step,x,y,loss,grad_norm,lr,epoch,status");
     assert_eq!(lines.len(), 1 + 2 * 301);
     assert!(lines[1].starts_with("0,adam,0,-1.5,2,"), "{}", lines[1]);
     // The last row of a run has no step from it, and carries the status.
-    let last: Vec<&str> = lines[301].splitn(9, ',').collect();
+    let last: Vec<&str> = lines[301].splitn(10, ',').collect();
     assert_eq!(&last[..3], ["0", "adam", "300"]);
-    assert_eq!((last[6], last[7]), ("", ""));
+    assert_eq!((last[6], last[7], last[8]), ("", "", ""));
     assert!(
-        last[8].starts_with("\"step 300, loss ") && last[8].ends_with('"'),
+        last[9].starts_with("\"step 300, loss ") && last[9].ends_with('"'),
         "{}",
         lines[301]
     );
@@ -114,7 +114,29 @@ const BAD: &[(&str, &str)] = &[
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "betas": [0.9, 1.0]}]}"#,
      "-: optimizers[0].betas[1]: must be in [0, 1), got 1"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": 0.1, "momentum": 0.9}]}"#,
-     "-: optimizers[0].momentum: unknown key; allowed here: name, lr, clip, schedule, color, enabled, maximize, betas, eps, weight_decay, amsgrad"),
+     "-: optimizers[0].momentum: unknown key; allowed here: name, lr, betas, eps, weight_decay, amsgrad, clip, schedule, color, enabled, maximize, batch_size, grad_noise, accumulate"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "batch_size": 4, "optimizers": []}"#,
+     "-: batch_size: only a model fitted to data (linear_regression, logistic_regression) has rows to batch"),
+    (r#"{"function": {"name": "linear_regression", "generate": {"n": 50}}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "batch_size": 0}]}"#,
+     "-: optimizers[0].batch_size: must be a whole number in [1, 5000], got 0"),
+    (r#"{"function": {"name": "linear_regression", "generate": {"n": 50}}, "start": [0, 0], "steps": 5, "batch_size": 51, "optimizers": []}"#,
+     "-: batch_size: must be a whole number in [1, 50] (the dataset has 50 rows) or \"full\", got 51"),
+    (r#"{"function": {"name": "linear_regression"}, "start": [0, 0], "steps": 5, "grad_noise": 0.1, "optimizers": []}"#,
+     "-: grad_noise: applies to formula functions; linear_regression's gradients are noisy through batch_size instead"),
+    (r#"{"function": {"name": "linear_regression", "data": {"x": [1, 2, 3], "y": [1, 2]}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.data.y: must hold as many values as x (3), got 2"),
+    (r#"{"function": {"name": "logistic_regression", "data": {"x": [1, 2, 3], "y": [1, 0, 2]}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.data.y[2]: must be 0 or 1 for logistic regression, got 2"),
+    (r#"{"function": {"name": "booth", "data": {"x": [1, 2], "y": [1, 2]}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.data: unknown key; allowed here: name, params"),
+    (r#"{"function": {"name": "linear_regression", "generate": {"n": 1}}, "start": [0, 0], "steps": 5, "optimizers": []}"#,
+     "-: function.generate.n: must be a whole number in [2, 5000], got 1"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "stop": {"grad_tol": 0}, "optimizers": []}"#,
+     "-: stop.grad_tol: must be a finite number > 0, got 0"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "accumulate": 0, "optimizers": []}"#,
+     "-: accumulate: must be a whole number in [1, 1000], got 0"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "l2": -1, "optimizers": []}"#,
+     "-: l2: must be in [0, 1000], got -1"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "nesterov": true}]}"#,
      "-: optimizers[0].nesterov: Nesterov momentum needs momentum > 0 and dampening = 0"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "clip": {"max_norm": 1, "clip_value": 1}}]}"#,

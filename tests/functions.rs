@@ -8,12 +8,18 @@ use common::Rng;
 use optiviz::functions::{self, REGISTRY};
 
 #[test]
-fn there_are_fifteen_functions_with_unique_names() {
-    assert_eq!(REGISTRY.len(), 15);
+fn there_are_fifteen_functions_and_two_models_with_unique_names() {
+    assert_eq!(REGISTRY.len(), 17);
     let mut names: Vec<_> = REGISTRY.iter().map(|d| d.name).collect();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 15);
+    assert_eq!(names.len(), 17);
+    let models: Vec<_> = REGISTRY
+        .iter()
+        .filter(|d| d.model.is_some())
+        .map(|d| d.name)
+        .collect();
+    assert_eq!(models, ["linear_regression", "logistic_regression"]);
     for name in [
         "quadratic",
         "rosenbrock",

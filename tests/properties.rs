@@ -118,14 +118,76 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
     })
 }
 
+/// The sampling, seed, L2 and stopping keys, each present or not; batch sizes
+/// only for the models (which get a generated dataset of `rows` rows) and
+/// noise only for the formulas.
+fn extras_strategy() -> impl Strategy<Value = (u32, Map<String, Value>)> {
+    (
+        2u32..60,
+        proptest::option::of(1u32..60),
+        proptest::option::of(0.0..3.0f64),
+        proptest::option::of(1u32..5),
+        proptest::option::of(0u32..1000),
+        proptest::option::of(0.0..2.0f64),
+        proptest::option::of((1e-6..1.0f64, 1u32..20, 0u32..300)),
+    )
+        .prop_map(|(rows, batch, noise, acc, seed, l2, stop)| {
+            let mut m = Map::new();
+            if let Some(b) = batch {
+                m.insert("batch_size".into(), json!(b.min(rows)));
+            }
+            if let Some(sigma) = noise {
+                m.insert("grad_noise".into(), json!(sigma));
+            }
+            if let Some(k) = acc {
+                m.insert("accumulate".into(), json!(k));
+            }
+            if let Some(seed) = seed {
+                m.insert("seed".into(), json!(seed));
+            }
+            if let Some(l2) = l2 {
+                m.insert("l2".into(), json!(l2));
+            }
+            if let Some((tol, window, max)) = stop {
+                m.insert(
+                    "stop".into(),
+                    json!({"loss_tol": tol, "window": window, "max_steps": max}),
+                );
+            }
+            (rows, m)
+        })
+}
+
 fn experiment_strategy() -> impl Strategy<Value = Value> {
     (
         function_strategy(),
         (-20.0..20.0f64, -20.0..20.0f64),
         0u32..300,
         proptest::collection::vec(optimizer_strategy(), 0..4),
+        extras_strategy(),
     )
-        .prop_map(|(f, (x, y), steps, opts)| json!({"function": f, "start": [x, y], "steps": steps, "optimizers": opts}))
+        .prop_map(|(f, (x, y), steps, opts, (rows, extras))| {
+            let mut f = f;
+            let is_model = functions::lookup(f["name"].as_str().unwrap())
+                .unwrap()
+                .model
+                .is_some();
+            if is_model {
+                f["generate"] = json!({"n": rows});
+            }
+            let mut e = json!({"function": f, "start": [x, y], "steps": steps, "optimizers": opts});
+            for (k, v) in extras {
+                let fits = match k.as_str() {
+                    "batch_size" => is_model,
+                    "grad_noise" => !is_model,
+                    _ => true,
+                };
+                if fits {
+                    e[k] = v;
+                }
+            }
+            e
+        })
 }
 
 /// Any JSON value, for the places a user may put the wrong thing.
@@ -178,8 +240,9 @@ proptest! {
             let diverged = matches!(run.status, Status::Diverged { .. });
             prop_assert!(!run.points.is_empty() || diverged);
             prop_assert_eq!(run.points.len(), run.losses.len());
-            prop_assert!(run.points.len() == exp.steps as usize + 1 || diverged,
-                "stopped early without diverging: {:?}", run.status);
+            let stopped = matches!(run.status, Status::Stopped { .. });
+            prop_assert!(run.points.len() == exp.steps as usize + 1 || diverged || stopped,
+                "stopped early without diverging or a rule: {:?}", run.status);
             prop_assert_eq!(run.grad_norms.len(), run.lrs.len());
             let all_finite = run.points.iter().all(|p| p[0].is_finite() && p[1].is_finite())
                 && run.losses.iter().all(|l| l.is_finite());

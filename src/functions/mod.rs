@@ -8,8 +8,10 @@
 mod polynomial;
 mod trigonometric;
 
+use crate::data::{DataModel, Dataset, Generate, ModelKind};
 use crate::error::ConfigError;
 use crate::spec::ParamSpec;
+use std::sync::Arc;
 
 /// A differentiable function of two variables.
 ///
@@ -30,6 +32,16 @@ pub trait Objective: Send + Sync {
     /// The known global minima; empty where there is none (the saddle).
     fn minima(&self) -> Vec<Minimum> {
         Vec::new()
+    }
+    /// f(x, y) for drawing the surface: a function may use a faster formula
+    /// here whose rounding differs from `value`.
+    fn sample(&self, p: [f64; 2]) -> f64 {
+        self.value(p)
+    }
+    /// The work of one `sample`, in units of one formula evaluation (a model
+    /// over n rows costs n), so a plot can choose how densely to sample.
+    fn cost(&self) -> usize {
+        1
     }
 }
 
@@ -67,7 +79,11 @@ pub struct FunctionDef {
     /// Parameters in the order `build` receives them.
     pub params: &'static [ParamSpec],
     /// Builds the function from parameter values, already validated, in `params` order.
+    /// (A data model built this way fits its default generated dataset.)
     pub build: fn(&[f64]) -> Box<dyn Objective>,
+    /// `Some` for a model fitted to data: its axes are (w, b) and an
+    /// experiment gives it a dataset.
+    pub model: Option<ModelKind>,
 }
 
 /// Every function, in the order a picker lists them.
@@ -87,7 +103,36 @@ pub static REGISTRY: &[&FunctionDef] = &[
     &polynomial::STYBLINSKI_TANG,
     &trigonometric::MCCORMICK,
     &trigonometric::LEVI13,
+    &LINEAR_REGRESSION,
+    &LOGISTIC_REGRESSION,
 ];
+
+/// Least squares: the surface is a quadratic bowl whose shape the data set.
+pub static LINEAR_REGRESSION: FunctionDef = FunctionDef {
+    name: "linear_regression",
+    title: "Linear regression",
+    formula: "(1/n) Σ (w xᵢ + b − yᵢ)²",
+    about: "Fitting a line y = w x + b to data by mean squared error: the surface over (w, b) is a bowl, its bottom the least-squares line.",
+    params: &[],
+    build: |_| default_model(ModelKind::Linear),
+    model: Some(ModelKind::Linear),
+};
+
+/// Cross-entropy of a one-feature classifier.
+pub static LOGISTIC_REGRESSION: FunctionDef = FunctionDef {
+    name: "logistic_regression",
+    title: "Logistic regression",
+    formula: "(1/n) Σ [log(1 + exp(w xᵢ + b)) − yᵢ (w xᵢ + b)]",
+    about: "Classifying points by P(y = 1) = sigmoid(w x + b) with cross-entropy: convex, but with no minimum at all when a threshold separates the classes.",
+    params: &[],
+    build: |_| default_model(ModelKind::Logistic),
+    model: Some(ModelKind::Logistic),
+};
+
+fn default_model(kind: ModelKind) -> Box<dyn Objective> {
+    let data = Dataset::generate(kind, Generate::default());
+    Box::new(DataModel::new(kind, Arc::new(data), 0.0))
+}
 
 /// Looks a function up by its key.
 pub fn lookup(name: &str) -> Option<&'static FunctionDef> {

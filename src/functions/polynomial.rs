@@ -62,6 +62,7 @@ pub static QUADRATIC: FunctionDef = FunctionDef {
         },
     ],
     build: |p| Box::new(Quadratic { a: p[0], b: p[1] }),
+    model: None,
 };
 
 // ---------------------------------------------------------------- rosenbrock
@@ -114,6 +115,7 @@ pub static ROSENBROCK: FunctionDef = FunctionDef {
         },
     ],
     build: |p| Box::new(Rosenbrock { a: p[0], b: p[1] }),
+    model: None,
 };
 
 // ---------------------------------------------------------------- beale
@@ -158,6 +160,7 @@ pub static BEALE: FunctionDef = FunctionDef {
     about: "Flat plateaus and sharp ridges: gradients range over many orders of magnitude.",
     params: &[],
     build: |_| Box::new(Beale),
+    model: None,
 };
 
 // ---------------------------------------------------------------- himmelblau
@@ -192,6 +195,7 @@ pub static HIMMELBLAU: FunctionDef = FunctionDef {
     about: "Four equal minima: which one an optimizer finds depends on where it starts.",
     params: &[],
     build: |_| Box::new(Himmelblau),
+    model: None,
 };
 
 // ---------------------------------------------------------------- booth
@@ -224,6 +228,7 @@ pub static BOOTH: FunctionDef = FunctionDef {
     about: "A tilted quadratic bowl: correlated coordinates, one minimum.",
     params: &[],
     build: |_| Box::new(Booth),
+    model: None,
 };
 
 // ---------------------------------------------------------------- saddle
@@ -249,6 +254,7 @@ pub static SADDLE: FunctionDef = FunctionDef {
     about: "A saddle point at the origin and no minimum: near y = 0 the gradient barely pushes sideways.",
     params: &[],
     build: |_| Box::new(Saddle),
+    model: None,
 };
 
 // ---------------------------------------------------------------- matyas
@@ -277,6 +283,7 @@ pub static MATYAS: FunctionDef = FunctionDef {
     about: "A nearly flat diagonal valley: curvature 1.0 across it but only 0.04 along it.",
     params: &[],
     build: |_| Box::new(Matyas),
+    model: None,
 };
 
 // ---------------------------------------------------------------- three-hump camel
@@ -307,6 +314,7 @@ pub static THREE_HUMP_CAMEL: FunctionDef = FunctionDef {
     about: "One global minimum between two local ones.",
     params: &[],
     build: |_| Box::new(ThreeHumpCamel),
+    model: None,
 };
 
 // ---------------------------------------------------------------- six-hump camel
@@ -348,6 +356,7 @@ pub static SIX_HUMP_CAMEL: FunctionDef = FunctionDef {
     about: "Six local minima, two of them global.",
     params: &[],
     build: |_| Box::new(SixHumpCamel),
+    model: None,
 };
 
 // ---------------------------------------------------------------- goldstein-price
@@ -395,6 +404,7 @@ pub static GOLDSTEIN_PRICE: FunctionDef = FunctionDef {
     about: "Values from 3 to a million in a small square: a test of step-size robustness.",
     params: &[],
     build: |_| Box::new(GoldsteinPrice),
+    model: None,
 };
 
 // ---------------------------------------------------------------- styblinski-tang
@@ -423,4 +433,5 @@ pub static STYBLINSKI_TANG: FunctionDef = FunctionDef {
     about: "Four basins of different depths: only one holds the global minimum.",
     params: &[],
     build: |_| Box::new(StyblinskiTang),
+    model: None,
 };

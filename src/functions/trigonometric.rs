@@ -49,6 +49,7 @@ pub static RASTRIGIN: FunctionDef = FunctionDef {
         doc: "amplitude of the ripples",
     }],
     build: |p| Box::new(Rastrigin { a: p[0] }),
+    model: None,
 };
 
 // ---------------------------------------------------------------- ackley
@@ -91,6 +92,7 @@ pub static ACKLEY: FunctionDef = FunctionDef {
     about: "A nearly flat, rippled plain around one deep, sharp hole.",
     params: &[],
     build: |_| Box::new(Ackley),
+    model: None,
 };
 
 // ---------------------------------------------------------------- mccormick
@@ -129,6 +131,7 @@ pub static MCCORMICK: FunctionDef = FunctionDef {
     about: "A gently curved valley with a wavy floor.",
     params: &[],
     build: |_| Box::new(McCormick),
+    model: None,
 };
 
 // ---------------------------------------------------------------- levi13
@@ -175,4 +178,5 @@ pub static LEVI13: FunctionDef = FunctionDef {
     about: "A corrugated bowl: dense local minima in both directions.",
     params: &[],
     build: |_| Box::new(Levi13),
+    model: None,
 };

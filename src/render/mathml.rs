@@ -36,6 +36,7 @@ fn sub_base(c: char) -> Option<char> {
         '₂' => '2',
         '₃' => '3',
         'ₜ' => 't',
+        'ᵢ' => 'i',
         '₊' => '+',
         '₋' => '−',
         _ => return None,

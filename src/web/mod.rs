@@ -92,7 +92,7 @@ pub fn catalogue() -> JsValue {
         .collect();
     let scenarios: Vec<Value> = scenarios::SCENARIOS
         .iter()
-        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "query": query::encode(&s.experiment())}))
+        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "query": query::encode(&s.experiment()).expect("scenarios fit in a link")}))
         .collect();
     to_js(&json!({
         "functions": functions,
@@ -375,9 +375,10 @@ impl App {
         to_js(&self.exp)
     }
 
-    /// The query string for the current experiment.
-    pub fn query(&self) -> String {
-        query::encode(&self.exp)
+    /// The query string for the current experiment; throws (naming `data`)
+    /// when a given dataset is too large for a link.
+    pub fn query(&self) -> Result<String, JsValue> {
+        query::encode(&self.exp).map_err(js_err)
     }
 
     /// `{runs: [...]}` as the CLI prints it.

@@ -1,0 +1,299 @@
+//! Stochastic gradients: mini-batches, accumulation, gradient noise, data
+//! models, stopping rules and determinism.
+
+use optiviz::experiment::{Batch, Sampling};
+use optiviz::run::{Gradients, StopRule};
+use optiviz::{Experiment, Objective, Status};
+
+fn exp(json: &str) -> Experiment {
+    Experiment::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"))
+}
+
+fn linear(n: u32, extra: &str) -> Experiment {
+    exp(&format!(
+        r#"{{"function": {{"name": "linear_regression", "generate": {{"n": {n}, "w": 1.5, "b": 0.5, "noise": 0.8, "seed": 3}}}},
+            "start": [-2, 3], "steps": 200, "optimizers": [{{"name": "sgd", "lr": 0.05}}]{extra}}}"#
+    ))
+}
+
+fn close(a: [f64; 2], b: [f64; 2], tol: f64) -> bool {
+    (0..2).all(|i| (a[i] - b[i]).abs() <= tol * b[i].abs().max(1.0))
+}
+
+#[test]
+fn minibatch_gradients_over_one_epoch_average_to_the_full_gradient() {
+    for (n, b) in [(120, 8), (120, 1), (100, 7), (100, 100)] {
+        let e = linear(n, "");
+        let f = e.surface();
+        let model = f.model().unwrap();
+        let p = [0.3, -0.7];
+        let full = model.grad(p);
+        let sampling = Sampling {
+            batch: Batch::Size(b),
+            ..Sampling::default()
+        };
+        let mut g = Gradients::new(&f, sampling, 11);
+        // Weighted by batch size, so a smaller last batch counts for less
+        // (when b divides n every weight is the same: the plain mean).
+        let (mut sum, mut rows) = ([0.0, 0.0], 0usize);
+        let mut seen = vec![false; n as usize];
+        while rows < n as usize {
+            let batch = g.next_batch(b as usize).to_vec();
+            for &i in &batch {
+                assert!(!seen[i], "row {i} twice in one epoch");
+                seen[i] = true;
+            }
+            let gb = model.batch_grad(p, batch.iter().copied());
+            sum[0] += gb[0] * batch.len() as f64;
+            sum[1] += gb[1] * batch.len() as f64;
+            rows += batch.len();
+        }
+        assert_eq!(rows, n as usize);
+        let mean = [sum[0] / n as f64, sum[1] / n as f64];
+        assert!(
+            close(mean, full, 1e-12),
+            "n={n} b={b}: {mean:?} vs {full:?}"
+        );
+        assert_eq!(g.epochs(), 1.0);
+    }
+}
+
+#[test]
+fn a_batch_of_every_row_reproduces_batch_gradient_descent_bit_for_bit() {
+    let full = linear(90, "").run().remove(0);
+    let batched = linear(90, r#", "batch_size": 90, "seed": 5"#)
+        .run()
+        .remove(0);
+    assert_eq!(full.points, batched.points);
+    assert_eq!(full.losses, batched.losses);
+    assert_eq!(full.epochs, batched.epochs);
+    assert_eq!(full.epochs[9], 10.0);
+}
+
+#[test]
+fn accumulating_k_micro_batches_equals_one_batch_of_k_times_the_size() {
+    // 120 rows, micro-batches of 5, 4 at a time: each update covers the same
+    // 20 rows of the same shuffled order as one batch of 20.
+    let micro = linear(120, r#", "batch_size": 5, "accumulate": 4, "seed": 9"#)
+        .run()
+        .remove(0);
+    let whole = linear(120, r#", "batch_size": 20, "seed": 9"#)
+        .run()
+        .remove(0);
+    assert_eq!(micro.points.len(), whole.points.len());
+    for (a, b) in micro.points.iter().zip(&whole.points) {
+        assert!(close(*a, *b, 1e-12), "{a:?} vs {b:?}");
+    }
+    assert_eq!(micro.epochs, whole.epochs);
+    // And the path is stochastic: it differs from batch GD.
+    let gd = linear(120, "").run().remove(0);
+    assert!(!close(micro.points[50], gd.points[50], 1e-6));
+}
+
+#[test]
+fn gradient_descent_on_linear_regression_reaches_the_normal_equations_solution() {
+    let e = exp(
+        r#"{"function": {"name": "linear_regression", "data": {"x": [0, 1, 2, 3, 4, 5], "y": [1.1, 2.9, 5.2, 6.8, 9.1, 11.0]}},
+            "start": [0, 0], "steps": 3000, "optimizers": [{"name": "sgd", "lr": 0.05}]}"#,
+    );
+    // The normal equations solved by hand: w = Sxy/Sxx (centered), b = ȳ − w x̄.
+    let x = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+    let y = [1.1, 2.9, 5.2, 6.8, 9.1, 11.0];
+    let (mx, my) = (x.iter().sum::<f64>() / 6.0, y.iter().sum::<f64>() / 6.0);
+    let sxy: f64 = x.iter().zip(&y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx) * (a - mx)).sum();
+    let w = sxy / sxx;
+    let want = [w, my - w * mx];
+    let run = e.run().remove(0);
+    let last = *run.points.last().unwrap();
+    assert!(close(last, want, 1e-9), "{last:?} vs {want:?}");
+    assert!(
+        matches!(run.status, Status::Converged { .. }),
+        "{}",
+        run.status
+    );
+    // The marked minimum is the same point.
+    let minimum = e.surface().minima()[0].point;
+    assert!(close(minimum, want, 1e-12), "{minimum:?}");
+}
+
+#[test]
+fn an_l2_term_moves_the_least_squares_minimum_to_the_ridge_solution() {
+    let e = linear(80, r#", "l2": 0.5"#);
+    let f = e.surface();
+    let min = f.minima()[0].point;
+    let g = f.grad(min);
+    assert!(g[0].hypot(g[1]) < 1e-12);
+    let plain = linear(80, "").surface().minima()[0].point;
+    // Shrunk towards the origin.
+    assert!(min[0].hypot(min[1]) < plain[0].hypot(plain[1]));
+}
+
+#[test]
+fn gradient_noise_has_mean_zero_and_the_stated_variance() {
+    // With a fixed seed the draws are fixed, so this cannot flake; the
+    // tolerances are still five standard errors wide.
+    let n = 200_000;
+    for (sigma, k) in [(0.5, 1u32), (2.0, 4)] {
+        let e = exp(&format!(
+            r#"{{"function": {{"name": "quadratic"}}, "start": [1, 1], "steps": 1,
+                "grad_noise": {sigma}, "accumulate": {k}, "optimizers": []}}"#
+        ));
+        let f = e.surface();
+        let p = [1.0, -2.0];
+        let exact = f.grad(p);
+        let mut g = Gradients::new(&f, e.sampling, 21);
+        let (mut sum, mut sq, mut cross) = ([0.0; 2], [0.0; 2], 0.0);
+        for _ in 0..n {
+            let d = g.at(p);
+            let e = [d[0] - exact[0], d[1] - exact[1]];
+            for i in 0..2 {
+                sum[i] += e[i];
+                sq[i] += e[i] * e[i];
+            }
+            cross += e[0] * e[1];
+        }
+        let var = sigma * sigma / k as f64;
+        let nf = n as f64;
+        for i in 0..2 {
+            let mean = sum[i] / nf;
+            let v = sq[i] / nf - mean * mean;
+            assert!(mean.abs() < 5.0 * (var / nf).sqrt(), "mean {mean}");
+            // sd of the sample variance of a normal: var·√(2/n).
+            assert!(
+                (v - var).abs() < 5.0 * var * (2.0 / nf).sqrt(),
+                "var {v} vs {var}"
+            );
+        }
+        assert!(
+            (cross / nf).abs() < 5.0 * var / nf.sqrt(),
+            "coordinates correlated"
+        );
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_path_and_another_seed_another() {
+    let sgd = |seed: u32| linear(100, &format!(r#", "batch_size": 1, "seed": {seed}"#)).run();
+    assert_eq!(sgd(4), sgd(4));
+    assert_ne!(sgd(4)[0].points, sgd(5)[0].points);
+    let noisy = |seed: u32| {
+        exp(&format!(
+            r#"{{"function": {{"name": "rosenbrock"}}, "start": [-1, 1], "steps": 100, "grad_noise": 1,
+                "seed": {seed}, "optimizers": [{{"name": "adam", "lr": 0.05}}]}}"#
+        ))
+        .run()
+    };
+    assert_eq!(noisy(1), noisy(1));
+    assert_ne!(noisy(1)[0].points, noisy(2)[0].points);
+    // A generated dataset depends on its own seed, not the experiment's.
+    let a = exp(
+        r#"{"function": {"name": "logistic_regression", "generate": {"seed": 1}}, "start": [0, 0], "steps": 0, "optimizers": []}"#,
+    );
+    let b = exp(
+        r#"{"function": {"name": "logistic_regression", "generate": {"seed": 2}}, "start": [0, 0], "steps": 0, "optimizers": []}"#,
+    );
+    assert_ne!(a.function.data.unwrap().x, b.function.data.unwrap().x);
+}
+
+#[test]
+fn optimizers_share_the_experiments_seed_and_may_override_its_sampling() {
+    let e = linear(
+        100,
+        r#", "batch_size": 10, "seed": 3, "optimizers": [
+            {"name": "sgd", "lr": 0.05}, {"name": "sgd", "lr": 0.05},
+            {"name": "sgd", "lr": 0.05, "batch_size": "full"}]"#
+            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
+            .as_str(),
+    );
+    let runs = e.run();
+    assert_eq!(runs[0].points, runs[1].points);
+    assert_eq!(runs[2].points, linear(100, "").run()[0].points);
+    assert!(runs[2].label.ends_with("batch=full"), "{}", runs[2].label);
+}
+
+#[test]
+fn stopping_rules_end_the_run_and_say_which_fired() {
+    let run = |stop: &str| {
+        exp(&format!(
+            r#"{{"function": {{"name": "quadratic"}}, "start": [3, 2], "steps": 500, "stop": {stop},
+                "optimizers": [{{"name": "sgd", "lr": 0.05}}]}}"#
+        ))
+        .run()
+        .remove(0)
+    };
+    let t = run(r#"{"grad_tol": 0.01}"#);
+    let Status::Stopped { step, rule, .. } = t.status else {
+        panic!("{:?}", t.status)
+    };
+    assert_eq!(rule, StopRule::GradTol { tol: 0.01 });
+    assert_eq!(t.points.len(), step + 1);
+    let f = exp(
+        r#"{"function": {"name": "quadratic"}, "start": [0, 0], "steps": 0, "optimizers": []}"#,
+    )
+    .surface();
+    let gn = |p: [f64; 2]| f.grad(p)[0].hypot(f.grad(p)[1]);
+    assert!(gn(t.points[step]) <= 0.01 && gn(t.points[step - 1]) > 0.01);
+    assert!(t.status.to_string().starts_with(&format!(
+        "stopped at step {step} (gradient norm ≤ 0.01), loss"
+    )));
+
+    let t = run(r#"{"loss_tol": 1e-6, "window": 5}"#);
+    let Status::Stopped { step, rule, .. } = t.status else {
+        panic!("{:?}", t.status)
+    };
+    assert_eq!(
+        rule,
+        StopRule::LossTol {
+            tol: 1e-6,
+            window: 5
+        }
+    );
+    assert!((t.losses[step - 5] - t.losses[step]).abs() <= 1e-6);
+    assert!((t.losses[step - 6] - t.losses[step - 1]).abs() > 1e-6);
+
+    let t = run(r#"{"max_steps": 40, "grad_tol": 1e-12}"#);
+    assert_eq!(t.points.len(), 41);
+    assert_eq!(
+        t.status.to_string(),
+        format!(
+            "stopped at step 40 (max_steps = 40 reached), loss {}",
+            optiviz::run::short(t.losses[40])
+        )
+    );
+}
+
+#[test]
+fn mini_batch_paths_wander_where_batch_paths_settle() {
+    let full = linear(200, "").run().remove(0);
+    let sgd = linear(200, r#", "batch_size": 1, "seed": 1"#)
+        .run()
+        .remove(0);
+    // Batch GD's loss never rises on this bowl at this rate; SGD's does.
+    assert!(full.losses.windows(2).all(|w| w[1] <= w[0] + 1e-12));
+    assert!(sgd.losses.windows(2).any(|w| w[1] > w[0] + 1e-3));
+    assert!(
+        matches!(sgd.status, Status::Moving { .. }),
+        "{}",
+        sgd.status
+    );
+    assert_eq!(sgd.epochs[199], 1.0);
+}
+
+#[test]
+fn experiments_with_data_round_trip_through_json() {
+    for json in [
+        r#"{"function": {"name": "linear_regression", "data": {"x": [1, 2, 3.5], "y": [0.5, -1, 2]}}, "start": [0, 0], "steps": 3,
+            "batch_size": 2, "seed": 4, "accumulate": 2, "l2": 0.1, "stop": {"loss_tol": 1e-9, "window": 4},
+            "optimizers": [{"name": "sgd", "lr": 0.1, "batch_size": "full"}]}"#,
+        r#"{"function": {"name": "logistic_regression", "generate": {"n": 30, "w": -1, "b": 2, "noise": 0, "seed": 8, "x": [0, 4]}},
+            "start": [0, 0], "steps": 3, "optimizers": [{"name": "adam", "lr": 0.1, "accumulate": 3}]}"#,
+        r#"{"function": {"name": "rastrigin"}, "start": [0, 0], "steps": 3, "grad_noise": 0.2, "stop": {"grad_tol": 0.001, "max_steps": 2},
+            "optimizers": [{"name": "sgd", "lr": 0.1, "grad_noise": 0}]}"#,
+    ] {
+        let e = exp(json);
+        let back = exp(&e.to_json());
+        assert_eq!(back.to_json(), e.to_json());
+        assert_eq!(back.run(), e.run());
+    }
+}
