@@ -291,6 +291,9 @@ pub struct DataModel {
     pub l2: f64,
     moments: Moments,
     fit: Fit,
+    /// For separable logistic data: +1 when the ones lie right of the zeros,
+    /// −1 when left (the way w runs off); 0 otherwise.
+    separation: f64,
 }
 
 /// log(1 + eᶻ) without overflow.
@@ -317,6 +320,7 @@ impl DataModel {
             l2,
             moments,
             fit: Fit::None(""),
+            separation: 0.0,
         };
         m.fit = m.solve();
         m
@@ -367,7 +371,7 @@ impl DataModel {
         [gw / n + 2.0 * self.l2 * p[0], gb / n + 2.0 * self.l2 * p[1]]
     }
 
-    fn solve(&self) -> Fit {
+    fn solve(&mut self) -> Fit {
         match self.kind {
             ModelKind::Linear => self.solve_linear(),
             ModelKind::Logistic => self.solve_logistic(),
@@ -406,7 +410,7 @@ impl DataModel {
     /// Newton's method on the convex cross-entropy, once it is known to have
     /// a minimum: always with an L2 term, otherwise only when no threshold on
     /// x separates the classes.
-    fn solve_logistic(&self) -> Fit {
+    fn solve_logistic(&mut self) -> Fit {
         let d = &self.data;
         if self.l2 == 0.0 {
             let ones = d.y.iter().filter(|&&y| y == 1.0).count();
@@ -429,7 +433,9 @@ impl DataModel {
                     .map(|(&x, _)| x)
                     .fold(f64::INFINITY, f64::min)
             };
-            if max_of(0.0) <= min_of(1.0) || max_of(1.0) <= min_of(0.0) {
+            let rising = max_of(0.0) <= min_of(1.0);
+            if rising || max_of(1.0) <= min_of(0.0) {
+                self.separation = if rising { 1.0 } else { -1.0 };
                 return Fit::None(
                     "the classes are separable, so the loss keeps falling as |w| grows: it has no minimum",
                 );
@@ -514,10 +520,11 @@ impl Objective for DataModel {
             Fit::Minimum(m) => m.point,
             Fit::None(_) => match self.kind {
                 ModelKind::Linear => [0.0, self.moments.mean_y],
-                ModelKind::Logistic => [0.0, 0.0],
+                // Room for w to run off towards the side that separates.
+                ModelKind::Logistic => [3.0 * self.separation, 0.0],
             },
         };
-        let s = (1.3 * c[0].abs().max(c[1].abs())).max(3.0);
+        let s = (1.3 * c[0].abs().max(c[1].abs())).max(if self.separation != 0.0 { 6.0 } else { 3.0 });
         View {
             x: [c[0] - s, c[0] + s],
             y: [c[1] - s, c[1] + s],

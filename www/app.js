@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 function start(bindings) {
   performance.mark("optiviz-start");
   const { App, catalogue } = bindings;
-  const app = new App($("surface"), $("paths"), $("chart"));
+  const app = new App($("surface"), $("paths"), $("chart"), $("data"));
   // The catalogue (every function and optimizer, with MathML) is only needed
   // for the controls, which are built after the first frame.
   let cat = null;
@@ -42,7 +42,9 @@ function start(bindings) {
   // Errors from the engine name the field; say it the way the panel shows it.
   function friendly(err) {
     const text = String(err);
-    return text.replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `);
+    return text
+      .replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `)
+      .replace(/^line (\d+):/, "Rows, line $1:");
   }
 
   // ------------------------------------------------------------ drawing
@@ -71,7 +73,34 @@ function start(bindings) {
   function drawDynamic() {
     app.drawPaths();
     app.drawChart();
+    if (!$("data-figure").hidden) app.drawData();
     renderStatus();
+  }
+  // What depends on the experiment as a whole: the data panel's presence,
+  // the note on the minimum, whether a link can carry it.
+  let info = null;
+  function syncPanels() {
+    info = app.info();
+    const figure = $("data-figure");
+    const show = !!info.model;
+    if (figure.hidden === show) {
+      figure.hidden = !show;
+      measure(true);
+      drawAll(true);
+    }
+    $("data-caption").textContent = info.model === "linear"
+      ? `${info.rows} points and each optimizer's line y = w x + b at the current step.`
+      : info.model === "logistic"
+        ? `${info.rows} points (y = 0 or 1), each optimizer's P(y = 1) = sigmoid(w x + b) and its decision boundary (dashed) at the current step.`
+        : "";
+    $("surface-note").textContent = [info.note, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+  }
+  function linkQuery() {
+    try {
+      return app.query();
+    } catch {
+      return null;
+    }
   }
   // Screen readers hear when a path converges or diverges, not every step.
   let announced = [];
@@ -115,8 +144,12 @@ function start(bindings) {
 
   function writeUrl() {
     if (cat) showScenario();
-    const q = app.query() + (embed ? "&embed=1" : "");
-    if (embed) $("home").href = `${location.pathname}?${app.query()}`;
+    const query = linkQuery();
+    // A pasted dataset too large for a link: the address keeps its last
+    // linkable state and the page says why (see syncPanels).
+    if (query === null) return;
+    const q = query + (embed ? "&embed=1" : "");
+    if (embed) $("home").href = `${location.pathname}?${query}`;
     // Replace, not push: editing should not flood the history.
     history.replaceState(null, "", `${location.pathname}?${q}`);
   }
@@ -147,6 +180,7 @@ function start(bindings) {
       refused = false;
       rebuild();
     }
+    syncPanels();
     syncUrl();
     return true;
   }
@@ -242,6 +276,174 @@ function start(bindings) {
     $("start-x").value = exp.start[0];
     $("start-y").value = exp.start[1];
     $("steps").value = exp.steps;
+  }
+
+  // A number field whose empty value removes the key (an unset rule or override).
+  function optionalInput(value, path, what, placeholder = "off") {
+    const input = document.createElement("input");
+    input.type = "text";
+    input.inputMode = "decimal";
+    input.placeholder = placeholder;
+    input.value = value ?? "";
+    input.addEventListener("change", () => {
+      const text = input.value.trim();
+      const ok = edit(() => {
+        if (text === "") app.set(path, null);
+        else if (text === "full") app.set(path, "full");
+        else app.set(path, numberFrom(input, what));
+      }, input);
+      if (ok) drawDynamic();
+    });
+    return input;
+  }
+  const randomSeed = () => Math.floor(Math.random() * 1e6);
+
+  // Data, batch size or noise, accumulation, seed, L2 and the stopping rules.
+  function buildGradients() {
+    const exp = app.experiment();
+    const model = cat.functions.find((f) => f.name === exp.function.name).model;
+    const box = $("gradients-body");
+    box.replaceChildren();
+    const after = () => { app.step = app.maxStep(); drawAll(); };
+    if (model) {
+      const rows = exp.function.data ? exp.function.data.x.length : exp.function.generate.n;
+      const head = document.createElement("p");
+      head.className = "subhead";
+      head.textContent = "Data";
+      const source = document.createElement("select");
+      source.add(new Option("Generated from a seed", "generate"));
+      source.add(new Option("Your own rows (x,y)", "data"));
+      source.value = exp.function.data ? "data" : "generate";
+      source.addEventListener("change", () => {
+        const ok = source.value === "data"
+          ? edit(() => app.setData(app.dataCsv()), source)
+          : edit(() => app.set("function.data", null), source);
+        if (ok) { buildGradients(); after(); }
+      });
+      box.append(head, field("Rows", source));
+      if (exp.function.generate) {
+        const g = exp.function.generate;
+        const grid = document.createElement("div");
+        grid.className = "hyper";
+        for (const spec of cat.generate) {
+          const input = numberInput(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `data ${spec.name}`);
+          input.addEventListener("change", () => { if (input.getAttribute("aria-invalid") !== "true") { buildGradients(); after(); } });
+          grid.append(field(spec.name, input, `${spec.doc} (${spec.range})`));
+        }
+        const buttons = document.createElement("div");
+        buttons.className = "row-buttons";
+        const reroll = document.createElement("button");
+        reroll.type = "button";
+        reroll.textContent = "New data";
+        reroll.title = "Draw the points again from a new seed";
+        reroll.addEventListener("click", () => {
+          if (edit(() => app.set("function.generate.seed", randomSeed()))) { buildGradients(); after(); }
+        });
+        buttons.append(reroll);
+        box.append(grid, buttons);
+      } else {
+        const area = document.createElement("textarea");
+        area.value = app.dataCsv();
+        area.spellcheck = false;
+        area.setAttribute("aria-label", "Rows of x,y, one per line");
+        const buttons = document.createElement("div");
+        buttons.className = "row-buttons";
+        const use = document.createElement("button");
+        use.type = "button";
+        use.textContent = "Use these rows";
+        use.addEventListener("click", () => {
+          if (edit(() => app.setData(area.value), area)) { buildGradients(); after(); }
+        });
+        buttons.append(use);
+        const help = document.createElement("p");
+        help.className = "about";
+        help.textContent = model === "logistic"
+          ? "One row per line: x, then y (0 or 1), separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows."
+          : "One row per line: x, then y, separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows.";
+        box.append(field("x,y rows", area), buttons, help);
+      }
+      // Batch size: 1 … n, then the full batch at the right end.
+      const slider = document.createElement("input");
+      slider.type = "range";
+      slider.min = 1;
+      slider.max = rows + 1;
+      slider.step = 1;
+      const current = exp.batch_size === undefined || exp.batch_size === "full" ? rows + 1 : exp.batch_size;
+      slider.value = current;
+      const out = document.createElement("output");
+      out.className = "batch-out";
+      const describe = (v) => v > rows ? `full batch (${rows} rows): batch gradient descent`
+        : v === 1 ? "1 row: stochastic gradient descent" : `${v} rows: mini-batch gradient descent`;
+      out.textContent = describe(current);
+      slider.setAttribute("aria-valuetext", describe(current));
+      slider.addEventListener("input", () => {
+        const v = Number(slider.value);
+        if (edit(() => app.set("batch_size", v > rows ? null : v), slider)) {
+          out.textContent = describe(v);
+          slider.setAttribute("aria-valuetext", describe(v));
+          drawDynamic();
+        }
+      });
+      const row = document.createElement("div");
+      row.className = "batch";
+      row.append(field("Batch size", slider, "rows per gradient; a new shuffled order every epoch"), out);
+      box.append(row);
+    } else {
+      const sigma = exp.grad_noise ?? 0;
+      const slider = document.createElement("input");
+      slider.type = "range";
+      slider.min = 0;
+      slider.max = 3;
+      slider.step = 0.01;
+      slider.value = Math.min(sigma, 3);
+      const num = numberInput(sigma, (x) => app.set("grad_noise", x === 0 ? null : x), "Gradient noise σ");
+      num.setAttribute("aria-label", "Gradient noise σ (exact)");
+      slider.addEventListener("input", () => {
+        const x = Number(slider.value);
+        if (edit(() => app.set("grad_noise", x === 0 ? null : x), slider)) {
+          num.value = x;
+          drawDynamic();
+        }
+      });
+      const row = document.createElement("div");
+      row.className = "slider-row";
+      row.append(field("Gradient noise σ", slider, "standard deviation of Gaussian noise added to each gradient coordinate"), num);
+      box.append(row);
+    }
+    const grid = document.createElement("div");
+    grid.className = "hyper";
+    const seed = numberInput(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), "Seed");
+    seed.min = 0;
+    grid.append(
+      field("Accumulate", optionalInput(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
+      field("Seed", seed, model ? "seeds the shuffles of the rows" : "seeds the gradient noise"),
+      field("L2 λ", optionalInput(exp.l2, "l2", "L2 λ", "0"), "adds λ (x² + y²) to the surface and its gradient"),
+    );
+    const reroll = document.createElement("button");
+    reroll.type = "button";
+    reroll.textContent = "Reroll seed";
+    reroll.addEventListener("click", () => {
+      if (edit(() => app.set("seed", randomSeed()))) {
+        seed.value = app.experiment().seed ?? 0;
+        drawDynamic();
+      }
+    });
+    const buttons = document.createElement("div");
+    buttons.className = "row-buttons";
+    buttons.append(reroll);
+    const stopHead = document.createElement("p");
+    stopHead.className = "subhead";
+    stopHead.textContent = "Stop when";
+    const stop = exp.stop ?? {};
+    const rules = document.createElement("div");
+    rules.className = "hyper";
+    rules.append(
+      field("‖gradient‖ ≤", optionalInput(stop.grad_tol, "stop.grad_tol", "Stop › gradient norm"), "stop once the gradient the optimizer receives is this small"),
+      field("loss change ≤", optionalInput(stop.loss_tol, "stop.loss_tol", "Stop › loss change"), "stop once the loss moved this little over the window"),
+      field("over steps", optionalInput(stop.window, "stop.window", "Stop › window", "10"), "the window of the loss-change rule"),
+      field("max steps", optionalInput(stop.max_steps, "stop.max_steps", "Stop › max steps"), "stop after this many steps"),
+    );
+    box.append(grid, buttons, stopHead, rules);
   }
 
   function lrSliderValue(lr) {
@@ -416,6 +618,18 @@ function start(bindings) {
     card.append(schedRow);
     fillKeys();
 
+    // Its own sampling, where it differs from the experiment's.
+    const own = document.createElement("div");
+    own.className = "hyper";
+    const isModel = !!cat.functions.find((f) => f.name === app.experiment().function.name).model;
+    if (isModel) {
+      own.append(field("own batch size", optionalInput(o.batch_size, `optimizers[${i}].batch_size`, `${name} › batch size`, "shared"), "rows per gradient for this optimizer only: a number or full"));
+    } else {
+      own.append(field("own noise σ", optionalInput(o.grad_noise, `optimizers[${i}].grad_noise`, `${name} › noise`, "shared"), "gradient noise for this optimizer only"));
+    }
+    own.append(field("own accumulate", optionalInput(o.accumulate, `optimizers[${i}].accumulate`, `${name} › accumulate`, "shared"), "micro-batches per update for this optimizer only"));
+    card.append(own);
+
     // The update rule, from the optimizer's own definition.
     const rule = document.createElement("details");
     rule.className = "rule";
@@ -440,14 +654,17 @@ function start(bindings) {
   }
 
   function showScenario() {
-    const s = cat.scenarios.find((s) => s.query === app.query());
+    const q = linkQuery();
+    const s = cat.scenarios.find((s) => s.query === q);
     scenarioSelect.value = s ? s.id : "";
     $("lesson").textContent = s ? s.lesson : "";
   }
   function rebuild() {
     buildSurface();
+    buildGradients();
     buildOptimizers();
     showScenario();
+    syncPanels();
   }
 
   // ------------------------------------------------------------ controls
@@ -623,11 +840,14 @@ function start(bindings) {
     const chart = $("chart");
     const cw = Math.max(200, Math.floor(chart.clientWidth));
     const ch = Math.max(100, Math.floor(chart.clientHeight));
-    const key = `${w}x${h} ${cw}x${ch} ${devicePixelRatio} ${dark.matches}`;
+    const data = $("data");
+    const dw = Math.max(200, Math.floor(data.clientWidth));
+    const dh = Math.max(100, Math.floor(data.clientHeight));
+    const key = `${w}x${h} ${cw}x${ch} ${dw}x${dh} ${devicePixelRatio} ${dark.matches}`;
     if (key === laidOut && !force) return false;
     laidOut = key;
     app.setDark(dark.matches);
-    app.resize(w, h, cw, ch, devicePixelRatio || 1);
+    app.resize([w, h, cw, ch, dw, dh], devicePixelRatio || 1);
     return true;
   }
   function layout(force = false) {
@@ -635,10 +855,12 @@ function start(bindings) {
   }
   dark.addEventListener("change", () => layout());
   let resizeTimer = 0;
-  new ResizeObserver(() => {
+  const resizer = new ResizeObserver(() => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => layout(), 60);
-  }).observe($("plot"));
+  });
+  resizer.observe($("plot"));
+  resizer.observe($("data-figure"));
 
   // ------------------------------------------------------------ share, embed, downloads
 
@@ -650,9 +872,20 @@ function start(bindings) {
       prompt("Copy this:", text);
     }
   }
-  $("share").addEventListener("click", () => copy(`${location.origin}${location.pathname}?${app.query()}`, "Link copied"));
+  // A link that cannot carry the experiment says why instead.
+  function linkOrSay() {
+    const q = linkQuery();
+    if (q === null) showError(`This experiment cannot be shared as a link: ${app.info().link}`);
+    return q;
+  }
+  $("share").addEventListener("click", () => {
+    const q = linkOrSay();
+    if (q !== null) copy(`${location.origin}${location.pathname}?${q}`, "Link copied");
+  });
   $("embed-button").addEventListener("click", () => {
-    const src = `${location.origin}${location.pathname}?${app.query()}&embed=1`;
+    const q = linkOrSay();
+    if (q === null) return;
+    const src = `${location.origin}${location.pathname}?${q}&embed=1`;
     copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });
   function download(name, blob) {
@@ -699,8 +932,11 @@ function start(bindings) {
     },
     /** The trajectories, as `optiviz run` prints them: {runs: [...]}. */
     getRuns: () => app.runs(),
-    /** The link that reproduces the current picture. */
-    getLink: () => `${location.origin}${location.pathname}?${app.query()}`,
+    /** The link that reproduces the current picture; null when a pasted dataset is too large for one. */
+    getLink: () => {
+      const q = linkQuery();
+      return q === null ? null : `${location.origin}${location.pathname}?${q}`;
+    },
     play: () => { if (!playing) play(); },
     pause: () => { playing = false; renderStatus(); },
   };
@@ -721,6 +957,8 @@ function start(bindings) {
   const nextTask = () => new Promise((done) => setTimeout(done, 0));
   app.step = app.maxStep();
   (async () => {
+    info = app.info();
+    $("data-figure").hidden = !info.model;
     measure(true);
     app.drawSurface(true);
     await nextTask();
@@ -733,7 +971,9 @@ function start(bindings) {
     fillPickers();
     await nextTask();
     buildSurface();
+    buildGradients();
     showScenario();
+    syncPanels();
     const box = $("optimizers");
     box.replaceChildren();
     const gen = ++buildGen;

@@ -101,6 +101,7 @@ pub fn draw_axes<DB: DrawingBackend>(
     frame: &Frame,
     theme: Theme,
     scale: Scale,
+    axes: [&str; 2],
 ) -> DrawResult<DB> {
     root.fill(&theme.background)?;
     let (w, h) = root.dim_in_pixel();
@@ -124,8 +125,8 @@ pub fn draw_axes<DB: DrawingBackend>(
         .label_style(font)
         .x_labels(8)
         .y_labels(7)
-        .x_desc("x")
-        .y_desc("y")
+        .x_desc(axes[0])
+        .y_desc(axes[1])
         .axis_desc_style(
             ("sans-serif", scale.font(12.0))
                 .into_font()

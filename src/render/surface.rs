@@ -148,7 +148,7 @@ pub fn sample_rows(
         let y = view.y[1] - (row as f64 + 0.5) * dy;
         for col in 0..width {
             let x = view.x[0] + (col as f64 + 0.5) * dx;
-            values.push(f.value([x, y]));
+            values.push(f.sample([x, y]));
         }
     }
 }

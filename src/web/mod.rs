@@ -3,8 +3,9 @@
 //! keeps no copy of the state. Compiled for `wasm32` only: the core it calls
 //! knows nothing of the DOM.
 
-use crate::experiment::{Experiment, MIN_VIEW_SIZE, START_RANGE};
-use crate::functions::View;
+use crate::data::{self, ModelKind};
+use crate::experiment::{Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
+use crate::functions::{Objective, View};
 use crate::render::contour::contour;
 use crate::render::mathml::to_mathml;
 use crate::render::plot::{self, Frame, LossAxis, PathStyle, Scale, Theme};
@@ -63,6 +64,7 @@ pub fn catalogue() -> JsValue {
             json!({
                 "name": d.name, "title": d.title, "about": d.about,
                 "formula": to_mathml(d.formula), "formula_text": d.formula,
+                "model": d.model.map(|k| match k { ModelKind::Linear => "linear", ModelKind::Logistic => "logistic" }),
                 "params": d.params.iter().map(|p| json!({"name": p.name, "default": p.default, "range": range(p.range), "doc": p.doc})).collect::<Vec<_>>(),
             })
         })
@@ -105,6 +107,7 @@ pub fn catalogue() -> JsValue {
             {"name": "inverse_time", "title": "Inverse time (1 / (1 + k t))", "keys": [["k", 0.05]]},
         ],
         "scenarios": scenarios,
+        "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
         "palette": PALETTE,
     }))
 }
@@ -170,14 +173,23 @@ pub struct App {
     exp: Experiment,
     runs: Vec<Trajectory>,
     step: usize,
+    /// The experiment's surface (function or model, with its L2 term),
+    /// built once per change of the experiment.
+    surf: Surface,
     surface: HtmlCanvasElement,
     paths: HtmlCanvasElement,
     chart: HtmlCanvasElement,
+    data: HtmlCanvasElement,
     scale: f64,
     dark: bool,
     surface_cache: Option<SurfaceCache>,
     pending: Option<PendingGrid>,
 }
+
+/// The most surface evaluations, counted in rows of data, one full-detail
+/// surface may take; a model over many rows is sampled more coarsely (the
+/// raster is smoothed when scaled up).
+const SURFACE_BUDGET: f64 = 2e7;
 
 /// The surface layer's computed parts for one function, view and size.
 struct SurfaceCache {
@@ -253,22 +265,26 @@ struct PendingGrid {
 
 #[wasm_bindgen]
 impl App {
-    /// Binds the three canvases; starts from the first scenario.
+    /// Binds the four canvases (surface, paths, loss chart, data panel);
+    /// starts from the first scenario.
     #[wasm_bindgen(constructor)]
     pub fn new(
         surface: HtmlCanvasElement,
         paths: HtmlCanvasElement,
         chart: HtmlCanvasElement,
+        data: HtmlCanvasElement,
     ) -> App {
         let exp = scenarios::SCENARIOS[0].experiment();
         let runs = exp.run();
         App {
             step: 0,
             runs,
+            surf: exp.surface(),
             exp,
             surface,
             paths,
             chart,
+            data,
             scale: 1.0,
             dark: false,
             surface_cache: None,
@@ -278,6 +294,7 @@ impl App {
 
     fn replace(&mut self, exp: Experiment) {
         self.runs = exp.run();
+        self.surf = exp.surface();
         self.exp = exp;
         self.step = self.step.min(self.max_step());
     }
@@ -337,7 +354,25 @@ impl App {
         let view = (def.build)(&def.defaults()).view();
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
         doc["function"] = json!({"name": name});
-        doc.as_object_mut().map(|o| o.remove("view"));
+        if let Some(o) = doc.as_object_mut() {
+            o.remove("view");
+            // Batches belong to data, noise to formulas: what does not fit
+            // the new function is dropped rather than refused.
+            let key = if def.model.is_some() {
+                "grad_noise"
+            } else {
+                "batch_size"
+            };
+            o.remove(key);
+            for opt in o
+                .get_mut("optimizers")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                opt.as_object_mut().map(|m| m.remove(key));
+            }
+        }
         doc["start"] = json!([
             view.x[0] + 0.2 * (view.x[1] - view.x[0]),
             view.y[0] + 0.8 * (view.y[1] - view.y[0])
@@ -437,11 +472,25 @@ impl App {
                 let last = r.points.len().saturating_sub(1);
                 let k = self.step.min(last);
                 let (state, text) = match &r.status {
-                    Status::Converged { step, .. } | Status::Diverged { step, .. } if *step <= self.step => {
-                        let state = if matches!(r.status, Status::Converged { .. }) { "converged" } else { "diverged" };
+                    Status::Converged { step, .. } | Status::Diverged { step, .. } | Status::Stopped { step, .. }
+                        if *step <= self.step =>
+                    {
+                        let state = match r.status {
+                            Status::Converged { .. } => "converged",
+                            Status::Diverged { .. } => "diverged",
+                            _ => "stopped",
+                        };
                         (state, r.status.to_string())
                     }
-                    _ => ("moving", format!("step {k}, loss {}", short(r.losses[k]))),
+                    _ => {
+                        // Epochs completed by the step that reached point k.
+                        let epoch = match k.checked_sub(1).and_then(|i| r.epochs.get(i)) {
+                            Some(e) => format!(" · epoch {}", short(*e)),
+                            None if !r.epochs.is_empty() => " · epoch 0".to_string(),
+                            None => String::new(),
+                        };
+                        ("moving", format!("step {k}{epoch}, loss {}", short(r.losses[k])))
+                    }
                 };
                 json!({"label": r.label, "color": self.color(i), "enabled": self.exp.optimizers[i].enabled, "state": state, "text": text})
             })
@@ -452,7 +501,12 @@ impl App {
     // ---------------------------------------------------------------- drawing
 
     /// Sizes the canvases to their CSS size times the device pixel ratio.
-    pub fn resize(&mut self, plot_w: u32, plot_h: u32, chart_w: u32, chart_h: u32, dpr: f64) {
+    /// `sizes` are the CSS sizes [plot w, plot h, chart w, chart h, data w, data h].
+    pub fn resize(&mut self, sizes: &[u32], dpr: f64) {
+        let [plot_w, plot_h, chart_w, chart_h, data_w, data_h] = match sizes {
+            [a, b, c, d, e, f] => [*a, *b, *c, *d, *e, *f],
+            _ => return,
+        };
         self.scale = dpr.clamp(1.0, 4.0);
         let d = |v: u32| ((v as f64) * self.scale).round().max(1.0) as u32;
         for c in [&self.surface, &self.paths] {
@@ -461,6 +515,8 @@ impl App {
         }
         self.chart.set_width(d(chart_w));
         self.chart.set_height(d(chart_h));
+        self.data.set_width(d(data_w));
+        self.data.set_height(d(data_h));
     }
 
     #[wasm_bindgen(js_name = setDark)]
@@ -492,18 +548,27 @@ impl App {
             (((r - l) as f64) / per_sample).round().max(2.0) as usize,
             (((b - t) as f64) / per_sample).round().max(2.0) as usize,
         );
+        // A model over many rows is sampled more coarsely.
+        let cost = self.surf.cost() as f64 * (cw * ch) as f64 / if coarse { 16.0 } else { 1.0 };
+        let thin = (cost / SURFACE_BUDGET).sqrt().max(1.0);
+        let (cw, ch) = (
+            ((cw as f64 / thin).round() as usize).max(2),
+            ((ch as f64 / thin).round() as usize).max(2),
+        );
+        let f = &self.exp.function;
         let key = format!(
-            "{}|{}|{cw}x{ch}",
-            serde_json::to_string(&self.exp.function).unwrap_or_default(),
+            "{}|{:?}|{:x}|{}|{}|{cw}x{ch}",
+            f.def.name,
+            f.params,
+            f.data.as_ref().map_or(0, |d| d.fingerprint),
+            self.exp.l2,
             serde_json::to_string(&frame.view).unwrap_or_default()
         );
         (key, cw, ch)
     }
 
     fn view(&self) -> View {
-        self.exp
-            .view
-            .unwrap_or_else(|| self.exp.function.objective().view())
+        self.exp.view.unwrap_or_else(|| self.surf.view())
     }
 
     fn frame(&self) -> Frame {
@@ -530,8 +595,7 @@ impl App {
         let t0 = now();
         let mut spent = 0.0;
         if self.surface_cache.as_ref().map(|c| &c.key) != Some(&key) {
-            let f = self.exp.function.objective();
-            let grid = Grid::sample(f.as_ref(), frame.view, cw, ch);
+            let grid = Grid::sample(&self.surf, frame.view, cw, ch);
             self.surface_cache = Some(SurfaceCache::new(key, &grid, coarse)?);
             spent = now() - t0;
         }
@@ -539,7 +603,12 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.surface.clone())
             .ok_or_else(|| js_err("canvas backend"))?;
         let root = backend.into_drawing_area();
-        plot::draw_axes(&root, &frame, self.theme(), Scale(self.scale)).map_err(js_err)?;
+        let axes = if self.exp.function.def.model.is_some() {
+            ["w", "b"]
+        } else {
+            ["x", "y"]
+        };
+        plot::draw_axes(&root, &frame, self.theme(), Scale(self.scale), axes).map_err(js_err)?;
         // The raster, one sample per CSS pixel (or 2×2), scaled into the plotting rectangle.
         let ctx = context(&self.surface)?;
         ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
@@ -550,7 +619,7 @@ impl App {
             (b - t) as f64,
         )?;
         let segments = &cache.segments;
-        let minima = self.exp.function.objective().minima();
+        let minima = self.surf.minima();
         ctx.save();
         ctx.begin_path();
         ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
@@ -594,11 +663,10 @@ impl App {
         let pending = self.pending.as_mut().expect("just set");
         match &mut pending.sampled {
             None => {
-                let f = self.exp.function.objective();
                 let done_rows = pending.values.len() / cw;
                 let until = (done_rows + rows.max(1)).min(ch);
                 sample_rows(
-                    f.as_ref(),
+                    &self.surf,
                     view,
                     cw,
                     ch,
@@ -684,7 +752,7 @@ impl App {
         let backend = CanvasBackend::with_canvas_object(self.chart.clone())
             .ok_or_else(|| js_err("canvas backend"))?;
         let root = backend.into_drawing_area();
-        let minima = self.exp.function.objective().minima();
+        let minima = self.surf.minima();
         let axis = match minima.iter().map(|m| m.value).reduce(f64::min) {
             Some(fstar) => LossAxis::GapLog { fstar },
             None => LossAxis::Linear,
@@ -704,6 +772,183 @@ impl App {
             Scale(self.scale),
         )
         .map_err(js_err)?;
+        root.present().map_err(js_err)?;
+        Ok(())
+    }
+
+    /// Replaces a data model's rows with rows of `x,y` typed or pasted by
+    /// the user; errors name the line.
+    #[wasm_bindgen(js_name = setData)]
+    pub fn set_data(&mut self, csv: &str) -> Result<(), JsValue> {
+        let kind = self.exp.function.def.model.ok_or_else(|| {
+            js_err("data: only linear_regression and logistic_regression take data")
+        })?;
+        let (x, y) = data::parse_csv(csv, kind).map_err(js_err)?;
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        let f = &mut doc["function"];
+        if let Some(o) = f.as_object_mut() {
+            o.remove("generate");
+        }
+        f["data"] = json!({"x": x, "y": y});
+        // A batch size past the new number of rows becomes the full batch.
+        let n = x.len() as u64;
+        if doc["batch_size"].as_u64().is_some_and(|b| b > n) {
+            doc.as_object_mut().map(|o| o.remove("batch_size"));
+        }
+        for opt in doc["optimizers"].as_array_mut().into_iter().flatten() {
+            if opt["batch_size"].as_u64().is_some_and(|b| b > n) {
+                opt.as_object_mut().map(|o| o.remove("batch_size"));
+            }
+        }
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        Ok(())
+    }
+
+    /// The rows of a data model as `x,y` lines, for editing; empty otherwise.
+    #[wasm_bindgen(js_name = dataCsv)]
+    pub fn data_csv(&self) -> String {
+        let Some(d) = &self.exp.function.data else {
+            return String::new();
+        };
+        let mut out = String::from("x,y\n");
+        for (x, y) in d.x.iter().zip(&d.y) {
+            out += &format!("{x},{y}\n");
+        }
+        out
+    }
+
+    /// What the page says about the surface: `{model, rows, note, link}` —
+    /// the model's kind (or null), its number of rows, why no minimum is
+    /// marked (or null), and why the experiment cannot be linked (or null).
+    pub fn info(&self) -> JsValue {
+        let kind = self.exp.function.def.model.map(|k| match k {
+            ModelKind::Linear => "linear",
+            ModelKind::Logistic => "logistic",
+        });
+        to_js(&json!({
+            "model": kind,
+            "rows": self.exp.function.rows(),
+            "generated": self.exp.function.data.as_ref().map(|d| d.generated.is_some()),
+            "note": self.surf.minimum_note(),
+            "link": query::encode(&self.exp).err().map(|e| e.to_string()),
+        }))
+    }
+
+    /// Draws the data panel: the rows, and each shown optimizer's model at
+    /// the current step — its line (linear regression) or its sigmoid and
+    /// decision boundary (logistic regression). Blank for formula functions.
+    #[wasm_bindgen(js_name = drawData)]
+    pub fn draw_data(&self) -> Result<(), JsValue> {
+        let ctx = context(&self.data)?;
+        let (w, h) = (self.data.width(), self.data.height());
+        let (Some(model), Some(d)) = (self.exp.function.def.model, &self.exp.function.data) else {
+            ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+            return Ok(());
+        };
+        let (x_lo, x_hi) =
+            d.x.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                    (a.min(x), b.max(x))
+                });
+        let (y_lo, y_hi) = match model {
+            ModelKind::Linear => {
+                d.y.iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
+                        (a.min(y), b.max(y))
+                    })
+            }
+            ModelKind::Logistic => (0.0, 1.0),
+        };
+        let pad = |lo: f64, hi: f64| {
+            let m = ((hi - lo) * 0.08).max(1e-3 * lo.abs().max(1.0));
+            [lo - m, hi + m]
+        };
+        let view = View {
+            x: pad(x_lo, x_hi),
+            y: pad(y_lo, y_hi),
+        };
+        let frame = Frame::new(w, h, Scale(self.scale), view);
+        let theme = Theme {
+            background: RGBColor(0x1c, 0x1c, 0x24),
+            foreground: RGBColor(0xe8, 0xe8, 0xee),
+        };
+        let backend = CanvasBackend::with_canvas_object(self.data.clone())
+            .ok_or_else(|| js_err("canvas backend"))?;
+        let root = backend.into_drawing_area();
+        let y_name = match model {
+            ModelKind::Linear => "y",
+            ModelKind::Logistic => "y, P(y = 1)",
+        };
+        plot::draw_axes(&root, &frame, theme, Scale(self.scale), ["x", y_name]).map_err(js_err)?;
+        let (l, t, r, b) = frame.rect;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
+        ctx.clip();
+        // The rows: one path, one fill; smaller and fainter when there are many.
+        let radius = if d.len() > 1000 { 1.5 } else { 3.0 } * self.scale;
+        ctx.begin_path();
+        for (x, y) in d.x.iter().zip(&d.y) {
+            let (px, py) = frame.to_px([*x, *y]);
+            ctx.move_to(px + radius, py);
+            ctx.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
+        }
+        ctx.set_fill_style_str(if d.len() > 1000 {
+            "rgba(170, 180, 210, 0.45)"
+        } else {
+            "rgba(170, 180, 210, 0.8)"
+        });
+        ctx.fill();
+        // Each shown optimizer's model at the current step.
+        let steps = 160;
+        let xs: Vec<f64> = (0..=steps)
+            .map(|i| view.x[0] + (view.x[1] - view.x[0]) * i as f64 / steps as f64)
+            .collect();
+        ctx.set_line_width(2.0 * self.scale);
+        for style in self.path_styles() {
+            let run = style.run;
+            let [pw, pb] = run.points[self.step.min(run.points.len() - 1)];
+            let RGBColor(cr, cg, cb) = style.color;
+            ctx.set_stroke_style_str(&format!("rgb({cr}, {cg}, {cb})"));
+            ctx.set_line_dash(&js_sys::Array::new())?;
+            ctx.begin_path();
+            for (i, &x) in xs.iter().enumerate() {
+                let z = pw * x + pb;
+                let y = match model {
+                    ModelKind::Linear => z,
+                    ModelKind::Logistic => 1.0 / (1.0 + (-z).exp()),
+                };
+                // Keep far-off values finite for the canvas.
+                let (px, py) = frame.to_px([
+                    x,
+                    y.clamp(
+                        view.y[0] - 1e3 * (view.y[1] - view.y[0]),
+                        view.y[1] + 1e3 * (view.y[1] - view.y[0]),
+                    ),
+                ]);
+                if i == 0 {
+                    ctx.move_to(px, py);
+                } else {
+                    ctx.line_to(px, py);
+                }
+            }
+            ctx.stroke();
+            if model == ModelKind::Logistic && pw != 0.0 {
+                // The decision boundary, where P(y = 1) = 1/2.
+                let x0 = -pb / pw;
+                if x0 > view.x[0] && x0 < view.x[1] {
+                    let dash =
+                        js_sys::Array::of2(&(5.0 * self.scale).into(), &(4.0 * self.scale).into());
+                    ctx.set_line_dash(&dash)?;
+                    let (px, _) = frame.to_px([x0, 0.0]);
+                    ctx.begin_path();
+                    ctx.move_to(px, t as f64);
+                    ctx.line_to(px, b as f64);
+                    ctx.stroke();
+                }
+            }
+        }
+        ctx.restore();
         root.present().map_err(js_err)?;
         Ok(())
     }
