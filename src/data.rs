@@ -243,6 +243,28 @@ fn shorten(s: &str, n: usize) -> String {
     }
 }
 
+/// The window the data panel shows: the rows' range with a margin (y from 0
+/// to 1 for logistic regression).
+pub fn data_view(d: &Dataset, kind: ModelKind) -> View {
+    let range = |v: &[f64]| {
+        v.iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            })
+    };
+    let pad = |(lo, hi): (f64, f64)| {
+        let m = ((hi - lo) * 0.08).max(1e-3 * lo.abs().max(1.0));
+        [lo - m, hi + m]
+    };
+    View {
+        x: pad(range(&d.x)),
+        y: pad(match kind {
+            ModelKind::Linear => range(&d.y),
+            ModelKind::Logistic => (0.0, 1.0),
+        }),
+    }
+}
+
 /// Where a model's loss is lowest, or why it has no lowest point.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fit {
@@ -445,7 +467,7 @@ impl DataModel {
         let mut p = [0.0, 0.0];
         for _ in 0..200 {
             let g = self.grad(p);
-            if g[0].hypot(g[1]) < 1e-13 {
+            if libm::hypot(g[0], g[1]) < 1e-13 {
                 break;
             }
             let (mut hww, mut hwb, mut hbb) = (0.0, 0.0, 0.0);
@@ -524,7 +546,8 @@ impl Objective for DataModel {
                 ModelKind::Logistic => [3.0 * self.separation, 0.0],
             },
         };
-        let s = (1.3 * c[0].abs().max(c[1].abs())).max(if self.separation != 0.0 { 6.0 } else { 3.0 });
+        let s =
+            (1.3 * c[0].abs().max(c[1].abs())).max(if self.separation != 0.0 { 6.0 } else { 3.0 });
         View {
             x: [c[0] - s, c[0] + s],
             y: [c[1] - s, c[1] + s],

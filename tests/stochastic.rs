@@ -297,3 +297,24 @@ fn experiments_with_data_round_trip_through_json() {
         assert_eq!(back.run(), e.run());
     }
 }
+
+mod common;
+
+#[test]
+fn stochastic_paths_match_their_recorded_bits() {
+    let mut doc: serde_json::Value = serde_json::from_str(common::DETERMINISM).unwrap();
+    let bless = std::env::var_os("OPTIVIZ_BLESS").is_some();
+    for case in doc["cases"].as_array_mut().unwrap() {
+        let e = Experiment::from_value(&case["experiment"]).unwrap();
+        let got = common::paths_hash(&e.run());
+        if bless {
+            case["hash"] = got.into();
+        } else {
+            assert_eq!(case["hash"], got.as_str(), "{}", e.to_json());
+        }
+    }
+    if bless {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/determinism.json");
+        std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    }
+}

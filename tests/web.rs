@@ -8,7 +8,8 @@
 
 mod common;
 
-use common::{parse_case, worst_error, Rng};
+use common::{parse_case, paths_hash, worst_error, Rng, DETERMINISM};
+use optiviz::data::{data_view, ModelKind};
 use optiviz::functions::View;
 use optiviz::render::colormap::viridis;
 use optiviz::render::plot::{Frame, Scale};
@@ -187,14 +188,14 @@ const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {
 #[wasm_bindgen_test]
 fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
     let (surface, paths, chart) = (canvas(), canvas(), canvas());
-    let mut app = App::new(surface.clone(), paths.clone(), chart.clone());
+    let mut app = App::new(surface.clone(), paths.clone(), chart.clone(), canvas());
     let exp: serde_json::Value = serde_json::from_str(PLOT_EXPERIMENT).unwrap();
     app.set_experiment(
         exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .unwrap(),
     )
     .unwrap();
-    app.resize(400, 300, 400, 150, 1.0);
+    app.resize(&[400, 300, 400, 150, 400, 200], 1.0);
     app.set_step(40);
     app.draw_surface(false).unwrap();
     app.draw_paths().unwrap();
@@ -319,7 +320,7 @@ fn url_queries_round_trip_any_valid_experiment() {
                 serde_json::json!({"x": [x0, x0 + rng.uniform(0.1, 10.0)], "y": [-1.0, 2.0]});
         }
         let exp = Experiment::from_value(&v).unwrap();
-        let q = query::encode(&exp);
+        let q = query::encode(&exp).unwrap();
         let back = query::decode(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
         assert_eq!(back.to_json(), exp.to_json(), "{q}");
     }
@@ -335,8 +336,8 @@ fn a_bad_query_names_the_url_key() {
     );
     let e = query::decode("fn=quadratic&fn.b=0&start=0,0&steps=5").unwrap_err();
     assert_eq!(e.to_string(), "fn.b: must be in (0, 1000], got 0");
-    let mut app = App::new(canvas(), canvas(), canvas());
-    let before = app.query();
+    let mut app = App::new(canvas(), canvas(), canvas(), canvas());
+    let before = app.query().unwrap();
     let err = app
         .load_query("fn=rastrigin&steps=-3&start=0,0")
         .unwrap_err();
@@ -344,5 +345,94 @@ fn a_bad_query_names_the_url_key() {
         err.as_string().unwrap(),
         "steps: must be a whole number in [0, 100000], got -3"
     );
-    assert_eq!(app.query(), before, "the last valid experiment is kept");
+    assert_eq!(
+        app.query().unwrap(),
+        before,
+        "the last valid experiment is kept"
+    );
+}
+
+#[wasm_bindgen_test]
+fn stochastic_paths_have_the_same_bits_in_the_browser_as_natively() {
+    let doc: serde_json::Value = serde_json::from_str(DETERMINISM).unwrap();
+    for case in doc["cases"].as_array().unwrap() {
+        let e = Experiment::from_value(&case["experiment"]).unwrap();
+        assert_eq!(
+            case["hash"],
+            paths_hash(&e.run()).as_str(),
+            "{}",
+            e.to_json()
+        );
+    }
+}
+
+const DATA_EXPERIMENT: &str = r##"{"function": {"name": "linear_regression",
+        "data": {"x": [-2, -1, 0, 1, 2], "y": [-3, -1, 1, 3, 5]}},
+    "start": [-1.0, 3.0], "steps": 200,
+    "optimizers": [{"name": "sgd", "lr": 0.05, "color": "#ff0000"}]}"##;
+
+/// Whether a red line passes within a pixel of (x, y).
+fn red_near(c: &HtmlCanvasElement, x: f64, y: f64) -> bool {
+    (-1..=1).any(|dx| {
+        (-1..=1).any(|dy| {
+            let [r, g, b, _] = pixel(c, x + dx as f64, y + dy as f64);
+            r > 180 && g < 90 && b < 90
+        })
+    })
+}
+
+#[wasm_bindgen_test]
+fn the_data_panel_draws_the_points_and_the_moving_line() {
+    let data = canvas();
+    let mut app = App::new(canvas(), canvas(), canvas(), data.clone());
+    let exp: serde_json::Value = serde_json::from_str(DATA_EXPERIMENT).unwrap();
+    app.set_experiment(
+        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap(),
+    )
+    .unwrap();
+    app.resize(&[400, 300, 400, 150, 400, 240], 1.0);
+    let e = Experiment::from_json(DATA_EXPERIMENT).unwrap();
+    let d = e.function.data.clone().unwrap();
+    let frame = Frame::new(400, 240, Scale(1.0), data_view(&d, ModelKind::Linear));
+    let run = &e.run()[0];
+
+    app.set_step(0);
+    app.draw_data().unwrap();
+    // Every point is drawn, in the points' grey-blue at 80 % over the dark
+    // background (none lies on the first line).
+    let want =
+        [(170, 0x1c), (180, 0x1c), (210, 0x24)].map(|(c, bg)| 0.8 * c as f64 + 0.2 * bg as f64);
+    for (x, y) in d.x.iter().zip(&d.y) {
+        let (px, py) = frame.to_px([*x, *y]);
+        let got = pixel(&data, px, py);
+        assert!(
+            (0..3).all(|i| (got[i] as f64 - want[i]).abs() <= 6.0),
+            "point ({x}, {y}): {got:?}, want {want:?}"
+        );
+    }
+    // The line of the start, y = −x + 3, runs through (−1.5, 4.5) and (1.5, 1.5).
+    let on_start_line = [[-1.5, 4.5], [1.5, 1.5]].map(|p| frame.to_px(p));
+    for (x, y) in on_start_line {
+        assert!(red_near(&data, x, y), "start line at ({x}, {y})");
+    }
+    // Between the points, away from the line: the panel's dark background.
+    let (x, y) = frame.to_px([1.5, -2.5]);
+    assert_eq!(pixel(&data, x, y)[..3], [0x1c, 0x1c, 0x24]);
+
+    // At the last step the line has moved to the fit y ≈ 2x + 1.
+    app.set_step(200);
+    app.draw_data().unwrap();
+    let [w, b] = *run.points.last().unwrap();
+    assert!((w - 2.0).abs() < 1e-3 && (b - 1.0).abs() < 1e-3);
+    for x in [-1.5, 0.5, 1.5] {
+        let (px, py) = frame.to_px([x, w * x + b]);
+        assert!(red_near(&data, px, py), "fitted line at x = {x}");
+    }
+    for (x, y) in on_start_line {
+        assert!(
+            !red_near(&data, x, y),
+            "the start line is gone at ({x}, {y})"
+        );
+    }
 }

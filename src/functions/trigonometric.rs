@@ -14,13 +14,13 @@ pub struct Rastrigin {
 impl Objective for Rastrigin {
     fn value(&self, [x, y]: [f64; 2]) -> f64 {
         let a = self.a;
-        2.0 * a + x * x - a * (2.0 * PI * x).cos() + y * y - a * (2.0 * PI * y).cos()
+        2.0 * a + x * x - a * libm::cos(2.0 * PI * x) + y * y - a * libm::cos(2.0 * PI * y)
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let k = 2.0 * PI * self.a;
         [
-            2.0 * x + k * (2.0 * PI * x).sin(),
-            2.0 * y + k * (2.0 * PI * y).sin(),
+            2.0 * x + k * libm::sin(2.0 * PI * x),
+            2.0 * y + k * libm::sin(2.0 * PI * y),
         ]
     }
     fn view(&self) -> View {
@@ -59,22 +59,22 @@ pub struct Ackley;
 impl Objective for Ackley {
     fn value(&self, [x, y]: [f64; 2]) -> f64 {
         let r = (0.5 * (x * x + y * y)).sqrt();
-        let c = 0.5 * ((2.0 * PI * x).cos() + (2.0 * PI * y).cos());
-        -20.0 * (-0.2 * r).exp() - c.exp() + E + 20.0
+        let c = 0.5 * (libm::cos(2.0 * PI * x) + libm::cos(2.0 * PI * y));
+        -20.0 * libm::exp(-0.2 * r) - libm::exp(c) + E + 20.0
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let r = (0.5 * (x * x + y * y)).sqrt();
-        let c = 0.5 * ((2.0 * PI * x).cos() + (2.0 * PI * y).cos());
+        let c = 0.5 * (libm::cos(2.0 * PI * x) + libm::cos(2.0 * PI * y));
         // The cone term is not differentiable at the origin; 0 is its subgradient there.
         let cone = if r > 0.0 {
-            2.0 * (-0.2 * r).exp() / r
+            2.0 * libm::exp(-0.2 * r) / r
         } else {
             0.0
         };
-        let ripple = PI * c.exp();
+        let ripple = PI * libm::exp(c);
         [
-            cone * x + ripple * (2.0 * PI * x).sin(),
-            cone * y + ripple * (2.0 * PI * y).sin(),
+            cone * x + ripple * libm::sin(2.0 * PI * x),
+            cone * y + ripple * libm::sin(2.0 * PI * y),
         ]
     }
     fn minima(&self) -> Vec<Minimum> {
@@ -102,10 +102,10 @@ pub struct McCormick;
 impl Objective for McCormick {
     fn value(&self, [x, y]: [f64; 2]) -> f64 {
         let d = x - y;
-        (x + y).sin() + d * d - 1.5 * x + 2.5 * y + 1.0
+        libm::sin(x + y) + d * d - 1.5 * x + 2.5 * y + 1.0
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
-        let c = (x + y).cos();
+        let c = libm::cos(x + y);
         let d = 2.0 * (x - y);
         [c + d - 1.5, c - d + 2.5]
     }
@@ -140,21 +140,21 @@ pub struct Levi13;
 
 impl Objective for Levi13 {
     fn value(&self, [x, y]: [f64; 2]) -> f64 {
-        let s1 = (3.0 * PI * x).sin();
-        let s2 = (3.0 * PI * y).sin();
-        let s3 = (2.0 * PI * y).sin();
+        let s1 = libm::sin(3.0 * PI * x);
+        let s2 = libm::sin(3.0 * PI * y);
+        let s3 = libm::sin(2.0 * PI * y);
         let (dx, dy) = (x - 1.0, y - 1.0);
         s1 * s1 + dx * dx * (1.0 + s2 * s2) + dy * dy * (1.0 + s3 * s3)
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
-        let s2 = (3.0 * PI * y).sin();
-        let s3 = (2.0 * PI * y).sin();
+        let s2 = libm::sin(3.0 * PI * y);
+        let s3 = libm::sin(2.0 * PI * y);
         let (dx, dy) = (x - 1.0, y - 1.0);
         [
-            3.0 * PI * (6.0 * PI * x).sin() + 2.0 * dx * (1.0 + s2 * s2),
-            3.0 * PI * dx * dx * (6.0 * PI * y).sin()
+            3.0 * PI * libm::sin(6.0 * PI * x) + 2.0 * dx * (1.0 + s2 * s2),
+            3.0 * PI * dx * dx * libm::sin(6.0 * PI * y)
                 + 2.0 * dy * (1.0 + s3 * s3)
-                + 2.0 * PI * dy * dy * (4.0 * PI * y).sin(),
+                + 2.0 * PI * dy * dy * libm::sin(4.0 * PI * y),
         ]
     }
     fn view(&self) -> View {

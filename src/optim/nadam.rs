@@ -25,8 +25,8 @@ impl Optimizer for NAdam {
         let t = self.step as f64;
         let [b1, b2] = self.betas;
         let bias_correction2 = 1.0 - b2.powi(self.step);
-        let mu = b1 * (1.0 - 0.5 * 0.96f64.powf(t * self.momentum_decay));
-        let mu_next = b1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * self.momentum_decay));
+        let mu = b1 * (1.0 - 0.5 * libm::pow(0.96, t * self.momentum_decay));
+        let mu_next = b1 * (1.0 - 0.5 * libm::pow(0.96, (t + 1.0) * self.momentum_decay));
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
         for i in 0..2 {

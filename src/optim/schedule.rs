@@ -92,10 +92,10 @@ impl LrState {
             Some(Schedule::Cosine { t_max, eta_min }) => {
                 let (t, t_max_f) = (t as i64, t_max as f64);
                 if (t - 1 - t_max as i64).rem_euclid(2 * t_max as i64) == 0 {
-                    lr + (self.base - eta_min) * (1.0 - (PI / t_max_f).cos()) / 2.0
+                    lr + (self.base - eta_min) * (1.0 - libm::cos(PI / t_max_f)) / 2.0
                 } else {
-                    (1.0 + (PI * t as f64 / t_max_f).cos())
-                        / (1.0 + (PI * (t - 1) as f64 / t_max_f).cos())
+                    (1.0 + libm::cos(PI * t as f64 / t_max_f))
+                        / (1.0 + libm::cos(PI * (t - 1) as f64 / t_max_f))
                         * (lr - eta_min)
                         + eta_min
                 }

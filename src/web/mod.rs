@@ -845,28 +845,7 @@ impl App {
             ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
             return Ok(());
         };
-        let (x_lo, x_hi) =
-            d.x.iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                    (a.min(x), b.max(x))
-                });
-        let (y_lo, y_hi) = match model {
-            ModelKind::Linear => {
-                d.y.iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| {
-                        (a.min(y), b.max(y))
-                    })
-            }
-            ModelKind::Logistic => (0.0, 1.0),
-        };
-        let pad = |lo: f64, hi: f64| {
-            let m = ((hi - lo) * 0.08).max(1e-3 * lo.abs().max(1.0));
-            [lo - m, hi + m]
-        };
-        let view = View {
-            x: pad(x_lo, x_hi),
-            y: pad(y_lo, y_hi),
-        };
+        let view = data::data_view(d, model);
         let frame = Frame::new(w, h, Scale(self.scale), view);
         let theme = Theme {
             background: RGBColor(0x1c, 0x1c, 0x24),

@@ -98,3 +98,22 @@ impl Rng {
         lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
     }
 }
+
+/// FNV-1a over the bits of every point and loss of every run: equal hashes
+/// mean the same paths bit for bit.
+pub fn paths_hash(runs: &[optiviz::Trajectory]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for t in runs {
+        for v in t.points.iter().flatten().chain(&t.losses) {
+            for byte in v.to_bits().to_le_bytes() {
+                h ^= byte as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Stochastic experiments and the hash of their paths as computed natively
+/// (tests/data/determinism.json); the browser must compute the same bits.
+pub const DETERMINISM: &str = include_str!("../data/determinism.json");
