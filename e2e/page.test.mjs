@@ -191,3 +191,94 @@ test("the trajectories download as CSV and JSON", async () => {
   const runs = JSON.parse(await (await import("node:fs/promises")).readFile(await json.path(), "utf8"));
   assert.deepEqual(runs, await page.evaluate(() => window.optiviz.getRuns()));
 });
+
+/** The length of optimizer i's path and how often its loss rose. */
+const roughness = (page, i = 0) =>
+  page.evaluate((i) => {
+    const run = window.optiviz.getRuns().runs[i];
+    let length = 0;
+    let rises = 0;
+    for (let k = 1; k < run.points.length; k++) {
+      length += Math.hypot(run.points[k][0] - run.points[k - 1][0], run.points[k][1] - run.points[k - 1][1]);
+      if (run.losses[k] > run.losses[k - 1] + 1e-9) rises++;
+    }
+    return { length, rises, epochs: run.epochs?.at(-1) };
+  }, i);
+
+test("moving the batch-size slider turns batch GD into a noisy mini-batch path", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=linear_regression&start=-0.5,1.5&steps=150&seed=1&o1=sgd&o1.lr=0.1`);
+  assert.deepEqual(errors, []);
+  // The data panel is shown for a model and has the points and a line on it.
+  assert.equal(await page.locator("#data-figure").isVisible(), true);
+  assert.match(await page.locator("#data-caption").textContent(), /100 points/);
+  const full = await roughness(page);
+  assert.equal(full.rises, 0, "batch GD's loss only falls here");
+  assert.equal(full.epochs, 150);
+  const pathsBefore = await page.locator("#paths").screenshot();
+  const slider = page.getByRole("slider", { name: "Batch size" });
+  assert.equal(await slider.getAttribute("aria-valuetext"), "full batch (100 rows): batch gradient descent");
+  await slider.fill("4");
+  assert.equal(await slider.getAttribute("aria-valuetext"), "4 rows: mini-batch gradient descent");
+  const mini = await roughness(page);
+  assert.ok(mini.rises > 10, `the mini-batch loss rises now and then: ${mini.rises}`);
+  assert.ok(mini.length > 1.2 * full.length, `a longer, crooked road: ${mini.length} vs ${full.length}`);
+  assert.equal(mini.epochs, 6);
+  assert.match(await page.locator("#legend li").first().textContent(), /step 150 · epoch 6, loss/);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("batch_size") === "4");
+  assert.notDeepEqual(await page.locator("#paths").screenshot(), pathsBefore, "the drawn path changed");
+  await page.screenshot({ path: join(artifacts, "minibatch.png"), fullPage: true });
+  // A link reproduces the same noisy path bit for bit.
+  const link = await page.evaluate(() => window.optiviz.getLink());
+  const again = await open(browser, link);
+  assert.deepEqual(
+    await again.page.evaluate(() => window.optiviz.getRuns().runs[0].points),
+    await page.evaluate(() => window.optiviz.getRuns().runs[0].points),
+  );
+});
+
+test("pasted rows: a bad line is named and nothing is lost; good rows replace the data", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=linear_regression&start=0,0&steps=50&o1=sgd&o1.lr=0.1`);
+  await page.getByRole("combobox", { name: "Rows" }).selectOption("data");
+  const area = page.getByRole("textbox", { name: "x,y rows" });
+  const generated = await area.inputValue();
+  assert.equal(generated.trim().split("\n").length, 101, "the generated rows, editable, under a header");
+  await area.fill("x,y\n1,2\n2,4.1\nthree,6\n");
+  await page.getByRole("button", { name: "Use these rows" }).click();
+  assert.equal(await page.locator("#message").textContent(), "Rows, line 4: expected two finite numbers x,y, got \"three,6\"");
+  assert.equal(await area.getAttribute("aria-invalid"), "true");
+  assert.equal(await area.inputValue(), "x,y\n1,2\n2,4.1\nthree,6\n", "the typed text stays");
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().function.data.x.length), 100);
+  await area.fill("x,y\n1,2\n2,4.1\n3,6\n");
+  await page.getByRole("button", { name: "Use these rows" }).click();
+  assert.equal(await page.locator("#message").isHidden(), true);
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().function.data), { x: [1, 2, 3], y: [2, 4.1, 6] });
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("data") === "1,2;2,4.1;3,6");
+  assert.match(await page.locator("#data-caption").textContent(), /^3 points/);
+  // Rows too many for a link: the page says so, and Share does not copy a broken link.
+  const rows = Array.from({ length: 400 }, (_, i) => `${(i * 0.0123).toFixed(4)},${(i * 0.031).toFixed(4)}`).join("\n");
+  await area.fill(rows);
+  await page.getByRole("button", { name: "Use these rows" }).click();
+  assert.match(await page.locator("#surface-note").textContent(), /Not linkable: data: 400 rows are too many for a link/);
+  assert.equal(await page.evaluate(() => window.optiviz.getLink()), null);
+  assert.equal(new URL(page.url()).searchParams.get("data"), "1,2;2,4.1;3,6", "the address keeps its last linkable state");
+  assert.deepEqual(errors, []);
+});
+
+test("the new scenarios load; formulas get a noise slider and no data panel", async () => {
+  const { page, errors } = await open(browser, server.url);
+  assert.equal(await page.locator("#data-figure").isHidden(), true);
+  await page.getByRole("combobox", { name: "Scenario" }).selectOption("noise-escape");
+  assert.match(await page.locator("#lesson").textContent(), /Noise in the gradient knocks the path off the ridge/);
+  assert.equal(await page.getByRole("slider", { name: "Gradient noise σ" }).count(), 1);
+  assert.equal(await page.locator("#data-figure").isHidden(), true);
+  await page.getByRole("combobox", { name: "Scenario" }).selectOption("separable");
+  assert.equal(await page.locator("#data-figure").isVisible(), true);
+  assert.match(await page.locator("#surface-note").textContent(), /No minimum: the classes are separable/);
+  await page.screenshot({ path: join(artifacts, "separable.png"), fullPage: true });
+  // Noise on a model is refused with the key named, and the experiment kept.
+  const result = await page.evaluate(() => window.optiviz.setExperiment({ ...window.optiviz.getExperiment(), grad_noise: 0.5 }));
+  assert.equal(result.ok, false);
+  assert.match(result.error, /^grad_noise: applies to formula functions/);
+  assert.equal(await page.getByRole("combobox", { name: "Scenario" }).inputValue(), "separable");
+  assert.deepEqual(errors, []);
+});

@@ -38,7 +38,7 @@ fn run_cli(experiment: &Value) -> Value {
 fn every_reference_case_matches_pytorch() {
     let cases = reference_cases();
     assert!(
-        cases.len() >= 51,
+        cases.len() >= 60,
         "reference cases missing: {}",
         cases.len()
     );

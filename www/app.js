@@ -345,7 +345,6 @@ function start(bindings) {
         const area = document.createElement("textarea");
         area.value = app.dataCsv();
         area.spellcheck = false;
-        area.setAttribute("aria-label", "Rows of x,y, one per line");
         const buttons = document.createElement("div");
         buttons.className = "row-buttons";
         const use = document.createElement("button");

@@ -37,12 +37,18 @@ pub fn reference_cases() -> Vec<Case> {
 
 pub fn parse_case(text: &str) -> Case {
     let v: Value = serde_json::from_str(text).unwrap();
-    let experiment = json!({
+    let mut experiment = json!({
         "function": v["function"],
         "start": v["start"],
         "steps": v["steps"],
         "optimizers": [v["optimizer"]],
     });
+    // The data models' sampling and the L2 term, where a case has them.
+    for key in ["batch_size", "seed", "accumulate", "l2"] {
+        if !v[key].is_null() {
+            experiment[key] = v[key].clone();
+        }
+    }
     let reference = &v["reference"];
     let raw_points = reference["points"].as_array().unwrap();
     let raw_losses = reference["losses"].as_array().unwrap();

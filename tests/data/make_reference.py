@@ -4,6 +4,13 @@ Each case runs the training loop the reference README describes, in float64:
 
     loss = f(theta); loss.backward(); clip (if any); optimizer.step(); scheduler.step()
 
+For the data models, f is torch's MSELoss or BCEWithLogitsLoss over the rows of
+a batch, plus l2 * ||theta||^2 when the case has an L2 term; with accumulation
+each of k micro-batches contributes loss / k to the gradient before the step.
+The batches are the ones optiviz draws: its seeded generator (xoshiro256**
+seeded by SplitMix64, Lemire's unbiased range, Fisher-Yates) is written out
+below, so these cases check the gradients of every mini-batch against autograd.
+
 Needs torch (`pip install torch`); the files it writes are committed, so the
 tests do not need torch. Run from the repository root:
 
@@ -67,6 +74,83 @@ def surface(name, p):
     return f
 
 
+M64 = (1 << 64) - 1
+
+
+def _rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & M64
+
+
+class Rng:
+    """optiviz's generator (src/rng.rs), bit for bit."""
+
+    def __init__(self, seed, stream):
+        st = seed ^ ((stream * 0xD1B54A32D192ED03) & M64)
+        self.s = []
+        for _ in range(4):
+            st = (st + 0x9E3779B97F4A7C15) & M64
+            z = st
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+            self.s.append(z ^ (z >> 31))
+
+    def next(self):
+        s = self.s
+        result = (_rotl((s[1] * 5) & M64, 7) * 9) & M64
+        t = (s[1] << 17) & M64
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = _rotl(s[3], 45)
+        return result
+
+    def below(self, n):
+        threshold = ((1 << 64) - n) % n
+        while True:
+            m = self.next() * n
+            if (m & M64) >= threshold:
+                return m >> 64
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.below(i + 1)
+            items[i], items[j] = items[j], items[i]
+
+
+class Batches:
+    """Mini-batches of `size` rows in a new shuffled order each epoch, each sorted."""
+
+    def __init__(self, n, size, seed):
+        self.n, self.size, self.rng = n, size, Rng(seed, 0x5EED)
+        self.order, self.used = [], n
+
+    def next(self):
+        if self.used == self.n:
+            self.order = list(range(self.n))
+            self.rng.shuffle(self.order)
+            self.used = 0
+        end = min(self.used + self.size, self.n)
+        rows = sorted(self.order[self.used:end])
+        self.used = end
+        return rows
+
+
+def model_loss(name, data):
+    x = torch.tensor(data["x"])
+    y = torch.tensor(data["y"])
+
+    def f(t, rows=None):
+        xs, ys = (x, y) if rows is None else (x[rows], y[rows])
+        z = t[0] * xs + t[1]
+        if name == "linear_regression":
+            return torch.nn.functional.mse_loss(z, ys)
+        return torch.nn.functional.binary_cross_entropy_with_logits(z, ys)
+
+    return f
+
+
 DEFAULT_PARAMS = {"quadratic": {"a": 1.0, "b": 10.0}, "rosenbrock": {"a": 1.0, "b": 100.0}, "rastrigin": {"A": 10.0}}
 CLASSES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
            "adam": "Adam", "adamw": "AdamW", "nadam": "NAdam", "adamax": "Adamax"}
@@ -93,9 +177,19 @@ def scheduler(opt, s):
 
 def run(case):
     fn = case["function"]
-    params = dict(DEFAULT_PARAMS.get(fn["name"], {}), **fn.get("params", {}))
-    fn["params"] = params
-    f = surface(fn["name"], params)
+    l2 = case.get("l2", 0.0)
+    model = "data" in fn
+    if model:
+        data_loss = model_loss(fn["name"], fn["data"])
+        n = len(fn["data"]["x"])
+        size = case.get("batch_size", n)
+        batches = Batches(n, size, case.get("seed", 0))
+        k = case.get("accumulate", 1)
+    else:
+        params = dict(DEFAULT_PARAMS.get(fn["name"], {}), **fn.get("params", {}))
+        fn["params"] = params
+        data_loss = surface(fn["name"], params)
+    f = lambda t: data_loss(t) + l2 * (t * t).sum()
     cfg = dict(case["optimizer"])
     name = cfg.pop("name")
     clip = cfg.pop("clip", None)
@@ -108,9 +202,16 @@ def run(case):
     points, losses = [theta.tolist()], []
     for _ in range(case["steps"]):
         opt.zero_grad()
-        loss = f(theta)
-        losses.append(loss.item())
-        loss.backward()
+        if model and size < n:
+            with torch.no_grad():
+                losses.append(f(theta).item())
+            for _ in range(k):
+                micro = data_loss(theta, batches.next()) + l2 * (theta * theta).sum()
+                (micro / k).backward()
+        else:
+            loss = f(theta)
+            losses.append(loss.item())
+            loss.backward()
         if clip and "max_norm" in clip:
             torch.nn.utils.clip_grad_norm_([theta], clip["max_norm"])
         elif clip:
@@ -129,8 +230,22 @@ def run(case):
     return case
 
 
-def c(id, function, start, steps, optimizer):
-    return {"id": "extra-" + id, "function": function, "start": start, "steps": steps, "optimizer": optimizer}
+def c(id, function, start, steps, optimizer, **settings):
+    return {"id": "extra-" + id, "function": function, "start": start, "steps": steps, "optimizer": optimizer,
+            **settings}
+
+
+def rows(kind, n, w, b, noise, seed):
+    """A dataset written out in the case (4 decimals), drawn with Python's own generator."""
+    import random
+    r = random.Random(seed)
+    x = [round(r.uniform(-2, 2), 4) for _ in range(n)]
+    latent = [w * xi + b + noise * r.gauss(0, 1) for xi in x]
+    if kind == "linear_regression":
+        y = [round(v, 4) for v in latent]
+    else:
+        y = [1.0 if v > 0 else 0.0 for v in latent]
+    return {"name": kind, "data": {"x": x, "y": y}}
 
 
 CASES = [
@@ -184,6 +299,17 @@ CASES = [
     c("himmelblau-adamw-foreach-off", {"name": "himmelblau"}, [-1.0, 1.0], 100,
       {"name": "adamw", "lr": 0.05, "foreach": False, "differentiable": False}),
     c("styblinski-tang-gd-diverge", {"name": "styblinski_tang"}, [4.5, -4.8], 12, {"name": "sgd", "lr": 0.12}),
+    c("linear-regression-gd", rows("linear_regression", 40, 2.0, -1.0, 0.5, 1), [-1.0, 2.0], 100,
+      {"name": "sgd", "lr": 0.1}),
+    c("linear-regression-minibatch-momentum", rows("linear_regression", 50, -1.5, 0.5, 0.3, 2), [1.0, -2.0], 150,
+      {"name": "sgd", "lr": 0.05, "momentum": 0.9}, batch_size=8, seed=11),
+    c("linear-regression-sgd-accumulate-l2", rows("linear_regression", 30, 0.8, 2.0, 1.0, 3), [0.0, 0.0], 120,
+      {"name": "adam", "lr": 0.05}, batch_size=1, accumulate=4, seed=5, l2=0.05),
+    c("logistic-regression-adam-minibatch", rows("logistic_regression", 60, 2.5, 0.5, 1.0, 4), [-1.0, 1.0], 150,
+      {"name": "adam", "lr": 0.1}, batch_size=7, seed=2),
+    c("logistic-regression-gd-l2", rows("logistic_regression", 40, 3.0, 0.0, 0.0, 5), [0.0, 0.0], 100,
+      {"name": "sgd", "lr": 0.5, "nesterov": True, "momentum": 0.5}, l2=0.01),
+    c("rosenbrock-l2-rmsprop", {"name": "rosenbrock"}, [-1.0, 2.0], 150, {"name": "rmsprop", "lr": 0.005}, l2=0.1),
 ]
 
 
