@@ -1,6 +1,6 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
-use optiviz::{functions, optim, output, Experiment};
+use optiviz::{data, functions, optim, output, Experiment};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -81,11 +81,31 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
 fn list_functions() -> String {
     let mut s = String::new();
     for d in functions::REGISTRY {
-        s += &format!("{:<18} f(x, y) = {}\n", d.name, d.formula);
-        for p in d.params {
+        if d.model.is_none() {
+            s += &format!("{:<20} f(x, y) = {}\n", d.name, d.formula);
+            for p in d.params {
+                s += &format!(
+                    "{:<20}   {} = {} ({}): {}\n",
+                    "", p.name, p.default, p.range, p.doc
+                );
+            }
+        } else {
+            s += &format!("{:<20} L(w, b) = {}\n", d.name, d.formula);
             s += &format!(
-                "{:<18}   {} = {} ({}): {}\n",
-                "", p.name, p.default, p.range, p.doc
+                "{:<20}   rows from \"data\": {{\"x\": [...], \"y\": [...]}} or \"generate\":\n",
+                ""
+            );
+            for p in data::GENERATE_SPECS {
+                s += &format!(
+                    "{:<20}     {} = {} ({}): {}\n",
+                    "", p.name, p.default, p.range, p.doc
+                );
+            }
+            s += &format!(
+                "{:<20}     x = [{}, {}]: the range x is drawn from\n",
+                "",
+                data::DEFAULT_X_RANGE[0],
+                data::DEFAULT_X_RANGE[1]
             );
         }
     }
