@@ -339,6 +339,7 @@ pub fn trajectory(
         }
         let window = stop.window as usize;
         let rule = match (stop.grad_tol, stop.loss_tol, stop.max_steps) {
+            (None, None, None) => None,
             (Some(tol), _, _) if gn <= tol => Some(StopRule::GradTol { tol }),
             (_, Some(tol), _) if k >= window && (loss - losses[k - window]).abs() <= tol => {
                 Some(StopRule::LossTol {
