@@ -68,13 +68,13 @@ try {
   const surf = await p2.evaluate(async () => {
     const { App } = window.wasmBindings;
     const out = {};
-    for (const fn of ["rosenbrock", "rastrigin", "goldstein_price", "levi13"]) {
+    for (const fn of ["rosenbrock", "rastrigin", "goldstein_price", "levi13", "linear_regression", "logistic_regression"]) {
       const times = [];
       for (let i = 0; i < 7; i++) {
         const mk = () => document.createElement("canvas");
-        const app = new App(mk(), mk(), mk());
+        const app = new App(mk(), mk(), mk(), mk());
         app.setFunction(fn);
-        app.resize(800, 600, 800, 200, 1);
+        app.resize([800, 600, 800, 200, 800, 240], 1);
         const t0 = performance.now();
         app.drawSurface(false);
         times.push(performance.now() - t0);

@@ -189,7 +189,7 @@ pub struct App {
 /// The most surface evaluations, counted in rows of data, one full-detail
 /// surface may take; a model over many rows is sampled more coarsely (the
 /// raster is smoothed when scaled up).
-const SURFACE_BUDGET: f64 = 2e7;
+const SURFACE_BUDGET: f64 = 4e6;
 
 /// The surface layer's computed parts for one function, view and size.
 struct SurfaceCache {
