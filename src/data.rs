@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 /// The most rows a dataset may have.
 pub const MAX_ROWS: usize = 5000;
+/// The largest |x| or |y| a row may have: beyond it the losses leave the
+/// range a plot (and the divergence bounds) can show; rescale such data.
+pub const MAX_VALUE: f64 = 1e4;
 
 /// Which model is fitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +27,14 @@ pub enum ModelKind {
 }
 
 impl ModelKind {
+    /// The short name the page uses: "linear" or "logistic".
+    pub fn key(self) -> &'static str {
+        match self {
+            ModelKind::Linear => "linear",
+            ModelKind::Logistic => "logistic",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             ModelKind::Linear => "linear regression",
@@ -192,6 +203,12 @@ pub fn parse_csv(text: &str, kind: ModelKind) -> Result<(Vec<f64>, Vec<f64>), Co
         let first = !seen_line;
         seen_line = true;
         match numbers.as_slice() {
+            [Some(a), Some(b)] if a.abs() > MAX_VALUE || b.abs() > MAX_VALUE => {
+                return Err(ConfigError::new(
+                    field,
+                    format!("x and y must lie within ±{MAX_VALUE}; rescale the data (say, to thousands)"),
+                ))
+            }
             [Some(a), Some(b)] => {
                 if kind == ModelKind::Logistic && *b != 0.0 && *b != 1.0 {
                     return Err(ConfigError::new(
@@ -441,22 +458,20 @@ impl DataModel {
                     "every y is the same class, so the loss keeps falling as b grows without bound",
                 );
             }
-            let max_of = |class: f64| {
-                d.x.iter()
-                    .zip(&d.y)
-                    .filter(|(_, &y)| y == class)
-                    .map(|(&x, _)| x)
-                    .fold(f64::NEG_INFINITY, f64::max)
-            };
-            let min_of = |class: f64| {
-                d.x.iter()
-                    .zip(&d.y)
-                    .filter(|(_, &y)| y == class)
-                    .map(|(&x, _)| x)
-                    .fold(f64::INFINITY, f64::min)
-            };
-            let rising = max_of(0.0) <= min_of(1.0);
-            if rising || max_of(1.0) <= min_of(0.0) {
+            if self.moments.vxx == 0.0 {
+                return Fit::None(
+                    "every x is the same, so a whole line of (w, b) fits equally well",
+                );
+            }
+            // The smallest and largest x of each class.
+            let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+            for (&x, &y) in d.x.iter().zip(&d.y) {
+                let c = y as usize;
+                lo[c] = lo[c].min(x);
+                hi[c] = hi[c].max(x);
+            }
+            let rising = hi[0] <= lo[1];
+            if rising || hi[1] <= lo[0] {
                 self.separation = if rising { 1.0 } else { -1.0 };
                 return Fit::None(
                     "the classes are separable, so the loss keeps falling as |w| grows: it has no minimum",
@@ -499,6 +514,13 @@ impl DataModel {
                 break;
             }
             p = next;
+        }
+        let g = self.grad(p);
+        let settled = libm::hypot(g[0], g[1]) < 1e-8;
+        if !settled {
+            return Fit::None(
+                "the classes are so nearly separable that the minimum lies too far out to locate",
+            );
         }
         Fit::Minimum(Minimum {
             point: p,

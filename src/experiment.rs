@@ -3,7 +3,9 @@
 //! JavaScript API carry and what the tests build; it is parsed and validated
 //! here, once, with errors that name the field at fault.
 
-use crate::data::{self, DataModel, Dataset, Generate, ModelKind, GENERATE_SPECS, MAX_ROWS};
+use crate::data::{
+    self, DataModel, Dataset, Generate, ModelKind, GENERATE_SPECS, MAX_ROWS, MAX_VALUE,
+};
 use crate::error::ConfigError;
 use crate::functions::{self, FunctionDef, Minimum, Objective, View};
 use crate::optim::clip::Clip;
@@ -22,6 +24,10 @@ pub const MAX_STEPS: u32 = 100_000;
 pub const MAX_OPTIMIZERS: usize = 16;
 /// How far from the origin a start point may be.
 pub const START_RANGE: Range = Range::closed(-1e6, 1e6);
+/// The most work one experiment may ask for, in row evaluations (a formula's
+/// gradient or noise draw counts as one): about a second or two in a browser.
+pub const MAX_WORK: f64 = 5e7;
+
 /// The most micro-batches one update may accumulate.
 pub const MAX_ACCUMULATE: u32 = 1000;
 /// The allowed L2 coefficients.
@@ -301,6 +307,47 @@ impl Experiment {
         }
     }
 
+    /// The row evaluations a run of every optimizer takes at most: per step,
+    /// a data model evaluates the loss over every row and the gradient over
+    /// `accumulate` batches; a formula counts one per gradient or noise draw.
+    pub fn work(&self) -> f64 {
+        let rows = self.function.rows();
+        (0..self.optimizers.len())
+            .map(|i| {
+                let s = self.sampling(i);
+                let per_step = match (rows, s.batch) {
+                    (Some(n), Batch::Size(b)) => {
+                        n as f64 + s.accumulate as f64 * b.min(n as u32) as f64
+                    }
+                    (Some(n), Batch::Full) => 2.0 * n as f64,
+                    (None, _) => 1.0 + s.accumulate as f64,
+                };
+                per_step * self.steps as f64
+            })
+            .sum()
+    }
+
+    /// Drops batch sizes (the experiment's and each optimizer's) larger than
+    /// the rows of the function in `doc`, so changing a dataset keeps the rest
+    /// of an experiment; for the page's edits.
+    pub fn fit_batches(doc: &mut Value) {
+        let Ok(f) = parse_function(&doc["function"], "function") else {
+            return;
+        };
+        let Some(n) = f.rows() else {
+            return;
+        };
+        let too_big = |v: &Value| v.as_u64().is_some_and(|b| b > n as u64);
+        if too_big(&doc["batch_size"]) {
+            doc.as_object_mut().map(|o| o.remove("batch_size"));
+        }
+        for opt in doc["optimizers"].as_array_mut().into_iter().flatten() {
+            if too_big(&opt["batch_size"]) {
+                opt.as_object_mut().map(|o| o.remove("batch_size"));
+            }
+        }
+    }
+
     /// How optimizer `i` gets its gradients: its own settings, else the
     /// experiment's.
     pub fn sampling(&self, i: usize) -> Sampling {
@@ -522,7 +569,13 @@ fn numbers(v: &Value, field: &str) -> Result<Vec<f64>, ConfigError> {
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, x)| number(x, &format!("{field}[{i}]"), Range::any()))
+            .map(|(i, x)| {
+                number(
+                    x,
+                    &format!("{field}[{i}]"),
+                    Range::closed(-MAX_VALUE, MAX_VALUE),
+                )
+            })
             .collect(),
         other => Err(ConfigError::new(
             field,
@@ -841,9 +894,11 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     for key in IMPLEMENTATION_KEYS {
         flag(key, false)?;
     }
+    // null means "not set": the experiment's batch size applies.
     let batch_size = o
         .map
         .get("batch_size")
+        .filter(|v| !v.is_null())
         .map(|v| parse_batch(v, &o.field("batch_size")))
         .transpose()?;
     Ok(OptimizerConfig {
@@ -981,7 +1036,7 @@ impl Experiment {
             Some(v) => parse_stop(v)?,
             None => Stop::default(),
         };
-        Ok(Experiment {
+        let exp = Experiment {
             function,
             start,
             steps,
@@ -991,7 +1046,17 @@ impl Experiment {
             seed: o.int("seed", 0, u32::MAX)?.unwrap_or(0),
             l2: o.num("l2", L2_RANGE)?.unwrap_or(0.0),
             stop,
-        })
+        };
+        let work = exp.work();
+        if work > MAX_WORK {
+            return Err(ConfigError::new(
+                "steps",
+                format!(
+                    "this experiment asks for {work:.2e} row evaluations (steps × (rows for the loss + accumulate × batch size), over every optimizer); at most {MAX_WORK:e}: use fewer steps, rows, optimizers or a smaller accumulate"
+                ),
+            ));
+        }
+        Ok(exp)
     }
 
     /// The experiment as JSON text that [`Experiment::from_json`] reads back

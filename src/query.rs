@@ -44,7 +44,7 @@ fn is_foreign_key(key: &str) -> bool {
 }
 
 /// The longest given dataset a link carries, in characters of `x,y;x,y;…`
-/// (about 150 rows of typical numbers); a larger one is shared as JSON.
+/// (about 120 rows of 6-digit numbers); a larger one is shared as a file.
 pub const MAX_LINK_DATA: usize = 2000;
 
 /// Percent-encodes everything but unreserved characters and the separators
@@ -130,18 +130,22 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
                 }
             }
             None => {
-                let rows = data
-                    .x
-                    .iter()
-                    .zip(&data.y)
-                    .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
-                    .collect::<Vec<_>>()
-                    .join(";");
+                // Built a row at a time, so a large dataset stops at the limit.
+                let mut rows = String::new();
+                for (x, y) in data.x.iter().zip(&data.y) {
+                    if !rows.is_empty() {
+                        rows.push(';');
+                    }
+                    rows += &format!("{},{}", num(*x), num(*y));
+                    if rows.len() > MAX_LINK_DATA {
+                        break;
+                    }
+                }
                 if rows.len() > MAX_LINK_DATA {
                     return Err(ConfigError::new(
                         "data",
                         format!(
-                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of x,y pairs, about 150 rows); download the experiment as JSON to share it",
+                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of x,y pairs, about 120 rows of 6-digit numbers); save the experiment as a file to share it",
                             data.len()
                         ),
                     ));

@@ -167,6 +167,8 @@ pub struct Gradients<'a> {
     surface: &'a Surface,
     sampling: Sampling,
     rng: Rng,
+    /// The dataset's rows (0 for a formula).
+    rows: usize,
     /// This epoch's order of the rows, and how many of them are used.
     order: Vec<usize>,
     used: usize,
@@ -182,6 +184,7 @@ impl<'a> Gradients<'a> {
             surface,
             sampling,
             rng: Rng::new(seed as u64, 0x5eed),
+            rows,
             order: Vec::with_capacity(rows),
             used: rows,
             rows_seen: 0,
@@ -209,7 +212,7 @@ impl<'a> Gradients<'a> {
     /// The rows of the next mini-batch of `size`, sorted (so a batch of every
     /// row sums in the same order as the full gradient).
     pub fn next_batch(&mut self, size: usize) -> &[usize] {
-        let n = self.order.capacity();
+        let n = self.rows;
         if self.used == n {
             self.order.clear();
             self.order.extend(0..n);
@@ -228,6 +231,14 @@ impl<'a> Gradients<'a> {
     /// The gradient for one update at `p`.
     pub fn at(&mut self, p: [f64; 2]) -> [f64; 2] {
         let k = self.sampling.accumulate.max(1);
+        // The mean of k draws (one draw is returned as it is).
+        let mean = |sum: [f64; 2]| {
+            if k == 1 {
+                sum
+            } else {
+                [sum[0] / k as f64, sum[1] / k as f64]
+            }
+        };
         match (self.surface.model(), self.sampling.batch) {
             (Some(m), Batch::Size(b)) if (b as usize) < m.data.len() => {
                 let mut sum = [0.0, 0.0];
@@ -236,11 +247,7 @@ impl<'a> Gradients<'a> {
                     let g = m.batch_grad(p, rows.iter().copied());
                     sum = [sum[0] + g[0], sum[1] + g[1]];
                 }
-                if k == 1 {
-                    sum
-                } else {
-                    [sum[0] / k as f64, sum[1] / k as f64]
-                }
+                mean(sum)
             }
             (Some(m), _) => {
                 // Every micro-batch is the whole dataset: the same gradient k times.
@@ -258,11 +265,7 @@ impl<'a> Gradients<'a> {
                     sum[0] += g[0] + sigma * self.rng.normal();
                     sum[1] += g[1] + sigma * self.rng.normal();
                 }
-                if k == 1 {
-                    sum
-                } else {
-                    [sum[0] / k as f64, sum[1] / k as f64]
-                }
+                mean(sum)
             }
         }
     }
@@ -416,12 +419,16 @@ impl Experiment {
     /// Runs every optimizer, in order. Each starts its shuffles and noise
     /// from the experiment's seed.
     pub fn run(&self) -> Vec<Trajectory> {
-        let f = self.surface();
+        self.run_on(&self.surface())
+    }
+
+    /// As [`Experiment::run`], on the experiment's surface already built.
+    pub fn run_on(&self, f: &Surface) -> Vec<Trajectory> {
         (0..self.optimizers.len())
             .map(|i| {
-                let grads = Gradients::new(&f, self.sampling(i), self.seed);
+                let grads = Gradients::new(f, self.sampling(i), self.seed);
                 trajectory(
-                    &f,
+                    f,
                     grads,
                     self.start,
                     self.steps,

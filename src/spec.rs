@@ -135,6 +135,9 @@ pub fn show_number(x: f64) -> String {
         "NaN".to_string()
     } else if x.is_infinite() {
         if x > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if x != 0.0 && !(1e-6..1e16).contains(&x.abs()) {
+        // 1e200, not two hundred digits.
+        format!("{x:e}")
     } else {
         format!("{x}")
     }

@@ -281,6 +281,48 @@ fn mini_batch_paths_wander_where_batch_paths_settle() {
 }
 
 #[test]
+fn an_optimizer_s_null_batch_size_means_the_experiment_s() {
+    let e = linear(
+        100,
+        r#", "batch_size": 10, "optimizers": [{"name": "sgd", "lr": 0.05, "batch_size": null}]"#
+            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
+            .as_str(),
+    );
+    assert_eq!(e.sampling(0).batch, Batch::Size(10));
+}
+
+#[test]
+fn degenerate_data_are_flagged_not_marked() {
+    for name in ["linear_regression", "logistic_regression"] {
+        let e = exp(&format!(
+            r#"{{"function": {{"name": "{name}", "data": {{"x": [2, 2, 2], "y": [0, 1, 1]}}}}, "start": [0, 0], "steps": 10,
+                "optimizers": [{{"name": "sgd", "lr": 0.1}}]}}"#
+        ));
+        let f = e.surface();
+        assert!(f.minima().is_empty(), "{name}");
+        assert!(f.minimum_note().unwrap().contains("every x is the same"), "{name}");
+        assert!(e.run()[0].points.iter().flatten().all(|v| v.is_finite()));
+    }
+}
+
+#[test]
+fn changing_the_rows_drops_batch_sizes_that_no_longer_fit() {
+    let e = linear(
+        100,
+        r#", "batch_size": 60, "optimizers": [{"name": "sgd", "lr": 0.05, "batch_size": 80}, {"name": "sgd", "lr": 0.05, "batch_size": 5}]"#
+            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
+            .as_str(),
+    );
+    let mut doc = serde_json::to_value(&e).unwrap();
+    doc["function"]["generate"]["n"] = 50.into();
+    assert!(Experiment::from_value(&doc).is_err());
+    Experiment::fit_batches(&mut doc);
+    let e = Experiment::from_value(&doc).unwrap();
+    assert_eq!(e.sampling(0).batch, Batch::Full);
+    assert_eq!(e.sampling(1).batch, Batch::Size(5));
+}
+
+#[test]
 fn experiments_with_data_round_trip_through_json() {
     for json in [
         r#"{"function": {"name": "linear_regression", "data": {"x": [1, 2, 3.5], "y": [0.5, -1, 2]}}, "start": [0, 0], "steps": 3,

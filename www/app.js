@@ -279,7 +279,7 @@ function start(bindings) {
   }
 
   // A number field whose empty value removes the key (an unset rule or override).
-  function optionalInput(value, path, what, placeholder = "off") {
+  function optionalInput(value, path, what, placeholder = "off", redraw = drawDynamic) {
     const input = document.createElement("input");
     input.type = "text";
     input.inputMode = "decimal";
@@ -292,7 +292,7 @@ function start(bindings) {
         else if (text === "full") app.set(path, "full");
         else app.set(path, numberFrom(input, what));
       }, input);
-      if (ok) drawDynamic();
+      if (ok) redraw();
     });
     return input;
   }
@@ -303,6 +303,8 @@ function start(bindings) {
     const exp = app.experiment();
     const model = cat.functions.find((f) => f.name === exp.function.name).model;
     const box = $("gradients-body");
+    // A rebuild (after a change to the data) keeps the keyboard focus where it was.
+    const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     box.replaceChildren();
     const after = () => { app.step = app.maxStep(); drawAll(); };
     if (model) {
@@ -325,10 +327,11 @@ function start(bindings) {
         const g = exp.function.generate;
         const grid = document.createElement("div");
         grid.className = "hyper";
+        const names = { n: "points n", w: "true w", b: "true b", noise: "noise σ", seed: "data seed" };
         for (const spec of cat.generate) {
-          const input = numberInput(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `data ${spec.name}`);
+          const input = numberInput(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `Data › ${names[spec.name]}`);
           input.addEventListener("change", () => { if (input.getAttribute("aria-invalid") !== "true") { buildGradients(); after(); } });
-          grid.append(field(spec.name, input, `${spec.doc} (${spec.range})`));
+          grid.append(field(names[spec.name] ?? spec.name, input, `${spec.doc} (${spec.range})`));
         }
         const buttons = document.createElement("div");
         buttons.className = "row-buttons";
@@ -361,23 +364,23 @@ function start(bindings) {
           : "One row per line: x, then y, separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows.";
         box.append(field("x,y rows", area), buttons, help);
       }
-      // Batch size: 1 … n, then the full batch at the right end.
+      // Batch size: 1 … n, the right end being the full batch (B = n is batch GD).
       const slider = document.createElement("input");
       slider.type = "range";
       slider.min = 1;
-      slider.max = rows + 1;
+      slider.max = rows;
       slider.step = 1;
-      const current = exp.batch_size === undefined || exp.batch_size === "full" ? rows + 1 : exp.batch_size;
+      const current = exp.batch_size === undefined || exp.batch_size === "full" ? rows : exp.batch_size;
       slider.value = current;
       const out = document.createElement("output");
       out.className = "batch-out";
-      const describe = (v) => v > rows ? `full batch (${rows} rows): batch gradient descent`
+      const describe = (v) => v >= rows ? `full batch (${rows} rows): batch gradient descent`
         : v === 1 ? "1 row: stochastic gradient descent" : `${v} rows: mini-batch gradient descent`;
       out.textContent = describe(current);
       slider.setAttribute("aria-valuetext", describe(current));
       slider.addEventListener("input", () => {
         const v = Number(slider.value);
-        if (edit(() => app.set("batch_size", v > rows ? null : v), slider)) {
+        if (edit(() => app.set("batch_size", v >= rows ? null : v), slider)) {
           out.textContent = describe(v);
           slider.setAttribute("aria-valuetext", describe(v));
           drawDynamic();
@@ -416,7 +419,7 @@ function start(bindings) {
     grid.append(
       field("Accumulate", optionalInput(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
       field("Seed", seed, model ? "seeds the shuffles of the rows" : "seeds the gradient noise"),
-      field("L2 λ", optionalInput(exp.l2, "l2", "L2 λ", "0"), "adds λ (x² + y²) to the surface and its gradient"),
+      field("L2 λ", optionalInput(exp.l2, "l2", "L2 λ", "0", () => drawAll(true)), model ? "adds λ (w² + b²) to the loss, and so to the surface and every gradient" : "adds λ (x² + y²) to the surface and its gradient"),
     );
     const reroll = document.createElement("button");
     reroll.type = "button";
@@ -443,6 +446,8 @@ function start(bindings) {
       field("max steps", optionalInput(stop.max_steps, "stop.max_steps", "Stop › max steps"), "stop after this many steps"),
     );
     box.append(grid, buttons, stopHead, rules);
+    box.querySelectorAll("input, select, textarea, button").forEach((el, i) => { el.dataset.key = `g${i}`; });
+    if (focused) box.querySelector(`[data-key="${focused}"]`)?.focus();
   }
 
   function lrSliderValue(lr) {
@@ -906,6 +911,23 @@ function start(bindings) {
   });
   $("download-csv").addEventListener("click", () => download("optiviz.csv", new Blob([app.csv()], { type: "text/csv" })));
   $("download-json").addEventListener("click", () => download("optiviz.json", new Blob([app.json()], { type: "application/json" })));
+  $("save").addEventListener("click", () => download("experiment.json", new Blob([app.experimentJson()], { type: "application/json" })));
+  $("open").addEventListener("click", () => $("open-file").click());
+  $("open-file").addEventListener("change", async () => {
+    const file = $("open-file").files[0];
+    $("open-file").value = "";
+    if (!file) return;
+    let obj;
+    try {
+      obj = JSON.parse(await file.text());
+    } catch (e) {
+      showError(`${file.name} is not a JSON file: ${e.message}`);
+      return;
+    }
+    const result = api.setExperiment(obj);
+    if (result.ok) notice(`Opened ${file.name}`);
+    else showError(`${file.name}: ${result.error}`);
+  });
 
   // ------------------------------------------------------------ the JavaScript API
 

@@ -24,7 +24,7 @@ impl Optimizer for NAdam {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.betas;
-        let bias_correction2 = 1.0 - b2.powi(self.step);
+        let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
         let mu = b1 * (1.0 - 0.5 * libm::pow(0.96, t * self.momentum_decay));
         let mu_next = b1 * (1.0 - 0.5 * libm::pow(0.96, (t + 1.0) * self.momentum_decay));
         self.mu_product *= mu;

@@ -64,7 +64,7 @@ pub fn catalogue() -> JsValue {
             json!({
                 "name": d.name, "title": d.title, "about": d.about,
                 "formula": to_mathml(d.formula), "formula_text": d.formula,
-                "model": d.model.map(|k| match k { ModelKind::Linear => "linear", ModelKind::Logistic => "logistic" }),
+                "model": d.model.map(ModelKind::key),
                 "params": d.params.iter().map(|p| json!({"name": p.name, "default": p.default, "range": range(p.range), "doc": p.doc})).collect::<Vec<_>>(),
             })
         })
@@ -293,8 +293,8 @@ impl App {
     }
 
     fn replace(&mut self, exp: Experiment) {
-        self.runs = exp.run();
         self.surf = exp.surface();
+        self.runs = exp.run_on(&self.surf);
         self.exp = exp;
         self.step = self.step.min(self.max_step());
     }
@@ -334,6 +334,9 @@ impl App {
         let value: Value = serde_wasm_bindgen::from_value(value).map_err(js_err)?;
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
         set_path(&mut doc, path, value).map_err(js_err)?;
+        if path.starts_with("function") {
+            Experiment::fit_batches(&mut doc);
+        }
         let exp = Experiment::from_value(&doc).map_err(js_err)?;
         // The view, a colour and the on/off switch change the picture, not the runs.
         let display_only = path == "view" || path.ends_with(".color") || path.ends_with(".enabled");
@@ -377,6 +380,7 @@ impl App {
             view.x[0] + 0.2 * (view.x[1] - view.x[0]),
             view.y[0] + 0.8 * (view.y[1] - view.y[0])
         ]);
+        Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
         self.step = 0;
         Ok(())
@@ -414,6 +418,12 @@ impl App {
     /// when a given dataset is too large for a link.
     pub fn query(&self) -> Result<String, JsValue> {
         query::encode(&self.exp).map_err(js_err)
+    }
+
+    /// The experiment as JSON text, the file `optiviz run` reads.
+    #[wasm_bindgen(js_name = experimentJson)]
+    pub fn experiment_json(&self) -> String {
+        serde_json::to_string_pretty(&self.exp).unwrap_or_default()
     }
 
     /// `{runs: [...]}` as the CLI prints it.
@@ -791,28 +801,29 @@ impl App {
         }
         f["data"] = json!({"x": x, "y": y});
         // A batch size past the new number of rows becomes the full batch.
-        let n = x.len() as u64;
-        if doc["batch_size"].as_u64().is_some_and(|b| b > n) {
-            doc.as_object_mut().map(|o| o.remove("batch_size"));
-        }
-        for opt in doc["optimizers"].as_array_mut().into_iter().flatten() {
-            if opt["batch_size"].as_u64().is_some_and(|b| b > n) {
-                opt.as_object_mut().map(|o| o.remove("batch_size"));
-            }
-        }
+        Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
         Ok(())
     }
 
-    /// The rows of a data model as `x,y` lines, for editing; empty otherwise.
+    /// The rows of a data model as `x,y` lines for editing, generated rows
+    /// rounded to 6 significant digits (given rows as they are); empty for a
+    /// formula.
     #[wasm_bindgen(js_name = dataCsv)]
     pub fn data_csv(&self) -> String {
         let Some(d) = &self.exp.function.data else {
             return String::new();
         };
+        let show = |v: f64| {
+            if d.generated.is_some() {
+                format!("{:.5e}", v).parse::<f64>().unwrap_or(v).to_string()
+            } else {
+                v.to_string()
+            }
+        };
         let mut out = String::from("x,y\n");
         for (x, y) in d.x.iter().zip(&d.y) {
-            out += &format!("{x},{y}\n");
+            out += &format!("{},{}\n", show(*x), show(*y));
         }
         out
     }
@@ -821,14 +832,9 @@ impl App {
     /// the model's kind (or null), its number of rows, why no minimum is
     /// marked (or null), and why the experiment cannot be linked (or null).
     pub fn info(&self) -> JsValue {
-        let kind = self.exp.function.def.model.map(|k| match k {
-            ModelKind::Linear => "linear",
-            ModelKind::Logistic => "logistic",
-        });
         to_js(&json!({
-            "model": kind,
+            "model": self.exp.function.def.model.map(ModelKind::key),
             "rows": self.exp.function.rows(),
-            "generated": self.exp.function.data.as_ref().map(|d| d.generated.is_some()),
             "note": self.surf.minimum_note(),
             "link": query::encode(&self.exp).err().map(|e| e.to_string()),
         }))
@@ -886,7 +892,12 @@ impl App {
         ctx.set_line_width(2.0 * self.scale);
         for style in self.path_styles() {
             let run = style.run;
-            let [pw, pb] = run.points[self.step.min(run.points.len() - 1)];
+            let Some(&[pw, pb]) = run
+                .points
+                .get(self.step.min(run.points.len().saturating_sub(1)))
+            else {
+                continue;
+            };
             let RGBColor(cr, cg, cb) = style.color;
             ctx.set_stroke_style_str(&format!("rgb({cr}, {cg}, {cb})"));
             ctx.set_line_dash(&js_sys::Array::new())?;
