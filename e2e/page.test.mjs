@@ -242,6 +242,8 @@ test("pasted rows: a bad line is named and nothing is lost; good rows replace th
   const area = page.getByRole("textbox", { name: "x,y rows" });
   const generated = await area.inputValue();
   assert.equal(generated.trim().split("\n").length, 101, "the generated rows, editable, under a header");
+  // Rounded to 6 digits, the 100 rows still fit in a link.
+  await page.waitForFunction(() => (new URL(location.href).searchParams.get("data") ?? "").split(";").length === 100);
   await area.fill("x,y\n1,2\n2,4.1\nthree,6\n");
   await page.getByRole("button", { name: "Use these rows" }).click();
   assert.equal(await page.locator("#message").textContent(), "Rows, line 4: expected two finite numbers x,y, got \"three,6\"");
@@ -280,5 +282,44 @@ test("the new scenarios load; formulas get a noise slider and no data panel", as
   assert.equal(result.ok, false);
   assert.match(result.error, /^grad_noise: applies to formula functions/);
   assert.equal(await page.getByRole("combobox", { name: "Scenario" }).inputValue(), "separable");
+  assert.deepEqual(errors, []);
+});
+
+test("an L2 term redraws the surface; Save and Open round-trip the experiment file", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=30&o1=sgd&o1.lr=0.05`);
+  const before = await page.locator("#surface").screenshot();
+  const l2 = page.getByRole("textbox", { name: "L2 λ" });
+  await l2.fill("2");
+  await l2.press("Enter");
+  await page.waitForFunction(() => window.optiviz.getExperiment().l2 === 2);
+  await page.waitForTimeout(600); // the full-detail surface follows the quick one
+  assert.notDeepEqual(await page.locator("#surface").screenshot(), before, "the surface shows the L2 term");
+  assert.match(await page.locator("#surface-note").textContent(), /The L2 term moves the function's known minima/);
+  // Save gives the experiment file, Open reads it back (and refuses a broken one).
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Save" }).click()]);
+  const saved = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+  assert.equal(saved.l2, 2);
+  assert.equal(saved.function.name, "quadratic");
+  await page.locator("#open-file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ nope") });
+  assert.match(await page.locator("#message").textContent(), /^broken\.json is not a JSON file/);
+  await page.locator("#open-file").setInputFiles({ name: "exp.json", mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify({ ...saved, steps: 12, l2: 0.5 })) });
+  await page.waitForFunction(() => window.optiviz.getExperiment().steps === 12);
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().l2), 0.5);
+  assert.equal(await page.locator("#message").isHidden(), true);
+  assert.deepEqual(errors, []);
+});
+
+test("editing the generated data keeps the keyboard's place and fits the batch size to the new rows", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=linear_regression&start=0,0&steps=40&batch_size=80&o1=sgd&o1.lr=0.1`);
+  const n = page.getByRole("spinbutton", { name: "points n" });
+  await n.fill("50");
+  await n.press("Tab");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.generate.n === 50);
+  assert.equal(await page.evaluate(() => document.activeElement.closest("label")?.textContent.trim()), "true w");
+  // A batch of 80 no longer fits 50 rows: it became the full batch, not an error.
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().batch_size), undefined);
+  assert.equal(await page.locator("#message").isHidden(), true);
+  assert.equal(await page.getByRole("slider", { name: "Batch size" }).getAttribute("aria-valuetext"), "full batch (50 rows): batch gradient descent");
   assert.deepEqual(errors, []);
 });

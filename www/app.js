@@ -330,7 +330,10 @@ function start(bindings) {
         const names = { n: "points n", w: "true w", b: "true b", noise: "noise σ", seed: "data seed" };
         for (const spec of cat.generate) {
           const input = numberInput(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `Data › ${names[spec.name]}`);
-          input.addEventListener("change", () => { if (input.getAttribute("aria-invalid") !== "true") { buildGradients(); after(); } });
+          // After the focus has moved on (Tab), so the rebuild can keep it there.
+          input.addEventListener("change", () => {
+            if (input.getAttribute("aria-invalid") !== "true") setTimeout(() => { buildGradients(); after(); }, 0);
+          });
           grid.append(field(names[spec.name] ?? spec.name, input, `${spec.doc} (${spec.range})`));
         }
         const buttons = document.createElement("div");
