@@ -307,6 +307,46 @@ impl Experiment {
         }
     }
 
+    /// The sampling, seed, L2 and stopping keys that differ from their
+    /// defaults, as JSON (keys in alphabetical order): what the experiment's
+    /// JSON and its URL carry of them.
+    pub fn settings(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        let d = Sampling::default();
+        if self.sampling.batch != d.batch {
+            m.insert("batch_size".into(), batch_json(self.sampling.batch));
+        }
+        if self.sampling.grad_noise != d.grad_noise {
+            m.insert("grad_noise".into(), self.sampling.grad_noise.into());
+        }
+        if self.sampling.accumulate != d.accumulate {
+            m.insert("accumulate".into(), self.sampling.accumulate.into());
+        }
+        if self.seed != 0 {
+            m.insert("seed".into(), self.seed.into());
+        }
+        if self.l2 != 0.0 {
+            m.insert("l2".into(), self.l2.into());
+        }
+        if self.stop != Stop::default() {
+            let mut stop = Map::new();
+            if let Some(t) = self.stop.grad_tol {
+                stop.insert("grad_tol".into(), t.into());
+            }
+            if let Some(t) = self.stop.loss_tol {
+                stop.insert("loss_tol".into(), t.into());
+            }
+            if self.stop.window != DEFAULT_WINDOW {
+                stop.insert("window".into(), self.stop.window.into());
+            }
+            if let Some(k) = self.stop.max_steps {
+                stop.insert("max_steps".into(), k.into());
+            }
+            m.insert("stop".into(), Value::Object(stop));
+        }
+        m
+    }
+
     /// The row evaluations a run of every optimizer takes at most: per step,
     /// a data model evaluates the loss over every row and the gradient over
     /// `accumulate` batches; a formula counts one per gradient or noise draw.
@@ -1164,37 +1204,8 @@ impl Serialize for Experiment {
         if let Some(view) = &self.view {
             m.serialize_entry("view", view)?;
         }
-        let d = Sampling::default();
-        if self.sampling.batch != d.batch {
-            m.serialize_entry("batch_size", &batch_json(self.sampling.batch))?;
-        }
-        if self.sampling.grad_noise != d.grad_noise {
-            m.serialize_entry("grad_noise", &self.sampling.grad_noise)?;
-        }
-        if self.sampling.accumulate != d.accumulate {
-            m.serialize_entry("accumulate", &self.sampling.accumulate)?;
-        }
-        if self.seed != 0 {
-            m.serialize_entry("seed", &self.seed)?;
-        }
-        if self.l2 != 0.0 {
-            m.serialize_entry("l2", &self.l2)?;
-        }
-        if self.stop != Stop::default() {
-            let mut stop = Map::new();
-            if let Some(t) = self.stop.grad_tol {
-                stop.insert("grad_tol".into(), t.into());
-            }
-            if let Some(t) = self.stop.loss_tol {
-                stop.insert("loss_tol".into(), t.into());
-            }
-            if self.stop.window != DEFAULT_WINDOW {
-                stop.insert("window".into(), self.stop.window.into());
-            }
-            if let Some(k) = self.stop.max_steps {
-                stop.insert("max_steps".into(), k.into());
-            }
-            m.serialize_entry("stop", &stop)?;
+        for (key, value) in self.settings() {
+            m.serialize_entry(&key, &value)?;
         }
         m.end()
     }

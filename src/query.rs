@@ -27,10 +27,10 @@
 //! Keys in [`PAGE_KEYS`] belong to the page (`embed`) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
-use crate::data::Generate;
+use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
 use crate::error::ConfigError;
+use crate::experiment::Batch;
 use crate::experiment::Experiment;
-use crate::experiment::{Batch, Sampling, DEFAULT_WINDOW};
 use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
@@ -109,20 +109,14 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     if let Some(data) = &exp.function.data {
         match &data.generated {
             Some(g) => {
-                let d = Generate::default();
-                let fields = [
-                    ("n", g.n as f64, d.n as f64),
-                    ("w", g.w, d.w),
-                    ("b", g.b, d.b),
-                    ("noise", g.noise, d.noise),
-                    ("seed", g.seed as f64, d.seed as f64),
-                ];
-                for (key, v, default) in fields {
-                    if v != default {
-                        pairs.push((format!("data.{key}"), num(v)));
+                // The keys whose values differ from their defaults.
+                let values = [g.n as f64, g.w, g.b, g.noise, g.seed as f64];
+                for (spec, v) in GENERATE_SPECS.iter().zip(values) {
+                    if v != spec.default {
+                        pairs.push((format!("data.{}", spec.name), num(v)));
                     }
                 }
-                if g.x_range != d.x_range {
+                if g.x_range != DEFAULT_X_RANGE {
                     pairs.push((
                         "data.x".into(),
                         format!("{},{}", num(g.x_range[0]), num(g.x_range[1])),
@@ -159,35 +153,19 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
         format!("{},{}", num(exp.start[0]), num(exp.start[1])),
     ));
     pairs.push(("steps".into(), exp.steps.to_string()));
-    let defaults = Sampling::default();
-    if exp.sampling.batch != defaults.batch {
-        pairs.push(("batch_size".into(), batch_text(exp.sampling.batch)));
-    }
-    if exp.sampling.grad_noise != defaults.grad_noise {
-        pairs.push(("grad_noise".into(), num(exp.sampling.grad_noise)));
-    }
-    if exp.sampling.accumulate != defaults.accumulate {
-        pairs.push(("accumulate".into(), exp.sampling.accumulate.to_string()));
-    }
-    if exp.seed != 0 {
-        pairs.push(("seed".into(), exp.seed.to_string()));
-    }
-    if exp.l2 != 0.0 {
-        pairs.push(("l2".into(), num(exp.l2)));
-    }
-    let stop = exp.stop;
-    let rules = [
-        ("grad_tol", stop.grad_tol),
-        ("loss_tol", stop.loss_tol),
-        (
-            "window",
-            Some(stop.window as f64).filter(|&w| w != DEFAULT_WINDOW as f64),
-        ),
-        ("max_steps", stop.max_steps.map(f64::from)),
-    ];
-    for (key, v) in rules {
-        if let Some(v) = v {
-            pairs.push((format!("stop.{key}"), num(v)));
+    // The sampling, seed, L2 and stopping keys that differ from the defaults.
+    let text = |x: &Value| match x {
+        Value::String(s) => s.clone(),
+        _ => x.as_f64().map(num).unwrap_or_else(|| x.to_string()),
+    };
+    for (key, v) in exp.settings() {
+        match v.as_object() {
+            Some(rules) => {
+                for (rule, v) in rules {
+                    pairs.push((format!("{key}.{rule}"), text(v)));
+                }
+            }
+            None => pairs.push((key, text(&v))),
         }
     }
     if let Some(v) = exp.view {
@@ -213,7 +191,6 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             pairs.push((format!("{k}.{}", spec.name), text));
         }
         // Clip and schedule serialize to small JSON objects of numbers plus a name.
-        let text = |x: &Value| x.as_f64().map(num).unwrap_or_else(|| x.to_string());
         if let Some(clip) = &o.clip {
             let v = serde_json::to_value(clip).expect("a clip serializes");
             for (key, x) in v.as_object().into_iter().flatten() {
@@ -629,7 +606,7 @@ mod tests {
                     "stop": {"grad_tol": 0.001, "loss_tol": 1e-8, "window": 5, "max_steps": 40},
                     "optimizers": [{"name": "sgd", "lr": 0.1, "batch_size": "full"}, {"name": "adam", "lr": 0.1, "accumulate": 3}]}"#,
                 "fn=linear_regression&data.n=40&data.noise=0.25&data.seed=3&data.x=0,4&start=0,0&steps=50\
-                 &batch_size=8&accumulate=2&seed=12&l2=0.01&stop.grad_tol=0.001&stop.loss_tol=0.00000001&stop.window=5&stop.max_steps=40\
+                 &accumulate=2&batch_size=8&l2=0.01&seed=12&stop.grad_tol=0.001&stop.loss_tol=0.00000001&stop.max_steps=40&stop.window=5\
                  &o1=sgd&o1.lr=0.1&o1.batch_size=full&o2=adam&o2.lr=0.1&o2.accumulate=3",
             ),
             (

@@ -300,7 +300,10 @@ fn degenerate_data_are_flagged_not_marked() {
         ));
         let f = e.surface();
         assert!(f.minima().is_empty(), "{name}");
-        assert!(f.minimum_note().unwrap().contains("every x is the same"), "{name}");
+        assert!(
+            f.minimum_note().unwrap().contains("every x is the same"),
+            "{name}"
+        );
         assert!(e.run()[0].points.iter().flatten().all(|v| v.is_finite()));
     }
 }
