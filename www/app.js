@@ -417,11 +417,11 @@ function start(bindings) {
     }
     const grid = document.createElement("div");
     grid.className = "hyper";
-    const seed = numberInput(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), "Seed");
+    const seed = numberInput(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), model ? "Shuffle seed" : "Noise seed");
     seed.min = 0;
     grid.append(
       field("Accumulate", optionalInput(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
-      field("Seed", seed, model ? "seeds the shuffles of the rows" : "seeds the gradient noise"),
+      field(model ? "Shuffle seed" : "Noise seed", seed, model ? "seeds the order of the rows in each epoch" : "seeds the gradient noise"),
       field("L2 λ", optionalInput(exp.l2, "l2", "L2 λ", "0", () => drawAll(true)), model ? "adds λ (w² + b²) to the loss, and so to the surface and every gradient" : "adds λ (x² + y²) to the surface and its gradient"),
     );
     const reroll = document.createElement("button");
