@@ -240,9 +240,17 @@ pub struct OptimizerConfig {
 impl FunctionConfig {
     /// The function itself (without an experiment's L2 term).
     pub fn objective(&self) -> Box<dyn Objective> {
+        match self.model(0.0) {
+            Some(m) => Box::new(m),
+            None => (self.def.build)(&self.params),
+        }
+    }
+
+    /// A data model over its rows with the L2 term `l2`; `None` for a formula.
+    pub fn model(&self, l2: f64) -> Option<DataModel> {
         match (self.def.model, &self.data) {
-            (Some(kind), Some(data)) => Box::new(DataModel::new(kind, data.clone(), 0.0)),
-            _ => (self.def.build)(&self.params),
+            (Some(kind), Some(data)) => Some(DataModel::new(kind, data.clone(), l2)),
+            _ => None,
         }
     }
 
@@ -298,9 +306,9 @@ impl OptimizerConfig {
 impl Experiment {
     /// The surface the optimizers run on.
     pub fn surface(&self) -> Surface {
-        match (self.function.def.model, &self.function.data) {
-            (Some(kind), Some(data)) => Surface::Data(DataModel::new(kind, data.clone(), self.l2)),
-            _ => Surface::Formula {
+        match self.function.model(self.l2) {
+            Some(m) => Surface::Data(m),
+            None => Surface::Formula {
                 f: self.function.objective(),
                 l2: self.l2,
             },
