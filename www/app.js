@@ -143,8 +143,8 @@ function start(bindings) {
   // ------------------------------------------------------------ the URL
 
   function writeUrl() {
-    if (cat) showScenario();
     const query = linkQuery();
+    if (cat) showScenario(query);
     // A pasted dataset too large for a link: the address keeps its last
     // linkable state and the page says why (see syncPanels).
     if (query === null) return;
@@ -660,8 +660,8 @@ function start(bindings) {
     return card;
   }
 
-  function showScenario() {
-    const q = linkQuery();
+  // `q`: the current query, when the caller has it already.
+  function showScenario(q = linkQuery()) {
     const s = cat.scenarios.find((s) => s.query === q);
     scenarioSelect.value = s ? s.id : "";
     $("lesson").textContent = s ? s.lesson : "";
