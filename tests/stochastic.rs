@@ -9,10 +9,17 @@ fn exp(json: &str) -> Experiment {
     Experiment::from_json(json).unwrap_or_else(|e| panic!("{e}\n{json}"))
 }
 
+/// Linear regression over `n` generated rows with one plain SGD, plus the
+/// top-level keys in `extra` (", \"key\": value, ...").
 fn linear(n: u32, extra: &str) -> Experiment {
+    linear_with(n, r#"[{"name": "sgd", "lr": 0.05}]"#, extra)
+}
+
+/// As [`linear`], with the given list of optimizers.
+fn linear_with(n: u32, optimizers: &str, extra: &str) -> Experiment {
     exp(&format!(
         r#"{{"function": {{"name": "linear_regression", "generate": {{"n": {n}, "w": 1.5, "b": 0.5, "noise": 0.8, "seed": 3}}}},
-            "start": [-2, 3], "steps": 200, "optimizers": [{{"name": "sgd", "lr": 0.05}}]{extra}}}"#
+            "start": [-2, 3], "steps": 200, "optimizers": {optimizers}{extra}}}"#
     ))
 }
 
@@ -198,13 +205,11 @@ fn the_same_seed_gives_the_same_path_and_another_seed_another() {
 
 #[test]
 fn optimizers_share_the_experiments_seed_and_may_override_its_sampling() {
-    let e = linear(
+    let e = linear_with(
         100,
-        r#", "batch_size": 10, "seed": 3, "optimizers": [
-            {"name": "sgd", "lr": 0.05}, {"name": "sgd", "lr": 0.05},
-            {"name": "sgd", "lr": 0.05, "batch_size": "full"}]"#
-            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
-            .as_str(),
+        r#"[{"name": "sgd", "lr": 0.05}, {"name": "sgd", "lr": 0.05},
+            {"name": "sgd", "lr": 0.05, "batch_size": "full"}]"#,
+        r#", "batch_size": 10, "seed": 3"#,
     );
     let runs = e.run();
     assert_eq!(runs[0].points, runs[1].points);
@@ -282,11 +287,10 @@ fn mini_batch_paths_wander_where_batch_paths_settle() {
 
 #[test]
 fn an_optimizer_s_null_batch_size_means_the_experiment_s() {
-    let e = linear(
+    let e = linear_with(
         100,
-        r#", "batch_size": 10, "optimizers": [{"name": "sgd", "lr": 0.05, "batch_size": null}]"#
-            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
-            .as_str(),
+        r#"[{"name": "sgd", "lr": 0.05, "batch_size": null}]"#,
+        r#", "batch_size": 10"#,
     );
     assert_eq!(e.sampling(0).batch, Batch::Size(10));
 }
@@ -310,11 +314,10 @@ fn degenerate_data_are_flagged_not_marked() {
 
 #[test]
 fn changing_the_rows_drops_batch_sizes_that_no_longer_fit() {
-    let e = linear(
+    let e = linear_with(
         100,
-        r#", "batch_size": 60, "optimizers": [{"name": "sgd", "lr": 0.05, "batch_size": 80}, {"name": "sgd", "lr": 0.05, "batch_size": 5}]"#
-            .replace(r#", "optimizers": [{"name": "sgd", "lr": 0.05}]"#, "")
-            .as_str(),
+        r#"[{"name": "sgd", "lr": 0.05, "batch_size": 80}, {"name": "sgd", "lr": 0.05, "batch_size": 5}]"#,
+        r#", "batch_size": 60"#,
     );
     let mut doc = serde_json::to_value(&e).unwrap();
     doc["function"]["generate"]["n"] = 50.into();

@@ -187,6 +187,17 @@ fn pixel(c: &HtmlCanvasElement, x: f64, y: f64) -> [u8; 4] {
     [d[0], d[1], d[2], d[3]]
 }
 
+/// Loads an experiment into the page's `App` as the page's script would: a
+/// plain JavaScript object.
+fn load(app: &mut App, json: &str) {
+    let exp: serde_json::Value = serde_json::from_str(json).unwrap();
+    app.set_experiment(
+        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap(),
+    )
+    .unwrap();
+}
+
 const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
     "start": [3.0, 2.0], "steps": 40,
     "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
@@ -195,12 +206,7 @@ const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {
 fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
     let (surface, paths, chart) = (canvas(), canvas(), canvas());
     let mut app = App::new(surface.clone(), paths.clone(), chart.clone(), canvas());
-    let exp: serde_json::Value = serde_json::from_str(PLOT_EXPERIMENT).unwrap();
-    app.set_experiment(
-        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap(),
-    )
-    .unwrap();
+    load(&mut app, PLOT_EXPERIMENT);
     app.resize(&[400, 300, 400, 150, 400, 200], 1.0);
     app.set_step(40);
     app.draw_surface(false).unwrap();
@@ -391,12 +397,7 @@ fn red_near(c: &HtmlCanvasElement, x: f64, y: f64) -> bool {
 fn the_data_panel_draws_the_points_and_the_moving_line() {
     let data = canvas();
     let mut app = App::new(canvas(), canvas(), canvas(), data.clone());
-    let exp: serde_json::Value = serde_json::from_str(DATA_EXPERIMENT).unwrap();
-    app.set_experiment(
-        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap(),
-    )
-    .unwrap();
+    load(&mut app, DATA_EXPERIMENT);
     app.resize(&[400, 300, 400, 150, 400, 240], 1.0);
     let e = Experiment::from_json(DATA_EXPERIMENT).unwrap();
     let d = e.function.data.clone().unwrap();
