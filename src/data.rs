@@ -5,7 +5,7 @@
 //! (a mini-batch) is what stochastic gradient descent steps on.
 
 use crate::error::ConfigError;
-use crate::functions::{Minimum, Objective, View};
+use crate::objective::{Minimum, Objective, View};
 use crate::rng::Rng;
 use crate::spec::{ParamSpec, Range};
 use std::sync::Arc;

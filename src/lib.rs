@@ -20,9 +20,11 @@
 //! ```
 
 pub mod data;
+pub mod edit;
 pub mod error;
 pub mod experiment;
 pub mod functions;
+pub mod objective;
 pub mod optim;
 pub mod output;
 pub mod query;
@@ -37,5 +39,5 @@ pub mod web;
 
 pub use error::ConfigError;
 pub use experiment::Experiment;
-pub use functions::Objective;
+pub use objective::Objective;
 pub use run::{Status, Trajectory};

@@ -44,6 +44,41 @@ pub struct Trajectory {
     pub status: Status,
 }
 
+impl Trajectory {
+    /// What a learner reads about this path at `step`: its state
+    /// (`"moving"`, `"converged"`, `"diverged"` or `"stopped"`) and a status
+    /// line, the final status once the path has reached the step it ended at.
+    pub fn status_at(&self, step: usize) -> (&'static str, String) {
+        match &self.status {
+            Status::Converged { step: s, .. }
+            | Status::Diverged { step: s, .. }
+            | Status::Stopped { step: s, .. }
+                if *s <= step =>
+            {
+                let state = match self.status {
+                    Status::Converged { .. } => "converged",
+                    Status::Diverged { .. } => "diverged",
+                    _ => "stopped",
+                };
+                (state, self.status.to_string())
+            }
+            _ => {
+                let k = step.min(self.points.len().saturating_sub(1));
+                // Epochs completed by the step that reached point k.
+                let epoch = match k.checked_sub(1).and_then(|i| self.epochs.get(i)) {
+                    Some(e) => format!(" · epoch {}", short(*e)),
+                    None if !self.epochs.is_empty() => " · epoch 0".to_string(),
+                    None => String::new(),
+                };
+                (
+                    "moving",
+                    format!("step {k}{epoch}, loss {}", short(self.losses[k])),
+                )
+            }
+        }
+    }
+}
+
 /// How a path ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]

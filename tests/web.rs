@@ -12,7 +12,7 @@ use common::{parse_case, paths_hash, worst_error, Rng, DETERMINISM};
 use optiviz::data::{data_view, ModelKind};
 use optiviz::functions::View;
 use optiviz::render::colormap::viridis;
-use optiviz::render::plot::{Frame, Scale};
+use optiviz::render::frame::{Frame, Scale};
 use optiviz::render::surface::Grid;
 use optiviz::web::App;
 use optiviz::{query, Experiment};
@@ -217,7 +217,7 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
         x: [-4.0, 4.0],
         y: [-3.0, 3.0],
     };
-    let frame = Frame::new(400, 300, Scale(1.0), view);
+    let frame = Frame::for_surface(400.0, 300.0, Scale(1.0), view);
     let run = &Experiment::from_json(PLOT_EXPERIMENT).unwrap().run()[0];
 
     // Where the trajectory passes, the path layer is the path's red.
@@ -231,7 +231,12 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
         );
     }
     // Far from it the path layer is transparent and the heatmap shows through.
-    let (l, t, r, b) = frame.rect;
+    let (l, t, r, b) = (
+        frame.rect.x,
+        frame.rect.y,
+        frame.rect.right(),
+        frame.rect.bottom(),
+    );
     let f = Experiment::from_json(PLOT_EXPERIMENT)
         .unwrap()
         .function
@@ -243,7 +248,7 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
     while checked < 60 {
         let col = (rng.uniform(0.0, 1.0) * grid.width as f64) as usize;
         let row = (rng.uniform(0.0, 1.0) * grid.height as f64) as usize;
-        let (x, y) = (l as f64 + col as f64 + 0.5, t as f64 + row as f64 + 0.5);
+        let (x, y) = (l + col as f64 + 0.5, t + row as f64 + 0.5);
         let data = frame.to_data(x, y);
         // Stay clear of the path (its line, casing and dots) and the start handle.
         if run
@@ -401,7 +406,7 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
     app.resize(&[400, 300, 400, 150, 400, 240], 1.0);
     let e = Experiment::from_json(DATA_EXPERIMENT).unwrap();
     let d = e.function.data.clone().unwrap();
-    let frame = Frame::new(400, 240, Scale(1.0), data_view(&d, ModelKind::Linear));
+    let frame = Frame::new(400.0, 240.0, Scale(1.0), data_view(&d, ModelKind::Linear));
     let run = &e.run()[0];
 
     app.set_step(0);

@@ -1,7 +1,9 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
+use optiviz::render::figure::{self, FigureOptions};
 use optiviz::{data, functions, optim, output, Experiment};
 use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -9,6 +11,13 @@ optiviz: optimizer trajectories on classic loss surfaces, with torch.optim seman
 
 USAGE:
     optiviz run EXPERIMENT.json [--format json|csv]   run an experiment ('-' reads stdin)
+    optiviz render EXPERIMENT.json -o FIGURE.svg|FIGURE.png [options]
+                                                      draw the page's plot as a figure ('-' reads stdin):
+        --size WxH     the figure in pixels, default 800x600, each side 100..4000
+        --step K       the paths up to step K (default: every step)
+        --dark         the page's dark theme
+        --chart        the loss-vs-step chart under the plot
+        --data         for linear/logistic regression, the data panel under the plot
     optiviz functions                                 list the loss surfaces and their parameters
     optiviz optimizers                                list the optimizers and their hyperparameters
     optiviz help                                      this text
@@ -36,6 +45,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("run") => run_experiment(&args[1..]),
+        Some("render") => render(&args[1..]),
         Some("functions") => Ok(list_functions()),
         Some("optimizers") => Ok(list_optimizers()),
         Some("help" | "-h" | "--help") | None => Ok(USAGE.to_string()),
@@ -61,6 +71,16 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
         }
     }
     let path = path.ok_or("run needs an experiment file (or '-' for stdin)")?;
+    let exp = read_experiment(&path)?;
+    let runs = exp.run();
+    Ok(match format {
+        "csv" => output::to_csv(&runs),
+        _ => output::to_json(&runs) + "\n",
+    })
+}
+
+/// Reads and validates an experiment from a file, or stdin for `-`.
+fn read_experiment(path: &str) -> Result<Experiment, String> {
     let text = if path == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -68,14 +88,90 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
             .map_err(|e| format!("cannot read stdin: {e}"))?;
         s
     } else {
-        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
     };
-    let exp = Experiment::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    Experiment::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// `optiviz render`: the figure as SVG or PNG. Every argument is checked
+/// before anything is computed, and the file is written only once complete.
+fn render(args: &[String]) -> Result<String, String> {
+    let mut input = None;
+    let mut output = None;
+    let mut opts = FigureOptions::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str, what: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value: {what}"))
+        };
+        match a.as_str() {
+            "-o" | "--output" => output = Some(value(a, "the figure's file, ending in .svg or .png")?),
+            "--size" => {
+                let (w, h) = figure::parse_size(&value("--size", "WIDTHxHEIGHT, e.g. 800x600")?)?;
+                (opts.width, opts.height) = (w, h);
+            }
+            "--step" => {
+                let v = value("--step", "a whole number of steps >= 0")?;
+                opts.step = Some(v.parse().map_err(|_| {
+                    format!("--step must be a whole number of steps >= 0, got '{v}'")
+                })?);
+            }
+            "--dark" => opts.dark = true,
+            "--chart" => opts.chart = true,
+            "--data" => opts.data = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!(
+                    "unknown option '{flag}' for render; allowed: -o, --size, --step, --dark, --chart, --data"
+                ))
+            }
+            p if input.is_none() => input = Some(p.to_string()),
+            extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
+        }
+    }
+    let input = input.ok_or("render needs an experiment file (or '-' for stdin)")?;
+    let output = output.ok_or("render needs -o FIGURE.svg or -o FIGURE.png")?;
+    let out = Path::new(&output);
+    let png = match out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(e) if e == "svg" => false,
+        Some(e) if e == "png" => true,
+        _ => return Err(format!("-o must name a .svg or .png file, got '{output}'")),
+    };
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(format!(
+                "-o {output}: the folder {} does not exist",
+                dir.display()
+            ));
+        }
+    }
+    let exp = read_experiment(&input)?;
+    if opts.data && exp.function.def.model.is_none() {
+        return Err(format!(
+            "--data draws a data panel, which only linear_regression and logistic_regression have; {} has none",
+            exp.function.def.name
+        ));
+    }
     let runs = exp.run();
-    Ok(match format {
-        "csv" => output::to_csv(&runs),
-        _ => output::to_json(&runs) + "\n",
-    })
+    let svg = figure::figure_svg(&exp, &runs, &opts);
+    let bytes = if png {
+        optiviz::render::png::svg_to_png(&svg)?
+    } else {
+        svg.into_bytes()
+    };
+    // Written beside the target and renamed, so a failure leaves no partial file.
+    let tmp = out.with_extension(format!("{}.part", if png { "png" } else { "svg" }));
+    std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {output}: {e}"))?;
+    std::fs::rename(&tmp, out).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {output}: {e}")
+    })?;
+    Ok(String::new())
 }
 
 fn list_functions() -> String {

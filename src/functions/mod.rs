@@ -13,58 +13,7 @@ use crate::error::ConfigError;
 use crate::spec::ParamSpec;
 use std::sync::Arc;
 
-/// A differentiable function of two variables.
-///
-/// Only `value` and `grad` are required; the view and the minima have defaults
-/// that a function overrides when it knows better.
-pub trait Objective: Send + Sync {
-    /// f(x, y).
-    fn value(&self, p: [f64; 2]) -> f64;
-    /// (∂f/∂x, ∂f/∂y), written out by hand.
-    fn grad(&self, p: [f64; 2]) -> [f64; 2];
-    /// The window a plot shows by default.
-    fn view(&self) -> View {
-        View {
-            x: [-5.0, 5.0],
-            y: [-5.0, 5.0],
-        }
-    }
-    /// The known global minima; empty where there is none (the saddle).
-    fn minima(&self) -> Vec<Minimum> {
-        Vec::new()
-    }
-    /// f(x, y) for drawing the surface: a function may use a faster formula
-    /// here whose rounding differs from `value`.
-    fn sample(&self, p: [f64; 2]) -> f64 {
-        self.value(p)
-    }
-    /// The work of one `sample`, in units of one formula evaluation (a model
-    /// over n rows costs n), so a plot can choose how densely to sample.
-    fn cost(&self) -> usize {
-        1
-    }
-}
-
-/// A rectangle of the plane: `x = [min, max]`, `y = [min, max]`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct View {
-    pub x: [f64; 2],
-    pub y: [f64; 2],
-}
-
-impl View {
-    /// Whether `p` lies inside the window (edges included).
-    pub fn contains(&self, p: [f64; 2]) -> bool {
-        p[0] >= self.x[0] && p[0] <= self.x[1] && p[1] >= self.y[0] && p[1] <= self.y[1]
-    }
-}
-
-/// A global minimum: where it is and the value there.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Minimum {
-    pub point: [f64; 2],
-    pub value: f64,
-}
+pub use crate::objective::{Minimum, Objective, View};
 
 /// The catalogue entry of a function.
 pub struct FunctionDef {

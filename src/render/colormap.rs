@@ -2,7 +2,8 @@
 //! forms of colour blindness. The nine anchors are viridis at t = 0, 1/8, …, 1;
 //! between them the colour is interpolated linearly.
 
-const ANCHORS: [[u8; 3]; 9] = [
+/// The anchors, at t = 0, 1/8, …, 1.
+pub const ANCHORS: [[u8; 3]; 9] = [
     [0x44, 0x01, 0x54],
     [0x47, 0x2d, 0x7b],
     [0x3b, 0x52, 0x8b],

@@ -1,8 +1,31 @@
-//! Drawing: the surface raster and its contours, computed here as numbers and
-//! pixels so the same code serves the browser canvas and the tests.
+//! Drawing, for every output: the page's canvases, SVG and PNG figures.
+//!
+//! Each view draws through the [`paint::Painter`] trait, so one piece of code
+//! lays out and draws a view on the page and in a file:
+//!
+//! - [`frame`]: the pixel scale, themes, path colours, the plotting rectangle,
+//!   data ↔ pixel maps and axis ticks.
+//! - [`plot`]: the surface plot (axes, heatmap, contours, minima, colour
+//!   scale; the paths and the start; a figure's legend).
+//! - [`chart`]: loss against step. [`data_panel`]: a regression's rows and
+//!   each optimizer's model.
+//! - [`figure`]: those panels as one SVG document ([`svg`]), and as PNG
+//!   (`png`, native builds only).
+//! - The numbers behind the pictures: [`surface`] (the sampled raster and its
+//!   colour map), [`contour`] (marching squares), [`colormap`] (viridis),
+//!   [`text`] (text widths for layout), [`mathml`] (formulas for the page).
 
+pub mod chart;
 pub mod colormap;
 pub mod contour;
+pub mod data_panel;
+pub mod figure;
+pub mod frame;
 pub mod mathml;
+pub mod paint;
 pub mod plot;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod png;
 pub mod surface;
+pub mod svg;
+pub mod text;

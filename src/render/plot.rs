@@ -1,234 +1,231 @@
-//! The plots, written once against plotters' `DrawingBackend`: the frame and
-//! axes of the surface plot with its contours and minima, the optimizer paths
-//! (on their own layer), and the chart of loss against step.
+//! The surface plot, drawn through any [`Painter`]: its layer of axes,
+//! heatmap, contours, minima and colour scale; its layer of optimizer paths
+//! and the start handle; and the legend a figure adds.
 
-use crate::functions::{Minimum, View};
+use super::contour::{contour, Segment};
+use super::frame::{shows_colour_scale, sig3, tick_label, ticks, Frame, Scale, Theme};
+use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
+use super::surface::{ColourMap, Grid};
+use super::{colormap, text};
+use crate::objective::Minimum;
 use crate::run::Trajectory;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
-/// Colours that follow the page's light or dark theme.
-#[derive(Debug, Clone, Copy)]
-pub struct Theme {
-    pub background: RGBColor,
-    pub foreground: RGBColor,
+/// Contour levels drawn on a surface.
+pub const CONTOUR_LEVELS: usize = 14;
+
+/// The contour lines of a sampled surface, in data coordinates. A
+/// full-detail grid is traced at every other sample, which gives smooth lines
+/// for a quarter of the work.
+pub fn contour_segments(grid: &Grid, coarse: bool) -> Vec<Segment> {
+    let traced = contour_grid(grid, coarse);
+    grid.contour_levels(CONTOUR_LEVELS)
+        .into_iter()
+        .flat_map(|level| contour(&traced, level))
+        .collect()
 }
 
-/// Pixel sizes that scale with the device pixel ratio.
-#[derive(Debug, Clone, Copy)]
-pub struct Scale(pub f64);
-
-impl Scale {
-    pub fn px(&self, css: f64) -> i32 {
-        (css * self.0).round() as i32
-    }
-    pub fn font(&self, css: f64) -> u32 {
-        (css * self.0).round() as u32
+/// The grid contours are traced on (see [`contour_segments`]).
+pub fn contour_grid(grid: &Grid, coarse: bool) -> Grid {
+    if coarse {
+        grid.clone()
+    } else {
+        grid.subsample(2)
     }
 }
 
-/// The plotting rectangle inside a canvas of `width` × `height` device pixels:
-/// `(left, top, right, bottom)`, the same for every layer of the surface plot.
-pub fn plot_rect(width: u32, height: u32, scale: Scale) -> (i32, i32, i32, i32) {
-    let (l, t, r, b) = (
-        scale.px(52.0),
-        scale.px(10.0),
-        scale.px(12.0),
-        scale.px(34.0),
+/// The most surface evaluations, counted in rows of data, one full-detail
+/// surface may take; a model over many rows is sampled more coarsely (the
+/// raster is smoothed when scaled up).
+pub const SURFACE_BUDGET: f64 = 4e6;
+
+/// The size in samples of the raster for a plotting rectangle: one sample
+/// per `per_sample` device pixels, thinned so that a surface whose samples
+/// each cost `cost` stays within [`SURFACE_BUDGET`].
+pub fn raster_size(rect: Rect, per_sample: f64, cost: f64) -> (usize, usize) {
+    let (cw, ch) = (
+        (rect.w / per_sample).round().max(2.0),
+        (rect.h / per_sample).round().max(2.0),
     );
+    let thin = (cost * cw * ch / SURFACE_BUDGET).sqrt().max(1.0);
     (
-        l,
-        t,
-        (width as i32 - r).max(l + 1),
-        (height as i32 - b).max(t + 1),
+        ((cw / thin).round() as usize).max(2),
+        ((ch / thin).round() as usize).max(2),
     )
 }
 
-/// Maps between data coordinates and device pixels of the plotting rectangle.
-#[derive(Debug, Clone, Copy)]
-pub struct Frame {
-    pub rect: (i32, i32, i32, i32),
-    pub view: View,
+/// What the surface layer shows, computed once per function, view and size.
+pub struct SurfaceArt<'a, I> {
+    /// The heatmap, prepared by the painter.
+    pub image: &'a I,
+    pub contours: &'a [Segment],
+    pub colours: ColourMap,
+    pub minima: &'a [Minimum],
+    /// The axis names: x, y or w, b.
+    pub axes: [&'a str; 2],
 }
 
-impl Frame {
-    pub fn new(width: u32, height: u32, scale: Scale, view: View) -> Frame {
-        Frame {
-            rect: plot_rect(width, height, scale),
-            view,
-        }
-    }
-    /// Device pixel of a data point (may lie outside the rectangle).
-    pub fn to_px(&self, p: [f64; 2]) -> (f64, f64) {
-        let (l, t, r, b) = self.rect;
-        let fx = (p[0] - self.view.x[0]) / (self.view.x[1] - self.view.x[0]);
-        let fy = (p[1] - self.view.y[0]) / (self.view.y[1] - self.view.y[0]);
-        (
-            l as f64 + fx * (r - l) as f64,
-            b as f64 - fy * (b - t) as f64,
-        )
-    }
-    /// Data point at a device pixel.
-    pub fn to_data(&self, x: f64, y: f64) -> [f64; 2] {
-        let (l, t, r, b) = self.rect;
-        let fx = (x - l as f64) / (r - l) as f64;
-        let fy = (b as f64 - y) / (b - t) as f64;
-        [
-            self.view.x[0] + fx * (self.view.x[1] - self.view.x[0]),
-            self.view.y[0] + fy * (self.view.y[1] - self.view.y[0]),
-        ]
-    }
-    pub fn contains_px(&self, x: f64, y: f64) -> bool {
-        let (l, t, r, b) = self.rect;
-        x >= l as f64 && x <= r as f64 && y >= t as f64 && y <= b as f64
-    }
-    fn px_i(&self, p: [f64; 2]) -> (i32, i32) {
-        let (x, y) = self.to_px(p);
-        // Far-away points (a diverging path) saturate instead of overflowing.
-        (
-            x.clamp(-1e6, 1e6).round() as i32,
-            y.clamp(-1e6, 1e6).round() as i32,
-        )
+/// The whole surface layer of a `width` × `height` plot: background, axes,
+/// the heatmap in the plotting rectangle, contours, minima and (when the plot
+/// is wide enough) the colour scale.
+pub fn draw_surface_layer<P: Painter>(
+    p: &mut P,
+    (width, height): (f64, f64),
+    frame: &Frame,
+    art: &SurfaceArt<P::Image>,
+    theme: Theme,
+    s: Scale,
+) {
+    p.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+    draw_axes(p, frame, theme, s, art.axes, height);
+    p.draw_image(art.image, frame.rect);
+    p.clip(frame.rect);
+    let segs: Vec<[(f64, f64); 2]> = art
+        .contours
+        .iter()
+        .map(|[a, b]| [frame.to_px(*a), frame.to_px(*b)])
+        .collect();
+    p.begin_group("contours");
+    p.segments(&segs, Stroke::new(Color::WHITE.alpha(0.35), s.0.max(1.0)));
+    p.end_group();
+    draw_minima(p, frame, art.minima, s);
+    p.end_clip();
+    if shows_colour_scale(width, s) {
+        draw_colour_scale(p, frame.rect, art.colours, theme, s);
     }
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-/// Background, axes with ticks and labels, and nothing inside the plotting
-/// rectangle (the raster goes there next).
-pub fn draw_axes<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+/// Axis lines on the left and bottom of the plotting rectangle, ticks with
+/// their values, and the axis names.
+pub fn draw_axes<P: Painter>(
+    p: &mut P,
     frame: &Frame,
     theme: Theme,
-    scale: Scale,
-    axes: [&str; 2],
-) -> DrawResult<DB> {
-    root.fill(&theme.background)?;
-    let (w, h) = root.dim_in_pixel();
-    let (l, t, r, b) = frame.rect;
-    let mut chart = ChartBuilder::on(root)
-        .margin_top(t as u32)
-        .margin_right(w.saturating_sub(r as u32))
-        .x_label_area_size(h.saturating_sub(b as u32))
-        .y_label_area_size(l as u32)
-        .build_cartesian_2d(
-            frame.view.x[0]..frame.view.x[1],
-            frame.view.y[0]..frame.view.y[1],
-        )?;
-    let font = ("sans-serif", scale.font(12.0))
-        .into_font()
-        .color(&theme.foreground);
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .axis_style(theme.foreground)
-        .label_style(font)
-        .x_labels(8)
-        .y_labels(7)
-        .x_desc(axes[0])
-        .y_desc(axes[1])
-        .axis_desc_style(
-            ("sans-serif", scale.font(12.0))
-                .into_font()
-                .color(&theme.foreground),
-        )
-        .draw()?;
-    Ok(())
+    s: Scale,
+    names: [&str; 2],
+    height: f64,
+) {
+    let r = frame.rect;
+    let fg = theme.foreground;
+    let line = Stroke::new(fg, s.0.max(1.0));
+    let label = TextStyle::new(s.px(12.0), fg);
+    p.begin_group("axes");
+    p.polyline(
+        &[(r.x, r.y), (r.x, r.bottom()), (r.right(), r.bottom())],
+        line,
+    );
+    let (xs, dx) = ticks(
+        frame.view.x[0],
+        frame.view.x[1],
+        ((r.w / s.px(70.0)) as usize).clamp(2, 8),
+    );
+    for v in xs {
+        let (x, _) = frame.to_px([v, frame.view.y[0]]);
+        p.polyline(&[(x, r.bottom()), (x, r.bottom() + s.px(5.0))], line);
+        p.text(
+            &tick_label(v, dx),
+            (x, r.bottom() + s.px(7.0)),
+            label.anchor(Align::Middle, Baseline::Top),
+        );
+    }
+    let (ys, dy) = ticks(
+        frame.view.y[0],
+        frame.view.y[1],
+        ((r.h / s.px(40.0)) as usize).clamp(2, 7),
+    );
+    for v in ys {
+        let (_, y) = frame.to_px([frame.view.x[0], v]);
+        p.polyline(&[(r.x - s.px(5.0), y), (r.x, y)], line);
+        p.text(
+            &tick_label(v, dy),
+            (r.x - s.px(7.0), y),
+            label.anchor(Align::End, Baseline::Middle),
+        );
+    }
+    p.text(
+        names[0],
+        (r.x + r.w / 2.0, height - s.px(3.0)),
+        label.anchor(Align::Middle, Baseline::Alphabetic),
+    );
+    p.text(
+        names[1],
+        (s.px(3.0), r.y + r.h / 2.0),
+        label.anchor(Align::Middle, Baseline::Top).vertical(),
+    );
+    p.end_group();
 }
 
 /// The known minima, as white stars with a dark outline.
-pub fn draw_minima<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    frame: &Frame,
-    minima: &[Minimum],
-    scale: Scale,
-) -> DrawResult<DB> {
-    let size = scale.px(7.0);
+pub fn draw_minima<P: Painter>(p: &mut P, frame: &Frame, minima: &[Minimum], s: Scale) {
+    let size = s.px(7.0);
     for m in minima {
-        let (x, y) = frame.px_i(m.point);
-        if !frame.contains_px(x as f64, y as f64) {
+        let (x, y) = frame.to_px(m.point);
+        if !frame.contains_px(x, y) {
             continue;
         }
+        p.begin_group("minimum");
         // Three crossing strokes over a slightly larger dark copy.
-        for (style, grow) in [
-            (BLACK.stroke_width(scale.px(4.0) as u32), 1),
-            (WHITE.stroke_width(scale.px(2.0) as u32), 0),
-        ] {
-            let s = size + grow * scale.px(1.0);
-            for (dx, dy) in [(s, 0), (s / 2, s * 7 / 8), (s / 2, -s * 7 / 8)] {
-                root.draw(&PathElement::new(
-                    vec![(x - dx, y - dy), (x + dx, y + dy)],
-                    style,
-                ))?;
+        for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::WHITE, 2.0, 0.0)] {
+            let l = size + grow * s.px(1.0);
+            for (dx, dy) in [
+                (l, 0.0),
+                (l / 2.0, l * 7.0 / 8.0),
+                (l / 2.0, -l * 7.0 / 8.0),
+            ] {
+                p.polyline(
+                    &[(x - dx, y - dy), (x + dx, y + dy)],
+                    Stroke::new(color, s.px(width)),
+                );
             }
         }
+        p.end_group();
     }
-    Ok(())
 }
 
-/// One path to draw: its trajectory, its colour.
-pub struct PathStyle<'a> {
+/// The colour scale beside the plotting rectangle `r`: the map from bottom
+/// (lowest) to top, with the values at five evenly spaced colours.
+pub fn draw_colour_scale<P: Painter>(
+    p: &mut P,
+    r: Rect,
+    colours: ColourMap,
+    theme: Theme,
+    s: Scale,
+) {
+    let bar = Rect::new(r.right() + s.px(10.0), r.y, s.px(10.0), r.h);
+    p.begin_group("colour scale");
+    let stops: Vec<Color> = colormap::ANCHORS
+        .iter()
+        .map(|&[r, g, b]| Color::rgb(r, g, b))
+        .collect();
+    p.vertical_gradient(bar, &stops);
+    let edge = Stroke::new(theme.foreground.alpha(0.5), s.0.max(1.0));
+    p.polyline(
+        &[
+            (bar.x, bar.y),
+            (bar.right(), bar.y),
+            (bar.right(), bar.bottom()),
+            (bar.x, bar.bottom()),
+            (bar.x, bar.y),
+        ],
+        edge,
+    );
+    let label = TextStyle::new(s.px(11.0), theme.foreground).anchor(Align::Start, Baseline::Middle);
+    for k in 0..=4 {
+        let t = k as f64 / 4.0;
+        let y = bar.bottom() - t * bar.h;
+        p.polyline(&[(bar.right(), y), (bar.right() + s.px(3.0), y)], edge);
+        p.text(
+            &sig3(colours.value_at_level(t)),
+            (bar.right() + s.px(5.0), y),
+            label,
+        );
+    }
+    p.end_group();
+}
+
+/// One optimizer's path to draw: its trajectory, colour and name.
+pub struct PathArt<'a> {
     pub run: &'a Trajectory,
-    pub color: RGBColor,
-}
-
-/// The optimizer paths up to `step` (a cased polyline, the current point
-/// ringed) and the start handle. The dot at each step is drawn by the caller in
-/// one batch per path (see [`step_dots`]): hundreds of separate circle calls
-/// would dominate the frame.
-pub fn draw_paths<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    frame: &Frame,
-    paths: &[PathStyle],
-    step: usize,
-    scale: Scale,
-) -> DrawResult<DB> {
-    for p in paths {
-        let end = step.min(p.run.points.len().saturating_sub(1));
-        let pts: Vec<(i32, i32)> = p.run.points[..=end]
-            .iter()
-            .map(|&q| frame.px_i(q))
-            .collect();
-        // A dark casing under the line keeps it visible on every colour of the map.
-        root.draw(&PathElement::new(
-            pts.clone(),
-            RGBAColor(0, 0, 0, 0.6).stroke_width(scale.px(4.0) as u32),
-        ))?;
-        root.draw(&PathElement::new(
-            pts.clone(),
-            p.color.stroke_width(scale.px(2.0) as u32),
-        ))?;
-        if let Some(&last) = pts.last() {
-            root.draw(&Circle::new(
-                last,
-                scale.px(6.0) as u32,
-                BLACK.stroke_width(scale.px(3.0) as u32),
-            ))?;
-            root.draw(&Circle::new(
-                last,
-                scale.px(6.0) as u32,
-                p.color.stroke_width(scale.px(2.0) as u32),
-            ))?;
-        }
-    }
-    Ok(())
-}
-
-/// The start handle: a white disc with a dark ring, to grab and drag.
-pub fn draw_start<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    frame: &Frame,
-    start: [f64; 2],
-    scale: Scale,
-) -> DrawResult<DB> {
-    let s = frame.px_i(start);
-    root.draw(&Circle::new(s, scale.px(7.0) as u32, WHITE.filled()))?;
-    root.draw(&Circle::new(
-        s,
-        scale.px(7.0) as u32,
-        BLACK.stroke_width(scale.px(2.0) as u32),
-    ))?;
-    Ok(())
+    pub color: Color,
 }
 
 /// Device-pixel centres of the per-step dots of a path up to `step`, skipping
@@ -251,123 +248,147 @@ pub fn step_dots(frame: &Frame, run: &Trajectory, step: usize, min_gap: f64) -> 
     out
 }
 
-/// What the loss chart plots on its y axis.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LossAxis {
-    /// loss − f* on a log scale, f* the known global minimum value.
-    GapLog { fstar: f64 },
-    /// The loss itself, linear (for surfaces without a minimum).
-    Linear,
-}
-
-/// Loss against step for every path, up to `step`.
-pub fn draw_loss_chart<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    paths: &[PathStyle],
-    steps: usize,
+/// The path layer: each path up to `step` (a dark casing under a line in its
+/// colour, a dot per step, the current point ringed), then the start handle,
+/// all clipped to the plotting rectangle.
+pub fn draw_paths<P: Painter>(
+    p: &mut P,
+    frame: &Frame,
+    paths: &[PathArt],
     step: usize,
-    axis: LossAxis,
-    theme: Theme,
-    scale: Scale,
-) -> DrawResult<DB> {
-    root.fill(&theme.background)?;
-    let font = || {
-        ("sans-serif", scale.font(11.0))
-            .into_font()
-            .color(&theme.foreground)
-    };
-    let value = |l: f64| match axis {
-        LossAxis::GapLog { fstar } => (l - fstar).max(1e-300),
-        LossAxis::Linear => l,
-    };
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for p in paths {
-        for &l in &p.run.losses {
-            let v = value(l);
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
+    start: [f64; 2],
+    s: Scale,
+) {
+    p.clip(frame.rect);
+    for path in paths {
+        let run = path.run;
+        let end = step.min(run.points.len().saturating_sub(1));
+        let pts: Vec<(f64, f64)> = run.points[..=end]
+            .iter()
+            .map(|&q| frame.to_px_bounded(q))
+            .collect();
+        p.begin_group(&run.label);
+        // A dark casing under the line keeps it visible on every colour of the map.
+        p.polyline(&pts, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));
+        p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
+        let radius = s.px(2.0);
+        p.dots(&step_dots(frame, run, step, radius), radius, path.color);
+        if let Some(&last) = pts.last() {
+            p.circle(
+                last,
+                s.px(6.0),
+                None,
+                Some(Stroke::new(Color::BLACK, s.px(3.0))),
+            );
+            p.circle(
+                last,
+                s.px(6.0),
+                None,
+                Some(Stroke::new(path.color, s.px(2.0))),
+            );
         }
+        p.end_group();
     }
-    if !lo.is_finite() {
-        (lo, hi) = (1e-3, 1.0);
-    }
-    let x_range = 0f64..(steps.max(1) as f64);
-    let mut builder = ChartBuilder::on(root);
-    builder
-        .margin(scale.px(8.0))
-        .x_label_area_size(scale.px(26.0))
-        .y_label_area_size(scale.px(52.0));
-    let desc = match axis {
-        LossAxis::GapLog { .. } => "loss − min",
-        LossAxis::Linear => "loss",
-    };
-    macro_rules! series {
-        ($chart:expr) => {{
-            let mut chart = $chart;
-            chart
-                .configure_mesh()
-                .light_line_style(RGBAColor(128, 128, 128, 0.15))
-                .bold_line_style(RGBAColor(128, 128, 128, 0.3))
-                .axis_style(theme.foreground)
-                .label_style(font())
-                .axis_desc_style(font())
-                .x_desc("step")
-                .y_desc(desc)
-                .x_labels(6)
-                .y_labels(5)
-                .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_label_formatter(&|y| crate::run::short(*y))
-                .draw()?;
-            for p in paths {
-                let end = step.min(p.run.losses.len().saturating_sub(1));
-                let pts = p.run.losses[..=end]
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &l)| (k as f64, value(l)))
-                    .filter(|(_, v)| v.is_finite());
-                chart.draw_series(LineSeries::new(
-                    pts,
-                    p.color.stroke_width(scale.px(2.0) as u32),
-                ))?;
-            }
-        }};
-    }
-    match axis {
-        LossAxis::GapLog { .. } => {
-            let (lo, hi) = (lo.max(hi * 1e-16).max(1e-300), hi.max(lo * 10.0));
-            series!(builder.build_cartesian_2d(x_range, (lo..hi).log_scale())?)
-        }
-        LossAxis::Linear => {
-            let pad = ((hi - lo) * 0.05).max(1e-12);
-            series!(builder.build_cartesian_2d(x_range, (lo - pad)..(hi + pad))?)
-        }
-    }
-    Ok(())
+    // The start handle stays on top of every path.
+    p.begin_group("start");
+    p.circle(
+        frame.to_px_bounded(start),
+        s.px(7.0),
+        Some(Color::WHITE),
+        Some(Stroke::new(Color::BLACK, s.px(2.0))),
+    );
+    p.end_group();
+    p.end_clip();
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// One row of a legend: a path's colour, its label and its status line.
+pub struct LegendRow {
+    pub color: Color,
+    pub label: String,
+    pub status: String,
+}
 
-    #[test]
-    fn frame_maps_both_ways() {
-        let f = Frame::new(
-            800,
-            600,
-            Scale(1.0),
-            View {
-                x: [-2.0, 2.0],
-                y: [-1.0, 3.0],
-            },
-        );
-        let (l, t, r, b) = f.rect;
-        assert_eq!(f.to_px([-2.0, -1.0]), (l as f64, b as f64));
-        assert_eq!(f.to_px([2.0, 3.0]), (r as f64, t as f64));
-        let p = f.to_data(300.0, 200.0);
-        let (x, y) = f.to_px(p);
-        assert!((x - 300.0).abs() < 1e-9 && (y - 200.0).abs() < 1e-9);
+/// The legend of a figure: a box in the corner of the plotting rectangle that
+/// the paths cross least, a row per shown optimizer.
+pub fn draw_legend<P: Painter>(
+    p: &mut P,
+    frame: &Frame,
+    rows: &[LegendRow],
+    paths: &[PathArt],
+    step: usize,
+    theme: Theme,
+    s: Scale,
+) {
+    if rows.is_empty() {
+        return;
     }
+    let size = s.px(11.0);
+    let (pad, line, swatch) = (s.px(6.0), s.px(16.0), s.px(14.0));
+    let r = frame.rect;
+    let max_text = (r.w - 2.0 * pad - swatch - s.px(20.0)).max(s.px(40.0));
+    let lines: Vec<(String, String)> = rows
+        .iter()
+        .map(|row| {
+            let label = text::fit(&row.label, size, max_text * 0.6);
+            let rest = max_text - text::width(&label, size) - s.px(8.0);
+            (label, text::fit(&row.status, size, rest.max(s.px(20.0))))
+        })
+        .collect();
+    let text_w = lines
+        .iter()
+        .map(|(l, st)| text::width(l, size) + s.px(8.0) + text::width(st, size))
+        .fold(0.0, f64::max);
+    let (w, h) = (
+        (pad * 2.0 + swatch + s.px(6.0) + text_w).min(r.w),
+        (pad * 2.0 + line * rows.len() as f64).min(r.h),
+    );
+    let margin = s.px(6.0);
+    let corners = [
+        Rect::new(r.right() - w - margin, r.y + margin, w, h),
+        Rect::new(r.x + margin, r.y + margin, w, h),
+        Rect::new(r.right() - w - margin, r.bottom() - h - margin, w, h),
+        Rect::new(r.x + margin, r.bottom() - h - margin, w, h),
+    ];
+    // The corner with the fewest path points under it (the first on a tie).
+    let crossings = |b: &Rect| {
+        paths
+            .iter()
+            .flat_map(|path| {
+                let end = step.min(path.run.points.len().saturating_sub(1));
+                path.run.points[..=end].iter()
+            })
+            .filter(|&&q| {
+                let (x, y) = frame.to_px(q);
+                b.contains(x, y)
+            })
+            .count()
+    };
+    let mut best = corners[0];
+    let mut fewest = usize::MAX;
+    for c in corners {
+        let n = crossings(&c);
+        if n < fewest {
+            (best, fewest) = (c, n);
+        }
+    }
+    p.begin_group("legend");
+    p.fill_rect(best, theme.background.alpha(0.85));
+    let style = TextStyle::new(size, theme.foreground).anchor(Align::Start, Baseline::Middle);
+    let muted = TextStyle {
+        color: theme.foreground.alpha(0.75),
+        ..style
+    };
+    for (i, (row, (label, status))) in rows.iter().zip(&lines).enumerate() {
+        let y = best.y + pad + line * (i as f64 + 0.5);
+        let x = best.x + pad;
+        p.fill_rect(Rect::new(x, y - s.px(1.5), swatch, s.px(3.0)), row.color);
+        let tx = x + swatch + s.px(6.0);
+        p.text(label, (tx, y), style);
+        p.text(
+            status,
+            (tx + text::width(label, size) + s.px(8.0), y),
+            muted,
+        );
+    }
+    p.end_group();
 }

@@ -2,7 +2,7 @@
 //! colour on a linear or logarithmic scale, handed to the screen in one piece.
 
 use super::colormap::viridis_table;
-use crate::functions::{Objective, View};
+use crate::objective::{Objective, View};
 
 /// How values map to colour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,26 +91,23 @@ impl Grid {
         }
     }
 
+    /// How this grid's values map to colour.
+    pub fn colours(&self) -> ColourMap {
+        ColourMap {
+            min: self.min,
+            max: self.max,
+            scale: self.scale,
+        }
+    }
+
     /// Where `v` falls on the colour scale, in [0, 1].
     pub fn level(&self, v: f64) -> f64 {
-        let span = self.max - self.min;
-        if span <= 0.0 || !v.is_finite() {
-            return if v.is_finite() { 0.0 } else { 1.0 };
-        }
-        let t = match self.scale {
-            Scale::Linear => (v - self.min) / span,
-            Scale::Log { s } => (1.0 + (v - self.min) / s).ln() / (1.0 + span / s).ln(),
-        };
-        t.clamp(0.0, 1.0)
+        self.colours().level(v)
     }
 
     /// The value at colour level `t` in [0, 1]; the inverse of [`Grid::level`].
     pub fn value_at_level(&self, t: f64) -> f64 {
-        let span = self.max - self.min;
-        match self.scale {
-            Scale::Linear => self.min + t * span,
-            Scale::Log { s } => self.min + s * ((t * (1.0 + span / s).ln()).exp() - 1.0),
-        }
+        self.colours().value_at_level(t)
     }
 
     /// `n` contour levels evenly spaced in colour, ends excluded.
@@ -123,12 +120,46 @@ impl Grid {
     /// The raster as RGBA bytes, row by row, ready for `putImageData`.
     pub fn rgba(&self) -> Vec<u8> {
         let table = viridis_table();
+        let colours = self.colours();
         let mut out = Vec::with_capacity(self.values.len() * 4);
         for &v in &self.values {
-            let [r, g, b] = table[(self.level(v) * 255.0).round() as usize];
+            let [r, g, b] = table[(colours.level(v) * 255.0).round() as usize];
             out.extend_from_slice(&[r, g, b, 255]);
         }
         out
+    }
+}
+
+/// The map from a surface's values to colour: its range and scale. Uses
+/// `libm`, so a figure's colours are the same in every build.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColourMap {
+    pub min: f64,
+    pub max: f64,
+    pub scale: Scale,
+}
+
+impl ColourMap {
+    /// Where `v` falls on the colour scale, in [0, 1].
+    pub fn level(&self, v: f64) -> f64 {
+        let span = self.max - self.min;
+        if span <= 0.0 || !v.is_finite() {
+            return if v.is_finite() { 0.0 } else { 1.0 };
+        }
+        let t = match self.scale {
+            Scale::Linear => (v - self.min) / span,
+            Scale::Log { s } => libm::log1p((v - self.min) / s) / libm::log1p(span / s),
+        };
+        t.clamp(0.0, 1.0)
+    }
+
+    /// The value at colour level `t` in [0, 1]; the inverse of [`ColourMap::level`].
+    pub fn value_at_level(&self, t: f64) -> f64 {
+        let span = self.max - self.min;
+        match self.scale {
+            Scale::Linear => self.min + t * span,
+            Scale::Log { s } => self.min + s * libm::expm1(t * libm::log1p(span / s)),
+        }
     }
 }
 

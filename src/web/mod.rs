@@ -3,27 +3,28 @@
 //! keeps no copy of the state. Compiled for `wasm32` only: the core it calls
 //! knows nothing of the DOM.
 
+mod canvas;
+mod chart_view;
+mod data_view;
+mod paths_layer;
+mod surface_layer;
+
 use crate::data::{self, ModelKind};
+use crate::edit::set_path;
 use crate::experiment::{Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
-use crate::functions::{Objective, View};
-use crate::render::contour::contour;
+use crate::objective::{Objective, View};
+use crate::render::chart::LossAxis;
+use crate::render::figure::{self, FigureOptions};
+use crate::render::frame::{Frame, Scale, Theme, PALETTE};
 use crate::render::mathml::to_mathml;
-use crate::render::plot::{self, Frame, LossAxis, PathStyle, Scale, Theme};
-use crate::render::surface::{sample_rows, Grid};
-use crate::run::{short, Status, Trajectory};
+use crate::render::plot::PathArt;
+use crate::run::Trajectory;
 use crate::{functions, optim, output, query, scenarios};
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use serde_json::{json, Value};
+use surface_layer::{SurfaceInput, SurfaceLayer};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::Clamped;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
-
-/// Path colours by position, chosen to stand out on viridis and on a dark chart.
-pub const PALETTE: [&str; 8] = [
-    "#ff4d4d", "#ffffff", "#ff9f1c", "#ff5cf0", "#2ee6ff", "#b8ff3d", "#ffd23f", "#c9a0ff",
-];
+use web_sys::HtmlCanvasElement;
 
 fn js_err(e: impl std::fmt::Display) -> JsValue {
     JsValue::from_str(&e.to_string())
@@ -112,59 +113,30 @@ pub fn catalogue() -> JsValue {
     }))
 }
 
-fn parse_color(hex: &str) -> RGBColor {
-    let c = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255);
-    RGBColor(c(1), c(3), c(5))
-}
-
-fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
-    canvas
-        .get_context("2d")?
-        .ok_or_else(|| js_err("no 2d context"))?
-        .dyn_into()
-        .map_err(|_| js_err("not a 2d context"))
-}
-
-/// Sets a value at a path like `optimizers[1].betas` in a JSON document;
-/// `null` removes the key.
-fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
-    let mut parts: Vec<(String, Option<usize>)> = Vec::new();
-    for seg in path.split('.') {
-        match seg.split_once('[') {
-            Some((key, idx)) => {
-                let i = idx
-                    .trim_end_matches(']')
-                    .parse()
-                    .map_err(|_| format!("{path}: bad index"))?;
-                parts.push((key.to_string(), Some(i)));
-            }
-            None => parts.push((seg.to_string(), None)),
-        }
+/// What the surface layer draws from.
+fn surface_input<'a>(
+    exp: &'a Experiment,
+    surf: &'a Surface,
+    frame: Frame,
+    dark: bool,
+    scale: f64,
+) -> SurfaceInput<'a> {
+    let f = &exp.function;
+    SurfaceInput {
+        surf,
+        id: format!(
+            "{}|{:?}|{:x}|{}",
+            f.def.name,
+            f.params,
+            f.data.as_ref().map_or(0, |d| d.fingerprint),
+            exp.l2
+        ),
+        frame,
+        minima: surf.minima(),
+        axes: figure::axis_names(exp),
+        theme: Theme::surface(dark),
+        scale: Scale(scale),
     }
-    let mut cur = doc;
-    let last = parts.len() - 1;
-    for (n, (key, idx)) in parts.into_iter().enumerate() {
-        let obj = cur
-            .as_object_mut()
-            .ok_or_else(|| format!("{path}: not an object"))?;
-        if n == last && idx.is_none() {
-            if value.is_null() {
-                obj.remove(&key);
-            } else {
-                obj.insert(key, value);
-            }
-            return Ok(());
-        }
-        let next = obj.entry(key).or_insert_with(|| json!({}));
-        cur = match idx {
-            Some(i) => next
-                .as_array_mut()
-                .and_then(|a| a.get_mut(i))
-                .ok_or_else(|| format!("{path}: no such item"))?,
-            None => next,
-        };
-    }
-    Err(format!("{path}: cannot set"))
 }
 
 /// The page's state and drawing.
@@ -176,91 +148,12 @@ pub struct App {
     /// The experiment's surface (function or model, with its L2 term),
     /// built once per change of the experiment.
     surf: Surface,
-    surface: HtmlCanvasElement,
+    surface: SurfaceLayer,
     paths: HtmlCanvasElement,
     chart: HtmlCanvasElement,
     data: HtmlCanvasElement,
     scale: f64,
     dark: bool,
-    surface_cache: Option<SurfaceCache>,
-    pending: Option<PendingGrid>,
-}
-
-/// The most surface evaluations, counted in rows of data, one full-detail
-/// surface may take; a model over many rows is sampled more coarsely (the
-/// raster is smoothed when scaled up).
-const SURFACE_BUDGET: f64 = 4e6;
-
-/// The surface layer's computed parts for one function, view and size.
-struct SurfaceCache {
-    key: String,
-    /// The heatmap, already put into a canvas of its own size.
-    raster: HtmlCanvasElement,
-    segments: Vec<crate::render::contour::Segment>,
-}
-
-/// Contour levels drawn on the surface.
-const CONTOUR_LEVELS: usize = 14;
-
-/// The grid contours are traced on: every other sample of a fine grid gives
-/// smooth lines for a quarter of the work.
-fn contour_grid(grid: &Grid, coarse: bool) -> Grid {
-    if coarse {
-        grid.clone()
-    } else {
-        grid.subsample(2)
-    }
-}
-
-impl SurfaceCache {
-    fn new(key: String, grid: &Grid, coarse: bool) -> Result<SurfaceCache, JsValue> {
-        let traced = contour_grid(grid, coarse);
-        let mut segments = Vec::new();
-        for level in grid.contour_levels(CONTOUR_LEVELS) {
-            segments.extend(contour(&traced, level));
-        }
-        SurfaceCache::from_parts(key, grid, segments)
-    }
-
-    /// Puts the raster into a canvas of its own; the contours are given.
-    fn from_parts(
-        key: String,
-        grid: &Grid,
-        segments: Vec<crate::render::contour::Segment>,
-    ) -> Result<SurfaceCache, JsValue> {
-        let rgba = grid.rgba();
-        let image = ImageData::new_with_u8_clamped_array_and_sh(
-            Clamped(&rgba),
-            grid.width as u32,
-            grid.height as u32,
-        )?;
-        let doc = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or_else(|| js_err("no document"))?;
-        let raster: HtmlCanvasElement = doc
-            .create_element("canvas")?
-            .dyn_into()
-            .map_err(|_| js_err("canvas"))?;
-        raster.set_width(grid.width as u32);
-        raster.set_height(grid.height as u32);
-        context(&raster)?.put_image_data(&image, 0.0, 0.0)?;
-        Ok(SurfaceCache {
-            key,
-            raster,
-            segments,
-        })
-    }
-}
-
-/// A full-detail surface being computed a piece at a time: rows of samples,
-/// then contour levels, then the raster.
-struct PendingGrid {
-    key: String,
-    values: Vec<f64>,
-    /// Once every row is sampled: the grid, the grid contours are traced on,
-    /// and the levels traced so far.
-    sampled: Option<(Grid, Grid, Vec<f64>)>,
-    segments: Vec<crate::render::contour::Segment>,
 }
 
 #[wasm_bindgen]
@@ -281,14 +174,12 @@ impl App {
             runs,
             surf: exp.surface(),
             exp,
-            surface,
+            surface: SurfaceLayer::new(surface),
             paths,
             chart,
             data,
             scale: 1.0,
             dark: false,
-            surface_cache: None,
-            pending: None,
         }
     }
 
@@ -441,11 +332,11 @@ impl App {
 
     /// The colour of optimizer `i`: its own, or the palette's.
     pub fn color(&self, i: usize) -> String {
-        self.exp
-            .optimizers
-            .get(i)
-            .and_then(|o| o.color.clone())
-            .unwrap_or_else(|| PALETTE[i % PALETTE.len()].to_string())
+        crate::render::frame::path_color(
+            i,
+            self.exp.optimizers.get(i).and_then(|o| o.color.as_deref()),
+        )
+        .hex()
     }
 
     // ---------------------------------------------------------------- animation
@@ -479,29 +370,7 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let last = r.points.len().saturating_sub(1);
-                let k = self.step.min(last);
-                let (state, text) = match &r.status {
-                    Status::Converged { step, .. } | Status::Diverged { step, .. } | Status::Stopped { step, .. }
-                        if *step <= self.step =>
-                    {
-                        let state = match r.status {
-                            Status::Converged { .. } => "converged",
-                            Status::Diverged { .. } => "diverged",
-                            _ => "stopped",
-                        };
-                        (state, r.status.to_string())
-                    }
-                    _ => {
-                        // Epochs completed by the step that reached point k.
-                        let epoch = match k.checked_sub(1).and_then(|i| r.epochs.get(i)) {
-                            Some(e) => format!(" · epoch {}", short(*e)),
-                            None if !r.epochs.is_empty() => " · epoch 0".to_string(),
-                            None => String::new(),
-                        };
-                        ("moving", format!("step {k}{epoch}, loss {}", short(r.losses[k])))
-                    }
-                };
+                let (state, text) = r.status_at(self.step);
                 json!({"label": r.label, "color": self.color(i), "enabled": self.exp.optimizers[i].enabled, "state": state, "text": text})
             })
             .collect();
@@ -519,7 +388,7 @@ impl App {
         };
         self.scale = dpr.clamp(1.0, 4.0);
         let d = |v: u32| ((v as f64) * self.scale).round().max(1.0) as u32;
-        for c in [&self.surface, &self.paths] {
+        for c in [&self.surface.canvas, &self.paths] {
             c.set_width(d(plot_w));
             c.set_height(d(plot_h));
         }
@@ -534,57 +403,15 @@ impl App {
         self.dark = dark;
     }
 
-    fn theme(&self) -> Theme {
-        if self.dark {
-            Theme {
-                background: RGBColor(0x16, 0x16, 0x1a),
-                foreground: RGBColor(0xe8, 0xe8, 0xee),
-            }
-        } else {
-            Theme {
-                background: RGBColor(0xfb, 0xfb, 0xfd),
-                foreground: RGBColor(0x1b, 0x1b, 0x1f),
-            }
-        }
-    }
-
-    /// What identifies a computed surface, and its size in samples: one per
-    /// CSS pixel of the plotting rectangle, or per 4×4 when `coarse`.
-    fn surface_key(&self, coarse: bool) -> (String, usize, usize) {
-        let frame = self.frame();
-        let (l, t, r, b) = frame.rect;
-        let per_sample = if coarse { 4.0 } else { 1.0 } * self.scale;
-        let (cw, ch) = (
-            (((r - l) as f64) / per_sample).round().max(2.0) as usize,
-            (((b - t) as f64) / per_sample).round().max(2.0) as usize,
-        );
-        // A model over many rows is sampled more coarsely.
-        let cost = self.surf.cost() as f64 * (cw * ch) as f64 / if coarse { 16.0 } else { 1.0 };
-        let thin = (cost / SURFACE_BUDGET).sqrt().max(1.0);
-        let (cw, ch) = (
-            ((cw as f64 / thin).round() as usize).max(2),
-            ((ch as f64 / thin).round() as usize).max(2),
-        );
-        let f = &self.exp.function;
-        let key = format!(
-            "{}|{:?}|{:x}|{}|{}|{cw}x{ch}",
-            f.def.name,
-            f.params,
-            f.data.as_ref().map_or(0, |d| d.fingerprint),
-            self.exp.l2,
-            serde_json::to_string(&frame.view).unwrap_or_default()
-        );
-        (key, cw, ch)
-    }
-
     fn view(&self) -> View {
         self.exp.view.unwrap_or_else(|| self.surf.view())
     }
 
     fn frame(&self) -> Frame {
-        Frame::new(
-            self.surface.width(),
-            self.surface.height(),
+        let c = &self.surface.canvas;
+        Frame::for_surface(
+            c.width() as f64,
+            c.height() as f64,
             Scale(self.scale),
             self.view(),
         )
@@ -592,63 +419,13 @@ impl App {
 
     /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
     /// pixel, or per 4×4 CSS pixels when `coarse`, for a fast first frame and
-    /// while dragging; put on the canvas in one call), contours and minima.
-    /// Returns the milliseconds spent computing the raster and contours (0 when
-    /// cached).
+    /// while dragging; put on the canvas in one call), contours, minima and
+    /// the colour scale. Returns the milliseconds spent computing the raster
+    /// and contours (0 when cached).
     #[wasm_bindgen(js_name = drawSurface)]
     pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
-        let frame = self.frame();
-        let (l, t, r, b) = frame.rect;
-        let (key, cw, ch) = self.surface_key(coarse);
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map_or(0.0, |p| p.now());
-        let t0 = now();
-        let mut spent = 0.0;
-        if self.surface_cache.as_ref().map(|c| &c.key) != Some(&key) {
-            let grid = Grid::sample(&self.surf, frame.view, cw, ch);
-            self.surface_cache = Some(SurfaceCache::new(key, &grid, coarse)?);
-            spent = now() - t0;
-        }
-        let cache = self.surface_cache.as_ref().expect("just computed");
-        let backend = CanvasBackend::with_canvas_object(self.surface.clone())
-            .ok_or_else(|| js_err("canvas backend"))?;
-        let root = backend.into_drawing_area();
-        let axes = if self.exp.function.def.model.is_some() {
-            ["w", "b"]
-        } else {
-            ["x", "y"]
-        };
-        plot::draw_axes(&root, &frame, self.theme(), Scale(self.scale), axes).map_err(js_err)?;
-        // The raster, one sample per CSS pixel (or 2×2), scaled into the plotting rectangle.
-        let ctx = context(&self.surface)?;
-        ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-            &cache.raster,
-            l as f64,
-            t as f64,
-            (r - l) as f64,
-            (b - t) as f64,
-        )?;
-        let segments = &cache.segments;
-        let minima = self.surf.minima();
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
-        ctx.clip();
-        // All contour segments in one path and one stroke.
-        ctx.begin_path();
-        for s in segments {
-            let (x0, y0) = frame.to_px(s[0]);
-            let (x1, y1) = frame.to_px(s[1]);
-            ctx.move_to(x0, y0);
-            ctx.line_to(x1, y1);
-        }
-        ctx.set_stroke_style_str("rgba(255, 255, 255, 0.35)");
-        ctx.set_line_width(self.scale.max(1.0));
-        ctx.stroke();
-        plot::draw_minima(&root, &frame, &minima, Scale(self.scale)).map_err(js_err)?;
-        ctx.restore();
-        root.present().map_err(js_err)?;
-        Ok(spent)
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        self.surface.draw(&input, coarse)
     }
 
     /// Computes the full-detail surface a piece at a time (`rows` rows of
@@ -657,133 +434,55 @@ impl App {
     /// `drawSurface(false)` then only draws).
     #[wasm_bindgen(js_name = refineSurface)]
     pub fn refine_surface(&mut self, rows: usize) -> Result<bool, JsValue> {
-        let (key, cw, ch) = self.surface_key(false);
-        if self.surface_cache.as_ref().map(|c| &c.key) == Some(&key) {
-            return Ok(true);
-        }
-        if self.pending.as_ref().map(|p| &p.key) != Some(&key) {
-            self.pending = Some(PendingGrid {
-                key: key.clone(),
-                values: Vec::with_capacity(cw * ch),
-                sampled: None,
-                segments: Vec::new(),
-            });
-        }
-        let view = self.view();
-        let pending = self.pending.as_mut().expect("just set");
-        match &mut pending.sampled {
-            None => {
-                let done_rows = pending.values.len() / cw;
-                let until = (done_rows + rows.max(1)).min(ch);
-                sample_rows(
-                    &self.surf,
-                    view,
-                    cw,
-                    ch,
-                    done_rows..until,
-                    &mut pending.values,
-                );
-                if until == ch {
-                    let grid = Grid::from_values(view, cw, ch, std::mem::take(&mut pending.values));
-                    let traced = contour_grid(&grid, false);
-                    let mut levels = grid.contour_levels(CONTOUR_LEVELS);
-                    levels.reverse();
-                    pending.sampled = Some((grid, traced, levels));
-                }
-                Ok(false)
-            }
-            Some((_, traced, levels)) if !levels.is_empty() => {
-                for _ in 0..2 {
-                    if let Some(level) = levels.pop() {
-                        pending.segments.extend(contour(traced, level));
-                    }
-                }
-                Ok(false)
-            }
-            Some(_) => {
-                let pending = self.pending.take().expect("pending");
-                let (grid, _, _) = pending.sampled.expect("sampled");
-                self.surface_cache = Some(SurfaceCache::from_parts(key, &grid, pending.segments)?);
-                Ok(true)
-            }
-        }
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        self.surface.refine(&input, rows)
     }
 
-    fn path_styles(&self) -> Vec<PathStyle<'_>> {
-        self.runs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.exp.optimizers[*i].enabled)
-            .map(|(i, run)| PathStyle {
-                run,
-                color: parse_color(&self.color(i)),
-            })
-            .collect()
+    fn shown_paths(&self) -> Vec<PathArt<'_>> {
+        figure::shown_paths(&self.exp, &self.runs)
     }
 
     /// Draws the path layer (transparent, over the surface) at the current step.
     #[wasm_bindgen(js_name = drawPaths)]
     pub fn draw_paths(&self) -> Result<(), JsValue> {
-        let ctx = context(&self.paths)?;
-        let (w, h) = (self.paths.width() as f64, self.paths.height() as f64);
-        ctx.clear_rect(0.0, 0.0, w, h);
-        let frame = self.frame();
-        let (l, t, r, b) = frame.rect;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
-        ctx.clip();
-        let backend = CanvasBackend::with_canvas_object(self.paths.clone())
-            .ok_or_else(|| js_err("canvas backend"))?;
-        let root = backend.into_drawing_area();
-        let styles = self.path_styles();
-        plot::draw_paths(&root, &frame, &styles, self.step, Scale(self.scale)).map_err(js_err)?;
-        // A dot per step: one path and one fill per optimizer.
-        let radius = 2.0 * self.scale;
-        for p in &styles {
-            ctx.begin_path();
-            for (x, y) in plot::step_dots(&frame, p.run, self.step, radius) {
-                ctx.move_to(x + radius, y);
-                ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU)?;
-            }
-            let RGBColor(r, g, b) = p.color;
-            ctx.set_fill_style_str(&format!("rgb({r}, {g}, {b})"));
-            ctx.fill();
-        }
-        // The start handle stays on top of every path.
-        plot::draw_start(&root, &frame, self.exp.start, Scale(self.scale)).map_err(js_err)?;
-        ctx.restore();
-        Ok(())
+        paths_layer::draw(
+            &self.paths,
+            &self.frame(),
+            &self.shown_paths(),
+            self.step,
+            self.exp.start,
+            Scale(self.scale),
+        )
     }
 
     /// Draws the chart of loss against step.
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&self) -> Result<(), JsValue> {
-        let backend = CanvasBackend::with_canvas_object(self.chart.clone())
-            .ok_or_else(|| js_err("canvas backend"))?;
-        let root = backend.into_drawing_area();
-        let minima = self.surf.minima();
-        let axis = match minima.iter().map(|m| m.value).reduce(f64::min) {
-            Some(fstar) => LossAxis::GapLog { fstar },
-            None => LossAxis::Linear,
-        };
-        // Dark in both page themes, so that every path colour reads on it.
-        let theme = Theme {
-            background: RGBColor(0x1c, 0x1c, 0x24),
-            foreground: RGBColor(0xe8, 0xe8, 0xee),
-        };
-        plot::draw_loss_chart(
-            &root,
-            &self.path_styles(),
+        let fstar = self.surf.minima().iter().map(|m| m.value).reduce(f64::min);
+        chart_view::draw(
+            &self.chart,
+            &self.shown_paths(),
             self.max_step(),
             self.step,
-            axis,
-            theme,
+            LossAxis::for_minimum(fstar),
             Scale(self.scale),
         )
-        .map_err(js_err)?;
-        root.present().map_err(js_err)?;
-        Ok(())
+    }
+
+    /// The plot at the current step as an SVG figure `width` × `height` CSS
+    /// pixels large, with its legend: the file `optiviz render` writes for
+    /// the same experiment, size, step and theme.
+    #[wasm_bindgen(js_name = figureSvg)]
+    pub fn figure_svg(&self, width: u32, height: u32) -> Result<String, JsValue> {
+        let opts = FigureOptions {
+            width: figure::check_side("width", width).map_err(js_err)?,
+            height: figure::check_side("height", height).map_err(js_err)?,
+            step: Some(self.step),
+            dark: self.dark,
+            chart: false,
+            data: false,
+        };
+        Ok(figure::figure_svg(&self.exp, &self.runs, &opts))
     }
 
     /// Replaces a data model's rows with rows of `x,y` typed or pasted by
@@ -845,102 +544,19 @@ impl App {
     /// decision boundary (logistic regression). Blank for formula functions.
     #[wasm_bindgen(js_name = drawData)]
     pub fn draw_data(&self) -> Result<(), JsValue> {
-        let ctx = context(&self.data)?;
-        let (w, h) = (self.data.width(), self.data.height());
-        let (Some(model), Some(d)) = (self.exp.function.def.model, &self.exp.function.data) else {
-            ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
-            return Ok(());
-        };
-        let view = data::data_view(d, model);
-        let frame = Frame::new(w, h, Scale(self.scale), view);
-        let theme = Theme {
-            background: RGBColor(0x1c, 0x1c, 0x24),
-            foreground: RGBColor(0xe8, 0xe8, 0xee),
-        };
-        let backend = CanvasBackend::with_canvas_object(self.data.clone())
-            .ok_or_else(|| js_err("canvas backend"))?;
-        let root = backend.into_drawing_area();
-        let y_name = match model {
-            ModelKind::Linear => "y",
-            ModelKind::Logistic => "y, P(y = 1)",
-        };
-        plot::draw_axes(&root, &frame, theme, Scale(self.scale), ["x", y_name]).map_err(js_err)?;
-        let (l, t, r, b) = frame.rect;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(l as f64, t as f64, (r - l) as f64, (b - t) as f64);
-        ctx.clip();
-        // The rows: one path, one fill; smaller and fainter when there are many.
-        let radius = if d.len() > 1000 { 1.5 } else { 3.0 } * self.scale;
-        ctx.begin_path();
-        for (x, y) in d.x.iter().zip(&d.y) {
-            let (px, py) = frame.to_px([*x, *y]);
-            ctx.move_to(px + radius, py);
-            ctx.arc(px, py, radius, 0.0, std::f64::consts::TAU)?;
-        }
-        ctx.set_fill_style_str(if d.len() > 1000 {
-            "rgba(170, 180, 210, 0.45)"
-        } else {
-            "rgba(170, 180, 210, 0.8)"
-        });
-        ctx.fill();
-        // Each shown optimizer's model at the current step.
-        let steps = 160;
-        let xs: Vec<f64> = (0..=steps)
-            .map(|i| view.x[0] + (view.x[1] - view.x[0]) * i as f64 / steps as f64)
-            .collect();
-        ctx.set_line_width(2.0 * self.scale);
-        for style in self.path_styles() {
-            let run = style.run;
-            let Some(&[pw, pb]) = run
-                .points
-                .get(self.step.min(run.points.len().saturating_sub(1)))
-            else {
-                continue;
-            };
-            let RGBColor(cr, cg, cb) = style.color;
-            ctx.set_stroke_style_str(&format!("rgb({cr}, {cg}, {cb})"));
-            ctx.set_line_dash(&js_sys::Array::new())?;
-            ctx.begin_path();
-            for (i, &x) in xs.iter().enumerate() {
-                let z = pw * x + pb;
-                let y = match model {
-                    ModelKind::Linear => z,
-                    ModelKind::Logistic => 1.0 / (1.0 + (-z).exp()),
-                };
-                // Keep far-off values finite for the canvas.
-                let (px, py) = frame.to_px([
-                    x,
-                    y.clamp(
-                        view.y[0] - 1e3 * (view.y[1] - view.y[0]),
-                        view.y[1] + 1e3 * (view.y[1] - view.y[0]),
-                    ),
-                ]);
-                if i == 0 {
-                    ctx.move_to(px, py);
-                } else {
-                    ctx.line_to(px, py);
-                }
-            }
-            ctx.stroke();
-            if model == ModelKind::Logistic && pw != 0.0 {
-                // The decision boundary, where P(y = 1) = 1/2.
-                let x0 = -pb / pw;
-                if x0 > view.x[0] && x0 < view.x[1] {
-                    let dash =
-                        js_sys::Array::of2(&(5.0 * self.scale).into(), &(4.0 * self.scale).into());
-                    ctx.set_line_dash(&dash)?;
-                    let (px, _) = frame.to_px([x0, 0.0]);
-                    ctx.begin_path();
-                    ctx.move_to(px, t as f64);
-                    ctx.line_to(px, b as f64);
-                    ctx.stroke();
-                }
-            }
-        }
-        ctx.restore();
-        root.present().map_err(js_err)?;
-        Ok(())
+        let model = self
+            .exp
+            .function
+            .def
+            .model
+            .zip(self.exp.function.data.as_deref());
+        data_view::draw(
+            &self.data,
+            model,
+            &self.shown_paths(),
+            self.step,
+            Scale(self.scale),
+        )
     }
 
     // ---------------------------------------------------------------- pointer
@@ -990,10 +606,10 @@ impl App {
     /// Pans the view by a drag of (dx, dy) CSS pixels.
     pub fn pan(&mut self, dx: f64, dy: f64) -> Result<(), JsValue> {
         let frame = self.frame();
-        let (l, t, r, b) = frame.rect;
+        let r = frame.rect;
         let v = frame.view;
-        let sx = (v.x[1] - v.x[0]) / (r - l) as f64 * self.scale;
-        let sy = (v.y[1] - v.y[0]) / (b - t) as f64 * self.scale;
+        let sx = (v.x[1] - v.x[0]) / r.w * self.scale;
+        let sy = (v.y[1] - v.y[0]) / r.h * self.scale;
         self.set_view(View {
             x: [v.x[0] - dx * sx, v.x[1] - dx * sx],
             y: [v.y[0] + dy * sy, v.y[1] + dy * sy],

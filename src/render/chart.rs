@@ -1,0 +1,147 @@
+//! The chart of loss against step, through any [`Painter`].
+
+use super::frame::{log_ticks, tick_label, ticks, Scale, Theme};
+use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
+use super::plot::PathArt;
+use crate::run::short;
+
+/// What the loss chart plots on its y axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LossAxis {
+    /// loss − f* on a log scale, f* the known global minimum value.
+    GapLog { fstar: f64 },
+    /// The loss itself, linear (for surfaces without a minimum).
+    Linear,
+}
+
+impl LossAxis {
+    /// A log gap axis when the lowest known minimum value is given.
+    pub fn for_minimum(fstar: Option<f64>) -> LossAxis {
+        fstar.map_or(LossAxis::Linear, |fstar| LossAxis::GapLog { fstar })
+    }
+}
+
+/// The chart's plotting rectangle in a panel `width` × `height` large.
+pub fn chart_rect(width: f64, height: f64, s: Scale) -> Rect {
+    let (l, t, r, b) = (s.px(60.0), s.px(8.0), s.px(12.0), s.px(32.0));
+    Rect::new(l, t, (width - l - r).max(1.0), (height - t - b).max(1.0))
+}
+
+/// Loss against step for every path up to `step`, on a panel `width` ×
+/// `height` large; the x axis spans `steps`.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_loss_chart<P: Painter>(
+    p: &mut P,
+    (width, height): (f64, f64),
+    paths: &[PathArt],
+    steps: usize,
+    step: usize,
+    axis: LossAxis,
+    theme: Theme,
+    s: Scale,
+) {
+    p.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+    let r = chart_rect(width, height, s);
+    let value = |l: f64| match axis {
+        LossAxis::GapLog { fstar } => (l - fstar).max(1e-300),
+        LossAxis::Linear => l,
+    };
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for path in paths {
+        for v in path
+            .run
+            .losses
+            .iter()
+            .map(|&l| value(l))
+            .filter(|v| v.is_finite())
+        {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !lo.is_finite() {
+        (lo, hi) = (1e-3, 1.0);
+    }
+    let log = matches!(axis, LossAxis::GapLog { .. });
+    let (lo, hi) = if log {
+        (lo.max(hi * 1e-16).max(1e-300), hi.max(lo * 10.0))
+    } else {
+        let pad = ((hi - lo) * 0.05).max(1e-12);
+        (lo - pad, hi + pad)
+    };
+    let xmax = steps.max(1) as f64;
+    let y_of = |v: f64| {
+        let t = if log {
+            (libm::log10(v) - libm::log10(lo)) / (libm::log10(hi) - libm::log10(lo))
+        } else {
+            (v - lo) / (hi - lo)
+        };
+        r.bottom() - t.clamp(-1e3, 1e3) * r.h
+    };
+    let x_of = |k: f64| r.x + k / xmax * r.w;
+
+    let fg = theme.foreground;
+    let grid = Stroke::new(Color::rgb(128, 128, 128).alpha(0.3), s.0.max(1.0));
+    let label = TextStyle::new(s.px(11.0), fg);
+    p.begin_group("axes");
+    let (xs, dx) = ticks(0.0, xmax, 6);
+    for k in xs {
+        let x = x_of(k);
+        p.polyline(&[(x, r.y), (x, r.bottom())], grid);
+        p.text(
+            &tick_label(k, dx),
+            (x, r.bottom() + s.px(6.0)),
+            label.anchor(Align::Middle, Baseline::Top),
+        );
+    }
+    let ys: Vec<(f64, String)> = if log {
+        log_ticks(lo, hi, 5)
+            .into_iter()
+            .map(|v| (v, short(v)))
+            .collect()
+    } else {
+        let (ys, d) = ticks(lo, hi, 5);
+        ys.into_iter().map(|v| (v, tick_label(v, d))).collect()
+    };
+    for (v, text) in ys {
+        let y = y_of(v);
+        p.polyline(&[(r.x, y), (r.right(), y)], grid);
+        p.text(
+            &text,
+            (r.x - s.px(6.0), y),
+            label.anchor(Align::End, Baseline::Middle),
+        );
+    }
+    let line = Stroke::new(fg, s.0.max(1.0));
+    p.polyline(
+        &[(r.x, r.y), (r.x, r.bottom()), (r.right(), r.bottom())],
+        line,
+    );
+    p.text(
+        "step",
+        (r.x + r.w / 2.0, height - s.px(3.0)),
+        label.anchor(Align::Middle, Baseline::Alphabetic),
+    );
+    p.text(
+        if log { "loss − min" } else { "loss" },
+        (s.px(3.0), r.y + r.h / 2.0),
+        label.anchor(Align::Middle, Baseline::Top).vertical(),
+    );
+    p.end_group();
+
+    p.clip(r);
+    for path in paths {
+        let end = step.min(path.run.losses.len().saturating_sub(1));
+        let pts: Vec<(f64, f64)> = path.run.losses[..=end]
+            .iter()
+            .enumerate()
+            .map(|(k, &l)| (k, value(l)))
+            .filter(|(_, v)| v.is_finite())
+            .map(|(k, v)| (x_of(k as f64), y_of(v)))
+            .collect();
+        p.begin_group(&path.run.label);
+        p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
+        p.end_group();
+    }
+    p.end_clip();
+}

@@ -1,0 +1,260 @@
+//! A figure: the page's plot (with a legend, and optionally the loss chart
+//! and the data panel under it) as one SVG document, drawn by the same code
+//! as the page's canvases. `optiviz render` writes it (or a PNG of it), and
+//! the page's SVG download is the same text for the same experiment and size.
+
+use super::chart::{draw_loss_chart, LossAxis};
+use super::data_panel::draw_data_panel;
+use super::frame::{path_color, Frame, Scale, Theme};
+use super::paint::Painter;
+use super::plot::{
+    contour_segments, draw_legend, draw_paths, draw_surface_layer, raster_size, LegendRow, PathArt,
+    SurfaceArt,
+};
+use super::surface::Grid;
+use super::svg::{document, panel, SvgPainter};
+use crate::experiment::{Experiment, Surface};
+use crate::objective::Objective;
+use crate::run::Trajectory;
+
+/// The smallest and largest side of a figure, in pixels.
+pub const SIZE_RANGE: [u32; 2] = [100, 4000];
+
+/// What a figure shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FigureOptions {
+    /// The whole figure, in pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Paths drawn up to this step; `None` for every step.
+    pub step: Option<usize>,
+    /// The page's dark theme.
+    pub dark: bool,
+    /// The loss chart under the plot.
+    pub chart: bool,
+    /// For a data model, the data panel under the plot.
+    pub data: bool,
+}
+
+impl Default for FigureOptions {
+    fn default() -> Self {
+        FigureOptions {
+            width: 800,
+            height: 600,
+            step: None,
+            dark: false,
+            chart: false,
+            data: false,
+        }
+    }
+}
+
+/// Checks a figure side, naming `what` in the error.
+pub fn check_side(what: &str, v: u32) -> Result<u32, String> {
+    if (SIZE_RANGE[0]..=SIZE_RANGE[1]).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{what} must be a whole number of pixels in [{}, {}], got {v}",
+            SIZE_RANGE[0], SIZE_RANGE[1]
+        ))
+    }
+}
+
+/// Parses `WxH`, each side in [`SIZE_RANGE`].
+pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "--size must be WIDTHxHEIGHT in pixels, each in [{}, {}], e.g. 800x600; got '{text}'",
+            SIZE_RANGE[0], SIZE_RANGE[1]
+        )
+    };
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let side = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    let (w, h) = (side(w)?, side(h)?);
+    if check_side("", w).is_err() || check_side("", h).is_err() {
+        return Err(bad());
+    }
+    Ok((w, h))
+}
+
+/// The panels of a figure: the plot, then the data panel and the chart,
+/// stacked, as `(y, height)` in pixels.
+pub struct Panels {
+    pub plot: (f64, f64),
+    pub data: Option<(f64, f64)>,
+    pub chart: Option<(f64, f64)>,
+}
+
+impl Panels {
+    pub fn new(height: f64, data: bool, chart: bool) -> Panels {
+        // Weights: the plot 3, the data panel 1.2, the chart 1.
+        let weights = [
+            3.0,
+            if data { 1.2 } else { 0.0 },
+            if chart { 1.0 } else { 0.0 },
+        ];
+        let total: f64 = weights.iter().sum();
+        let mut y = 0.0;
+        let mut take = |w: f64| {
+            let h = (height * w / total).round();
+            let at = (y, h);
+            y += h;
+            at
+        };
+        let plot = take(weights[0]);
+        let data = data.then(|| take(weights[1]));
+        let chart = chart.then(|| take(weights[2]));
+        Panels { plot, data, chart }
+    }
+}
+
+/// The paths a plot shows: the enabled optimizers', in their colours.
+pub fn shown_paths<'a>(exp: &Experiment, runs: &'a [Trajectory]) -> Vec<PathArt<'a>> {
+    runs.iter()
+        .enumerate()
+        .filter(|(i, _)| exp.optimizers.get(*i).is_some_and(|o| o.enabled))
+        .map(|(i, run)| PathArt {
+            run,
+            color: path_color(i, exp.optimizers[i].color.as_deref()),
+        })
+        .collect()
+}
+
+/// The names of a plot's axes: w, b for a data model, x, y otherwise.
+pub fn axis_names(exp: &Experiment) -> [&'static str; 2] {
+    if exp.function.def.model.is_some() {
+        ["w", "b"]
+    } else {
+        ["x", "y"]
+    }
+}
+
+/// The last step any path reaches, or the experiment's steps.
+pub fn last_step(exp: &Experiment, runs: &[Trajectory]) -> usize {
+    runs.iter()
+        .map(|r| r.points.len().saturating_sub(1))
+        .max()
+        .unwrap_or(0)
+        .max(exp.steps as usize)
+}
+
+/// The surface plot of `exp` on any painter, `width` × `height` large, with
+/// the surface sampled once per `per_sample` pixels: surface layer, paths,
+/// and, when `legend`, the legend.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_plot<P: Painter>(
+    p: &mut P,
+    (width, height): (f64, f64),
+    exp: &Experiment,
+    surf: &Surface,
+    runs: &[Trajectory],
+    step: usize,
+    dark: bool,
+    s: Scale,
+) {
+    let view = exp.view.unwrap_or_else(|| surf.view());
+    let frame = Frame::for_surface(width, height, s, view);
+    let (cw, ch) = raster_size(frame.rect, s.0, surf.cost() as f64);
+    let grid = Grid::sample(surf, view, cw, ch);
+    let image = p.image(grid.width, grid.height, &grid.rgba());
+    let contours = contour_segments(&grid, false);
+    let minima = surf.minima();
+    let theme = Theme::surface(dark);
+    let art = SurfaceArt {
+        image: &image,
+        contours: &contours,
+        colours: grid.colours(),
+        minima: &minima,
+        axes: axis_names(exp),
+    };
+    draw_surface_layer(p, (width, height), &frame, &art, theme, s);
+    let paths = shown_paths(exp, runs);
+    draw_paths(p, &frame, &paths, step, exp.start, s);
+    let rows: Vec<LegendRow> = paths
+        .iter()
+        .map(|path| LegendRow {
+            color: path.color,
+            label: path.run.label.clone(),
+            status: path.run.status_at(step).1,
+        })
+        .collect();
+    draw_legend(p, &frame, &rows, &paths, step, theme, s);
+}
+
+/// The figure as an SVG document.
+pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -> String {
+    let surf = exp.surface();
+    let step = opts.step.unwrap_or(usize::MAX).min(last_step(exp, runs));
+    let (w, h) = (opts.width as f64, opts.height as f64);
+    let model = exp.function.def.model.zip(exp.function.data.as_deref());
+    let panels = Panels::new(h, opts.data && model.is_some(), opts.chart);
+    let s = Scale(1.0);
+    let mut body = String::new();
+
+    let mut p = SvgPainter::new("plot");
+    draw_plot(
+        &mut p,
+        (w, panels.plot.1),
+        exp,
+        &surf,
+        runs,
+        step,
+        opts.dark,
+        s,
+    );
+    body += &panel(0.0, panels.plot.0, w, panels.plot.1, &p.finish());
+
+    let paths = shown_paths(exp, runs);
+    if let (Some((y, ph)), Some((kind, data))) = (panels.data, model) {
+        let mut p = SvgPainter::new("data");
+        draw_data_panel(&mut p, (w, ph), data, kind, &paths, step, Theme::PANEL, s);
+        body += &panel(0.0, y, w, ph, &p.finish());
+    }
+    if let Some((y, ph)) = panels.chart {
+        let mut p = SvgPainter::new("chart");
+        let fstar = surf.minima().iter().map(|m| m.value).reduce(f64::min);
+        draw_loss_chart(
+            &mut p,
+            (w, ph),
+            &paths,
+            last_step(exp, runs),
+            step,
+            LossAxis::for_minimum(fstar),
+            Theme::PANEL,
+            s,
+        );
+        body += &panel(0.0, y, w, ph, &p.finish());
+    }
+    let title = format!(
+        "optiviz: {} from ({}, {}), step {step}",
+        exp.function.def.title, exp.start[0], exp.start[1]
+    );
+    document(opts.width, opts.height, &title, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_within_range() {
+        assert_eq!(parse_size("800x600"), Ok((800, 600)));
+        assert_eq!(parse_size("100X4000"), Ok((100, 4000)));
+        for bad in ["99x600", "800x4001", "800", "axb", "800x", "-5x600"] {
+            let e = parse_size(bad).unwrap_err();
+            assert!(e.starts_with("--size must be"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn panels_stack_and_fill_the_height() {
+        let p = Panels::new(600.0, true, true);
+        let (d, c) = (p.data.unwrap(), p.chart.unwrap());
+        assert_eq!(p.plot.0, 0.0);
+        assert_eq!(d.0, p.plot.1);
+        assert_eq!(c.0, d.0 + d.1);
+        assert!((c.0 + c.1 - 600.0).abs() <= 1.0);
+        assert_eq!(Panels::new(600.0, false, false).plot, (0.0, 600.0));
+    }
+}

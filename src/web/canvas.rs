@@ -1,0 +1,186 @@
+//! The [`Painter`] of the page's canvases: each primitive is a few calls on a
+//! 2D context, and the batched ones (a dot per step, contour segments) are
+//! one canvas path and one stroke or fill each.
+
+use crate::render::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
+use crate::render::svg::FONT_FAMILY;
+use wasm_bindgen::{Clamped, JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// The 2D context of a canvas.
+pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+    canvas
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("no 2d context"))?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("not a 2d context"))
+}
+
+/// A new canvas element, not in the document.
+pub fn offscreen(width: u32, height: u32) -> Result<HtmlCanvasElement, JsValue> {
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let c: HtmlCanvasElement = doc
+        .create_element("canvas")?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("canvas"))?;
+    c.set_width(width);
+    c.set_height(height);
+    Ok(c)
+}
+
+/// Draws on one canvas through its 2D context.
+pub struct CanvasPainter {
+    ctx: CanvasRenderingContext2d,
+}
+
+impl CanvasPainter {
+    pub fn new(canvas: &HtmlCanvasElement) -> Result<CanvasPainter, JsValue> {
+        Ok(CanvasPainter {
+            ctx: context(canvas)?,
+        })
+    }
+
+    fn set_stroke(&self, s: Stroke) {
+        self.ctx.set_stroke_style_str(&s.color.css());
+        self.ctx.set_line_width(s.width);
+        let dash = js_sys::Array::new();
+        if let Some([d, g]) = s.dash {
+            dash.push(&d.into());
+            dash.push(&g.into());
+        }
+        let _ = self.ctx.set_line_dash(&dash);
+    }
+}
+
+impl Painter for CanvasPainter {
+    type Image = HtmlCanvasElement;
+
+    /// The raster put into a canvas of its own size, ready to be scaled.
+    fn image(&mut self, width: usize, height: usize, rgba: &[u8]) -> HtmlCanvasElement {
+        let put = || -> Result<HtmlCanvasElement, JsValue> {
+            let c = offscreen(width as u32, height as u32)?;
+            let image = ImageData::new_with_u8_clamped_array_and_sh(
+                Clamped(rgba),
+                width as u32,
+                height as u32,
+            )?;
+            context(&c)?.put_image_data(&image, 0.0, 0.0)?;
+            Ok(c)
+        };
+        // A failure leaves a blank image; the rest of the layer still draws.
+        put().unwrap_or_else(|_| offscreen(1, 1).expect("a canvas element"))
+    }
+
+    fn draw_image(&mut self, image: &HtmlCanvasElement, to: Rect) {
+        let _ = self
+            .ctx
+            .draw_image_with_html_canvas_element_and_dw_and_dh(image, to.x, to.y, to.w, to.h);
+    }
+
+    fn fill_rect(&mut self, r: Rect, color: Color) {
+        self.ctx.set_fill_style_str(&color.css());
+        self.ctx.fill_rect(r.x, r.y, r.w, r.h);
+    }
+
+    fn polyline(&mut self, points: &[(f64, f64)], stroke: Stroke) {
+        let Some(&(x0, y0)) = points.first() else {
+            return;
+        };
+        self.set_stroke(stroke);
+        self.ctx.set_line_join("round");
+        self.ctx.set_line_cap("round");
+        self.ctx.begin_path();
+        self.ctx.move_to(x0, y0);
+        for &(x, y) in &points[1..] {
+            self.ctx.line_to(x, y);
+        }
+        self.ctx.stroke();
+    }
+
+    fn circle(
+        &mut self,
+        (x, y): (f64, f64),
+        radius: f64,
+        fill: Option<Color>,
+        stroke: Option<Stroke>,
+    ) {
+        self.ctx.begin_path();
+        let _ = self.ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        if let Some(c) = fill {
+            self.ctx.set_fill_style_str(&c.css());
+            self.ctx.fill();
+        }
+        if let Some(s) = stroke {
+            self.set_stroke(s);
+            self.ctx.stroke();
+        }
+    }
+
+    fn text(&mut self, text: &str, (x, y): (f64, f64), style: TextStyle) {
+        let ctx = &self.ctx;
+        ctx.set_font(&format!("{}px {FONT_FAMILY}", style.size));
+        ctx.set_fill_style_str(&style.color.css());
+        ctx.set_text_align(match style.align {
+            Align::Start => "left",
+            Align::Middle => "center",
+            Align::End => "right",
+        });
+        ctx.set_text_baseline(match style.baseline {
+            Baseline::Top => "top",
+            Baseline::Middle => "middle",
+            Baseline::Alphabetic => "alphabetic",
+        });
+        if style.vertical {
+            ctx.save();
+            let _ = ctx.translate(x, y);
+            let _ = ctx.rotate(-std::f64::consts::FRAC_PI_2);
+            let _ = ctx.fill_text(text, 0.0, 0.0);
+            ctx.restore();
+        } else {
+            let _ = ctx.fill_text(text, x, y);
+        }
+    }
+
+    fn clip(&mut self, r: Rect) {
+        self.ctx.save();
+        self.ctx.begin_path();
+        self.ctx.rect(r.x, r.y, r.w, r.h);
+        self.ctx.clip();
+    }
+
+    fn end_clip(&mut self) {
+        self.ctx.restore();
+    }
+
+    fn segments(&mut self, segments: &[[(f64, f64); 2]], stroke: Stroke) {
+        self.set_stroke(stroke);
+        self.ctx.set_line_cap("butt");
+        self.ctx.begin_path();
+        for [(x0, y0), (x1, y1)] in segments {
+            self.ctx.move_to(*x0, *y0);
+            self.ctx.line_to(*x1, *y1);
+        }
+        self.ctx.stroke();
+    }
+
+    fn dots(&mut self, centres: &[(f64, f64)], radius: f64, fill: Color) {
+        self.ctx.begin_path();
+        for &(x, y) in centres {
+            self.ctx.move_to(x + radius, y);
+            let _ = self.ctx.arc(x, y, radius, 0.0, std::f64::consts::TAU);
+        }
+        self.ctx.set_fill_style_str(&fill.css());
+        self.ctx.fill();
+    }
+
+    fn vertical_gradient(&mut self, r: Rect, stops: &[Color]) {
+        let g = self.ctx.create_linear_gradient(0.0, r.bottom(), 0.0, r.y);
+        for (i, c) in stops.iter().enumerate() {
+            let _ = g.add_color_stop(i as f32 / (stops.len().max(2) - 1) as f32, &c.css());
+        }
+        self.ctx.set_fill_style_canvas_gradient(&g);
+        self.ctx.fill_rect(r.x, r.y, r.w, r.h);
+    }
+}

@@ -1,0 +1,23 @@
+//! The loss chart view: loss against step for every shown path.
+
+use super::canvas::CanvasPainter;
+use crate::render::chart::{draw_loss_chart, LossAxis};
+use crate::render::frame::{Scale, Theme};
+use crate::render::plot::PathArt;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlCanvasElement;
+
+/// Draws the chart; the x axis spans `steps`.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    paths: &[PathArt],
+    steps: usize,
+    step: usize,
+    axis: LossAxis,
+    scale: Scale,
+) -> Result<(), JsValue> {
+    let mut p = CanvasPainter::new(canvas)?;
+    let size = (canvas.width() as f64, canvas.height() as f64);
+    draw_loss_chart(&mut p, size, paths, steps, step, axis, Theme::PANEL, scale);
+    Ok(())
+}

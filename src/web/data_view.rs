@@ -1,0 +1,28 @@
+//! The data panel view: a regression's rows and each shown optimizer's model
+//! at the current step; blank for formula functions.
+
+use super::canvas::{context, CanvasPainter};
+use crate::data::{Dataset, ModelKind};
+use crate::render::data_panel::draw_data_panel;
+use crate::render::frame::{Scale, Theme};
+use crate::render::plot::PathArt;
+use wasm_bindgen::JsValue;
+use web_sys::HtmlCanvasElement;
+
+/// Draws the panel, or clears it when there is no data model.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    model: Option<(ModelKind, &Dataset)>,
+    paths: &[PathArt],
+    step: usize,
+    scale: Scale,
+) -> Result<(), JsValue> {
+    let size = (canvas.width() as f64, canvas.height() as f64);
+    let Some((kind, data)) = model else {
+        context(canvas)?.clear_rect(0.0, 0.0, size.0, size.1);
+        return Ok(());
+    };
+    let mut p = CanvasPainter::new(canvas)?;
+    draw_data_panel(&mut p, size, data, kind, paths, step, Theme::PANEL, scale);
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! The path layer view: the transparent canvas over the surface, redrawn on
+//! every edit and animation step.
+
+use super::canvas::{context, CanvasPainter};
+use crate::render::frame::{Frame, Scale};
+use crate::render::plot::{draw_paths, PathArt};
+use wasm_bindgen::JsValue;
+use web_sys::HtmlCanvasElement;
+
+/// Clears the layer and draws the paths up to `step` and the start handle.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    frame: &Frame,
+    paths: &[PathArt],
+    step: usize,
+    start: [f64; 2],
+    scale: Scale,
+) -> Result<(), JsValue> {
+    context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    let mut p = CanvasPainter::new(canvas)?;
+    draw_paths(&mut p, frame, paths, step, start, scale);
+    Ok(())
+}

@@ -1,0 +1,429 @@
+//! `optiviz render`: figures as SVG and PNG, checked as files a reader would
+//! open: the SVG parsed as XML, the PNG decoded, the path's pixels compared
+//! with where the trajectory really is.
+#![cfg(not(target_arch = "wasm32"))]
+
+use optiviz::render::figure::Panels;
+use optiviz::render::frame::{Frame, Scale};
+use optiviz::{Experiment, Objective};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn optiviz(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A bad argument is reported before stdin is read: a closed pipe is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// A fresh folder for one test's files.
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("optiviz-render-{name}-{}", std::process::id()));
+    std::fs::remove_dir_all(&d).ok();
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn render_ok(args: &[&str], stdin: &str) {
+    let out = optiviz(args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An RGBA image.
+struct Image {
+    width: usize,
+    height: usize,
+    rgba: Vec<u8>,
+}
+
+impl Image {
+    fn at(&self, x: f64, y: f64) -> [u8; 3] {
+        let (x, y) = (x.floor() as usize, y.floor() as usize);
+        let i = (y * self.width + x) * 4;
+        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]]
+    }
+}
+
+fn decode(path: &Path) -> Image {
+    let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut r = dec.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size()];
+    let info = r.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgba);
+    buf.truncate(info.buffer_size());
+    Image {
+        width: info.width as usize,
+        height: info.height as usize,
+        rgba: buf,
+    }
+}
+
+fn close(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
+    (0..3).all(|i| (a[i] as i32 - b[i] as i32).abs() <= tol)
+}
+
+/// The stroke colours of the `polyline`/`path` elements of an SVG, with
+/// their number of points.
+fn vector_paths(svg: &str) -> Vec<(String, usize)> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    doc.descendants()
+        .filter(|n| matches!(n.tag_name().name(), "polyline" | "path"))
+        .map(|n| {
+            let points = n
+                .attribute("points")
+                .map_or(0, |p| p.split_whitespace().count());
+            (n.attribute("stroke").unwrap_or("").to_string(), points)
+        })
+        .collect()
+}
+
+const TWO: &str = r##"{"function": {"name": "himmelblau"}, "start": [-1.0, -4.5], "steps": 120,
+  "optimizers": [{"name": "sgd", "lr": 0.01, "color": "#ff0000"},
+                 {"name": "adam", "lr": 0.1, "color": "#00ffff"},
+                 {"name": "rmsprop", "lr": 0.01, "color": "#00ff00", "enabled": false}]}"##;
+
+#[test]
+fn an_svg_has_the_size_and_one_vector_path_per_shown_optimizer() {
+    let d = dir("svg");
+    let file = d.join("fig.svg");
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            file.to_str().unwrap(),
+            "--size",
+            "640x480",
+        ],
+        TWO,
+    );
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some("640"));
+    assert_eq!(root.attribute("height"), Some("480"));
+    let paths = vector_paths(&svg);
+    for (color, shown) in [("#ff0000", true), ("#00ffff", true), ("#00ff00", false)] {
+        let n = paths.iter().filter(|(c, _)| c == color).count();
+        assert_eq!(n, shown as usize, "{color}: {n} paths");
+    }
+    // The raster is one embedded PNG, under everything else.
+    let images: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "image")
+        .collect();
+    assert_eq!(images.len(), 1);
+    let href = images[0]
+        .attribute(("http://www.w3.org/1999/xlink", "href"))
+        .unwrap();
+    assert!(href.starts_with("data:image/png;base64,"));
+    // Axis names and the legend are text.
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .filter_map(|n| n.text().map(str::to_string))
+        .collect();
+    for want in ["x", "y", "sgd lr=0.01", "adam lr=0.1"] {
+        assert!(texts.iter().any(|t| t == want), "no text {want:?}");
+    }
+    assert!(!texts.iter().any(|t| t.starts_with("rmsprop")));
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn step_k_draws_exactly_the_first_k_steps() {
+    let d = dir("step");
+    for k in [0usize, 1, 37, 120, 500] {
+        let file = d.join(format!("k{k}.svg"));
+        render_ok(
+            &[
+                "render",
+                "-",
+                "-o",
+                file.to_str().unwrap(),
+                "--step",
+                &k.to_string(),
+            ],
+            TWO,
+        );
+        let svg = std::fs::read_to_string(&file).unwrap();
+        let red: Vec<usize> = vector_paths(&svg)
+            .into_iter()
+            .filter(|(c, _)| c == "#ff0000")
+            .map(|(_, n)| n)
+            .collect();
+        let want = k.min(120) + 1;
+        if want < 2 {
+            // A single point is no line: only its marker is drawn.
+            assert!(red.is_empty(), "step 0: {red:?}");
+        } else {
+            assert_eq!(red, vec![want], "--step {k}");
+        }
+        let status = format!("step {}, loss", k.min(120));
+        assert!(svg.contains(&status), "--step {k}: legend says {status}");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn a_png_carries_the_path_colour_where_the_trajectory_passes_and_nowhere_else() {
+    let d = dir("png");
+    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
+        "start": [3.0, 2.0], "steps": 40,
+        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    for (size, extra) in [((800, 600), vec![]), ((500, 700), vec!["--dark"])] {
+        let file = d.join(format!("{}x{}.png", size.0, size.1));
+        let s = format!("{}x{}", size.0, size.1);
+        let mut args = vec!["render", "-", "-o", file.to_str().unwrap(), "--size", &s];
+        args.extend(extra);
+        render_ok(&args, json);
+        let img = decode(&file);
+        assert_eq!((img.width, img.height), size);
+
+        let exp = Experiment::from_json(json).unwrap();
+        let run = &exp.run()[0];
+        let view = exp.surface().view();
+        let frame = Frame::for_surface(size.0 as f64, size.1 as f64, Scale(1.0), view);
+        let red = [255, 0, 0];
+        for k in [3, 8, 15, 25] {
+            let (x, y) = frame.to_px(run.points[k]);
+            assert!(
+                close(img.at(x, y), red, 40),
+                "{s}: step {k} at ({x:.1}, {y:.1}) is {:?}",
+                img.at(x, y)
+            );
+        }
+        // Outside the plotting rectangle no pixel is the path's red.
+        let r = frame.rect;
+        let mut outside = 0;
+        for y in 0..img.height {
+            for x in 0..img.width {
+                let (fx, fy) = (x as f64 + 0.5, y as f64 + 0.5);
+                if !r.contains(fx, fy) && close(img.at(fx, fy), red, 60) {
+                    outside += 1;
+                }
+            }
+        }
+        assert_eq!(outside, 0, "{s}: red pixels outside the plot");
+        // Text is drawn: the tick labels put ink in the band under the plot.
+        let bg = img.at(1.0, img.height as f64 - 2.0);
+        let ink = (r.bottom() as usize + 8..r.bottom() as usize + 20)
+            .flat_map(|y| (0..img.width).map(move |x| (x as f64, y as f64)))
+            .filter(|&(x, y)| !close(img.at(x, y), bg, 30))
+            .count();
+        assert!(ink > 150, "{s}: tick labels under the plot ({ink} pixels)");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn a_diverging_path_is_clipped_to_the_plot() {
+    let d = dir("diverge");
+    let file = d.join("fig.png");
+    let json = r##"{"function": {"name": "quadratic"}, "start": [3.0, 2.0], "steps": 30,
+        "optimizers": [{"name": "sgd", "lr": 0.25, "color": "#ff0000"}]}"##;
+    render_ok(&["render", "-", "-o", file.to_str().unwrap()], json);
+    let img = decode(&file);
+    let exp = Experiment::from_json(json).unwrap();
+    let frame = Frame::for_surface(800.0, 600.0, Scale(1.0), exp.surface().view());
+    let r = frame.rect;
+    let red = (0..img.height)
+        .flat_map(|y| (0..img.width).map(move |x| (x as f64 + 0.5, y as f64 + 0.5)))
+        .filter(|&(x, y)| close(img.at(x, y), [255, 0, 0], 60));
+    let (mut inside, mut outside) = (0, 0);
+    for (x, y) in red {
+        if r.contains(x, y) {
+            inside += 1;
+        } else {
+            outside += 1;
+        }
+    }
+    assert!(
+        inside > 50 && outside == 0,
+        "inside {inside}, outside {outside}"
+    );
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn chart_and_data_panels_stack_under_the_plot() {
+    let d = dir("panels");
+    let file = d.join("fig.png");
+    let json = r##"{"function": {"name": "linear_regression", "data": {"x": [-2, -1, 0, 1, 2], "y": [-3, -1, 1, 3, 5]}},
+        "start": [-1.0, 3.0], "steps": 200,
+        "optimizers": [{"name": "sgd", "lr": 0.05, "color": "#ff0000"}]}"##;
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            file.to_str().unwrap(),
+            "--chart",
+            "--data",
+            "--size",
+            "600x900",
+        ],
+        json,
+    );
+    let img = decode(&file);
+    assert_eq!((img.width, img.height), (600, 900));
+    let panels = Panels::new(900.0, true, true);
+    // The plot's axes are w and b; both panels have the dark panel background.
+    let (cy, _) = panels.chart.unwrap();
+    let (dy, _) = panels.data.unwrap();
+    assert_eq!(img.at(2.0, dy + 2.0), [0x1c, 0x1c, 0x24]);
+    assert_eq!(img.at(2.0, cy + 2.0), [0x1c, 0x1c, 0x24]);
+    // The fitted line y = 2x + 1 at the last step passes through (1, 3) of the data panel.
+    let e = Experiment::from_json(json).unwrap();
+    let data = e.function.data.clone().unwrap();
+    let frame = Frame::new(
+        600.0,
+        panels.data.unwrap().1,
+        Scale(1.0),
+        optiviz::data::data_view(&data, optiviz::data::ModelKind::Linear),
+    );
+    let (x, y) = frame.to_px([1.5, 4.0]);
+    let near_red = (-2..=2).any(|dx| {
+        (-2..=2).any(|dy2| close(img.at(x + dx as f64, dy + y + dy2 as f64), [255, 0, 0], 60))
+    });
+    assert!(near_red, "the fitted line in the data panel");
+    let svg_file = d.join("fig.svg");
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            svg_file.to_str().unwrap(),
+            "--chart",
+            "--data",
+        ],
+        json,
+    );
+    let svg = std::fs::read_to_string(&svg_file).unwrap();
+    for name in ["w", "b", "step", "loss − min"] {
+        assert!(svg.contains(&format!(">{name}</text>")), "{name}");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn bad_arguments_print_one_line_exit_2_and_leave_no_file() {
+    let d = dir("bad");
+    let svg = d.join("fig.svg");
+    let s = svg.to_str().unwrap();
+    let pdf = d.join("fig.pdf");
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["render", "-", "-o", s, "--size", "99x600"],
+            TWO,
+            "--size must be WIDTHxHEIGHT in pixels, each in [100, 4000]",
+        ),
+        (
+            vec!["render", "-", "-o", s, "--size", "800"],
+            TWO,
+            "--size must be WIDTHxHEIGHT",
+        ),
+        (
+            vec!["render", "-", "-o", s, "--step", "-1"],
+            TWO,
+            "--step must be a whole number of steps >= 0, got '-1'",
+        ),
+        (
+            vec!["render", "-", "-o", s, "--step"],
+            TWO,
+            "--step needs a value",
+        ),
+        (
+            vec!["render", "-", "-o", s, "--dpi", "3"],
+            TWO,
+            "unknown option '--dpi' for render",
+        ),
+        (
+            vec!["render", "-"],
+            TWO,
+            "render needs -o FIGURE.svg or -o FIGURE.png",
+        ),
+        (
+            vec!["render", "-", "-o", pdf.to_str().unwrap()],
+            TWO,
+            "-o must name a .svg or .png file",
+        ),
+        (
+            vec!["render", "-", "-o", "/nonexistent/folder/fig.svg"],
+            TWO,
+            "-o /nonexistent/folder/fig.svg: the folder /nonexistent/folder does not exist",
+        ),
+        (vec!["render", "-", "-o", s], "{", "-: not valid JSON"),
+        (
+            vec!["render", "-", "-o", s],
+            r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adam", "lr": -1}]}"#,
+            "-: optimizers[0].lr: must be a finite number >= 0, got -1",
+        ),
+        (
+            vec!["render", "-", "-o", s, "--data"],
+            TWO,
+            "--data draws a data panel, which only linear_regression and logistic_regression have",
+        ),
+        (
+            vec!["render", "/nonexistent/exp.json", "-o", s],
+            "",
+            "cannot read /nonexistent/exp.json",
+        ),
+    ];
+    for (args, stdin, want) in cases {
+        let out = optiviz(&args, stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        let err = err.trim_end().strip_prefix("optiviz: ").expect("prefixed");
+        assert!(
+            err.starts_with(want),
+            "{args:?}\n got: {err}\nwant: {want}..."
+        );
+        let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn the_same_experiment_renders_the_same_bytes() {
+    let d = dir("same");
+    let (a, b) = (d.join("a.svg"), d.join("b.svg"));
+    render_ok(&["render", "-", "-o", a.to_str().unwrap()], TWO);
+    let file = d.join("exp.json");
+    std::fs::write(&file, TWO).unwrap();
+    render_ok(
+        &["render", file.to_str().unwrap(), "-o", b.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn the_text_widths_are_dejavu_sans_own() {
+    let face = ttf_parser::Face::parse(optiviz::render::png::FONT, 0).unwrap();
+    assert_eq!(face.units_per_em(), 2048);
+    let chars = (' '..='~').chain(optiviz::render::text::OTHER_ADVANCE.iter().map(|(c, _)| *c));
+    for c in chars {
+        let id = face.glyph_index(c).unwrap();
+        assert_eq!(
+            face.glyph_hor_advance(id),
+            Some(optiviz::render::text::advance(c)),
+            "{c:?}"
+        );
+    }
+}
