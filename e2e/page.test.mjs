@@ -192,6 +192,29 @@ test("the trajectories download as CSV and JSON", async () => {
   assert.deepEqual(runs, await page.evaluate(() => window.optiviz.getRuns()));
 });
 
+test("the plot downloads as an SVG figure of the current step, with a path per shown optimizer", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=-0.5,-4.2&steps=80&o1=sgd&o1.lr=0.01&o2=adam&o2.lr=0.15&o3=rmsprop&o3.lr=0.02`);
+  // Hide the third optimizer and step back to step 30.
+  await page.getByRole("group", { name: "RMSprop" }).getByRole("checkbox", { name: "Show" }).uncheck();
+  await page.getByRole("button", { name: "Reset" }).click();
+  for (let i = 0; i < 30; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG" }).click()]);
+  assert.equal(download.suggestedFilename(), "optiviz.svg");
+  const svg = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  const box = await page.locator("#plot").boundingBox();
+  assert.match(svg, new RegExp(`^<svg [^>]*width="${Math.floor(box.width)}" height="${Math.floor(box.height)}"`));
+  const colours = await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((_, i) => document.querySelectorAll('input[type="color"]')[i].value));
+  const strokes = [...svg.matchAll(/<polyline [^>]*stroke="(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+  assert.equal(strokes.filter((c) => c === colours[0]).length, 1, "one path for SGD");
+  assert.equal(strokes.filter((c) => c === colours[1]).length, 1, "one path for Adam");
+  assert.equal(strokes.filter((c) => c === colours[2]).length, 0, "no path for the hidden RMSprop");
+  // Drawn up to the page's step: SGD's line has 31 points; the legend says so.
+  const sgd = svg.match(new RegExp(`<polyline points="([^"]*)"[^>]*stroke="${colours[0]}"`))[1];
+  assert.equal(sgd.trim().split(" ").length, 31);
+  assert.match(svg, />step 30, loss /);
+  assert.deepEqual(errors, []);
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

@@ -2,26 +2,10 @@
 //! error that names the problem.
 #![cfg(not(target_arch = "wasm32"))]
 
-use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn optiviz(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use common::optiviz;
+use serde_json::Value;
 
 const ISSUE_EXAMPLE: &str = r#"{
   "function": {"name": "rosenbrock", "params": {"b": 100}},

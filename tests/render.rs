@@ -3,25 +3,13 @@
 //! with where the trajectory really is.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::optiviz;
 use optiviz::render::figure::Panels;
 use optiviz::render::frame::{Frame, Scale};
 use optiviz::{Experiment, Objective};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn optiviz(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A bad argument is reported before stdin is read: a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 /// A fresh folder for one test's files.
 fn dir(name: &str) -> PathBuf {
@@ -426,4 +414,40 @@ fn the_text_widths_are_dejavu_sans_own() {
             "{c:?}"
         );
     }
+}
+
+#[test]
+fn the_recorded_figures_are_what_render_writes() {
+    // The page's SVG download is checked against the same files (tests/web.rs).
+    let d = dir("recorded");
+    for (json, args, recorded) in [
+        (
+            "himmelblau.json",
+            &["--size", "400x300", "--step", "25"][..],
+            "himmelblau-400x300-step25.svg",
+        ),
+        (
+            "logistic.json",
+            &["--size", "420x320", "--dark"][..],
+            "logistic-420x320-dark.svg",
+        ),
+    ] {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/figures");
+        let (input, out) = (data.join(json), d.join(recorded));
+        let mut all = vec![
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        all.extend(args);
+        render_ok(&all, "");
+        let want = std::fs::read_to_string(data.join(recorded)).unwrap();
+        let got = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            got == want,
+            "{recorded} changed; if the drawing changed on purpose, record it again (tests/data/figures/README.md)"
+        );
+    }
+    std::fs::remove_dir_all(d).ok();
 }

@@ -448,3 +448,39 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
         );
     }
 }
+
+/// The page's SVG download for a recorded experiment, size, step and theme:
+/// byte for byte the file `optiviz render` wrote (tests/data/figures).
+#[wasm_bindgen_test]
+fn the_svg_download_is_what_optiviz_render_writes() {
+    let cases: [(&str, [u32; 2], Option<usize>, bool, &str); 2] = [
+        (
+            include_str!("data/figures/himmelblau.json"),
+            [400, 300],
+            Some(25),
+            false,
+            include_str!("data/figures/himmelblau-400x300-step25.svg"),
+        ),
+        (
+            include_str!("data/figures/logistic.json"),
+            [420, 320],
+            None,
+            true,
+            include_str!("data/figures/logistic-420x320-dark.svg"),
+        ),
+    ];
+    for (json, [w, h], step, dark, recorded) in cases {
+        let mut app = App::new(canvas(), canvas(), canvas(), canvas());
+        load(&mut app, json);
+        app.resize(&[w, h, 400, 150, 400, 200], 2.0);
+        app.set_dark(dark);
+        app.set_step(step.unwrap_or(usize::MAX));
+        let svg = app.figure_svg(w, h).unwrap();
+        assert!(
+            svg == recorded,
+            "the page's SVG differs from optiviz render's ({} vs {} bytes)",
+            svg.len(),
+            recorded.len()
+        );
+    }
+}

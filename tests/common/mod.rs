@@ -123,3 +123,20 @@ pub fn paths_hash(runs: &[optiviz::Trajectory]) -> String {
 /// Stochastic experiments and the hash of their paths as computed natively
 /// (tests/data/determinism.json); the browser must compute the same bits.
 pub const DETERMINISM: &str = include_str!("../data/determinism.json");
+
+/// Runs the `optiviz` binary with `args`, `stdin` on its standard input.
+/// A bad argument may be reported before stdin is read: a closed pipe is fine.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn optiviz(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
