@@ -179,7 +179,8 @@ pub fn draw_plot<P: Painter>(
             status: path.run.status_at(step).1,
         })
         .collect();
-    draw_legend(p, &frame, &rows, &paths, step, theme, s);
+    let marks: Vec<[f64; 2]> = minima.iter().map(|m| m.point).chain([exp.start]).collect();
+    draw_legend(p, &frame, &rows, &paths, step, &marks, theme, s);
 }
 
 /// The figure as an SVG document.

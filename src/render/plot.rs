@@ -309,13 +309,16 @@ pub struct LegendRow {
 }
 
 /// The legend of a figure: a box in the corner of the plotting rectangle that
-/// the paths cross least, a row per shown optimizer.
+/// covers the fewest marks (a minimum or the start weighs as much as a hundred
+/// steps of a path), a row per shown optimizer.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_legend<P: Painter>(
     p: &mut P,
     frame: &Frame,
     rows: &[LegendRow],
     paths: &[PathArt],
     step: usize,
+    marks: &[[f64; 2]],
     theme: Theme,
     s: Scale,
 ) {
@@ -350,18 +353,20 @@ pub fn draw_legend<P: Painter>(
         Rect::new(r.x + margin, r.bottom() - h - margin, w, h),
     ];
     // The corner with the fewest path points under it (the first on a tie).
+    let under = |b: &Rect, q: &[f64; 2]| {
+        let (x, y) = frame.to_px(*q);
+        b.contains(x, y)
+    };
     let crossings = |b: &Rect| {
-        paths
+        let steps = paths
             .iter()
             .flat_map(|path| {
                 let end = step.min(path.run.points.len().saturating_sub(1));
                 path.run.points[..=end].iter()
             })
-            .filter(|&&q| {
-                let (x, y) = frame.to_px(q);
-                b.contains(x, y)
-            })
-            .count()
+            .filter(|q| under(b, q))
+            .count();
+        steps + 100 * marks.iter().filter(|q| under(b, q)).count()
     };
     let mut best = corners[0];
     let mut fewest = usize::MAX;
