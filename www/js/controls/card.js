@@ -1,0 +1,127 @@
+// One optimizer's card: show, colour and Remove, the learning rate, the
+// hyperparameters under torch's names, the parts in card-extras.js, its status.
+
+import { field, numberInput } from "./fields.js";
+import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
+
+function lrSliderValue(lr) {
+  return lr > 0 ? Math.log10(lr) : -6;
+}
+
+// `removed`: what follows the card's Remove (the cards are built again).
+export function optimizerCard(ctx, o, i, removed) {
+  const { app, edit, draw } = ctx;
+  const def = ctx.cat.optimizers.find((d) => d.name === o.name);
+  const name = ctx.messages.groupName(i);
+  const card = document.createElement("fieldset");
+  card.className = "card optimizer";
+  card.setAttribute("aria-label", name);
+  const legend = document.createElement("legend");
+  legend.textContent = name;
+  card.append(legend);
+
+  // Header: show toggle, colour, remove.
+  const head = document.createElement("div");
+  head.className = "card-head";
+  const show = document.createElement("input");
+  show.type = "checkbox";
+  show.checked = o.enabled !== false;
+  show.addEventListener("change", () => {
+    if (edit(() => app.set(`optimizers[${i}].enabled`, show.checked ? null : false), show)) draw.dynamic();
+  });
+  const color = document.createElement("input");
+  color.type = "color";
+  color.value = app.color(i);
+  color.addEventListener("input", () => {
+    if (edit(() => app.set(`optimizers[${i}].color`, color.value), color)) {
+      card.style.setProperty("--path", color.value);
+      draw.dynamic();
+    }
+  });
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.className = "remove";
+  remove.textContent = "Remove";
+  remove.setAttribute("aria-label", `Remove ${name}`);
+  remove.addEventListener("click", () => {
+    edit(() => app.removeOptimizer(i));
+    removed();
+  });
+  head.append(field("Show", show), field("Colour", color), remove);
+  card.append(head);
+
+  // Learning rate: a log-scale slider and the exact number.
+  const lrRow = document.createElement("div");
+  lrRow.className = "slider-row";
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.min = -6;
+  slider.max = 1;
+  slider.step = 0.01;
+  slider.value = lrSliderValue(o.lr);
+  slider.setAttribute("aria-label", "Learning rate");
+  slider.setAttribute("aria-valuetext", `${o.lr}`);
+  const lrBox = numberInput(ctx, o.lr, (x) => app.set(`optimizers[${i}].lr`, x), `${name} › lr`);
+  lrBox.setAttribute("aria-label", "Learning rate (exact)");
+  lrBox.min = 0;
+  slider.addEventListener("input", () => {
+    const lr = Number(Math.pow(10, Number(slider.value)).toPrecision(3));
+    if (edit(() => app.set(`optimizers[${i}].lr`, lr), slider)) {
+      lrBox.value = lr;
+      slider.setAttribute("aria-valuetext", `${lr}`);
+      draw.dynamic();
+    }
+  });
+  lrBox.addEventListener("change", () => {
+    if (lrBox.getAttribute("aria-invalid") === "true") return;
+    slider.value = lrSliderValue(Number(lrBox.value));
+    slider.setAttribute("aria-valuetext", lrBox.value);
+  });
+  const lrLabel = document.createElement("span");
+  lrLabel.className = "field-name";
+  lrLabel.textContent = "Learning rate (lr)";
+  lrRow.append(lrLabel, slider, lrBox);
+  card.append(lrRow);
+
+  // Hyperparameters under torch's names.
+  const grid = document.createElement("div");
+  grid.className = "hyper";
+  for (const h of def.hyper) {
+    const path = `optimizers[${i}].${h.name}`;
+    const value = o[h.name];
+    if (h.kind === "flag") {
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = value;
+      box.addEventListener("change", () => {
+        if (edit(() => app.set(path, box.checked), box)) draw.dynamic();
+        else box.checked = !box.checked;
+      });
+      grid.append(field(h.name, box, h.doc));
+    } else if (h.kind === "pair") {
+      const a = numberInput(ctx, value[0], (x) => app.set(path, [x, app.experiment().optimizers[i][h.name][1]]), `${name} › ${h.name}[0]`);
+      const b = numberInput(ctx, value[1], (x) => app.set(path, [app.experiment().optimizers[i][h.name][0], x]), `${name} › ${h.name}[1]`);
+      grid.append(field(`${h.name} β₁`, a, `${h.doc} (${h.range.text})`), field(`${h.name} β₂`, b, `${h.doc} (${h.range.text})`));
+    } else {
+      grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
+    }
+  }
+  const maximize = document.createElement("input");
+  maximize.type = "checkbox";
+  maximize.checked = o.maximize === true;
+  maximize.addEventListener("change", () => {
+    if (edit(() => app.set(`optimizers[${i}].maximize`, maximize.checked ? true : null), maximize)) draw.dynamic();
+    else maximize.checked = !maximize.checked;
+  });
+  grid.append(field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign"));
+  card.append(grid);
+
+  card.append(clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name), updateRule(def));
+
+  const status = document.createElement("p");
+  status.className = "status";
+  status.dataset.status = i;
+  card.append(status);
+  card.style.setProperty("--path", app.color(i));
+  return card;
+}

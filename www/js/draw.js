@@ -1,0 +1,37 @@
+// Drawing: everything (the surface, coarse first and refined once still) or
+// only what moves with the step (paths, chart, data, status).
+
+export function build(ctx) {
+  const { app } = ctx;
+
+  // The surface at full detail; `fast` draws a coarser raster first (first
+  // frame, dragging) and the full one once things are still.
+  let refining = 0;
+  function all(fast = false) {
+    refining++;
+    app.drawSurface(fast);
+    dynamic();
+    if (fast) refine(refining);
+  }
+  // The full-detail surface, a slice of rows per task, then drawn; a newer
+  // redraw (a new `refining` count) supersedes this one.
+  async function refine(generation) {
+    await new Promise((done) => setTimeout(done, 100));
+    while (generation === refining && !app.refineSurface(32)) {
+      await new Promise((done) => setTimeout(done, 0));
+    }
+    if (generation === refining) {
+      app.drawSurface(false);
+      performance.mark("optiviz-refined");
+    }
+  }
+  function dynamic() {
+    app.drawPaths();
+    app.drawChart();
+    if (ctx.panels.showsData()) app.drawData();
+    ctx.status.render();
+  }
+
+  // `refine`: refines the surface drawn last (the first frame's coarse one).
+  return { all, dynamic, refine: () => refine(refining) };
+}

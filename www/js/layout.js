@@ -1,0 +1,40 @@
+// Sizes the engine's canvases to their boxes (#plot, #chart, #data) on resize
+// and on a light or dark theme change; the plot's size for figures.
+
+import { $ } from "./dom.js";
+
+// A box's CSS size in whole pixels, at least the given minimum.
+const size = (el, minW, minH) => [Math.max(minW, Math.floor(el.clientWidth)), Math.max(minH, Math.floor(el.clientHeight))];
+
+export function build(ctx) {
+  const { app } = ctx;
+  const dark = matchMedia("(prefers-color-scheme: dark)");
+  // The stylesheet sizes every box (so nothing shifts when they are drawn).
+  const plotSize = () => size($("plot"), 200, 150);
+  let laidOut = "";
+  // Sizes the canvases to their boxes; true when anything changed.
+  function measure(force = false) {
+    const [w, h] = plotSize();
+    const [cw, ch] = size($("chart"), 200, 100);
+    const [dw, dh] = size($("data"), 200, 100);
+    const key = `${w}x${h} ${cw}x${ch} ${dw}x${dh} ${devicePixelRatio} ${dark.matches}`;
+    if (key === laidOut && !force) return false;
+    laidOut = key;
+    app.setDark(dark.matches);
+    app.resize([w, h, cw, ch, dw, dh], devicePixelRatio || 1);
+    return true;
+  }
+  function layout(force = false) {
+    if (measure(force)) ctx.draw.all(true);
+  }
+  dark.addEventListener("change", () => layout());
+  let resizeTimer = 0;
+  const resizer = new ResizeObserver(() => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => layout(), 60);
+  });
+  resizer.observe($("plot"));
+  resizer.observe($("data-figure"));
+
+  return { measure, plotSize };
+}

@@ -1,0 +1,31 @@
+// What depends on the experiment as a whole: the data panel's presence
+// (#data-figure) and caption, and the note under the plot (#surface-note).
+
+import { $ } from "./dom.js";
+
+export function build(ctx) {
+  const { app } = ctx;
+  const figure = $("data-figure");
+
+  // The first frame: the panel is there or not before anything is measured.
+  function init() {
+    figure.hidden = !app.info().model;
+  }
+  function sync() {
+    const info = app.info();
+    const show = !!info.model;
+    if (figure.hidden === show) {
+      figure.hidden = !show;
+      ctx.layout.measure(true);
+      ctx.draw.all(true);
+    }
+    $("data-caption").textContent = info.model === "linear"
+      ? `${info.rows} points and each optimizer's line y = w x + b at the current step.`
+      : info.model === "logistic"
+        ? `${info.rows} points (y = 0 or 1), each optimizer's P(y = 1) = sigmoid(w x + b) and its decision boundary (dashed) at the current step.`
+        : "";
+    $("surface-note").textContent = [info.note, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+  }
+
+  return { init, sync, showsData: () => !figure.hidden };
+}

@@ -1,0 +1,73 @@
+// Playback: the Play, Step, Reset and Show complete buttons, the speed slider,
+// the keys (Space, →, r) and the animation frame that advances the step.
+
+import { $ } from "./dom.js";
+
+export function build(ctx) {
+  const { app } = ctx;
+  let playing = false;
+  let lastFrame = 0;
+  let carry = 0;
+
+  function frame(t) {
+    if (!playing) return;
+    const speed = Number($("speed").value); // steps per second
+    carry += ((t - (lastFrame || t)) / 1000) * speed;
+    lastFrame = t;
+    const n = Math.floor(carry);
+    if (n > 0) {
+      carry -= n;
+      app.step = app.step + n;
+      ctx.draw.dynamic();
+    }
+    if (app.step >= app.maxStep()) {
+      playing = false;
+      ctx.status.render();
+      return;
+    }
+    requestAnimationFrame(frame);
+  }
+  // Plays, or pauses when playing.
+  function play() {
+    if (playing) { pause(); return; }
+    if (app.step >= app.maxStep()) app.step = 0;
+    playing = true;
+    lastFrame = 0;
+    carry = 0;
+    ctx.draw.dynamic();
+    requestAnimationFrame(frame);
+  }
+  function pause() {
+    playing = false;
+    ctx.status.render();
+  }
+  function stepOnce() {
+    playing = false;
+    app.step = app.step + 1;
+    ctx.draw.dynamic();
+  }
+  function reset() {
+    playing = false;
+    app.step = 0;
+    ctx.draw.dynamic();
+  }
+  $("play").addEventListener("click", play);
+  $("step").addEventListener("click", stepOnce);
+  $("reset").addEventListener("click", reset);
+  $("complete").addEventListener("click", () => { playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (t instanceof Element && t.closest("input, select, textarea, summary, a, [contenteditable]")) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === " " && !(t instanceof HTMLButtonElement)) { e.preventDefault(); play(); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); stepOnce(); }
+    else if (e.key === "r" || e.key === "R") { reset(); }
+  });
+
+  // The Play button says what a press would do.
+  function showState() {
+    $("play").textContent = playing ? "Pause" : "Play";
+  }
+
+  return { play, pause, isPlaying: () => playing, showState };
+}

@@ -1,0 +1,86 @@
+// The address: the experiment's query written into the URL, loading a link,
+// embed mode (embed=1, the #home link), and the Share and Embed buttons.
+
+import { $ } from "./dom.js";
+
+export function build(ctx) {
+  const { app } = ctx;
+  const params = new URLSearchParams(location.search);
+  const embed = params.get("embed") === "1";
+  if (embed) {
+    document.body.classList.add("embed");
+    $("home").target = "_blank";
+    $("home").title = "Open this experiment in optiviz";
+  }
+
+  // The query that reproduces the experiment; null when it cannot be a link.
+  function linkQuery() {
+    try {
+      return app.query();
+    } catch {
+      return null;
+    }
+  }
+  function write() {
+    const query = linkQuery();
+    if (ctx.cat) ctx.scenario.show(query);
+    // A pasted dataset too large for a link: the address keeps its last
+    // linkable state and the page says why (see panels.js).
+    if (query === null) return;
+    const q = query + (embed ? "&embed=1" : "");
+    if (embed) $("home").href = `${location.pathname}?${query}`;
+    // Replace, not push: editing should not flood the history.
+    history.replaceState(null, "", `${location.pathname}?${q}`);
+  }
+  // While a slider moves, write the URL once it rests.
+  let urlTimer = 0;
+  function sync() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(write, 200);
+  }
+  // The experiment in the address, if any; true when there was one.
+  function load() {
+    const query = location.search.replace(/^\?/, "");
+    const hasExperiment = query.split("&").some((p) => p && !/^(embed|play|speed)=/.test(p));
+    if (hasExperiment) {
+      try {
+        app.loadQuery(query);
+      } catch (e) {
+        ctx.messages.showError(`This link could not be loaded, so the default experiment is shown. ${ctx.messages.friendly(e)}`);
+      }
+    }
+    return hasExperiment;
+  }
+  /** The link that reproduces the current picture; null when a pasted dataset is too large for one. */
+  function link() {
+    const q = linkQuery();
+    return q === null ? null : `${location.origin}${location.pathname}?${q}`;
+  }
+
+  async function copy(text, done) {
+    try {
+      await navigator.clipboard.writeText(text);
+      ctx.messages.notice(done);
+    } catch {
+      prompt("Copy this:", text);
+    }
+  }
+  // A link that cannot carry the experiment says why instead.
+  function linkOrSay() {
+    const q = linkQuery();
+    if (q === null) ctx.messages.showError(`This experiment cannot be shared as a link: ${app.info().link}`);
+    return q;
+  }
+  $("share").addEventListener("click", () => {
+    const q = linkOrSay();
+    if (q !== null) copy(`${location.origin}${location.pathname}?${q}`, "Link copied");
+  });
+  $("embed-button").addEventListener("click", () => {
+    const q = linkOrSay();
+    if (q === null) return;
+    const src = `${location.origin}${location.pathname}?${q}&embed=1`;
+    copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
+  });
+
+  return { linkQuery, write, sync, load, link };
+}
