@@ -7,7 +7,7 @@
 // layer for an 800x600 plot, and the gzip payload.
 
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { serve, launch, open, dist } from "./harness.mjs";
 
@@ -94,13 +94,23 @@ try {
   let raw = 0;
   let gz = 0;
   const parts = [];
-  for (const f of await readdir(dist)) {
+  // The page's modules (dist/js/) are summed as one entry.
+  const modules = { n: 0, gz: 0 };
+  const files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+  for (const e of files) {
+    const f = relative(dist, join(e.parentPath ?? e.path, e.name));
     const body = await readFile(join(dist, f));
     raw += body.length;
     const z = gzipSync(body, { level: 9 }).length;
     gz += z;
-    parts.push(`${f.replace(/-[0-9a-f]{16}/, "")} ${(z / 1024).toFixed(1)} KB`);
+    if (f.startsWith(`js${sep}`)) {
+      modules.n++;
+      modules.gz += z;
+    } else {
+      parts.push(`${f.replace(/-[0-9a-f]{16}/, "")} ${(z / 1024).toFixed(1)} KB`);
+    }
   }
+  if (modules.n) parts.push(`js/ (${modules.n} modules) ${(modules.gz / 1024).toFixed(1)} KB`);
   rows.push(["payload (HTML, JS, WASM, CSS), gzip -9", `${(gz / 1024).toFixed(1)} KB`, `${(raw / 1024).toFixed(1)} KB raw; ${parts.join(", ")}`]);
 } finally {
   await browser.close();

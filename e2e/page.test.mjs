@@ -196,7 +196,7 @@ test("the plot downloads as an SVG figure of the current step, with a path per s
   const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=-0.5,-4.2&steps=80&o1=sgd&o1.lr=0.01&o2=adam&o2.lr=0.15&o3=rmsprop&o3.lr=0.02`);
   // Hide the third optimizer and step back to step 30.
   await page.getByRole("group", { name: "RMSprop" }).getByRole("checkbox", { name: "Show" }).uncheck();
-  await page.getByRole("button", { name: "Reset" }).click();
+  await page.getByRole("button", { name: "Reset", exact: true }).click();
   for (let i = 0; i < 30; i++) await page.getByRole("button", { name: "Step", exact: true }).click();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG" }).click()]);
   assert.equal(download.suggestedFilename(), "optiviz.svg");

@@ -451,3 +451,22 @@ fn the_recorded_figures_are_what_render_writes() {
     }
     std::fs::remove_dir_all(d).ok();
 }
+
+#[test]
+fn the_page_palette_colours_each_mark_one_path_only() {
+    // Without colour keys the paths take the page's palette, white among
+    // them; contours and minima are drawn in a shade that no path has.
+    let d = dir("palette");
+    let file = d.join("fig.svg");
+    let json = r#"{"function": {"name": "himmelblau"}, "start": [0.5, 0.5], "steps": 60,
+        "optimizers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.1},
+                       {"name": "rmsprop", "lr": 0.01}, {"name": "adagrad", "lr": 0.5}]}"#;
+    render_ok(&["render", "-", "-o", file.to_str().unwrap()], json);
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let paths = vector_paths(&svg);
+    for color in &optiviz::render::frame::PALETTE[..4] {
+        let n = paths.iter().filter(|(c, _)| c == color).count();
+        assert_eq!(n, 1, "{color}: {n} vector paths");
+    }
+    std::fs::remove_dir_all(d).ok();
+}

@@ -20,6 +20,10 @@ pub struct Color {
 impl Color {
     pub const BLACK: Color = Color::rgb(0, 0, 0);
     pub const WHITE: Color = Color::rgb(255, 255, 255);
+    /// White for the marks that are not paths (contours, minima): a shade off
+    /// the palette's pure white, so that in a figure the only lines stroked
+    /// in a path's colour are that path's.
+    pub const MARK_WHITE: Color = Color::rgb(0xf6, 0xf6, 0xf6);
 
     /// An opaque colour.
     pub const fn rgb(r: u8, g: u8, b: u8) -> Color {

@@ -85,7 +85,10 @@ pub fn draw_surface_layer<P: Painter>(
         .map(|[a, b]| [frame.to_px(*a), frame.to_px(*b)])
         .collect();
     p.begin_group("contours");
-    p.segments(&segs, Stroke::new(Color::WHITE.alpha(0.35), s.0.max(1.0)));
+    p.segments(
+        &segs,
+        Stroke::new(Color::MARK_WHITE.alpha(0.35), s.0.max(1.0)),
+    );
     p.end_group();
     draw_minima(p, frame, art.minima, s);
     p.end_clip();
@@ -164,7 +167,7 @@ pub fn draw_minima<P: Painter>(p: &mut P, frame: &Frame, minima: &[Minimum], s: 
         }
         p.begin_group("minimum");
         // Three crossing strokes over a slightly larger dark copy.
-        for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::WHITE, 2.0, 0.0)] {
+        for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::MARK_WHITE, 2.0, 0.0)] {
             let l = size + grow * s.px(1.0);
             for (dx, dy) in [
                 (l, 0.0),
