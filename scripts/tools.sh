@@ -3,7 +3,8 @@
 # exactly what to install by hand when it cannot.
 #
 #   scripts/tools.sh serve   wasm32 target, wasm-bindgen-cli (= Cargo.lock), trunk,
-#                            and Node.js with e2e/'s npm packages (binaryen's wasm-opt)
+#                            and Node.js with e2e/'s npm packages (binaryen's wasm-opt,
+#                            esbuild)
 #   scripts/tools.sh test    the above, plus wasm-pack, Chromium and ChromeDriver
 #
 # Each tool is installed once; a tool already present at the right version is kept.
@@ -90,9 +91,10 @@ node_packages() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     apt_install "Node.js and npm are" nodejs npm
   fi
-  # e2e/package-lock.json pins playwright-core (drives Debian's Chromium) and
-  # binaryen (wasm-opt for release builds).
+  # e2e/package-lock.json pins playwright-core (drives Debian's Chromium),
+  # binaryen (wasm-opt for release builds) and esbuild (bundles the page's JS).
   if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] ||
+     [ ! -x e2e/node_modules/.bin/esbuild ] ||
      [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "installing e2e/'s npm packages"
     (cd e2e && npm ci --no-audit --no-fund --loglevel=error)

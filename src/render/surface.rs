@@ -120,10 +120,10 @@ impl Grid {
     /// The raster as RGBA bytes, row by row, ready for `putImageData`.
     pub fn rgba(&self) -> Vec<u8> {
         let table = viridis_table();
-        let colours = self.colours();
+        let level = self.colours().leveller();
         let mut out = Vec::with_capacity(self.values.len() * 4);
         for &v in &self.values {
-            let [r, g, b] = table[(colours.level(v) * 255.0).round() as usize];
+            let [r, g, b] = table[(level(v) * 255.0).round() as usize];
             out.extend_from_slice(&[r, g, b, 255]);
         }
         out
@@ -142,15 +142,28 @@ pub struct ColourMap {
 impl ColourMap {
     /// Where `v` falls on the colour scale, in [0, 1].
     pub fn level(&self, v: f64) -> f64 {
-        let span = self.max - self.min;
-        if span <= 0.0 || !v.is_finite() {
-            return if v.is_finite() { 0.0 } else { 1.0 };
-        }
-        let t = match self.scale {
-            Scale::Linear => (v - self.min) / span,
-            Scale::Log { s } => libm::log1p((v - self.min) / s) / libm::log1p(span / s),
+        self.leveller()(v)
+    }
+
+    /// [`ColourMap::level`] with its constants worked out once, for a pass
+    /// over every pixel.
+    pub fn leveller(&self) -> impl Fn(f64) -> f64 {
+        let (min, span) = (self.min, self.max - self.min);
+        let (s, full) = match self.scale {
+            Scale::Linear => (0.0, span),
+            Scale::Log { s } => (s, libm::log1p(span / s)),
         };
-        t.clamp(0.0, 1.0)
+        move |v: f64| {
+            if span <= 0.0 || !v.is_finite() {
+                return if v.is_finite() { 0.0 } else { 1.0 };
+            }
+            let t = if s > 0.0 {
+                libm::log1p((v - min) / s) / full
+            } else {
+                (v - min) / span
+            };
+            t.clamp(0.0, 1.0)
+        }
     }
 
     /// The value at colour level `t` in [0, 1]; the inverse of [`ColourMap::level`].
