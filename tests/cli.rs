@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::optiviz;
+use common::{assert_one_line_error, optiviz};
 use serde_json::Value;
 
 const ISSUE_EXAMPLE: &str = r#"{
@@ -143,15 +143,7 @@ const BAD: &[(&str, &str)] = &[
 fn bad_experiments_print_one_line_naming_the_problem() {
     for (input, want) in BAD {
         let out = optiviz(&["run", "-"], input);
-        assert_eq!(out.status.code(), Some(2), "{input}");
-        assert!(out.stdout.is_empty());
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.lines().count(), 1, "{err}");
-        let err = err.trim_end().strip_prefix("optiviz: ").expect("prefixed");
-        assert!(
-            err.starts_with(want),
-            "for {input}\n got: {err}\nwant: {want}..."
-        );
+        assert_one_line_error(&out, want, &format!("for {input}"));
     }
 }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::optiviz;
+use common::{assert_one_line_error, optiviz};
 use optiviz::render::figure::Panels;
 use optiviz::render::frame::{Frame, Scale};
 use optiviz::{Experiment, Objective};
@@ -372,14 +372,7 @@ fn bad_arguments_print_one_line_exit_2_and_leave_no_file() {
     ];
     for (args, stdin, want) in cases {
         let out = optiviz(&args, stdin);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(err.lines().count(), 1, "{err}");
-        let err = err.trim_end().strip_prefix("optiviz: ").expect("prefixed");
-        assert!(
-            err.starts_with(want),
-            "{args:?}\n got: {err}\nwant: {want}..."
-        );
+        assert_one_line_error(&out, want, &format!("{args:?}"));
         let left: Vec<_> = std::fs::read_dir(&d).unwrap().collect();
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }

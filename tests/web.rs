@@ -453,23 +453,39 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
 /// byte for byte the file `optiviz render` wrote (tests/data/figures).
 #[wasm_bindgen_test]
 fn the_svg_download_is_what_optiviz_render_writes() {
-    let cases: [(&str, [u32; 2], Option<usize>, bool, &str); 2] = [
-        (
-            include_str!("data/figures/himmelblau.json"),
-            [400, 300],
-            Some(25),
-            false,
-            include_str!("data/figures/himmelblau-400x300-step25.svg"),
-        ),
-        (
-            include_str!("data/figures/logistic.json"),
-            [420, 320],
-            None,
-            true,
-            include_str!("data/figures/logistic-420x320-dark.svg"),
-        ),
+    /// An experiment, the figure's size, step and theme, and the file
+    /// `optiviz render` wrote for them.
+    struct Recorded {
+        json: &'static str,
+        size: [u32; 2],
+        step: Option<usize>,
+        dark: bool,
+        svg: &'static str,
+    }
+    let cases = [
+        Recorded {
+            json: include_str!("data/figures/himmelblau.json"),
+            size: [400, 300],
+            step: Some(25),
+            dark: false,
+            svg: include_str!("data/figures/himmelblau-400x300-step25.svg"),
+        },
+        Recorded {
+            json: include_str!("data/figures/logistic.json"),
+            size: [420, 320],
+            step: None,
+            dark: true,
+            svg: include_str!("data/figures/logistic-420x320-dark.svg"),
+        },
     ];
-    for (json, [w, h], step, dark, recorded) in cases {
+    for Recorded {
+        json,
+        size: [w, h],
+        step,
+        dark,
+        svg: recorded,
+    } in cases
+    {
         let mut app = App::new(canvas(), canvas(), canvas(), canvas());
         load(&mut app, json);
         app.resize(&[w, h, 400, 150, 400, 200], 2.0);

@@ -140,3 +140,18 @@ pub fn optiviz(args: &[&str], stdin: &str) -> std::process::Output {
     let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
+
+/// Checks that a run of the CLI failed as a bad input must: exit status 2,
+/// nothing on stdout, one line on stderr, `optiviz: ` and then `want`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn assert_one_line_error(out: &std::process::Output, want: &str, context: &str) {
+    assert_eq!(out.status.code(), Some(2), "{context}");
+    assert!(out.stdout.is_empty(), "{context}: stdout is not empty");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{context}: {err}");
+    let err = err.trim_end().strip_prefix("optiviz: ").expect("prefixed");
+    assert!(
+        err.starts_with(want),
+        "{context}\n got: {err}\nwant: {want}..."
+    );
+}
