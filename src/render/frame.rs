@@ -62,6 +62,10 @@ pub fn path_color(index: usize, own: Option<&str>) -> Color {
         .unwrap_or(Color::WHITE)
 }
 
+/// The right margin of a surface plot with a colour scale, in CSS pixels:
+/// the bar and its labels.
+pub const COLOUR_SCALE_MARGIN: f64 = 78.0;
+
 /// Below this plot width (CSS pixels) the colour scale is left out: the map
 /// itself needs the room.
 pub const COLOUR_SCALE_MIN_WIDTH: f64 = 360.0;
@@ -71,7 +75,11 @@ pub const COLOUR_SCALE_MIN_WIDTH: f64 = 360.0;
 /// on the right. The same for every layer.
 pub fn plot_rect(width: f64, height: f64, scale: Scale, colour_scale: bool) -> Rect {
     let (l, t, b) = (scale.px(52.0), scale.px(10.0), scale.px(34.0));
-    let r = scale.px(if colour_scale { 70.0 } else { 12.0 });
+    let r = scale.px(if colour_scale {
+        COLOUR_SCALE_MARGIN
+    } else {
+        12.0
+    });
     Rect::new(l, t, (width - l - r).max(1.0), (height - t - b).max(1.0))
 }
 

@@ -211,16 +211,22 @@ pub fn draw_colour_scale<P: Painter>(
         ],
         edge,
     );
-    let label = TextStyle::new(s.px(11.0), theme.foreground).anchor(Align::Start, Baseline::Middle);
-    for k in 0..=4 {
-        let t = k as f64 / 4.0;
-        let y = bar.bottom() - t * bar.h;
+    let values: Vec<String> = (0..=4)
+        .map(|k| sig3(colours.value_at_level(k as f64 / 4.0)))
+        .collect();
+    // Labels too wide for the margin are set smaller rather than cut.
+    let room =
+        r.right() + s.px(super::frame::COLOUR_SCALE_MARGIN - 2.0) - (bar.right() + s.px(5.0));
+    let widest = values
+        .iter()
+        .map(|v| text::width(v, s.px(11.0)))
+        .fold(0.0, f64::max);
+    let size = s.px(11.0) * (room / widest).min(1.0);
+    let label = TextStyle::new(size, theme.foreground).anchor(Align::Start, Baseline::Middle);
+    for (k, value) in values.iter().enumerate() {
+        let y = bar.bottom() - k as f64 / 4.0 * bar.h;
         p.polyline(&[(bar.right(), y), (bar.right() + s.px(3.0), y)], edge);
-        p.text(
-            &sig3(colours.value_at_level(t)),
-            (bar.right() + s.px(5.0), y),
-            label,
-        );
+        p.text(value, (bar.right() + s.px(5.0), y), label);
     }
     p.end_group();
 }
