@@ -117,6 +117,20 @@ fn an_svg_has_the_size_and_one_vector_path_per_shown_optimizer() {
         .attribute(("http://www.w3.org/1999/xlink", "href"))
         .unwrap();
     assert!(href.starts_with("data:image/png;base64,"));
+    // The metadata says where the data lie: the plotting rectangle and view.
+    let meta: serde_json::Value = serde_json::from_str(
+        doc.descendants()
+            .find(|n| n.tag_name().name() == "metadata")
+            .and_then(|n| n.text())
+            .unwrap(),
+    )
+    .unwrap();
+    let exp = Experiment::from_json(TWO).unwrap();
+    let frame = Frame::for_surface(640.0, 480.0, Scale(1.0), exp.surface().view());
+    assert_eq!(meta["plot"]["x"], frame.rect.x);
+    assert_eq!(meta["plot"]["width"], frame.rect.w);
+    assert_eq!(meta["view"]["y"], serde_json::json!(frame.view.y));
+    assert_eq!(meta["step"], 120);
     // Axis names and the legend are text.
     let texts: Vec<String> = doc
         .descendants()

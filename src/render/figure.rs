@@ -139,9 +139,9 @@ pub fn last_step(exp: &Experiment, runs: &[Trajectory]) -> usize {
         .max(exp.steps as usize)
 }
 
-/// The surface plot of `exp` on any painter, `width` × `height` large, with
-/// the surface sampled once per `per_sample` pixels: surface layer, paths,
-/// and, when `legend`, the legend.
+/// The surface plot of `exp` on any painter, `width` × `height` large: the
+/// surface layer (sampled once per CSS pixel), the paths up to `step` and the
+/// legend. Returns the plot's frame.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_plot<P: Painter>(
     p: &mut P,
@@ -152,7 +152,7 @@ pub fn draw_plot<P: Painter>(
     step: usize,
     dark: bool,
     s: Scale,
-) {
+) -> Frame {
     let view = exp.view.unwrap_or_else(|| surf.view());
     let frame = Frame::for_surface(width, height, s, view);
     let (cw, ch) = raster_size(frame.rect, s.0, surf.cost() as f64);
@@ -181,6 +181,7 @@ pub fn draw_plot<P: Painter>(
         .collect();
     let marks: Vec<[f64; 2]> = minima.iter().map(|m| m.point).chain([exp.start]).collect();
     draw_legend(p, &frame, &rows, &paths, step, &marks, theme, s);
+    frame
 }
 
 /// The figure as an SVG document.
@@ -194,7 +195,7 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     let mut body = String::new();
 
     let mut p = SvgPainter::new("plot");
-    draw_plot(
+    let frame = draw_plot(
         &mut p,
         (w, panels.plot.1),
         exp,
@@ -231,6 +232,14 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
         "optiviz: {} from ({}, {}), step {step}",
         exp.function.def.title, exp.start[0], exp.start[1]
     );
+    // Where the data lie in the figure, for whoever annotates or checks it.
+    let r = frame.rect;
+    let meta = serde_json::json!({
+        "plot": {"x": r.x, "y": r.y + panels.plot.0, "width": r.w, "height": r.h},
+        "view": frame.view,
+        "step": step,
+    });
+    let body = format!("<metadata id=\"optiviz\">{meta}</metadata>\n{body}");
     document(opts.width, opts.height, &title, &body)
 }
 
