@@ -215,6 +215,31 @@ test("the plot downloads as an SVG figure of the current step, with a path per s
   assert.deepEqual(errors, []);
 });
 
+test("opening every update rule keeps the cards and the page their width, on a desktop and a phone", async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 800 }]) {
+    const { page, context } = await open(browser, server.url, { viewport });
+    const widths = () => page.evaluate(() => [document.documentElement.scrollWidth, ...[...document.querySelectorAll(".card.optimizer")].map((c) => Math.round(c.getBoundingClientRect().width))]);
+    const before = await widths();
+    for (const summary of await page.getByText("Update rule").all()) await summary.click();
+    assert.equal(await page.locator(".rule[open]").count(), 3);
+    assert.deepEqual(await widths(), before, `${viewport.width} px: page and card widths`);
+    assert.equal(before[0], viewport.width, "no horizontal scroll bar");
+    await context.close();
+  }
+});
+
+test("a clicked or dragged start is rounded to what a pixel tells apart", async () => {
+  const { page } = await open(browser, server.url);
+  const box = await page.locator("#paths").boundingBox();
+  for (const [fx, fy] of [[0.31, 0.27], [0.52, 0.61], [0.77, 0.43]]) {
+    await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    const start = await page.evaluate(() => window.optiviz.getExperiment().start);
+    // About 700 px over a view 4 wide: a pixel is 0.006, so three decimals.
+    for (const v of start) assert.match(String(v), /^-?\d+(\.\d{1,3})?$/, `start ${start}`);
+    assert.equal(await page.getByRole("spinbutton", { name: "Start x" }).inputValue(), String(start[0]));
+  }
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

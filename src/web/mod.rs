@@ -15,7 +15,7 @@ use crate::experiment::{Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
 use crate::objective::{Objective, View};
 use crate::render::chart::LossAxis;
 use crate::render::figure::{self, FigureOptions};
-use crate::render::frame::{Frame, Scale, Theme, PALETTE};
+use crate::render::frame::{round_to_pixel, Frame, Scale, Theme, PALETTE};
 use crate::render::mathml::to_mathml;
 use crate::render::plot::PathArt;
 use crate::run::Trajectory;
@@ -578,15 +578,17 @@ impl App {
         ((x / self.scale - css_x).powi(2) + (y / self.scale - css_y).powi(2)).sqrt() <= 12.0
     }
 
-    /// Moves the start point to a data point (rounded to 4 significant digits of the view).
+    /// Moves the start point to a data point, rounded to what a CSS pixel
+    /// of the plot can tell apart.
     #[wasm_bindgen(js_name = moveStart)]
     pub fn move_start(&mut self, x: f64, y: f64) -> Result<(), JsValue> {
-        let v = self.view();
-        let round = |a: f64, span: f64| {
-            let q = 10f64.powf((span / 1e4).log10().floor());
-            (a / q).round() * q
-        };
-        let p = [round(x, v.x[1] - v.x[0]), round(y, v.y[1] - v.y[0])];
+        let frame = self.frame();
+        let (r, v) = (frame.rect, frame.view);
+        let pixel = |span: f64, px: f64| span / px * self.scale;
+        let p = [
+            round_to_pixel(x, pixel(v.x[1] - v.x[0], r.w)),
+            round_to_pixel(y, pixel(v.y[1] - v.y[0], r.h)),
+        ];
         self.set("start", to_js(&p))
     }
 
