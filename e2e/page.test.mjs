@@ -240,6 +240,29 @@ test("a clicked or dragged start is rounded to what a pixel tells apart", async 
   }
 });
 
+test("messages take one fixed place: they move nothing, and a new one replaces the old", async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 800 }]) {
+    const { page, context } = await open(browser, server.url, { viewport });
+    const plotTop = () => page.locator("#plot").evaluate((e) => e.getBoundingClientRect().top + scrollY);
+    const top = await plotTop();
+    const file = (name, text) => ({ name, mimeType: "application/json", buffer: Buffer.from(text) });
+    await page.locator("#open-file").setInputFiles(file("broken.json", "{"));
+    await page.getByRole("alert").waitFor();
+    assert.equal(await plotTop(), top, `${viewport.width} px: an error does not push the plot`);
+    const good = await page.evaluate(() => JSON.stringify(window.optiviz.getExperiment()));
+    await page.locator("#open-file").setInputFiles(file("good.json", good));
+    await page.locator("#notice").filter({ hasText: "Opened good.json" }).waitFor();
+    assert.equal(await page.getByRole("alert").isVisible(), false, "the notice replaced the error");
+    assert.equal(await plotTop(), top, `${viewport.width} px: a notice does not push the plot`);
+    await page.locator("#open-file").setInputFiles(file("broken.json", "{"));
+    await page.getByRole("alert").waitFor();
+    assert.equal(await page.locator("#notice").isVisible(), false, "the error replaced the notice");
+    await page.getByRole("button", { name: "Dismiss the message" }).click();
+    assert.equal(await page.getByRole("alert").isVisible(), false, "dismissed");
+    await context.close();
+  }
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

@@ -1,24 +1,30 @@
-// What the page says: the error banner (#message), passing notices (#notice),
-// and engine errors and optimizers named the way the panel shows them.
+// What the page says: errors (#message) and passing notices (#notice), in one
+// fixed place over the page that moves nothing, a new message replacing the
+// old; and engine errors and optimizers named the way the panel shows them.
 
 import { $ } from "./dom.js";
 
 export function build(ctx) {
   const { app } = ctx;
-  const box = $("message");
+  const box = $("message-box");
+  const text = $("message");
+  const note = $("notice");
+  $("message-close").addEventListener("click", () => clearError());
 
-  function showError(text) {
-    box.textContent = text;
-    box.hidden = false;
+  function showError(message) {
+    note.textContent = "";
+    text.textContent = message;
+    box.hidden = text.hidden = false;
   }
   function clearError() {
-    box.hidden = true;
-    box.textContent = "";
+    box.hidden = text.hidden = true;
+    text.textContent = "";
   }
   const hasError = () => !box.hidden;
-  function notice(text) {
-    $("notice").textContent = text;
-    setTimeout(() => { if ($("notice").textContent === text) $("notice").textContent = ""; }, 2500);
+  function notice(message) {
+    clearError();
+    note.textContent = message;
+    setTimeout(() => { if (note.textContent === message) note.textContent = ""; }, 2500);
   }
   // Errors from the engine name the field; say it the way the panel shows it.
   function friendly(err) {
