@@ -263,6 +263,30 @@ test("messages take one fixed place: they move nothing, and a new one replaces t
   }
 });
 
+test("a diverged run does not flatten the loss chart: the healthy curve keeps its height", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100&o1=sgd&o1.lr=0.25&o1.color=%23ff0000&o2=adam&o2.lr=0.1&o2.color=%2300ff00`);
+  assert.equal(await page.evaluate(() => window.optiviz.getRuns().runs[0].status.state), "diverged");
+  // The rows of the chart where Adam's green is drawn, as a share of its height.
+  const spread = await page.evaluate(() => {
+    const c = document.getElementById("chart");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let top = Infinity;
+    let bottom = -Infinity;
+    for (let y = 0; y < c.height; y++) {
+      for (let x = 0; x < c.width; x++) {
+        const i = (y * c.width + x) * 4;
+        if (d[i + 1] > 200 && d[i] < 80 && d[i + 2] < 80) {
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y);
+        }
+      }
+    }
+    return (bottom - top) / c.height;
+  });
+  assert.ok(spread > 0.5, `Adam's curve spans ${(spread * 100).toFixed(0)} % of the chart's height`);
+  assert.deepEqual(errors, []);
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

@@ -3,7 +3,7 @@
 use super::frame::{log_ticks, tick_label, ticks, Scale, Theme};
 use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::plot::PathArt;
-use crate::run::short;
+use crate::run::{short, Status};
 
 /// What the loss chart plots on its y axis.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,22 +46,47 @@ pub fn draw_loss_chart<P: Painter>(
         LossAxis::GapLog { fstar } => (l - fstar).max(1e-300),
         LossAxis::Linear => l,
     };
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for path in paths {
-        for v in path
-            .run
+    // The axis is bounded by the runs that did not diverge, so one that blew
+    // up does not flatten the others; when every run diverged, by a thousand
+    // times the largest starting value.
+    let diverged = |path: &PathArt| matches!(path.run.status, Status::Diverged { .. });
+    let finite = |path: &PathArt| -> Vec<f64> {
+        path.run
             .losses
             .iter()
             .map(|&l| value(l))
             .filter(|v| v.is_finite())
-        {
+            .collect()
+    };
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for path in paths {
+        for v in finite(path) {
             lo = lo.min(v);
-            hi = hi.max(v);
+            if !diverged(path) {
+                hi = hi.max(v);
+            }
         }
     }
-    if !lo.is_finite() {
+    if !hi.is_finite() {
+        let start = paths
+            .iter()
+            .filter_map(|path| path.run.losses.first().map(|&l| value(l)))
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        let top = paths
+            .iter()
+            .flat_map(finite)
+            .fold(f64::NEG_INFINITY, f64::max);
+        hi = top.min(if start > 0.0 {
+            start * 1e3
+        } else {
+            start.abs().max(1.0) * 1e3
+        });
+    }
+    if !(lo.is_finite() && hi.is_finite()) {
         (lo, hi) = (1e-3, 1.0);
     }
+    let lo = lo.min(hi);
     let log = matches!(axis, LossAxis::GapLog { .. });
     let (lo, hi) = if log {
         (lo.max(hi * 1e-16).max(1e-300), hi.max(lo * 10.0))
@@ -141,6 +166,19 @@ pub fn draw_loss_chart<P: Painter>(
             .collect();
         p.begin_group(&path.run.label);
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
+        // Where a run leaves the chart (above its top, or to infinity), a
+        // caret on the top edge.
+        let leaves = path.run.losses[..=end].iter().position(|&l| {
+            let v = value(l);
+            !v.is_finite() || v > hi * (1.0 + 1e-9)
+        });
+        if let Some(k) = leaves {
+            let (x, y, w) = (x_of(k as f64), r.y + s.px(2.0), s.px(5.0));
+            p.polyline(
+                &[(x - w, y + w * 1.2), (x, y), (x + w, y + w * 1.2)],
+                Stroke::new(path.color, s.px(2.0)),
+            );
+        }
         p.end_group();
     }
     p.end_clip();
