@@ -287,6 +287,40 @@ test("a diverged run does not flatten the loss chart: the healthy curve keeps it
   assert.deepEqual(errors, []);
 });
 
+test("zooming, panning, colours and hiding a path keep the lesson; a real change says so and offers the way back", async () => {
+  const { page, errors } = await open(browser, server.url);
+  const picker = page.getByRole("combobox", { name: "Scenario" });
+  const scenario = await picker.inputValue();
+  const lesson = await page.locator("#lesson").textContent();
+  assert.notEqual(scenario, "");
+  assert.ok(lesson.length > 20);
+  const box = await page.locator("#paths").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 20, { steps: 4 });
+  await page.mouse.up();
+  const sgd = page.getByRole("group", { name: "SGD", exact: true });
+  await sgd.getByRole("checkbox", { name: "Show" }).uncheck();
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("view"));
+  assert.equal(await picker.inputValue(), scenario, "still the scenario after zoom, pan and hiding a path");
+  assert.equal(await page.locator("#lesson").textContent(), lesson);
+  // A change to what is computed: the lesson says so, and the way back restores it.
+  await sgd.getByRole("slider", { name: "Learning rate" }).fill("-3.5");
+  // (The picker and the lesson follow once the URL is written, as a slider rests.)
+  await page.waitForFunction(() => document.getElementById("scenario").value === "");
+  assert.match(await page.locator("#lesson").textContent(), /^You changed “.+”, so this may no longer hold: /);
+  await page.getByRole("button", { name: /^Back to “/ }).click();
+  await page.waitForFunction((s) => document.getElementById("scenario").value === s, scenario);
+  assert.equal(await page.locator("#lesson").textContent(), lesson);
+  // "Custom experiment" leaves the scenario and its lesson.
+  await page.getByRole("group", { name: "SGD", exact: true }).getByRole("slider", { name: "Learning rate" }).fill("-3.5");
+  await page.waitForFunction(() => document.getElementById("scenario").value === "");
+  await picker.selectOption("");
+  assert.equal(await page.locator("#lesson").textContent(), "");
+  assert.deepEqual(errors, []);
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

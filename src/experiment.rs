@@ -304,6 +304,19 @@ impl OptimizerConfig {
 }
 
 impl Experiment {
+    /// The experiment without what only changes its picture (the view, the
+    /// paths' colours, which paths are shown): two experiments with the same
+    /// `computed()` give the same runs.
+    pub fn computed(&self) -> Experiment {
+        let mut e = self.clone();
+        e.view = None;
+        for o in &mut e.optimizers {
+            o.color = None;
+            o.enabled = true;
+        }
+        e
+    }
+
     /// The surface the optimizers run on.
     pub fn surface(&self) -> Surface {
         match self.function.model(self.l2) {
@@ -1236,5 +1249,27 @@ impl<'de> Deserialize<'de> for Experiment {
 impl std::fmt::Debug for Experiment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Experiment({})", self.to_json())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_colours_and_hidden_paths_are_not_computed() {
+        let a = Experiment::from_json(
+            r##"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5,
+            "view": {"x": [-1, 1], "y": [-1, 1]},
+            "optimizers": [{"name": "sgd", "lr": 0.1, "color": "#123456", "enabled": false}]}"##,
+        )
+        .unwrap();
+        let b = Experiment::from_json(
+            r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5,
+            "optimizers": [{"name": "sgd", "lr": 0.1}]}"#,
+        )
+        .unwrap();
+        assert_ne!(a.to_json(), b.to_json());
+        assert_eq!(a.computed().to_json(), b.to_json());
     }
 }

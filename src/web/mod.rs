@@ -95,7 +95,9 @@ pub fn catalogue() -> JsValue {
         .collect();
     let scenarios: Vec<Value> = scenarios::SCENARIOS
         .iter()
-        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "query": query::encode(&s.experiment()).expect("scenarios fit in a link")}))
+        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson,
+            "query": query::encode(&s.experiment()).expect("scenarios fit in a link"),
+            "computed": query::encode(&s.experiment().computed()).expect("scenarios fit in a link")}))
         .collect();
     to_js(&json!({
         "functions": functions,
@@ -309,6 +311,14 @@ impl App {
     /// when a given dataset is too large for a link.
     pub fn query(&self) -> Result<String, JsValue> {
         query::encode(&self.exp).map_err(js_err)
+    }
+
+    /// The query of what is computed (no view, colours or hidden paths), to
+    /// tell whether the page still shows a scenario; `undefined` when a
+    /// given dataset is too large for a link.
+    #[wasm_bindgen(js_name = computedQuery)]
+    pub fn computed_query(&self) -> Option<String> {
+        query::encode(&self.exp.computed()).ok()
     }
 
     /// The experiment as JSON text, the file `optiviz run` reads.

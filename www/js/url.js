@@ -23,7 +23,7 @@ export function build(ctx) {
   }
   function write() {
     const query = linkQuery();
-    if (ctx.cat) ctx.scenario.show(query);
+    if (ctx.cat) ctx.scenario.show();
     // A pasted dataset too large for a link: the address keeps its last
     // linkable state and the page says why (see panels.js).
     if (query === null) return;

@@ -1,27 +1,51 @@
-// The scenario picker (#scenario) and the lesson of the scenario shown
-// (#lesson): a scenario is named while the experiment is exactly it.
+// The scenario picker (#scenario) and the lesson (#lesson). A scenario stays
+// named while what it computes is unchanged (zooming, panning, colours and
+// hiding a path change only the picture); after a real change the lesson
+// says so and offers the way back.
 
 import { $ } from "../dom.js";
 
 export function build(ctx) {
   const { app } = ctx;
   const select = $("scenario");
+  const lesson = $("lesson");
+  // The scenario last shown: page state, not the experiment's.
+  let active = null;
 
   function fill() {
     for (const s of ctx.cat.scenarios) select.add(new Option(s.title, s.id));
   }
-  // `q`: the current query, when the caller has it already.
-  function show(q = ctx.url.linkQuery()) {
-    const s = ctx.cat.scenarios.find((s) => s.query === q);
-    select.value = s ? s.id : "";
-    $("lesson").textContent = s ? s.lesson : "";
-  }
-  select.addEventListener("change", () => {
-    if (!select.value) return;
-    if (ctx.edit(() => app.loadScenario(select.value))) {
+  function load(id) {
+    if (ctx.edit(() => app.loadScenario(id))) {
       app.step = app.maxStep();
       ctx.rebuild();
       ctx.draw.all();
+    }
+  }
+  function show() {
+    const computed = app.computedQuery();
+    const s = ctx.cat.scenarios.find((s) => s.computed === computed);
+    if (s) active = s;
+    select.value = s ? s.id : "";
+    if (s || !active) {
+      lesson.replaceChildren(s ? s.lesson : "");
+      return;
+    }
+    const back = document.createElement("button");
+    back.type = "button";
+    back.className = "link-button";
+    back.textContent = `Back to “${active.title}”`;
+    const id = active.id;
+    back.addEventListener("click", () => load(id));
+    lesson.replaceChildren(`You changed “${active.title}”, so this may no longer hold: ${active.lesson} `, back);
+  }
+  select.addEventListener("change", () => {
+    if (select.value) {
+      load(select.value);
+    } else {
+      // "Custom experiment": the lesson goes with the scenario.
+      active = null;
+      show();
     }
   });
 
