@@ -321,6 +321,40 @@ test("zooming, panning, colours and hiding a path keep the lesson; a real change
   assert.deepEqual(errors, []);
 });
 
+test("a refused value's message stands beside its field, named as the panel names it, and the card says it is not applied", async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 800 }]) {
+    const { page, context, errors } = await open(browser, server.url, { viewport });
+    const card = page.getByRole("group", { name: "SGD 2" });
+    const lr = card.getByRole("spinbutton", { name: "Learning rate (exact)" });
+    await lr.fill("-0.5");
+    await lr.press("Enter");
+    const alert = card.getByRole("alert");
+    assert.equal(await alert.textContent(), "SGD 2 › lr: must be a finite number >= 0, got -0.5");
+    const [field, message] = [await lr.boundingBox(), await alert.boundingBox()];
+    assert.ok(message.y - (field.y + field.height) < 60, `${viewport.width} px: the message is right under the field`);
+    assert.equal(await lr.getAttribute("aria-describedby"), await alert.getAttribute("id"));
+    assert.match(await card.evaluate((c) => c.className), /not-applied/);
+    assert.equal(await page.locator("#message").isHidden(), true, "no banner for a field's error");
+    // Start x, as the panel names it: an empty box (the browser empties one whose
+    // text is no number), and a value out of range.
+    const startX = page.getByRole("spinbutton", { name: "Start x" });
+    await startX.fill("");
+    await startX.press("Enter");
+    assert.match(await page.locator(".field-error").filter({ hasText: /^Start x/ }).textContent(), /^Start x: that is not a number; type a number such as 1\.5$/);
+    await startX.fill("1e9");
+    await startX.press("Enter");
+    assert.equal(await page.locator(".field-error").filter({ hasText: /^Start x/ }).textContent(), "Start x: must be in [-1000000, 1000000], got 1000000000");
+    // The next accepted edit clears every message and the card's mark.
+    await startX.fill("-1");
+    await startX.press("Enter");
+    await page.waitForFunction(() => document.querySelectorAll(".field-error").length === 0);
+    assert.doesNotMatch(await card.evaluate((c) => c.className), /not-applied/);
+    assert.equal(await page.getByRole("group", { name: "SGD 2" }).getByRole("spinbutton", { name: "Learning rate (exact)" }).inputValue(), "0.0015");
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {
@@ -375,7 +409,8 @@ test("pasted rows: a bad line is named and nothing is lost; good rows replace th
   await page.waitForFunction(() => (new URL(location.href).searchParams.get("data") ?? "").split(";").length === 100);
   await area.fill("x,y\n1,2\n2,4.1\nthree,6\n");
   await page.getByRole("button", { name: "Use these rows" }).click();
-  assert.equal(await page.locator("#message").textContent(), "Rows, line 4: expected two finite numbers x,y, got \"three,6\"");
+  // The message stands under the rows' box.
+  assert.equal(await page.getByRole("alert").textContent(), "Rows, line 4: expected two finite numbers x,y, got \"three,6\"");
   assert.equal(await area.getAttribute("aria-invalid"), "true");
   assert.equal(await area.inputValue(), "x,y\n1,2\n2,4.1\nthree,6\n", "the typed text stays");
   assert.equal(await page.evaluate(() => window.optiviz.getExperiment().function.data.x.length), 100);

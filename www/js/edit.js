@@ -1,22 +1,36 @@
 // Every edit goes through here: it is applied to the engine, or refused with a
-// message and the last valid state kept; then the panels and the URL follow.
+// message (beside the field it came from, or in the page's message place when
+// it has none) and the last valid state kept; then the panels and the URL follow.
+
+import { markInvalid, clearInvalid } from "./controls/fields.js";
 
 export function build(ctx) {
   // A control left holding a refused value is reset from the engine when the
   // next edit succeeds.
   let refused = false;
+  // The fields showing a refused value's message.
+  const invalid = new Set();
   return function edit(fn, input) {
     try {
       fn();
     } catch (e) {
-      ctx.messages.showError(ctx.messages.friendly(e));
-      if (input) input.setAttribute("aria-invalid", "true");
+      const message = ctx.messages.friendly(e);
+      if (input?.isConnected) {
+        markInvalid(input, message);
+        invalid.add(input);
+      } else {
+        ctx.messages.showError(message);
+      }
       refused = true;
       return false;
     }
     ctx.messages.clearError();
-    if (input) input.removeAttribute("aria-invalid");
+    if (input) clearInvalid(input);
+    invalid.delete(input);
     if (refused && ctx.cat) {
+      // The controls are set from the engine again: no refused value is left.
+      for (const other of invalid) clearInvalid(other);
+      invalid.clear();
       refused = false;
       ctx.rebuild();
     }

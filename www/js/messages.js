@@ -31,6 +31,8 @@ export function build(ctx) {
     const text = String(err);
     return text
       .replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `)
+      .replace(/^start\[([01])\]:/, (_, i) => `Start ${i === "0" ? "x" : "y"}:`)
+      .replace(/^steps:/, "Steps:")
       .replace(/^line (\d+):/, "Rows, line $1:");
   }
   // "Adam", or "Adam 2" for the second Adam; before the catalogue, "optimizer 1".

@@ -1,5 +1,6 @@
 // Form pieces the settings cards share: a labelled field, number boxes that
-// commit through edit(), reading a number out of a box, a random seed.
+// commit through edit(), reading a number out of a box, a random seed, and a
+// refused value's message beside its field.
 
 export function field(labelText, input, doc) {
   const label = document.createElement("label");
@@ -13,9 +14,38 @@ export function numberFrom(input, what) {
   const text = input.value.trim();
   const x = Number(text);
   if (text === "" || !Number.isFinite(x)) {
-    throw `${what}: "${input.value}" is not a number`;
+    // A number box the browser emptied because its text was no number.
+    const shown = text === "" ? "that is not a number" : `"${text}" is not a number`;
+    throw `${what}: ${shown}; type a number such as 1.5`;
   }
   return x;
+}
+
+// A refused value's message, shown and announced right under its field; the
+// field marked invalid, its card marked "not applied" until an edit is taken.
+let errorIds = 0;
+export function markInvalid(input, message) {
+  const holder = input.closest(".field") ?? input;
+  let note = holder.nextElementSibling;
+  if (!note?.classList.contains("field-error")) {
+    note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.id = `field-error-${++errorIds}`;
+    holder.after(note);
+  }
+  note.textContent = message;
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", note.id);
+  input.closest(".card")?.classList.add("not-applied");
+}
+export function clearInvalid(input) {
+  const holder = input.closest(".field") ?? input;
+  if (holder.nextElementSibling?.classList.contains("field-error")) holder.nextElementSibling.remove();
+  input.removeAttribute("aria-invalid");
+  input.removeAttribute("aria-describedby");
+  const card = input.closest(".card");
+  if (card && !card.querySelector(".field-error")) card.classList.remove("not-applied");
 }
 
 export function numberInput(ctx, value, onCommit, what) {
