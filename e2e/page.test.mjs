@@ -355,6 +355,45 @@ test("a refused value's message stands beside its field, named as the panel name
   }
 });
 
+test("on a touch screen one finger scrolls the page over the plot, two pan and pinch-zoom, a tap moves the start", async () => {
+  const { page, context, errors } = await open(browser, server.url, { viewport: { width: 375, height: 800 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  assert.match(await page.locator("#plot-hint").textContent(), /one finger.*two/);
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, points) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  const box = await page.locator("#paths").boundingBox();
+  const [cx, cy] = [box.x + box.width * 0.6, box.y + box.height * 0.6];
+  const experiment = () => page.evaluate(() => window.optiviz.getExperiment());
+  const before = await experiment();
+  // One finger swiping up over the plot: the view and the start stay.
+  await touch("touchStart", [[cx, cy]]);
+  for (let k = 1; k <= 8; k++) await touch("touchMove", [[cx, cy - 20 * k]]);
+  await touch("touchEnd", []);
+  // Until the page's scroll (and any fling) has come to rest.
+  let last = -1;
+  for (let y = await page.evaluate(() => scrollY); y !== last; y = await page.evaluate(() => scrollY)) {
+    last = y;
+    await page.waitForTimeout(250);
+  }
+  const after = await experiment();
+  assert.ok(last > 50, `the page scrolled (${last} px)`);
+  assert.equal(after.view, undefined, "one finger did not pan");
+  assert.deepEqual(after.start, before.start);
+  // Two fingers spreading apart: the plot zooms in about them.
+  const top = (await page.locator("#paths").boundingBox()).y;
+  const [px, py] = [box.x + box.width / 2, top + box.height / 2];
+  await touch("touchStart", [[px - 30, py], [px + 30, py]]);
+  for (let k = 1; k <= 6; k++) await touch("touchMove", [[px - 30 - 10 * k, py], [px + 30 + 10 * k, py]]);
+  await touch("touchEnd", []);
+  await page.waitForFunction(() => window.optiviz.getExperiment().view !== undefined);
+  const view = (await experiment()).view;
+  assert.ok(view.x[1] - view.x[0] < 4 * 0.5, `zoomed in: ${JSON.stringify(view)}`);
+  // A tap moves the start.
+  await touch("touchStart", [[px + 20, py + 20]]);
+  await touch("touchEnd", []);
+  await page.waitForFunction((s) => JSON.stringify(window.optiviz.getExperiment().start) !== s, JSON.stringify(before.start));
+  assert.deepEqual(errors, []);
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

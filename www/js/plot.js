@@ -1,12 +1,35 @@
-// The plot (#surface, #paths, #reset-view): click to move the start, drag its
-// handle, drag to pan, scroll to zoom, one redraw per animation frame.
+// The plot (#surface, #paths, #reset-view, the hint under it): click to move
+// the start, drag its handle, drag to pan, scroll to zoom; on a touch screen one
+// finger scrolls the page (a tap moves the start, the handle still drags) and
+// two pan and pinch-zoom; one redraw per animation frame.
 
 import { $ } from "./dom.js";
 
 export function build(ctx) {
   const { app, edit, draw } = ctx;
   const plot = $("paths");
-  let drag = null; // {mode: "start" | "pan" | "click", x, y}
+  let drag = null; // {mode: "start" | "pan" | "click" | "none", x, y}
+  // Fingers on the plot (pointer id -> [x, y]) and, with two, their last
+  // centre and spread.
+  const fingers = new Map();
+  let pinch = null;
+  const pair = () => {
+    const [[x0, y0], [x1, y1]] = [...fingers.values()];
+    return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, d: Math.max(1, Math.hypot(x1 - x0, y1 - y0)) };
+  };
+  if (matchMedia("(pointer: coarse)").matches) {
+    $("plot-hint").textContent = "Tap the plot to move the start or drag the white handle; scroll the page with one finger, pan and pinch to zoom with two.";
+  }
+  // The browser scrolls the page under one finger (touch-action: pan-y), except
+  // on the handle; two fingers are the plot's.
+  const claim = (e) => {
+    const t = e.touches;
+    if (t.length >= 2) return e.preventDefault();
+    const r = plot.getBoundingClientRect();
+    if (e.type === "touchstart" && app.nearStart(t[0].clientX - r.left, t[0].clientY - r.top)) e.preventDefault();
+  };
+  plot.addEventListener("touchstart", claim, { passive: false });
+  plot.addEventListener("touchmove", (e) => { if (e.touches.length >= 2 || drag?.mode === "start") e.preventDefault(); }, { passive: false });
   // One redraw per animation frame; a surface redraw includes the paths.
   let pending = null;
   const schedule = (fn) => {
@@ -22,19 +45,48 @@ export function build(ctx) {
     return [e.clientX - r.left, e.clientY - r.top];
   };
   plot.addEventListener("pointerdown", (e) => {
-    // The main button of one pointer; a second finger or a right click does nothing.
+    if (e.pointerType === "touch") {
+      fingers.set(e.pointerId, local(e));
+      if (fingers.size === 2) {
+        // A second finger: the first one's tap or drag gives way to pan and pinch.
+        drag = null;
+        pinch = pair();
+        return;
+      }
+      if (fingers.size > 2) return;
+    }
+    // The main button of one pointer; a right click does nothing.
     if (e.button !== 0 || !e.isPrimary || drag) return;
     const [x, y] = local(e);
     plot.setPointerCapture(e.pointerId);
     drag = { mode: app.nearStart(x, y) ? "start" : "click", x, y, id: e.pointerId };
   });
   const endDrag = () => { drag = null; };
+  const lift = (e) => {
+    if (!fingers.delete(e.pointerId)) return;
+    if (pinch && fingers.size < 2) {
+      pinch = null;
+      ctx.url.sync();
+    }
+  };
+  plot.addEventListener("pointerup", lift);
+  plot.addEventListener("pointercancel", lift);
   plot.addEventListener("pointercancel", endDrag);
   plot.addEventListener("lostpointercapture", (e) => { if (drag && e.pointerId === drag.id && drag.mode !== "click") endDrag(); });
   plot.addEventListener("pointermove", (e) => {
+    if (fingers.has(e.pointerId)) fingers.set(e.pointerId, local(e));
+    if (pinch && fingers.size === 2) {
+      const now = pair();
+      const [dx, dy] = [now.x - pinch.x, now.y - pinch.y];
+      const factor = pinch.d / now.d;
+      pinch = now;
+      if (edit(() => { app.pan(dx, dy); app.zoom(now.x, now.y, factor); })) schedule(() => draw.all(true));
+      return;
+    }
     if (!drag || e.pointerId !== drag.id) return;
     const [x, y] = local(e);
-    if (drag.mode === "click" && Math.hypot(x - drag.x, y - drag.y) > 4) drag.mode = "pan";
+    // A finger that moves off a tap is scrolling the page, not panning.
+    if (drag.mode === "click" && Math.hypot(x - drag.x, y - drag.y) > 4) drag.mode = e.pointerType === "touch" ? "none" : "pan";
     if (drag.mode === "start") {
       const p = app.pick(x, y);
       if (p && edit(() => app.moveStart(p[0], p[1]))) schedule(draw.dynamic);
@@ -53,7 +105,7 @@ export function build(ctx) {
       const p = app.pick(x, y);
       if (p && edit(() => app.moveStart(p[0], p[1]))) draw.dynamic();
     }
-    if (drag.mode !== "click") ctx.url.sync();
+    if (drag.mode === "start" || drag.mode === "pan") ctx.url.sync();
     ctx.surface.showStart();
     drag = null;
   });
