@@ -394,6 +394,21 @@ test("on a touch screen one finger scrolls the page over the plot, two pan and p
   assert.deepEqual(errors, []);
 });
 
+test("play=1 and speed=N are the page's own keys: playing at that speed from the start, kept in the address", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=400&o1=sgd&o1.lr=0.02&play=1&speed=80`);
+  assert.equal(await page.getByRole("alert").isVisible(), false, "no error for the page's keys");
+  assert.equal(await page.locator("#speed").inputValue(), "80");
+  await page.waitForFunction(() => /^step ([1-9]\d*) of 400/.test(document.getElementById("step-out").textContent));
+  assert.equal(await page.getByRole("button", { name: "Pause" }).count(), 1, "playing");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("o1.lr") === "0.02");
+  const url = query(page);
+  assert.equal(url.get("play"), "1");
+  assert.equal(url.get("speed"), "80");
+  const bad = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=40&o1=sgd&o1.lr=0.02&speed=9999`);
+  assert.match(await bad.page.getByRole("alert").textContent(), /^speed: must be a whole number of steps per second in \[1, 200\], got 9999/);
+  assert.deepEqual(errors, []);
+});
+
 /** The length of optimizer i's path and how often its loss rose. */
 const roughness = (page, i = 0) =>
   page.evaluate((i) => {

@@ -24,7 +24,7 @@
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
-//! Keys in [`PAGE_KEYS`] belong to the page (`embed`) and are passed over, as are
+//! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `play`, `speed`) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
@@ -34,8 +34,10 @@ use crate::experiment::Experiment;
 use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
-/// Query keys that are the page's own, not the experiment's.
-pub const PAGE_KEYS: &[&str] = &["embed"];
+/// Query keys that are the page's own, not the experiment's: `embed=1` (the
+/// compact view for an iframe), `play=1` (start playing once loaded) and
+/// `speed=N` (the animation's steps per second, 1 to 200).
+pub const PAGE_KEYS: &[&str] = &["embed", "play", "speed"];
 
 /// Keys that links pick up on the way (from newsletters, social sites, ad
 /// trackers) and that mean nothing here; they are passed over.
@@ -672,5 +674,12 @@ mod tests {
                 .unwrap();
         assert_eq!(exp.start, [1.0, 2.0]);
         assert_eq!(exp.optimizers.len(), 1);
+        // play and speed are the page's too (it checks their values).
+        let exp = decode("?fn=booth&start=1,2&steps=10&play=1&speed=80&o1=sgd&o1.lr=0.01").unwrap();
+        assert_eq!(exp.optimizers.len(), 1);
+        assert_eq!(
+            encode(&exp).unwrap(),
+            "fn=booth&start=1,2&steps=10&o1=sgd&o1.lr=0.01"
+        );
     }
 }

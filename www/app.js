@@ -22,11 +22,11 @@ import { firstFrame } from "./js/first-frame.js";
 
 function start(bindings) {
   performance.mark("optiviz-start");
-  const { App, catalogue } = bindings;
+  const { App, catalogue, pageKeys } = bindings;
   const app = new App($("surface"), $("paths"), $("chart"), $("data"));
   // What the modules share: the engine, the catalogue (set once the plot is
   // drawn) and each other's interfaces, looked up when they are called.
-  const ctx = { app, cat: null };
+  const ctx = { app, cat: null, pageKeys: pageKeys() };
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.messages = messages.build(ctx);
   ctx.edit = editing.build(ctx);

@@ -53,6 +53,13 @@ pub fn run_experiment(experiment: JsValue) -> Result<JsValue, JsValue> {
     Ok(to_js(&output::Runs { runs: &runs }))
 }
 
+/// The query keys that are the page's own (`embed`, `play`, `speed`), not
+/// the experiment's.
+#[wasm_bindgen(js_name = pageKeys)]
+pub fn page_keys() -> JsValue {
+    to_js(query::PAGE_KEYS)
+}
+
 /// Everything the page's controls are built from: functions and their
 /// parameters, optimizers with their hyperparameters and update rules (as
 /// MathML), schedules, scenarios and the colour palette.

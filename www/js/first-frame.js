@@ -33,6 +33,14 @@ export async function firstFrame(ctx, catalogue) {
   window.optiviz = ctx.api;
   performance.mark("optiviz-controls");
   if (!hasExperiment || !ctx.messages.hasError()) ctx.url.write();
+  // The page's own keys: the animation's speed, and playing from the start.
+  const speed = ctx.url.pageValue("speed");
+  if (speed !== null && !ctx.playback.setSpeed(speed)) {
+    ctx.messages.showError(`speed: must be a whole number of steps per second in [1, 200], got ${speed}`);
+  }
+  const play = ctx.url.pageValue("play");
+  if (play === "1") ctx.playback.play();
+  else if (play !== null && play !== "0") ctx.messages.showError(`play: must be 1 (play once loaded) or 0, got ${play}`);
   document.body.classList.add("ready");
   window.dispatchEvent(new CustomEvent("optiviz-ready"));
 }

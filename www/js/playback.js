@@ -69,5 +69,14 @@ export function build(ctx) {
     $("play").textContent = playing ? "Pause" : "Play";
   }
 
-  return { play, pause, isPlaying: () => playing, showState };
+  // The speed a link asks for (`speed=N`); false when N is not allowed.
+  function setSpeed(text) {
+    const slider = $("speed");
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < Number(slider.min) || n > Number(slider.max)) return false;
+    slider.value = n;
+    return true;
+  }
+
+  return { play, pause, isPlaying: () => playing, showState, setSpeed };
 }

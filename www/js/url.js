@@ -1,5 +1,6 @@
 // The address: the experiment's query written into the URL, loading a link,
-// embed mode (embed=1, the #home link), and the Share and Embed buttons.
+// the page's own keys (embed=1 and the #home link, play=1, speed=N, kept in the
+// address as the link gave them), and the Share and Embed buttons.
 
 import { $ } from "./dom.js";
 
@@ -7,6 +8,9 @@ export function build(ctx) {
   const { app } = ctx;
   const params = new URLSearchParams(location.search);
   const embed = params.get("embed") === "1";
+  // The page's own keys (the engine lists them), as the link gave them.
+  const own = [...params].filter(([k]) => ctx.pageKeys.includes(k));
+  const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
   if (embed) {
     document.body.classList.add("embed");
     $("home").target = "_blank";
@@ -27,7 +31,7 @@ export function build(ctx) {
     // A pasted dataset too large for a link: the address keeps its last
     // linkable state and the page says why (see panels.js).
     if (query === null) return;
-    const q = query + (embed ? "&embed=1" : "");
+    const q = query + ownQuery;
     if (embed) $("home").href = `${location.pathname}?${query}`;
     // Replace, not push: editing should not flood the history.
     history.replaceState(null, "", `${location.pathname}?${q}`);
@@ -41,7 +45,7 @@ export function build(ctx) {
   // The experiment in the address, if any; true when there was one.
   function load() {
     const query = location.search.replace(/^\?/, "");
-    const hasExperiment = query.split("&").some((p) => p && !/^(embed|play|speed)=/.test(p));
+    const hasExperiment = query.split("&").some((p) => p && !ctx.pageKeys.includes(decodeURIComponent(p.split("=")[0])));
     if (hasExperiment) {
       try {
         app.loadQuery(query);
@@ -82,5 +86,8 @@ export function build(ctx) {
     copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });
 
-  return { linkQuery, write, sync, load, link };
+  /** A page key's value from the link (`play`, `speed`), or null. */
+  const pageValue = (key) => params.get(key);
+
+  return { linkQuery, write, sync, load, link, pageValue };
 }
