@@ -83,14 +83,31 @@ test("clicking the plot moves the start point", async () => {
   await page.waitForFunction((s) => new URL(location.href).searchParams.get("start") === s, `${start[0]},${start[1]}`);
 });
 
-test("a broken link shows a message naming the parameter and keeps a working page", async () => {
-  const { page } = await open(browser, `${server.url}?fn=quadratic&fn.a=-1&start=0,0&steps=10`);
+test("a broken link names every bad key at once, keeps what was valid, and the address follows what is shown", async () => {
+  const { page } = await open(browser, `${server.url}?fn=quadratic&fn.a=-1&start=3,2&steps=30&o1=sgd&o1.lr=abc&o2=adam&o2.lr=0.1`);
   const message = page.getByRole("alert");
   await assert.doesNotReject(message.waitFor({ state: "visible" }));
   const text = await message.textContent();
   assert.match(text, /fn\.a: must be in \(0, 1000\], got -1/);
-  assert.ok((await inkOf(page, "paths")) > 1000, "the default experiment is still drawn");
+  assert.match(text, /o1\.lr: /);
+  assert.ok((await inkOf(page, "paths")) > 1000, "what was valid is drawn");
+  const exp = await page.evaluate(() => window.optiviz.getExperiment());
+  assert.equal(exp.function.name, "quadratic");
+  assert.deepEqual(exp.start, [3, 2]);
+  assert.equal(exp.steps, 30);
+  assert.deepEqual(exp.optimizers.map((o) => o.name), ["adam"]);
+  const url = query(page);
+  assert.equal(url.get("fn.a"), null);
+  assert.equal(url.get("o1"), "adam");
   await page.screenshot({ path: join(artifacts, "broken-link.png") });
+  // An unknown function and a bad value: both named; a link without a start gets the function's own.
+  const both = await open(browser, `${server.url}?fn=nope&o1.lr=abc`);
+  const said = await both.page.getByRole("alert").textContent();
+  assert.match(said, /fn: unknown function "nope"/);
+  assert.match(said, /o1\.lr: /);
+  const plain = await open(browser, `${server.url}?fn=booth&steps=20&o1=sgd&o1.lr=0.01`);
+  assert.equal(await plain.page.getByRole("alert").isVisible(), false);
+  assert.deepEqual(await plain.page.evaluate(() => window.optiviz.getExperiment().start), [-6, 6]);
 });
 
 test("a non-numeric box is refused with a message and the last valid state is kept", async () => {

@@ -984,6 +984,15 @@ fn is_hex_color(s: &str) -> bool {
 /// The smallest width or height a view may have.
 pub const MIN_VIEW_SIZE: f64 = 1e-6;
 
+/// Where a path starts when none is given: up and to the left in `view`, away
+/// from the middle where most minima lie.
+pub fn default_start(view: View) -> [f64; 2] {
+    [
+        view.x[0] + 0.2 * (view.x[1] - view.x[0]),
+        view.y[0] + 0.8 * (view.y[1] - view.y[0]),
+    ]
+}
+
 fn parse_view(v: &Value) -> Result<Option<View>, ConfigError> {
     if v.is_null() {
         return Ok(None);

@@ -30,7 +30,8 @@
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
 use crate::error::ConfigError;
 use crate::experiment::Batch;
-use crate::experiment::Experiment;
+use crate::experiment::{default_start, Experiment};
+use crate::objective::Objective;
 use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
@@ -435,7 +436,118 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
         list.push(Value::Object(o));
     }
     doc.insert("optimizers".into(), Value::Array(list));
+    if !doc.contains_key("steps") {
+        doc.insert("steps".into(), json!(DEFAULT_STEPS));
+    }
+    if !doc.contains_key("start") {
+        // A link without a start begins where picking its function would.
+        // Only the function and view decide it, whatever else is wrong.
+        let mut probe = Map::new();
+        for key in ["function", "view"] {
+            if let Some(v) = doc.get(key) {
+                probe.insert(key.into(), v.clone());
+            }
+        }
+        probe.insert("start".into(), json!([0.0, 0.0]));
+        probe.insert("steps".into(), json!(0));
+        probe.insert("optimizers".into(), json!([]));
+        if let Ok(e) = Experiment::from_value(&Value::Object(probe)) {
+            let view = e.view.unwrap_or_else(|| e.surface().view());
+            doc.insert("start".into(), json!(default_start(view)));
+        }
+    }
     Experiment::from_value(&Value::Object(doc)).map_err(to_query_field)
+}
+
+/// The steps of a link that gives none.
+pub const DEFAULT_STEPS: u32 = 100;
+
+/// The function a link shows when its own is unknown or missing.
+pub const FALLBACK_FUNCTION: &str = "rosenbrock";
+
+/// Decodes as much of a link as is valid: every key at fault is reported and
+/// left out (an optimizer without a valid name goes whole, and those after it
+/// move up; an unknown function becomes [`FALLBACK_FUNCTION`] with its
+/// parameters dropped), and the rest is kept. `None` only when nothing could
+/// be kept.
+pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    // Each part as (decoded key, raw value).
+    let mut parts: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (
+                decode_component(k, k).unwrap_or_else(|_| k.to_string()),
+                v.to_string(),
+            )
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let join = |parts: &[(String, String)]| {
+        parts
+            .iter()
+            .map(|(k, v)| format!("{}={v}", encode_component(k)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    for _ in 0..=parts.len() + 2 {
+        let e = match decode(&join(&parts)) {
+            Ok(exp) => return (Some(exp), errors),
+            Err(e) => e,
+        };
+        let field = e.field.clone();
+        let under = |k: &str, head: &str| k == head || k.starts_with(&format!("{head}."));
+        let before = parts.clone();
+        let head = field.split('.').next().unwrap_or("").to_string();
+        if head == "fn" && !field.contains('.') {
+            // The function itself: the fallback, without the parameters it does not have.
+            parts.retain(|(k, _)| !under(k, "fn"));
+            parts.insert(0, ("fn".into(), FALLBACK_FUNCTION.into()));
+        } else if let Some(n) = optimizer_number(&head) {
+            if field == head || field == format!("{head}.lr") {
+                // Without a valid name or learning rate the whole optimizer
+                // goes, each of its other keys named, and those after it move
+                // up one.
+                errors.push(e);
+                if field != head {
+                    errors.push(ConfigError::new(
+                        head.clone(),
+                        "left out, for want of a valid lr",
+                    ));
+                }
+                for (k, _) in parts.iter().filter(|(k, _)| under(k, &head)) {
+                    if k != &field && k != &head {
+                        errors.push(ConfigError::new(k.clone(), format!("left out with {head}")));
+                    }
+                }
+                parts.retain(|(k, _)| !under(k, &head));
+                for (k, _) in parts.iter_mut() {
+                    let h = k.split('.').next().unwrap_or("").to_string();
+                    if let Some(m) = optimizer_number(&h).filter(|&m| m > n) {
+                        *k = format!("o{}{}", m - 1, &k[h.len()..]);
+                    }
+                }
+                continue;
+            }
+            parts.retain(|(k, _)| k != &field);
+        } else {
+            parts.retain(|(k, _)| !under(k, &field));
+        }
+        errors.push(e);
+        if parts == before {
+            return (None, errors);
+        }
+    }
+    (None, errors)
+}
+
+/// `N` of an optimizer's key `oN`.
+fn optimizer_number(head: &str) -> Option<usize> {
+    head.strip_prefix('o')
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
 }
 
 fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {
@@ -681,5 +793,55 @@ mod tests {
             encode(&exp).unwrap(),
             "fn=booth&start=1,2&steps=10&o1=sgd&o1.lr=0.01"
         );
+    }
+}
+
+#[cfg(test)]
+mod keeping_tests {
+    use super::*;
+
+    fn keep(q: &str) -> (Option<Experiment>, Vec<String>) {
+        let (e, errs) = decode_keeping(q);
+        (e, errs.iter().map(|e| e.to_string()).collect())
+    }
+
+    #[test]
+    fn a_link_without_start_begins_where_its_function_would() {
+        let e = decode("fn=booth&steps=5&o1=sgd&o1.lr=0.01").unwrap();
+        let view = e.surface().view();
+        assert_eq!(e.start, default_start(view));
+        assert_eq!(decode("fn=booth&start=1,1").unwrap().steps, DEFAULT_STEPS);
+    }
+
+    #[test]
+    fn every_bad_key_is_reported_and_the_rest_kept() {
+        let (e, errs) = keep("fn=rosenbrock&o1=sgd&o1.lr=abc&o2=adam&o2.lr=0.05&steps=50");
+        let e = e.unwrap_or_else(|| panic!("{errs:?}"));
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].starts_with("o1.lr: "), "{errs:?}");
+        assert_eq!(e.function.def.name, "rosenbrock");
+        assert_eq!(e.steps, 50);
+        // SGD had no valid learning rate: it goes, and Adam moves up.
+        assert_eq!(e.optimizers.len(), 1);
+        assert_eq!(e.optimizers[0].def.name, "adam");
+
+        let (_, errs) = keep("fn=nope&o1.lr=abc");
+        assert!(errs.iter().any(|m| m.starts_with("o1.lr: ")), "{errs:?}");
+        let (e, errs) = keep("fn=nope&fn.a=3&o1=sgd&o1.lr=abc&steps=20");
+        assert!(
+            errs[0].starts_with("fn: unknown function \"nope\""),
+            "{errs:?}"
+        );
+        assert!(errs.iter().any(|m| m.starts_with("o1.lr: ")), "{errs:?}");
+        let e = e.unwrap();
+        assert_eq!(e.function.def.name, FALLBACK_FUNCTION);
+        assert_eq!(e.steps, 20);
+
+        let (e, errs) = keep("fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.betas=0.9,1.5");
+        assert_eq!(errs, ["o1.betas: second value must be in [0, 1), got 1.5"]);
+        assert_eq!(e.unwrap().optimizers.len(), 1, "only the bad key goes");
+
+        let (e, errs) = keep("fn=booth&start=0,0&steps=5");
+        assert!(e.is_some() && errs.is_empty());
     }
 }

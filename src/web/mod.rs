@@ -11,7 +11,7 @@ mod surface_layer;
 
 use crate::data::{self, ModelKind};
 use crate::edit::set_path;
-use crate::experiment::{Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
+use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
 use crate::objective::{Objective, View};
 use crate::render::chart::LossAxis;
 use crate::render::figure::{self, FigureOptions};
@@ -208,6 +208,18 @@ impl App {
         Ok(())
     }
 
+    /// Loads as much of a link as is valid (see `query::decode_keeping`) and
+    /// returns what was wrong with it, one message a bad key; with nothing
+    /// valid, the experiment stays as it was.
+    #[wasm_bindgen(js_name = loadQueryKeeping)]
+    pub fn load_query_keeping(&mut self, q: &str) -> Vec<String> {
+        let (exp, errors) = query::decode_keeping(q);
+        if let Some(exp) = exp {
+            self.replace(exp);
+        }
+        errors.iter().map(|e| e.to_string()).collect()
+    }
+
     /// Loads an experiment given as a plain object (the CLI's JSON).
     #[wasm_bindgen(js_name = setExperiment)]
     pub fn set_experiment(&mut self, obj: JsValue) -> Result<(), JsValue> {
@@ -276,10 +288,7 @@ impl App {
                 opt.as_object_mut().map(|m| m.remove(key));
             }
         }
-        doc["start"] = json!([
-            view.x[0] + 0.2 * (view.x[1] - view.x[0]),
-            view.y[0] + 0.8 * (view.y[1] - view.y[0])
-        ]);
+        doc["start"] = json!(default_start(view));
         Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
         self.step = 0;

@@ -5,7 +5,7 @@ const nextTask = () => new Promise((done) => setTimeout(done, 0));
 
 export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
-  const hasExperiment = ctx.url.load();
+  ctx.url.load();
   app.step = app.maxStep();
   ctx.panels.init();
   ctx.layout.measure(true);
@@ -32,7 +32,8 @@ export async function firstFrame(ctx, catalogue) {
   ctx.status.render();
   window.optiviz = ctx.api;
   performance.mark("optiviz-controls");
-  if (!hasExperiment || !ctx.messages.hasError()) ctx.url.write();
+  // The address follows what is shown, a link's bad keys left out.
+  ctx.url.write();
   // The page's own keys: the animation's speed, and playing from the start.
   const speed = ctx.url.pageValue("speed");
   if (speed !== null && !ctx.playback.setSpeed(speed)) {

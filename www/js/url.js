@@ -47,10 +47,10 @@ export function build(ctx) {
     const query = location.search.replace(/^\?/, "");
     const hasExperiment = query.split("&").some((p) => p && !ctx.pageKeys.includes(decodeURIComponent(p.split("=")[0])));
     if (hasExperiment) {
-      try {
-        app.loadQuery(query);
-      } catch (e) {
-        ctx.messages.showError(`This link could not be loaded, so the default experiment is shown. ${ctx.messages.friendly(e)}`);
+      // What is valid is kept; every key at fault is named at once.
+      const errors = app.loadQueryKeeping(query);
+      if (errors.length) {
+        ctx.messages.showError(`Part of this link could not be used, and is left out: ${errors.join("; ")}.`);
       }
     }
     return hasExperiment;
