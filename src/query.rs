@@ -365,7 +365,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
                     }
                 }
             }
-            (h, rest) if h.len() > 1 && h.starts_with('o') && h[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            (h, rest) if optimizer_digits(h).is_some() => {
                 let n: usize = h[1..]
                     .parse()
                     .ok()
@@ -543,11 +543,15 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
     (None, errors)
 }
 
-/// `N` of an optimizer's key `oN`.
-fn optimizer_number(head: &str) -> Option<usize> {
+/// The digits of an optimizer's key `oN`, if `head` is one.
+fn optimizer_digits(head: &str) -> Option<&str> {
     head.strip_prefix('o')
         .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|d| d.parse().ok())
+}
+
+/// `N` of an optimizer's key `oN`.
+fn optimizer_number(head: &str) -> Option<usize> {
+    optimizer_digits(head).and_then(|d| d.parse().ok())
 }
 
 fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {

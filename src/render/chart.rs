@@ -3,6 +3,7 @@
 use super::frame::{log_ticks, tick_label, ticks, Scale, Theme};
 use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::plot::PathArt;
+use crate::objective::Minimum;
 use crate::run::{short, Status};
 
 /// What the loss chart plots on its y axis.
@@ -15,9 +16,13 @@ pub enum LossAxis {
 }
 
 impl LossAxis {
-    /// A log gap axis when the lowest known minimum value is given.
-    pub fn for_minimum(fstar: Option<f64>) -> LossAxis {
-        fstar.map_or(LossAxis::Linear, |fstar| LossAxis::GapLog { fstar })
+    /// A log gap axis down to the lowest of the known `minima`; a linear one
+    /// when there are none.
+    pub fn for_minima(minima: &[Minimum]) -> LossAxis {
+        match minima.iter().map(|m| m.value).reduce(f64::min) {
+            Some(fstar) => LossAxis::GapLog { fstar },
+            None => LossAxis::Linear,
+        }
     }
 }
 

@@ -215,14 +215,13 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     }
     if let Some((y, ph)) = panels.chart {
         let mut p = SvgPainter::new("chart");
-        let fstar = surf.minima().iter().map(|m| m.value).reduce(f64::min);
         draw_loss_chart(
             &mut p,
             (w, ph),
             &paths,
             last_step(exp, runs),
             step,
-            LossAxis::for_minimum(fstar),
+            LossAxis::for_minima(&surf.minima()),
             Theme::PANEL,
             s,
         );

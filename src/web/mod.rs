@@ -370,12 +370,7 @@ impl App {
     /// The last step any path reaches.
     #[wasm_bindgen(js_name = maxStep)]
     pub fn max_step(&self) -> usize {
-        self.runs
-            .iter()
-            .map(|r| r.points.len().saturating_sub(1))
-            .max()
-            .unwrap_or(0)
-            .max(self.exp.steps as usize)
+        figure::last_step(&self.exp, &self.runs)
     }
 
     #[wasm_bindgen(getter)]
@@ -484,13 +479,12 @@ impl App {
     /// Draws the chart of loss against step.
     #[wasm_bindgen(js_name = drawChart)]
     pub fn draw_chart(&self) -> Result<(), JsValue> {
-        let fstar = self.surf.minima().iter().map(|m| m.value).reduce(f64::min);
         chart_view::draw(
             &self.chart,
             &self.shown_paths(),
             self.max_step(),
             self.step,
-            LossAxis::for_minimum(fstar),
+            LossAxis::for_minima(&self.surf.minima()),
             Scale(self.scale),
         )
     }
