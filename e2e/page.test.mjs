@@ -48,7 +48,7 @@ test("the page loads, draws the surface and paths, and reports every optimizer",
   assert.equal(centre[3], 255);
   const legend = await page.locator("#legend li").allTextContents();
   assert.equal(legend.length, 3);
-  assert.match(legend[0], /sgd lr=0\.0015\s*step 500, loss/);
+  assert.match(legend[0], /sgd lr=0\.001\s*step 500, loss/);
   assert.equal(await page.getByRole("combobox", { name: "Function" }).inputValue(), "rosenbrock");
   assert.equal(await page.getByRole("img", { name: "Loss surface" }).count(), 1);
   const url = query(page);
@@ -75,7 +75,7 @@ test("clicking the plot moves the start point", async () => {
   const box = await page.locator("#paths").boundingBox();
   await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.25);
   const start = await page.evaluate(() => window.optiviz.getExperiment().start);
-  assert.notDeepEqual(start, [-1.5, 2]);
+  assert.notDeepEqual(start, [-1.2, 1]);
   assert.ok(start[0] > 0.5 && start[1] > 1.5, `start moved to the clicked point: ${start}`);
   const runs = await page.evaluate(() => window.optiviz.getRuns().runs);
   assert.deepEqual(runs[0].points[0], start);
@@ -120,12 +120,12 @@ test("a non-numeric box is refused with a message and the last valid state is ke
   const text = await page.getByRole("alert").textContent();
   assert.match(text, /Adam › lr: must be a finite number >= 0, got -2/);
   assert.equal(await box.getAttribute("aria-invalid"), "true");
-  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[2].lr), 0.08);
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[2].lr), 0.2);
   // The next accepted edit clears the message and puts the engine's value back in the box.
   await page.getByRole("group", { name: "SGD", exact: true }).getByRole("slider", { name: "Learning rate" }).fill("-3");
   assert.equal(await page.getByRole("alert").isVisible(), false);
   const again = page.getByRole("group", { name: "Adam" }).getByRole("spinbutton", { name: "Learning rate (exact)" });
-  assert.equal(await again.inputValue(), "0.08");
+  assert.equal(await again.inputValue(), "0.2");
   assert.equal(await again.getAttribute("aria-invalid"), null);
   const result = await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "adam", lr: 0.1, betas: [0.9, 2] }] }));
   assert.deepEqual(result, { ok: false, error: "optimizers[0].betas[1]: must be in [0, 1), got 2" });
@@ -169,16 +169,17 @@ test("scenarios load and fit a 375 px wide screen", async () => {
 test("dragging the start handle, zooming and panning, and resetting the view", async () => {
   const { page } = await open(browser, server.url);
   const box = await page.locator("#paths").boundingBox();
-  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().start), [-1.5, 2]);
-  // The plotting rectangle has margins of 52 px (left), 10 (top), 12 (right) and
-  // 34 (bottom); Rosenbrock's view is x in [-2, 2], y in [-1, 3].
-  const spot = [52 + ((-1.5 + 2) / 4) * (box.width - 64), box.height - 34 - ((2 + 1) / 4) * (box.height - 44)];
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().start), [-1.2, 1]);
+  // The plotting rectangle has margins of 52 px (left), 10 (top), 78 (right,
+  // with the colour scale) and 34 (bottom); Rosenbrock's view is x in [-2, 2],
+  // y in [-1, 3].
+  const spot = [52 + ((-1.2 + 2) / 4) * (box.width - 130), box.height - 34 - ((1 + 1) / 4) * (box.height - 44)];
   await page.mouse.move(box.x + spot[0], box.y + spot[1]);
   await page.mouse.down();
   await page.mouse.move(box.x + spot[0] + 60, box.y + spot[1] + 40, { steps: 5 });
   await page.mouse.up();
   const moved = await page.evaluate(() => window.optiviz.getExperiment().start);
-  assert.ok(moved[0] > -1.5 && moved[1] < 2, `the handle was dragged right and down: ${moved}`);
+  assert.ok(moved[0] > -1.2 && moved[1] < 1, `the handle was dragged right and down: ${moved}`);
   // Scroll to zoom in: the view shrinks and goes into the URL.
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, -400);
@@ -366,7 +367,7 @@ test("a refused value's message stands beside its field, named as the panel name
     await startX.press("Enter");
     await page.waitForFunction(() => document.querySelectorAll(".field-error").length === 0);
     assert.doesNotMatch(await card.evaluate((c) => c.className), /not-applied/);
-    assert.equal(await page.getByRole("group", { name: "SGD 2" }).getByRole("spinbutton", { name: "Learning rate (exact)" }).inputValue(), "0.0015");
+    assert.equal(await page.getByRole("group", { name: "SGD 2" }).getByRole("spinbutton", { name: "Learning rate (exact)" }).inputValue(), "0.001");
     assert.deepEqual(errors, []);
     await context.close();
   }
@@ -510,7 +511,7 @@ test("the new scenarios load; formulas get a noise slider and no data panel", as
   assert.equal(await page.locator("#data-figure").isHidden(), true);
   await page.getByRole("combobox", { name: "Scenario" }).selectOption("separable");
   assert.equal(await page.locator("#data-figure").isVisible(), true);
-  assert.match(await page.locator("#surface-note").textContent(), /No minimum: the classes are separable/);
+  assert.match(await page.locator("#surface-note").textContent(), /No minimum marked: the classes are separable/);
   await page.screenshot({ path: join(artifacts, "separable.png"), fullPage: true });
   // Noise on a model is refused with the key named, and the experiment kept.
   const result = await page.evaluate(() => window.optiviz.setExperiment({ ...window.optiviz.getExperiment(), grad_noise: 0.5 }));

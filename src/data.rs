@@ -474,7 +474,7 @@ impl DataModel {
             if rising || hi[1] <= lo[0] {
                 self.separation = if rising { 1.0 } else { -1.0 };
                 return Fit::None(
-                    "the classes are separable, so the loss keeps falling as |w| grows: it has no minimum",
+                    "the classes are separable, so the loss keeps falling as |w| grows",
                 );
             }
         }

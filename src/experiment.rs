@@ -158,7 +158,7 @@ impl Surface {
     pub fn minimum_note(&self) -> Option<String> {
         match self {
             Surface::Data(m) => match m.fit() {
-                data::Fit::None(why) => Some(format!("No minimum: {why}.")),
+                data::Fit::None(why) => Some(format!("No minimum marked: {why}.")),
                 data::Fit::Minimum(_) => None,
             },
             Surface::Formula { f, l2 } if *l2 > 0.0 && !f.minima().is_empty() => Some(

@@ -23,16 +23,16 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "valley",
         title: "Rosenbrock's valley",
-        lesson: "Plain gradient descent reaches the curved valley fast, then crawls along its floor; momentum and Adam travel it far quicker.",
-        json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.5, 2.0], "steps": 500, "optimizers": [
-            {"name": "sgd", "lr": 0.0015},
-            {"name": "sgd", "lr": 0.0015, "momentum": 0.9},
-            {"name": "adam", "lr": 0.08}]}"#,
+        lesson: "Plain gradient descent drops into the curved valley in two steps, then crawls along its nearly flat floor: after 500 steps it is not half way to the minimum at (1, 1). Momentum swings across the valley at first, then gathers speed along it; Adam scales each coordinate's step and also travels the whole floor.",
+        json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.001},
+            {"name": "sgd", "lr": 0.001, "momentum": 0.9},
+            {"name": "adam", "lr": 0.2}]}"#,
     },
     Scenario {
         id: "too-large",
         title: "A learning rate past 2/L diverges",
-        lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2: at 0.19 it zig-zags but settles, at 0.21 every step overshoots further.",
+        lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2. At 0.1 it slides straight down; at 0.19 it zig-zags across the bowl but settles; at 0.21 every step overshoots a little further, until the path leaves the picture.",
         json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
             {"name": "sgd", "lr": 0.1},
             {"name": "sgd", "lr": 0.19},
@@ -40,18 +40,18 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "zigzag",
-        title: "An ill-conditioned valley: momentum helps",
-        lesson: "With curvatures 1 and 25, a learning rate safe for the steep direction is tiny for the shallow one: gradient descent zig-zags across the valley while momentum builds up speed along it.",
-        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 2.0], "steps": 150, "optimizers": [
+        title: "Momentum in a narrow valley",
+        lesson: "With curvatures 1 and 25, a learning rate safe for the steep direction is tiny for the shallow one: in 40 steps gradient descent zig-zags across the valley dozens of times and is still short of the minimum. Momentum averages the swings away and builds up speed along the valley; Nesterov's look-ahead damps them almost at once.",
+        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 40, "optimizers": [
             {"name": "sgd", "lr": 0.075},
-            {"name": "sgd", "lr": 0.02, "momentum": 0.8},
-            {"name": "sgd", "lr": 0.02, "momentum": 0.8, "nesterov": true}]}"#,
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7},
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#,
     },
     Scenario {
         id: "saddle",
-        title: "A saddle point: GD stalls, adaptive methods escape",
-        lesson: "Starting almost on the ridge line y = 0, the gradient's sideways part is tiny, so gradient descent lingers near the saddle; Adam and RMSprop rescale each coordinate and leave at once.",
-        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 80, "optimizers": [
+        title: "A saddle: GD stalls, Adam escapes",
+        lesson: "Starting almost on the line y = 0, the gradient's sideways part is tiny, so gradient descent walks into the saddle point at the centre and after 60 steps has only begun to turn away. Adam and RMSprop rescale each coordinate, so the tiny sideways gradient gets a full-sized step: they leave downhill at once.",
+        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
             {"name": "sgd", "lr": 0.05},
             {"name": "adam", "lr": 0.05},
             {"name": "rmsprop", "lr": 0.02}]}"#,
@@ -59,16 +59,16 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "local-minima",
         title: "Local minima trap gradient descent",
-        lesson: "Rastrigin's ripples hold a local minimum in every cell: gradient descent and momentum stop in the nearest one; Adam's large normalised steps hop several ridges, yet nothing here reaches the global minimum at the origin.",
-        json: r#"{"function": {"name": "rastrigin"}, "start": [-3.2, 2.6], "steps": 300, "optimizers": [
+        lesson: "Rastrigin's ripples hold a local minimum in every cell. Gradient descent stops in the nearest one within 15 steps. Momentum carries its speed over two ridges into a lower cell, and Adam's large normalised steps hop two ridges the other way; none of them reaches the global minimum at the origin (the star).",
+        json: r#"{"function": {"name": "rastrigin"}, "start": [-3.2, 2.6], "steps": 300, "view": {"x": [-4.5, 1.5], "y": [-2.0, 4.5]}, "optimizers": [
             {"name": "sgd", "lr": 0.002},
-            {"name": "sgd", "lr": 0.003, "momentum": 0.97},
+            {"name": "sgd", "lr": 0.008, "momentum": 0.9},
             {"name": "adam", "lr": 0.8, "betas": [0.95, 0.999]}]}"#,
     },
     Scenario {
         id: "clipping",
-        title: "Exploding gradients tamed by clipping",
-        lesson: "From the valley's steep wall the first gradient is huge and plain gradient descent is thrown out of the picture; clipping the gradient's norm (or each coordinate) keeps the same learning rate usable.",
+        title: "Clipping tames a huge gradient",
+        lesson: "From the valley's steep wall the first gradient is huge and plain gradient descent is thrown out of the picture in one step. Clipping the gradient's norm to 10, or each coordinate to 2, keeps the same learning rate usable: both paths walk down the wall and along the valley.",
         json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.9, -0.8], "steps": 400, "optimizers": [
             {"name": "sgd", "lr": 0.004},
             {"name": "sgd", "lr": 0.004, "clip": {"max_norm": 10}},
@@ -76,16 +76,16 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "schedule",
-        title: "A schedule rescues a too-large step",
-        lesson: "lr = 0.23 is past 2/L = 0.2 and diverges when held constant; decaying it, exponentially or in steps, brings it under the limit before the damage is done.",
-        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 100, "optimizers": [
+        title: "A schedule rescues a large step",
+        lesson: "lr = 0.23 is past 2/L = 0.2: held constant, each step overshoots further and the path leaves the picture. Decaying it by 5% a step (exponential) or by 20% every 4 steps (step) brings it under the edge after a few wide swings, and both paths settle at the minimum.",
+        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 1.0], "steps": 100, "optimizers": [
             {"name": "sgd", "lr": 0.23},
             {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
-            {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 10, "gamma": 0.5}}]}"#,
+            {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 4, "gamma": 0.8}}]}"#,
     },
     Scenario {
         id: "batch-size",
-        title: "Batch, mini-batch and stochastic gradient descent",
+        title: "Batch, mini-batch and SGD",
         lesson: "Fitting a line to 100 points: the full-batch gradient walks straight to the least-squares fit; mini-batches of 10 take a wobbly road there; single-example SGD (batch 1) zig-zags and, at a fixed learning rate, keeps jittering around the fit instead of settling.",
         json: r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
             "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
@@ -95,7 +95,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "noise-escape",
-        title: "Gradient noise escapes a saddle point",
+        title: "Noise escapes a saddle",
         lesson: "Started exactly on the ridge, gradient descent slides into the saddle point and stays: the gradient there is zero though it is no minimum. Noise in the gradient knocks the path off the ridge and it escapes downhill; averaging 16 noisy gradients per step (accumulate) shrinks the noise four-fold, so the escape comes later.",
         json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.0], "steps": 120, "seed": 2, "optimizers": [
             {"name": "sgd", "lr": 0.05},
@@ -104,8 +104,8 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "separable",
-        title: "Separable classes: logistic regression has no minimum",
-        lesson: "Without label noise a threshold on x splits the two classes, so the cross-entropy only approaches 0 as the boundary sharpens: no minimum is marked, and every optimizer keeps heading out to larger w.",
+        title: "Separable data: no minimum",
+        lesson: "Without label noise a threshold on x splits the two classes, so the logistic loss only approaches 0 as the boundary sharpens: there is no lowest point to mark, and every optimizer keeps heading out to larger w.",
         json: r#"{"function": {"name": "logistic_regression", "generate": {"n": 40, "w": 3, "b": 0.5, "noise": 0, "seed": 4}},
             "start": [-1.0, 1.0], "steps": 300, "optimizers": [
             {"name": "sgd", "lr": 0.5},
@@ -138,21 +138,82 @@ mod tests {
     #[test]
     fn each_scenario_shows_its_lesson() {
         let diverged = |t: &crate::Trajectory| matches!(t.status, Status::Diverged { .. });
+        let view = |id: &str| {
+            let e = lookup(id).unwrap().experiment();
+            e.view.unwrap_or_else(|| e.surface().view())
+        };
+        let inside = |id: &str, t: &crate::Trajectory| {
+            let v = view(id);
+            t.points
+                .iter()
+                .all(|p| (v.x[0]..=v.x[1]).contains(&p[0]) && (v.y[0]..=v.y[1]).contains(&p[1]))
+        };
+        let near = |t: &crate::Trajectory, q: [f64; 2], d: f64| {
+            let p = t.points.last().unwrap();
+            (p[0] - q[0]).hypot(p[1] - q[1]) < d
+        };
+        // Zig-zags: how often the path crosses y = 0.
+        let crossings = |t: &crate::Trajectory| {
+            t.points
+                .windows(2)
+                .filter(|w| w[0][1] * w[1][1] < 0.0)
+                .count()
+        };
+
+        // GD drops into the valley without a spike and is not half way along
+        // the floor at the end; momentum and Adam arrive near (1, 1).
+        let r = runs("valley");
+        assert!(r[0].losses[..6].windows(2).all(|w| w[1] <= w[0]));
+        assert!(r[0].losses[2] < 5.0 && r[0].points.last().unwrap()[0] < -0.1);
+        assert!(near(&r[1], [1.0, 1.0], 0.1) && near(&r[2], [1.0, 1.0], 0.1));
+
+        // The two stable rates stay in the picture; the third leaves it.
         let r = runs("too-large");
         assert!(!diverged(&r[0]) && !diverged(&r[1]) && diverged(&r[2]));
+        assert!(inside("too-large", &r[0]) && inside("too-large", &r[1]));
+        assert!(crossings(&r[1]) > 20 && crossings(&r[0]) == 0);
+
         let r = runs("clipping");
         assert!(diverged(&r[0]) && !diverged(&r[1]) && !diverged(&r[2]));
+        assert!(inside("clipping", &r[1]) && inside("clipping", &r[2]));
+
+        // The rescued runs never leave the picture.
         let r = runs("schedule");
         assert!(diverged(&r[0]) && !diverged(&r[1]) && !diverged(&r[2]));
-        let r = runs("valley");
-        assert!(r[1].losses.last() < r[0].losses.last());
+        for t in &r[1..] {
+            assert!(inside("schedule", t) && *t.losses.last().unwrap() < 1e-3);
+        }
+
+        // After 30 steps GD has barely left the ridge; Adam is far away. At
+        // the end GD is still beside the saddle, the adaptive ones gone.
         let r = runs("saddle");
-        // After 30 steps GD has barely left the ridge; Adam is far away.
         assert!(r[0].points[30][1].abs() < 0.05 && r[1].points[30][1].abs() > 1.0);
+        assert!(near(&r[0], [0.0, 0.0], 0.5));
+        assert!(r[1..].iter().all(|t| t.points.last().unwrap()[1] > 2.0));
+
+        // Three paths, three different local minima, none the global one.
         let r = runs("local-minima");
-        assert!(r[2].losses.last().unwrap() < &(r[0].losses.last().unwrap() - 5.0));
+        assert!(matches!(r[0].status, Status::Converged { step, .. } if step <= 20));
+        let cell = |t: &crate::Trajectory| t.points.last().unwrap().map(|v| v.round() as i64);
+        assert!(
+            cell(&r[0]) != cell(&r[1]) && cell(&r[1]) != cell(&r[2]) && cell(&r[0]) != cell(&r[2])
+        );
+        assert!(r[1..].iter().all(|t| t.losses.last() < r[0].losses.last()));
+        assert!(r.iter().all(|t| *t.losses.last().unwrap() > 1.0));
+        assert!(r.iter().all(|t| {
+            let v = view("local-minima");
+            let p = t.points.last().unwrap();
+            (v.x[0]..=v.x[1]).contains(&p[0]) && (v.y[0]..=v.y[1]).contains(&p[1])
+        }));
+
+        // GD zig-zags far more, and is far behind, after 40 steps.
         let r = runs("zigzag");
-        assert!(r[1].losses[60] < r[0].losses[60]);
+        let swing = |t: &crate::Trajectory| -> f64 {
+            t.points.windows(2).map(|w| (w[1][1] - w[0][1]).abs()).sum()
+        };
+        assert!(crossings(&r[0]) >= 30);
+        assert!(swing(&r[0]) > 2.0 * swing(&r[1]) && swing(&r[1]) > swing(&r[2]));
+        assert!(r[0].losses[40] > 100.0 * r[1].losses[40].max(r[2].losses[40]));
 
         // The smaller the batch, the longer and more crooked the road.
         let r = runs("batch-size");

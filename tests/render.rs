@@ -282,11 +282,11 @@ fn chart_and_data_panels_stack_under_the_plot() {
     let img = decode(&file);
     assert_eq!((img.width, img.height), (600, 900));
     let panels = Panels::new(900.0, true, true);
-    // The plot's axes are w and b; both panels have the dark panel background.
+    // Both panels have the page's light background, as the plot has.
     let (cy, _) = panels.chart.unwrap();
     let (dy, _) = panels.data.unwrap();
-    assert_eq!(img.at(2.0, dy + 2.0), [0x1c, 0x1c, 0x24]);
-    assert_eq!(img.at(2.0, cy + 2.0), [0x1c, 0x1c, 0x24]);
+    assert_eq!(img.at(2.0, dy + 2.0), [0xfb, 0xfb, 0xfd]);
+    assert_eq!(img.at(2.0, cy + 2.0), [0xfb, 0xfb, 0xfd]);
     // The fitted line y = 2x + 1 at the last step passes through (1, 3) of the data panel.
     let e = Experiment::from_json(json).unwrap();
     let data = e.function.data.clone().unwrap();

@@ -2,7 +2,8 @@
 
 use super::frame::{log_ticks, tick_label, ticks, Scale, Theme};
 use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
-use super::plot::PathArt;
+use super::plot::{draw_legend_box, LegendRow, PathArt};
+use super::text;
 use crate::objective::Minimum;
 use crate::run::{short, Status};
 
@@ -152,14 +153,25 @@ pub fn draw_loss_chart<P: Painter>(
         (r.x + r.w / 2.0, height - s.px(3.0)),
         label.anchor(Align::Middle, Baseline::Alphabetic),
     );
+    // The fullest name of the y axis that fits beside it.
+    let names: &[&str] = if log {
+        &["loss − minimum (log scale)", "loss − minimum", "loss − min"]
+    } else {
+        &["loss"]
+    };
+    let name = names
+        .iter()
+        .find(|n| text::width(n, label.size) <= r.h)
+        .unwrap_or(&names[names.len() - 1]);
     p.text(
-        if log { "loss − min" } else { "loss" },
+        name,
         (s.px(3.0), r.y + r.h / 2.0),
         label.anchor(Align::Middle, Baseline::Top).vertical(),
     );
     p.end_group();
 
     p.clip(r);
+    let mut curves = Vec::with_capacity(paths.len());
     for path in paths {
         let end = step.min(path.run.losses.len().saturating_sub(1));
         let pts: Vec<(f64, f64)> = path.run.losses[..=end]
@@ -170,6 +182,7 @@ pub fn draw_loss_chart<P: Painter>(
             .map(|(k, v)| (x_of(k as f64), y_of(v)))
             .collect();
         p.begin_group(&path.run.label);
+        p.polyline(&pts, Stroke::new(theme.casing, s.px(3.5)));
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
         // Where a run leaves the chart (above its top, or to infinity), a
         // caret on the top edge.
@@ -179,12 +192,31 @@ pub fn draw_loss_chart<P: Painter>(
         });
         if let Some(k) = leaves {
             let (x, y, w) = (x_of(k as f64), r.y + s.px(2.0), s.px(5.0));
-            p.polyline(
-                &[(x - w, y + w * 1.2), (x, y), (x + w, y + w * 1.2)],
-                Stroke::new(path.color, s.px(2.0)),
-            );
+            let caret = [(x - w, y + w * 1.2), (x, y), (x + w, y + w * 1.2)];
+            p.polyline(&caret, Stroke::new(theme.casing, s.px(3.5)));
+            p.polyline(&caret, Stroke::new(path.color, s.px(2.0)));
         }
         p.end_group();
+        curves.push(pts);
     }
     p.end_clip();
+    // A legend in the corner the curves cross least.
+    let rows: Vec<LegendRow> = paths
+        .iter()
+        .map(|path| LegendRow {
+            color: path.color,
+            label: path.run.label.clone(),
+            status: String::new(),
+        })
+        .collect();
+    let covered = |b: &Rect| {
+        curves
+            .iter()
+            .flatten()
+            .filter(|&&(x, y)| b.contains(x, y))
+            .count()
+    };
+    // Left out when it would hide more than a third of a small chart (the
+    // page lists the optimizers beside it).
+    draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
 }

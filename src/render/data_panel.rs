@@ -7,9 +7,9 @@ use super::paint::{Color, Painter, Rect, Stroke};
 use super::plot::{draw_axes, PathArt};
 use crate::data::{data_view, Dataset, ModelKind};
 
-/// The colour of the rows, fainter when there are many.
-pub fn row_color(rows: usize) -> Color {
-    Color::rgb(170, 180, 210).alpha(if rows > 1000 { 0.45 } else { 0.8 })
+/// The colour of the rows on `theme`, fainter when there are many.
+pub fn row_color(rows: usize, theme: Theme) -> Color {
+    theme.foreground.alpha(if rows > 1000 { 0.3 } else { 0.55 })
 }
 
 /// The panel's frame in a panel `width` × `height` large.
@@ -47,7 +47,7 @@ pub fn draw_data_panel<P: Painter>(
         .map(|(x, y)| frame.to_px([*x, *y]))
         .collect();
     p.begin_group("rows");
-    p.dots(&rows, radius, row_color(data.len()));
+    p.dots(&rows, radius, row_color(data.len(), theme));
     p.end_group();
     let samples = 160;
     let xs: Vec<f64> = (0..=samples)
@@ -72,6 +72,7 @@ pub fn draw_data_panel<P: Painter>(
                 frame.to_px([x, y.clamp(view.y[0] - 1e3 * span, view.y[1] + 1e3 * span)])
             })
             .collect();
+        p.polyline(&line, Stroke::new(theme.casing, s.px(3.5)));
         p.polyline(&line, Stroke::new(path.color, s.px(2.0)));
         if model == ModelKind::Logistic && w != 0.0 {
             // The decision boundary, where P(y = 1) = 1/2.

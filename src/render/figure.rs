@@ -160,7 +160,7 @@ pub fn draw_plot<P: Painter>(
     let image = p.image(grid.width, grid.height, &grid.rgba());
     let contours = contour_segments(&grid, false);
     let minima = surf.minima();
-    let theme = Theme::surface(dark);
+    let theme = Theme::page(dark);
     let art = SurfaceArt {
         image: &image,
         contours: &contours,
@@ -210,7 +210,16 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     let paths = shown_paths(exp, runs);
     if let (Some((y, ph)), Some((kind, data))) = (panels.data, model) {
         let mut p = SvgPainter::new("data");
-        draw_data_panel(&mut p, (w, ph), data, kind, &paths, step, Theme::PANEL, s);
+        draw_data_panel(
+            &mut p,
+            (w, ph),
+            data,
+            kind,
+            &paths,
+            step,
+            Theme::page(opts.dark),
+            s,
+        );
         body += &panel(0.0, y, w, ph, &p.finish());
     }
     if let Some((y, ph)) = panels.chart {
@@ -222,7 +231,7 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
             last_step(exp, runs),
             step,
             LossAxis::for_minima(&surf.minima()),
-            Theme::PANEL,
+            Theme::page(opts.dark),
             s,
         );
         body += &panel(0.0, y, w, ph, &p.finish());

@@ -16,32 +16,31 @@ impl Scale {
     }
 }
 
-/// Background and foreground of a panel.
+/// Background and foreground of a panel, and the casing drawn under a path
+/// line so that every path colour reads on it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {
     pub background: Color,
     pub foreground: Color,
+    pub casing: Color,
 }
 
 impl Theme {
-    /// The surface plot on the page's light theme.
+    /// The page's light theme.
     pub const LIGHT: Theme = Theme {
         background: Color::rgb(0xfb, 0xfb, 0xfd),
         foreground: Color::rgb(0x1b, 0x1b, 0x1f),
+        casing: Color::rgb(0x1b, 0x1b, 0x1f).alpha(0.55),
     };
-    /// The surface plot on the page's dark theme.
+    /// The page's dark theme.
     pub const DARK: Theme = Theme {
         background: Color::rgb(0x16, 0x16, 0x1a),
         foreground: Color::rgb(0xe8, 0xe8, 0xee),
-    };
-    /// The loss chart and the data panel: dark in both themes, so that every
-    /// path colour reads on them.
-    pub const PANEL: Theme = Theme {
-        background: Color::rgb(0x1c, 0x1c, 0x24),
-        foreground: Color::rgb(0xe8, 0xe8, 0xee),
+        casing: Color::BLACK.alpha(0.6),
     };
 
-    pub fn surface(dark: bool) -> Theme {
+    /// The page's theme: every panel (plot, chart, data) follows it.
+    pub fn page(dark: bool) -> Theme {
         if dark {
             Theme::DARK
         } else {
@@ -50,16 +49,26 @@ impl Theme {
     }
 }
 
-/// Path colours by position, chosen to stand out on viridis and on a dark chart.
+/// Path colours by position: bright hues that stand out on viridis and,
+/// with the theme's casing under them, on a light or dark panel. None is
+/// white or near it (the start handle and the minima are white).
 pub const PALETTE: [&str; 8] = [
-    "#ff4d4d", "#ffffff", "#ff9f1c", "#ff5cf0", "#2ee6ff", "#b8ff3d", "#ffd23f", "#c9a0ff",
+    "#ff4d4d", "#2ee6ff", "#ff9f1c", "#ff5cf0", "#b8ff3d", "#ffd23f", "#c9a0ff", "#5aa9ff",
 ];
 
-/// The colour of the optimizer at `index`: its own `color`, or the palette's.
+/// The colour of the optimizer at `index`: its own `color`, or the
+/// palette's; the second eight take the palette's hues a third of the way
+/// to white, so that no two optimizers of an experiment share a colour.
 pub fn path_color(index: usize, own: Option<&str>) -> Color {
-    own.and_then(Color::from_hex)
-        .or_else(|| Color::from_hex(PALETTE[index % PALETTE.len()]))
-        .unwrap_or(Color::WHITE)
+    if let Some(c) = own.and_then(Color::from_hex) {
+        return c;
+    }
+    let base = Color::from_hex(PALETTE[index % PALETTE.len()]).unwrap_or(Color::WHITE);
+    if index < PALETTE.len() {
+        return base;
+    }
+    let lighter = |c: u8| (c as f64 + (255.0 - c as f64) / 3.0).round() as u8;
+    Color::rgb(lighter(base.r), lighter(base.g), lighter(base.b))
 }
 
 /// The right margin of a surface plot with a colour scale, in CSS pixels:
@@ -262,6 +271,30 @@ pub fn sig3(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_optimizer_of_an_experiment_has_its_own_colour() {
+        use crate::experiment::MAX_OPTIMIZERS;
+        let colours: Vec<Color> = (0..MAX_OPTIMIZERS).map(|i| path_color(i, None)).collect();
+        for (i, a) in colours.iter().enumerate() {
+            // Never white or near it (the start handle and minima are white).
+            let light = [a.r, a.g, a.b].iter().map(|&c| c as u32).min().unwrap();
+            assert!(light < 0xd0, "colour {i} {} is near white", a.hex());
+            for (j, b) in colours.iter().enumerate().skip(i + 1) {
+                let d = [(a.r, b.r), (a.g, b.g), (a.b, b.b)]
+                    .iter()
+                    .map(|&(x, y)| (x as i32 - y as i32).abs())
+                    .sum::<i32>();
+                assert!(
+                    d > 40,
+                    "colours {i} and {j} ({} {}) look alike",
+                    a.hex(),
+                    b.hex()
+                );
+            }
+        }
+        assert_eq!(path_color(3, Some("#123456")).hex(), "#123456");
+    }
 
     #[test]
     fn frame_maps_both_ways() {

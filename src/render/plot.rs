@@ -8,7 +8,7 @@ use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::surface::{ColourMap, Grid};
 use super::{colormap, text};
 use crate::objective::Minimum;
-use crate::run::Trajectory;
+use crate::run::{Status, Trajectory};
 
 /// Contour levels drawn on a surface.
 pub const CONTOUR_LEVELS: usize = 14;
@@ -257,9 +257,28 @@ pub fn step_dots(frame: &Frame, run: &Trajectory, step: usize, min_gap: f64) -> 
     out
 }
 
+/// The last step of `run` the path layer draws at `step`: `step` itself,
+/// except for a run that diverged, which is drawn until it leaves the view
+/// for good (its last step inside the view, and the segment out of it), so
+/// that its flight past the edges does not cover the picture.
+pub fn drawn_end(frame: &Frame, run: &Trajectory, step: usize) -> usize {
+    let end = step.min(run.points.len().saturating_sub(1));
+    if !matches!(run.status, Status::Diverged { .. }) {
+        return end;
+    }
+    let inside = |q: &[f64; 2]| {
+        let v = &frame.view;
+        (v.x[0]..=v.x[1]).contains(&q[0]) && (v.y[0]..=v.y[1]).contains(&q[1])
+    };
+    match run.points[..=end].iter().rposition(inside) {
+        Some(last) => (last + 1).min(end),
+        None => 0,
+    }
+}
+
 /// The path layer: each path up to `step` (a dark casing under a line in its
-/// colour, a dot per step, the current point ringed), then the start handle,
-/// all clipped to the plotting rectangle.
+/// colour, a dot per step), then every path's current point ringed, then the
+/// start handle, all clipped to the plotting rectangle.
 pub fn draw_paths<P: Painter>(
     p: &mut P,
     frame: &Frame,
@@ -269,9 +288,10 @@ pub fn draw_paths<P: Painter>(
     s: Scale,
 ) {
     p.clip(frame.rect);
+    let mut ends = Vec::with_capacity(paths.len());
     for path in paths {
         let run = path.run;
-        let end = step.min(run.points.len().saturating_sub(1));
+        let end = drawn_end(frame, run, step);
         let pts: Vec<(f64, f64)> = run.points[..=end]
             .iter()
             .map(|&q| frame.to_px_bounded(q))
@@ -281,23 +301,25 @@ pub fn draw_paths<P: Painter>(
         p.polyline(&pts, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
         let radius = s.px(2.0);
-        p.dots(&step_dots(frame, run, step, radius), radius, path.color);
-        if let Some(&last) = pts.last() {
-            p.circle(
-                last,
-                s.px(6.0),
-                None,
-                Some(Stroke::new(Color::BLACK, s.px(3.0))),
-            );
-            p.circle(
-                last,
-                s.px(6.0),
-                None,
-                Some(Stroke::new(path.color, s.px(2.0))),
-            );
-        }
+        p.dots(&step_dots(frame, run, end, radius), radius, path.color);
         p.end_group();
+        if let Some(&last) = pts.last() {
+            ends.push((last, path.color));
+        }
     }
+    // Every path's current point is ringed over all the lines, so a path
+    // that stopped under another still shows where it is.
+    p.begin_group("current");
+    for &(last, color) in &ends {
+        p.circle(
+            last,
+            s.px(6.0),
+            None,
+            Some(Stroke::new(Color::BLACK, s.px(3.0))),
+        );
+        p.circle(last, s.px(6.0), None, Some(Stroke::new(color, s.px(2.0))));
+    }
+    p.end_group();
     // The start handle stays on top of every path.
     p.begin_group("start");
     p.circle(
@@ -310,7 +332,8 @@ pub fn draw_paths<P: Painter>(
     p.end_clip();
 }
 
-/// One row of a legend: a path's colour, its label and its status line.
+/// One row of a legend: a path's colour, its label and its status line
+/// (empty for none).
 pub struct LegendRow {
     pub color: Color,
     pub label: String,
@@ -331,12 +354,43 @@ pub fn draw_legend<P: Painter>(
     theme: Theme,
     s: Scale,
 ) {
+    let under = |b: &Rect, q: &[f64; 2]| {
+        let (x, y) = frame.to_px(*q);
+        b.contains(x, y)
+    };
+    let covered = |b: &Rect| {
+        let steps = paths
+            .iter()
+            .flat_map(|path| {
+                let end = step.min(path.run.points.len().saturating_sub(1));
+                path.run.points[..=end].iter()
+            })
+            .filter(|q| under(b, q))
+            .count();
+        steps + 100 * marks.iter().filter(|q| under(b, q)).count()
+    };
+    draw_legend_box(p, frame.rect, rows, covered, 1.0, theme, s);
+}
+
+/// A legend box in the corner of `area` for which `covered` (how much of
+/// the picture a box would hide) is least, the first on a tie, in the order
+/// top right, top left, bottom right, bottom left; left out when it would
+/// take more than `max_share` of the area.
+pub fn draw_legend_box<P: Painter>(
+    p: &mut P,
+    area: Rect,
+    rows: &[LegendRow],
+    covered: impl Fn(&Rect) -> usize,
+    max_share: f64,
+    theme: Theme,
+    s: Scale,
+) {
     if rows.is_empty() {
         return;
     }
     let size = s.px(11.0);
     let (pad, line, swatch) = (s.px(6.0), s.px(16.0), s.px(14.0));
-    let r = frame.rect;
+    let r = area;
     let max_text = (r.w - 2.0 * pad - swatch - s.px(20.0)).max(s.px(40.0));
     let lines: Vec<(String, String)> = rows
         .iter()
@@ -348,12 +402,22 @@ pub fn draw_legend<P: Painter>(
         .collect();
     let text_w = lines
         .iter()
-        .map(|(l, st)| text::width(l, size) + s.px(8.0) + text::width(st, size))
+        .map(|(l, st)| {
+            text::width(l, size)
+                + if st.is_empty() {
+                    0.0
+                } else {
+                    s.px(8.0) + text::width(st, size)
+                }
+        })
         .fold(0.0, f64::max);
     let (w, h) = (
         (pad * 2.0 + swatch + s.px(6.0) + text_w).min(r.w),
         (pad * 2.0 + line * rows.len() as f64).min(r.h),
     );
+    if w * h > max_share * r.w * r.h {
+        return;
+    }
     let margin = s.px(6.0);
     let corners = [
         Rect::new(r.right() - w - margin, r.y + margin, w, h),
@@ -361,26 +425,10 @@ pub fn draw_legend<P: Painter>(
         Rect::new(r.right() - w - margin, r.bottom() - h - margin, w, h),
         Rect::new(r.x + margin, r.bottom() - h - margin, w, h),
     ];
-    // The corner with the fewest path points under it (the first on a tie).
-    let under = |b: &Rect, q: &[f64; 2]| {
-        let (x, y) = frame.to_px(*q);
-        b.contains(x, y)
-    };
-    let crossings = |b: &Rect| {
-        let steps = paths
-            .iter()
-            .flat_map(|path| {
-                let end = step.min(path.run.points.len().saturating_sub(1));
-                path.run.points[..=end].iter()
-            })
-            .filter(|q| under(b, q))
-            .count();
-        steps + 100 * marks.iter().filter(|q| under(b, q)).count()
-    };
     let mut best = corners[0];
     let mut fewest = usize::MAX;
     for c in corners {
-        let n = crossings(&c);
+        let n = covered(&c);
         if n < fewest {
             (best, fewest) = (c, n);
         }
@@ -395,14 +443,20 @@ pub fn draw_legend<P: Painter>(
     for (i, (row, (label, status))) in rows.iter().zip(&lines).enumerate() {
         let y = best.y + pad + line * (i as f64 + 0.5);
         let x = best.x + pad;
+        p.fill_rect(
+            Rect::new(x - s.px(0.5), y - s.px(2.0), swatch + s.px(1.0), s.px(4.0)),
+            theme.casing,
+        );
         p.fill_rect(Rect::new(x, y - s.px(1.5), swatch, s.px(3.0)), row.color);
         let tx = x + swatch + s.px(6.0);
         p.text(label, (tx, y), style);
-        p.text(
-            status,
-            (tx + text::width(label, size) + s.px(8.0), y),
-            muted,
-        );
+        if !status.is_empty() {
+            p.text(
+                status,
+                (tx + text::width(label, size) + s.px(8.0), y),
+                muted,
+            );
+        }
     }
     p.end_group();
 }

@@ -14,10 +14,11 @@ pub fn draw(
     steps: usize,
     step: usize,
     axis: LossAxis,
+    theme: Theme,
     scale: Scale,
 ) -> Result<(), JsValue> {
     let mut p = CanvasPainter::new(canvas)?;
     let size = (canvas.width() as f64, canvas.height() as f64);
-    draw_loss_chart(&mut p, size, paths, steps, step, axis, Theme::PANEL, scale);
+    draw_loss_chart(&mut p, size, paths, steps, step, axis, theme, scale);
     Ok(())
 }

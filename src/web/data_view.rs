@@ -15,6 +15,7 @@ pub fn draw(
     model: Option<(ModelKind, &Dataset)>,
     paths: &[PathArt],
     step: usize,
+    theme: Theme,
     scale: Scale,
 ) -> Result<(), JsValue> {
     let size = (canvas.width() as f64, canvas.height() as f64);
@@ -23,6 +24,6 @@ pub fn draw(
         return Ok(());
     };
     let mut p = CanvasPainter::new(canvas)?;
-    draw_data_panel(&mut p, size, data, kind, paths, step, Theme::PANEL, scale);
+    draw_data_panel(&mut p, size, data, kind, paths, step, theme, scale);
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START
 use crate::objective::{Objective, View};
 use crate::render::chart::LossAxis;
 use crate::render::figure::{self, FigureOptions};
-use crate::render::frame::{round_to_pixel, Frame, Scale, Theme, PALETTE};
+use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
 use crate::render::mathml::to_mathml;
 use crate::render::plot::PathArt;
 use crate::run::Trajectory;
@@ -62,7 +62,7 @@ pub fn page_keys() -> JsValue {
 
 /// Everything the page's controls are built from: functions and their
 /// parameters, optimizers with their hyperparameters and update rules (as
-/// MathML), schedules, scenarios and the colour palette.
+/// MathML), schedules and scenarios.
 #[wasm_bindgen]
 pub fn catalogue() -> JsValue {
     let range = |r: crate::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
@@ -118,7 +118,6 @@ pub fn catalogue() -> JsValue {
         ],
         "scenarios": scenarios,
         "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
-        "palette": PALETTE,
     }))
 }
 
@@ -143,7 +142,7 @@ fn surface_input<'a>(
         frame,
         minima: surf.minima(),
         axes: figure::axis_names(exp),
-        theme: Theme::surface(dark),
+        theme: Theme::page(dark),
         scale: Scale(scale),
     }
 }
@@ -485,6 +484,7 @@ impl App {
             self.max_step(),
             self.step,
             LossAxis::for_minima(&self.surf.minima()),
+            Theme::page(self.dark),
             Scale(self.scale),
         )
     }
@@ -575,6 +575,7 @@ impl App {
             model,
             &self.shown_paths(),
             self.step,
+            Theme::page(self.dark),
             Scale(self.scale),
         )
     }
