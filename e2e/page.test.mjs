@@ -552,10 +552,142 @@ test("editing the generated data keeps the keyboard's place and fits the batch s
   await n.fill("50");
   await n.press("Tab");
   await page.waitForFunction(() => window.optiviz.getExperiment().function.generate.n === 50);
-  assert.equal(await page.evaluate(() => document.activeElement.closest("label")?.textContent.trim()), "true w");
+  // Tab went on to the next field, "true w" (its "?" button first).
+  assert.match(await page.evaluate(() => document.activeElement.closest(".field")?.textContent.trim()), /^true w/);
   // A batch of 80 no longer fits 50 rows: it became the full batch, not an error.
   assert.equal(await page.evaluate(() => window.optiviz.getExperiment().batch_size), undefined);
   assert.equal(await page.locator("#message").isHidden(), true);
   assert.equal(await page.getByRole("slider", { name: "Batch size" }).getAttribute("aria-valuetext"), "full batch (50 rows): batch gradient descent");
   assert.deepEqual(errors, []);
+});
+
+// The polish a learner needs (issue 9): the plot's key, colours, the chart's
+// theme, explanations, folds, focus, the phone's menu, the embed's lesson.
+
+/** The colour of a canvas's pixel at CSS (x, y), as [r, g, b]. */
+const pixelOf = (page, id, x, y) =>
+  page.evaluate(([id, x, y]) => {
+    const c = document.getElementById(id);
+    const s = c.width / c.clientWidth;
+    return [...c.getContext("2d").getImageData(Math.round(x * s), Math.round(y * s), 1, 1).data.slice(0, 3)];
+  }, [id, x, y]);
+
+test("the plot has a key; no optimizer is white and nine have nine colours; the chart follows the page's theme", async () => {
+  const { page, errors } = await open(browser, server.url);
+  const key = page.getByRole("list", { name: "What the plot shows" });
+  assert.equal(await key.getByRole("listitem").count(), 5);
+  assert.match(await key.textContent(), /start.*step.*now.*minimum.*dark is low/);
+  assert.equal(await page.locator("#keys").isVisible(), true);
+  const optimizers = Array.from({ length: 9 }, (_, i) => ({ name: "sgd", lr: 0.001 * (i + 1) }));
+  await page.evaluate((optimizers) => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 20, optimizers }), optimizers);
+  const colours = await page.locator("#legend .swatch").evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+  assert.equal(colours.length, 9);
+  assert.equal(new Set(colours).size, 9, `nine colours: ${colours}`);
+  assert.ok(!colours.some((c) => /255, 255, 255/.test(c)), `no white: ${colours}`);
+  // The chart's background is the page's, in the light theme and the dark.
+  assert.deepEqual(await pixelOf(page, "chart", 1, 1), [0xfb, 0xfb, 0xfd]);
+  const dark = await open(browser, server.url, { colorScheme: "dark" });
+  assert.deepEqual(await pixelOf(dark.page, "chart", 1, 1), [0x16, 0x16, 0x1a]);
+  assert.deepEqual([...errors, ...dark.errors], []);
+  await dark.context.close();
+});
+
+test("every hyperparameter is explained by keyboard, rare parts fold under More, and Remove leaves the focus on a neighbour", async () => {
+  const { page, errors } = await open(browser, server.url);
+  const sgd = page.getByRole("group", { name: "SGD", exact: true });
+  // Keyboard: Tab reaches the "?" beside dampening, Enter opens its explanation.
+  const help = sgd.getByRole("button", { name: "What is dampening?" });
+  await sgd.getByRole("spinbutton", { name: "momentum" }).focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await help.evaluate((b) => b === document.activeElement), true);
+  await page.keyboard.press("Enter");
+  assert.equal(await help.getAttribute("aria-expanded"), "true");
+  const doc = page.locator(`#${await help.getAttribute("aria-controls")}`);
+  assert.match(await doc.textContent(), /dampening τ/);
+  assert.equal(await doc.isVisible(), true);
+  await page.keyboard.press("Enter");
+  assert.equal(await doc.isVisible(), false);
+  // The box itself carries the explanation for a screen reader.
+  assert.match(await sgd.getByRole("spinbutton", { name: "dampening" }).getAttribute("aria-description"), /dampening τ/);
+  // Clipping, schedule and own sampling are folded until opened.
+  const clip = sgd.getByRole("combobox", { name: "Gradient clipping" });
+  assert.equal(await clip.isVisible(), false);
+  await sgd.getByText("More: clipping, schedule, own noise").click();
+  assert.equal(await clip.isVisible(), true);
+  await sgd.getByRole("combobox", { name: "Learning-rate schedule" }).selectOption("cosine");
+  const tmax = sgd.getByRole("button", { name: "What is T_max?" });
+  await tmax.click();
+  assert.match(await page.locator(`#${await tmax.getAttribute("aria-controls")}`).textContent(), /eta_min/);
+  // A card whose clipping is set opens with its More open.
+  await page.locator("#scenario").selectOption("clipping");
+  const open2 = await page.locator("#optimizers details.more").evaluateAll((ds) => ds.map((d) => d.open));
+  assert.deepEqual(open2, [false, true, true]);
+  // Remove: the focus goes to the card that took the removed one's place, or
+  // the one before it when it was the last.
+  await page.getByRole("button", { name: "Remove SGD 2" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "SGD 2");
+  await page.getByRole("button", { name: "Remove SGD 2" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "SGD");
+  assert.deepEqual(errors, []);
+});
+
+test("on a phone the plot and Play come first and the exports share one menu; a model's start is named w and b", async () => {
+  const { page, errors, context } = await open(browser, server.url, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+  const png = page.getByRole("button", { name: "PNG" });
+  assert.equal(await png.isVisible(), false);
+  const play = await page.getByRole("button", { name: "Play" }).boundingBox();
+  assert.ok(play.y + play.height < 800, `Play is on the first screen: ${play.y}`);
+  const menu = page.getByRole("button", { name: "Share and export" });
+  await menu.tap();
+  assert.equal(await menu.getAttribute("aria-expanded"), "true");
+  assert.equal(await png.isVisible(), true);
+  await page.keyboard.press("Escape");
+  assert.equal(await png.isVisible(), false);
+  assert.equal(await menu.evaluate((b) => b === document.activeElement), true);
+  // Scenario names fit their select.
+  const cut = await page.locator("#scenario").evaluate((sel) => {
+    const g = document.createElement("canvas").getContext("2d");
+    g.font = getComputedStyle(sel).font;
+    const room = sel.clientWidth - 32;
+    return [...sel.options].filter((o) => g.measureText(o.text).width > room).map((o) => o.text);
+  });
+  assert.deepEqual(cut, []);
+  // A tap on a "?" opens the explanation.
+  const help = page.getByRole("group", { name: "Adam" }).getByRole("button", { name: "What is eps?" });
+  await help.scrollIntoViewIfNeeded();
+  await help.tap();
+  assert.equal(await help.getAttribute("aria-expanded"), "true");
+  // A regression's start boxes are named after its axes, and so are their messages.
+  await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "linear_regression" }, start: [0, 0], steps: 10, optimizers: [{ name: "sgd", lr: 0.1 }] }));
+  const w = page.getByRole("spinbutton", { name: "Start w" });
+  assert.equal(await page.getByRole("spinbutton", { name: "Start b" }).count(), 1);
+  await w.fill("1e9");
+  await w.press("Enter");
+  assert.match(await page.locator(".field-error").textContent(), /^Start w: must be in/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("lesson=1 keeps a scenario's lesson in the embed, and the PNG is the figure with its legend", async () => {
+  const { page, errors } = await open(browser, server.url);
+  await page.locator("#scenario").selectOption("saddle");
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("steps") === "60");
+  const query = new URL(page.url()).search;
+  const lesson = await page.locator("#lesson").textContent();
+  const withLesson = await open(browser, `${server.url}${query}&embed=1&lesson=1`, { viewport: { width: 760, height: 640 } });
+  assert.equal(await withLesson.page.locator("#lesson").isVisible(), true);
+  assert.equal(await withLesson.page.locator("#lesson").textContent(), lesson);
+  const without = await open(browser, `${server.url}${query}&embed=1`, { viewport: { width: 760, height: 640 } });
+  assert.equal(await without.page.locator("#lesson").isVisible(), false);
+  const bad = await open(browser, `${server.url}${query}&embed=1&lesson=yes`, { viewport: { width: 760, height: 640 } });
+  assert.match(await bad.page.locator("#message").textContent(), /^lesson: must be 1 .* got yes$/);
+  // The PNG: the SVG figure's picture at twice the plot's size.
+  const [w, h] = await page.locator("#plot").evaluate((p) => [Math.floor(p.clientWidth), Math.floor(p.clientHeight)]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "PNG" }).click()]);
+  assert.equal(download.suggestedFilename(), "optiviz.png");
+  const png = await (await import("node:fs/promises")).readFile(await download.path());
+  assert.equal(png.subarray(1, 4).toString(), "PNG");
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2 * w, 2 * h]);
+  assert.deepEqual([...errors, ...withLesson.errors, ...without.errors, ...bad.errors], []);
+  for (const o of [withLesson, without, bad]) await o.context.close();
 });

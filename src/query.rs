@@ -24,7 +24,7 @@
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
-//! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `play`, `speed`) and are passed over, as are
+//! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `lesson`, `play`, `speed`) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
@@ -36,9 +36,10 @@ use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
 /// Query keys that are the page's own, not the experiment's: `embed=1` (the
-/// compact view for an iframe), `play=1` (start playing once loaded) and
-/// `speed=N` (the animation's steps per second, 1 to 200).
-pub const PAGE_KEYS: &[&str] = &["embed", "play", "speed"];
+/// compact view for an iframe), `lesson=1` (the embed shows a scenario's
+/// lesson text), `play=1` (start playing once loaded) and `speed=N` (the
+/// animation's steps per second, 1 to 200).
+pub const PAGE_KEYS: &[&str] = &["embed", "lesson", "play", "speed"];
 
 /// Keys that links pick up on the way (from newsletters, social sites, ad
 /// trackers) and that mean nothing here; they are passed over.

@@ -23,7 +23,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "valley",
         title: "Rosenbrock's valley",
-        lesson: "Plain gradient descent drops into the curved valley in two steps, then crawls along its nearly flat floor: after 500 steps it is not half way to the minimum at (1, 1). Momentum swings across the valley at first, then gathers speed along it; Adam scales each coordinate's step and also travels the whole floor.",
+        lesson: "Gradient descent drops into the curved valley in two steps, then crawls along its flat floor: after 500 steps it is not half way to the minimum at (1, 1). Momentum gathers speed along the floor, and Adam scales each coordinate's step: both arrive.",
         json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
             {"name": "sgd", "lr": 0.001},
             {"name": "sgd", "lr": 0.001, "momentum": 0.9},
@@ -49,7 +49,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "saddle",
-        title: "A saddle: GD stalls, Adam escapes",
+        title: "Saddle: GD stalls, Adam escapes",
         lesson: "Starting almost on the line y = 0, the gradient's sideways part is tiny, so gradient descent walks into the saddle point at the centre and after 60 steps has only begun to turn away. Adam and RMSprop rescale each coordinate, so the tiny sideways gradient gets a full-sized step: they leave downhill at once.",
         json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
             {"name": "sgd", "lr": 0.05},
@@ -58,7 +58,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "local-minima",
-        title: "Local minima trap gradient descent",
+        title: "Trapped in local minima",
         lesson: "Rastrigin's ripples hold a local minimum in every cell. Gradient descent stops in the nearest one within 15 steps. Momentum carries its speed over two ridges into a lower cell, and Adam's large normalised steps hop two ridges the other way; none of them reaches the global minimum at the origin (the star).",
         json: r#"{"function": {"name": "rastrigin"}, "start": [-3.2, 2.6], "steps": 300, "view": {"x": [-4.5, 1.5], "y": [-2.0, 4.5]}, "optimizers": [
             {"name": "sgd", "lr": 0.002},

@@ -18,6 +18,7 @@ import * as plot from "./js/plot.js";
 import * as layout from "./js/layout.js";
 import * as downloads from "./js/downloads.js";
 import * as api from "./js/api.js";
+import * as menu from "./js/menu.js";
 import { firstFrame } from "./js/first-frame.js";
 
 function start(bindings) {
@@ -46,10 +47,11 @@ function start(bindings) {
     ctx.panels.sync();
   };
   ctx.playback = playback.build(ctx);
-  ctx.plot = plot.build(ctx);
+  plot.build(ctx);
   ctx.layout = layout.build(ctx);
   ctx.api = api.build(ctx);
   downloads.build(ctx);
+  menu.build();
   firstFrame(ctx, catalogue);
 }
 

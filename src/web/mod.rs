@@ -110,11 +110,20 @@ pub fn catalogue() -> JsValue {
         "functions": functions,
         "optimizers": optimizers,
         "schedules": [
-            {"name": "step", "title": "Step (StepLR)", "keys": [["step_size", 30], ["gamma", 0.1]]},
-            {"name": "exponential", "title": "Exponential (ExponentialLR)", "keys": [["gamma", 0.95]]},
-            {"name": "cosine", "title": "Cosine (CosineAnnealingLR)", "keys": [["T_max", 100], ["eta_min", 0.0]]},
-            {"name": "linear", "title": "Linear (LinearLR)", "keys": [["start_factor", 1.0 / 3.0], ["end_factor", 1.0], ["total_iters", 5]]},
-            {"name": "inverse_time", "title": "Inverse time (1 / (1 + k t))", "keys": [["k", 0.05]]},
+            {"name": "step", "title": "Step (StepLR)", "about": "lr is multiplied by gamma every step_size steps", "keys": [
+                {"name": "step_size", "default": 30, "doc": "steps between two decays (a whole number >= 1)"},
+                {"name": "gamma", "default": 0.1, "doc": "the factor lr is multiplied by at each decay (> 0)"}]},
+            {"name": "exponential", "title": "Exponential (ExponentialLR)", "about": "lr is multiplied by gamma after every step", "keys": [
+                {"name": "gamma", "default": 0.95, "doc": "the factor lr is multiplied by after every step (> 0)"}]},
+            {"name": "cosine", "title": "Cosine (CosineAnnealingLR)", "about": "lr falls from its value to eta_min along half a cosine over T_max steps, then rises again", "keys": [
+                {"name": "T_max", "default": 100, "doc": "steps from the full lr down to eta_min (half a cosine period)"},
+                {"name": "eta_min", "default": 0.0, "doc": "the lowest learning rate, reached at step T_max"}]},
+            {"name": "linear", "title": "Linear (LinearLR)", "about": "lr is scaled by a factor that moves in a straight line from start_factor to end_factor", "keys": [
+                {"name": "start_factor", "default": 1.0 / 3.0, "doc": "lr is multiplied by this at step 0 (in (0, 1])"},
+                {"name": "end_factor", "default": 1.0, "doc": "lr is multiplied by this from step total_iters on (in [0, 1])"},
+                {"name": "total_iters", "default": 5, "doc": "steps over which the factor moves from start_factor to end_factor"}]},
+            {"name": "inverse_time", "title": "Inverse time (1 / (1 + k t))", "about": "step t uses lr / (1 + k t)", "keys": [
+                {"name": "k", "default": 0.05, "doc": "how fast lr shrinks: step t uses lr / (1 + k t) (>= 0)"}]},
         ],
         "scenarios": scenarios,
         "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
@@ -547,11 +556,13 @@ impl App {
         out
     }
 
-    /// What the page says about the surface: `{model, rows, note, link}` —
-    /// the model's kind (or null), its number of rows, why no minimum is
-    /// marked (or null), and why the experiment cannot be linked (or null).
+    /// What the page says about the surface: `{model, rows, note, link,
+    /// axes}` — the model's kind (or null), its number of rows, why no
+    /// minimum is marked (or null), why the experiment cannot be linked (or
+    /// null), and the names of the plot's axes (`x`, `y`, or `w`, `b`).
     pub fn info(&self) -> JsValue {
         to_js(&json!({
+            "axes": figure::axis_names(&self.exp),
             "model": self.exp.function.def.model.map(ModelKind::key),
             "rows": self.exp.function.rows(),
             "note": self.surf.minimum_note(),

@@ -15,20 +15,42 @@ export function build(ctx) {
   const { app } = ctx;
   const { showError, notice } = ctx.messages;
 
-  $("download-png").addEventListener("click", () => {
-    ctx.plot.composite().toBlob((b) => download("optiviz.png", b));
-  });
-  // The figure at the plot's size on screen, in CSS pixels.
-  $("download-svg").addEventListener("click", () => {
+  // The figure at the plot's size on screen, in CSS pixels: the SVG, and
+  // the same picture (legend and colour scale included) as a PNG at twice
+  // that size.
+  function figure() {
     const [w, h] = ctx.layout.plotSize();
-    let svg;
     try {
-      svg = app.figureSvg(w, h);
+      return { svg: app.figureSvg(w, h), w, h };
     } catch (e) {
-      showError(`The SVG figure could not be made: ${e}`);
-      return;
+      showError(`The figure could not be made: ${e}`);
+      return null;
     }
-    download("optiviz.svg", new Blob([svg], { type: "image/svg+xml" }));
+  }
+  $("download-png").addEventListener("click", async () => {
+    const f = figure();
+    if (!f) return;
+    const url = URL.createObjectURL(new Blob([f.svg], { type: "image/svg+xml" }));
+    try {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = f.w * 2;
+      canvas.height = f.h * 2;
+      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+      const png = await new Promise((done) => canvas.toBlob(done, "image/png"));
+      if (!png) throw new Error("the browser made no image");
+      download("optiviz.png", png);
+    } catch (e) {
+      showError(`The PNG figure could not be made: ${e.message ?? e}`);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  });
+  $("download-svg").addEventListener("click", () => {
+    const f = figure();
+    if (f) download("optiviz.svg", new Blob([f.svg], { type: "image/svg+xml" }));
   });
   $("download-csv").addEventListener("click", () => download("optiviz.csv", new Blob([app.csv()], { type: "text/csv" })));
   $("download-json").addEventListener("click", () => download("optiviz.json", new Blob([app.json()], { type: "application/json" })));

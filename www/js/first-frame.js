@@ -39,6 +39,10 @@ export async function firstFrame(ctx, catalogue) {
   if (speed !== null && !ctx.playback.setSpeed(speed)) {
     ctx.messages.showError(`speed: must be a whole number of steps per second in [1, 200], got ${speed}`);
   }
+  const lesson = ctx.url.pageValue("lesson");
+  if (lesson !== null && lesson !== "1" && lesson !== "0") {
+    ctx.messages.showError(`lesson: must be 1 (show the scenario's lesson in the embed) or 0, got ${lesson}`);
+  }
   const play = ctx.url.pageValue("play");
   if (play === "1") ctx.playback.play();
   else if (play !== null && play !== "0") ctx.messages.showError(`play: must be 1 (play once loaded) or 0, got ${play}`);

@@ -31,7 +31,7 @@ export function build(ctx) {
     const text = String(err);
     return text
       .replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `)
-      .replace(/^start\[([01])\]:/, (_, i) => `Start ${i === "0" ? "x" : "y"}:`)
+      .replace(/^start\[([01])\]:/, (_, i) => `Start ${app.info().axes[+i]}:`)
       .replace(/^steps:/, "Steps:")
       .replace(/^line (\d+):/, "Rows, line $1:");
   }

@@ -120,17 +120,4 @@ export function build(ctx) {
     draw.all();
   });
 
-  // The plot as one picture: the surface with the paths over it.
-  function composite() {
-    const s = $("surface");
-    const c = document.createElement("canvas");
-    c.width = s.width;
-    c.height = s.height;
-    const g = c.getContext("2d");
-    g.drawImage(s, 0, 0);
-    g.drawImage(plot, 0, 0);
-    return c;
-  }
-
-  return { composite };
 }

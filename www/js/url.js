@@ -11,6 +11,8 @@ export function build(ctx) {
   // The page's own keys (the engine lists them), as the link gave them.
   const own = [...params].filter(([k]) => ctx.pageKeys.includes(k));
   const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
+  // lesson=1: the embed keeps a scenario's lesson text over the plot.
+  if (params.get("lesson") === "1") document.body.classList.add("with-lesson");
   if (embed) {
     document.body.classList.add("embed");
     $("home").target = "_blank";
@@ -82,7 +84,9 @@ export function build(ctx) {
   $("embed-button").addEventListener("click", () => {
     const q = linkOrSay();
     if (q === null) return;
-    const src = `${location.origin}${location.pathname}?${q}&embed=1`;
+    // A scenario's lesson goes with it into the embed.
+    const lesson = $("scenario").value ? "&lesson=1" : "";
+    const src = `${location.origin}${location.pathname}?${q}&embed=1${lesson}`;
     copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });
 

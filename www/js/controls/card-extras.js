@@ -23,7 +23,10 @@ export function clipping(ctx, o, i, name) {
     clipValue.disabled = !k;
     if (edit(() => app.set(`optimizers[${i}].clip`, k ? { [k]: Number(clipValue.value) || 1 } : null), clipKind)) draw.dynamic();
   });
-  clipRow.append(field("Gradient clipping", clipKind), field("Threshold", clipValue));
+  clipRow.append(
+    field("Gradient clipping", clipKind, "before each step, torch.nn.utils' clip_grad_value_ (by value: each coordinate clamped to ± threshold) or clip_grad_norm_ (by norm: the gradient scaled down when its length is above the threshold)"),
+    field("Threshold", clipValue, "clip_value (by value) or max_norm (by norm): the largest coordinate, or length, let through (> 0)"),
+  );
   return clipRow;
 }
 
@@ -43,19 +46,21 @@ export function schedule(ctx, o, i, name) {
     const cur = app.experiment().optimizers[i].schedule;
     if (!cur) return;
     const spec = ctx.cat.schedules.find((s) => s.name === cur.name);
-    for (const [k] of spec.keys) {
-      schedKeys.append(field(k, numberInput(ctx, cur[k], (x) => app.set(`optimizers[${i}].schedule.${k}`, x), `${name} › schedule ${k}`)));
+    for (const k of spec.keys) {
+      const box = numberInput(ctx, cur[k.name], (x) => app.set(`optimizers[${i}].schedule.${k.name}`, x), `${name} › schedule ${k.name}`);
+      schedKeys.append(field(k.name, box, k.doc));
     }
   };
   schedKind.addEventListener("change", () => {
     const spec = ctx.cat.schedules.find((s) => s.name === schedKind.value);
-    const value = spec ? Object.fromEntries([["name", spec.name], ...spec.keys]) : null;
+    const value = spec ? Object.fromEntries([["name", spec.name], ...spec.keys.map((k) => [k.name, k.default])]) : null;
     if (edit(() => app.set(`optimizers[${i}].schedule`, value), schedKind)) {
       fillKeys();
       draw.dynamic();
     }
   });
-  schedRow.append(field("Learning-rate schedule", schedKind), schedKeys);
+  const about = ctx.cat.schedules.map((s) => `${s.title}: ${s.about}.`).join(" ");
+  schedRow.append(field("Learning-rate schedule", schedKind, `How lr changes from step to step, as torch.optim.lr_scheduler does it, stepped once after each optimizer step. ${about}`), schedKeys);
   fillKeys();
   return schedRow;
 }

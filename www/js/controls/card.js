@@ -1,14 +1,14 @@
 // One optimizer's card: show, colour and Remove, the learning rate, the
 // hyperparameters under torch's names, the parts in card-extras.js, its status.
 
-import { field, numberInput } from "./fields.js";
+import { field, helpButton, numberInput } from "./fields.js";
 import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
 
 function lrSliderValue(lr) {
   return lr > 0 ? Math.log10(lr) : -6;
 }
 
-// `removed`: what follows the card's Remove (the cards are built again).
+// `removed(i)`: what follows the card's Remove (the cards are built again).
 export function optimizerCard(ctx, o, i, removed) {
   const { app, edit, draw } = ctx;
   const def = ctx.cat.optimizers.find((d) => d.name === o.name);
@@ -16,6 +16,8 @@ export function optimizerCard(ctx, o, i, removed) {
   const card = document.createElement("fieldset");
   card.className = "card optimizer";
   card.setAttribute("aria-label", name);
+  // Focusable from script, so that after a Remove the focus lands on a neighbour.
+  card.tabIndex = -1;
   const legend = document.createElement("legend");
   legend.textContent = name;
   card.append(legend);
@@ -44,8 +46,7 @@ export function optimizerCard(ctx, o, i, removed) {
   remove.textContent = "Remove";
   remove.setAttribute("aria-label", `Remove ${name}`);
   remove.addEventListener("click", () => {
-    edit(() => app.removeOptimizer(i));
-    removed();
+    if (edit(() => app.removeOptimizer(i))) removed(i);
   });
   head.append(field("Show", show), field("Colour", color), remove);
   card.append(head);
@@ -78,8 +79,9 @@ export function optimizerCard(ctx, o, i, removed) {
     slider.setAttribute("aria-valuetext", lrBox.value);
   });
   const lrLabel = document.createElement("span");
-  lrLabel.className = "field-name";
-  lrLabel.textContent = "Learning rate (lr)";
+  lrLabel.className = "field-name field-top";
+  const lrDoc = "the learning rate γ: how far each step goes along the update direction (the slider is logarithmic, from 1e-6 to 10)";
+  lrLabel.append("Learning rate (lr)", helpButton("the learning rate", lrDoc, lrRow));
   lrRow.append(lrLabel, slider, lrBox);
   card.append(lrRow);
 
@@ -116,7 +118,15 @@ export function optimizerCard(ctx, o, i, removed) {
   grid.append(field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign"));
   card.append(grid);
 
-  card.append(clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name), updateRule(def));
+  // The parts used less often fold under "More", open when any is set.
+  const more = document.createElement("details");
+  more.className = "more";
+  const isModel = !!ctx.cat.functions.find((f) => f.name === app.experiment().function.name).model;
+  more.open = Boolean(o.clip || o.schedule || o.batch_size !== undefined || o.grad_noise !== undefined || o.accumulate !== undefined);
+  const summary = document.createElement("summary");
+  summary.textContent = `More: clipping, schedule, own ${isModel ? "batch size" : "noise"}`;
+  more.append(summary, clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name));
+  card.append(more, updateRule(def));
 
   const status = document.createElement("p");
   status.className = "status";

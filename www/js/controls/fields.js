@@ -1,13 +1,61 @@
-// Form pieces the settings cards share: a labelled field, number boxes that
-// commit through edit(), reading a number out of a box, a random seed, and a
-// refused value's message beside its field.
+// Form pieces the settings cards share: a labelled field (with its
+// explanation behind a "?" button), number boxes that commit through edit(),
+// reading a number out of a box, a random seed, and a refused value's message
+// beside its field.
 
+let ids = 0;
+
+// A field: its name over its control. With `doc`, a "?" button beside the
+// name shows the explanation under the field (by mouse, keyboard or touch),
+// and the control carries it as its accessible description.
 export function field(labelText, input, doc) {
+  if (!doc) {
+    const label = document.createElement("label");
+    label.className = "field";
+    label.append(labelText, input);
+    return label;
+  }
+  const holder = document.createElement("div");
+  holder.className = "field";
+  input.id ||= `field-${++ids}`;
   const label = document.createElement("label");
-  label.className = "field";
-  label.append(labelText, input);
-  if (doc) label.title = doc;
-  return label;
+  label.htmlFor = input.id;
+  label.append(labelText);
+  const help = helpButton(labelText, doc, holder);
+  const top = document.createElement("span");
+  top.className = "field-top";
+  top.append(label, help);
+  input.setAttribute("aria-description", doc);
+  holder.append(top, input);
+  return holder;
+}
+
+// A "?" button that opens `doc` under `holder` (after its error message, if
+// it has one) and closes it again.
+export function helpButton(name, doc, holder) {
+  const help = document.createElement("button");
+  help.type = "button";
+  help.className = "help";
+  help.textContent = "?";
+  help.setAttribute("aria-label", `What is ${name}?`);
+  help.setAttribute("aria-expanded", "false");
+  help.title = doc;
+  let note = null;
+  help.addEventListener("click", () => {
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "doc";
+      note.id = `doc-${++ids}`;
+      note.textContent = doc;
+      note.hidden = true;
+      help.setAttribute("aria-controls", note.id);
+      const error = holder.nextElementSibling?.classList.contains("field-error") ? holder.nextElementSibling : null;
+      (error ?? holder).after(note);
+    }
+    note.hidden = !note.hidden;
+    help.setAttribute("aria-expanded", String(!note.hidden));
+  });
+  return help;
 }
 
 export function numberFrom(input, what) {

@@ -12,11 +12,15 @@ export function build(ctx) {
   function fill() {
     for (const o of ctx.cat.optimizers) addSelect.add(new Option(o.title, o.name));
   }
-  // After a card's Remove: the cards again, and the focus on "Add optimizer".
-  function removed() {
+  // After card i's Remove: the cards again, and the focus on the card that
+  // took its place (or the one before it; the optimizer to add when none is left).
+  function removed(i) {
     render();
     draw.dynamic();
-    $("add").focus();
+    const cards = box.querySelectorAll(".card");
+    const next = cards[Math.min(i, cards.length - 1)];
+    if (next) next.focus();
+    else addSelect.focus();
   }
   const card = (o, i) => optimizerCard(ctx, o, i, removed);
 

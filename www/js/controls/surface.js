@@ -58,6 +58,10 @@ export function build(ctx) {
     }
     $("start-x").value = exp.start[0];
     $("start-y").value = exp.start[1];
+    // Named as the plot's axes are: x and y, or a model's w and b.
+    const axes = app.info().axes;
+    $("start-x-name").textContent = `Start ${axes[0]}`;
+    $("start-y-name").textContent = `Start ${axes[1]}`;
     $("steps").value = exp.steps;
   }
 
@@ -73,7 +77,7 @@ export function build(ctx) {
       const input = $(id);
       const ok = edit(() => {
         const s = app.experiment().start;
-        s[idx] = numberFrom(input, `Start ${idx ? "y" : "x"}`);
+        s[idx] = numberFrom(input, `Start ${app.info().axes[idx]}`);
         app.set("start", s);
       }, input);
       if (ok) draw.dynamic();
