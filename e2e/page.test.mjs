@@ -624,8 +624,13 @@ test("every hyperparameter is explained by keyboard, rare parts fold under More,
   assert.deepEqual(open2, [false, true, true]);
   // Remove: the focus goes to the card that took the removed one's place, or
   // the one before it when it was the last.
+  const swatches = () => page.locator("#legend .swatch").evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+  const before = await swatches();
   await page.getByRole("button", { name: "Remove SGD 2" }).click();
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "SGD 2");
+  // The paths after the removed one keep their colours, and the removal is said.
+  assert.deepEqual(await swatches(), [before[0], before[2]]);
+  assert.equal(await page.locator("#notice").textContent(), "SGD 2 removed");
   await page.getByRole("button", { name: "Remove SGD 2" }).click();
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "SGD");
   assert.deepEqual(errors, []);

@@ -32,7 +32,7 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "too-large",
         title: "A learning rate past 2/L diverges",
-        lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2. At 0.1 it slides straight down; at 0.19 it zig-zags across the bowl but settles; at 0.21 every step overshoots a little further, until the path leaves the picture.",
+        lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2. At 0.1 it drops to the floor of the bowl in one step, then slides along it; at 0.19 it zig-zags across the bowl but settles; at 0.21 every step overshoots a little further, until the path leaves the picture.",
         json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
             {"name": "sgd", "lr": 0.1},
             {"name": "sgd", "lr": 0.19},
@@ -59,10 +59,10 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "local-minima",
         title: "Trapped in local minima",
-        lesson: "Rastrigin's ripples hold a local minimum in every cell. Gradient descent stops in the nearest one within 15 steps. Momentum carries its speed over two ridges into a lower cell, and Adam's large normalised steps hop two ridges the other way; none of them reaches the global minimum at the origin (the star).",
+        lesson: "Rastrigin's ripples hold a local minimum in every cell. Gradient descent stops in the nearest one within 15 steps. Momentum carries its speed over three ridges into a lower cell, and Adam's large normalised steps hop two ridges the other way; none of them reaches the global minimum at the origin (the star).",
         json: r#"{"function": {"name": "rastrigin"}, "start": [-3.2, 2.6], "steps": 300, "view": {"x": [-4.5, 1.5], "y": [-2.0, 4.5]}, "optimizers": [
             {"name": "sgd", "lr": 0.002},
-            {"name": "sgd", "lr": 0.008, "momentum": 0.9},
+            {"name": "sgd", "lr": 0.006, "momentum": 0.93},
             {"name": "adam", "lr": 0.8, "betas": [0.95, 0.999]}]}"#,
     },
     Scenario {
@@ -96,8 +96,8 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "noise-escape",
         title: "Noise escapes a saddle",
-        lesson: "Started exactly on the ridge, gradient descent slides into the saddle point and stays: the gradient there is zero though it is no minimum. Noise in the gradient knocks the path off the ridge and it escapes downhill; averaging 16 noisy gradients per step (accumulate) shrinks the noise four-fold, so the escape comes later.",
-        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.0], "steps": 120, "seed": 2, "optimizers": [
+        lesson: "Started exactly on the ridge, gradient descent slides into the saddle point and stays: the gradient there is zero though it is no minimum. Noise in the gradient knocks the path off the ridge, and after about 35 steps it escapes downhill; averaging 16 noisy gradients per step (accumulate) shrinks the noise four-fold, so that path escapes only around step 70.",
+        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.0], "steps": 80, "seed": 6, "optimizers": [
             {"name": "sgd", "lr": 0.05},
             {"name": "sgd", "lr": 0.05, "grad_noise": 0.1},
             {"name": "sgd", "lr": 0.05, "grad_noise": 0.1, "accumulate": 16}]}"#,
@@ -200,11 +200,7 @@ mod tests {
         );
         assert!(r[1..].iter().all(|t| t.losses.last() < r[0].losses.last()));
         assert!(r.iter().all(|t| *t.losses.last().unwrap() > 1.0));
-        assert!(r.iter().all(|t| {
-            let v = view("local-minima");
-            let p = t.points.last().unwrap();
-            (v.x[0]..=v.x[1]).contains(&p[0]) && (v.y[0]..=v.y[1]).contains(&p[1])
-        }));
+        assert!(r.iter().all(|t| inside("local-minima", t)));
 
         // GD zig-zags far more, and is far behind, after 40 steps.
         let r = runs("zigzag");
@@ -236,9 +232,13 @@ mod tests {
         let r = runs("noise-escape");
         let left = |t: &crate::Trajectory| t.points.iter().position(|p| p[1].abs() > 0.5);
         assert_eq!(left(&r[0]), None);
-        assert!(r[0].points.last().unwrap()[0].abs() < 1e-4);
+        assert!(r[0].points.last().unwrap()[0].abs() < 1e-3);
         let (noisy, averaged) = (left(&r[1]).unwrap(), left(&r[2]).unwrap());
-        assert!(noisy < averaged, "{noisy} {averaged}");
+        assert!(noisy + 20 < averaged, "{noisy} {averaged}");
+        // At the end the noisy path has left the picture; the averaged one is
+        // leaving, on the other side, still in view.
+        let (a, b) = (r[1].points.last().unwrap(), r[2].points.last().unwrap());
+        assert!(a[1].abs() > 2.0 && b[1].abs() < 2.0 && a[1] * b[1] < 0.0);
 
         // No minimum, and w keeps growing to the end.
         let e = lookup("separable").unwrap().experiment();

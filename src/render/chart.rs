@@ -94,6 +94,18 @@ pub fn draw_loss_chart<P: Painter>(
     }
     let lo = lo.min(hi);
     let log = matches!(axis, LossAxis::GapLog { .. });
+    // On a log axis, room for the first three decades of a run's blow-up, so
+    // the rise itself is seen before the run leaves the top.
+    if log {
+        let rise = paths
+            .iter()
+            .filter(|path| diverged(path))
+            .flat_map(finite)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if rise > hi {
+            hi = rise.min(hi * 1e3);
+        }
+    }
     let (lo, hi) = if log {
         (lo.max(hi * 1e-16).max(1e-300), hi.max(lo * 10.0))
     } else {
@@ -132,7 +144,11 @@ pub fn draw_loss_chart<P: Painter>(
             .collect()
     } else {
         let (ys, d) = ticks(lo, hi, 5);
-        ys.into_iter().map(|v| (v, tick_label(v, d))).collect()
+        // Long numbers in the short form, so they keep clear of the axis name.
+        let long = ys.iter().any(|v| v.abs() >= 1e4);
+        ys.into_iter()
+            .map(|v| (v, if long { short(v) } else { tick_label(v, d) }))
+            .collect()
     };
     for (v, text) in ys {
         let y = y_of(v);
@@ -216,7 +232,9 @@ pub fn draw_loss_chart<P: Painter>(
             .filter(|&&(x, y)| b.contains(x, y))
             .count()
     };
-    // Left out when it would hide more than a third of a small chart (the
-    // page lists the optimizers beside it).
-    draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
+    // Left out on a narrow chart, or when it would hide more than a third of
+    // it (the page lists the optimizers beside it).
+    if width / s.0 >= 480.0 {
+        draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
+    }
 }

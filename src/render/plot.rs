@@ -277,8 +277,9 @@ pub fn drawn_end(frame: &Frame, run: &Trajectory, step: usize) -> usize {
 }
 
 /// The path layer: each path up to `step` (a dark casing under a line in its
-/// colour, a dot per step), then every path's current point ringed, then the
-/// start handle, all clipped to the plotting rectangle.
+/// colour, a dot per step), longest on screen first, then every path's
+/// current point ringed, then the start handle, all clipped to the plotting
+/// rectangle.
 pub fn draw_paths<P: Painter>(
     p: &mut P,
     frame: &Frame,
@@ -288,14 +289,34 @@ pub fn draw_paths<P: Painter>(
     s: Scale,
 ) {
     p.clip(frame.rect);
+    // The longest paths first, so that a short one (a run that stalled, or
+    // left the view early) is never buried under a long one.
+    let mut lines: Vec<_> = paths
+        .iter()
+        .map(|path| {
+            let end = drawn_end(frame, path.run, step);
+            let pts: Vec<(f64, f64)> = path.run.points[..=end]
+                .iter()
+                .map(|&q| frame.to_px_bounded(q))
+                .collect();
+            (path, end, pts)
+        })
+        .collect();
+    let on_screen = |pts: &[(f64, f64)]| -> f64 {
+        pts.windows(2)
+            .map(|w| {
+                let c = |v: f64, lo: f64, hi: f64| v.clamp(lo, hi);
+                let r = frame.rect;
+                let a = (c(w[0].0, r.x, r.right()), c(w[0].1, r.y, r.bottom()));
+                let b = (c(w[1].0, r.x, r.right()), c(w[1].1, r.y, r.bottom()));
+                (b.0 - a.0).hypot(b.1 - a.1)
+            })
+            .sum()
+    };
+    lines.sort_by(|a, b| on_screen(&b.2).total_cmp(&on_screen(&a.2)));
     let mut ends = Vec::with_capacity(paths.len());
-    for path in paths {
+    for (path, end, pts) in lines {
         let run = path.run;
-        let end = drawn_end(frame, run, step);
-        let pts: Vec<(f64, f64)> = run.points[..=end]
-            .iter()
-            .map(|&q| frame.to_px_bounded(q))
-            .collect();
         p.begin_group(&run.label);
         // A dark casing under the line keeps it visible on every colour of the map.
         p.polyline(&pts, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));

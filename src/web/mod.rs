@@ -317,10 +317,18 @@ impl App {
         Ok(())
     }
 
+    /// Removes optimizer `index`. Those after it keep the colour they had
+    /// (a palette colour is written into their `color`), so no path changes
+    /// colour when another goes.
     #[wasm_bindgen(js_name = removeOptimizer)]
     pub fn remove_optimizer(&mut self, index: usize) {
         if index < self.exp.optimizers.len() {
             let mut exp = self.exp.clone();
+            for (j, o) in exp.optimizers.iter_mut().enumerate().skip(index + 1) {
+                if o.color.is_none() {
+                    o.color = Some(crate::render::frame::path_color(j, None).hex());
+                }
+            }
             exp.optimizers.remove(index);
             self.replace(exp);
         }

@@ -1,5 +1,6 @@
 // Sizes the engine's canvases to their boxes (#plot, #chart, #data) on resize
-// and on a light or dark theme change; the plot's size for figures.
+// and on a light or dark theme change; the plot's size for figures; where the
+// sticky plot column sticks.
 
 import { $ } from "./dom.js";
 
@@ -35,6 +36,12 @@ export function build(ctx) {
   });
   resizer.observe($("plot"));
   resizer.observe($("data-figure"));
+  // A plot column taller than the window sticks by its foot, not its head,
+  // so every part of it can be scrolled to.
+  const column = document.querySelector(".plot-column");
+  const stick = () => column.style.setProperty("--stick", `${Math.min(0, innerHeight - column.offsetHeight)}px`);
+  new ResizeObserver(stick).observe(column);
+  addEventListener("resize", stick);
 
   return { measure, plotSize };
 }

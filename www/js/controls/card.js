@@ -46,7 +46,10 @@ export function optimizerCard(ctx, o, i, removed) {
   remove.textContent = "Remove";
   remove.setAttribute("aria-label", `Remove ${name}`);
   remove.addEventListener("click", () => {
-    if (edit(() => app.removeOptimizer(i))) removed(i);
+    if (edit(() => app.removeOptimizer(i))) {
+      ctx.messages.notice(`${name} removed`);
+      removed(i);
+    }
   });
   head.append(field("Show", show), field("Colour", color), remove);
   card.append(head);

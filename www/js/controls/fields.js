@@ -49,8 +49,10 @@ export function helpButton(name, doc, holder) {
       note.textContent = doc;
       note.hidden = true;
       help.setAttribute("aria-controls", note.id);
-      const error = holder.nextElementSibling?.classList.contains("field-error") ? holder.nextElementSibling : null;
-      (error ?? holder).after(note);
+      // A slider's row keeps its slider and number box together: the note goes after the row.
+      const place = holder.closest(".slider-row") ?? holder;
+      const error = place.nextElementSibling?.classList.contains("field-error") ? place.nextElementSibling : null;
+      (error ?? place).after(note);
     }
     note.hidden = !note.hidden;
     help.setAttribute("aria-expanded", String(!note.hidden));
