@@ -289,8 +289,8 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
         (0..3).all(|c| (beside[c] as i32 - dark[c] as i32).abs() <= 40),
         "{beside:?} next to the minimum"
     );
-    // The loss chart is drawn (its dark background and a red line somewhere).
-    assert_eq!(pixel(&chart, 2.0, 2.0)[..3], [0x1c, 0x1c, 0x24]);
+    // The loss chart is drawn, on the page's (light) background.
+    assert_eq!(pixel(&chart, 2.0, 2.0)[..3], [0xfb, 0xfb, 0xfd]);
 }
 
 #[wasm_bindgen_test]
@@ -411,10 +411,10 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
 
     app.set_step(0);
     app.draw_data().unwrap();
-    // Every point is drawn, in the points' grey-blue at 80 % over the dark
+    // Every point is drawn, in the light theme's foreground at 55 % over its
     // background (none lies on the first line).
-    let want =
-        [(170, 0x1c), (180, 0x1c), (210, 0x24)].map(|(c, bg)| 0.8 * c as f64 + 0.2 * bg as f64);
+    let want = [(0x1b, 0xfb), (0x1b, 0xfb), (0x1f, 0xfd)]
+        .map(|(c, bg)| 0.55 * c as f64 + 0.45 * bg as f64);
     for (x, y) in d.x.iter().zip(&d.y) {
         let (px, py) = frame.to_px([*x, *y]);
         let got = pixel(&data, px, py);
@@ -428,9 +428,9 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
     for (x, y) in on_start_line {
         assert!(red_near(&data, x, y), "start line at ({x}, {y})");
     }
-    // Between the points, away from the line: the panel's dark background.
+    // Between the points, away from the line: the panel's (light) background.
     let (x, y) = frame.to_px([1.5, -2.5]);
-    assert_eq!(pixel(&data, x, y)[..3], [0x1c, 0x1c, 0x24]);
+    assert_eq!(pixel(&data, x, y)[..3], [0xfb, 0xfb, 0xfd]);
 
     // At the last step the line has moved to the fit y ≈ 2x + 1.
     app.set_step(200);
