@@ -5,6 +5,7 @@
 use crate::experiment::{Batch, Experiment, OptimizerConfig, Sampling, Stop, Surface};
 use crate::functions::Objective;
 use crate::optim::schedule::LrState;
+use crate::optim::State;
 use crate::rng::Rng;
 use serde::Serialize;
 use std::fmt;
@@ -42,6 +43,17 @@ pub struct Trajectory {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub epochs: Vec<f64>,
     pub status: Status,
+    /// The optimizer's state after each step taken, under torch's keys; only
+    /// when asked for ([`Record::state`]), empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<State>,
+}
+
+/// What a run records beyond the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Record {
+    /// The optimizer's state after every step.
+    pub state: bool,
 }
 
 impl Trajectory {
@@ -307,7 +319,8 @@ impl<'a> Gradients<'a> {
 }
 
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
-/// from `grads` and ending early when a rule of `stop` holds.
+/// from `grads` and ending early when a rule of `stop` holds; `record` says
+/// what to keep beyond the path.
 pub fn trajectory(
     f: &Surface,
     mut grads: Gradients,
@@ -315,6 +328,7 @@ pub fn trajectory(
     steps: u32,
     cfg: &OptimizerConfig,
     stop: &Stop,
+    record: Record,
 ) -> Trajectory {
     let n = steps as usize;
     let stochastic = grads.stochastic();
@@ -324,6 +338,7 @@ pub fn trajectory(
     let mut grad_norms = Vec::with_capacity(n);
     let mut lrs = Vec::with_capacity(n);
     let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
+    let mut state = Vec::with_capacity(if record.state { n } else { 0 });
     let mut opt = (cfg.def.build)(&cfg.hyper);
     let mut lr = LrState::new(cfg.lr, cfg.schedule);
     // Where the path left the bounds for good (so far), and why.
@@ -407,6 +422,9 @@ pub fn trajectory(
         grad_norms.push(gn);
         lrs.push(lr.lr());
         opt.step(&mut p, g, lr.lr());
+        if record.state {
+            state.push(opt.state());
+        }
         lr.advance();
         if is_model {
             epochs.push(grads.epochs());
@@ -447,6 +465,7 @@ pub fn trajectory(
         lrs,
         epochs,
         status,
+        state,
     }
 }
 
@@ -454,11 +473,16 @@ impl Experiment {
     /// Runs every optimizer, in order. Each starts its shuffles and noise
     /// from the experiment's seed.
     pub fn run(&self) -> Vec<Trajectory> {
-        self.run_on(&self.surface())
+        self.run_on(&self.surface(), Record::default())
     }
 
-    /// As [`Experiment::run`], on the experiment's surface already built.
-    pub fn run_on(&self, f: &Surface) -> Vec<Trajectory> {
+    /// As [`Experiment::run`], recording what `record` asks for.
+    pub fn run_recording(&self, record: Record) -> Vec<Trajectory> {
+        self.run_on(&self.surface(), record)
+    }
+
+    /// As [`Experiment::run_recording`], on the experiment's surface already built.
+    pub fn run_on(&self, f: &Surface, record: Record) -> Vec<Trajectory> {
         (0..self.optimizers.len())
             .map(|i| {
                 let grads = Gradients::new(f, self.sampling(i), self.seed);
@@ -469,6 +493,7 @@ impl Experiment {
                     self.steps,
                     &self.optimizers[i],
                     &self.stop,
+                    record,
                 )
             })
             .collect()

@@ -1,6 +1,7 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
 use optiviz::render::figure::{self, FigureOptions};
+use optiviz::run::Record;
 use optiviz::{data, functions, optim, output, Experiment};
 use std::io::Read;
 use std::path::Path;
@@ -10,7 +11,9 @@ const USAGE: &str = "\
 optiviz: optimizer trajectories on classic loss surfaces, with torch.optim semantics
 
 USAGE:
-    optiviz run EXPERIMENT.json [--format json|csv]   run an experiment ('-' reads stdin)
+    optiviz run EXPERIMENT.json [--format json|csv] [--state]
+                                                      run an experiment ('-' reads stdin); --state adds
+                                                      each optimizer's state after every step (JSON)
     optiviz render EXPERIMENT.json -o FIGURE.svg|FIGURE.png [options]
                                                       draw the page's plot as a figure ('-' reads stdin):
         --size WxH     the figure in pixels, default 800x600, each side 100..4000
@@ -56,9 +59,11 @@ fn run(args: &[String]) -> Result<String, String> {
 fn run_experiment(args: &[String]) -> Result<String, String> {
     let mut path = None;
     let mut format = "json";
+    let mut record = Record::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--state" => record.state = true,
             "--format" => {
                 format = match it.next().map(String::as_str) {
                     Some(f @ ("json" | "csv")) => f,
@@ -72,7 +77,12 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
     }
     let path = path.ok_or("run needs an experiment file (or '-' for stdin)")?;
     let exp = read_experiment(&path)?;
-    let runs = exp.run();
+    if record.state && format == "csv" {
+        return Err(
+            "--state is for JSON output (the state is a map per step); drop --format csv".into(),
+        );
+    }
+    let runs = exp.run_recording(record);
     Ok(match format {
         "csv" => output::to_csv(&runs),
         _ => output::to_json(&runs) + "\n",

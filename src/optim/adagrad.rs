@@ -1,7 +1,9 @@
 //! `torch.optim.Adagrad`: per-coordinate steps scaled by the root of the sum of
 //! all squared gradients so far.
 
-use super::{eps, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, WEIGHT_DECAY};
+use super::{
+    eps, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY,
+};
 use crate::spec::Range;
 
 pub struct Adagrad {
@@ -25,6 +27,10 @@ impl Optimizer for Adagrad {
             let std = self.sum[i].sqrt() + self.eps;
             p[i] -= clr * (g / std);
         }
+    }
+
+    fn state(&self) -> State {
+        State::counted(self.step).vector("sum", self.sum)
     }
 }
 

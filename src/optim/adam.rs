@@ -3,7 +3,8 @@
 //! decay.
 
 use super::{
-    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY,
+    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
+    WEIGHT_DECAY,
 };
 
 pub struct Adam {
@@ -62,6 +63,17 @@ impl Optimizer for Adam {
             };
             let denom = second.sqrt() / bias_correction2_sqrt + self.eps;
             p[i] -= step_size * (self.m[i] / denom);
+        }
+    }
+
+    fn state(&self) -> State {
+        let s = State::counted(self.step as u64)
+            .vector("exp_avg", self.m)
+            .vector("exp_avg_sq", self.v);
+        if self.amsgrad {
+            s.vector("max_exp_avg_sq", self.v_max)
+        } else {
+            s
         }
     }
 }

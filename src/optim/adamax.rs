@@ -1,7 +1,9 @@
 //! `torch.optim.Adamax`: Adam with the second moment replaced by a decaying
 //! running maximum of |g| (the infinity norm).
 
-use super::{eps, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, BETAS, WEIGHT_DECAY};
+use super::{
+    eps, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS, WEIGHT_DECAY,
+};
 
 pub struct Adamax {
     betas: [f64; 2],
@@ -33,6 +35,12 @@ impl Optimizer for Adamax {
             };
             p[i] -= clr * (self.m[i] / self.u[i]);
         }
+    }
+
+    fn state(&self) -> State {
+        State::counted(self.step as u64)
+            .vector("exp_avg", self.m)
+            .vector("exp_inf", self.u)
     }
 }
 

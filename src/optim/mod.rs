@@ -20,6 +20,7 @@ pub mod sgd;
 
 use crate::error::ConfigError;
 use crate::spec::{ParamSpec, Range};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The state of one optimizer over the two coordinates.
@@ -27,6 +28,56 @@ pub trait Optimizer {
     /// One `optimizer.step()`: updates `params` in place from the gradient
     /// (already clipped) with the learning rate in force for this step.
     fn step(&mut self, params: &mut [f64; 2], grad: [f64; 2], lr: f64);
+
+    /// What torch's `optimizer.state[θ]` holds after the steps so far: its
+    /// keys, in the order torch adds them, and nothing it does not hold.
+    fn state(&self) -> State;
+}
+
+/// One value of an optimizer's state: a number (the step count, NAdam's
+/// `mu_product`, …) or a vector over the two coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StateValue {
+    Number(f64),
+    Vector([f64; 2]),
+}
+
+/// An optimizer's state under torch's key names, in torch's order; written
+/// as a JSON object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State(pub Vec<(&'static str, StateValue)>);
+
+impl State {
+    /// A state with `step` (a count torch keeps as a float) first.
+    pub fn counted(step: u64) -> State {
+        State(vec![("step", StateValue::Number(step as f64))])
+    }
+    /// Adds a vector under `key`.
+    pub fn vector(mut self, key: &'static str, v: [f64; 2]) -> State {
+        self.0.push((key, StateValue::Vector(v)));
+        self
+    }
+    /// Adds a number under `key`.
+    pub fn number(mut self, key: &'static str, x: f64) -> State {
+        self.0.push((key, StateValue::Number(x)));
+        self
+    }
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<StateValue> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
 }
 
 /// The kinds of hyperparameter torch's optimizers take.

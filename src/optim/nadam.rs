@@ -2,7 +2,7 @@
 //! momentum-decay schedule μₜ = β₁(1 − ½·0.96^(t·ψ)).
 
 use super::{
-    eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, BETAS,
+    eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
     WEIGHT_DECAY,
 };
 use crate::spec::Range;
@@ -44,6 +44,13 @@ impl Optimizer for NAdam {
             p[i] -= lr * (1.0 - mu) / (1.0 - self.mu_product) * (g / denom);
             p[i] -= lr * mu_next / (1.0 - mu_product_next) * (self.m[i] / denom);
         }
+    }
+
+    fn state(&self) -> State {
+        State::counted(self.step as u64)
+            .number("mu_product", self.mu_product)
+            .vector("exp_avg", self.m)
+            .vector("exp_avg_sq", self.v)
     }
 }
 

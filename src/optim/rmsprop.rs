@@ -1,7 +1,9 @@
 //! `torch.optim.RMSprop`: steps scaled by a running average of squared
 //! gradients, optionally centered and with momentum.
 
-use super::{eps, flag, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, WEIGHT_DECAY};
+use super::{
+    eps, flag, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY,
+};
 use crate::spec::Range;
 
 pub struct RmsProp {
@@ -10,6 +12,7 @@ pub struct RmsProp {
     weight_decay: f64,
     momentum: f64,
     centered: bool,
+    step: u64,
     square_avg: [f64; 2],
     grad_avg: [f64; 2],
     buf: [f64; 2],
@@ -17,6 +20,7 @@ pub struct RmsProp {
 
 impl Optimizer for RmsProp {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        self.step += 1;
         for i in 0..2 {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
@@ -36,6 +40,17 @@ impl Optimizer for RmsProp {
                 p[i] -= lr * (g / avg);
             }
         }
+    }
+
+    fn state(&self) -> State {
+        let mut s = State::counted(self.step).vector("square_avg", self.square_avg);
+        if self.momentum > 0.0 {
+            s = s.vector("momentum_buffer", self.buf);
+        }
+        if self.centered {
+            s = s.vector("grad_avg", self.grad_avg);
+        }
+        s
     }
 }
 
@@ -74,6 +89,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
             weight_decay: h.num("weight_decay"),
             momentum: h.num("momentum"),
             centered: h.flag("centered"),
+            step: 0,
             square_avg: [0.0; 2],
             grad_avg: [0.0; 2],
             buf: [0.0; 2],

@@ -1,7 +1,7 @@
 //! `torch.optim.SGD`: plain gradient descent, with optional momentum
 //! (heavy-ball or Nesterov), dampening and weight decay.
 
-use super::{flag, number, Hyper, HyperSpec, Optimizer, OptimizerDef, WEIGHT_DECAY};
+use super::{flag, number, Hyper, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY};
 use crate::error::ConfigError;
 use crate::spec::Range;
 
@@ -36,6 +36,14 @@ impl Optimizer for Sgd {
         }
         for i in 0..2 {
             p[i] -= lr * g[i];
+        }
+    }
+
+    fn state(&self) -> State {
+        // torch keeps `momentum_buffer: None` without momentum: nothing to show.
+        match self.buf {
+            Some(b) => State::default().vector("momentum_buffer", b),
+            None => State::default(),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::render::figure::{self, FigureOptions};
 use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
 use crate::render::mathml::to_mathml;
 use crate::render::plot::PathArt;
-use crate::run::Trajectory;
+use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -202,7 +202,7 @@ impl App {
 
     fn replace(&mut self, exp: Experiment) {
         self.surf = exp.surface();
-        self.runs = exp.run_on(&self.surf);
+        self.runs = exp.run_on(&self.surf, Record::default());
         self.exp = exp;
         self.step = self.step.min(self.max_step());
     }
@@ -360,8 +360,11 @@ impl App {
     }
 
     /// `{runs: [...]}` as the CLI prints it.
+    /// The runs as `optiviz run --state` prints them: with each optimizer's
+    /// state after every step (run again, with the state recorded).
     pub fn runs(&self) -> JsValue {
-        to_js(&output::Runs { runs: &self.runs })
+        let runs = self.exp.run_on(&self.surf, Record { state: true });
+        to_js(&output::Runs { runs: &runs })
     }
 
     pub fn csv(&self) -> String {

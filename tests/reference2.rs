@@ -1,0 +1,148 @@
+//! The second set of PyTorch reference runs (`tests/data/reference2`): every
+//! point, loss, learning rate and state key at every step, through
+//! `optiviz run --state`, the command line's own path.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+const TOLERANCE: f64 = 1e-9;
+
+fn cases() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference2");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("tests/data/reference2 exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            (
+                name,
+                serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Every number in `want` (a number, or an array of them) against `got`,
+/// as |got − want| / max(1, |want|); None when the shapes differ.
+fn error(got: &Value, want: &Value) -> Option<f64> {
+    match (got, want) {
+        (Value::Number(g), Value::Number(w)) => {
+            let (g, w) = (g.as_f64()?, w.as_f64()?);
+            Some((g - w).abs() / w.abs().max(1.0))
+        }
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
+            .iter()
+            .zip(w)
+            .map(|(g, w)| error(g, w))
+            .try_fold(0.0f64, |worst, e| Some(worst.max(e?))),
+        _ => None,
+    }
+}
+
+/// What differs between one run and its reference, one line per problem.
+fn compare(run: &Value, reference: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let points = reference["points"].as_array().unwrap();
+    let until = reference["compare_until"]
+        .as_u64()
+        .map_or(points.len() - 1, |k| k as usize);
+    // Per point (points, losses) and per step (lrs, state, func_evals, momenta).
+    for (key, per_step) in [
+        ("points", false),
+        ("losses", false),
+        ("lrs", true),
+        ("state", true),
+        ("func_evals", true),
+        ("momenta", true),
+    ] {
+        let Some(want) = reference[key].as_array() else {
+            continue;
+        };
+        let Some(got) = run[key].as_array() else {
+            problems.push(format!("{key}: missing from the run"));
+            continue;
+        };
+        let n = if per_step { until } else { until + 1 }.min(want.len());
+        if got.len() < n {
+            problems.push(format!("{key}: {} entries, want at least {n}", got.len()));
+            continue;
+        }
+        for k in 0..n {
+            if key == "state" {
+                let (g, w) = (got[k].as_object().unwrap(), want[k].as_object().unwrap());
+                let mut gk: Vec<&String> = g.keys().collect();
+                let mut wk: Vec<&String> = w.keys().collect();
+                gk.sort();
+                wk.sort();
+                if gk != wk {
+                    problems.push(format!("state[{k}]: keys {gk:?}, want {wk:?}"));
+                    break;
+                }
+                for (name, wv) in w {
+                    match error(&g[name], wv) {
+                        Some(e) if e <= TOLERANCE => {}
+                        e => {
+                            problems.push(format!(
+                                "state[{k}].{name}: {} vs {wv} (error {e:?})",
+                                g[name]
+                            ));
+                        }
+                    }
+                }
+            } else if key == "func_evals" {
+                if got[k] != want[k] {
+                    problems.push(format!("func_evals[{k}]: {} vs {}", got[k], want[k]));
+                }
+            } else {
+                match error(&got[k], &want[k]) {
+                    Some(e) if e <= TOLERANCE => {}
+                    e => problems.push(format!(
+                        "{key}[{k}]: {} vs {} (error {e:?})",
+                        got[k], want[k]
+                    )),
+                }
+            }
+            if problems.len() > 3 {
+                return problems;
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_second_set_case_matches_pytorch_with_its_state() {
+    let cases = cases();
+    assert!(cases.len() >= 7, "reference cases missing: {}", cases.len());
+    let mut failures = Vec::new();
+    for (name, case) in &cases {
+        let out = common::optiviz(&["run", "-", "--state"], &case["experiment"].to_string());
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let problems = compare(&v["runs"][0], &case["reference"]);
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn without_state_a_run_records_none() {
+    let (_, case) = &cases()[0];
+    let out = common::optiviz(&["run", "-"], &case["experiment"].to_string());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["runs"][0].get("state").is_none());
+}
