@@ -107,6 +107,12 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                     m.insert("momentum".into(), json!(0.9));
                     m.insert("dampening".into(), json!(0.0));
                 }
+                // Rprop's etas must straddle 1 (etaminus < 1 < etaplus), as in torch.
+                if let Some(Value::Array(e)) = m.get("etas") {
+                    let (a, b) = (e[0].as_f64().unwrap(), e[1].as_f64().unwrap());
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    m.insert("etas".into(), json!([lo.min(1.0) / 2.0, 1.0 + hi]));
+                }
                 if let Some(c) = clip {
                     m.insert("clip".into(), c);
                 }

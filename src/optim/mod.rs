@@ -12,9 +12,12 @@ pub mod adagrad;
 pub mod adam;
 pub mod adamax;
 pub mod adamw;
+pub mod asgd;
 pub mod clip;
 pub mod nadam;
+pub mod radam;
 pub mod rmsprop;
+pub mod rprop;
 pub mod schedule;
 pub mod sgd;
 
@@ -107,6 +110,8 @@ pub struct HyperSpec {
     pub kind: HyperKind,
     pub default: HyperValue,
     pub doc: &'static str,
+    /// For a pair, what each entry is called on the page (e.g. β₁ and β₂).
+    pub parts: [&'static str; 2],
 }
 
 /// Validated hyperparameters of one optimizer, every key present.
@@ -168,6 +173,9 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &adamw::DEF,
     &nadam::DEF,
     &adamax::DEF,
+    &radam::DEF,
+    &rprop::DEF,
+    &asgd::DEF,
 ];
 
 /// Looks an optimizer up by its key.
@@ -213,6 +221,7 @@ pub(crate) const fn number(
         kind: HyperKind::Number(range),
         default: HyperValue::Number(default),
         doc,
+        parts: ["", ""],
     }
 }
 
@@ -222,6 +231,7 @@ pub(crate) const fn flag(name: &'static str, doc: &'static str) -> HyperSpec {
         kind: HyperKind::Flag,
         default: HyperValue::Flag(false),
         doc,
+        parts: ["", ""],
     }
 }
 
@@ -246,7 +256,25 @@ pub(crate) const BETAS: HyperSpec = HyperSpec {
     kind: HyperKind::Pair(Range::closed_open(0.0, 1.0)),
     default: HyperValue::Pair([0.9, 0.999]),
     doc: "decay rates of the first and second moment averages",
+    parts: ["β₁", "β₂"],
 };
+
+/// A pair of numbers, each in `range`, its entries called `parts` on the page.
+pub(crate) const fn pair(
+    name: &'static str,
+    default: [f64; 2],
+    range: Range,
+    doc: &'static str,
+    parts: [&'static str; 2],
+) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Pair(range),
+        default: HyperValue::Pair(default),
+        doc,
+        parts,
+    }
+}
 
 /// `ParamSpec` view of the learning rate for a given optimizer.
 pub fn lr_spec(def: &OptimizerDef) -> ParamSpec {

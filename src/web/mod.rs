@@ -90,7 +90,7 @@ pub fn catalogue() -> JsValue {
                         (_, optim::HyperValue::Flag(b)) => ("flag", None, json!(b)),
                         _ => ("number", None, Value::Null),
                     };
-                    json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc})
+                    json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc, "parts": h.parts})
                 })
                 .collect();
             json!({

@@ -106,7 +106,7 @@ export function optimizerCard(ctx, o, i, removed) {
     } else if (h.kind === "pair") {
       const a = numberInput(ctx, value[0], (x) => app.set(path, [x, app.experiment().optimizers[i][h.name][1]]), `${name} › ${h.name}[0]`);
       const b = numberInput(ctx, value[1], (x) => app.set(path, [app.experiment().optimizers[i][h.name][0], x]), `${name} › ${h.name}[1]`);
-      grid.append(field(`${h.name} β₁`, a, `${h.doc} (${h.range.text})`), field(`${h.name} β₂`, b, `${h.doc} (${h.range.text})`));
+      grid.append(field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`), field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`));
     } else {
       grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
     }

@@ -1,0 +1,97 @@
+//! `torch.optim.RAdam`: Adam whose adaptive step is switched on only once the
+//! variance of its second-moment estimate is tractable, and rectified by how
+//! far it is from that point; before, a bias-corrected momentum step.
+
+use super::{
+    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
+    WEIGHT_DECAY,
+};
+
+pub struct RAdam {
+    betas: [f64; 2],
+    eps: f64,
+    weight_decay: f64,
+    decoupled: bool,
+    step: u64,
+    m: [f64; 2],
+    v: [f64; 2],
+}
+
+impl Optimizer for RAdam {
+    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+        self.step += 1;
+        let t = self.step as f64;
+        let [b1, b2] = self.betas;
+        let bias_correction1 = 1.0 - libm::pow(b1, t);
+        let bias_correction2 = 1.0 - libm::pow(b2, t);
+        // The length of the approximated simple moving average, and its limit.
+        let rho_inf = 2.0 / (1.0 - b2) - 1.0;
+        let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bias_correction2;
+        for i in 0..2 {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                if self.decoupled {
+                    p[i] *= 1.0 - lr * self.weight_decay;
+                } else {
+                    g += self.weight_decay * p[i];
+                }
+            }
+            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
+            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            let corrected = self.m[i] / bias_correction1;
+            if rho_t > 5.0 {
+                let rect = libm::pow(
+                    (rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                        / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+                    0.5,
+                );
+                let adaptive = libm::pow(bias_correction2, 0.5) / (self.v[i].sqrt() + self.eps);
+                p[i] += -(corrected * lr * adaptive * rect);
+            } else {
+                p[i] += -(corrected * lr);
+            }
+        }
+    }
+
+    fn state(&self) -> State {
+        State::counted(self.step)
+            .vector("exp_avg", self.m)
+            .vector("exp_avg_sq", self.v)
+    }
+}
+
+const HYPER: &[HyperSpec] = &[
+    BETAS,
+    eps(1e-8),
+    WEIGHT_DECAY,
+    flag(
+        "decoupled_weight_decay",
+        "shrink θ by γλ before the step (as AdamW) instead of adding λθ to g",
+    ),
+];
+
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "radam",
+    title: "RAdam",
+    default_lr: 1e-3,
+    hyper: HYPER,
+    rule: &[
+        "g ← g + λθ, or θ ← θ(1 − γλ) if decoupled  (if weight_decay λ ≠ 0)",
+        "m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²",
+        "ρ∞ ← 2/(1 − β₂) − 1,  ρₜ ← ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)",
+        "if ρₜ > 5: r ← √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)),  θ ← θ − γ m/(1 − β₁ᵗ) · r √(1 − β₂ᵗ)/(√v + ε)",
+        "else: θ ← θ − γ m/(1 − β₁ᵗ)",
+    ],
+    check: no_cross_checks,
+    build: |h| {
+        Box::new(RAdam {
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            decoupled: h.flag("decoupled_weight_decay"),
+            step: 0,
+            m: [0.0; 2],
+            v: [0.0; 2],
+        })
+    },
+};
