@@ -272,6 +272,10 @@ impl OptimizerConfig {
                 match v {
                     HyperValue::Number(x) => s += &format!(" {}={x}", spec.name),
                     HyperValue::Pair([a, b]) => s += &format!(" {}=({a}, {b})", spec.name),
+                    HyperValue::AutoPair(a, b) => {
+                        let a = a.map_or("None".to_string(), |a| a.to_string());
+                        s += &format!(" {}=({a}, {b})", spec.name)
+                    }
                     HyperValue::Flag(true) => s += &format!(" {}", spec.name),
                     HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
                 }
@@ -905,6 +909,28 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         let value = match spec.kind {
             HyperKind::Number(range) => HyperValue::Number(number(raw, &field, range)?),
             HyperKind::Pair(range) => HyperValue::Pair(pair(raw, &field, range)?),
+            HyperKind::AutoPair(range) => match raw {
+                Value::Array(items) if items.len() == 2 => {
+                    let second = number(&items[1], &format!("{field}[1]"), range)?;
+                    let first = match &items[0] {
+                        Value::Null => None,
+                        x => Some(number(x, &format!("{field}[0]"), range)?),
+                    };
+                    HyperValue::AutoPair(first, second)
+                }
+                other => {
+                    return Err(ConfigError::new(
+                        field,
+                        format!(
+                            "must be a list of two numbers, each {range}, the first of which may be null (torch's None), got {}",
+                            match other {
+                                Value::Array(items) => format!("a list of {}", items.len()),
+                                _ => kind_of(other).to_string(),
+                            }
+                        ),
+                    ))
+                }
+            },
             HyperKind::Flag => match raw {
                 Value::Bool(b) => HyperValue::Flag(*b),
                 other => {
@@ -1193,6 +1219,7 @@ impl Serialize for OptimizerConfig {
             match self.hyper.0[spec.name] {
                 HyperValue::Number(x) => m.serialize_entry(spec.name, &x)?,
                 HyperValue::Pair(p) => m.serialize_entry(spec.name, &p)?,
+                HyperValue::AutoPair(a, b) => m.serialize_entry(spec.name, &(a, b))?,
                 HyperValue::Flag(b) => m.serialize_entry(spec.name, &b)?,
             }
         }

@@ -190,6 +190,9 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             let text = match v {
                 HyperValue::Number(x) => num(x),
                 HyperValue::Pair([a, b]) => format!("{},{}", num(a), num(b)),
+                HyperValue::AutoPair(a, b) => {
+                    format!("{},{}", a.map_or("null".into(), num), num(b))
+                }
                 HyperValue::Flag(b) => b.to_string(),
             };
             pairs.push((format!("{k}.{}", spec.name), text));
@@ -297,6 +300,10 @@ fn value(text: &str, key: &str) -> Result<Value, ConfigError> {
         let items = text
             .split(',')
             .map(|t| {
+                // torch's None, where a pair allows it (Adafactor's eps).
+                if t == "null" {
+                    return Ok(Value::Null);
+                }
                 number(t)?.ok_or_else(|| {
                     ConfigError::new(
                         key,
@@ -647,6 +654,22 @@ mod tests {
         );
         let back = decode(&q).unwrap();
         assert_eq!(back.to_json(), exp.to_json());
+    }
+
+    #[test]
+    fn a_pair_may_carry_torchs_none() {
+        let e =
+            decode("fn=booth&start=0,0&steps=5&o1=adafactor&o1.lr=0.1&o1.eps=null,0.002").unwrap();
+        assert_eq!(e.optimizers[0].hyper.auto_pair("eps"), (None, 0.002));
+        assert!(encode(&e).unwrap().contains("o1.eps=null,0.002"));
+        let e =
+            decode("fn=booth&start=0,0&steps=5&o1=adafactor&o1.lr=0.1&o1.eps=1e-30,0.001").unwrap();
+        assert_eq!(e.optimizers[0].hyper.auto_pair("eps"), (Some(1e-30), 0.001));
+        let again = decode(&encode(&e).unwrap()).unwrap();
+        assert_eq!(again.optimizers[0].hyper, e.optimizers[0].hyper);
+        let err = decode("fn=booth&start=0,0&steps=5&o1=adafactor&o1.lr=0.1&o1.eps=0.1,null")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("o1.eps"), "{err}");
     }
 
     #[test]

@@ -83,6 +83,9 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                 HyperKind::Pair(r) => (in_range(r), in_range(r))
                     .prop_map(|(a, b)| json!([a, b]))
                     .boxed(),
+                HyperKind::AutoPair(r) => (proptest::option::of(in_range(r)), in_range(r))
+                    .prop_map(|(a, b)| json!([a, b]))
+                    .boxed(),
                 HyperKind::Flag => any::<bool>().prop_map(|b| json!(b)).boxed(),
             })
             .collect();

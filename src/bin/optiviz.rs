@@ -230,6 +230,10 @@ fn list_optimizers() -> String {
                 (optim::HyperValue::Pair([a, b]), optim::HyperKind::Pair(r)) => {
                     (format!("[{a}, {b}]"), format!("each {r}"))
                 }
+                (optim::HyperValue::AutoPair(a, b), optim::HyperKind::AutoPair(r)) => (
+                    format!("[{}, {b}]", a.map_or("null".to_string(), |a| a.to_string())),
+                    format!("each {r}; the first may be null"),
+                ),
                 (optim::HyperValue::Flag(b), _) => (b.to_string(), "true or false".to_string()),
                 _ => unreachable!("a hyperparameter's default matches its kind"),
             };

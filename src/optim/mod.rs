@@ -8,6 +8,7 @@
 //! optimizer the way a torch training loop does.
 
 pub mod adadelta;
+pub mod adafactor;
 pub mod adagrad;
 pub mod adam;
 pub mod adamax;
@@ -90,6 +91,10 @@ pub enum HyperKind {
     Number(Range),
     /// A pair of numbers, each in the range (torch's `betas`).
     Pair(Range),
+    /// A pair whose first entry may be null, torch's `None`: a value torch
+    /// chooses itself (Adafactor's `eps`, whose first entry then is the
+    /// float's machine epsilon).
+    AutoPair(Range),
     /// A boolean switch (`nesterov`, `amsgrad`, `centered`).
     Flag,
 }
@@ -99,6 +104,8 @@ pub enum HyperKind {
 pub enum HyperValue {
     Number(f64),
     Pair([f64; 2]),
+    /// The first entry `None` is torch's `None`.
+    AutoPair(Option<f64>, f64),
     Flag(bool),
 }
 
@@ -130,6 +137,14 @@ impl Hyper {
         match self.0.get(key) {
             Some(HyperValue::Pair(x)) => *x,
             other => panic!("hyperparameter {key} is not a pair: {other:?}"),
+        }
+    }
+    pub fn auto_pair(&self, key: &str) -> (Option<f64>, f64) {
+        match self.0.get(key) {
+            Some(HyperValue::AutoPair(a, b)) => (*a, *b),
+            other => panic!(
+                "hyperparameter {key} is not a pair with an automatic first entry: {other:?}"
+            ),
         }
     }
     pub fn flag(&self, key: &str) -> bool {
@@ -176,6 +191,7 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &radam::DEF,
     &rprop::DEF,
     &asgd::DEF,
+    &adafactor::DEF,
 ];
 
 /// Looks an optimizer up by its key.

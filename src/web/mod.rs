@@ -87,6 +87,7 @@ pub fn catalogue() -> JsValue {
                     let (kind, r, default) = match (h.kind, h.default) {
                         (optim::HyperKind::Number(r), optim::HyperValue::Number(x)) => ("number", Some(r), json!(x)),
                         (optim::HyperKind::Pair(r), optim::HyperValue::Pair(p)) => ("pair", Some(r), json!(p)),
+                        (optim::HyperKind::AutoPair(r), optim::HyperValue::AutoPair(a, b)) => ("auto_pair", Some(r), json!([a, b])),
                         (_, optim::HyperValue::Flag(b)) => ("flag", None, json!(b)),
                         _ => ("number", None, Value::Null),
                     };
@@ -359,20 +360,25 @@ impl App {
         serde_json::to_string_pretty(&self.exp).unwrap_or_default()
     }
 
-    /// `{runs: [...]}` as the CLI prints it.
-    /// The runs as `optiviz run --state` prints them: with each optimizer's
-    /// state after every step (run again, with the state recorded).
+    /// The runs again, with each optimizer's state after every step.
+    fn runs_with_state(&self) -> Vec<Trajectory> {
+        self.exp.run_on(&self.surf, Record { state: true })
+    }
+
+    /// `{runs: [...]}` as `optiviz run --state` prints it.
     pub fn runs(&self) -> JsValue {
-        let runs = self.exp.run_on(&self.surf, Record { state: true });
-        to_js(&output::Runs { runs: &runs })
+        to_js(&output::Runs {
+            runs: &self.runs_with_state(),
+        })
     }
 
     pub fn csv(&self) -> String {
         output::to_csv(&self.runs)
     }
 
+    /// The JSON download: what `optiviz run --state` prints.
     pub fn json(&self) -> String {
-        output::to_json(&self.runs)
+        output::to_json(&self.runs_with_state())
     }
 
     /// The colour of optimizer `i`: its own, or the palette's.

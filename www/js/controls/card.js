@@ -1,7 +1,7 @@
 // One optimizer's card: show, colour and Remove, the learning rate, the
 // hyperparameters under torch's names, the parts in card-extras.js, its status.
 
-import { field, helpButton, numberInput } from "./fields.js";
+import { autoInput, field, helpButton, numberInput } from "./fields.js";
 import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
 
 function lrSliderValue(lr) {
@@ -103,9 +103,13 @@ export function optimizerCard(ctx, o, i, removed) {
         else box.checked = !box.checked;
       });
       grid.append(field(h.name, box, h.doc));
-    } else if (h.kind === "pair") {
-      const a = numberInput(ctx, value[0], (x) => app.set(path, [x, app.experiment().optimizers[i][h.name][1]]), `${name} › ${h.name}[0]`);
-      const b = numberInput(ctx, value[1], (x) => app.set(path, [app.experiment().optimizers[i][h.name][0], x]), `${name} › ${h.name}[1]`);
+    } else if (h.kind === "pair" || h.kind === "auto_pair") {
+      const current = () => app.experiment().optimizers[i][h.name];
+      // An automatic first entry (torch's None) is an empty box.
+      const a = h.kind === "auto_pair"
+        ? autoInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`)
+        : numberInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`);
+      const b = numberInput(ctx, value[1], (x) => app.set(path, [current()[0], x]), `${name} › ${h.name}[1]`);
       grid.append(field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`), field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`));
     } else {
       grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));

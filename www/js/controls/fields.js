@@ -110,6 +110,21 @@ export function numberInput(ctx, value, onCommit, what) {
   return input;
 }
 
+// A number box that may be left empty for torch's None (a value torch
+// chooses itself): `onCommit` gets null then.
+export function autoInput(ctx, value, onCommit, what) {
+  const input = document.createElement("input");
+  input.type = "text";
+  input.inputMode = "decimal";
+  input.placeholder = "None (auto)";
+  input.value = value ?? "";
+  input.addEventListener("change", () => {
+    const text = input.value.trim();
+    if (ctx.edit(() => onCommit(text === "" ? null : numberFrom(input, what)), input)) ctx.draw.dynamic();
+  });
+  return input;
+}
+
 // A number field whose empty value removes the key (an unset rule or override).
 export function optionalInput(ctx, value, path, what, placeholder = "off", redraw = () => ctx.draw.dynamic()) {
   const { app } = ctx;
