@@ -12,13 +12,7 @@ const TOLERANCE: f64 = 1e-9;
 
 fn cases() -> Vec<(String, Value)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference2");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("tests/data/reference2 exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    common::json_files(dir)
         .iter()
         .map(|f| {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();

@@ -3,7 +3,7 @@
 //! decay.
 
 use super::{
-    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
+    eps, flag, no_cross_checks, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
     WEIGHT_DECAY,
 };
 
@@ -36,6 +36,16 @@ impl Adam {
     }
 }
 
+impl Adam {
+    fn moments(&self) -> Moments {
+        Moments {
+            betas: self.betas,
+            weight_decay: self.weight_decay,
+            decoupled: self.decoupled,
+        }
+    }
+}
+
 impl Optimizer for Adam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
@@ -45,16 +55,8 @@ impl Optimizer for Adam {
         let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
         for i in 0..2 {
-            let mut g = grad[i];
-            if self.weight_decay != 0.0 {
-                if self.decoupled {
-                    p[i] *= 1.0 - lr * self.weight_decay;
-                } else {
-                    g += self.weight_decay * p[i];
-                }
-            }
-            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            self.moments()
+                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let second = if self.amsgrad {
                 self.v_max[i] = self.v_max[i].max(self.v[i]);
                 self.v_max[i]

@@ -302,6 +302,33 @@ pub fn lr_spec(def: &OptimizerDef) -> ParamSpec {
     }
 }
 
+/// The start of an Adam-family step (Adam, AdamW, NAdam, RAdam) for one
+/// coordinate: weight decay (`g + λθ`, or `θ ← θ(1 − γλ)` when decoupled),
+/// then the moment averages `m ← m + (1 − β₁)(g − m)` and
+/// `v ← β₂v + (1 − β₂)g²`. Returns the gradient the averages took.
+pub(crate) struct Moments {
+    pub betas: [f64; 2],
+    pub weight_decay: f64,
+    pub decoupled: bool,
+}
+
+impl Moments {
+    pub(crate) fn update(&self, p: &mut f64, g: f64, lr: f64, m: &mut f64, v: &mut f64) -> f64 {
+        let mut g = g;
+        if self.weight_decay != 0.0 {
+            if self.decoupled {
+                *p *= 1.0 - lr * self.weight_decay;
+            } else {
+                g += self.weight_decay * *p;
+            }
+        }
+        let [b1, b2] = self.betas;
+        *m = lerp(*m, g, 1.0 - b1);
+        *v = b2 * *v + (1.0 - b2) * g * g;
+        g
+    }
+}
+
 /// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
 /// `m ← m + (1 − β₁)(g − m)`, torch's `lerp_`.
 pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {

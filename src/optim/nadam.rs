@@ -2,7 +2,7 @@
 //! momentum-decay schedule μₜ = β₁(1 − ½·0.96^(t·ψ)).
 
 use super::{
-    eps, flag, lerp, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
+    eps, flag, no_cross_checks, number, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
     WEIGHT_DECAY,
 };
 use crate::spec::Range;
@@ -19,6 +19,16 @@ pub struct NAdam {
     v: [f64; 2],
 }
 
+impl NAdam {
+    fn moments(&self) -> Moments {
+        Moments {
+            betas: self.betas,
+            weight_decay: self.weight_decay,
+            decoupled: self.decoupled,
+        }
+    }
+}
+
 impl Optimizer for NAdam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
@@ -30,16 +40,9 @@ impl Optimizer for NAdam {
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
         for i in 0..2 {
-            let mut g = grad[i];
-            if self.weight_decay != 0.0 {
-                if self.decoupled {
-                    p[i] *= 1.0 - lr * self.weight_decay;
-                } else {
-                    g += self.weight_decay * p[i];
-                }
-            }
-            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            let g = self
+                .moments()
+                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
             p[i] -= lr * (1.0 - mu) / (1.0 - self.mu_product) * (g / denom);
             p[i] -= lr * mu_next / (1.0 - mu_product_next) * (self.m[i] / denom);

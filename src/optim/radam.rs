@@ -3,7 +3,7 @@
 //! far it is from that point; before, a bias-corrected momentum step.
 
 use super::{
-    eps, flag, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS,
+    eps, flag, no_cross_checks, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
     WEIGHT_DECAY,
 };
 
@@ -17,6 +17,16 @@ pub struct RAdam {
     v: [f64; 2],
 }
 
+impl RAdam {
+    fn moments(&self) -> Moments {
+        Moments {
+            betas: self.betas,
+            weight_decay: self.weight_decay,
+            decoupled: self.decoupled,
+        }
+    }
+}
+
 impl Optimizer for RAdam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
@@ -28,16 +38,8 @@ impl Optimizer for RAdam {
         let rho_inf = 2.0 / (1.0 - b2) - 1.0;
         let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bias_correction2;
         for i in 0..2 {
-            let mut g = grad[i];
-            if self.weight_decay != 0.0 {
-                if self.decoupled {
-                    p[i] *= 1.0 - lr * self.weight_decay;
-                } else {
-                    g += self.weight_decay * p[i];
-                }
-            }
-            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
-            self.v[i] = b2 * self.v[i] + (1.0 - b2) * g * g;
+            self.moments()
+                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let corrected = self.m[i] / bias_correction1;
             if rho_t > 5.0 {
                 let rect = libm::pow(

@@ -21,15 +21,20 @@ pub fn reference_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference")
 }
 
-/// Every reference case, sorted by file name.
-pub fn reference_cases() -> Vec<Case> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(reference_dir())
-        .expect("tests/data/reference exists")
+/// The JSON files of a folder, sorted by name.
+pub fn json_files(dir: PathBuf) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
     files
+}
+
+/// Every reference case, sorted by file name.
+pub fn reference_cases() -> Vec<Case> {
+    json_files(reference_dir())
         .iter()
         .map(|f| parse_case(&std::fs::read_to_string(f).unwrap()))
         .collect()
