@@ -545,15 +545,35 @@ fn integer(v: &Value, field: &str, lo: u32, hi: u32) -> Result<u32, ConfigError>
 }
 
 fn pair(v: &Value, field: &str, range: Range) -> Result<[f64; 2], ConfigError> {
+    let (first, second) = pair_of(v, field, range, false)?;
+    Ok([first.expect("a first entry is required"), second])
+}
+
+/// Two numbers, each in `range`; with `null_first`, the first may be null
+/// (torch's None).
+fn pair_of(
+    v: &Value,
+    field: &str,
+    range: Range,
+    null_first: bool,
+) -> Result<(Option<f64>, f64), ConfigError> {
     match v {
-        Value::Array(items) if items.len() == 2 => Ok([
-            number(&items[0], &format!("{field}[0]"), range)?,
-            number(&items[1], &format!("{field}[1]"), range)?,
-        ]),
+        Value::Array(items) if items.len() == 2 => {
+            let first = match &items[0] {
+                Value::Null if null_first => None,
+                x => Some(number(x, &format!("{field}[0]"), range)?),
+            };
+            Ok((first, number(&items[1], &format!("{field}[1]"), range)?))
+        }
         other => Err(ConfigError::new(
             field,
             format!(
-                "must be a list of two numbers, each {range}, got {}",
+                "must be a list of two numbers, each {range}{}, got {}",
+                if null_first {
+                    ", the first of which may be null (torch's None)"
+                } else {
+                    ""
+                },
                 match other {
                     Value::Array(items) => format!("a list of {}", items.len()),
                     _ => kind_of(other).to_string(),
@@ -909,28 +929,10 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         let value = match spec.kind {
             HyperKind::Number(range) => HyperValue::Number(number(raw, &field, range)?),
             HyperKind::Pair(range) => HyperValue::Pair(pair(raw, &field, range)?),
-            HyperKind::AutoPair(range) => match raw {
-                Value::Array(items) if items.len() == 2 => {
-                    let second = number(&items[1], &format!("{field}[1]"), range)?;
-                    let first = match &items[0] {
-                        Value::Null => None,
-                        x => Some(number(x, &format!("{field}[0]"), range)?),
-                    };
-                    HyperValue::AutoPair(first, second)
-                }
-                other => {
-                    return Err(ConfigError::new(
-                        field,
-                        format!(
-                            "must be a list of two numbers, each {range}, the first of which may be null (torch's None), got {}",
-                            match other {
-                                Value::Array(items) => format!("a list of {}", items.len()),
-                                _ => kind_of(other).to_string(),
-                            }
-                        ),
-                    ))
-                }
-            },
+            HyperKind::AutoPair(range) => {
+                let (first, second) = pair_of(raw, &field, range, true)?;
+                HyperValue::AutoPair(first, second)
+            }
             HyperKind::Flag => match raw {
                 Value::Bool(b) => HyperValue::Flag(*b),
                 other => {

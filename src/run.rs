@@ -5,7 +5,7 @@
 use crate::experiment::{Batch, Experiment, OptimizerConfig, Sampling, Stop, Surface};
 use crate::functions::Objective;
 use crate::optim::schedule::LrState;
-use crate::optim::State;
+use crate::optim::{norm, State};
 use crate::rng::Rng;
 use serde::Serialize;
 use std::fmt;
@@ -197,10 +197,6 @@ pub fn short(x: f64) -> String {
             None => s,
         }
     }
-}
-
-fn norm(g: [f64; 2]) -> f64 {
-    (g[0] * g[0] + g[1] * g[1]).sqrt()
 }
 
 fn finite(p: [f64; 2]) -> bool {

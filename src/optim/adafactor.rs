@@ -4,7 +4,7 @@
 //! update clipped to RMS ≤ d. (A matrix parameter would factor the average
 //! into row and column sums; a point on a surface is a vector.)
 
-use super::{number, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, State};
+use super::{norm, number, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, State};
 use crate::spec::Range;
 
 pub struct Adafactor {
@@ -15,11 +15,6 @@ pub struct Adafactor {
     weight_decay: f64,
     step: u64,
     variance: [f64; 2],
-}
-
-/// torch's `norm(2)` of a two-entry vector: the root of the sum of squares.
-fn norm(v: [f64; 2]) -> f64 {
-    (v[0] * v[0] + v[1] * v[1]).sqrt()
 }
 
 impl Optimizer for Adafactor {

@@ -8,12 +8,11 @@ use super::{
 };
 
 pub struct Adam {
-    pub(crate) betas: [f64; 2],
+    /// betas and weight decay (AdamW's decoupled: θ shrinks by γλ before the
+    /// step instead of λθ being added to g).
+    pub(crate) moments: Moments,
     pub(crate) eps: f64,
-    pub(crate) weight_decay: f64,
     pub(crate) amsgrad: bool,
-    /// AdamW: shrink θ by γλ before the step instead of adding λθ to g.
-    pub(crate) decoupled: bool,
     pub(crate) step: i32,
     pub(crate) m: [f64; 2],
     pub(crate) v: [f64; 2],
@@ -23,11 +22,9 @@ pub struct Adam {
 impl Adam {
     pub(crate) fn new(h: &super::Hyper, decoupled: bool) -> Adam {
         Adam {
-            betas: h.pair("betas"),
+            moments: Moments::new(h, decoupled),
             eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
             amsgrad: h.flag("amsgrad"),
-            decoupled,
             step: 0,
             m: [0.0; 2],
             v: [0.0; 2],
@@ -36,26 +33,16 @@ impl Adam {
     }
 }
 
-impl Adam {
-    fn moments(&self) -> Moments {
-        Moments {
-            betas: self.betas,
-            weight_decay: self.weight_decay,
-            decoupled: self.decoupled,
-        }
-    }
-}
-
 impl Optimizer for Adam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
-        let [b1, b2] = self.betas;
+        let [b1, b2] = self.moments.betas;
         let bias_correction1 = 1.0 - libm::pow(b1, self.step as f64);
         let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
         let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
         for i in 0..2 {
-            self.moments()
+            self.moments
                 .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let second = if self.amsgrad {
                 self.v_max[i] = self.v_max[i].max(self.v[i]);

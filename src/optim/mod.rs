@@ -67,10 +67,6 @@ impl State {
         self.0.push((key, StateValue::Number(x)));
         self
     }
-    /// The value under `key`.
-    pub fn get(&self, key: &str) -> Option<StateValue> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
-    }
 }
 
 impl Serialize for State {
@@ -267,13 +263,13 @@ pub(crate) const fn eps(default: f64) -> HyperSpec {
     )
 }
 
-pub(crate) const BETAS: HyperSpec = HyperSpec {
-    name: "betas",
-    kind: HyperKind::Pair(Range::closed_open(0.0, 1.0)),
-    default: HyperValue::Pair([0.9, 0.999]),
-    doc: "decay rates of the first and second moment averages",
-    parts: ["β₁", "β₂"],
-};
+pub(crate) const BETAS: HyperSpec = pair(
+    "betas",
+    [0.9, 0.999],
+    Range::closed_open(0.0, 1.0),
+    "decay rates of the first and second moment averages",
+    ["β₁", "β₂"],
+);
 
 /// A pair of numbers, each in `range`, its entries called `parts` on the page.
 pub(crate) const fn pair(
@@ -313,6 +309,15 @@ pub(crate) struct Moments {
 }
 
 impl Moments {
+    /// From the optimizer's `betas` and `weight_decay`.
+    pub(crate) fn new(h: &Hyper, decoupled: bool) -> Moments {
+        Moments {
+            betas: h.pair("betas"),
+            weight_decay: h.num("weight_decay"),
+            decoupled,
+        }
+    }
+
     pub(crate) fn update(&self, p: &mut f64, g: f64, lr: f64, m: &mut f64, v: &mut f64) -> f64 {
         let mut g = g;
         if self.weight_decay != 0.0 {
@@ -327,6 +332,12 @@ impl Moments {
         *v = b2 * *v + (1.0 - b2) * g * g;
         g
     }
+}
+
+/// The Euclidean norm of a two-coordinate vector, as torch's `norm(2)`
+/// computes it: the root of the sum of squares.
+pub fn norm(v: [f64; 2]) -> f64 {
+    (v[0] * v[0] + v[1] * v[1]).sqrt()
 }
 
 /// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:

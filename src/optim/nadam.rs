@@ -8,32 +8,20 @@ use super::{
 use crate::spec::Range;
 
 pub struct NAdam {
-    betas: [f64; 2],
+    moments: Moments,
     eps: f64,
-    weight_decay: f64,
     momentum_decay: f64,
-    decoupled: bool,
     step: i32,
     mu_product: f64,
     m: [f64; 2],
     v: [f64; 2],
 }
 
-impl NAdam {
-    fn moments(&self) -> Moments {
-        Moments {
-            betas: self.betas,
-            weight_decay: self.weight_decay,
-            decoupled: self.decoupled,
-        }
-    }
-}
-
 impl Optimizer for NAdam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
         let t = self.step as f64;
-        let [b1, b2] = self.betas;
+        let [b1, b2] = self.moments.betas;
         let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
         let mu = b1 * (1.0 - 0.5 * libm::pow(0.96, t * self.momentum_decay));
         let mu_next = b1 * (1.0 - 0.5 * libm::pow(0.96, (t + 1.0) * self.momentum_decay));
@@ -41,7 +29,7 @@ impl Optimizer for NAdam {
         let mu_product_next = self.mu_product * mu_next;
         for i in 0..2 {
             let g = self
-                .moments()
+                .moments
                 .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
             p[i] -= lr * (1.0 - mu) / (1.0 - self.mu_product) * (g / denom);
@@ -89,11 +77,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: |h| {
         Box::new(NAdam {
-            betas: h.pair("betas"),
+            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
             eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
             momentum_decay: h.num("momentum_decay"),
-            decoupled: h.flag("decoupled_weight_decay"),
             step: 0,
             mu_product: 1.0,
             m: [0.0; 2],

@@ -8,37 +8,25 @@ use super::{
 };
 
 pub struct RAdam {
-    betas: [f64; 2],
+    moments: Moments,
     eps: f64,
-    weight_decay: f64,
-    decoupled: bool,
     step: u64,
     m: [f64; 2],
     v: [f64; 2],
-}
-
-impl RAdam {
-    fn moments(&self) -> Moments {
-        Moments {
-            betas: self.betas,
-            weight_decay: self.weight_decay,
-            decoupled: self.decoupled,
-        }
-    }
 }
 
 impl Optimizer for RAdam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
         let t = self.step as f64;
-        let [b1, b2] = self.betas;
+        let [b1, b2] = self.moments.betas;
         let bias_correction1 = 1.0 - libm::pow(b1, t);
         let bias_correction2 = 1.0 - libm::pow(b2, t);
         // The length of the approximated simple moving average, and its limit.
         let rho_inf = 2.0 / (1.0 - b2) - 1.0;
         let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bias_correction2;
         for i in 0..2 {
-            self.moments()
+            self.moments
                 .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let corrected = self.m[i] / bias_correction1;
             if rho_t > 5.0 {
@@ -87,10 +75,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: |h| {
         Box::new(RAdam {
-            betas: h.pair("betas"),
+            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
             eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
-            decoupled: h.flag("decoupled_weight_decay"),
             step: 0,
             m: [0.0; 2],
             v: [0.0; 2],

@@ -55,20 +55,18 @@ pub fn draw_loss_chart<P: Painter>(
     // The axis is bounded by the runs that did not diverge, so one that blew
     // up does not flatten the others; when every run diverged, by a thousand
     // times the largest starting value.
-    let diverged = |path: &PathArt| matches!(path.run.status, Status::Diverged { .. });
-    let finite = |path: &PathArt| -> Vec<f64> {
-        path.run
-            .losses
-            .iter()
-            .map(|&l| value(l))
-            .filter(|v| v.is_finite())
-            .collect()
-    };
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    // `rise`: the highest value a diverged run reached.
+    let (mut lo, mut hi, mut rise) = (f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
     for path in paths {
-        for v in finite(path) {
+        let diverged = matches!(path.run.status, Status::Diverged { .. });
+        for v in path.run.losses.iter().map(|&l| value(l)) {
+            if !v.is_finite() {
+                continue;
+            }
             lo = lo.min(v);
-            if !diverged(path) {
+            if diverged {
+                rise = rise.max(v);
+            } else {
                 hi = hi.max(v);
             }
         }
@@ -79,11 +77,8 @@ pub fn draw_loss_chart<P: Painter>(
             .filter_map(|path| path.run.losses.first().map(|&l| value(l)))
             .filter(|v| v.is_finite())
             .fold(f64::NEG_INFINITY, f64::max);
-        let top = paths
-            .iter()
-            .flat_map(finite)
-            .fold(f64::NEG_INFINITY, f64::max);
-        hi = top.min(if start > 0.0 {
+        // Every run diverged: the highest of them all is `rise`.
+        hi = rise.min(if start > 0.0 {
             start * 1e3
         } else {
             start.abs().max(1.0) * 1e3
@@ -96,15 +91,8 @@ pub fn draw_loss_chart<P: Painter>(
     let log = matches!(axis, LossAxis::GapLog { .. });
     // On a log axis, room for the first three decades of a run's blow-up, so
     // the rise itself is seen before the run leaves the top.
-    if log {
-        let rise = paths
-            .iter()
-            .filter(|path| diverged(path))
-            .flat_map(finite)
-            .fold(f64::NEG_INFINITY, f64::max);
-        if rise > hi {
-            hi = rise.min(hi * 1e3);
-        }
+    if log && rise > hi {
+        hi = rise.min(hi * 1e3);
     }
     let (lo, hi) = if log {
         (lo.max(hi * 1e-16).max(1e-300), hi.max(lo * 10.0))

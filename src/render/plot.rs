@@ -290,7 +290,18 @@ pub fn draw_paths<P: Painter>(
 ) {
     p.clip(frame.rect);
     // The longest paths first, so that a short one (a run that stalled, or
-    // left the view early) is never buried under a long one.
+    // left the view early) is never buried under a long one. Each path's
+    // length inside the plotting rectangle is measured once.
+    let r = frame.rect;
+    let inside = |(x, y): (f64, f64)| (x.clamp(r.x, r.right()), y.clamp(r.y, r.bottom()));
+    let on_screen = |pts: &[(f64, f64)]| -> f64 {
+        pts.windows(2)
+            .map(|w| {
+                let (a, b) = (inside(w[0]), inside(w[1]));
+                (b.0 - a.0).hypot(b.1 - a.1)
+            })
+            .sum()
+    };
     let mut lines: Vec<_> = paths
         .iter()
         .map(|path| {
@@ -299,23 +310,12 @@ pub fn draw_paths<P: Painter>(
                 .iter()
                 .map(|&q| frame.to_px_bounded(q))
                 .collect();
-            (path, end, pts)
+            (on_screen(&pts), path, end, pts)
         })
         .collect();
-    let on_screen = |pts: &[(f64, f64)]| -> f64 {
-        pts.windows(2)
-            .map(|w| {
-                let c = |v: f64, lo: f64, hi: f64| v.clamp(lo, hi);
-                let r = frame.rect;
-                let a = (c(w[0].0, r.x, r.right()), c(w[0].1, r.y, r.bottom()));
-                let b = (c(w[1].0, r.x, r.right()), c(w[1].1, r.y, r.bottom()));
-                (b.0 - a.0).hypot(b.1 - a.1)
-            })
-            .sum()
-    };
-    lines.sort_by(|a, b| on_screen(&b.2).total_cmp(&on_screen(&a.2)));
+    lines.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut ends = Vec::with_capacity(paths.len());
-    for (path, end, pts) in lines {
+    for (_, path, end, pts) in lines {
         let run = path.run;
         p.begin_group(&run.label);
         // A dark casing under the line keeps it visible on every colour of the map.

@@ -65,12 +65,11 @@ export function schedule(ctx, o, i, name) {
   return schedRow;
 }
 
-// Its own sampling, where it differs from the experiment's.
-export function ownSampling(ctx, o, i, name) {
-  const { app } = ctx;
+// Its own sampling, where it differs from the experiment's (a batch size for
+// a data model, `isModel`; gradient noise for a formula).
+export function ownSampling(ctx, o, i, name, isModel) {
   const own = document.createElement("div");
   own.className = "hyper";
-  const isModel = !!ctx.cat.functions.find((f) => f.name === app.experiment().function.name).model;
   if (isModel) {
     own.append(field("own batch size", optionalInput(ctx, o.batch_size, `optimizers[${i}].batch_size`, `${name} › batch size`, "shared"), "rows per gradient for this optimizer only: a number or full"));
   } else {

@@ -132,7 +132,7 @@ export function optimizerCard(ctx, o, i, removed) {
   more.open = Boolean(o.clip || o.schedule || o.batch_size !== undefined || o.grad_noise !== undefined || o.accumulate !== undefined);
   const summary = document.createElement("summary");
   summary.textContent = `More: clipping, schedule, own ${isModel ? "batch size" : "noise"}`;
-  more.append(summary, clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name));
+  more.append(summary, clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name, isModel));
   card.append(more, updateRule(def));
 
   const status = document.createElement("p");

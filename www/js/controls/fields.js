@@ -110,39 +110,32 @@ export function numberInput(ctx, value, onCommit, what) {
   return input;
 }
 
-// A number box that may be left empty for torch's None (a value torch
-// chooses itself): `onCommit` gets null then.
-export function autoInput(ctx, value, onCommit, what) {
-  const input = document.createElement("input");
-  input.type = "text";
-  input.inputMode = "decimal";
-  input.placeholder = "None (auto)";
-  input.value = value ?? "";
-  input.addEventListener("change", () => {
-    const text = input.value.trim();
-    if (ctx.edit(() => onCommit(text === "" ? null : numberFrom(input, what)), input)) ctx.draw.dynamic();
-  });
-  return input;
-}
-
-// A number field whose empty value removes the key (an unset rule or override).
-export function optionalInput(ctx, value, path, what, placeholder = "off", redraw = () => ctx.draw.dynamic()) {
-  const { app } = ctx;
+// A text box for a number that may be left empty; `commit(text, input)`
+// applies its trimmed text through edit(), then `redraw` runs.
+function blankable(ctx, value, placeholder, commit, redraw) {
   const input = document.createElement("input");
   input.type = "text";
   input.inputMode = "decimal";
   input.placeholder = placeholder;
   input.value = value ?? "";
   input.addEventListener("change", () => {
-    const text = input.value.trim();
-    const ok = ctx.edit(() => {
-      if (text === "") app.set(path, null);
-      else if (text === "full") app.set(path, "full");
-      else app.set(path, numberFrom(input, what));
-    }, input);
-    if (ok) redraw();
+    if (ctx.edit(() => commit(input.value.trim(), input), input)) redraw();
   });
   return input;
+}
+
+// A number box that may be left empty for torch's None (a value torch
+// chooses itself): `onCommit` gets null then.
+export function autoInput(ctx, value, onCommit, what) {
+  const commit = (text, input) => onCommit(text === "" ? null : numberFrom(input, what));
+  return blankable(ctx, value, "None (auto)", commit, () => ctx.draw.dynamic());
+}
+
+// A number field whose empty value removes the key (an unset rule or override).
+export function optionalInput(ctx, value, path, what, placeholder = "off", redraw = () => ctx.draw.dynamic()) {
+  const { app } = ctx;
+  const commit = (text, input) => app.set(path, text === "" ? null : text === "full" ? "full" : numberFrom(input, what));
+  return blankable(ctx, value, placeholder, commit, redraw);
 }
 
 export const randomSeed = () => Math.floor(Math.random() * 1e6);
