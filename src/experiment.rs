@@ -278,6 +278,10 @@ impl OptimizerConfig {
                     }
                     HyperValue::Flag(true) => s += &format!(" {}", spec.name),
                     HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
+                    HyperValue::Count(n) => {
+                        s += &format!(" {}={}", spec.name, n.map_or("None".into(), |n| n.to_string()))
+                    }
+                    HyperValue::Choice(c) => s += &format!(" {}={}", spec.name, c.unwrap_or("None")),
                 }
             }
         }
@@ -942,6 +946,36 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
                     ))
                 }
             },
+            HyperKind::Count { none: true, .. } if raw.is_null() => HyperValue::Count(None),
+            HyperKind::Count { min, max, none } => {
+                let n = integer(raw, &field, min, max).map_err(|e| match none {
+                    true => ConfigError::new(
+                        e.field,
+                        e.message.replacen("], got", "] or null (None), got", 1),
+                    ),
+                    false => e,
+                })?;
+                HyperValue::Count(Some(n))
+            }
+            HyperKind::Choice(names) => match raw {
+                Value::Null => HyperValue::Choice(None),
+                Value::String(c) if names.contains(&c.as_str()) => {
+                    HyperValue::Choice(names.iter().copied().find(|n| n == c))
+                }
+                other => {
+                    let shown = match other {
+                        Value::String(c) => format!("\"{c}\""),
+                        _ => kind_of(other).to_string(),
+                    };
+                    return Err(ConfigError::new(
+                        field,
+                        format!(
+                            "must be null (None) or one of {}, got {shown}",
+                            names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
+            },
         };
         hyper.0.insert(spec.name, value);
     }
@@ -980,6 +1014,13 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     };
     let enabled = flag("enabled", true)?;
     let maximize = flag("maximize", false)?;
+    // torch's LBFGS takes no maximize: its line search minimizes.
+    if maximize && (def.build)(&hyper).re_evaluates() {
+        return Err(ConfigError::new(
+            o.field("maximize"),
+            format!("{} cannot maximize (torch's LBFGS has no maximize); remove the key", def.name),
+        ));
+    }
     for key in IMPLEMENTATION_KEYS {
         flag(key, false)?;
     }
@@ -1223,6 +1264,8 @@ impl Serialize for OptimizerConfig {
                 HyperValue::Pair(p) => m.serialize_entry(spec.name, &p)?,
                 HyperValue::AutoPair(a, b) => m.serialize_entry(spec.name, &(a, b))?,
                 HyperValue::Flag(b) => m.serialize_entry(spec.name, &b)?,
+                HyperValue::Count(n) => m.serialize_entry(spec.name, &n)?,
+                HyperValue::Choice(c) => m.serialize_entry(spec.name, &c)?,
             }
         }
         if let Some(clip) = &self.clip {

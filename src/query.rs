@@ -194,6 +194,8 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
                     format!("{},{}", a.map_or("null".into(), num), num(b))
                 }
                 HyperValue::Flag(b) => b.to_string(),
+                HyperValue::Count(n) => n.map_or("null".into(), |n| n.to_string()),
+                HyperValue::Choice(c) => c.unwrap_or("null").to_string(),
             };
             pairs.push((format!("{k}.{}", spec.name), text));
         }
@@ -295,6 +297,10 @@ fn value(text: &str, key: &str) -> Result<Value, ConfigError> {
     }
     if text == "true" || text == "false" {
         return Ok(json!(text == "true"));
+    }
+    // torch's None, where a setting allows it (LBFGS's max_eval, line_search_fn).
+    if text == "null" {
+        return Ok(Value::Null);
     }
     if text.contains(',') {
         let items = text
@@ -670,6 +676,22 @@ mod tests {
         let err = decode("fn=booth&start=0,0&steps=5&o1=adafactor&o1.lr=0.1&o1.eps=0.1,null")
             .unwrap_err();
         assert!(err.to_string().starts_with("o1.eps"), "{err}");
+    }
+
+    #[test]
+    fn lbfgs_settings_and_torch_none_round_trip() {
+        let q = "fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.max_iter=5&o1.line_search_fn=strong_wolfe";
+        let e = decode(q).unwrap();
+        let o = &e.optimizers[0];
+        assert_eq!(o.hyper.count("max_iter"), Some(5));
+        assert_eq!(o.hyper.count("max_eval"), None);
+        assert_eq!(o.hyper.choice("line_search_fn"), Some("strong_wolfe"));
+        assert_eq!(decode(&encode(&e).unwrap()).unwrap().to_json(), e.to_json());
+        let e = decode("fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.max_eval=30&o1.line_search_fn=null").unwrap();
+        assert_eq!(e.optimizers[0].hyper.count("max_eval"), Some(30));
+        assert_eq!(e.optimizers[0].hyper.choice("line_search_fn"), None);
+        let err = decode("fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.line_search_fn=armijo").unwrap_err();
+        assert_eq!(err.field, "o1.line_search_fn");
     }
 
     #[test]

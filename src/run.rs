@@ -47,6 +47,10 @@ pub struct Trajectory {
     /// when asked for ([`Record::state`]), empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<State>,
+    /// For an optimizer that re-evaluates the objective within a step
+    /// (LBFGS): how many evaluations each step made. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub func_evals: Vec<u32>,
 }
 
 /// What a run records beyond the path.
@@ -336,6 +340,8 @@ pub fn trajectory(
     let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
     let mut state = Vec::with_capacity(if record.state { n } else { 0 });
     let mut opt = (cfg.def.build)(&cfg.hyper);
+    let re_evaluates = opt.re_evaluates();
+    let mut func_evals = Vec::with_capacity(if re_evaluates { n } else { 0 });
     let mut lr = LrState::new(cfg.lr, cfg.schedule);
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
@@ -417,7 +423,21 @@ pub fn trajectory(
         let g = if cfg.maximize { [-g[0], -g[1]] } else { g };
         grad_norms.push(gn);
         lrs.push(lr.lr());
-        opt.step(&mut p, g, lr.lr());
+        if re_evaluates {
+            // The closure evaluates as the loop does: the loss, the gradient
+            // from the run's sampling, clipped.
+            let mut closure = |q: [f64; 2]| {
+                let g = if stochastic || is_model {
+                    grads.at(q)
+                } else {
+                    f.grad(q)
+                };
+                (f.value(q), cfg.clip.map_or(g, |c| c.apply(g)))
+            };
+            func_evals.push(opt.step_closure(&mut p, loss, g, lr.lr(), &mut closure));
+        } else {
+            opt.step(&mut p, g, lr.lr());
+        }
         if record.state {
             state.push(opt.state());
         }
@@ -462,6 +482,7 @@ pub fn trajectory(
         epochs,
         status,
         state,
+        func_evals,
     }
 }
 

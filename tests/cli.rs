@@ -137,6 +137,14 @@ const BAD: &[(&str, &str)] = &[
      "-: optimizers[0].centered: must be true or false, got a string"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adadelta", "lr": 1, "rho": 1.5}]}"#,
      "-: optimizers[0].rho: must be in [0, 1], got 1.5"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "line_search_fn": "wolfe"}]}"#,
+     "-: optimizers[0].line_search_fn: must be null (None) or one of \"strong_wolfe\", got \"wolfe\""),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "max_eval": 2.5}]}"#,
+     "-: optimizers[0].max_eval: must be a whole number in [1, 1000] or null (None), got 2.5"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": null}]}"#,
+     "-: optimizers[0].max_iter: must be a whole number in [1, 100], got null"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "maximize": true}]}"#,
+     "-: optimizers[0].maximize: lbfgs cannot maximize (torch's LBFGS has no maximize); remove the key"),
 ];
 
 #[test]
@@ -166,7 +174,8 @@ fn listings_name_every_function_and_optimizer() {
     }
     let o = String::from_utf8(optiviz(&["optimizers"], "").stdout).unwrap();
     for name in [
-        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax",
+        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "radam",
+        "rprop", "asgd", "adafactor", "lbfgs",
     ] {
         assert!(
             o.lines().any(|l| l.starts_with(&format!("{name} ("))),

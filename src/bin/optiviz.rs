@@ -235,6 +235,17 @@ fn list_optimizers() -> String {
                     format!("each {r}; the first may be null"),
                 ),
                 (optim::HyperValue::Flag(b), _) => (b.to_string(), "true or false".to_string()),
+                (optim::HyperValue::Count(n), optim::HyperKind::Count { min, max, none }) => (
+                    n.map_or("null".to_string(), |n| n.to_string()),
+                    format!(
+                        "a whole number in [{min}, {max}]{}",
+                        if none { " or null" } else { "" }
+                    ),
+                ),
+                (optim::HyperValue::Choice(c), optim::HyperKind::Choice(names)) => (
+                    c.map_or("null".to_string(), |c| format!("\"{c}\"")),
+                    format!("null or {}", names.join(", ")),
+                ),
                 _ => unreachable!("a hyperparameter's default matches its kind"),
             };
             s += &format!("    {} = {default} ({range}): {}\n", h.name, h.doc);

@@ -15,6 +15,7 @@ pub mod adamax;
 pub mod adamw;
 pub mod asgd;
 pub mod clip;
+pub mod lbfgs;
 pub mod nadam;
 pub mod radam;
 pub mod rmsprop;
@@ -36,15 +37,47 @@ pub trait Optimizer {
     /// What torch's `optimizer.state[θ]` holds after the steps so far: its
     /// keys, in the order torch adds them, and nothing it does not hold.
     fn state(&self) -> State;
+
+    /// Whether a step evaluates the objective again (`optimizer.step(closure)`,
+    /// LBFGS): then the run calls [`Optimizer::step_closure`] instead of `step`.
+    fn re_evaluates(&self) -> bool {
+        false
+    }
+
+    /// One `optimizer.step(closure)`. `loss` and `grad` are the closure's
+    /// first evaluation, at `params` (the one the training loop made);
+    /// `closure` evaluates the loss and the (clipped) gradient anywhere else.
+    /// Returns how many evaluations the step made, the first included.
+    fn step_closure(
+        &mut self,
+        params: &mut [f64; 2],
+        loss: f64,
+        grad: [f64; 2],
+        lr: f64,
+        closure: &mut Closure,
+    ) -> u32 {
+        let _ = (loss, closure);
+        self.step(params, grad, lr);
+        1
+    }
 }
 
+/// One evaluation of the objective at a point: its loss and its gradient,
+/// clipped as the training loop clips.
+pub type Closure<'a> = dyn FnMut([f64; 2]) -> (f64, [f64; 2]) + 'a;
+
 /// One value of an optimizer's state: a number (the step count, NAdam's
-/// `mu_product`, …) or a vector over the two coordinates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// `mu_product`, …), a vector over the two coordinates, or LBFGS's lists
+/// (of vectors, or of numbers where torch may hold None).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum StateValue {
     Number(f64),
+    /// A count torch keeps as an integer (LBFGS's `func_evals`, `n_iter`).
+    Count(u64),
     Vector([f64; 2]),
+    Vectors(Vec<[f64; 2]>),
+    Numbers(Vec<Option<f64>>),
 }
 
 /// An optimizer's state under torch's key names, in torch's order; written
@@ -65,6 +98,21 @@ impl State {
     /// Adds a number under `key`.
     pub fn number(mut self, key: &'static str, x: f64) -> State {
         self.0.push((key, StateValue::Number(x)));
+        self
+    }
+    /// Adds an integer count under `key`.
+    pub fn count(mut self, key: &'static str, n: u64) -> State {
+        self.0.push((key, StateValue::Count(n)));
+        self
+    }
+    /// Adds a list of vectors under `key`.
+    pub fn vectors(mut self, key: &'static str, v: Vec<[f64; 2]>) -> State {
+        self.0.push((key, StateValue::Vectors(v)));
+        self
+    }
+    /// Adds a list of numbers (None for torch's None) under `key`.
+    pub fn numbers(mut self, key: &'static str, v: Vec<Option<f64>>) -> State {
+        self.0.push((key, StateValue::Numbers(v)));
         self
     }
 }
@@ -93,6 +141,11 @@ pub enum HyperKind {
     AutoPair(Range),
     /// A boolean switch (`nesterov`, `amsgrad`, `centered`).
     Flag,
+    /// A whole number in `[min, max]`; with `none`, null too (torch's None:
+    /// a value the optimizer derives, like LBFGS's `max_eval`).
+    Count { min: u32, max: u32, none: bool },
+    /// One of these names, or null for torch's None (`line_search_fn`).
+    Choice(&'static [&'static str]),
 }
 
 /// A hyperparameter's value.
@@ -103,6 +156,8 @@ pub enum HyperValue {
     /// The first entry `None` is torch's `None`.
     AutoPair(Option<f64>, f64),
     Flag(bool),
+    Count(Option<u32>),
+    Choice(Option<&'static str>),
 }
 
 /// One keyword argument of a torch optimizer.
@@ -141,6 +196,18 @@ impl Hyper {
             other => panic!(
                 "hyperparameter {key} is not a pair with an automatic first entry: {other:?}"
             ),
+        }
+    }
+    pub fn count(&self, key: &str) -> Option<u32> {
+        match self.0.get(key) {
+            Some(HyperValue::Count(x)) => *x,
+            other => panic!("hyperparameter {key} is not a count: {other:?}"),
+        }
+    }
+    pub fn choice(&self, key: &str) -> Option<&'static str> {
+        match self.0.get(key) {
+            Some(HyperValue::Choice(x)) => *x,
+            other => panic!("hyperparameter {key} is not a choice: {other:?}"),
         }
     }
     pub fn flag(&self, key: &str) -> bool {
@@ -188,6 +255,7 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &rprop::DEF,
     &asgd::DEF,
     &adafactor::DEF,
+    &lbfgs::DEF,
 ];
 
 /// Looks an optimizer up by its key.

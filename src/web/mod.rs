@@ -89,9 +89,21 @@ pub fn catalogue() -> JsValue {
                         (optim::HyperKind::Pair(r), optim::HyperValue::Pair(p)) => ("pair", Some(r), json!(p)),
                         (optim::HyperKind::AutoPair(r), optim::HyperValue::AutoPair(a, b)) => ("auto_pair", Some(r), json!([a, b])),
                         (_, optim::HyperValue::Flag(b)) => ("flag", None, json!(b)),
+                        (optim::HyperKind::Count { .. }, optim::HyperValue::Count(n)) => ("count", None, json!(n)),
+                        (optim::HyperKind::Choice(_), optim::HyperValue::Choice(c)) => ("choice", None, json!(c)),
                         _ => ("number", None, Value::Null),
                     };
-                    json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc, "parts": h.parts})
+                    let mut v = json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc, "parts": h.parts});
+                    match h.kind {
+                        optim::HyperKind::Count { min, max, none } => {
+                            v["min"] = json!(min);
+                            v["max"] = json!(max);
+                            v["none"] = json!(none);
+                        }
+                        optim::HyperKind::Choice(names) => v["choices"] = json!(names),
+                        _ => {}
+                    }
+                    v
                 })
                 .collect();
             json!({

@@ -111,6 +111,26 @@ export function optimizerCard(ctx, o, i, removed) {
         : numberInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`);
       const b = numberInput(ctx, value[1], (x) => app.set(path, [current()[0], x]), `${name} › ${h.name}[1]`);
       grid.append(field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`), field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`));
+    } else if (h.kind === "choice") {
+      // torch's None is the first option.
+      const select = document.createElement("select");
+      select.add(new Option("None", ""));
+      for (const c of h.choices) select.add(new Option(c, c));
+      select.value = value ?? "";
+      select.addEventListener("change", () => {
+        if (edit(() => app.set(path, select.value === "" ? null : select.value), select)) draw.dynamic();
+        else select.value = app.experiment().optimizers[i][h.name] ?? "";
+      });
+      grid.append(field(h.name, select, h.doc));
+    } else if (h.kind === "count") {
+      const what = `${name} › ${h.name}`;
+      const box = h.none
+        ? autoInput(ctx, value, (x) => app.set(path, x), what)
+        : numberInput(ctx, value, (x) => app.set(path, x), what);
+      box.step = "1";
+      box.min = String(h.min);
+      box.max = String(h.max);
+      grid.append(field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`));
     } else {
       grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
     }
