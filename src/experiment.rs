@@ -279,9 +279,15 @@ impl OptimizerConfig {
                     HyperValue::Flag(true) => s += &format!(" {}", spec.name),
                     HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
                     HyperValue::Count(n) => {
-                        s += &format!(" {}={}", spec.name, n.map_or("None".into(), |n| n.to_string()))
+                        s += &format!(
+                            " {}={}",
+                            spec.name,
+                            n.map_or("None".into(), |n| n.to_string())
+                        )
                     }
-                    HyperValue::Choice(c) => s += &format!(" {}={}", spec.name, c.unwrap_or("None")),
+                    HyperValue::Choice(c) => {
+                        s += &format!(" {}={}", spec.name, c.unwrap_or("None"))
+                    }
                 }
             }
         }
@@ -971,7 +977,11 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
                         field,
                         format!(
                             "must be null (None) or one of {}, got {shown}",
-                            names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                            names
+                                .iter()
+                                .map(|n| format!("\"{n}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     ));
                 }
@@ -1018,7 +1028,10 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     if maximize && (def.build)(&hyper).re_evaluates() {
         return Err(ConfigError::new(
             o.field("maximize"),
-            format!("{} cannot maximize (torch's LBFGS has no maximize); remove the key", def.name),
+            format!(
+                "{} cannot maximize (torch's LBFGS has no maximize); remove the key",
+                def.name
+            ),
         ));
     }
     for key in IMPLEMENTATION_KEYS {

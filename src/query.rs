@@ -687,10 +687,14 @@ mod tests {
         assert_eq!(o.hyper.count("max_eval"), None);
         assert_eq!(o.hyper.choice("line_search_fn"), Some("strong_wolfe"));
         assert_eq!(decode(&encode(&e).unwrap()).unwrap().to_json(), e.to_json());
-        let e = decode("fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.max_eval=30&o1.line_search_fn=null").unwrap();
+        let e = decode(
+            "fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.max_eval=30&o1.line_search_fn=null",
+        )
+        .unwrap();
         assert_eq!(e.optimizers[0].hyper.count("max_eval"), Some(30));
         assert_eq!(e.optimizers[0].hyper.choice("line_search_fn"), None);
-        let err = decode("fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.line_search_fn=armijo").unwrap_err();
+        let err = decode("fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.line_search_fn=armijo")
+            .unwrap_err();
         assert_eq!(err.field, "o1.line_search_fn");
     }
 

@@ -174,8 +174,19 @@ fn listings_name_every_function_and_optimizer() {
     }
     let o = String::from_utf8(optiviz(&["optimizers"], "").stdout).unwrap();
     for name in [
-        "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "adamax", "radam",
-        "rprop", "asgd", "adafactor", "lbfgs",
+        "sgd",
+        "adagrad",
+        "rmsprop",
+        "adadelta",
+        "adam",
+        "adamw",
+        "nadam",
+        "adamax",
+        "radam",
+        "rprop",
+        "asgd",
+        "adafactor",
+        "lbfgs",
     ] {
         assert!(
             o.lines().any(|l| l.starts_with(&format!("{name} ("))),

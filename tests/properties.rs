@@ -87,6 +87,18 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                     .prop_map(|(a, b)| json!([a, b]))
                     .boxed(),
                 HyperKind::Flag => any::<bool>().prop_map(|b| json!(b)).boxed(),
+                HyperKind::Count { min, max, none } => {
+                    let n = (min..=max).prop_map(|n| json!(n));
+                    if none {
+                        prop_oneof![Just(Value::Null), n].boxed()
+                    } else {
+                        n.boxed()
+                    }
+                }
+                HyperKind::Choice(names) => {
+                    let names: Vec<Value> = names.iter().map(|n| json!(n)).collect();
+                    prop_oneof![Just(Value::Null), proptest::sample::select(names)].boxed()
+                }
             })
             .collect();
         (

@@ -5,11 +5,9 @@
 //! strong-Wolfe line search finds. It calls the closure (one evaluation of
 //! the loss and gradient) as often as it needs, which the run reports per step.
 
-use super::{
-    Closure, Hyper, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, State,
-};
 #[cfg(test)]
 use super::StateValue;
+use super::{Closure, Hyper, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, State};
 use crate::error::ConfigError;
 use crate::spec::Range;
 
@@ -74,10 +72,10 @@ impl Lbfgs {
             q = [q[0] - a * m.old_dirs[i][0], q[1] - a * m.old_dirs[i][1]];
         }
         let mut r = [q[0] * m.h_diag, q[1] * m.h_diag];
-        for i in 0..m.old_dirs.len() {
-            let be = dot(m.old_dirs[i], r) * m.ro[i];
-            let a = al[i].expect("set by the first loop") - be;
-            r = [r[0] + a * m.old_stps[i][0], r[1] + a * m.old_stps[i][1]];
+        for (((y, s), ro), a) in m.old_dirs.iter().zip(&m.old_stps).zip(&m.ro).zip(al.iter()) {
+            let be = dot(*y, r) * ro;
+            let a = a.expect("set by the first loop") - be;
+            r = [r[0] + a * s[0], r[1] + a * s[1]];
         }
         r
     }
@@ -314,7 +312,13 @@ fn strong_wolfe(
     }
 
     let mut insuf_progress = false;
-    let order = |b: &[Probe]| if b[0].f <= b[b.len() - 1].f { (0, 1) } else { (1, 0) };
+    let order = |b: &[Probe]| {
+        if b[0].f <= b[b.len() - 1].f {
+            (0, 1)
+        } else {
+            (1, 0)
+        }
+    };
     let (mut low, mut high) = order(&bracket);
     while !done && ls_iter < MAX_LS {
         if (bracket[1].t - bracket[0].t).abs() * d_norm < LS_TOLERANCE_CHANGE {
@@ -524,7 +528,10 @@ mod tests {
         let mut p = [3.0, 1.0];
         step(opt.as_mut(), &mut p, 0.05);
         let s = opt.state();
-        let dirs = s.0.iter().find(|(k, _)| *k == "old_dirs").map(|(_, v)| v.clone());
+        let dirs =
+            s.0.iter()
+                .find(|(k, _)| *k == "old_dirs")
+                .map(|(_, v)| v.clone());
         match dirs {
             Some(StateValue::Vectors(v)) => assert_eq!(v.len(), 2),
             other => panic!("{other:?}"),
