@@ -696,3 +696,45 @@ test("lesson=1 keeps a scenario's lesson in the embed, and the PNG is the figure
   assert.deepEqual([...errors, ...withLesson.errors, ...without.errors, ...bad.errors], []);
   for (const o of [withLesson, without, bad]) await o.context.close();
 });
+
+test("the inspector shows the next step's rule with its numbers, follows Step, draws arrows, and the chart shows the state", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=rosenbrock&start=-1.2,1&steps=40&o1=adam&o1.lr=0.05&o2=lbfgs&o2.lr=0.5&o2.max_iter=4&o3=sgd&o3.lr=0.001&o3.clip.max_norm=1`);
+  await page.click("#reset");
+  await page.locator("#inspector summary").click();
+  const block = (i) => page.locator("#inspect-list section").nth(i);
+  await assert.doesNotReject(block(0).locator("h3").filter({ hasText: "next: step 1, from θ₀" }).waitFor());
+  const lines = async (i) => block(i).locator("li").evaluateAll((ls) => ls.map((l) => l.getAttribute("aria-label")));
+  const adam = await lines(0);
+  assert.ok(adam.some((l) => l.startsWith("m ← 0.9m + 0.1g = 0.9·(0, 0) + 0.1·(")), adam.join("\n"));
+  assert.ok(adam.some((l) => l.startsWith("γ / (√v̂ + ε) = ")), adam.join("\n"));
+  assert.ok(adam.some((l) => l.startsWith("Δθ = ")));
+  assert.ok(await block(0).locator("math").count() > 5, "the lines are MathML");
+  assert.ok((await lines(1)).some((l) => l.startsWith("evaluations = 4")));
+  assert.ok((await lines(2)).some((l) => l.includes("(clipped)")), "the clipped gradient is shown before and after");
+  // Step moves the inspector on.
+  await page.click("#step");
+  await assert.doesNotReject(block(0).locator("h3").filter({ hasText: "next: step 2, from θ₁" }).waitFor());
+  assert.notDeepEqual(await lines(0), adam);
+  // The arrows add ink at each current point; their key shows with them.
+  const before = await inkOf(page, "paths");
+  await page.check("#arrows");
+  assert.ok((await inkOf(page, "paths")) > before + 200, "arrows drawn");
+  assert.equal(await page.locator("#arrow-key").isVisible(), true);
+  await page.uncheck("#arrows");
+  assert.equal(await inkOf(page, "paths"), before);
+  // The charts the runs offer; each redraws the chart with its own name.
+  const kinds = await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(kinds, ["loss", "lr", "effective", "evals"]);
+  const chartPixels = () => page.evaluate(() => document.getElementById("chart").toDataURL());
+  const loss = await chartPixels();
+  for (const kind of ["effective", "evals", "lr"]) {
+    await page.selectOption("#chart-kind", kind);
+    assert.notEqual(await chartPixels(), loss, kind);
+  }
+  assert.equal(await page.getByRole("img", { name: "Learning rate against step" }).count(), 1);
+  // Without an adaptive optimizer or L-BFGS their charts go, back to the loss.
+  await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "sgd", lr: 0.1 }] }));
+  await page.selectOption("#chart-kind", "lr");
+  assert.deepEqual(await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value)), ["loss", "lr"]);
+  assert.deepEqual(errors, []);
+});

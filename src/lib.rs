@@ -24,6 +24,7 @@ pub mod edit;
 pub mod error;
 pub mod experiment;
 pub mod functions;
+pub mod inspect;
 pub mod objective;
 pub mod optim;
 pub mod output;

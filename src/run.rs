@@ -47,6 +47,10 @@ pub struct Trajectory {
     /// when asked for ([`Record::state`]), empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<State>,
+    /// The gradient each step received, before clipping; recorded with the
+    /// state ([`Record::state`]), empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grads: Vec<[f64; 2]>,
     /// For an optimizer that re-evaluates the objective within a step
     /// (LBFGS): how many evaluations each step made. Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -56,7 +60,7 @@ pub struct Trajectory {
 /// What a run records beyond the path.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Record {
-    /// The optimizer's state after every step.
+    /// The optimizer's state after every step, and the gradient each received.
     pub state: bool,
 }
 
@@ -339,6 +343,7 @@ pub fn trajectory(
     let mut lrs = Vec::with_capacity(n);
     let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
     let mut state = Vec::with_capacity(if record.state { n } else { 0 });
+    let mut received = Vec::with_capacity(if record.state { n } else { 0 });
     let mut opt = (cfg.def.build)(&cfg.hyper);
     let re_evaluates = opt.re_evaluates();
     let mut func_evals = Vec::with_capacity(if re_evaluates { n } else { 0 });
@@ -414,6 +419,9 @@ pub fn trajectory(
         if k == n {
             break;
         }
+        if record.state {
+            received.push(g);
+        }
         let g = match cfg.clip {
             Some(c) => c.apply(g),
             None => g,
@@ -482,6 +490,7 @@ pub fn trajectory(
         epochs,
         status,
         state,
+        grads: received,
         func_evals,
     }
 }

@@ -211,7 +211,7 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
     app.set_step(40);
     app.draw_surface(false).unwrap();
     app.draw_paths().unwrap();
-    app.draw_chart().unwrap();
+    app.draw_chart("loss").unwrap();
 
     let view = View {
         x: [-4.0, 4.0],

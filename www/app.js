@@ -8,6 +8,7 @@ import * as editing from "./js/edit.js";
 import * as draw from "./js/draw.js";
 import * as panels from "./js/panels.js";
 import * as status from "./js/status.js";
+import * as inspector from "./js/inspector.js";
 import * as url from "./js/url.js";
 import * as surface from "./js/controls/surface.js";
 import * as gradients from "./js/controls/gradients.js";
@@ -34,6 +35,7 @@ function start(bindings) {
   ctx.draw = draw.build(ctx);
   ctx.panels = panels.build(ctx);
   ctx.status = status.build(ctx);
+  ctx.inspector = inspector.build(ctx);
   ctx.surface = surface.build(ctx);
   ctx.gradients = gradients.build(ctx);
   ctx.cards = optimizers.build(ctx);

@@ -101,78 +101,16 @@ pub fn draw_loss_chart<P: Painter>(
         (lo - pad, hi + pad)
     };
     let xmax = steps.max(1) as f64;
-    let y_of = |v: f64| {
-        let t = if log {
-            (libm::log10(v) - libm::log10(lo)) / (libm::log10(hi) - libm::log10(lo))
-        } else {
-            (v - lo) / (hi - lo)
-        };
-        r.bottom() - t.clamp(-1e3, 1e3) * r.h
-    };
+    let y_of = |v: f64| y_at(r, lo, hi, log, v);
     let x_of = |k: f64| r.x + k / xmax * r.w;
 
-    let fg = theme.foreground;
-    let grid = Stroke::new(Color::rgb(128, 128, 128).alpha(0.3), s.0.max(1.0));
-    let label = TextStyle::new(s.px(11.0), fg);
-    p.begin_group("axes");
-    let (xs, dx) = ticks(0.0, xmax, 6);
-    for k in xs {
-        let x = x_of(k);
-        p.polyline(&[(x, r.y), (x, r.bottom())], grid);
-        p.text(
-            &tick_label(k, dx),
-            (x, r.bottom() + s.px(6.0)),
-            label.anchor(Align::Middle, Baseline::Top),
-        );
-    }
-    let ys: Vec<(f64, String)> = if log {
-        log_ticks(lo, hi, 5)
-            .into_iter()
-            .map(|v| (v, short(v)))
-            .collect()
-    } else {
-        let (ys, d) = ticks(lo, hi, 5);
-        // Long numbers in the short form, so they keep clear of the axis name.
-        let long = ys.iter().any(|v| v.abs() >= 1e4);
-        ys.into_iter()
-            .map(|v| (v, if long { short(v) } else { tick_label(v, d) }))
-            .collect()
-    };
-    for (v, text) in ys {
-        let y = y_of(v);
-        p.polyline(&[(r.x, y), (r.right(), y)], grid);
-        p.text(
-            &text,
-            (r.x - s.px(6.0), y),
-            label.anchor(Align::End, Baseline::Middle),
-        );
-    }
-    let line = Stroke::new(fg, s.0.max(1.0));
-    p.polyline(
-        &[(r.x, r.y), (r.x, r.bottom()), (r.right(), r.bottom())],
-        line,
-    );
-    p.text(
-        "step",
-        (r.x + r.w / 2.0, height - s.px(3.0)),
-        label.anchor(Align::Middle, Baseline::Alphabetic),
-    );
     // The fullest name of the y axis that fits beside it.
     let names: &[&str] = if log {
         &["loss − minimum (log scale)", "loss − minimum", "loss − min"]
     } else {
         &["loss"]
     };
-    let name = names
-        .iter()
-        .find(|n| text::width(n, label.size) <= r.h)
-        .unwrap_or(&names[names.len() - 1]);
-    p.text(
-        name,
-        (s.px(3.0), r.y + r.h / 2.0),
-        label.anchor(Align::Middle, Baseline::Top).vertical(),
-    );
-    p.end_group();
+    draw_axes(p, r, height, steps, (lo, hi, log), names, theme, s);
 
     p.clip(r);
     let mut curves = Vec::with_capacity(paths.len());
@@ -223,6 +161,209 @@ pub fn draw_loss_chart<P: Painter>(
     // Left out on a narrow chart, or when it would hide more than a third of
     // it (the page lists the optimizers beside it).
     if width / s.0 >= 480.0 {
+        draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
+    }
+}
+
+/// Where value `v` falls on a y axis from `lo` to `hi` over `r`.
+fn y_at(r: Rect, lo: f64, hi: f64, log: bool, v: f64) -> f64 {
+    let t = if log {
+        (libm::log10(v) - libm::log10(lo)) / (libm::log10(hi) - libm::log10(lo))
+    } else {
+        (v - lo) / (hi - lo)
+    };
+    r.bottom() - t.clamp(-1e3, 1e3) * r.h
+}
+
+/// A chart's axes over `r` in a panel `height` high: steps 0 to `steps`
+/// across, `lo` to `hi` up (log or linear), gridlines, ticks, and the
+/// fullest of `names` that fits beside the y axis.
+#[allow(clippy::too_many_arguments)]
+fn draw_axes<P: Painter>(
+    p: &mut P,
+    r: Rect,
+    height: f64,
+    steps: usize,
+    (lo, hi, log): (f64, f64, bool),
+    names: &[&str],
+    theme: Theme,
+    s: Scale,
+) {
+    let fg = theme.foreground;
+    let xmax = steps.max(1) as f64;
+    let y_of = |v: f64| y_at(r, lo, hi, log, v);
+    let x_of = |k: f64| r.x + k / xmax * r.w;
+    let grid = Stroke::new(Color::rgb(128, 128, 128).alpha(0.3), s.0.max(1.0));
+    let label = TextStyle::new(s.px(11.0), fg);
+    p.begin_group("axes");
+    let (xs, dx) = ticks(0.0, xmax, 6);
+    for k in xs {
+        let x = x_of(k);
+        p.polyline(&[(x, r.y), (x, r.bottom())], grid);
+        p.text(
+            &tick_label(k, dx),
+            (x, r.bottom() + s.px(6.0)),
+            label.anchor(Align::Middle, Baseline::Top),
+        );
+    }
+    let ys: Vec<(f64, String)> = if log {
+        log_ticks(lo, hi, 5)
+            .into_iter()
+            .map(|v| (v, short(v)))
+            .collect()
+    } else {
+        let (ys, d) = ticks(lo, hi, 5);
+        // Long numbers in the short form, so they keep clear of the axis name.
+        let long = ys.iter().any(|v| v.abs() >= 1e4);
+        ys.into_iter()
+            .map(|v| (v, if long { short(v) } else { tick_label(v, d) }))
+            .collect()
+    };
+    for (v, text) in ys {
+        let y = y_of(v);
+        p.polyline(&[(r.x, y), (r.right(), y)], grid);
+        p.text(
+            &text,
+            (r.x - s.px(6.0), y),
+            label.anchor(Align::End, Baseline::Middle),
+        );
+    }
+    let line = Stroke::new(fg, s.0.max(1.0));
+    p.polyline(
+        &[(r.x, r.y), (r.x, r.bottom()), (r.right(), r.bottom())],
+        line,
+    );
+    p.text(
+        "step",
+        (r.x + r.w / 2.0, height - s.px(3.0)),
+        label.anchor(Align::Middle, Baseline::Alphabetic),
+    );
+    let name = names
+        .iter()
+        .find(|n| text::width(n, label.size) <= r.h)
+        .unwrap_or(&names[names.len() - 1]);
+    p.text(
+        name,
+        (s.px(3.0), r.y + r.h / 2.0),
+        label.anchor(Align::Middle, Baseline::Top).vertical(),
+    );
+    p.end_group();
+}
+
+/// One line of a [`draw_series_chart`]: values at steps, in a path's colour.
+pub struct Series {
+    pub label: String,
+    pub color: Color,
+    /// (step, value) pairs; non-finite values and, on a log axis, values ≤ 0
+    /// are left out.
+    pub points: Vec<(f64, f64)>,
+    /// Drawn dashed (the second coordinate of a per-coordinate quantity).
+    pub dashed: bool,
+}
+
+/// A quantity against step for several lines (a learning rate, a
+/// per-coordinate step size, evaluations per step) up to `step`, on a panel
+/// `width` × `height` large with the x axis spanning `steps`. The y axis is
+/// logarithmic when the values span more than a factor of 20 and are all
+/// positive; `names` are the y axis's names, fullest first.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_series_chart<P: Painter>(
+    p: &mut P,
+    (width, height): (f64, f64),
+    series: &[Series],
+    steps: usize,
+    step: usize,
+    names: &[&str],
+    theme: Theme,
+    s: Scale,
+) {
+    p.fill_rect(Rect::new(0.0, 0.0, width, height), theme.background);
+    let r = chart_rect(width, height, s);
+    let shown = |pt: &&(f64, f64)| pt.0 <= step as f64 && pt.1.is_finite();
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for line in series {
+        for &(_, v) in line.points.iter().filter(|pt| pt.1.is_finite()) {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if !(lo.is_finite() && hi.is_finite()) {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let log = lo > 0.0 && hi / lo > 20.0;
+    let (lo, hi) = if log {
+        (lo, hi.max(lo * 10.0))
+    } else if hi - lo < 1e-12 * hi.abs().max(1.0) {
+        // A constant: centred, with room above and below.
+        let pad = hi.abs().max(1.0) * 0.5;
+        (
+            (lo - pad).max(if lo >= 0.0 { 0.0 } else { f64::NEG_INFINITY }),
+            hi + pad,
+        )
+    } else {
+        let pad = (hi - lo) * 0.05;
+        (
+            (lo - pad).max(if lo >= 0.0 { 0.0 } else { lo - pad }),
+            hi + pad,
+        )
+    };
+    let name: Vec<String> = names
+        .iter()
+        .map(|n| {
+            if log {
+                format!("{n} (log scale)")
+            } else {
+                n.to_string()
+            }
+        })
+        .chain(names.iter().map(|n| n.to_string()))
+        .collect();
+    let name: Vec<&str> = name.iter().map(String::as_str).collect();
+    draw_axes(p, r, height, steps, (lo, hi, log), &name, theme, s);
+    let xmax = steps.max(1) as f64;
+    let x_of = |k: f64| r.x + k / xmax * r.w;
+    p.clip(r);
+    let mut curves = Vec::with_capacity(series.len());
+    for line in series {
+        let pts: Vec<(f64, f64)> = line
+            .points
+            .iter()
+            .filter(shown)
+            .filter(|pt| !log || pt.1 > 0.0)
+            .map(|&(k, v)| (x_of(k), y_at(r, lo, hi, log, v)))
+            .collect();
+        p.begin_group(&line.label);
+        let (line_stroke, casing) = (
+            Stroke::new(line.color, s.px(2.0)),
+            Stroke::new(theme.casing, s.px(3.5)),
+        );
+        // A dashed line's casing is dashed with it, so the gaps show.
+        let dash = |st: Stroke| match line.dashed {
+            true => st.dashed(s.px(6.0), s.px(4.0)),
+            false => st,
+        };
+        p.polyline(&pts, dash(casing));
+        p.polyline(&pts, dash(line_stroke));
+        p.end_group();
+        curves.push(pts);
+    }
+    p.end_clip();
+    let mut rows: Vec<LegendRow> = Vec::new();
+    for line in series.iter().filter(|l| !l.dashed) {
+        rows.push(LegendRow {
+            color: line.color,
+            label: line.label.clone(),
+            status: String::new(),
+        });
+    }
+    let covered = |b: &Rect| {
+        curves
+            .iter()
+            .flatten()
+            .filter(|&&(x, y)| b.contains(x, y))
+            .count()
+    };
+    if width / s.0 >= 480.0 && !rows.is_empty() {
         draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
     }
 }

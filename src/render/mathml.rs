@@ -10,6 +10,27 @@ pub fn to_mathml(text: &str) -> String {
     format!("<math display=\"inline\"><mrow>{body}</mrow></math>")
 }
 
+/// HTML for a formula line that may be long (the inspector's, with its
+/// numbers): the formula cut at each " = " into pieces of MathML that the
+/// browser can wrap between, and a trailing note in parentheses (after two
+/// spaces) kept as plain text.
+pub fn to_wrapping_html(text: &str) -> String {
+    let (formula, note) = match text.rfind("  (") {
+        Some(i) if text.ends_with(')') => (&text[..i], Some(&text[i + 3..text.len() - 1])),
+        _ => (text, None),
+    };
+    let mut out = String::new();
+    for (i, piece) in formula.split(" = ").enumerate() {
+        let eq = if i == 0 { "" } else { "= " };
+        out += &format!("<span class=\"seg\">{eq}{}</span> ", to_mathml(piece));
+    }
+    if let Some(note) = note {
+        let note: String = note.chars().map(escape).collect();
+        out += &format!("<span class=\"note\">({note})</span>");
+    }
+    out.trim_end().to_string()
+}
+
 fn sup_base(c: char) -> Option<char> {
     Some(match c {
         '⁰' => '0',
@@ -161,6 +182,16 @@ fn token(tok: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_breaks_at_its_equals_signs_and_keeps_its_note_as_text() {
+        let html = to_wrapping_html("m ← 0.9m = (1, 2) = (3, 4)  (a <note>)");
+        assert_eq!(html.matches("<span class=\"seg\">").count(), 3);
+        assert!(html.contains("<span class=\"note\">(a &lt;note&gt;)</span>"));
+        assert!(html.contains("<span class=\"seg\">= <math"));
+        // No note: the whole line is formula.
+        assert!(!to_wrapping_html("Δθ = (1, 2)").contains("note"));
+    }
 
     #[test]
     fn scripts_roots_and_words() {

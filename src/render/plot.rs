@@ -481,3 +481,80 @@ pub fn draw_legend_box<P: Painter>(
     }
     p.end_group();
 }
+
+/// The arrows at one optimizer's current point: the negative gradient, its
+/// memory's direction (momentum, first moment) where it keeps one, and the
+/// step it takes next, in data units.
+pub struct Arrows {
+    pub at: [f64; 2],
+    pub color: Color,
+    pub descent: [f64; 2],
+    pub memory: Option<[f64; 2]>,
+    pub step: [f64; 2],
+}
+
+/// How each arrow is drawn, for the plot and its key: the negative gradient
+/// solid, the memory dashed, the step dotted and thicker.
+pub fn arrow_stroke(kind: usize, color: Color, s: Scale) -> Stroke {
+    match kind {
+        0 => Stroke::new(color, s.px(2.0)),
+        1 => Stroke::new(color, s.px(2.0)).dashed(s.px(6.0), s.px(4.0)),
+        _ => Stroke::new(color, s.px(3.0)).dashed(s.px(2.5), s.px(3.0)),
+    }
+}
+
+/// Draws each optimizer's arrows. The gradient and the memory live in other
+/// units than the plane, so they are drawn 44 CSS pixels long, pointing
+/// their way; the step is drawn at its true length on screen, kept between
+/// 14 and 90 CSS pixels so that it can be seen.
+pub fn draw_arrows<P: Painter>(p: &mut P, frame: &Frame, sets: &[Arrows], s: Scale) {
+    let r = frame.rect;
+    let (sx, sy) = (
+        r.w / (frame.view.x[1] - frame.view.x[0]),
+        r.h / (frame.view.y[1] - frame.view.y[0]),
+    );
+    p.clip(r);
+    p.begin_group("arrows");
+    for set in sets {
+        let from = frame.to_px(set.at);
+        if !r.contains(from.0, from.1) {
+            continue;
+        }
+        let vectors = [Some(set.descent), set.memory, Some(set.step)];
+        for (kind, v) in vectors.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let (dx, dy) = (v[0] * sx, -v[1] * sy);
+            let len = dx.hypot(dy);
+            if !(len.is_finite() && len > 0.0) {
+                continue;
+            }
+            let want = if kind == 2 {
+                len.clamp(s.px(14.0), s.px(90.0))
+            } else {
+                s.px(44.0)
+            };
+            let (ux, uy) = (dx / len, dy / len);
+            let tip = (from.0 + ux * want, from.1 + uy * want);
+            let head = s.px(7.0);
+            let wing = |sign: f64| {
+                (
+                    tip.0 - head * (ux * 0.87 - sign * uy * 0.5),
+                    tip.1 - head * (uy * 0.87 + sign * ux * 0.5),
+                )
+            };
+            let shaft = [from, tip];
+            let barbs = [wing(1.0), tip, wing(-1.0)];
+            let casing = Stroke::new(
+                Color::BLACK.alpha(0.7),
+                s.px(if kind == 2 { 5.0 } else { 4.0 }),
+            );
+            p.polyline(&shaft, casing);
+            p.polyline(&barbs, casing);
+            let stroke = arrow_stroke(kind, set.color, s);
+            p.polyline(&shaft, stroke);
+            p.polyline(&barbs, Stroke::new(set.color, stroke.width));
+        }
+    }
+    p.end_group();
+    p.end_clip();
+}

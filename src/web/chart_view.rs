@@ -1,7 +1,7 @@
 //! The loss chart view: loss against step for every shown path.
 
 use super::canvas::CanvasPainter;
-use crate::render::chart::{draw_loss_chart, LossAxis};
+use crate::render::chart::{draw_loss_chart, draw_series_chart, LossAxis, Series};
 use crate::render::frame::{Scale, Theme};
 use crate::render::plot::PathArt;
 use wasm_bindgen::JsValue;
@@ -20,5 +20,21 @@ pub fn draw(
     let mut p = CanvasPainter::new(canvas)?;
     let size = (canvas.width() as f64, canvas.height() as f64);
     draw_loss_chart(&mut p, size, paths, steps, step, axis, theme, scale);
+    Ok(())
+}
+
+/// Draws a chart of other quantities against step (see [`draw_series_chart`]).
+pub fn draw_series(
+    canvas: &HtmlCanvasElement,
+    series: &[Series],
+    steps: usize,
+    step: usize,
+    names: &[&str],
+    theme: Theme,
+    scale: Scale,
+) -> Result<(), JsValue> {
+    let mut p = CanvasPainter::new(canvas)?;
+    let size = (canvas.width() as f64, canvas.height() as f64);
+    draw_series_chart(&mut p, size, series, steps, step, names, theme, scale);
     Ok(())
 }

@@ -12,12 +12,20 @@ mod surface_layer;
 use crate::data::{self, ModelKind};
 use crate::edit::set_path;
 use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
+use crate::inspect;
 use crate::objective::{Objective, View};
 use crate::render::chart::LossAxis;
+use crate::render::chart::Series;
 use crate::render::figure::{self, FigureOptions};
 use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
-use crate::render::mathml::to_mathml;
-use crate::render::plot::PathArt;
+use crate::render::mathml::{to_mathml, to_wrapping_html};
+use crate::render::plot::{Arrows, PathArt};
+
+/// The optimizers whose step scales itself per coordinate, charted under
+/// "lr per coordinate" ([`inspect::effective_lr`]).
+const ADAPTIVE: [&str; 8] = [
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax",
+];
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
 use serde::Serialize;
@@ -184,6 +192,12 @@ pub struct App {
     data: HtmlCanvasElement,
     scale: f64,
     dark: bool,
+    /// The runs again with each optimizer's state and gradients, made when
+    /// the inspector, the arrows or a chart of the state first asks after a
+    /// change (a plain run records none of it).
+    detail: std::cell::OnceCell<Vec<Trajectory>>,
+    /// Whether the plot shows each optimizer's arrows.
+    arrows: bool,
 }
 
 #[wasm_bindgen]
@@ -210,12 +224,15 @@ impl App {
             data,
             scale: 1.0,
             dark: false,
+            detail: Default::default(),
+            arrows: false,
         }
     }
 
     fn replace(&mut self, exp: Experiment) {
         self.surf = exp.surface();
         self.runs = exp.run_on(&self.surf, Record::default());
+        self.detail = Default::default();
         self.exp = exp;
         self.step = self.step.min(self.max_step());
     }
@@ -372,15 +389,16 @@ impl App {
         serde_json::to_string_pretty(&self.exp).unwrap_or_default()
     }
 
-    /// The runs again, with each optimizer's state after every step.
-    fn runs_with_state(&self) -> Vec<Trajectory> {
-        self.exp.run_on(&self.surf, Record { state: true })
+    /// The runs with each optimizer's state and gradient at every step.
+    fn runs_with_state(&self) -> &[Trajectory] {
+        self.detail
+            .get_or_init(|| self.exp.run_on(&self.surf, Record { state: true }))
     }
 
     /// `{runs: [...]}` as `optiviz run --state` prints it.
     pub fn runs(&self) -> JsValue {
         to_js(&output::Runs {
-            runs: &self.runs_with_state(),
+            runs: self.runs_with_state(),
         })
     }
 
@@ -390,7 +408,7 @@ impl App {
 
     /// The JSON download: what `optiviz run --state` prints.
     pub fn json(&self) -> String {
-        output::to_json(&self.runs_with_state())
+        output::to_json(self.runs_with_state())
     }
 
     /// The colour of optimizer `i`: its own, or the palette's.
@@ -500,30 +518,199 @@ impl App {
         figure::shown_paths(&self.exp, &self.runs)
     }
 
-    /// Draws the path layer (transparent, over the surface) at the current step.
+    /// Draws the path layer (transparent, over the surface) at the current
+    /// step, with each optimizer's arrows when they are on.
     #[wasm_bindgen(js_name = drawPaths)]
     pub fn draw_paths(&self) -> Result<(), JsValue> {
+        let arrows = if self.arrows {
+            self.arrow_sets()
+        } else {
+            Vec::new()
+        };
         paths_layer::draw(
             &self.paths,
             &self.frame(),
             &self.shown_paths(),
+            &arrows,
             self.step,
             self.exp.start,
             Scale(self.scale),
         )
     }
 
-    /// Draws the chart of loss against step.
+    /// Shows or hides the arrows at each current point.
+    #[wasm_bindgen(js_name = setArrows)]
+    pub fn set_arrows(&mut self, on: bool) {
+        self.arrows = on;
+    }
+
+    /// The shown optimizers with their index, config and detailed run.
+    fn shown_detail(&self) -> Vec<(usize, &crate::experiment::OptimizerConfig, &Trajectory)> {
+        let runs = self.runs_with_state();
+        self.exp
+            .optimizers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.enabled)
+            .map(|(i, o)| (i, o, &runs[i]))
+            .collect()
+    }
+
+    /// Each shown optimizer's arrows at the current step: the step it takes
+    /// from its current point (none once its run has ended).
+    fn arrow_sets(&self) -> Vec<Arrows> {
+        self.shown_detail()
+            .into_iter()
+            .filter_map(|(i, cfg, run)| {
+                let view = inspect::step_view(cfg, run, self.step)?;
+                Some(Arrows {
+                    at: run.points[self.step],
+                    color: crate::render::frame::path_color(i, cfg.color.as_deref()),
+                    descent: view.descent,
+                    memory: view.memory,
+                    step: view.step,
+                })
+            })
+            .collect()
+    }
+
+    /// The inspector at the current step, per shown optimizer:
+    /// `{index, label, color, step, lines: [HTML with MathML], text: [plain], ended}`.
+    /// `step` is the step explained (from the current point to the next);
+    /// `ended` holds the run's status once no step follows.
+    pub fn inspect(&self) -> JsValue {
+        let k = self.step;
+        let list: Vec<Value> = self
+            .shown_detail()
+            .into_iter()
+            .map(|(i, cfg, run)| {
+                let base =
+                    json!({"index": i, "label": run.label, "color": self.color(i), "step": k + 1});
+                match inspect::step_view(cfg, run, k) {
+                    Some(view) => {
+                        let mut v = base;
+                        v["lines"] = json!(view
+                            .lines
+                            .iter()
+                            .map(|l| to_wrapping_html(l))
+                            .collect::<Vec<_>>());
+                        v["text"] = json!(view.lines);
+                        v
+                    }
+                    None => {
+                        let mut v = base;
+                        v["ended"] = json!(run.status.to_string());
+                        v
+                    }
+                }
+            })
+            .collect();
+        to_js(&list)
+    }
+
+    /// The charts the current runs offer beside the loss: `lr` always,
+    /// `effective` when a shown optimizer scales its step per coordinate,
+    /// `evals` when one re-evaluates (LBFGS).
+    #[wasm_bindgen(js_name = chartKinds)]
+    pub fn chart_kinds(&self) -> Vec<String> {
+        let mut kinds = vec!["loss".to_string(), "lr".to_string()];
+        let shown = || self.exp.optimizers.iter().filter(|o| o.enabled);
+        if shown().any(|o| ADAPTIVE.contains(&o.def.name)) {
+            kinds.push("effective".into());
+        }
+        if shown().any(|o| o.def.name == "lbfgs") {
+            kinds.push("evals".into());
+        }
+        kinds
+    }
+
+    /// Draws the chart of `kind` (see [`App::chart_kinds`]) against step.
     #[wasm_bindgen(js_name = drawChart)]
-    pub fn draw_chart(&self) -> Result<(), JsValue> {
-        chart_view::draw(
+    pub fn draw_chart(&self, kind: &str) -> Result<(), JsValue> {
+        let (theme, scale) = (Theme::page(self.dark), Scale(self.scale));
+        let color = |i: usize, cfg: &crate::experiment::OptimizerConfig| {
+            crate::render::frame::path_color(i, cfg.color.as_deref())
+        };
+        let steps = |v: &[f64]| -> Vec<(f64, f64)> {
+            v.iter().enumerate().map(|(k, &x)| (k as f64, x)).collect()
+        };
+        let (series, names): (Vec<Series>, &[&str]) = match kind {
+            "lr" => (
+                figure::shown_paths(&self.exp, &self.runs)
+                    .iter()
+                    .map(|p| Series {
+                        label: p.run.label.clone(),
+                        color: p.color,
+                        points: steps(&p.run.lrs),
+                        dashed: false,
+                    })
+                    .collect(),
+                &["learning rate", "lr"],
+            ),
+            "effective" => {
+                let mut out = Vec::new();
+                for (i, cfg, run) in self.shown_detail() {
+                    if !ADAPTIVE.contains(&cfg.def.name) {
+                        continue;
+                    }
+                    let rates: Vec<[f64; 2]> = (0..run.lrs.len())
+                        .map_while(|k| inspect::effective_lr(cfg, run, k))
+                        .collect();
+                    for (axis, dashed) in [(0, false), (1, true)] {
+                        out.push(Series {
+                            label: run.label.clone(),
+                            color: color(i, cfg),
+                            points: rates
+                                .iter()
+                                .enumerate()
+                                .map(|(k, r)| (k as f64, r[axis]))
+                                .collect(),
+                            dashed,
+                        });
+                    }
+                }
+                (out, &["lr per coordinate", "lr per coord."])
+            }
+            "evals" => (
+                self.exp
+                    .optimizers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.enabled && o.def.name == "lbfgs")
+                    .map(|(i, o)| Series {
+                        label: self.runs[i].label.clone(),
+                        color: color(i, o),
+                        points: self.runs[i]
+                            .func_evals
+                            .iter()
+                            .enumerate()
+                            .map(|(k, &e)| (k as f64, e as f64))
+                            .collect(),
+                        dashed: false,
+                    })
+                    .collect(),
+                &["evaluations per step", "evaluations"],
+            ),
+            _ => {
+                return chart_view::draw(
+                    &self.chart,
+                    &self.shown_paths(),
+                    self.max_step(),
+                    self.step,
+                    LossAxis::for_minima(&self.surf.minima()),
+                    theme,
+                    scale,
+                )
+            }
+        };
+        chart_view::draw_series(
             &self.chart,
-            &self.shown_paths(),
+            &series,
             self.max_step(),
             self.step,
-            LossAxis::for_minima(&self.surf.minima()),
-            Theme::page(self.dark),
-            Scale(self.scale),
+            names,
+            theme,
+            scale,
         )
     }
 

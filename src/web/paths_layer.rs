@@ -3,15 +3,17 @@
 
 use super::canvas::{context, CanvasPainter};
 use crate::render::frame::{Frame, Scale};
-use crate::render::plot::{draw_paths, PathArt};
+use crate::render::plot::{draw_arrows, draw_paths, Arrows, PathArt};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
-/// Clears the layer and draws the paths up to `step` and the start handle.
+/// Clears the layer and draws the paths up to `step`, the start handle and
+/// the arrows.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     frame: &Frame,
     paths: &[PathArt],
+    arrows: &[Arrows],
     step: usize,
     start: [f64; 2],
     scale: Scale,
@@ -19,5 +21,6 @@ pub fn draw(
     context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
     let mut p = CanvasPainter::new(canvas)?;
     draw_paths(&mut p, frame, paths, step, start, scale);
+    draw_arrows(&mut p, frame, arrows, scale);
     Ok(())
 }

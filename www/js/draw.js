@@ -27,9 +27,10 @@ export function build(ctx) {
   }
   function dynamic() {
     app.drawPaths();
-    app.drawChart();
+    ctx.inspector.drawChart();
     if (ctx.panels.showsData()) app.drawData();
     ctx.status.render();
+    ctx.inspector.render();
   }
 
   // `refine`: refines the surface drawn last (the first frame's coarse one).

@@ -1,0 +1,94 @@
+// The chart choice under the plot (loss, learning rate, per-coordinate
+// learning rate, LBFGS's evaluations) and the inspector: each shown
+// optimizer's next step as its update rule with the numbers in place, and
+// the switch for the arrows on the plot. The engine computes both.
+
+import { $ } from "./dom.js";
+
+const CHARTS = {
+  loss: { title: "Loss", aria: "Loss against step", caption: "" },
+  lr: { title: "Learning rate", aria: "Learning rate against step", caption: "The learning rate each step used, as its schedule set it." },
+  effective: {
+    title: "Learning rate per coordinate (adaptive)",
+    aria: "Each coordinate's effective learning rate against step",
+    caption: "What each coordinate's step is scaled by: solid for the first coordinate, dashed for the second. Adam, AdamW, NAdam: γ/(√v̂ + ε); RAdam: its rectified form; Adamax: γ/u; RMSprop: γ/(√v + ε); Adagrad: γ̃/(√s + ε); Adadelta: γ√(u + ε)/√(v + ε).",
+  },
+  evals: { title: "Evaluations per step (L-BFGS)", aria: "Evaluations of the loss per step against step", caption: "How many times each L-BFGS step evaluated the loss and its gradient (its inner iterations and line search)." },
+};
+
+const subscript = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
+
+export function build(ctx) {
+  const { app } = ctx;
+  const select = $("chart-kind");
+  const fold = $("inspector");
+  const arrows = $("arrows");
+  let kind = "loss";
+
+  // The chart choices the runs offer; a choice that went away falls back to the loss.
+  function syncKinds() {
+    const kinds = app.chartKinds();
+    if (!kinds.includes(kind)) kind = "loss";
+    const have = [...select.options].map((o) => o.value).join();
+    if (have !== kinds.join()) select.replaceChildren(...kinds.map((k) => new Option(CHARTS[k].title, k)));
+    select.value = kind;
+    $("chart").setAttribute("aria-label", CHARTS[kind].aria);
+    $("chart-caption").textContent = CHARTS[kind].caption;
+  }
+  select.addEventListener("change", () => {
+    kind = select.value;
+    ctx.draw.dynamic();
+  });
+
+  function drawChart() {
+    syncKinds();
+    app.drawChart(kind);
+  }
+
+  arrows.addEventListener("change", () => {
+    app.setArrows(arrows.checked);
+    $("arrow-key").hidden = !arrows.checked;
+    ctx.draw.dynamic();
+  });
+  fold.addEventListener("toggle", () => render());
+
+  // The inspector's blocks, rebuilt at every step while it is open.
+  function render() {
+    if (!fold.open) return;
+    const list = app.inspect();
+    const blocks = list.map((o) => {
+      const sec = document.createElement("section");
+      sec.style.setProperty("--swatch", o.color);
+      const h = document.createElement("h3");
+      h.textContent = `${o.label} · next: step ${o.step}, from θ${subscript(o.step - 1)}`;
+      sec.append(h);
+      if (o.ended !== undefined) {
+        const p = document.createElement("p");
+        p.className = "ended";
+        p.textContent = `No further step: ${o.ended}.`;
+        sec.append(p);
+        return sec;
+      }
+      const ol = document.createElement("ol");
+      o.lines.forEach((mathml, i) => {
+        const li = document.createElement("li");
+        // MathML pieces from the engine (it escapes the text it converts),
+        // with the plain line for screen readers.
+        li.innerHTML = mathml;
+        li.setAttribute("aria-label", o.text[i]);
+        ol.append(li);
+      });
+      sec.append(ol);
+      return sec;
+    });
+    if (!blocks.length) {
+      const p = document.createElement("p");
+      p.className = "ended";
+      p.textContent = "Turn an optimizer on to see its steps.";
+      blocks.push(p);
+    }
+    $("inspect-list").replaceChildren(...blocks);
+  }
+
+  return { drawChart, render };
+}
