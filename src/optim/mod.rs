@@ -36,6 +36,17 @@ pub trait Optimizer {
     /// What torch's `optimizer.state[θ]` holds after the steps so far: its
     /// keys, in the order torch adds them, and nothing it does not hold.
     fn state(&self) -> State;
+
+    /// The momentum factor (SGD, RMSprop) or β₁ (the Adam family) the next
+    /// step uses: what torch's CyclicLR and OneCycleLR cycle. `None` for an
+    /// optimizer with neither.
+    fn momentum(&self) -> Option<f64> {
+        None
+    }
+
+    /// Sets that momentum or β₁ between steps, as those schedulers do through
+    /// the param group; does nothing for an optimizer with neither.
+    fn set_momentum(&mut self, _momentum: f64) {}
 }
 
 /// One value of an optimizer's state: a number (the step count, NAdam's
