@@ -47,6 +47,10 @@ pub struct Trajectory {
     /// when asked for ([`Record::state`]), empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub state: Vec<State>,
+    /// The momentum (or β₁) in force during each step taken, for a cyclic or
+    /// one-cycle schedule on an optimizer that has one; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub momenta: Vec<f64>,
 }
 
 /// What a run records beyond the path.
@@ -336,7 +340,10 @@ pub fn trajectory(
     let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
     let mut state = Vec::with_capacity(if record.state { n } else { 0 });
     let mut opt = (cfg.def.build)(&cfg.hyper);
-    let mut lr = LrState::new(cfg.lr, cfg.schedule);
+    let mut lr = LrState::new(cfg.lr, cfg.schedule.as_ref(), opt.momentum());
+    let record_momenta =
+        cfg.schedule.as_ref().is_some_and(|s| s.records_momentum()) && opt.momentum().is_some();
+    let mut momenta = Vec::new();
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
     // Set from the first loss: past this the loss has grown GROWTH_BOUND-fold.
@@ -417,11 +424,17 @@ pub fn trajectory(
         let g = if cfg.maximize { [-g[0], -g[1]] } else { g };
         grad_norms.push(gn);
         lrs.push(lr.lr());
+        if let Some(m) = lr.momentum() {
+            opt.set_momentum(m);
+        }
+        if record_momenta {
+            momenta.extend(opt.momentum());
+        }
         opt.step(&mut p, g, lr.lr());
         if record.state {
             state.push(opt.state());
         }
-        lr.advance();
+        lr.advance(loss);
         if is_model {
             epochs.push(grads.epochs());
         }
@@ -462,6 +475,7 @@ pub fn trajectory(
         epochs,
         status,
         state,
+        momenta,
     }
 }
 
