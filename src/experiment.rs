@@ -1852,6 +1852,38 @@ mod tests {
     }
 
     #[test]
+    fn runs_record_momenta_only_where_a_schedule_may_cycle_them() {
+        use serde_json::json;
+        let momenta = |optimizer: &str, schedule: Value| {
+            with_schedule(optimizer, 4, schedule)
+                .unwrap()
+                .run()
+                .remove(0)
+                .momenta
+        };
+        let near = |a: Vec<f64>, b: [f64; 4]| {
+            a.len() == 4 && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+        };
+        let cyclic = json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 2});
+        assert!(near(momenta("sgd", cyclic.clone()), [0.9, 0.85, 0.8, 0.85]));
+        // Adam's β₁ is what moves.
+        assert!(near(momenta("adam", cyclic), [0.9, 0.85, 0.8, 0.85]));
+        // Not cycled, the optimizer's own momentum is recorded.
+        let still =
+            json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "cycle_momentum": false});
+        assert_eq!(momenta("rmsprop", still.clone()), [0.0; 4]);
+        assert!(momenta("adagrad", still).is_empty());
+        assert!(momenta("sgd", json!({"name": "cosine", "T_max": 3})).is_empty());
+        let run = with_schedule("sgd", 4, json!({"name": "cosine", "T_max": 3}))
+            .unwrap()
+            .run();
+        assert!(serde_json::to_value(&run[0])
+            .unwrap()
+            .get("momenta")
+            .is_none());
+    }
+
+    #[test]
     fn schedule_defaults_are_the_catalogues() {
         use crate::optim::schedule::{KeyKind, SCHEDULES};
         for def in SCHEDULES {
