@@ -9,7 +9,9 @@ use crate::data::{
 use crate::error::ConfigError;
 use crate::functions::{self, FunctionDef, Minimum, Objective, View};
 use crate::optim::clip::Clip;
-use crate::optim::schedule::Schedule;
+use crate::optim::schedule::{
+    self, Anneal, Cyclic, CyclicMode, OneCycle, Plateau, PlateauMode, Schedule, ThresholdMode,
+};
 use crate::optim::{self, Hyper, HyperKind, HyperValue, OptimizerDef};
 use crate::spec::{check_range, show_number, Range};
 use serde::ser::{SerializeMap, Serializer};
@@ -519,6 +521,70 @@ impl<'a> Obj<'a> {
             .transpose()
     }
 
+    /// An integer that may also be null (torch's None) or absent.
+    fn int_or_null(&self, key: &str, lo: u32, hi: u32) -> Result<Option<u32>, ConfigError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => integer(v, &self.field(key), lo, hi).map(Some),
+        }
+    }
+
+    /// `true` or `false`.
+    fn flag(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(ConfigError::new(
+                self.field(key),
+                format!("must be true or false, got {}", kind_of(other)),
+            )),
+        }
+    }
+
+    /// One of the words in `choices`.
+    fn choice(&self, key: &str, choices: &[&str]) -> Result<Option<&'a str>, ConfigError> {
+        let quoted = || {
+            choices
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) if choices.contains(&s.as_str()) => Ok(Some(s)),
+            Some(other) => Err(ConfigError::new(
+                self.field(key),
+                format!(
+                    "must be one of {}, got {}",
+                    quoted(),
+                    match other {
+                        Value::String(s) => format!("\"{s}\""),
+                        _ => kind_of(other).to_string(),
+                    }
+                ),
+            )),
+        }
+    }
+
+    /// A list of step numbers, each in `[lo, MAX_STEPS]`.
+    fn list(&self, key: &str, lo: u32) -> Result<Option<Vec<u32>>, ConfigError> {
+        let field = self.field(key);
+        match self.map.get(key) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| integer(x, &format!("{field}[{i}]"), lo, MAX_STEPS))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(other) => Err(ConfigError::new(
+                field,
+                format!("must be a list of step numbers, got {}", kind_of(other)),
+            )),
+        }
+    }
+
     fn str(&self, key: &str) -> Result<&'a str, ConfigError> {
         match self.required(key)? {
             Value::String(s) => Ok(s),
@@ -844,7 +910,8 @@ fn parse_clip(v: &Value, path: &str) -> Result<Option<Clip>, ConfigError> {
 /// as true/false/null and otherwise ignored.
 const IMPLEMENTATION_KEYS: [&str; 4] = ["foreach", "fused", "capturable", "differentiable"];
 
-const SCHEDULES: &str = "step, exponential, cosine, linear, inverse_time";
+/// The most schedules one sequence may hold.
+pub const MAX_SEQUENCE: usize = 16;
 
 fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError> {
     if v.is_null() {
@@ -853,6 +920,7 @@ fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError
     let o = Obj::new(v, path)?;
     let name = o.str("name")?;
     let positive = Range::above(0.0);
+    let momentum = Range::closed_open(0.0, 1.0);
     let req =
         |x: Option<f64>, key: &str| x.ok_or_else(|| ConfigError::new(o.field(key), "is required"));
     let req_int =
@@ -894,14 +962,305 @@ fn parse_schedule(v: &Value, path: &str) -> Result<Option<Schedule>, ConfigError
                 k: req(o.num("k", Range::at_least(0.0))?, "k")?,
             }
         }
+        "multistep" => {
+            o.only(&["name", "milestones", "gamma"])?;
+            let milestones = req_list(&o, "milestones", 0)?;
+            if let Some(i) = (1..milestones.len()).find(|&i| milestones[i] < milestones[i - 1]) {
+                return Err(ConfigError::new(
+                    format!("{}[{i}]", o.field("milestones")),
+                    format!(
+                        "must be in increasing order (a repeat drops lr again), got {} after {}",
+                        milestones[i],
+                        milestones[i - 1]
+                    ),
+                ));
+            }
+            Schedule::MultiStep {
+                milestones,
+                gamma: o.num("gamma", positive)?.unwrap_or(0.1),
+            }
+        }
+        "constant" => {
+            o.only(&["name", "factor", "total_iters"])?;
+            Schedule::Constant {
+                // torch accepts 0, then divides by it at total_iters.
+                factor: o
+                    .num("factor", Range::open_closed(0.0, 1.0))?
+                    .unwrap_or(1.0 / 3.0),
+                total_iters: o.int("total_iters", 1, MAX_STEPS)?.unwrap_or(5),
+            }
+        }
+        "polynomial" => {
+            o.only(&["name", "total_iters", "power"])?;
+            Schedule::Polynomial {
+                total_iters: o.int("total_iters", 1, MAX_STEPS)?.unwrap_or(5),
+                power: o.num("power", Range::at_least(0.0))?.unwrap_or(1.0),
+            }
+        }
+        "cosine_warm_restarts" => {
+            o.only(&["name", "T_0", "T_mult", "eta_min"])?;
+            Schedule::CosineWarmRestarts {
+                t_0: req_int(o.int("T_0", 1, MAX_STEPS)?, "T_0")?,
+                t_mult: o.int("T_mult", 1, MAX_STEPS)?.unwrap_or(1),
+                eta_min: o.num("eta_min", Range::at_least(0.0))?.unwrap_or(0.0),
+            }
+        }
+        "cyclic" => {
+            o.only(&[
+                "name",
+                "base_lr",
+                "max_lr",
+                "step_size_up",
+                "step_size_down",
+                "mode",
+                "gamma",
+                "scale_mode",
+                "cycle_momentum",
+                "base_momentum",
+                "max_momentum",
+            ])?;
+            // Without a custom scale_fn (which JSON cannot carry) torch
+            // replaces scale_mode by the mode's own; it is checked, then unused.
+            o.choice("scale_mode", &["cycle", "iterations"])?;
+            Schedule::Cyclic(Cyclic {
+                base_lr: req(o.num("base_lr", optim::LR_RANGE)?, "base_lr")?,
+                max_lr: req(o.num("max_lr", optim::LR_RANGE)?, "max_lr")?,
+                step_size_up: o.int("step_size_up", 1, MAX_STEPS)?.unwrap_or(2000),
+                step_size_down: o.int_or_null("step_size_down", 1, MAX_STEPS)?,
+                mode: match o.choice("mode", &["triangular", "triangular2", "exp_range"])? {
+                    Some("triangular2") => CyclicMode::Triangular2,
+                    Some("exp_range") => CyclicMode::ExpRange,
+                    _ => CyclicMode::Triangular,
+                },
+                gamma: o.num("gamma", positive)?.unwrap_or(1.0),
+                cycle_momentum: o.flag("cycle_momentum")?.unwrap_or(true),
+                base_momentum: o.num("base_momentum", momentum)?.unwrap_or(0.8),
+                max_momentum: o.num("max_momentum", momentum)?.unwrap_or(0.9),
+            })
+        }
+        "onecycle" => {
+            o.only(&[
+                "name",
+                "max_lr",
+                "total_steps",
+                "epochs",
+                "steps_per_epoch",
+                "pct_start",
+                "anneal_strategy",
+                "cycle_momentum",
+                "base_momentum",
+                "max_momentum",
+                "div_factor",
+                "final_div_factor",
+                "three_phase",
+            ])?;
+            let total_steps = o.int_or_null("total_steps", 1, u32::MAX)?;
+            let epochs = o.int_or_null("epochs", 1, u32::MAX)?;
+            let steps_per_epoch = o.int_or_null("steps_per_epoch", 1, u32::MAX)?;
+            if total_steps.is_none() && (epochs.is_none() || steps_per_epoch.is_none()) {
+                return Err(ConfigError::new(
+                    o.field("total_steps"),
+                    "is required, unless epochs and steps_per_epoch are both given (the cycle is then epochs × steps_per_epoch steps)",
+                ));
+            }
+            Schedule::OneCycle(OneCycle {
+                max_lr: req(o.num("max_lr", optim::LR_RANGE)?, "max_lr")?,
+                total_steps,
+                epochs,
+                steps_per_epoch,
+                pct_start: o.num("pct_start", Range::closed(0.0, 1.0))?.unwrap_or(0.3),
+                anneal_strategy: match o.choice("anneal_strategy", &["cos", "linear"])? {
+                    Some("linear") => Anneal::Linear,
+                    _ => Anneal::Cos,
+                },
+                cycle_momentum: o.flag("cycle_momentum")?.unwrap_or(true),
+                base_momentum: o.num("base_momentum", momentum)?.unwrap_or(0.85),
+                max_momentum: o.num("max_momentum", momentum)?.unwrap_or(0.95),
+                div_factor: o.num("div_factor", positive)?.unwrap_or(25.0),
+                final_div_factor: o.num("final_div_factor", positive)?.unwrap_or(1e4),
+                three_phase: o.flag("three_phase")?.unwrap_or(false),
+            })
+        }
+        "plateau" => {
+            o.only(&[
+                "name",
+                "mode",
+                "factor",
+                "patience",
+                "threshold",
+                "threshold_mode",
+                "cooldown",
+                "min_lr",
+                "eps",
+            ])?;
+            Schedule::Plateau(Plateau {
+                mode: match o.choice("mode", &["min", "max"])? {
+                    Some("max") => PlateauMode::Max,
+                    _ => PlateauMode::Min,
+                },
+                factor: o
+                    .num("factor", Range::closed_open(0.0, 1.0))?
+                    .unwrap_or(0.1),
+                patience: o.int("patience", 0, MAX_STEPS)?.unwrap_or(10),
+                threshold: o.num("threshold", Range::at_least(0.0))?.unwrap_or(1e-4),
+                threshold_mode: match o.choice("threshold_mode", &["rel", "abs"])? {
+                    Some("abs") => ThresholdMode::Abs,
+                    _ => ThresholdMode::Rel,
+                },
+                cooldown: o.int("cooldown", 0, MAX_STEPS)?.unwrap_or(0),
+                min_lr: o.num("min_lr", Range::at_least(0.0))?.unwrap_or(0.0),
+                eps: o.num("eps", Range::at_least(0.0))?.unwrap_or(1e-8),
+            })
+        }
+        "sequential" => {
+            o.only(&["name", "schedulers", "milestones"])?;
+            let field = o.field("schedulers");
+            let items = match o.required("schedulers")? {
+                Value::Array(items) if (1..=MAX_SEQUENCE).contains(&items.len()) => items,
+                other => {
+                    return Err(ConfigError::new(
+                        field,
+                        format!(
+                            "must be a list of 1 to {MAX_SEQUENCE} schedules, got {}",
+                            match other {
+                                Value::Array(items) => format!("a list of {}", items.len()),
+                                _ => kind_of(other).to_string(),
+                            }
+                        ),
+                    ))
+                }
+            };
+            let mut schedulers = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{field}[{i}]");
+                let inner = match item.get("name").and_then(Value::as_str) {
+                    Some("sequential") => Some("a sequential schedule cannot hold another; list its schedules here instead"),
+                    Some("plateau") => Some("plateau cannot be part of a sequence: ReduceLROnPlateau steps on the loss, which torch's SequentialLR does not pass on (it refuses it too)"),
+                    _ => None,
+                };
+                if let Some(why) = inner {
+                    return Err(ConfigError::new(format!("{at}.name"), why));
+                }
+                match parse_schedule(item, &at)? {
+                    Some(s) => schedulers.push(s),
+                    None => return Err(ConfigError::new(at, "must be a schedule, got null")),
+                }
+            }
+            let milestones = if schedulers.len() == 1 {
+                o.list("milestones", 1)?.unwrap_or_default()
+            } else {
+                req_list(&o, "milestones", 1)?
+            };
+            if milestones.len() != schedulers.len() - 1 {
+                return Err(ConfigError::new(
+                    o.field("milestones"),
+                    format!(
+                        "must hold one step fewer than the schedules ({} for {}), got {}",
+                        schedulers.len() - 1,
+                        schedulers.len(),
+                        milestones.len()
+                    ),
+                ));
+            }
+            if let Some(i) = (1..milestones.len()).find(|&i| milestones[i] <= milestones[i - 1]) {
+                return Err(ConfigError::new(
+                    format!("{}[{i}]", o.field("milestones")),
+                    format!(
+                        "must be in increasing order, got {} after {}",
+                        milestones[i],
+                        milestones[i - 1]
+                    ),
+                ));
+            }
+            Schedule::Sequential {
+                schedulers,
+                milestones,
+            }
+        }
         other => {
             return Err(ConfigError::new(
                 o.field("name"),
-                format!("unknown schedule \"{other}\"; choose one of {SCHEDULES}"),
+                format!(
+                    "unknown schedule \"{other}\"; choose one of {}",
+                    schedule::names()
+                ),
             ))
         }
     };
     Ok(Some(s))
+}
+
+/// A required list of step numbers, each at least `lo`.
+fn req_list(o: &Obj, key: &str, lo: u32) -> Result<Vec<u32>, ConfigError> {
+    o.list(key, lo)?
+        .ok_or_else(|| ConfigError::new(o.field(key), "is required"))
+}
+
+/// Refuses a schedule that cycles the momentum of an optimizer without one,
+/// as torch's CyclicLR and OneCycleLR do (they look for `momentum` or
+/// `betas` among the optimizer's keywords).
+fn check_cycled_momentum(s: &Schedule, def: &OptimizerDef, path: &str) -> Result<(), ConfigError> {
+    let cycles = match s {
+        Schedule::Cyclic(c) => c.cycle_momentum,
+        Schedule::OneCycle(o) => o.cycle_momentum,
+        Schedule::Sequential { schedulers, .. } => {
+            for (i, s) in schedulers.iter().enumerate() {
+                check_cycled_momentum(s, def, &format!("{path}.schedulers[{i}]"))?;
+            }
+            false
+        }
+        _ => false,
+    };
+    if cycles && def.spec("momentum").is_none() && def.spec("betas").is_none() {
+        return Err(ConfigError::new(
+            format!("{path}.cycle_momentum"),
+            format!(
+                "{} has neither momentum nor betas for the schedule to cycle (torch refuses this too); set cycle_momentum to false",
+                def.title
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a one-cycle schedule shorter than the steps it is stepped
+/// through: torch's OneCycleLR raises an error once stepped past its
+/// total_steps. `reach` is how many times the schedule is stepped.
+fn check_cycle_length(s: &Schedule, reach: u32, path: &str) -> Result<(), ConfigError> {
+    match s {
+        Schedule::OneCycle(o) if o.total() < reach as u64 => {
+            let (key, length) = match o.total_steps {
+                Some(t) => ("total_steps", t.to_string()),
+                None => (
+                    "epochs",
+                    format!("epochs × steps_per_epoch = {}", o.total()),
+                ),
+            };
+            Err(ConfigError::new(
+                format!("{path}.{key}"),
+                format!(
+                    "the cycle ({length}) must be at least the {reach} steps it runs for: torch's OneCycleLR stops with an error when stepped past its total_steps; lengthen the cycle or run fewer steps"
+                ),
+            ))
+        }
+        Schedule::Sequential {
+            schedulers,
+            milestones,
+        } => {
+            // Schedule i runs from milestone i − 1 (step 0 for the first)
+            // until the step before milestone i, counting its own steps from 0.
+            for (i, s) in schedulers.iter().enumerate() {
+                let from = if i == 0 { 0 } else { milestones[i - 1] };
+                if reach < from {
+                    break;
+                }
+                let until = milestones.get(i).map_or(reach, |&m| (m - 1).min(reach));
+                check_cycle_length(s, until - from, &format!("{path}.schedulers[{i}]"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError> {
@@ -998,6 +1357,9 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
         Some(s) => parse_schedule(s, &o.field("schedule"))?,
         None => None,
     };
+    if let Some(s) = &schedule {
+        check_cycled_momentum(s, def, &o.field("schedule"))?;
+    }
     let color = match o.map.get("color") {
         None | Some(Value::Null) => None,
         Some(Value::String(c)) if is_hex_color(c) => Some(c.to_ascii_lowercase()),
@@ -1160,6 +1522,11 @@ impl Experiment {
             .enumerate()
             .map(|(i, item)| parse_optimizer(item, &format!("optimizers[{i}]")))
             .collect::<Result<Vec<_>, _>>()?;
+        for (i, opt) in optimizers.iter().enumerate() {
+            if let Some(s) = &opt.schedule {
+                check_cycle_length(s, steps, &format!("optimizers[{i}].schedule"))?;
+            }
+        }
         let view = match o.map.get("view") {
             Some(v) => parse_view(v)?,
             None => None,
@@ -1349,6 +1716,265 @@ impl std::fmt::Debug for Experiment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An SGD-with-momentum (or `optimizer`) experiment of `steps` steps with `schedule`.
+    fn with_schedule(
+        optimizer: &str,
+        steps: u32,
+        schedule: Value,
+    ) -> Result<Experiment, ConfigError> {
+        Experiment::from_value(&serde_json::json!({
+            "function": {"name": "booth"}, "start": [0, 0], "steps": steps,
+            "optimizers": [{"name": optimizer, "lr": 0.1, "schedule": schedule}]}))
+    }
+
+    #[test]
+    fn bad_schedules_name_the_key_at_fault() {
+        use serde_json::json;
+        let cases = [
+            (
+                "sgd",
+                10,
+                json!({"name": "cyclic", "base_lr": 0.1, "max_lr": 1, "mode": "sawtooth"}),
+                "optimizers[0].schedule.mode",
+                "must be one of \"triangular\", \"triangular2\", \"exp_range\", got \"sawtooth\"",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "plateau", "threshold_mode": 1}),
+                "optimizers[0].schedule.threshold_mode",
+                "must be one of \"rel\", \"abs\", got a number",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "plateau", "factor": 1}),
+                "optimizers[0].schedule.factor",
+                "must be in [0, 1)",
+            ),
+            (
+                "adagrad",
+                10,
+                json!({"name": "cyclic", "base_lr": 0.1, "max_lr": 1}),
+                "optimizers[0].schedule.cycle_momentum",
+                "Adagrad has neither momentum nor betas",
+            ),
+            (
+                "adafactor",
+                10,
+                json!({"name": "onecycle", "max_lr": 1, "total_steps": 10}),
+                "optimizers[0].schedule.cycle_momentum",
+                "set cycle_momentum to false",
+            ),
+            (
+                "rprop",
+                10,
+                json!({"name": "sequential", "milestones": [5], "schedulers": [
+                {"name": "constant"}, {"name": "onecycle", "max_lr": 1, "total_steps": 10}]}),
+                "optimizers[0].schedule.schedulers[1].cycle_momentum",
+                "Rprop has neither",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "multistep", "milestones": [5, 3]}),
+                "optimizers[0].schedule.milestones[1]",
+                "must be in increasing order",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "multistep", "milestones": 5}),
+                "optimizers[0].schedule.milestones",
+                "must be a list of step numbers",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "sequential", "milestones": [5, 5], "schedulers": [
+                {"name": "constant"}, {"name": "constant"}, {"name": "constant"}]}),
+                "optimizers[0].schedule.milestones[1]",
+                "must be in increasing order, got 5 after 5",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "sequential", "milestones": [5, 8], "schedulers": [
+                {"name": "constant"}, {"name": "constant"}]}),
+                "optimizers[0].schedule.milestones",
+                "one step fewer than the schedules (1 for 2), got 2",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "sequential", "milestones": [5], "schedulers": [
+                {"name": "constant"}, {"name": "plateau"}]}),
+                "optimizers[0].schedule.schedulers[1].name",
+                "plateau cannot be part of a sequence",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "sequential", "milestones": [5], "schedulers": [
+                {"name": "sequential", "schedulers": [{"name": "constant"}]}, {"name": "constant"}]}),
+                "optimizers[0].schedule.schedulers[0].name",
+                "cannot hold another",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "sequential", "milestones": [5], "schedulers": [
+                {"name": "constant"}, {"name": "cosine"}]}),
+                "optimizers[0].schedule.schedulers[1].T_max",
+                "is required",
+            ),
+            (
+                "sgd",
+                100,
+                json!({"name": "onecycle", "max_lr": 1, "total_steps": 99}),
+                "optimizers[0].schedule.total_steps",
+                "the cycle (99) must be at least the 100 steps it runs for",
+            ),
+            (
+                "sgd",
+                100,
+                json!({"name": "onecycle", "max_lr": 1, "epochs": 3, "steps_per_epoch": 30}),
+                "optimizers[0].schedule.epochs",
+                "epochs × steps_per_epoch = 90",
+            ),
+            (
+                "sgd",
+                100,
+                json!({"name": "onecycle", "max_lr": 1, "epochs": 3}),
+                "optimizers[0].schedule.total_steps",
+                "is required, unless epochs and steps_per_epoch",
+            ),
+            // The second schedule runs from step 40 to 100: 60 of its own steps.
+            (
+                "sgd",
+                100,
+                json!({"name": "sequential", "milestones": [40], "schedulers": [
+                {"name": "constant"}, {"name": "onecycle", "max_lr": 1, "total_steps": 59}]}),
+                "optimizers[0].schedule.schedulers[1].total_steps",
+                "at least the 60 steps",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "cosine_warm_restarts", "T_0": 0}),
+                "optimizers[0].schedule.T_0",
+                "must be a whole number in [1, 100000], got 0",
+            ),
+            (
+                "sgd",
+                10,
+                json!({"name": "constant", "factor": 0}),
+                "optimizers[0].schedule.factor",
+                "must be in (0, 1]",
+            ),
+        ];
+        for (optimizer, steps, schedule, field, msg) in cases {
+            let e =
+                with_schedule(optimizer, steps, schedule.clone()).expect_err(&schedule.to_string());
+            assert_eq!(e.field, field, "{schedule}: {e}");
+            assert!(e.message.contains(msg), "{schedule}: {e}");
+        }
+        // A cycle exactly as long as the run is enough, as in torch, and
+        // cycling is fine on any optimizer with momentum or betas.
+        for optimizer in [
+            "sgd", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax",
+        ] {
+            with_schedule(
+                optimizer,
+                100,
+                json!({"name": "onecycle", "max_lr": 1, "total_steps": 100}),
+            )
+            .unwrap();
+        }
+        with_schedule(
+            "sgd",
+            100,
+            json!({"name": "sequential", "milestones": [40], "schedulers": [
+            {"name": "constant"}, {"name": "onecycle", "max_lr": 1, "total_steps": 60}]}),
+        )
+        .unwrap();
+        with_schedule(
+            "adagrad",
+            10,
+            json!({"name": "cyclic", "base_lr": 0.1, "max_lr": 1, "cycle_momentum": false}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn runs_record_momenta_only_where_a_schedule_may_cycle_them() {
+        use serde_json::json;
+        let momenta = |optimizer: &str, schedule: Value| {
+            with_schedule(optimizer, 4, schedule)
+                .unwrap()
+                .run()
+                .remove(0)
+                .momenta
+        };
+        let near = |a: Vec<f64>, b: [f64; 4]| {
+            a.len() == 4 && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+        };
+        let cyclic = json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 2});
+        assert!(near(momenta("sgd", cyclic.clone()), [0.9, 0.85, 0.8, 0.85]));
+        // Adam's β₁ is what moves.
+        assert!(near(momenta("adam", cyclic), [0.9, 0.85, 0.8, 0.85]));
+        // Not cycled, the optimizer's own momentum is recorded.
+        let still =
+            json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "cycle_momentum": false});
+        assert_eq!(momenta("rmsprop", still.clone()), [0.0; 4]);
+        assert!(momenta("adagrad", still).is_empty());
+        assert!(momenta("sgd", json!({"name": "cosine", "T_max": 3})).is_empty());
+        let run = with_schedule("sgd", 4, json!({"name": "cosine", "T_max": 3}))
+            .unwrap()
+            .run();
+        assert!(serde_json::to_value(&run[0])
+            .unwrap()
+            .get("momenta")
+            .is_none());
+    }
+
+    #[test]
+    fn schedule_defaults_are_the_catalogues() {
+        use crate::optim::schedule::{KeyKind, SCHEDULES};
+        for def in SCHEDULES {
+            let mut v = Map::new();
+            v.insert("name".into(), def.name.into());
+            for k in def.keys.iter().filter(|k| k.required) {
+                let offer = match k.kind {
+                    KeyKind::Schedules => {
+                        serde_json::json!([{"name": "constant"}, {"name": "constant"}])
+                    }
+                    _ => k.default.to_json(),
+                };
+                v.insert(k.name.into(), offer);
+            }
+            if def.name == "onecycle" {
+                v.insert("total_steps".into(), 10.into());
+            }
+            let s = parse_schedule(&Value::Object(v), "s").unwrap().unwrap();
+            let got = serde_json::to_value(&s).unwrap();
+            for k in def
+                .keys
+                .iter()
+                .filter(|k| !k.required && k.name != "total_steps")
+            {
+                let value = got.get(k.name).cloned().unwrap_or(Value::Null);
+                assert!(
+                    k.default.is(&value),
+                    "{}.{}: parsed {value}, catalogued {:?}",
+                    def.name,
+                    k.name,
+                    k.default
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_view_colours_and_hidden_paths_are_not_computed() {

@@ -15,11 +15,21 @@
 //! | `view` | `view` as `xmin,xmax,ymin,ymax` |
 //! | `oN`, `oN.K` | optimizer N (from 1): its `name`, and key K (`lr`, `betas`, …, `color`, `enabled`) |
 //! | `oN.clip.max_norm`, `oN.clip.clip_value` | its `clip` |
-//! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K |
+//! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K (keys at torch's defaults left out) |
+//! | `oN.sched.schedulers`, `oN.sched.I.K` | a `sequential` schedule's schedules: their names in order (`linear,cosine`), and key K of the I-th (from 1) |
 //! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`) | `function.generate.K` |
 //! | `data` as `x,y;x,y;…` | `function.data` (a given dataset, when small) |
 //! | `batch_size`, `seed`, `grad_noise`, `accumulate`, `l2` | the same keys |
 //! | `stop.K` | `stop.K` (`grad_tol`, `loss_tol`, `window`, `max_steps`) |
+//!
+//! A list is written with commas (`o1.sched.milestones=30,80`; one entry is
+//! just the number), a choice as its word (`o1.sched.mode=triangular2`), a flag
+//! as `true` or `false`. A warm-up then a cosine:
+//!
+//! ```text
+//! o1.sched=sequential&o1.sched.schedulers=linear,cosine&o1.sched.milestones=10
+//!  &o1.sched.1.start_factor=0.1&o1.sched.1.total_iters=10&o1.sched.2.T_max=90
+//! ```
 //!
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
@@ -30,8 +40,10 @@
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
 use crate::error::ConfigError;
 use crate::experiment::Batch;
+use crate::experiment::MAX_SEQUENCE;
 use crate::experiment::{default_start, Experiment};
 use crate::objective::Objective;
+use crate::optim::schedule::{self, KeyKind, Schedule};
 use crate::optim::HyperValue;
 use serde_json::{json, Map, Value};
 
@@ -99,6 +111,47 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
+/// A JSON value as a query value: a string as it is, a number in its
+/// shortest form, a list with commas.
+fn text(x: &Value) -> String {
+    match x {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
+        _ => x.as_f64().map(num).unwrap_or_else(|| x.to_string()),
+    }
+}
+
+/// The keys of schedule `s` under `prefix` (`oN.sched`), in torch's order,
+/// those at torch's defaults left out; a sequence's schedules are named in
+/// `prefix.schedulers`, the I-th one's keys under `prefix.I`.
+fn schedule_pairs(s: &Schedule, prefix: &str, pairs: &mut Vec<(String, String)>) {
+    let def = schedule::lookup(s.name()).expect("every schedule is catalogued");
+    let v = serde_json::to_value(s).expect("a schedule serializes");
+    for spec in def.keys {
+        let Some(x) = v.get(spec.name) else {
+            continue;
+        };
+        if !spec.required && spec.default.is(x) {
+            continue;
+        }
+        let value = match x {
+            // The names only; each one's keys follow.
+            Value::Array(items) if spec.name == "schedulers" => items
+                .iter()
+                .map(|s| text(&s["name"]))
+                .collect::<Vec<_>>()
+                .join(","),
+            _ => text(x),
+        };
+        pairs.push((format!("{prefix}.{}", spec.name), value));
+    }
+    if let Schedule::Sequential { schedulers, .. } = s {
+        for (i, sub) in schedulers.iter().enumerate() {
+            schedule_pairs(sub, &format!("{prefix}.{}", i + 1), pairs);
+        }
+    }
+}
+
 /// The query string (without `?`) for an experiment; an error when a given
 /// dataset is too large for a link.
 pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
@@ -158,10 +211,6 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     ));
     pairs.push(("steps".into(), exp.steps.to_string()));
     // The sampling, seed, L2 and stopping keys that differ from the defaults.
-    let text = |x: &Value| match x {
-        Value::String(s) => s.clone(),
-        _ => x.as_f64().map(num).unwrap_or_else(|| x.to_string()),
-    };
     for (key, v) in exp.settings() {
         match v.as_object() {
             Some(rules) => {
@@ -199,7 +248,7 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             };
             pairs.push((format!("{k}.{}", spec.name), text));
         }
-        // Clip and schedule serialize to small JSON objects of numbers plus a name.
+        // A clip serializes to a small JSON object of numbers.
         if let Some(clip) = &o.clip {
             let v = serde_json::to_value(clip).expect("a clip serializes");
             for (key, x) in v.as_object().into_iter().flatten() {
@@ -207,13 +256,8 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             }
         }
         if let Some(s) = &o.schedule {
-            let v = serde_json::to_value(s).expect("a schedule serializes");
             pairs.push((format!("{k}.sched"), s.name().to_string()));
-            for (key, x) in v.as_object().into_iter().flatten() {
-                if key != "name" {
-                    pairs.push((format!("{k}.sched.{key}"), text(x)));
-                }
-            }
+            schedule_pairs(s, &format!("{k}.sched"), &mut pairs);
         }
         if let Some(c) = &o.color {
             pairs.push((format!("{k}.color"), c.clone()));
@@ -332,6 +376,9 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     let mut top = Map::new();
     // Optimizers by number; each a JSON object under construction.
     let mut opts: std::collections::BTreeMap<usize, Map<String, Value>> = Default::default();
+    // The keys of a sequence's schedules, by optimizer and position (from 1).
+    let mut parts: std::collections::BTreeMap<(usize, usize), Map<String, Value>> =
+        Default::default();
     for part in query.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
         let key = decode_component(raw_key, raw_key)?;
@@ -399,7 +446,22 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
                         schedule_of(o).insert("name".into(), Value::String(text));
                     }
                     Some(r) if r.starts_with("sched.") => {
-                        schedule_of(o).insert(r["sched.".len()..].to_string(), value(&text, &key)?);
+                        let sub = &r["sched.".len()..];
+                        match sub.split_once('.') {
+                            Some((i, k)) if !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
+                                let i = i.parse().ok().filter(|i| (1..=MAX_SEQUENCE).contains(i)).ok_or_else(|| {
+                                    ConfigError::new(&key, format!("a sequence's schedules are numbered {h}.sched.1 to {h}.sched.{MAX_SEQUENCE}"))
+                                })?;
+                                parts.entry((n, i)).or_default().insert(k.to_string(), value(&text, &key)?);
+                            }
+                            // Names, not numbers: split once the keys are all read.
+                            _ if sub == "schedulers" => {
+                                schedule_of(o).insert(sub.to_string(), Value::String(text));
+                            }
+                            _ => {
+                                schedule_of(o).insert(sub.to_string(), value(&text, &key)?);
+                            }
+                        }
                     }
                     Some(r) if r.starts_with("clip.") => {
                         let clip = o
@@ -434,6 +496,18 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     let mut doc = top;
     if !function.is_empty() {
         doc.insert("function".into(), Value::Object(function));
+    }
+    for (n, o) in opts.iter_mut() {
+        if let Some(Value::Object(s)) = o.get_mut("schedule") {
+            assemble_schedule(*n, s, &mut parts);
+        }
+    }
+    if let Some(((n, i), keys)) = parts.into_iter().next() {
+        let k = keys.keys().next().map_or("", String::as_str);
+        return Err(ConfigError::new(
+            format!("o{n}.sched.{i}.{k}"),
+            format!("is a key of schedule {i} of a sequence, but o{n}.sched.schedulers does not name that many"),
+        ));
     }
     // Optimizers must be numbered from 1 without gaps, so links stay unambiguous.
     let mut list = Vec::new();
@@ -545,7 +619,34 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                 }
                 continue;
             }
-            parts.retain(|(k, _)| k != &field);
+            let schedule = format!("{head}.sched");
+            if field == schedule || field == format!("{schedule}.schedulers") {
+                // Without a valid name the schedule goes whole.
+                parts.retain(|(k, _)| !under(k, &schedule));
+            } else {
+                parts.retain(|(k, _)| k != &field);
+            }
+            // A key that is missing rather than wrong (a schedule's required
+            // key): what holds it goes, the schedule at most.
+            let mut holder = field.clone();
+            while parts == before {
+                match holder.rsplit_once('.') {
+                    Some((up, _)) if up != head => {
+                        holder = up.to_string();
+                        parts.retain(|(k, _)| !under(k, &holder));
+                    }
+                    _ => break,
+                }
+            }
+            if holder != field && parts != before {
+                let key = field.rsplit('.').next().unwrap_or("").to_string();
+                errors.push(e);
+                errors.push(ConfigError::new(
+                    holder,
+                    format!("left out, for want of a valid {key}"),
+                ));
+                continue;
+            }
         } else {
             parts.retain(|(k, _)| !under(k, &field));
         }
@@ -568,6 +669,49 @@ fn optimizer_number(head: &str) -> Option<usize> {
     optimizer_digits(head).and_then(|d| d.parse().ok())
 }
 
+/// Turns a schedule read from a link into its JSON form: a sequence's names
+/// become its schedules with their keys (taken from `parts`), and a list
+/// written as one number (or nothing) becomes a list.
+fn assemble_schedule(
+    n: usize,
+    s: &mut Map<String, Value>,
+    parts: &mut std::collections::BTreeMap<(usize, usize), Map<String, Value>>,
+) {
+    if let Some(Value::String(names)) = s.get("schedulers") {
+        let list = names
+            .split(',')
+            .enumerate()
+            .map(|(i, name)| {
+                let mut sub = parts.remove(&(n, i + 1)).unwrap_or_default();
+                sub.insert("name".into(), Value::String(name.to_string()));
+                lists_as_lists(&mut sub);
+                Value::Object(sub)
+            })
+            .collect();
+        s.insert("schedulers".into(), Value::Array(list));
+    }
+    lists_as_lists(s);
+}
+
+fn lists_as_lists(s: &mut Map<String, Value>) {
+    let Some(def) = s
+        .get("name")
+        .and_then(Value::as_str)
+        .and_then(schedule::lookup)
+    else {
+        return;
+    };
+    for key in def.keys.iter().filter(|k| k.kind == KeyKind::List) {
+        if let Some(v) = s.get_mut(key.name) {
+            match v {
+                Value::Number(_) => *v = Value::Array(vec![v.clone()]),
+                Value::String(t) if t.is_empty() => *v = Value::Array(vec![]),
+                _ => {}
+            }
+        }
+    }
+}
+
 fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {
     let s = o
         .entry("schedule")
@@ -575,6 +719,25 @@ fn schedule_of(o: &mut Map<String, Value>) -> &mut Map<String, Value> {
     match s {
         Value::Object(m) => m,
         _ => unreachable!("the schedule entry is only ever an object"),
+    }
+}
+
+/// "first", "second", … "21st".
+fn ordinal(n: usize) -> String {
+    match n {
+        1 => "first".into(),
+        2 => "second".into(),
+        3 => "third".into(),
+        _ => {
+            let suffix = match (n % 10, n % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
+        }
     }
 }
 
@@ -592,15 +755,12 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         e.field = "data".to_string();
         return e;
     }
-    // A pair is one URL value: say which half is wrong.
-    if let Some(stem) = e.field.strip_suffix("[0]").or(e.field.strip_suffix("[1]")) {
-        let which = if e.field.ends_with("[0]") {
-            "first"
-        } else {
-            "second"
-        };
-        e.message = format!("{which} value {}", e.message);
-        e.field = stem.to_string();
+    // A pair or a list is one URL value: say which entry is wrong.
+    if let Some((stem, i)) = e.field.strip_suffix(']').and_then(|f| f.rsplit_once('[')) {
+        if let Ok(i) = i.parse::<usize>() {
+            e.message = format!("{} value {}", ordinal(i + 1), e.message);
+            e.field = stem.to_string();
+        }
     }
     let f = e.field.as_str();
     e.field = if f == "function" || f == "function.name" {
@@ -623,7 +783,19 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
             ".schedule" | ".schedule.name" => ".sched",
             t => t,
         };
-        let tail = tail.replacen(".schedule.", ".sched.", 1);
+        let mut tail = tail.replacen(".schedule.", ".sched.", 1);
+        // A sequence's I-th schedule is `sched.I`; its name is in `sched.schedulers`.
+        if let Some((up, rest)) = tail.split_once(".schedulers[") {
+            if let Some((i, key)) = rest.split_once(']') {
+                let i = i.parse::<usize>().map_or(0, |i| i + 1);
+                tail = if key == ".name" {
+                    e.message = format!("schedule {i}: {}", e.message);
+                    format!("{up}.schedulers")
+                } else {
+                    format!("{up}.{i}{key}")
+                };
+            }
+        }
         format!("o{n}{tail}")
     } else {
         f.to_string()
@@ -660,6 +832,107 @@ mod tests {
         );
         let back = decode(&q).unwrap();
         assert_eq!(back.to_json(), exp.to_json());
+    }
+
+    /// An SGD-with-momentum experiment with `schedule`, as JSON.
+    fn scheduled(schedule: Value) -> Experiment {
+        Experiment::from_value(
+            &json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 100,
+            "optimizers": [{"name": "sgd", "lr": 0.1, "momentum": 0.9, "schedule": schedule}]}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn every_schedule_round_trips_through_a_link() {
+        let cases = [
+            (json!({"name": "step", "step_size": 30}), "o1.sched=step&o1.sched.step_size=30"),
+            (json!({"name": "exponential", "gamma": 0.9}), "o1.sched=exponential&o1.sched.gamma=0.9"),
+            (json!({"name": "cosine", "T_max": 50}), "o1.sched=cosine&o1.sched.T_max=50"),
+            (json!({"name": "linear", "start_factor": 0.1, "total_iters": 10}),
+             "o1.sched=linear&o1.sched.start_factor=0.1&o1.sched.total_iters=10"),
+            (json!({"name": "inverse_time", "k": 0.5}), "o1.sched=inverse_time&o1.sched.k=0.5"),
+            (json!({"name": "multistep", "milestones": [20, 50, 50], "gamma": 0.3}),
+             "o1.sched=multistep&o1.sched.milestones=20,50,50&o1.sched.gamma=0.3"),
+            (json!({"name": "multistep", "milestones": [20]}), "o1.sched=multistep&o1.sched.milestones=20"),
+            (json!({"name": "constant", "factor": 0.5, "total_iters": 30}),
+             "o1.sched=constant&o1.sched.factor=0.5&o1.sched.total_iters=30"),
+            (json!({"name": "constant"}), "o1.sched=constant"),
+            (json!({"name": "polynomial", "total_iters": 60, "power": 2}),
+             "o1.sched=polynomial&o1.sched.total_iters=60&o1.sched.power=2"),
+            (json!({"name": "cosine_warm_restarts", "T_0": 10, "T_mult": 2, "eta_min": 0.01}),
+             "o1.sched=cosine_warm_restarts&o1.sched.T_0=10&o1.sched.T_mult=2&o1.sched.eta_min=0.01"),
+            (json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 8, "step_size_down": 4,
+                    "mode": "exp_range", "gamma": 0.99, "cycle_momentum": false}),
+             "o1.sched=cyclic&o1.sched.base_lr=0.01&o1.sched.max_lr=0.1&o1.sched.step_size_up=8\
+              &o1.sched.step_size_down=4&o1.sched.mode=exp_range&o1.sched.gamma=0.99&o1.sched.cycle_momentum=false"),
+            (json!({"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "base_momentum": 0.7, "scale_mode": "cycle"}),
+             "o1.sched=cyclic&o1.sched.base_lr=0.01&o1.sched.max_lr=0.1&o1.sched.base_momentum=0.7"),
+            (json!({"name": "onecycle", "max_lr": 0.15, "total_steps": 120, "anneal_strategy": "linear",
+                    "pct_start": 0.25, "three_phase": true, "div_factor": 10}),
+             "o1.sched=onecycle&o1.sched.max_lr=0.15&o1.sched.total_steps=120&o1.sched.pct_start=0.25\
+              &o1.sched.anneal_strategy=linear&o1.sched.div_factor=10&o1.sched.three_phase=true"),
+            (json!({"name": "onecycle", "max_lr": 0.15, "epochs": 4, "steps_per_epoch": 25}),
+             "o1.sched=onecycle&o1.sched.max_lr=0.15&o1.sched.epochs=4&o1.sched.steps_per_epoch=25"),
+            (json!({"name": "plateau", "mode": "max", "factor": 0.5, "patience": 5, "threshold_mode": "abs",
+                    "cooldown": 2, "min_lr": 0.001}),
+             "o1.sched=plateau&o1.sched.mode=max&o1.sched.factor=0.5&o1.sched.patience=5\
+              &o1.sched.threshold_mode=abs&o1.sched.cooldown=2&o1.sched.min_lr=0.001"),
+            (json!({"name": "sequential", "milestones": [10],
+                    "schedulers": [{"name": "linear", "start_factor": 0.1, "total_iters": 10}, {"name": "cosine", "T_max": 90}]}),
+             "o1.sched=sequential&o1.sched.schedulers=linear,cosine&o1.sched.milestones=10\
+              &o1.sched.1.start_factor=0.1&o1.sched.1.total_iters=10&o1.sched.2.T_max=90"),
+            (json!({"name": "sequential", "milestones": [5, 40],
+                    "schedulers": [{"name": "constant"}, {"name": "multistep", "milestones": [10, 20]},
+                                   {"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "mode": "triangular2"}]}),
+             "o1.sched=sequential&o1.sched.schedulers=constant,multistep,cyclic&o1.sched.milestones=5,40\
+              &o1.sched.2.milestones=10,20&o1.sched.3.base_lr=0.01&o1.sched.3.max_lr=0.1&o1.sched.3.mode=triangular2"),
+            (json!({"name": "sequential", "schedulers": [{"name": "polynomial"}]}),
+             "o1.sched=sequential&o1.sched.schedulers=polynomial&o1.sched.milestones="),
+        ];
+        for (schedule, want) in cases {
+            let exp = scheduled(schedule.clone());
+            let q = encode(&exp).unwrap();
+            let sched = q
+                .split_once("&o1.sched")
+                .map(|(_, s)| format!("o1.sched{s}"))
+                .unwrap();
+            assert_eq!(sched, want, "{schedule}");
+            let back = decode(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+            assert_eq!(back.to_json(), exp.to_json(), "{q}");
+        }
+    }
+
+    #[test]
+    fn bad_schedule_keys_in_a_link_name_the_url_key() {
+        let base = "fn=booth&start=0,0&steps=20&o1=sgd&o1.lr=0.1&o1.sched=";
+        let cases = [
+            ("cyclic&o1.sched.base_lr=0.1&o1.sched.max_lr=1&o1.sched.mode=saw", "o1.sched.mode", "must be one of"),
+            ("multistep&o1.sched.milestones=5,3", "o1.sched.milestones", "second value must be in increasing order"),
+            ("multistep&o1.sched.milestones=1,2,x", "o1.sched.milestones", "must be numbers separated by commas"),
+            ("sequential&o1.sched.schedulers=linear,cosine&o1.sched.milestones=10&o1.sched.2.T_max=0",
+             "o1.sched.2.T_max", "must be a whole number in [1, 100000], got 0"),
+            ("sequential&o1.sched.schedulers=linear,warm&o1.sched.milestones=10",
+             "o1.sched.schedulers", "schedule 2: unknown schedule \"warm\""),
+            ("sequential&o1.sched.schedulers=linear,plateau&o1.sched.milestones=10",
+             "o1.sched.schedulers", "schedule 2: plateau cannot be part of a sequence"),
+            ("sequential&o1.sched.schedulers=linear,cosine&o1.sched.milestones=10&o1.sched.2.T_max=9&o1.sched.3.T_max=5",
+             "o1.sched.3.T_max", "does not name that many"),
+            ("sequential&o1.sched.schedulers=constant,constant,constant&o1.sched.milestones=4,8,9,10",
+             "o1.sched.milestones", "one step fewer"),
+            ("sequential&o1.sched.schedulers=linear,multistep&o1.sched.milestones=10&o1.sched.2.milestones=4,3",
+             "o1.sched.2.milestones", "second value must be in increasing order"),
+            ("onecycle&o1.sched.max_lr=1&o1.sched.total_steps=10", "o1.sched.total_steps", "at least the 20 steps"),
+        ];
+        for (q, field, msg) in cases {
+            let q = format!("{base}{q}");
+            let e = decode(&q).expect_err(&q);
+            assert_eq!(e.field, field, "{q}: {e}");
+            assert!(e.message.contains(msg), "{q}: {e}");
+        }
+        let e = decode("fn=booth&start=0,0&steps=5&o1=adagrad&o1.lr=0.1&o1.sched=cyclic&o1.sched.base_lr=0.1&o1.sched.max_lr=1")
+            .unwrap_err();
+        assert_eq!(e.field, "o1.sched.cycle_momentum", "{e}");
     }
 
     #[test]
@@ -897,5 +1170,45 @@ mod keeping_tests {
 
         let (e, errs) = keep("fn=booth&start=0,0&steps=5");
         assert!(e.is_some() && errs.is_empty());
+    }
+
+    #[test]
+    fn a_schedule_missing_a_key_goes_and_its_optimizer_stays() {
+        let (e, errs) =
+            keep("fn=booth&start=0,0&steps=5&o1=sgd&o1.lr=0.1&o1.sched=cosine&o2=adam&o2.lr=0.1");
+        assert_eq!(
+            errs,
+            [
+                "o1.sched.T_max: is required",
+                "o1.sched: left out, for want of a valid T_max"
+            ]
+        );
+        let e = e.unwrap();
+        assert_eq!(e.optimizers.len(), 2);
+        assert!(e.optimizers[0].schedule.is_none());
+
+        // An unknown schedule in a sequence takes the sequence with it.
+        let (e, errs) = keep(
+            "fn=booth&start=0,0&steps=5&o1=sgd&o1.lr=0.1&o1.sched=sequential&o1.sched.schedulers=linear,warm\
+             &o1.sched.milestones=2&o1.sched.1.start_factor=0.5",
+        );
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("o1.sched.schedulers: schedule 2: unknown schedule"),
+            "{errs:?}"
+        );
+        assert!(e.unwrap().optimizers[0].schedule.is_none());
+
+        // A bad key of one schedule in a sequence goes alone.
+        let (e, errs) = keep(
+            "fn=booth&start=0,0&steps=5&o1=sgd&o1.lr=0.1&o1.sched=sequential&o1.sched.schedulers=linear,cosine\
+             &o1.sched.milestones=2&o1.sched.1.start_factor=0.5&o1.sched.2.T_max=3&o1.sched.2.eta_min=-1",
+        );
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("o1.sched.2.eta_min"), "{errs:?}");
+        assert_eq!(
+            e.unwrap().optimizers[0].schedule.as_ref().unwrap().name(),
+            "sequential"
+        );
     }
 }

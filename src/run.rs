@@ -55,6 +55,10 @@ pub struct Trajectory {
     /// (LBFGS): how many evaluations each step made. Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub func_evals: Vec<u32>,
+    /// The momentum (or β₁) in force during each step taken, for a cyclic or
+    /// one-cycle schedule on an optimizer that has one; empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub momenta: Vec<f64>,
 }
 
 /// What a run records beyond the path.
@@ -347,7 +351,10 @@ pub fn trajectory(
     let mut opt = (cfg.def.build)(&cfg.hyper);
     let re_evaluates = opt.re_evaluates();
     let mut func_evals = Vec::with_capacity(if re_evaluates { n } else { 0 });
-    let mut lr = LrState::new(cfg.lr, cfg.schedule);
+    let mut lr = LrState::new(cfg.lr, cfg.schedule.as_ref(), opt.momentum());
+    let record_momenta =
+        cfg.schedule.as_ref().is_some_and(|s| s.records_momentum()) && opt.momentum().is_some();
+    let mut momenta = Vec::new();
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
     // Set from the first loss: past this the loss has grown GROWTH_BOUND-fold.
@@ -431,6 +438,12 @@ pub fn trajectory(
         let g = if cfg.maximize { [-g[0], -g[1]] } else { g };
         grad_norms.push(gn);
         lrs.push(lr.lr());
+        if let Some(m) = lr.momentum() {
+            opt.set_momentum(m);
+        }
+        if record_momenta {
+            momenta.extend(opt.momentum());
+        }
         if re_evaluates {
             // The closure evaluates as the loop does: the loss, the gradient
             // from the run's sampling, clipped.
@@ -449,7 +462,7 @@ pub fn trajectory(
         if record.state {
             state.push(opt.state());
         }
-        lr.advance();
+        lr.advance(loss);
         if is_model {
             epochs.push(grads.epochs());
         }
@@ -492,6 +505,7 @@ pub fn trajectory(
         state,
         grads: received,
         func_evals,
+        momenta,
     }
 }
 

@@ -132,7 +132,7 @@ const BAD: &[(&str, &str)] = &[
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "schedule": {"name": "cosine"}}]}"#,
      "-: optimizers[0].schedule.T_max: is required"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "schedule": {"name": "warmup"}}]}"#,
-     "-: optimizers[0].schedule.name: unknown schedule \"warmup\"; choose one of step, exponential, cosine, linear, inverse_time"),
+     "-: optimizers[0].schedule.name: unknown schedule \"warmup\"; choose one of step, exponential, cosine, linear, inverse_time, multistep, constant, polynomial, cosine_warm_restarts, cyclic, onecycle, plateau, sequential"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "rmsprop", "lr": 0.1, "centered": "yes"}]}"#,
      "-: optimizers[0].centered: must be true or false, got a string"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adadelta", "lr": 1, "rho": 1.5}]}"#,

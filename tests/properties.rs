@@ -59,6 +59,7 @@ fn clip_strategy() -> impl Strategy<Value = Option<Value>> {
 }
 
 fn schedule_strategy() -> impl Strategy<Value = Option<Value>> {
+    const MODES: [&str; 3] = ["triangular", "triangular2", "exp_range"];
     prop_oneof![
         Just(None),
         (1u32..50, 0.01..2.0f64)
@@ -69,6 +70,49 @@ fn schedule_strategy() -> impl Strategy<Value = Option<Value>> {
         (0.01..=1.0f64, 0.0..=1.0f64, 1u32..100).prop_map(|(s, e, n)| Some(json!({
             "name": "linear", "start_factor": s, "end_factor": e, "total_iters": n}))),
         (0.0..5.0f64).prop_map(|k| Some(json!({"name": "inverse_time", "k": k}))),
+        (proptest::collection::vec(0u32..400, 0..5), 0.01..2.0f64).prop_map(|(mut m, g)| {
+            m.sort();
+            Some(json!({"name": "multistep", "milestones": m, "gamma": g}))
+        }),
+        (0.01..=1.0f64, 1u32..100).prop_map(|(f, n)| Some(json!({
+            "name": "constant", "factor": f, "total_iters": n}))),
+        (1u32..100, 0.0..3.0f64).prop_map(|(n, p)| Some(json!({
+            "name": "polynomial", "total_iters": n, "power": p}))),
+        (1u32..40, 1u32..4, 0.0..0.01f64).prop_map(|(t, m, e)| Some(json!({
+            "name": "cosine_warm_restarts", "T_0": t, "T_mult": m, "eta_min": e}))),
+        // The momentum is left alone: not every optimizer has one.
+        (
+            0.0..0.1f64,
+            0.0..1.0f64,
+            1u32..50,
+            proptest::option::of(1u32..50),
+            0usize..3
+        )
+            .prop_map(|(b, m, up, down, mode)| Some(json!({
+                "name": "cyclic", "base_lr": b, "max_lr": m, "step_size_up": up,
+                "step_size_down": down, "mode": MODES[mode],
+                "gamma": 0.99, "cycle_momentum": false}))),
+        // At least the most steps an experiment here takes.
+        (
+            0.0..1.0f64,
+            300u32..1000,
+            0.0..=1.0f64,
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(|(m, n, pct, linear, three)| Some(json!({
+                "name": "onecycle", "max_lr": m, "total_steps": n, "pct_start": pct,
+                "anneal_strategy": if linear { "linear" } else { "cos" },
+                "three_phase": three, "cycle_momentum": false}))),
+        (any::<bool>(), 0.0..1.0f64, 0u32..20, any::<bool>(), 0u32..5).prop_map(
+            |(max, f, p, abs, c)| Some(json!({
+                "name": "plateau", "mode": if max { "max" } else { "min" }, "factor": f,
+                "patience": p, "threshold_mode": if abs { "abs" } else { "rel" }, "cooldown": c}))
+        ),
+        (1u32..100, 1u32..200, 0.01..=1.0f64).prop_map(|(w, t, s)| Some(json!({
+            "name": "sequential", "milestones": [w],
+            "schedulers": [{"name": "linear", "start_factor": s, "total_iters": w},
+                           {"name": "cosine", "T_max": t}]}))),
     ]
 }
 
@@ -272,6 +316,10 @@ proptest! {
             let again = Experiment::from_json(&exp.to_json()).unwrap();
             prop_assert_eq!(again.to_json(), exp.to_json());
         }
+        // And through a link.
+        let q = optiviz::query::encode(&exp).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back = optiviz::query::decode(&q).map_err(|e| TestCaseError::fail(format!("{e} in {q}")))?;
+        prop_assert_eq!(back.to_json(), exp.to_json());
     }
 
     #[test]

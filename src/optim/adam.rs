@@ -55,6 +55,14 @@ impl Optimizer for Adam {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.moments.betas[0])
+    }
+
+    fn set_momentum(&mut self, beta1: f64) {
+        self.moments.betas[0] = beta1;
+    }
+
     fn state(&self) -> State {
         let s = State::counted(self.step as u64)
             .vector("exp_avg", self.m)

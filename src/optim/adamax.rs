@@ -37,6 +37,14 @@ impl Optimizer for Adamax {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.betas[0])
+    }
+
+    fn set_momentum(&mut self, beta1: f64) {
+        self.betas[0] = beta1;
+    }
+
     fn state(&self) -> State {
         State::counted(self.step as u64)
             .vector("exp_avg", self.m)

@@ -312,12 +312,12 @@ fn strong_wolfe(
     }
 
     let mut insuf_progress = false;
-    let order = |b: &[Probe]| {
-        if b[0].f <= b[b.len() - 1].f {
-            (0, 1)
-        } else {
-            (1, 0)
-        }
+    // The lower end first. (A lone probe is both ends; a NaN loss makes
+    // torch's comparison false, as here.)
+    let order = |b: &[Probe]| match b {
+        [_] => (0, 0),
+        _ if b[0].f <= b[1].f => (0, 1),
+        _ => (1, 0),
     };
     let (mut low, mut high) = order(&bracket);
     while !done && ls_iter < MAX_LS {

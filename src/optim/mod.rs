@@ -60,6 +60,17 @@ pub trait Optimizer {
         self.step(params, grad, lr);
         1
     }
+
+    /// The momentum factor (SGD, RMSprop) or β₁ (the Adam family) the next
+    /// step uses: what torch's CyclicLR and OneCycleLR cycle. `None` for an
+    /// optimizer with neither.
+    fn momentum(&self) -> Option<f64> {
+        None
+    }
+
+    /// Sets that momentum or β₁ between steps, as those schedulers do through
+    /// the param group; does nothing for an optimizer with neither.
+    fn set_momentum(&mut self, _momentum: f64) {}
 }
 
 /// One evaluation of the objective at a point: its loss and its gradient,

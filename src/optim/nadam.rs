@@ -37,6 +37,14 @@ impl Optimizer for NAdam {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.moments.betas[0])
+    }
+
+    fn set_momentum(&mut self, beta1: f64) {
+        self.moments.betas[0] = beta1;
+    }
+
     fn state(&self) -> State {
         State::counted(self.step as u64)
             .number("mu_product", self.mu_product)

@@ -43,6 +43,14 @@ impl Optimizer for RAdam {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.moments.betas[0])
+    }
+
+    fn set_momentum(&mut self, beta1: f64) {
+        self.moments.betas[0] = beta1;
+    }
+
     fn state(&self) -> State {
         State::counted(self.step)
             .vector("exp_avg", self.m)

@@ -16,11 +16,15 @@ pub struct RmsProp {
     square_avg: [f64; 2],
     grad_avg: [f64; 2],
     buf: [f64; 2],
+    /// Whether torch's state holds `momentum_buffer`: from the first step
+    /// taken with momentum > 0 (a schedule may change the momentum).
+    has_buf: bool,
 }
 
 impl Optimizer for RmsProp {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
+        self.has_buf |= self.momentum > 0.0;
         for i in 0..2 {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
@@ -42,9 +46,17 @@ impl Optimizer for RmsProp {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.momentum)
+    }
+
+    fn set_momentum(&mut self, momentum: f64) {
+        self.momentum = momentum;
+    }
+
     fn state(&self) -> State {
         let mut s = State::counted(self.step).vector("square_avg", self.square_avg);
-        if self.momentum > 0.0 {
+        if self.has_buf {
             s = s.vector("momentum_buffer", self.buf);
         }
         if self.centered {
@@ -93,6 +105,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
             square_avg: [0.0; 2],
             grad_avg: [0.0; 2],
             buf: [0.0; 2],
+            has_buf: false,
         })
     },
 };

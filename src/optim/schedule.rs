@@ -1,13 +1,25 @@
 //! Learning-rate schedules, stepped once after every optimizer step as torch's
-//! `lr_scheduler` classes are. The recurrences are torch's own (its schedulers
-//! update the previous learning rate rather than evaluate a closed form), so the
-//! rates agree to the last bit or two.
+//! `lr_scheduler` classes are.
+//!
+//! [`LrState`] replays what torch does with an optimizer's param group: each
+//! scheduler reads and writes the group's `lr` (and `initial_lr`, and for
+//! CyclicLR and OneCycleLR the momentum or β₁), updating the previous rate the
+//! way torch's `get_lr` does rather than evaluating a closed form, so the rates
+//! agree to the last bit or two. Constructing a scheduler takes torch's
+//! "initial step", and SequentialLR's dance at construction (reset the rate,
+//! undo the steps, redo the first scheduler's) and at each milestone (the next
+//! scheduler restarts from its closed form where it has one) is replayed too,
+//! side effects included.
+//!
+//! [`SCHEDULES`] is the catalogue: each schedule's keys, torch's defaults and
+//! a line of documentation, for the page and for links.
 
 use serde::Serialize;
+use serde_json::{json, Value};
 use std::f64::consts::PI;
 
 /// A learning-rate schedule and its parameters, under torch's names.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "name", rename_all = "snake_case")]
 pub enum Schedule {
     /// `StepLR`: multiply by `gamma` every `step_size` steps.
@@ -30,6 +42,138 @@ pub enum Schedule {
     },
     /// `LambdaLR` with factor `1 / (1 + k t)`.
     InverseTime { k: f64 },
+    /// `MultiStepLR`: multiply by `gamma` at each milestone step; a milestone
+    /// listed `n` times multiplies by `gamma^n` (torch counts them).
+    #[serde(rename = "multistep")]
+    MultiStep { milestones: Vec<u32>, gamma: f64 },
+    /// `ConstantLR`: multiply by `factor` for the first `total_iters` steps.
+    Constant { factor: f64, total_iters: u32 },
+    /// `PolynomialLR`: decay as `(1 − t/total_iters)^power`, then stay.
+    Polynomial { total_iters: u32, power: f64 },
+    /// `CosineAnnealingWarmRestarts`: a cosine from the base rate to
+    /// `eta_min` over `T_0` steps, restarted each period, each period `T_mult`
+    /// times the last.
+    CosineWarmRestarts {
+        #[serde(rename = "T_0")]
+        t_0: u32,
+        #[serde(rename = "T_mult")]
+        t_mult: u32,
+        eta_min: f64,
+    },
+    /// `CyclicLR`.
+    Cyclic(Cyclic),
+    /// `OneCycleLR`.
+    #[serde(rename = "onecycle")]
+    OneCycle(OneCycle),
+    /// `ReduceLROnPlateau`, fed the loss at the start of each step.
+    Plateau(Plateau),
+    /// `SequentialLR`: `schedulers[i + 1]` takes over at step `milestones[i]`.
+    Sequential {
+        schedulers: Vec<Schedule>,
+        milestones: Vec<u32>,
+    },
+}
+
+/// `CyclicLR`'s settings. It sets the learning rate itself (from `base_lr`),
+/// whatever the optimizer's was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cyclic {
+    pub base_lr: f64,
+    pub max_lr: f64,
+    pub step_size_up: u32,
+    /// `None` (torch's default) is `step_size_up`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_size_down: Option<u32>,
+    pub mode: CyclicMode,
+    pub gamma: f64,
+    pub cycle_momentum: bool,
+    pub base_momentum: f64,
+    pub max_momentum: f64,
+}
+
+/// How a cycle's height is scaled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CyclicMode {
+    /// Every cycle full height.
+    Triangular,
+    /// Each cycle half as high as the one before.
+    Triangular2,
+    /// Height `gamma^t` at step `t`.
+    ExpRange,
+}
+
+/// `OneCycleLR`'s settings. The cycle's length is `total_steps`, or else
+/// `epochs × steps_per_epoch`; it sets the learning rate itself (starting at
+/// `max_lr / div_factor`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OneCycle {
+    pub max_lr: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_steps: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub steps_per_epoch: Option<u32>,
+    pub pct_start: f64,
+    pub anneal_strategy: Anneal,
+    pub cycle_momentum: bool,
+    pub base_momentum: f64,
+    pub max_momentum: f64,
+    pub div_factor: f64,
+    pub final_div_factor: f64,
+    pub three_phase: bool,
+}
+
+impl OneCycle {
+    /// The cycle's length in steps, as torch settles it: `total_steps` if
+    /// given, else `epochs × steps_per_epoch` (the parser requires one).
+    pub fn total(&self) -> u64 {
+        match (self.total_steps, self.epochs, self.steps_per_epoch) {
+            (Some(t), _, _) => t as u64,
+            (None, Some(e), Some(s)) => e as u64 * s as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// How OneCycleLR moves between two values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anneal {
+    /// Half a cosine.
+    Cos,
+    /// A straight line.
+    Linear,
+}
+
+/// `ReduceLROnPlateau`'s settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plateau {
+    pub mode: PlateauMode,
+    pub factor: f64,
+    pub patience: u32,
+    pub threshold: f64,
+    pub threshold_mode: ThresholdMode,
+    pub cooldown: u32,
+    pub min_lr: f64,
+    pub eps: f64,
+}
+
+/// Whether a lower or a higher metric is an improvement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlateauMode {
+    Min,
+    Max,
+}
+
+/// Whether `threshold` is relative to the best value so far or absolute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdMode {
+    Rel,
+    Abs,
 }
 
 impl Schedule {
@@ -41,100 +185,978 @@ impl Schedule {
             Schedule::Cosine { .. } => "cosine",
             Schedule::Linear { .. } => "linear",
             Schedule::InverseTime { .. } => "inverse_time",
+            Schedule::MultiStep { .. } => "multistep",
+            Schedule::Constant { .. } => "constant",
+            Schedule::Polynomial { .. } => "polynomial",
+            Schedule::CosineWarmRestarts { .. } => "cosine_warm_restarts",
+            Schedule::Cyclic(_) => "cyclic",
+            Schedule::OneCycle(_) => "onecycle",
+            Schedule::Plateau(_) => "plateau",
+            Schedule::Sequential { .. } => "sequential",
+        }
+    }
+
+    /// Whether a run records the momentum each step used: a cyclic or
+    /// one-cycle schedule (inside a sequence too), which may cycle it.
+    pub fn records_momentum(&self) -> bool {
+        match self {
+            Schedule::Cyclic(_) | Schedule::OneCycle(_) => true,
+            Schedule::Sequential { schedulers, .. } => {
+                schedulers.iter().any(Schedule::records_momentum)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the schedule sets the optimizer's momentum (or β₁): a cyclic
+    /// or one-cycle schedule with `cycle_momentum`.
+    pub fn cycles_momentum(&self) -> bool {
+        match self {
+            Schedule::Cyclic(c) => c.cycle_momentum,
+            Schedule::OneCycle(o) => o.cycle_momentum,
+            Schedule::Sequential { schedulers, .. } => {
+                schedulers.iter().any(Schedule::cycles_momentum)
+            }
+            _ => false,
         }
     }
 }
 
-/// The learning rate of one optimizer as its schedule advances.
+// ------------------------------------------------------------------ running
+
+/// What torch's schedulers read and write in the optimizer's param group.
+#[derive(Debug, Clone)]
+struct Group {
+    lr: f64,
+    /// Set by the first scheduler built on the group (OneCycleLR overwrites it).
+    initial_lr: Option<f64>,
+    /// `momentum` (SGD, RMSprop) or `betas[0]` (the Adam family); `None` when
+    /// the optimizer has neither.
+    momentum: Option<f64>,
+    // The entries OneCycleLR adds and reads (CyclicLR writes the momenta too).
+    max_lr: f64,
+    min_lr: f64,
+    max_momentum: f64,
+    base_momentum: f64,
+}
+
+/// An entry of the group a OneCycleLR phase starts or ends at.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    InitialLr,
+    MaxLr,
+    MinLr,
+    MaxMomentum,
+    BaseMomentum,
+}
+
+impl Group {
+    fn get(&self, key: Key) -> f64 {
+        match key {
+            Key::InitialLr => self.initial_lr.unwrap_or(self.lr),
+            Key::MaxLr => self.max_lr,
+            Key::MinLr => self.min_lr,
+            Key::MaxMomentum => self.max_momentum,
+            Key::BaseMomentum => self.base_momentum,
+        }
+    }
+
+    fn set_momentum(&mut self, m: f64) {
+        if let Some(slot) = self.momentum.as_mut() {
+            *slot = m;
+        }
+    }
+}
+
+/// One torch scheduler object (anything but ReduceLROnPlateau and
+/// SequentialLR) working on a [`Group`].
+#[derive(Debug, Clone)]
+struct Scheduler {
+    schedule: Schedule,
+    /// torch's `base_lrs[0]`.
+    base: f64,
+    /// torch's `last_epoch`: the scheduler steps taken.
+    last_epoch: i64,
+    /// CosineAnnealingWarmRestarts: steps since the restart, and the period.
+    t_cur: i64,
+    t_i: i64,
+}
+
+impl Scheduler {
+    /// Constructs the scheduler on `g` as torch does: its own changes to the
+    /// group first (CyclicLR's and OneCycleLR's rate and momentum), then the
+    /// base rate from `initial_lr`, then the initial step.
+    fn new(schedule: &Schedule, g: &mut Group) -> Scheduler {
+        match schedule {
+            Schedule::Cyclic(c) => {
+                g.lr = c.base_lr;
+                if c.cycle_momentum {
+                    g.set_momentum(c.max_momentum);
+                    g.max_momentum = c.max_momentum;
+                    g.base_momentum = c.base_momentum;
+                }
+            }
+            Schedule::OneCycle(o) => {
+                let initial = o.max_lr / o.div_factor;
+                g.initial_lr = Some(initial);
+                g.max_lr = o.max_lr;
+                g.min_lr = initial / o.final_div_factor;
+                if o.cycle_momentum {
+                    g.set_momentum(o.max_momentum);
+                    g.max_momentum = o.max_momentum;
+                    g.base_momentum = o.base_momentum;
+                }
+            }
+            _ => {}
+        }
+        let base = *g.initial_lr.get_or_insert(g.lr);
+        let t_0 = match schedule {
+            Schedule::CosineWarmRestarts { t_0, .. } => *t_0 as i64,
+            _ => 0,
+        };
+        let mut s = Scheduler {
+            schedule: schedule.clone(),
+            base,
+            last_epoch: -1,
+            t_cur: -1,
+            t_i: t_0,
+        };
+        s.step(g, true);
+        // CyclicLR's initial step ran with initial_lr as its base; its own
+        // base_lr takes over only after.
+        if let Schedule::Cyclic(c) = schedule {
+            s.base = c.base_lr;
+        }
+        s
+    }
+
+    /// `scheduler.step()`; `initial` is torch's `_is_initial` (the step a
+    /// constructor takes).
+    fn step(&mut self, g: &mut Group, initial: bool) {
+        if let Schedule::CosineWarmRestarts { t_0, t_mult, .. } = self.schedule {
+            // Its own step(): the period and the position in it.
+            if self.last_epoch < 0 {
+                self.t_i = t_0 as i64;
+                self.t_cur = 0;
+                self.last_epoch = 0;
+            } else {
+                self.last_epoch += 1;
+                self.t_cur += 1;
+                if self.t_cur >= self.t_i {
+                    self.t_cur %= self.t_i;
+                    self.t_i *= t_mult as i64;
+                }
+            }
+        } else {
+            self.last_epoch += 1;
+        }
+        g.lr = self.get_lr(g, initial);
+    }
+
+    /// What SequentialLR does to the scheduler taking over at a milestone
+    /// (torch's `_update_lr(0)`): the step count goes to 0 and the rate comes
+    /// from the closed form where the scheduler has one, else from `get_lr`.
+    fn restart(&mut self, g: &mut Group) {
+        self.last_epoch = 0;
+        g.lr = match self.closed_form() {
+            Some(lr) => lr,
+            None => self.get_lr(g, false),
+        };
+    }
+
+    /// torch's `_get_closed_form_lr`, for the schedulers that have one.
+    fn closed_form(&self) -> Option<f64> {
+        let (base, t) = (self.base, self.last_epoch);
+        Some(match &self.schedule {
+            Schedule::Step { step_size, gamma } => {
+                base * libm::pow(*gamma, t.div_euclid(*step_size as i64) as f64)
+            }
+            Schedule::MultiStep { milestones, gamma } => {
+                let passed = milestones.iter().filter(|&&m| m as i64 <= t).count();
+                base * libm::pow(*gamma, passed as f64)
+            }
+            Schedule::Constant {
+                factor,
+                total_iters,
+            } => {
+                let reached = if t >= *total_iters as i64 { 1.0 } else { 0.0 };
+                base * (factor + reached * (1.0 - factor))
+            }
+            Schedule::Linear {
+                start_factor,
+                end_factor,
+                total_iters,
+            } => {
+                let n = *total_iters as f64;
+                base * (start_factor
+                    + (end_factor - start_factor) * (t.min(*total_iters as i64) as f64) / n)
+            }
+            Schedule::Exponential { gamma } => base * libm::pow(*gamma, t as f64),
+            Schedule::Polynomial { total_iters, power } => {
+                let n = *total_iters as i64;
+                base * libm::pow(1.0 - n.min(t) as f64 / n as f64, *power)
+            }
+            Schedule::Cosine { t_max, eta_min } => {
+                eta_min + (base - eta_min) * (1.0 + libm::cos(PI * t as f64 / *t_max as f64)) / 2.0
+            }
+            _ => return None,
+        })
+    }
+
+    /// torch's `get_lr`: the next rate from the group's current one. CyclicLR
+    /// and OneCycleLR also set the group's momentum here, as torch's do.
+    fn get_lr(&self, g: &mut Group, initial: bool) -> f64 {
+        let (t, lr, base) = (self.last_epoch, g.lr, self.base);
+        match &self.schedule {
+            Schedule::Step { step_size, gamma } => {
+                if t == 0 || t % *step_size as i64 != 0 {
+                    lr
+                } else {
+                    lr * gamma
+                }
+            }
+            Schedule::Exponential { gamma } => {
+                if initial {
+                    lr
+                } else {
+                    lr * gamma
+                }
+            }
+            Schedule::Cosine { t_max, eta_min } => {
+                let t_max = *t_max as i64;
+                let n = t_max as f64;
+                if initial {
+                    lr
+                } else if (t - 1 - t_max).rem_euclid(2 * t_max) == 0 {
+                    lr + (base - eta_min) * (1.0 - libm::cos(PI / n)) / 2.0
+                } else {
+                    (1.0 + libm::cos(PI * t as f64 / n))
+                        / (1.0 + libm::cos(PI * (t - 1) as f64 / n))
+                        * (lr - eta_min)
+                        + eta_min
+                }
+            }
+            Schedule::Linear {
+                start_factor,
+                end_factor,
+                total_iters,
+            } => {
+                if t == 0 {
+                    lr * start_factor
+                } else if initial || t > *total_iters as i64 {
+                    lr
+                } else {
+                    let d = end_factor - start_factor;
+                    lr * (1.0 + d / (*total_iters as f64 * start_factor + (t - 1) as f64 * d))
+                }
+            }
+            Schedule::InverseTime { k } => base * (1.0 / (1.0 + k * t as f64)),
+            Schedule::MultiStep { milestones, gamma } => {
+                let count = milestones.iter().filter(|&&m| m as i64 == t).count();
+                if count == 0 {
+                    lr
+                } else {
+                    lr * libm::pow(*gamma, count as f64)
+                }
+            }
+            Schedule::Constant {
+                factor,
+                total_iters,
+            } => {
+                if t == 0 {
+                    lr * factor
+                } else if t != *total_iters as i64 {
+                    lr
+                } else {
+                    lr * (1.0 / factor)
+                }
+            }
+            Schedule::Polynomial { total_iters, power } => {
+                let n = *total_iters as f64;
+                if initial || t > *total_iters as i64 {
+                    lr
+                } else {
+                    let decay = (1.0 - t as f64 / n) / (1.0 - (t - 1) as f64 / n);
+                    lr * libm::pow(decay, *power)
+                }
+            }
+            Schedule::CosineWarmRestarts { eta_min, .. } => {
+                let phase = PI * self.t_cur as f64 / self.t_i as f64;
+                eta_min + (base - eta_min) * (1.0 + libm::cos(phase)) / 2.0
+            }
+            Schedule::Cyclic(c) => cyclic_lr(c, t, base, g),
+            Schedule::OneCycle(o) => one_cycle_lr(o, t, g),
+            Schedule::Plateau(_) | Schedule::Sequential { .. } => {
+                unreachable!("driven by LrState, not as a single scheduler")
+            }
+        }
+    }
+}
+
+/// CyclicLR's rate (and momentum, into `g`) at step `t`.
+fn cyclic_lr(c: &Cyclic, t: i64, base: f64, g: &mut Group) -> f64 {
+    let up = c.step_size_up as f64;
+    let down = c.step_size_down.map_or(up, |d| d as f64);
+    let total = up + down;
+    let ratio = up / total;
+    let cycle = (1.0 + t as f64 / total).floor();
+    let x = 1.0 + t as f64 / total - cycle;
+    let scale_factor = if x <= ratio {
+        x / ratio
+    } else {
+        (x - 1.0) / (ratio - 1.0)
+    };
+    // torch evaluates triangular modes per cycle and exp_range per step.
+    let scale = match c.mode {
+        CyclicMode::Triangular => 1.0,
+        CyclicMode::Triangular2 => 1.0 / libm::pow(2.0, cycle - 1.0),
+        CyclicMode::ExpRange => libm::pow(c.gamma, t as f64),
+    };
+    if c.cycle_momentum {
+        let height = (c.max_momentum - c.base_momentum) * scale_factor;
+        g.set_momentum(c.max_momentum - height * scale);
+    }
+    let height = (c.max_lr - base) * scale_factor;
+    base + height * scale
+}
+
+/// OneCycleLR's rate (and momentum, into `g`) at step `t`, from the group's
+/// `initial_lr`, `max_lr`, `min_lr` and momenta.
+fn one_cycle_lr(o: &OneCycle, t: i64, g: &mut Group) -> f64 {
+    let total = o.total() as f64;
+    // (end step, start rate, end rate, start momentum, end momentum)
+    let phases: &[(f64, Key, Key, Key, Key)] = if o.three_phase {
+        &[
+            (
+                o.pct_start * total - 1.0,
+                Key::InitialLr,
+                Key::MaxLr,
+                Key::MaxMomentum,
+                Key::BaseMomentum,
+            ),
+            (
+                2.0 * o.pct_start * total - 2.0,
+                Key::MaxLr,
+                Key::InitialLr,
+                Key::BaseMomentum,
+                Key::MaxMomentum,
+            ),
+            (
+                total - 1.0,
+                Key::InitialLr,
+                Key::MinLr,
+                Key::MaxMomentum,
+                Key::MaxMomentum,
+            ),
+        ]
+    } else {
+        &[
+            (
+                o.pct_start * total - 1.0,
+                Key::InitialLr,
+                Key::MaxLr,
+                Key::MaxMomentum,
+                Key::BaseMomentum,
+            ),
+            (
+                total - 1.0,
+                Key::MaxLr,
+                Key::MinLr,
+                Key::BaseMomentum,
+                Key::MaxMomentum,
+            ),
+        ]
+    };
+    let anneal = |start: f64, end: f64, pct: f64| match o.anneal_strategy {
+        Anneal::Cos => end + (start - end) / 2.0 * (libm::cos(PI * pct) + 1.0),
+        Anneal::Linear => (end - start) * pct + start,
+    };
+    let step = t as f64;
+    let mut start_step = 0.0;
+    for (i, &(end_step, lr0, lr1, m0, m1)) in phases.iter().enumerate() {
+        if step <= end_step || i == phases.len() - 1 {
+            let pct = (step - start_step) / (end_step - start_step);
+            let lr = anneal(g.get(lr0), g.get(lr1), pct);
+            if o.cycle_momentum {
+                let m = anneal(g.get(m0), g.get(m1), pct);
+                g.set_momentum(m);
+            }
+            return lr;
+        }
+        start_step = end_step;
+    }
+    unreachable!("the last phase always applies")
+}
+
+/// ReduceLROnPlateau's running state.
+#[derive(Debug, Clone)]
+struct PlateauState {
+    p: Plateau,
+    best: f64,
+    bad_steps: u32,
+    cooldown_left: u32,
+}
+
+impl PlateauState {
+    fn new(p: &Plateau) -> PlateauState {
+        let worst = match p.mode {
+            PlateauMode::Min => f64::INFINITY,
+            PlateauMode::Max => f64::NEG_INFINITY,
+        };
+        PlateauState {
+            p: p.clone(),
+            best: worst,
+            bad_steps: 0,
+            cooldown_left: 0,
+        }
+    }
+
+    fn improves(&self, x: f64) -> bool {
+        let (best, th) = (self.best, self.p.threshold);
+        match (self.p.mode, self.p.threshold_mode) {
+            (PlateauMode::Min, ThresholdMode::Rel) => x < best * (1.0 - th),
+            (PlateauMode::Min, ThresholdMode::Abs) => x < best - th,
+            (PlateauMode::Max, ThresholdMode::Rel) => x > best * (th + 1.0),
+            (PlateauMode::Max, ThresholdMode::Abs) => x > best + th,
+        }
+    }
+
+    fn step(&mut self, metric: f64, lr: &mut f64) {
+        if self.improves(metric) {
+            self.best = metric;
+            self.bad_steps = 0;
+        } else {
+            self.bad_steps += 1;
+        }
+        if self.cooldown_left > 0 {
+            self.cooldown_left -= 1;
+            // Bad steps during a cooldown do not count.
+            self.bad_steps = 0;
+        }
+        if self.bad_steps > self.p.patience {
+            let old = *lr;
+            let reduced = old * self.p.factor;
+            let new = if self.p.min_lr > reduced {
+                self.p.min_lr
+            } else {
+                reduced
+            };
+            if old - new > self.p.eps {
+                *lr = new;
+            }
+            self.cooldown_left = self.p.cooldown;
+            self.bad_steps = 0;
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Driver {
+    Constant,
+    One(Scheduler),
+    Sequence {
+        parts: Vec<Scheduler>,
+        milestones: Vec<u32>,
+        last_epoch: i64,
+    },
+    Plateau(PlateauState),
+}
+
+/// The learning rate (and, for a schedule that cycles it, the momentum or β₁)
+/// of one optimizer as its schedule advances.
 #[derive(Debug, Clone)]
 pub struct LrState {
-    base: f64,
-    schedule: Option<Schedule>,
-    /// Scheduler steps taken so far (torch's `last_epoch`).
-    t: u32,
-    lr: f64,
+    group: Group,
+    driver: Driver,
+    cycles: bool,
 }
 
 impl LrState {
-    pub fn new(base: f64, schedule: Option<Schedule>) -> LrState {
-        let lr = match schedule {
-            Some(Schedule::Linear { start_factor, .. }) => base * start_factor,
-            _ => base,
+    /// The schedule built on an optimizer with learning rate `lr` and
+    /// momentum (or β₁) `momentum`, `None` if it has neither, as torch builds
+    /// it: the constructor's initial step is taken here.
+    pub fn new(lr: f64, schedule: Option<&Schedule>, momentum: Option<f64>) -> LrState {
+        let mut group = Group {
+            lr,
+            initial_lr: None,
+            momentum,
+            max_lr: 0.0,
+            min_lr: 0.0,
+            max_momentum: 0.0,
+            base_momentum: 0.0,
+        };
+        let driver = match schedule {
+            None => Driver::Constant,
+            Some(Schedule::Plateau(p)) => Driver::Plateau(PlateauState::new(p)),
+            Some(Schedule::Sequential {
+                schedulers,
+                milestones,
+            }) => {
+                // Every scheduler is built (and steps) in turn; then the rate
+                // goes back to initial_lr, their steps are undone and only the
+                // first one's initial step is taken again.
+                let mut parts: Vec<Scheduler> = schedulers
+                    .iter()
+                    .map(|s| Scheduler::new(s, &mut group))
+                    .collect();
+                group.lr = group.initial_lr.unwrap_or(lr);
+                for p in &mut parts {
+                    p.last_epoch -= 1;
+                }
+                if let Some(first) = parts.first_mut() {
+                    first.step(&mut group, true);
+                }
+                Driver::Sequence {
+                    parts,
+                    milestones: milestones.clone(),
+                    last_epoch: 0,
+                }
+            }
+            Some(s) => Driver::One(Scheduler::new(s, &mut group)),
         };
         LrState {
-            base,
-            schedule,
-            t: 0,
-            lr,
+            group,
+            driver,
+            cycles: schedule.is_some_and(Schedule::cycles_momentum),
         }
     }
 
     /// The learning rate the next optimizer step uses.
     pub fn lr(&self) -> f64 {
-        self.lr
+        self.group.lr
     }
 
-    /// `scheduler.step()`.
-    pub fn advance(&mut self) {
-        self.t += 1;
-        let t = self.t;
-        let lr = self.lr;
-        self.lr = match self.schedule {
-            None => lr,
-            Some(Schedule::Step { step_size, gamma }) => {
-                if t % step_size == 0 {
-                    lr * gamma
-                } else {
-                    lr
-                }
-            }
-            Some(Schedule::Exponential { gamma }) => lr * gamma,
-            Some(Schedule::Cosine { t_max, eta_min }) => {
-                let (t, t_max_f) = (t as i64, t_max as f64);
-                if (t - 1 - t_max as i64).rem_euclid(2 * t_max as i64) == 0 {
-                    lr + (self.base - eta_min) * (1.0 - libm::cos(PI / t_max_f)) / 2.0
-                } else {
-                    (1.0 + libm::cos(PI * t as f64 / t_max_f))
-                        / (1.0 + libm::cos(PI * (t - 1) as f64 / t_max_f))
-                        * (lr - eta_min)
-                        + eta_min
-                }
-            }
-            Some(Schedule::Linear {
-                start_factor,
-                end_factor,
-                total_iters,
-            }) => {
-                if t > total_iters {
-                    lr
-                } else {
-                    let d = end_factor - start_factor;
-                    lr * (1.0 + d / (total_iters as f64 * start_factor + (t - 1) as f64 * d))
-                }
-            }
-            Some(Schedule::InverseTime { k }) => self.base * (1.0 / (1.0 + k * t as f64)),
-        };
+    /// The momentum (or β₁) the schedule has put in force for the next step;
+    /// `None` when the schedule leaves it alone.
+    pub fn momentum(&self) -> Option<f64> {
+        if self.cycles {
+            self.group.momentum
+        } else {
+            None
+        }
     }
+
+    /// `scheduler.step()` after an optimizer step; `loss` is the loss at the
+    /// start of that step, the metric ReduceLROnPlateau is given.
+    pub fn advance(&mut self, loss: f64) {
+        let g = &mut self.group;
+        match &mut self.driver {
+            Driver::Constant => {}
+            Driver::One(s) => s.step(g, false),
+            Driver::Sequence {
+                parts,
+                milestones,
+                last_epoch,
+            } => {
+                *last_epoch += 1;
+                let idx = milestones
+                    .iter()
+                    .filter(|&&m| m as i64 <= *last_epoch)
+                    .count();
+                if idx > 0 && milestones[idx - 1] as i64 == *last_epoch {
+                    parts[idx].restart(g);
+                } else {
+                    parts[idx].step(g, false);
+                }
+            }
+            Driver::Plateau(p) => p.step(loss, &mut g.lr),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ catalogue
+
+/// What kind of value a schedule key takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KeyKind {
+    /// A number (a whole number where the doc says so).
+    Number,
+    /// One of a few words.
+    Choice(&'static [&'static str]),
+    /// `true` or `false`.
+    Flag,
+    /// A list of whole numbers (step numbers).
+    List,
+    /// A list of schedules (SequentialLR's).
+    Schedules,
+}
+
+/// A key's default: torch's, or for a required key the value the page offers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KeyDefault {
+    Number(f64),
+    Text(&'static str),
+    Flag(bool),
+    List(&'static [u32]),
+    /// torch's `None`: not given.
+    Null,
+}
+
+impl KeyDefault {
+    /// As JSON.
+    pub fn to_json(self) -> Value {
+        match self {
+            KeyDefault::Number(x) => json!(x),
+            KeyDefault::Text(s) => json!(s),
+            KeyDefault::Flag(b) => json!(b),
+            KeyDefault::List(l) => json!(l),
+            KeyDefault::Null => Value::Null,
+        }
+    }
+
+    /// Whether `v` is this default.
+    pub fn is(self, v: &Value) -> bool {
+        match self {
+            KeyDefault::Number(x) => v.as_f64() == Some(x),
+            KeyDefault::Null => v.is_null(),
+            d => d.to_json() == *v,
+        }
+    }
+}
+
+/// One keyword argument of a torch scheduler.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleKey {
+    /// torch's keyword, e.g. `"T_max"`.
+    pub name: &'static str,
+    pub kind: KeyKind,
+    pub default: KeyDefault,
+    /// torch has no default for it; `default` is what the page suggests.
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+/// The catalogue entry of a schedule.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleDef {
+    /// The key used in experiments.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub about: &'static str,
+    pub keys: &'static [ScheduleKey],
+}
+
+impl ScheduleDef {
+    /// The spec of one key.
+    pub fn key(&self, name: &str) -> Option<&'static ScheduleKey> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+}
+
+const fn num(name: &'static str, default: f64, doc: &'static str) -> ScheduleKey {
+    ScheduleKey {
+        name,
+        kind: KeyKind::Number,
+        default: KeyDefault::Number(default),
+        required: false,
+        doc,
+    }
+}
+
+/// A key torch has no default for; `offer` is what the page starts with.
+const fn required(name: &'static str, offer: f64, doc: &'static str) -> ScheduleKey {
+    ScheduleKey {
+        required: true,
+        ..num(name, offer, doc)
+    }
+}
+
+const fn choice(
+    name: &'static str,
+    choices: &'static [&'static str],
+    doc: &'static str,
+) -> ScheduleKey {
+    ScheduleKey {
+        name,
+        kind: KeyKind::Choice(choices),
+        default: KeyDefault::Text(choices[0]),
+        required: false,
+        doc,
+    }
+}
+
+const fn flag(name: &'static str, default: bool, doc: &'static str) -> ScheduleKey {
+    ScheduleKey {
+        name,
+        kind: KeyKind::Flag,
+        default: KeyDefault::Flag(default),
+        required: false,
+        doc,
+    }
+}
+
+const fn unset(name: &'static str, doc: &'static str) -> ScheduleKey {
+    ScheduleKey {
+        name,
+        kind: KeyKind::Number,
+        default: KeyDefault::Null,
+        required: false,
+        doc,
+    }
+}
+
+const fn milestones(offer: &'static [u32], doc: &'static str) -> ScheduleKey {
+    ScheduleKey {
+        name: "milestones",
+        kind: KeyKind::List,
+        default: KeyDefault::List(offer),
+        required: true,
+        doc,
+    }
+}
+
+const CYCLE_MOMENTUM: &str = "also cycle the optimizer's momentum (SGD, RMSprop) or β₁ (Adam and kin) the opposite way to lr; an optimizer with neither needs this false";
+
+/// Every schedule, in the order the page lists them.
+pub static SCHEDULES: &[ScheduleDef] = &[
+    ScheduleDef {
+        name: "step",
+        title: "Step (StepLR)",
+        about: "lr is multiplied by gamma every step_size steps",
+        keys: &[
+            required("step_size", 30.0, "steps between two decays (a whole number >= 1)"),
+            num("gamma", 0.1, "the factor lr is multiplied by at each decay (> 0)"),
+        ],
+    },
+    ScheduleDef {
+        name: "exponential",
+        title: "Exponential (ExponentialLR)",
+        about: "lr is multiplied by gamma after every step",
+        keys: &[required(
+            "gamma",
+            0.95,
+            "the factor lr is multiplied by after every step (> 0)",
+        )],
+    },
+    ScheduleDef {
+        name: "cosine",
+        title: "Cosine (CosineAnnealingLR)",
+        about: "lr falls from its value to eta_min along half a cosine over T_max steps, then rises again",
+        keys: &[
+            required("T_max", 100.0, "steps from the full lr down to eta_min (half a cosine period)"),
+            num("eta_min", 0.0, "the lowest learning rate, reached at step T_max"),
+        ],
+    },
+    ScheduleDef {
+        name: "linear",
+        title: "Linear (LinearLR)",
+        about: "lr is scaled by a factor that moves in a straight line from start_factor to end_factor",
+        keys: &[
+            num("start_factor", 1.0 / 3.0, "lr is multiplied by this at step 0 (in (0, 1])"),
+            num("end_factor", 1.0, "lr is multiplied by this from step total_iters on (in [0, 1])"),
+            num("total_iters", 5.0, "steps over which the factor moves from start_factor to end_factor"),
+        ],
+    },
+    ScheduleDef {
+        name: "inverse_time",
+        title: "Inverse time (1 / (1 + k t))",
+        about: "step t uses lr / (1 + k t)",
+        keys: &[required(
+            "k",
+            0.05,
+            "how fast lr shrinks: step t uses lr / (1 + k t) (>= 0)",
+        )],
+    },
+    ScheduleDef {
+        name: "multistep",
+        title: "Multi-step (MultiStepLR)",
+        about: "lr is multiplied by gamma at each milestone step (by gamma² at a milestone listed twice)",
+        keys: &[
+            milestones(&[30, 80], "the steps at which lr drops, in increasing order (a repeat drops it again)"),
+            num("gamma", 0.1, "the factor lr is multiplied by at each milestone (> 0)"),
+        ],
+    },
+    ScheduleDef {
+        name: "constant",
+        title: "Constant (ConstantLR)",
+        about: "lr is multiplied by factor for the first total_iters steps, then goes back to its value",
+        keys: &[
+            num("factor", 1.0 / 3.0, "lr is multiplied by this until step total_iters (in (0, 1])"),
+            num("total_iters", 5.0, "the step at which lr goes back to its value (a whole number >= 1)"),
+        ],
+    },
+    ScheduleDef {
+        name: "polynomial",
+        title: "Polynomial (PolynomialLR)",
+        about: "lr decays as (1 − t / total_iters)^power, reaching 0 at step total_iters",
+        keys: &[
+            num("total_iters", 5.0, "the step at which lr reaches 0 (a whole number >= 1)"),
+            num("power", 1.0, "the power of the decay: 1 is a straight line (>= 0)"),
+        ],
+    },
+    ScheduleDef {
+        name: "cosine_warm_restarts",
+        title: "Cosine with warm restarts (CosineAnnealingWarmRestarts)",
+        about: "lr falls along half a cosine to eta_min over T_0 steps, then jumps back to its value; each period is T_mult times the one before",
+        keys: &[
+            required("T_0", 10.0, "steps until the first restart (a whole number >= 1)"),
+            num("T_mult", 1.0, "each period is this many times the one before (a whole number >= 1)"),
+            num("eta_min", 0.0, "the lowest learning rate, reached at the end of each period"),
+        ],
+    },
+    ScheduleDef {
+        name: "cyclic",
+        title: "Cyclic (CyclicLR)",
+        about: "lr goes back and forth between base_lr and max_lr, replacing the optimizer's lr; with cycle_momentum, the momentum (or β₁) goes the opposite way between max_momentum and base_momentum. torch's scale_mode is accepted but, as in torch without a custom scale_fn, the mode decides it (per cycle for triangular and triangular2, per step for exp_range)",
+        keys: &[
+            required("base_lr", 0.001, "the lowest learning rate, where each cycle starts (it replaces the optimizer's lr)"),
+            required("max_lr", 0.1, "the highest learning rate, at the top of the first cycle"),
+            num("step_size_up", 2000.0, "steps from base_lr up to the top (a whole number >= 1)"),
+            unset("step_size_down", "steps from the top back down; empty means step_size_up"),
+            choice("mode", &["triangular", "triangular2", "exp_range"], "triangular: every cycle full height; triangular2: each cycle half as high as the last; exp_range: height gamma^t at step t"),
+            num("gamma", 1.0, "exp_range's factor per step (> 0)"),
+            flag("cycle_momentum", true, CYCLE_MOMENTUM),
+            num("base_momentum", 0.8, "the momentum at the top of a cycle (in [0, 1))"),
+            num("max_momentum", 0.9, "the momentum at the start of a cycle (in [0, 1))"),
+        ],
+    },
+    ScheduleDef {
+        name: "onecycle",
+        title: "One cycle (OneCycleLR)",
+        about: "lr rises from max_lr / div_factor to max_lr over the first pct_start of the cycle, then falls far below where it started; it replaces the optimizer's lr, and with cycle_momentum the momentum (or β₁) goes the opposite way. The cycle (total_steps, or epochs × steps_per_epoch) must be at least the run's steps: torch stops with an error past it",
+        keys: &[
+            required("max_lr", 0.1, "the highest learning rate, at the top of the cycle"),
+            unset("total_steps", "the cycle's length in steps (at least the run's steps); empty to use epochs × steps_per_epoch"),
+            unset("epochs", "with steps_per_epoch, the cycle's length when total_steps is empty"),
+            unset("steps_per_epoch", "with epochs, the cycle's length when total_steps is empty"),
+            num("pct_start", 0.3, "the share of the cycle spent rising (in [0, 1])"),
+            choice("anneal_strategy", &["cos", "linear"], "how lr moves between its values: along half a cosine, or in a straight line"),
+            flag("cycle_momentum", true, CYCLE_MOMENTUM),
+            num("base_momentum", 0.85, "the momentum at the top of the cycle (in [0, 1))"),
+            num("max_momentum", 0.95, "the momentum at the start and the end (in [0, 1))"),
+            num("div_factor", 25.0, "the cycle starts at max_lr / div_factor (> 0)"),
+            num("final_div_factor", 1e4, "it ends at the start's lr / final_div_factor (> 0)"),
+            flag("three_phase", false, "rise, fall back to the start's lr, then fall further (instead of one long fall)"),
+        ],
+    },
+    ScheduleDef {
+        name: "plateau",
+        title: "Reduce on plateau (ReduceLROnPlateau)",
+        about: "lr is multiplied by factor once the loss (at the start of each step) has not improved for more than patience steps",
+        keys: &[
+            choice("mode", &["min", "max"], "min: a lower loss is better; max: a higher one is"),
+            num("factor", 0.1, "the factor lr is multiplied by at each reduction (in [0, 1))"),
+            num("patience", 10.0, "steps without improvement tolerated before a reduction (a whole number)"),
+            num("threshold", 1e-4, "how much better a loss must be to count as an improvement (>= 0)"),
+            choice("threshold_mode", &["rel", "abs"], "rel: better than best·(1 ∓ threshold); abs: better than best ∓ threshold"),
+            num("cooldown", 0.0, "steps after a reduction during which no step counts as bad (a whole number)"),
+            num("min_lr", 0.0, "lr is never reduced below this (>= 0)"),
+            num("eps", 1e-8, "a reduction smaller than this is skipped (>= 0)"),
+        ],
+    },
+    ScheduleDef {
+        name: "sequential",
+        title: "Sequential (SequentialLR)",
+        about: "runs schedules one after another, each taking over at a milestone step (say, a linear warm-up then a cosine); set through the experiment's JSON or a link (o1.sched.schedulers=linear,cosine&o1.sched.milestones=10&o1.sched.1.start_factor=0.1&o1.sched.2.T_max=90)",
+        keys: &[
+            ScheduleKey {
+                name: "schedulers",
+                kind: KeyKind::Schedules,
+                default: KeyDefault::Null,
+                required: true,
+                doc: "the schedules in order, each an object with its name and keys (not plateau or sequential)",
+            },
+            milestones(&[10], "the steps at which the next schedule takes over, increasing, one fewer than the schedules"),
+        ],
+    },
+];
+
+/// Looks a schedule up by its key.
+pub fn lookup(name: &str) -> Option<&'static ScheduleDef> {
+    SCHEDULES.iter().find(|d| d.name == name)
+}
+
+/// The keys of all schedules, for error messages.
+pub fn names() -> String {
+    SCHEDULES
+        .iter()
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn rates(s: Option<Schedule>, n: usize) -> Vec<f64> {
-        let mut st = LrState::new(1.0, s);
+    fn rates_with(s: Option<Schedule>, n: usize, losses: impl Fn(usize) -> f64) -> Vec<f64> {
+        let mut st = LrState::new(1.0, s.as_ref(), None);
         (0..n)
-            .map(|_| {
+            .map(|k| {
                 let lr = st.lr();
-                st.advance();
+                st.advance(losses(k));
                 lr
             })
             .collect()
     }
 
+    fn rates(s: Option<Schedule>, n: usize) -> Vec<f64> {
+        rates_with(s, n, |_| 0.0)
+    }
+
+    /// The rates and momenta of the first `n` steps, from lr 1 and momentum 0.5.
+    fn cycle(s: Schedule, n: usize) -> (Vec<f64>, Vec<f64>) {
+        let mut st = LrState::new(1.0, Some(&s), Some(0.5));
+        (0..n)
+            .map(|_| {
+                let out = (st.lr(), st.momentum().unwrap_or(f64::NAN));
+                st.advance(0.0);
+                out
+            })
+            .unzip()
+    }
+
+    fn close(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12)
+    }
+
+    fn cyclic(mode: CyclicMode) -> Cyclic {
+        Cyclic {
+            base_lr: 0.1,
+            max_lr: 0.5,
+            step_size_up: 2,
+            step_size_down: None,
+            mode,
+            gamma: 1.0,
+            cycle_momentum: true,
+            base_momentum: 0.8,
+            max_momentum: 0.9,
+        }
+    }
+
+    fn one_cycle() -> OneCycle {
+        OneCycle {
+            max_lr: 1.0,
+            total_steps: Some(10),
+            epochs: None,
+            steps_per_epoch: None,
+            pct_start: 0.3,
+            anneal_strategy: Anneal::Linear,
+            cycle_momentum: true,
+            base_momentum: 0.85,
+            max_momentum: 0.95,
+            div_factor: 25.0,
+            final_div_factor: 1e4,
+            three_phase: false,
+        }
+    }
+
+    fn plateau() -> Plateau {
+        Plateau {
+            mode: PlateauMode::Min,
+            factor: 0.5,
+            patience: 2,
+            threshold: 0.0,
+            threshold_mode: ThresholdMode::Abs,
+            cooldown: 0,
+            min_lr: 0.0,
+            eps: 1e-8,
+        }
+    }
+
     #[test]
-    fn names_match_the_serialized_tag() {
-        for s in [
+    fn names_match_the_serialized_tag_and_the_catalogue() {
+        let all = [
             Schedule::Step {
                 step_size: 1,
                 gamma: 0.5,
@@ -150,8 +1172,39 @@ mod tests {
                 total_iters: 3,
             },
             Schedule::InverseTime { k: 0.1 },
-        ] {
-            assert_eq!(serde_json::to_value(s).unwrap()["name"], s.name());
+            Schedule::MultiStep {
+                milestones: vec![2],
+                gamma: 0.1,
+            },
+            Schedule::Constant {
+                factor: 0.5,
+                total_iters: 2,
+            },
+            Schedule::Polynomial {
+                total_iters: 3,
+                power: 1.0,
+            },
+            Schedule::CosineWarmRestarts {
+                t_0: 3,
+                t_mult: 1,
+                eta_min: 0.0,
+            },
+            Schedule::Cyclic(cyclic(CyclicMode::Triangular)),
+            Schedule::OneCycle(one_cycle()),
+            Schedule::Plateau(plateau()),
+            Schedule::Sequential {
+                schedulers: vec![Schedule::Exponential { gamma: 0.9 }],
+                milestones: vec![],
+            },
+        ];
+        assert_eq!(all.len(), SCHEDULES.len());
+        for s in all {
+            let v = serde_json::to_value(&s).unwrap();
+            assert_eq!(v["name"], s.name());
+            let def = lookup(s.name()).unwrap();
+            for key in v.as_object().unwrap().keys().filter(|k| *k != "name") {
+                assert!(def.key(key).is_some(), "{}: {key} not catalogued", s.name());
+            }
         }
     }
 
@@ -189,15 +1242,168 @@ mod tests {
             total_iters: 4,
         };
         let r = rates(Some(s), 7);
-        let want = [0.5, 0.625, 0.75, 0.875, 1.0, 1.0, 1.0];
-        for (a, b) in r.iter().zip(want) {
-            assert!((a - b).abs() < 1e-12, "{r:?}");
-        }
+        assert!(
+            close(&r, &[0.5, 0.625, 0.75, 0.875, 1.0, 1.0, 1.0]),
+            "{r:?}"
+        );
     }
 
     #[test]
     fn inverse_time_is_one_over_one_plus_kt() {
         let r = rates(Some(Schedule::InverseTime { k: 0.5 }), 3);
         assert_eq!(r, vec![1.0, 1.0 / 1.5, 0.5]);
+    }
+
+    #[test]
+    fn multistep_drops_at_each_milestone_and_twice_at_a_repeated_one() {
+        let r = rates(
+            Some(Schedule::MultiStep {
+                milestones: vec![2, 4, 4],
+                gamma: 0.5,
+            }),
+            6,
+        );
+        assert_eq!(r, vec![1.0, 1.0, 0.5, 0.5, 0.125, 0.125]);
+    }
+
+    #[test]
+    fn constant_scales_until_total_iters() {
+        let r = rates(
+            Some(Schedule::Constant {
+                factor: 0.25,
+                total_iters: 3,
+            }),
+            5,
+        );
+        assert_eq!(r, vec![0.25, 0.25, 0.25, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn polynomial_follows_the_power_law_to_zero() {
+        let r = rates(
+            Some(Schedule::Polynomial {
+                total_iters: 4,
+                power: 2.0,
+            }),
+            6,
+        );
+        let want: Vec<f64> = (0..6)
+            .map(|t| (1.0 - (t.min(4) as f64) / 4.0).powi(2))
+            .collect();
+        assert!(close(&r, &want), "{r:?}");
+    }
+
+    #[test]
+    fn warm_restarts_return_to_the_base_at_each_period_end() {
+        // T_0 = 3, T_mult = 2: restarts at steps 3, 3 + 6 = 9, 9 + 12 = 21.
+        let r = rates(
+            Some(Schedule::CosineWarmRestarts {
+                t_0: 3,
+                t_mult: 2,
+                eta_min: 0.1,
+            }),
+            22,
+        );
+        for k in [0, 3, 9, 21] {
+            assert!((r[k] - 1.0).abs() < 1e-12, "step {k}: {r:?}");
+        }
+        // Half-way through the second period (3 of 6) the cosine is at its middle.
+        assert!((r[6] - 0.55).abs() < 1e-12, "{r:?}");
+        assert!(r[8] < r[7] && r[7] < r[6] && r[9] > r[8]);
+    }
+
+    #[test]
+    fn cyclic_triangular_goes_up_and_down_with_momentum_opposite() {
+        let (lr, m) = cycle(Schedule::Cyclic(cyclic(CyclicMode::Triangular)), 9);
+        assert!(
+            close(&lr, &[0.1, 0.3, 0.5, 0.3, 0.1, 0.3, 0.5, 0.3, 0.1]),
+            "{lr:?}"
+        );
+        assert!(
+            close(&m, &[0.9, 0.85, 0.8, 0.85, 0.9, 0.85, 0.8, 0.85, 0.9]),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn cyclic_triangular2_halves_each_cycle_and_exp_range_decays() {
+        let (lr, _) = cycle(Schedule::Cyclic(cyclic(CyclicMode::Triangular2)), 13);
+        let peaks = [lr[2], lr[6], lr[10]];
+        assert!(close(&peaks, &[0.5, 0.3, 0.2]), "{lr:?}");
+        let mut c = cyclic(CyclicMode::ExpRange);
+        c.gamma = 0.5;
+        let (lr, _) = cycle(Schedule::Cyclic(c), 3);
+        // Step 2 is the top, at height 0.4 · 0.5².
+        assert!((lr[2] - (0.1 + 0.4 * 0.25)).abs() < 1e-12, "{lr:?}");
+    }
+
+    #[test]
+    fn one_cycle_peaks_at_max_lr_at_pct_start_then_falls_below_the_start() {
+        let (lr, m) = cycle(Schedule::OneCycle(one_cycle()), 11);
+        // Phase one ends at step 0.3 · 10 − 1 = 2.
+        assert!((lr[0] - 0.04).abs() < 1e-12 && (m[0] - 0.95).abs() < 1e-12);
+        assert!((lr[2] - 1.0).abs() < 1e-12 && (m[2] - 0.85).abs() < 1e-12);
+        assert!((lr[9] - 0.04 / 1e4).abs() < 1e-12 && (m[9] - 0.95).abs() < 1e-12);
+        assert!(lr[1] > lr[0] && lr[3] < lr[2]);
+        let mut three = one_cycle();
+        three.three_phase = true;
+        let (lr, _) = cycle(Schedule::OneCycle(three), 10);
+        // Back at the start's lr at step 2·0.3·10 − 2 = 4, then down to min_lr.
+        assert!(
+            (lr[4] - 0.04).abs() < 1e-12 && (lr[9] - 4e-6).abs() < 1e-12,
+            "{lr:?}"
+        );
+    }
+
+    #[test]
+    fn plateau_reduces_after_patience_bad_steps_respecting_cooldown_and_min_lr() {
+        // The loss improves at step 0 only: steps 1, 2, 3 are bad, and the
+        // third bad one (more than patience 2) reduces lr after step 3.
+        let r = rates_with(Some(Schedule::Plateau(plateau())), 8, |_| 1.0);
+        assert_eq!(r, vec![1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25]);
+        let mut p = plateau();
+        p.cooldown = 2;
+        p.min_lr = 0.3;
+        let r = rates_with(Some(Schedule::Plateau(p)), 12, |_| 1.0);
+        // After a reduction, 2 cooldown steps do not count: 5 steps to the next.
+        assert_eq!(
+            r,
+            vec![1.0, 1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.3, 0.3, 0.3]
+        );
+        // A steadily falling loss never reduces it.
+        let r = rates_with(Some(Schedule::Plateau(plateau())), 20, |k| -(k as f64));
+        assert!(r.iter().all(|&x| x == 1.0));
+    }
+
+    #[test]
+    fn sequential_hands_over_at_the_milestone_from_the_base_rate() {
+        let s = Schedule::Sequential {
+            schedulers: vec![
+                Schedule::Linear {
+                    start_factor: 0.5,
+                    end_factor: 1.0,
+                    total_iters: 2,
+                },
+                Schedule::Exponential { gamma: 0.5 },
+            ],
+            milestones: vec![3],
+        };
+        let r = rates(Some(s), 6);
+        assert!(close(&r, &[0.5, 0.75, 1.0, 1.0, 0.5, 0.25]), "{r:?}");
+    }
+
+    #[test]
+    fn a_cyclic_schedule_sets_the_rate_and_momentum_whatever_the_optimizers() {
+        let mut st = LrState::new(
+            7.0,
+            Some(&Schedule::Cyclic(cyclic(CyclicMode::Triangular))),
+            Some(0.0),
+        );
+        assert_eq!((st.lr(), st.momentum()), (0.1, Some(0.9)));
+        st.advance(0.0);
+        let mut c = cyclic(CyclicMode::Triangular);
+        c.cycle_momentum = false;
+        let st = LrState::new(7.0, Some(&Schedule::Cyclic(c)), Some(0.0));
+        assert_eq!((st.lr(), st.momentum()), (0.1, None));
     }
 }

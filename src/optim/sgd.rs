@@ -39,6 +39,14 @@ impl Optimizer for Sgd {
         }
     }
 
+    fn momentum(&self) -> Option<f64> {
+        Some(self.momentum)
+    }
+
+    fn set_momentum(&mut self, momentum: f64) {
+        self.momentum = momentum;
+    }
+
     fn state(&self) -> State {
         // torch keeps `momentum_buffer: None` without momentum: nothing to show.
         match self.buf {

@@ -14,6 +14,7 @@ use crate::edit::set_path;
 use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
 use crate::inspect;
 use crate::objective::{Objective, View};
+use crate::optim::schedule::KeyKind;
 use crate::render::chart::LossAxis;
 use crate::render::chart::Series;
 use crate::render::figure::{self, FigureOptions};
@@ -121,6 +122,36 @@ pub fn catalogue() -> JsValue {
             })
         })
         .collect();
+    // A key is a number unless its "kind" says otherwise (a choice among
+    // "choices", a flag, a list of step numbers, or a sequence's schedules).
+    let schedules: Vec<Value> = optim::schedule::SCHEDULES
+        .iter()
+        .map(|d| {
+            let keys: Vec<Value> = d
+                .keys
+                .iter()
+                .map(|k| {
+                    let mut key =
+                        json!({"name": k.name, "default": k.default.to_json(), "doc": k.doc});
+                    match k.kind {
+                        KeyKind::Number => {}
+                        KeyKind::Choice(choices) => {
+                            key["kind"] = json!("choice");
+                            key["choices"] = json!(choices);
+                        }
+                        KeyKind::Flag => key["kind"] = json!("flag"),
+                        KeyKind::List => key["kind"] = json!("list"),
+                        KeyKind::Schedules => key["kind"] = json!("schedules"),
+                    }
+                    if k.required {
+                        key["required"] = json!(true);
+                    }
+                    key
+                })
+                .collect();
+            json!({"name": d.name, "title": d.title, "about": d.about, "keys": keys})
+        })
+        .collect();
     let scenarios: Vec<Value> = scenarios::SCENARIOS
         .iter()
         .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson,
@@ -130,22 +161,7 @@ pub fn catalogue() -> JsValue {
     to_js(&json!({
         "functions": functions,
         "optimizers": optimizers,
-        "schedules": [
-            {"name": "step", "title": "Step (StepLR)", "about": "lr is multiplied by gamma every step_size steps", "keys": [
-                {"name": "step_size", "default": 30, "doc": "steps between two decays (a whole number >= 1)"},
-                {"name": "gamma", "default": 0.1, "doc": "the factor lr is multiplied by at each decay (> 0)"}]},
-            {"name": "exponential", "title": "Exponential (ExponentialLR)", "about": "lr is multiplied by gamma after every step", "keys": [
-                {"name": "gamma", "default": 0.95, "doc": "the factor lr is multiplied by after every step (> 0)"}]},
-            {"name": "cosine", "title": "Cosine (CosineAnnealingLR)", "about": "lr falls from its value to eta_min along half a cosine over T_max steps, then rises again", "keys": [
-                {"name": "T_max", "default": 100, "doc": "steps from the full lr down to eta_min (half a cosine period)"},
-                {"name": "eta_min", "default": 0.0, "doc": "the lowest learning rate, reached at step T_max"}]},
-            {"name": "linear", "title": "Linear (LinearLR)", "about": "lr is scaled by a factor that moves in a straight line from start_factor to end_factor", "keys": [
-                {"name": "start_factor", "default": 1.0 / 3.0, "doc": "lr is multiplied by this at step 0 (in (0, 1])"},
-                {"name": "end_factor", "default": 1.0, "doc": "lr is multiplied by this from step total_iters on (in [0, 1])"},
-                {"name": "total_iters", "default": 5, "doc": "steps over which the factor moves from start_factor to end_factor"}]},
-            {"name": "inverse_time", "title": "Inverse time (1 / (1 + k t))", "about": "step t uses lr / (1 + k t)", "keys": [
-                {"name": "k", "default": 0.05, "doc": "how fast lr shrinks: step t uses lr / (1 + k t) (>= 0)"}]},
-        ],
+        "schedules": schedules,
         "scenarios": scenarios,
         "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
     }))
