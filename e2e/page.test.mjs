@@ -738,3 +738,43 @@ test("the inspector shows the next step's rule with its numbers, follows Step, d
   assert.deepEqual(await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value)), ["loss", "lr"]);
   assert.deepEqual(errors, []);
 });
+
+test("every torch scheduler can be chosen on a card; a sequence is edited in place; bad milestones are named; a cycled momentum gets its chart", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100&o1=sgd&o1.lr=0.05&o1.momentum=0.9&o2=adagrad&o2.lr=0.5`);
+  const card = (i) => page.locator(".card.optimizer").nth(i);
+  await card(0).locator("details.more summary").click();
+  const kind = card(0).locator(".schedule select").first();
+  for (const name of ["multistep", "constant", "polynomial", "cosine_warm_restarts", "cyclic", "onecycle", "plateau", "sequential"]) {
+    await kind.selectOption(name);
+    assert.equal(await page.locator("#message").isVisible(), false, `${name}: ${await page.locator("#message").textContent()}`);
+    assert.equal((await page.evaluate(() => window.optiviz.getExperiment())).optimizers[0].schedule.name, name);
+  }
+  // The sequence: a warm-up, then a cosine over the rest, each with its keys.
+  const sub = card(0).locator(".sub-schedule");
+  assert.equal(await sub.count(), 2);
+  assert.equal(await sub.nth(1).locator("select").inputValue(), "cosine");
+  await sub.nth(1).locator("select").selectOption("exponential");
+  const seq = (await page.evaluate(() => window.optiviz.getExperiment())).optimizers[0].schedule;
+  assert.deepEqual(seq.schedulers.map((s) => s.name), ["linear", "exponential"]);
+  await card(0).getByRole("button", { name: "Add a schedule" }).click();
+  assert.equal(await sub.count(), 3);
+  const milestones = card(0).getByRole("textbox", { name: "milestones" });
+  await milestones.fill("10, ten");
+  await milestones.press("Enter");
+  await assert.doesNotReject(card(0).locator(".field-error", { hasText: "\"ten\" is not a whole number" }).waitFor());
+  assert.equal((await page.evaluate(() => window.optiviz.getExperiment())).optimizers[0].schedule.schedulers.length, 3, "nothing lost");
+  await milestones.fill("10, 60");
+  await milestones.press("Enter");
+  assert.equal(await card(0).locator(".field-error").count(), 0);
+  // Adagrad has no momentum: its cyclic schedule is offered with cycle_momentum off.
+  await card(1).locator("details.more summary").click();
+  await card(1).locator(".schedule select").first().selectOption("cyclic");
+  assert.equal(await page.locator("#message").isVisible(), false);
+  assert.equal(await card(1).getByRole("checkbox", { name: "cycle_momentum" }).isChecked(), false);
+  // One cycle on SGD cycles its momentum: the chart offers it.
+  await kind.selectOption("onecycle");
+  await page.selectOption("#chart-kind", "momentum");
+  assert.equal(await page.getByRole("img", { name: "Momentum or β₁ against step" }).count(), 1);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("o1.sched") === "onecycle");
+  assert.deepEqual(errors, []);
+});

@@ -34,6 +34,20 @@ pub fn set_path(doc: &mut Value, path: &str, value: Value) -> Result<(), String>
             }
             return Ok(());
         }
+        if let (true, Some(i)) = (n == last, idx) {
+            // An item of a list, replaced (or, set to null, removed).
+            let list = obj
+                .get_mut(&key)
+                .and_then(Value::as_array_mut)
+                .filter(|a| i < a.len())
+                .ok_or_else(|| format!("{path}: no such item"))?;
+            if value.is_null() {
+                list.remove(i);
+            } else {
+                list[i] = value;
+            }
+            return Ok(());
+        }
         let next = obj.entry(key).or_insert_with(|| json!({}));
         cur = match idx {
             Some(i) => next
@@ -67,6 +81,15 @@ mod tests {
         assert_eq!(
             set_path(&mut doc, "optimizers[x].lr", json!(1)).unwrap_err(),
             "optimizers[x].lr: bad index"
+        );
+        // A whole item of a list: replaced, or removed with null.
+        set_path(&mut doc, "optimizers[1]", json!({"name": "sgd", "lr": 1})).unwrap();
+        assert_eq!(doc["optimizers"][1]["name"], "sgd");
+        set_path(&mut doc, "optimizers[0]", Value::Null).unwrap();
+        assert_eq!(doc["optimizers"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            set_path(&mut doc, "optimizers[3]", json!({})).unwrap_err(),
+            "optimizers[3]: no such item"
         );
     }
 }

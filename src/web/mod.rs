@@ -117,6 +117,8 @@ pub fn catalogue() -> JsValue {
                 .collect();
             json!({
                 "name": d.name, "title": d.title, "default_lr": d.default_lr, "hyper": hyper,
+                // Whether a cyclic or one-cycle schedule can cycle its momentum or β₁.
+                "momentum": (d.build)(&d.defaults()).momentum().is_some(),
                 "rule": d.rule.iter().map(|l| to_mathml(l)).collect::<Vec<_>>(),
                 "rule_text": d.rule,
             })
@@ -626,7 +628,8 @@ impl App {
 
     /// The charts the current runs offer beside the loss: `lr` always,
     /// `effective` when a shown optimizer scales its step per coordinate,
-    /// `evals` when one re-evaluates (LBFGS).
+    /// `evals` when one re-evaluates (LBFGS), `momentum` when a schedule
+    /// cycles a momentum or β₁.
     #[wasm_bindgen(js_name = chartKinds)]
     pub fn chart_kinds(&self) -> Vec<String> {
         let mut kinds = vec!["loss".to_string(), "lr".to_string()];
@@ -636,6 +639,10 @@ impl App {
         }
         if shown().any(|o| o.def.name == "lbfgs") {
             kinds.push("evals".into());
+        }
+        let shown_runs = figure::shown_paths(&self.exp, &self.runs);
+        if shown_runs.iter().any(|p| !p.run.momenta.is_empty()) {
+            kinds.push("momentum".into());
         }
         kinds
     }
@@ -662,6 +669,19 @@ impl App {
                     })
                     .collect(),
                 &["learning rate", "lr"],
+            ),
+            "momentum" => (
+                figure::shown_paths(&self.exp, &self.runs)
+                    .iter()
+                    .filter(|p| !p.run.momenta.is_empty())
+                    .map(|p| Series {
+                        label: p.run.label.clone(),
+                        color: p.color,
+                        points: steps(&p.run.momenta),
+                        dashed: false,
+                    })
+                    .collect(),
+                &["momentum or β₁", "momentum"],
             ),
             "effective" => {
                 let mut out = Vec::new();

@@ -13,6 +13,7 @@ const CHARTS = {
     aria: "Each coordinate's effective learning rate against step",
     caption: "What each coordinate's step is scaled by: solid for the first coordinate, dashed for the second. Adam, AdamW, NAdam: γ/(√v̂ + ε); RAdam: its rectified form; Adamax: γ/u; RMSprop: γ/(√v + ε); Adagrad: γ̃/(√s + ε); Adadelta: γ√(u + ε)/√(v + ε).",
   },
+  momentum: { title: "Momentum or β₁ (cycled)", aria: "Momentum or β₁ against step", caption: "The momentum (SGD, RMSprop) or β₁ (Adam and kin) each step used, as a cyclic or one-cycle schedule moved it, opposite to the learning rate." },
   evals: { title: "Evaluations per step (L-BFGS)", aria: "Evaluations of the loss per step against step", caption: "How many times each L-BFGS step evaluated the loss and its gradient (its inner iterations and line search)." },
 };
 

@@ -30,39 +30,155 @@ export function clipping(ctx, o, i, name) {
   return clipRow;
 }
 
-// The learning-rate schedule and its keys.
-export function schedule(ctx, o, i, name) {
+// A schedule's JSON at its catalogue defaults: torch's, or what the page
+// offers for a key torch requires; keys torch leaves as None are left out.
+// `ctx.scheduleOffer` fills the ones that depend on the experiment.
+function scheduleDefaults(ctx, spec, i) {
+  const exp = ctx.app.experiment();
+  const steps = Math.max(1, exp.steps);
+  const hasMomentum = ctx.cat.optimizers.find((d) => d.name === exp.optimizers[i].name).momentum;
+  const value = { name: spec.name };
+  for (const k of spec.keys) if (k.default !== null) value[k.name] = k.default;
+  // Offers that fit this run: a cycle as long as the run, momentum cycled only
+  // where there is one, and a warm-up then cosine over the rest.
+  if (spec.name === "onecycle") value.total_steps = steps;
+  if ("cycle_momentum" in value) value.cycle_momentum = hasMomentum;
+  if (spec.name === "cyclic") value.step_size_up = Math.max(1, Math.round(steps / 4));
+  if (spec.name === "sequential") {
+    const warm = Math.max(1, Math.min(10, Math.floor(steps / 4)));
+    value.schedulers = [
+      { name: "linear", start_factor: 0.1, end_factor: 1, total_iters: warm },
+      { name: "cosine", T_max: Math.max(1, steps - warm), eta_min: 0 },
+    ];
+    value.milestones = [warm];
+  }
+  return value;
+}
+
+// Parses "10, 50" into whole numbers, naming the field when a part is not one.
+function stepList(text, what) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  return parts.map((t) => {
+    const x = Number(t);
+    if (!Number.isInteger(x)) throw `${what}: "${t}" is not a whole number; type step numbers such as 30, 80`;
+    return x;
+  });
+}
+
+// The editor of one schedule at `path` (an optimizer's schedule, or one of a
+// sequence's): a choice of schedule and a box for each of its keys.
+function scheduleEditor(ctx, i, path, name, inSequence) {
   const { app, edit, draw } = ctx;
-  const schedRow = document.createElement("div");
-  schedRow.className = "schedule";
-  const schedKind = document.createElement("select");
-  schedKind.add(new Option("constant", ""));
-  for (const s of ctx.cat.schedules) schedKind.add(new Option(s.title, s.name));
-  schedKind.value = o.schedule ? o.schedule.name : "";
-  const schedKeys = document.createElement("div");
-  schedKeys.className = "hyper";
-  const fillKeys = () => {
-    schedKeys.replaceChildren();
-    const cur = app.experiment().optimizers[i].schedule;
+  const get = () => path.split(/\.|\[|\]/).filter(Boolean).reduce((v, k) => v?.[k], { optimizers: app.experiment().optimizers });
+  const row = document.createElement("div");
+  row.className = inSequence ? "schedule sub-schedule" : "schedule";
+  const kind = document.createElement("select");
+  if (!inSequence) kind.add(new Option("none: lr stays as set", ""));
+  for (const spec of ctx.cat.schedules) {
+    if (inSequence && (spec.name === "plateau" || spec.name === "sequential")) continue;
+    kind.add(new Option(spec.title, spec.name));
+  }
+  const keys = document.createElement("div");
+  keys.className = "hyper";
+  const what = (k) => `${name} › schedule ${k}`;
+  const fill = () => {
+    keys.replaceChildren();
+    const cur = get();
+    kind.value = cur ? cur.name : "";
     if (!cur) return;
     const spec = ctx.cat.schedules.find((s) => s.name === cur.name);
     for (const k of spec.keys) {
-      const box = numberInput(ctx, cur[k.name], (x) => app.set(`optimizers[${i}].schedule.${k.name}`, x), `${name} › schedule ${k.name}`);
-      schedKeys.append(field(k.name, box, k.doc));
+      const at = `${path}.${k.name}`;
+      const set = (v) => app.set(at, v);
+      const doc = `${k.doc}${k.required ? " (required)" : ""}`;
+      if (k.kind === "schedules") {
+        keys.append(sequenceEditor(ctx, i, path, name, cur, fill));
+      } else if (k.kind === "choice") {
+        const sel = document.createElement("select");
+        for (const c of k.choices) sel.add(new Option(c, c));
+        sel.value = cur[k.name] ?? k.default;
+        sel.addEventListener("change", () => {
+          if (edit(() => set(sel.value), sel)) draw.dynamic();
+          else sel.value = get()?.[k.name] ?? k.default;
+        });
+        keys.append(field(k.name, sel, doc));
+      } else if (k.kind === "flag") {
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = cur[k.name] ?? k.default;
+        box.addEventListener("change", () => {
+          if (edit(() => set(box.checked), box)) draw.dynamic();
+          else box.checked = !box.checked;
+        });
+        keys.append(field(k.name, box, doc));
+      } else if (k.kind === "list") {
+        const box = document.createElement("input");
+        box.type = "text";
+        box.inputMode = "numeric";
+        box.value = (cur[k.name] ?? []).join(", ");
+        box.addEventListener("change", () => {
+          if (edit(() => set(stepList(box.value, what(k.name))), box)) draw.dynamic();
+        });
+        keys.append(field(k.name, box, `${doc}; step numbers separated by commas`));
+      } else if (k.default === null) {
+        keys.append(field(k.name, optionalInput(ctx, cur[k.name], at, what(k.name), "None"), doc));
+      } else {
+        keys.append(field(k.name, numberInput(ctx, cur[k.name] ?? k.default, set, what(k.name)), doc));
+      }
     }
   };
-  schedKind.addEventListener("change", () => {
-    const spec = ctx.cat.schedules.find((s) => s.name === schedKind.value);
-    const value = spec ? Object.fromEntries([["name", spec.name], ...spec.keys.map((k) => [k.name, k.default])]) : null;
-    if (edit(() => app.set(`optimizers[${i}].schedule`, value), schedKind)) {
-      fillKeys();
+  kind.addEventListener("change", () => {
+    const spec = ctx.cat.schedules.find((s) => s.name === kind.value);
+    const value = spec ? scheduleDefaults(ctx, spec, i) : null;
+    if (edit(() => app.set(path, value), kind)) {
+      fill();
       draw.dynamic();
-    }
+    } else kind.value = get()?.name ?? "";
   });
   const about = ctx.cat.schedules.map((s) => `${s.title}: ${s.about}.`).join(" ");
-  schedRow.append(field("Learning-rate schedule", schedKind, `How lr changes from step to step, as torch.optim.lr_scheduler does it, stepped once after each optimizer step. ${about}`), schedKeys);
-  fillKeys();
-  return schedRow;
+  const label = inSequence ? (path.endsWith("[0]") ? "First" : "Then") : "Learning-rate schedule";
+  row.append(field(label, kind, `How lr changes from step to step, as torch.optim.lr_scheduler does it, stepped once after each optimizer step. ${about}`), keys);
+  fill();
+  return row;
+}
+
+// SequentialLR's schedules, each with its own editor, and buttons to add
+// or remove one (with its milestone).
+function sequenceEditor(ctx, i, path, name, cur, refill) {
+  const { app, edit, draw } = ctx;
+  const box = document.createElement("div");
+  box.className = "sequence";
+  cur.schedulers.forEach((_, n) => box.append(scheduleEditor(ctx, i, `${path}.schedulers[${n}]`, `${name} › schedule ${n + 1}`, true)));
+  const buttons = document.createElement("div");
+  buttons.className = "row-buttons";
+  const add = document.createElement("button");
+  add.type = "button";
+  add.textContent = "Add a schedule";
+  add.addEventListener("click", () => {
+    const seq = structuredClone(app.experiment().optimizers[i].schedule);
+    const last = seq.milestones.length ? seq.milestones[seq.milestones.length - 1] : 0;
+    seq.schedulers.push({ name: "exponential", gamma: 0.95 });
+    seq.milestones.push(Math.max(last + 1, Math.round((last + app.experiment().steps) / 2)));
+    if (edit(() => app.set(path, seq), add)) { refill(); draw.dynamic(); }
+  });
+  const remove = document.createElement("button");
+  remove.type = "button";
+  remove.textContent = "Remove the last";
+  remove.disabled = cur.schedulers.length <= 2;
+  remove.addEventListener("click", () => {
+    const seq = structuredClone(app.experiment().optimizers[i].schedule);
+    seq.schedulers.pop();
+    seq.milestones.pop();
+    if (edit(() => app.set(path, seq), remove)) { refill(); draw.dynamic(); }
+  });
+  buttons.append(add, remove);
+  box.append(buttons);
+  return box;
+}
+
+// The learning-rate schedule and its keys.
+export function schedule(ctx, o, i, name) {
+  return scheduleEditor(ctx, i, `optimizers[${i}].schedule`, name, false);
 }
 
 // Its own sampling, where it differs from the experiment's (a batch size for
