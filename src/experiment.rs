@@ -1386,16 +1386,6 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
     };
     let enabled = flag("enabled", true)?;
     let maximize = flag("maximize", false)?;
-    // torch's LBFGS takes no maximize: its line search minimizes.
-    if maximize && (def.build)(&hyper).re_evaluates() {
-        return Err(ConfigError::new(
-            o.field("maximize"),
-            format!(
-                "{} cannot maximize (torch's LBFGS has no maximize); remove the key",
-                def.name
-            ),
-        ));
-    }
     for key in IMPLEMENTATION_KEYS {
         flag(key, false)?;
     }

@@ -446,15 +446,19 @@ pub fn trajectory(
         }
         if re_evaluates {
             // The closure evaluates as the loop does: the loss, the gradient
-            // from the run's sampling, clipped.
+            // from the run's sampling, clipped; to maximize, torch's LBFGS
+            // works with both negated.
+            let sign = if cfg.maximize { -1.0 } else { 1.0 };
             let mut closure = |q: [f64; 2]| {
                 let g = if stochastic || is_model {
                     grads.at(q)
                 } else {
                     f.grad(q)
                 };
-                (f.value(q), cfg.clip.map_or(g, |c| c.apply(g)))
+                let g = cfg.clip.map_or(g, |c| c.apply(g));
+                (sign * f.value(q), [sign * g[0], sign * g[1]])
             };
+            let loss = sign * loss;
             func_evals.push(opt.step_closure(&mut p, loss, g, lr.lr(), &mut closure));
         } else {
             opt.step(&mut p, g, lr.lr());

@@ -66,7 +66,7 @@ const HYPER: &[HyperSpec] = &[
     number(
         "d",
         1.0,
-        Range::at_least(0.0),
+        Range::at_least(1.0),
         "clipping threshold: the update is scaled down when its RMS is above d",
     ),
     number(
