@@ -143,8 +143,8 @@ const BAD: &[(&str, &str)] = &[
      "-: optimizers[0].max_eval: must be a whole number in [1, 1000] or null (None), got 2.5"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": null}]}"#,
      "-: optimizers[0].max_iter: must be a whole number in [1, 100], got null"),
-    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "maximize": true}]}"#,
-     "-: optimizers[0].maximize: lbfgs cannot maximize (torch's LBFGS has no maximize); remove the key"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adafactor", "lr": 0.1, "d": 0.5}]}"#,
+     "-: optimizers[0].d: must be a finite number >= 1, got 0.5"),
 ];
 
 #[test]
