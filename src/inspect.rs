@@ -108,6 +108,8 @@ struct Step<'a> {
     after: &'a State,
     theta: [f64; 2],
     delta: [f64; 2],
+    /// The per-coordinate learning rate ([`effective_lr`]), where there is one.
+    eff: [f64; 2],
     lines: Vec<String>,
 }
 
@@ -177,6 +179,7 @@ pub fn step_view(cfg: &OptimizerConfig, run: &Trajectory, k: usize) -> Option<St
         after,
         theta: p0,
         delta: zip(p1, p0, |a, b| a - b),
+        eff: effective_lr(cfg, run, k).unwrap_or([f64::NAN; 2]),
         lines: Vec::new(),
     };
     s.line(format!("θ = {},  γ = {}", v(p0), n(s.lr)));
@@ -271,8 +274,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
                 v(sum1)
             );
             s.line(line);
-            let eff = map(sum1, |x| clr / (x.sqrt() + h.num("eps")));
-            let line = format!("γ̃ / (√s + ε) = {}  (per coordinate)", v(eff));
+            let line = format!("γ̃ / (√s + ε) = {}  (per coordinate)", v(s.eff));
             s.line(line);
             s.taken("−γ̃ g / (√s + ε)");
             None
@@ -444,10 +446,9 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
         s.line(line);
         let line = format!("1 − β₁ᵗ = {}  (t = {})", n(bc1), n(t));
         s.line(line);
-        let eff = map(u, |u| s.lr / u);
         let line = format!(
             "γ / u = {}  (per coordinate, applied to m̂ = m/(1 − β₁ᵗ))",
-            v(eff)
+            v(s.eff)
         );
         s.line(line);
         s.taken("−γ/(1 − β₁ᵗ) · m/u");
@@ -476,31 +477,24 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
         v(vhat)
     );
     s.line(line);
-    let eps = h.num("eps");
     match name {
         "nadam" => {
             let mu = number(Some(s.after), "mu_product").unwrap_or(1.0);
             let line = format!("Πμ = {}  (NAdam's momentum product)", n(mu));
             s.line(line);
-            let eff = map(sq, |x| s.lr / ((x / bc2).sqrt() + eps));
-            let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(eff));
+            let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(s.eff));
             s.line(line);
             s.taken("−γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d");
         }
         "radam" => {
-            let rho_inf = 2.0 / (1.0 - b2) - 1.0;
-            let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bc2;
+            let (rho_inf, rho_t, rect) = rectification(b2, t);
             let line = format!("ρ∞ = {},  ρₜ = {}", n(rho_inf), n(rho_t));
             s.line(line);
-            if rho_t > 5.0 {
-                let r = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
-                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
-                    .sqrt();
-                let eff = map(sq, |x| s.lr * r * bc2.sqrt() / (x.sqrt() + eps));
+            if let Some(r) = rect {
                 let line = format!(
                     "r = {},  γ r √(1 − β₂ᵗ)/(√v + ε) = {}  (ρₜ > 5: rectified)",
                     n(r),
-                    v(eff)
+                    v(s.eff)
                 );
                 s.line(line);
                 s.taken("−γ m̂ · r √(1 − β₂ᵗ)/(√v + ε)");
@@ -511,13 +505,24 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
             }
         }
         _ => {
-            let eff = map(vhat, |x| s.lr / (x.sqrt() + eps));
-            let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(eff));
+            let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(s.eff));
             s.line(line);
-            s.taken(&format!("−γ m̂ / (√v̂ + ε) = −{} ⊙ {}", v(eff), v(mhat)));
+            s.taken(&format!("−γ m̂ / (√v̂ + ε) = −{} ⊙ {}", v(s.eff), v(mhat)));
         }
     }
     Some(map(m, |x| -x))
+}
+
+/// RAdam's ρ∞ and ρₜ at step `t`, and its rectification r once ρₜ > 5
+/// (before that it takes plain momentum steps).
+fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
+    let rho_inf = 2.0 / (1.0 - b2) - 1.0;
+    let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / (1.0 - libm::pow(b2, t));
+    let r = (rho_t > 5.0).then(|| {
+        ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+            .sqrt()
+    });
+    (rho_inf, rho_t, r)
 }
 
 /// The learning rate each coordinate effectively gets at step `k`, for the
@@ -563,12 +568,7 @@ pub fn effective_lr(cfg: &OptimizerConfig, run: &Trajectory, k: usize) -> Option
         "radam" => {
             let b2 = h.pair("betas")[1];
             let bc2 = 1.0 - libm::pow(b2, t);
-            let rho_inf = 2.0 / (1.0 - b2) - 1.0;
-            let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bc2;
-            if rho_t > 5.0 {
-                let r = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
-                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
-                    .sqrt();
+            if let (_, _, Some(r)) = rectification(b2, t) {
                 map(vector(after, "exp_avg_sq"), |x| {
                     lr * r * bc2.sqrt() / (x.sqrt() + eps())
                 })

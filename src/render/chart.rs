@@ -142,12 +142,26 @@ pub fn draw_loss_chart<P: Painter>(
         curves.push(pts);
     }
     p.end_clip();
-    // A legend in the corner the curves cross least.
-    let rows: Vec<LegendRow> = paths
-        .iter()
-        .map(|path| LegendRow {
-            color: path.color,
-            label: path.run.label.clone(),
+    let rows = paths.iter().map(|path| (path.color, &path.run.label));
+    draw_chart_legend(p, r, width, rows, &curves, theme, s);
+}
+
+/// A chart's legend, one row per (colour, label), in the corner the `curves`
+/// (device-pixel points) cross least; left out on a narrow chart, or when it
+/// would hide more than a third of it (the page lists the optimizers beside it).
+fn draw_chart_legend<'a, P: Painter>(
+    p: &mut P,
+    r: Rect,
+    width: f64,
+    rows: impl Iterator<Item = (Color, &'a String)>,
+    curves: &[Vec<(f64, f64)>],
+    theme: Theme,
+    s: Scale,
+) {
+    let rows: Vec<LegendRow> = rows
+        .map(|(color, label)| LegendRow {
+            color,
+            label: label.clone(),
             status: String::new(),
         })
         .collect();
@@ -158,9 +172,7 @@ pub fn draw_loss_chart<P: Painter>(
             .filter(|&&(x, y)| b.contains(x, y))
             .count()
     };
-    // Left out on a narrow chart, or when it would hide more than a third of
-    // it (the page lists the optimizers beside it).
-    if width / s.0 >= 480.0 {
+    if width / s.0 >= 480.0 && !rows.is_empty() {
         draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
     }
 }
@@ -348,22 +360,10 @@ pub fn draw_series_chart<P: Painter>(
         curves.push(pts);
     }
     p.end_clip();
-    let mut rows: Vec<LegendRow> = Vec::new();
-    for line in series.iter().filter(|l| !l.dashed) {
-        rows.push(LegendRow {
-            color: line.color,
-            label: line.label.clone(),
-            status: String::new(),
-        });
-    }
-    let covered = |b: &Rect| {
-        curves
-            .iter()
-            .flatten()
-            .filter(|&&(x, y)| b.contains(x, y))
-            .count()
-    };
-    if width / s.0 >= 480.0 && !rows.is_empty() {
-        draw_legend_box(p, r, &rows, covered, 0.34, theme, s);
-    }
+    // One row per optimizer: its second coordinate's dashed line shares it.
+    let rows = series
+        .iter()
+        .filter(|l| !l.dashed)
+        .map(|l| (l.color, &l.label));
+    draw_chart_legend(p, r, width, rows, &curves, theme, s);
 }

@@ -657,32 +657,22 @@ impl App {
         let steps = |v: &[f64]| -> Vec<(f64, f64)> {
             v.iter().enumerate().map(|(k, &x)| (k as f64, x)).collect()
         };
+        // One line per shown run that has `values`.
+        let per_run = |values: fn(&Trajectory) -> &[f64]| -> Vec<Series> {
+            figure::shown_paths(&self.exp, &self.runs)
+                .iter()
+                .filter(|p| !values(p.run).is_empty())
+                .map(|p| Series {
+                    label: p.run.label.clone(),
+                    color: p.color,
+                    points: steps(values(p.run)),
+                    dashed: false,
+                })
+                .collect()
+        };
         let (series, names): (Vec<Series>, &[&str]) = match kind {
-            "lr" => (
-                figure::shown_paths(&self.exp, &self.runs)
-                    .iter()
-                    .map(|p| Series {
-                        label: p.run.label.clone(),
-                        color: p.color,
-                        points: steps(&p.run.lrs),
-                        dashed: false,
-                    })
-                    .collect(),
-                &["learning rate", "lr"],
-            ),
-            "momentum" => (
-                figure::shown_paths(&self.exp, &self.runs)
-                    .iter()
-                    .filter(|p| !p.run.momenta.is_empty())
-                    .map(|p| Series {
-                        label: p.run.label.clone(),
-                        color: p.color,
-                        points: steps(&p.run.momenta),
-                        dashed: false,
-                    })
-                    .collect(),
-                &["momentum or β₁", "momentum"],
-            ),
+            "lr" => (per_run(|r| &r.lrs), &["learning rate", "lr"]),
+            "momentum" => (per_run(|r| &r.momenta), &["momentum or β₁", "momentum"]),
             "effective" => {
                 let mut out = Vec::new();
                 for (i, cfg, run) in self.shown_detail() {
