@@ -711,10 +711,15 @@ test("the inspector shows the next step's rule with its numbers, follows Step, d
   assert.ok(await block(0).locator("math").count() > 5, "the lines are MathML");
   assert.ok((await lines(1)).some((l) => l.startsWith("evaluations = 4")));
   assert.ok((await lines(2)).some((l) => l.includes("(clipped)")), "the clipped gradient is shown before and after");
-  // Step moves the inspector on.
+  // Step moves the inspector on, and so does the step slider.
   await page.click("#step");
   await assert.doesNotReject(block(0).locator("h3").filter({ hasText: "next: step 2, from θ₁" }).waitFor());
   assert.notDeepEqual(await lines(0), adam);
+  await page.getByRole("slider", { name: "Step", exact: true }).fill("12");
+  await assert.doesNotReject(block(0).locator("h3").filter({ hasText: "next: step 13, from θ₁₂" }).waitFor());
+  assert.equal(await page.locator("#step-out").textContent(), "step 12 of 40");
+  await page.click("#reset");
+  await page.click("#step");
   // The arrows add ink at each current point; their key shows with them.
   const before = await inkOf(page, "paths");
   await page.check("#arrows");

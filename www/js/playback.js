@@ -1,5 +1,6 @@
 // Playback: the Play, Step, Reset and Show complete buttons, the speed slider,
-// the keys (Space, →, r) and the animation frame that advances the step.
+// the step slider, the keys (Space, →, r) and the animation frame that
+// advances the step.
 
 import { $ } from "./dom.js";
 
@@ -55,6 +56,12 @@ export function build(ctx) {
   $("step").addEventListener("click", stepOnce);
   $("reset").addEventListener("click", reset);
   $("complete").addEventListener("click", () => { playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
+  // Dragging the step slider pauses and shows that step.
+  $("scrub").addEventListener("input", () => {
+    playing = false;
+    app.step = Number($("scrub").value);
+    ctx.draw.dynamic();
+  });
   document.addEventListener("keydown", (e) => {
     const t = e.target;
     if (t instanceof Element && t.closest("input, select, textarea, summary, a, [contenteditable]")) return;

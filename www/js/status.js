@@ -1,5 +1,6 @@
-// The legend under the plot (#legend), the step counter (#step-out) and what
-// screen readers hear (#announce); the cards and the Play button show theirs.
+// The legend under the plot (#legend), the step counter (#step-out) and its
+// slider (#scrub), and what screen readers hear (#announce); the cards and
+// the Play button show theirs.
 
 import { $ } from "./dom.js";
 
@@ -37,6 +38,10 @@ export function build(ctx) {
     );
     ctx.cards.showStatuses(list);
     $("step-out").textContent = `step ${app.step} of ${app.maxStep()}`;
+    const scrub = $("scrub");
+    scrub.max = app.maxStep();
+    scrub.value = app.step;
+    scrub.setAttribute("aria-valuetext", `step ${app.step} of ${app.maxStep()}`);
     ctx.playback.showState();
   }
 
