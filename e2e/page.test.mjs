@@ -737,6 +737,23 @@ test("the inspector shows the next step's rule with its numbers, follows Step, d
     assert.notEqual(await chartPixels(), loss, kind);
   }
   assert.equal(await page.getByRole("img", { name: "Learning rate against step" }).count(), 1);
+  // The address keeps what is shown; a link with it opens that way.
+  await page.check("#arrows");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("arrows") === "1");
+  const address = new URL(page.url());
+  assert.equal(address.searchParams.get("chart"), "lr");
+  assert.equal(address.searchParams.get("inspect"), "1");
+  const again = await open(browser, `${server.url}${address.search}`);
+  assert.equal(await again.page.locator("#inspector").evaluate((d) => d.open), true);
+  assert.equal(await again.page.locator("#arrows").isChecked(), true);
+  assert.equal(await again.page.locator("#chart-kind").inputValue(), "lr");
+  assert.deepEqual(again.errors, []);
+  await again.context.close();
+  const bad = await open(browser, `${server.url}?fn=booth&start=0,0&steps=5&o1=sgd&o1.lr=0.1&chart=evals&arrows=yes`);
+  await assert.doesNotReject(bad.page.locator("#message", { hasText: "chart: must be one of loss, lr for these optimizers, got evals" }).waitFor());
+  assert.match(await bad.page.locator("#message").textContent(), /arrows: must be 1 \(show\) or 0, got yes/);
+  await bad.context.close();
+  await page.uncheck("#arrows");
   // Without an adaptive optimizer or L-BFGS their charts go, back to the loss.
   await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "sgd", lr: 0.1 }] }));
   await page.selectOption("#chart-kind", "lr");

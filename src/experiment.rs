@@ -399,7 +399,16 @@ impl Experiment {
                     (Some(n), Batch::Full) => 2.0 * n as f64,
                     (None, _) => 1.0 + s.accumulate as f64,
                 };
-                per_step * self.steps as f64
+                // L-BFGS evaluates up to max_eval times a step (its line
+                // search may finish one more), each over the step's rows.
+                let evals = match self.optimizers[i].hyper.0.get("max_eval") {
+                    Some(HyperValue::Count(n)) => {
+                        let max_iter = self.optimizers[i].hyper.count("max_iter").unwrap_or(1);
+                        n.unwrap_or(max_iter * 5 / 4) as f64 + 1.0
+                    }
+                    _ => 1.0,
+                };
+                per_step * evals * self.steps as f64
             })
             .sum()
     }
@@ -1211,7 +1220,7 @@ fn check_cycled_momentum(s: &Schedule, def: &OptimizerDef, path: &str) -> Result
         }
         _ => false,
     };
-    if cycles && def.spec("momentum").is_none() && def.spec("betas").is_none() {
+    if cycles && !def.has_momentum() {
         return Err(ConfigError::new(
             format!("{path}.cycle_momentum"),
             format!(
@@ -1243,6 +1252,14 @@ fn check_cycle_length(s: &Schedule, reach: u32, path: &str) -> Result<(), Config
                 ),
             ))
         }
+        Schedule::OneCycle(o) if o.empty_phase_within(reach) => Err(ConfigError::new(
+            format!("{path}.pct_start"),
+            format!(
+                "{} of a {}-step cycle leaves a phase of no steps, where torch's OneCycleLR divides by zero; choose another pct_start",
+                o.pct_start,
+                o.total()
+            ),
+        )),
         Schedule::Sequential {
             schedulers,
             milestones,

@@ -110,6 +110,8 @@ struct Step<'a> {
     delta: [f64; 2],
     /// The per-coordinate learning rate ([`effective_lr`]), where there is one.
     eff: [f64; 2],
+    /// The momentum or β₁ this step used when a schedule cycles it.
+    momentum: Option<f64>,
     lines: Vec<String>,
 }
 
@@ -166,8 +168,14 @@ impl Step<'_> {
 }
 
 /// Explains step `k` of `run` (recorded with its state) by the optimizer
-/// `cfg`; None past the last step taken.
-pub fn step_view(cfg: &OptimizerConfig, run: &Trajectory, k: usize) -> Option<StepView> {
+/// `cfg`; `noisy` when its gradients are mini-batches' or noisy. None past
+/// the last step taken.
+pub fn step_view(
+    cfg: &OptimizerConfig,
+    run: &Trajectory,
+    k: usize,
+    noisy: bool,
+) -> Option<StepView> {
     let after = run.state.get(k)?;
     let raw = *run.grads.get(k)?;
     let (p0, p1) = (run.points[k], *run.points.get(k + 1)?);
@@ -180,10 +188,15 @@ pub fn step_view(cfg: &OptimizerConfig, run: &Trajectory, k: usize) -> Option<St
         theta: p0,
         delta: zip(p1, p0, |a, b| a - b),
         eff: effective_lr(cfg, run, k).unwrap_or([f64::NAN; 2]),
+        momentum: run.momenta.get(k).copied(),
         lines: Vec::new(),
     };
     s.line(format!("θ = {},  γ = {}", v(p0), n(s.lr)));
-    s.line(format!("g = ∇f(θ) = {}", v(raw)));
+    s.line(if noisy {
+        format!("g = {}  (this step's mini-batch or noisy gradient)", v(raw))
+    } else {
+        format!("g = ∇f(θ) = {}", v(raw))
+    });
     if let Some(c) = cfg.clip {
         let g = c.apply(raw);
         let norm = crate::optim::norm(raw);
@@ -225,14 +238,17 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
     match name {
         "sgd" => {
             s.coupled_decay();
-            let (mu, tau) = (h.num("momentum"), h.num("dampening"));
-            if mu == 0.0 {
+            // The momentum this step used (a schedule may cycle it); a
+            // buffer exists once a step had momentum.
+            let mu = s.momentum.unwrap_or(h.num("momentum"));
+            let tau = h.num("dampening");
+            if get(Some(s.after), "momentum_buffer").is_none() {
                 let line = format!("Δθ = −γg = −{}·{} = {}", n(s.lr), v(s.g), v(s.delta));
                 s.line(line);
                 return None;
             }
             let b = vector(Some(s.after), "momentum_buffer");
-            let line = match s.before {
+            let line = match get(s.before, "momentum_buffer") {
                 None => format!("b ← g = {}  (its first value)", v(b)),
                 Some(_) => format!(
                     "b ← μb + (1 − τ)g = {}·{} + {}·{} = {}",
@@ -290,13 +306,23 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
                 avg = zip(avg, ga, |v, m| v - m * m);
             }
             let d = map(avg, |x| x.sqrt() + h.num("eps"));
-            let line = format!("d = √v + ε = {}", v(d));
+            let line = if h.flag("centered") {
+                format!("d = √(v − ḡ²) + ε = {}", v(d))
+            } else {
+                format!("d = √v + ε = {}", v(d))
+            };
             s.line(line);
-            let line = format!("γ / d = {}  (per coordinate)", v(map(d, |d| s.lr / d)));
+            let line = format!("γ / d = {}  (per coordinate)", v(s.eff));
             s.line(line);
-            if h.num("momentum") > 0.0 {
+            if get(Some(s.after), "momentum_buffer").is_some() {
                 let b = vector(Some(s.after), "momentum_buffer");
-                let line = format!("b ← μb + g/d = {}", v(b));
+                let mu = s.momentum.unwrap_or(h.num("momentum"));
+                let line = format!(
+                    "b ← μb + g/d = {}·{} + g/d = {}",
+                    n(mu),
+                    v(vector(s.before, "momentum_buffer")),
+                    v(b)
+                );
                 s.line(line);
                 s.taken("−γb");
                 Some(map(b, |x| -x))
@@ -327,7 +353,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
         "rprop" => {
             let flips = zip(s.g, vector(s.before, "prev"), |g, p| g * p);
             let line = format!(
-                "sign(g · g_prev) = ({}, {})",
+                "sign(g · gₚᵣₑᵥ) = ({}, {})",
                 sign_word(flips[0]),
                 sign_word(flips[1])
             );
@@ -339,15 +365,23 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             let line = if s.before.is_some() {
                 format!("s = {} → {}  (step sizes)", v(s0), v(s1))
             } else {
-                format!("s = γ = {}  (the step sizes start at γ)", v(s1))
+                format!(
+                    "s = {}  (the step sizes start at γ, within step_sizes)",
+                    v(s1)
+                )
             };
             s.line(line);
             s.taken("−sign(g) · s  (0 where the sign flipped)");
             None
         }
         "asgd" => {
+            s.coupled_decay();
             let eta = number(s.before, "eta").unwrap_or(s.lr);
-            let line = format!("η = {}  (the step size in force)", n(eta));
+            let line = format!(
+                "η = {},  λ = {}  (the step size in force, and lambd)",
+                n(eta),
+                n(h.num("lambd"))
+            );
             s.line(line);
             s.taken("−ηg − ληθ");
             let line = format!(
@@ -369,9 +403,34 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             );
             s.line(line);
             let rho = f64::min(s.lr, 1.0 / t.sqrt());
-            let line = format!("ρ = min(γ, 1/√t) = {}", n(rho));
+            let (eps1, eps2) = h.auto_pair("eps");
+            let rms = crate::optim::norm(s.theta) / std::f64::consts::SQRT_2;
+            let alpha = f64::max(eps2, rms) * rho;
+            let line = format!(
+                "ρ = min(γ, 1/√t) = {},  α = max(ε₂, RMS(θ))·ρ = {}",
+                n(rho),
+                n(alpha)
+            );
             s.line(line);
-            s.taken("−α u / max(1, RMS(u)/d),  u = g / √v");
+            let wd = h.num("weight_decay");
+            if wd != 0.0 {
+                let line = format!("θ ← θ(1 − γλ) = θ · {}", n(1.0 - s.lr * wd));
+                s.line(line);
+            }
+            let var = vector(Some(s.after), "variance");
+            let e1 = eps1.unwrap_or(f64::EPSILON);
+            let u = zip(s.g, var, |g, v| g / v.max(e1 * e1).sqrt());
+            let line = format!("u = g/√max(v, ε₁²) = {}", v(u));
+            s.line(line);
+            let clip = f64::max(
+                1.0,
+                crate::optim::norm(u) / std::f64::consts::SQRT_2 / h.num("d"),
+            );
+            s.taken(&format!(
+                "−α u / max(1, RMS(u)/d) = −{}·u / {}",
+                n(alpha),
+                n(clip)
+            ));
             None
         }
         "lbfgs" => {
@@ -427,6 +486,8 @@ fn amsgrad(h: &Hyper) -> bool {
 fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
     let h = s.h;
     let [b1, b2] = h.pair("betas");
+    // β₁ as this step used it: a cyclic or one-cycle schedule moves it.
+    let b1 = s.momentum.unwrap_or(b1);
     let decoupled = name == "adamw"
         || ((name == "nadam" || name == "radam") && h.flag("decoupled_weight_decay"));
     let wd = h.num("weight_decay");
@@ -440,6 +501,8 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
     s.average("m", "exp_avg", b1, "g");
     let m = vector(Some(s.after), "exp_avg");
     let bc1 = 1.0 - libm::pow(b1, t);
+    let bc2 = 1.0 - libm::pow(b2, t);
+    let memory = Some(map(m, |x| -x));
     if name == "adamax" {
         let u = vector(Some(s.after), "exp_inf");
         let line = format!("u ← max(β₂u, |g| + ε) = {}", v(u));
@@ -447,48 +510,65 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
         let line = format!("1 − β₁ᵗ = {}  (t = {})", n(bc1), n(t));
         s.line(line);
         let line = format!(
-            "γ / u = {}  (per coordinate, applied to m̂ = m/(1 − β₁ᵗ))",
+            "γ / u = {}  (per coordinate, applied to m/(1 − β₁ᵗ))",
             v(s.eff)
         );
         s.line(line);
         s.taken("−γ/(1 − β₁ᵗ) · m/u");
-        return Some(map(m, |x| -x));
+        return memory;
     }
     s.average("v", "exp_avg_sq", b2, "g²");
     let mut sq = vector(Some(s.after), "exp_avg_sq");
     if amsgrad(h) {
         sq = vector(Some(s.after), "max_exp_avg_sq");
-        let line = format!("v_max ← max(v_max, v) = {}", v(sq));
+        let line = format!("vₘₐₓ ← max(vₘₐₓ, v) = {}", v(sq));
         s.line(line);
     }
-    let bc2 = 1.0 - libm::pow(b2, t);
-    let line = format!(
-        "1 − β₁ᵗ = {},  1 − β₂ᵗ = {}  (t = {})",
-        n(bc1),
-        n(bc2),
-        n(t)
-    );
-    s.line(line);
-    let mhat = map(m, |x| x / bc1);
     let vhat = map(sq, |x| x / bc2);
-    let line = format!(
-        "m̂ = m/(1 − β₁ᵗ) = {},  v̂ = v/(1 − β₂ᵗ) = {}",
-        v(mhat),
-        v(vhat)
-    );
-    s.line(line);
     match name {
         "nadam" => {
-            let mu = number(Some(s.after), "mu_product").unwrap_or(1.0);
-            let line = format!("Πμ = {}  (NAdam's momentum product)", n(mu));
+            // NAdam's own momentum schedule in place of 1 − β₁ᵗ.
+            let psi = h.num("momentum_decay");
+            let mu = |t: f64| b1 * (1.0 - 0.5 * libm::pow(0.96, t * psi));
+            let (mu_t, mu_next) = (mu(t), mu(t + 1.0));
+            let prod = number(Some(s.after), "mu_product").unwrap_or(1.0);
+            let line = format!(
+                "μₜ = β₁(1 − ½·0.96^(tψ)) = {},  μₜ₊₁ = {}",
+                n(mu_t),
+                n(mu_next)
+            );
+            s.line(line);
+            let line = format!("Πₜ = Πₜ₋₁μₜ = {}  (mu_product)", n(prod));
+            s.line(line);
+            let line = format!(
+                "1 − β₂ᵗ = {},  v̂ = v/(1 − β₂ᵗ) = {}  (t = {})",
+                n(bc2),
+                v(vhat),
+                n(t)
+            );
             s.line(line);
             let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(s.eff));
             s.line(line);
-            s.taken("−γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d");
+            let eff = s.eff;
+            let part1 = zip(eff, s.g, |e, g| -e * (1.0 - mu_t) / (1.0 - prod) * g);
+            let part2 = zip(eff, m, |e, m| -e * mu_next / (1.0 - prod * mu_next) * m);
+            let line = format!("Δθ₁ = −γ(1 − μₜ)/(1 − Πₜ) · g/(√v̂ + ε) = {}", v(part1));
+            s.line(line);
+            let line = format!("Δθ₂ = −γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/(√v̂ + ε) = {}", v(part2));
+            s.line(line);
+            s.taken("Δθ₁ + Δθ₂");
         }
         "radam" => {
+            let mhat = map(m, |x| x / bc1);
+            let line = format!(
+                "1 − β₁ᵗ = {},  m̂ = m/(1 − β₁ᵗ) = {}  (t = {})",
+                n(bc1),
+                v(mhat),
+                n(t)
+            );
+            s.line(line);
             let (rho_inf, rho_t, rect) = rectification(b2, t);
-            let line = format!("ρ∞ = {},  ρₜ = {}", n(rho_inf), n(rho_t));
+            let line = format!("ρ∞ = 2/(1 − β₂) − 1 = {},  ρₜ = {}", n(rho_inf), n(rho_t));
             s.line(line);
             if let Some(r) = rect {
                 let line = format!(
@@ -505,12 +585,24 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
             }
         }
         _ => {
+            let mhat = map(m, |x| x / bc1);
+            let line = format!(
+                "1 − β₁ᵗ = {},  1 − β₂ᵗ = {}  (t = {})",
+                n(bc1),
+                n(bc2),
+                n(t)
+            );
+            s.line(line);
+            let line = format!("m̂ = m/(1 − β₁ᵗ) = {}", v(mhat));
+            s.line(line);
+            let line = format!("v̂ = v/(1 − β₂ᵗ) = {}", v(vhat));
+            s.line(line);
             let line = format!("γ / (√v̂ + ε) = {}  (per coordinate)", v(s.eff));
             s.line(line);
             s.taken(&format!("−γ m̂ / (√v̂ + ε) = −{} ⊙ {}", v(s.eff), v(mhat)));
         }
     }
-    Some(map(m, |x| -x))
+    memory
 }
 
 /// RAdam's ρ∞ and ρₜ at step `t`, and its rectification r once ρₜ > 5
@@ -524,6 +616,12 @@ fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
     });
     (rho_inf, rho_t, r)
 }
+
+/// The optimizers whose step scales itself per coordinate, which
+/// [`effective_lr`] covers.
+pub const ADAPTIVE: [&str; 8] = [
+    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax",
+];
 
 /// The learning rate each coordinate effectively gets at step `k`, for the
 /// optimizers whose step scales itself per coordinate (Adagrad's decay,
@@ -613,7 +711,7 @@ mod tests {
             let eff = effective_lr(cfg, &run, k).unwrap();
             let m = vector(run.state.get(k), "exp_avg");
             let bc1 = 1.0 - 0.9f64.powi(k as i32 + 1);
-            let view = step_view(cfg, &run, k).unwrap();
+            let view = step_view(cfg, &run, k, false).unwrap();
             for i in 0..2 {
                 let predicted = -eff[i] * m[i] / bc1;
                 assert!((predicted - view.step[i]).abs() <= 1e-12 * view.step[i].abs().max(1e-9));
@@ -622,9 +720,9 @@ mod tests {
             assert_eq!(view.memory, Some(map(m, |x| -x)));
         }
         // The first step of Adam moves each coordinate by about lr.
-        let first = step_view(cfg, &run, 0).unwrap().step;
+        let first = step_view(cfg, &run, 0, false).unwrap().step;
         assert!((first[0].abs() - 0.05).abs() < 1e-6 && (first[1].abs() - 0.05).abs() < 1e-6);
-        assert!(step_view(cfg, &run, 20).is_none());
+        assert!(step_view(cfg, &run, 20, false).is_none());
     }
 
     #[test]
@@ -647,7 +745,7 @@ mod tests {
             r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 3,
                 "optimizers": [{"name": "sgd", "lr": 0.001, "momentum": 0.9, "clip": {"max_norm": 1}}]}"#,
         );
-        let view = step_view(&e.optimizers[0], &run, 0).unwrap();
+        let view = step_view(&e.optimizers[0], &run, 0, false).unwrap();
         assert!(
             view.lines.iter().any(|l| l.contains("(clipped)")),
             "{:?}",
@@ -666,7 +764,7 @@ mod tests {
             r#"{"function": {"name": "rosenbrock"}, "start": [-1.5, 2], "steps": 3,
                 "optimizers": [{"name": "lbfgs", "lr": 0.5, "max_iter": 4}]}"#,
         );
-        let view = step_view(&e.optimizers[0], &run, 1).unwrap();
+        let view = step_view(&e.optimizers[0], &run, 1, false).unwrap();
         assert!(
             view.lines
                 .iter()

@@ -34,7 +34,8 @@
 //! Decoding builds the experiment's JSON and validates it with
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
-//! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `lesson`, `play`, `speed`) and are passed over, as are
+//! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `lesson`, `play`, `speed`, and `chart`,
+//! `arrows`, `inspect` for what it shows under and on the plot) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
@@ -51,7 +52,9 @@ use serde_json::{json, Map, Value};
 /// compact view for an iframe), `lesson=1` (the embed shows a scenario's
 /// lesson text), `play=1` (start playing once loaded) and `speed=N` (the
 /// animation's steps per second, 1 to 200).
-pub const PAGE_KEYS: &[&str] = &["embed", "lesson", "play", "speed"];
+pub const PAGE_KEYS: &[&str] = &[
+    "embed", "lesson", "play", "speed", "chart", "arrows", "inspect",
+];
 
 /// Keys that links pick up on the way (from newsletters, social sites, ad
 /// trackers) and that mean nothing here; they are passed over.
@@ -1113,8 +1116,8 @@ mod tests {
                 .unwrap();
         assert_eq!(exp.start, [1.0, 2.0]);
         assert_eq!(exp.optimizers.len(), 1);
-        // play and speed are the page's too (it checks their values).
-        let exp = decode("?fn=booth&start=1,2&steps=10&play=1&speed=80&o1=sgd&o1.lr=0.01").unwrap();
+        // play, speed and what is shown are the page's too (it checks their values).
+        let exp = decode("?fn=booth&start=1,2&steps=10&play=1&speed=80&chart=lr&arrows=1&inspect=1&o1=sgd&o1.lr=0.01").unwrap();
         assert_eq!(exp.optimizers.len(), 1);
         assert_eq!(
             encode(&exp).unwrap(),

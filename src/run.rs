@@ -256,6 +256,34 @@ impl<'a> Gradients<'a> {
         }
     }
 
+    /// The draws of one step, fixed for a step that evaluates several times
+    /// (L-BFGS's closure): its micro-batches, or its noise. A training loop's
+    /// closure sees the batch it was handed at every call; so does this one.
+    pub fn fix_step(&mut self) -> StepDraw {
+        if !self.stochastic() {
+            return StepDraw::Exact;
+        }
+        let k = self.sampling.accumulate;
+        match (self.surface.model(), self.sampling.batch) {
+            (Some(_), Batch::Size(b)) => StepDraw::Batches(
+                (0..k)
+                    .map(|_| self.next_batch(b as usize).to_vec())
+                    .collect(),
+            ),
+            _ => {
+                // Noise σ·ξ on the gradient is the gradient of f + σ·ξ·θ: the
+                // loss the closure reports carries the same term.
+                let sigma = self.sampling.grad_noise;
+                let mut sum = [0.0, 0.0];
+                for _ in 0..k {
+                    sum[0] += sigma * self.rng.normal();
+                    sum[1] += sigma * self.rng.normal();
+                }
+                StepDraw::Noise([sum[0] / k as f64, sum[1] / k as f64])
+            }
+        }
+    }
+
     /// Epochs completed so far; 0 for a formula.
     pub fn epochs(&self) -> f64 {
         match self.surface.model() {
@@ -326,6 +354,44 @@ impl<'a> Gradients<'a> {
     }
 }
 
+/// One step's draws ([`Gradients::fix_step`]).
+pub enum StepDraw {
+    Exact,
+    /// The step's micro-batches (each a sorted list of rows).
+    Batches(Vec<Vec<usize>>),
+    /// The noise added to every gradient of the step (averaged over its
+    /// accumulated draws).
+    Noise([f64; 2]),
+}
+
+impl StepDraw {
+    /// The loss and gradient at `q` under these draws: the mean over the
+    /// micro-batches, or f and ∇f with the noise's linear term.
+    pub fn eval(&self, f: &Surface, q: [f64; 2]) -> (f64, [f64; 2]) {
+        match self {
+            StepDraw::Exact => (f.value(q), f.grad(q)),
+            StepDraw::Noise(xi) => {
+                let g = f.grad(q);
+                (
+                    f.value(q) + xi[0] * q[0] + xi[1] * q[1],
+                    [g[0] + xi[0], g[1] + xi[1]],
+                )
+            }
+            StepDraw::Batches(batches) => {
+                let m = f.model().expect("only a data model has rows to batch");
+                let k = batches.len() as f64;
+                let (mut loss, mut g) = (0.0, [0.0, 0.0]);
+                for rows in batches {
+                    loss += m.batch_value(q, rows.iter().copied());
+                    let gb = m.batch_grad(q, rows.iter().copied());
+                    g = [g[0] + gb[0], g[1] + gb[1]];
+                }
+                (loss / k, [g[0] / k, g[1] / k])
+            }
+        }
+    }
+}
+
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
 /// from `grads` and ending early when a rule of `stop` holds; `record` says
 /// what to keep beyond the path.
@@ -367,12 +433,18 @@ pub fn trajectory(
     let mut p = start;
     for k in 0..=n {
         let loss = f.value(p);
+        // L-BFGS evaluates again within the step, under the step's draws.
+        let draw = if re_evaluates && stochastic {
+            Some(grads.fix_step())
+        } else {
+            None
+        };
         // A data model's gradient comes through `grads` even when it is the
         // full batch, so the epochs are counted.
-        let g = if stochastic || is_model {
-            grads.at(p)
-        } else {
-            f.grad(p)
+        let (step_loss, g) = match &draw {
+            Some(d) => d.eval(f, p),
+            None if stochastic || is_model => (loss, grads.at(p)),
+            None => (loss, f.grad(p)),
         };
         if !loss.is_finite() || !finite(g) {
             non_finite = Some((k, Divergence::NonFiniteLoss));
@@ -449,16 +521,13 @@ pub fn trajectory(
             // from the run's sampling, clipped; to maximize, torch's LBFGS
             // works with both negated.
             let sign = if cfg.maximize { -1.0 } else { 1.0 };
+            let draw = draw.as_ref().unwrap_or(&StepDraw::Exact);
             let mut closure = |q: [f64; 2]| {
-                let g = if stochastic || is_model {
-                    grads.at(q)
-                } else {
-                    f.grad(q)
-                };
+                let (loss, g) = draw.eval(f, q);
                 let g = cfg.clip.map_or(g, |c| c.apply(g));
-                (sign * f.value(q), [sign * g[0], sign * g[1]])
+                (sign * loss, [sign * g[0], sign * g[1]])
             };
-            let loss = sign * loss;
+            let loss = sign * step_loss;
             func_evals.push(opt.step_closure(&mut p, loss, g, lr.lr(), &mut closure));
         } else {
             opt.step(&mut p, g, lr.lr());

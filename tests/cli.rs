@@ -143,6 +143,8 @@ const BAD: &[(&str, &str)] = &[
      "-: optimizers[0].max_eval: must be a whole number in [1, 1000] or null (None), got 2.5"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": null}]}"#,
      "-: optimizers[0].max_iter: must be a whole number in [1, 100], got null"),
+    (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 100, "optimizers": [{"name": "sgd", "lr": 0.1, "schedule": {"name": "onecycle", "max_lr": 0.1, "total_steps": 100, "pct_start": 0.01}}]}"#,
+     "-: optimizers[0].schedule.pct_start: 0.01 of a 100-step cycle leaves a phase of no steps, where torch's OneCycleLR divides by zero; choose another pct_start"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "adafactor", "lr": 0.1, "d": 0.5}]}"#,
      "-: optimizers[0].d: must be a finite number >= 1, got 0.5"),
 ];

@@ -435,7 +435,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "d ← −H g  (two-loop recursion over the kept pairs, H₀ = yᵀs / yᵀy)",
         "t ← γ, or min(1, 1 / ‖g‖₁) γ at the first iteration",
         "θ ← θ + t d  (t from the strong-Wolfe search when line_search_fn is set)",
-        "repeat up to max_iter times, re-evaluating f and g after each move",
+        "repeat up to max_iter times, evaluating f and g after each move but the last",
     ],
     check,
     build: |h| {

@@ -297,6 +297,12 @@ impl OptimizerDef {
     pub fn spec(&self, key: &str) -> Option<&'static HyperSpec> {
         self.hyper.iter().find(|h| h.name == key)
     }
+
+    /// Whether it has a momentum or β₁ that a cyclic or one-cycle schedule
+    /// can cycle: torch's test, `momentum` or `betas` among its keywords.
+    pub fn has_momentum(&self) -> bool {
+        self.spec("momentum").is_some() || self.spec("betas").is_some()
+    }
 }
 
 // Hyperparameters several optimizers share, so their ranges and docs agree.

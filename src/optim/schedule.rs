@@ -135,6 +135,31 @@ impl OneCycle {
             _ => 0,
         }
     }
+
+    /// The step each phase ends at, as torch lays them out.
+    fn phase_ends(&self) -> Vec<f64> {
+        let (total, pct) = (self.total() as f64, self.pct_start);
+        if self.three_phase {
+            vec![pct * total - 1.0, 2.0 * pct * total - 2.0, total - 1.0]
+        } else {
+            vec![pct * total - 1.0, total - 1.0]
+        }
+    }
+
+    /// Whether one of the steps 0 to `reach` falls in a phase of no length,
+    /// where torch's OneCycleLR divides by zero.
+    pub fn empty_phase_within(&self, reach: u32) -> bool {
+        let ends = self.phase_ends();
+        (0..=reach).any(|k| {
+            let k = k as f64;
+            let i = ends
+                .iter()
+                .position(|&end| k <= end)
+                .unwrap_or(ends.len() - 1);
+            let start = if i == 0 { 0.0 } else { ends[i - 1] };
+            ends[i] - start == 0.0
+        })
+    }
 }
 
 /// How OneCycleLR moves between two values.
@@ -1047,7 +1072,7 @@ pub static SCHEDULES: &[ScheduleDef] = &[
     ScheduleDef {
         name: "sequential",
         title: "Sequential (SequentialLR)",
-        about: "runs schedules one after another, each taking over at a milestone step (say, a linear warm-up then a cosine); set through the experiment's JSON or a link (o1.sched.schedulers=linear,cosine&o1.sched.milestones=10&o1.sched.1.start_factor=0.1&o1.sched.2.T_max=90)",
+        about: "runs schedules one after another, each taking over at a milestone step (say, a linear warm-up then a cosine); each schedule below has its own keys, and milestones lists the steps at which the next one takes over",
         keys: &[
             ScheduleKey {
                 name: "schedulers",

@@ -58,6 +58,16 @@ fn sub_base(c: char) -> Option<char> {
         '₃' => '3',
         'ₜ' => 't',
         'ᵢ' => 'i',
+        'ₐ' => 'a',
+        'ₑ' => 'e',
+        'ₘ' => 'm',
+        'ₙ' => 'n',
+        'ₒ' => 'o',
+        'ₚ' => 'p',
+        'ᵣ' => 'r',
+        'ₛ' => 's',
+        'ᵥ' => 'v',
+        'ₓ' => 'x',
         '₊' => '+',
         '₋' => '−',
         _ => return None,
@@ -141,7 +151,15 @@ fn parse(chars: &[char], pos: &mut usize, in_group: bool) -> String {
             {
                 *pos += 1;
             }
-        } else if c.is_ascii_digit() || c == '.' {
+        } else if c.is_ascii_digit()
+            || c == '.'
+            // A minus sign starting a number where no operand precedes it
+            // (after "(", ",", "=" or at the start) is the number's own.
+            || (c == '−'
+                && chars.get(*pos + 1).is_some_and(|d| d.is_ascii_digit())
+                && items.last().is_none_or(|last| last.ends_with("</mo>")))
+        {
+            *pos += 1;
             while *pos < chars.len() && (chars[*pos].is_ascii_digit() || chars[*pos] == '.') {
                 *pos += 1;
             }
@@ -165,7 +183,11 @@ fn token_row(s: &str) -> String {
 
 fn token(tok: &str) -> String {
     let first = tok.chars().next().unwrap_or(' ');
-    if first.is_ascii_digit() || (first == '.' && tok.len() > 1) {
+    let number = tok.trim_start_matches('−');
+    if first.is_ascii_digit()
+        || (first == '.' && tok.len() > 1)
+        || (first == '−' && !number.is_empty())
+    {
         format!("<mn>{tok}</mn>")
     } else if tok.chars().filter(|c| !is_combining(*c)).count() > 1 && first.is_ascii_alphabetic() {
         match tok {
@@ -182,6 +204,16 @@ fn token(tok: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leading_minus_belongs_to_its_number_and_a_binary_one_does_not() {
+        let m = to_mathml("(−0.5, −2) = −3 − 4");
+        assert!(
+            m.contains("<mn>−0.5</mn>") && m.contains("<mn>−2</mn>") && m.contains("<mn>−3</mn>")
+        );
+        assert!(m.contains("<mo>−</mo><mn>4</mn>"), "{m}");
+        assert!(to_mathml("vₘₐₓ").contains("<msub><mi>v</mi><mrow><mi>max</mi></mrow></msub>"));
+    }
 
     #[test]
     fn a_long_line_breaks_at_its_equals_signs_and_keeps_its_note_as_text() {

@@ -493,13 +493,14 @@ pub struct Arrows {
     pub step: [f64; 2],
 }
 
-/// How each arrow is drawn, for the plot and its key: the negative gradient
-/// solid, the memory dashed, the step dotted and thicker.
+/// How each arrow's shaft is drawn, for the plot and its key: the negative
+/// gradient thin and solid, the memory dashed, the step thick and solid (with
+/// a closed head).
 pub fn arrow_stroke(kind: usize, color: Color, s: Scale) -> Stroke {
     match kind {
-        0 => Stroke::new(color, s.px(2.0)),
+        0 => Stroke::new(color, s.px(1.5)),
         1 => Stroke::new(color, s.px(2.0)).dashed(s.px(6.0), s.px(4.0)),
-        _ => Stroke::new(color, s.px(3.0)).dashed(s.px(2.5), s.px(3.0)),
+        _ => Stroke::new(color, s.px(3.5)),
     }
 }
 
@@ -543,16 +544,21 @@ pub fn draw_arrows<P: Painter>(p: &mut P, frame: &Frame, sets: &[Arrows], s: Sca
                 )
             };
             let shaft = [from, tip];
-            let barbs = [wing(1.0), tip, wing(-1.0)];
+            // The step's head is closed, the others' open.
+            let barbs = if kind == 2 {
+                vec![wing(1.0), tip, wing(-1.0), wing(1.0)]
+            } else {
+                vec![wing(1.0), tip, wing(-1.0)]
+            };
             let casing = Stroke::new(
                 Color::BLACK.alpha(0.7),
-                s.px(if kind == 2 { 5.0 } else { 4.0 }),
+                s.px(if kind == 2 { 5.5 } else { 3.5 }),
             );
             p.polyline(&shaft, casing);
             p.polyline(&barbs, casing);
             let stroke = arrow_stroke(kind, set.color, s);
             p.polyline(&shaft, stroke);
-            p.polyline(&barbs, Stroke::new(set.color, stroke.width));
+            p.polyline(&barbs, Stroke::new(set.color, stroke.width.min(s.px(2.0))));
         }
     }
     p.end_group();

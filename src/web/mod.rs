@@ -12,7 +12,7 @@ mod surface_layer;
 use crate::data::{self, ModelKind};
 use crate::edit::set_path;
 use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
-use crate::inspect;
+use crate::inspect::{self, ADAPTIVE};
 use crate::objective::{Objective, View};
 use crate::optim::schedule::KeyKind;
 use crate::render::chart::LossAxis;
@@ -22,11 +22,6 @@ use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
 use crate::render::mathml::{to_mathml, to_wrapping_html};
 use crate::render::plot::{Arrows, PathArt};
 
-/// The optimizers whose step scales itself per coordinate, charted under
-/// "lr per coordinate" ([`inspect::effective_lr`]).
-const ADAPTIVE: [&str; 8] = [
-    "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam", "adamax",
-];
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
 use serde::Serialize;
@@ -118,7 +113,7 @@ pub fn catalogue() -> JsValue {
             json!({
                 "name": d.name, "title": d.title, "default_lr": d.default_lr, "hyper": hyper,
                 // Whether a cyclic or one-cycle schedule can cycle its momentum or β₁.
-                "momentum": (d.build)(&d.defaults()).momentum().is_some(),
+                "momentum": d.has_momentum(),
                 "rule": d.rule.iter().map(|l| to_mathml(l)).collect::<Vec<_>>(),
                 "rule_text": d.rule,
             })
@@ -562,6 +557,11 @@ impl App {
         self.arrows = on;
     }
 
+    /// Whether optimizer `i`'s gradients are mini-batches' or noisy.
+    fn noisy(&self, i: usize) -> bool {
+        crate::run::Gradients::new(&self.surf, self.exp.sampling(i), self.exp.seed).stochastic()
+    }
+
     /// The shown optimizers with their index, config and detailed run.
     fn shown_detail(&self) -> Vec<(usize, &crate::experiment::OptimizerConfig, &Trajectory)> {
         let runs = self.runs_with_state();
@@ -580,7 +580,7 @@ impl App {
         self.shown_detail()
             .into_iter()
             .filter_map(|(i, cfg, run)| {
-                let view = inspect::step_view(cfg, run, self.step)?;
+                let view = inspect::step_view(cfg, run, self.step, self.noisy(i))?;
                 Some(Arrows {
                     at: run.points[self.step],
                     color: crate::render::frame::path_color(i, cfg.color.as_deref()),
@@ -604,7 +604,7 @@ impl App {
             .map(|(i, cfg, run)| {
                 let base =
                     json!({"index": i, "label": run.label, "color": self.color(i), "step": k + 1});
-                match inspect::step_view(cfg, run, k) {
+                match inspect::step_view(cfg, run, k, self.noisy(i)) {
                     Some(view) => {
                         let mut v = base;
                         v["lines"] = json!(view

@@ -30,7 +30,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import DEFAULT_PARAMS, surface  # noqa: E402
+from make_reference import DEFAULT_PARAMS, Batches, model_loss, rows, surface  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 CLASSES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta", "adam": "Adam",
@@ -63,8 +63,18 @@ def plain(v):
 
 def run(exp, nudge=False):
     fn = exp["function"]
-    params = dict(DEFAULT_PARAMS.get(fn["name"], {}), **fn.get("params", {}))
-    f = surface(fn["name"], params)
+    model = "data" in fn
+    if model:
+        # A data model: each step's closure sees that step's mini-batches
+        # (optiviz's own seeded order), each micro-batch adding loss / k.
+        data_loss = model_loss(fn["name"], fn["data"])
+        n = len(fn["data"]["x"])
+        batches = Batches(n, exp.get("batch_size", n), exp.get("seed", 0))
+        acc = exp.get("accumulate", 1)
+        f = data_loss
+    else:
+        params = dict(DEFAULT_PARAMS.get(fn["name"], {}), **fn.get("params", {}))
+        f = surface(fn["name"], params)
     cfg = dict(exp["optimizers"][0])
     name = cfg.pop("name")
     clip = cfg.pop("clip", None)
@@ -89,13 +99,21 @@ def run(exp, nudge=False):
             torch.nn.utils.clip_grad_value_([theta], clip["clip_value"])
 
     evals = 0
+    step_rows = None
 
     def closure():
         nonlocal evals
         evals += 1
         opt.zero_grad()
-        loss = f(theta)
-        loss.backward()
+        if step_rows is None:
+            loss = f(theta)
+            loss.backward()
+        else:
+            loss = 0.0
+            for r in step_rows:
+                micro = data_loss(theta, r) / len(step_rows)
+                micro.backward()
+                loss = loss + micro.detach()
         clipped()
         return loss
 
@@ -106,6 +124,8 @@ def run(exp, nudge=False):
             momenta.append(group["momentum"] if "momentum" in group else group["betas"][0])
         with torch.no_grad():
             losses.append(f(theta).item())
+        if model and batches.size < n:
+            step_rows = [batches.next() for _ in range(acc)]
         if name == "lbfgs":
             evals = 0
             opt.step(closure)
@@ -141,7 +161,18 @@ def case(id, function, start, steps, optimizer):
             "experiment": {"function": function, "start": start, "steps": steps, "optimizers": [optimizer]}}
 
 
+def data_case(id, data, start, steps, optimizer, **settings):
+    c = case(id, data, start, steps, optimizer)
+    c["experiment"].update(settings)
+    return c
+
+
 CASES = [
+    data_case("lbfgs-linear-minibatch", rows("linear_regression", 40, 1.5, -0.5, 0.4, 7), [-1.0, 1.0], 12,
+              {"name": "lbfgs", "lr": 0.5, "max_iter": 5}, batch_size=8, seed=3),
+    data_case("lbfgs-logistic-minibatch-accumulate-wolfe", rows("logistic_regression", 50, 2.0, 0.5, 0.8, 8),
+              [0.0, 0.0], 10, {"name": "lbfgs", "lr": 1.0, "max_iter": 4, "line_search_fn": "strong_wolfe"},
+              batch_size=10, accumulate=2, seed=4),
     case("lbfgs-himmelblau-wolfe-history", {"name": "himmelblau"}, [-0.5, -4.0], 6,
          {"name": "lbfgs", "lr": 1.0, "max_iter": 8, "history_size": 3, "line_search_fn": "strong_wolfe"}),
     case("lbfgs-rosenbrock-wolfe-maxeval", {"name": "rosenbrock"}, [-1.2, 1.0], 8,

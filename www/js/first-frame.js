@@ -43,6 +43,9 @@ export async function firstFrame(ctx, catalogue) {
   if (lesson !== null && lesson !== "1" && lesson !== "0") {
     ctx.messages.showError(`lesson: must be 1 (show the scenario's lesson in the embed) or 0, got ${lesson}`);
   }
+  const shown = ctx.inspector.applyLink(ctx.url.pageValue);
+  if (shown.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${shown.join("; ")}.`);
+  ctx.url.write();
   const play = ctx.url.pageValue("play");
   if (play === "1") ctx.playback.play();
   else if (play !== null && play !== "0") ctx.messages.showError(`play: must be 1 (play once loaded) or 0, got ${play}`);

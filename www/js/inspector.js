@@ -1,7 +1,8 @@
 // The chart choice under the plot (loss, learning rate, per-coordinate
-// learning rate, LBFGS's evaluations) and the inspector: each shown
-// optimizer's next step as its update rule with the numbers in place, and
-// the switch for the arrows on the plot. The engine computes both.
+// learning rate, LBFGS's evaluations, a cycled momentum) and the inspector:
+// each shown optimizer's next step as its update rule with the numbers in
+// place, and the switch for the arrows on the plot. The engine computes both;
+// the link keeps which are shown (chart=, arrows=, inspect=).
 
 import { $ } from "./dom.js";
 
@@ -11,7 +12,7 @@ const CHARTS = {
   effective: {
     title: "Learning rate per coordinate (adaptive)",
     aria: "Each coordinate's effective learning rate against step",
-    caption: "What each coordinate's step is scaled by: solid for the first coordinate, dashed for the second. Adam, AdamW, NAdam: γ/(√v̂ + ε); RAdam: its rectified form; Adamax: γ/u; RMSprop: γ/(√v + ε); Adagrad: γ̃/(√s + ε); Adadelta: γ√(u + ε)/√(v + ε).",
+    caption: "What each coordinate's step is scaled by: solid for the first coordinate, dashed for the second. Adam, AdamW, NAdam: γ/(√v̂ + ε); RAdam: its rectified form; Adamax: γ/u; RMSprop: γ/(√v + ε), centered γ/(√(v − ḡ²) + ε); Adagrad: γ̃/(√s + ε); Adadelta: γ√(u + ε)/√(v + ε).",
   },
   momentum: { title: "Momentum or β₁ (cycled)", aria: "Momentum or β₁ against step", caption: "The momentum (SGD, RMSprop) or β₁ (Adam and kin) each step used, as a cyclic or one-cycle schedule moved it, opposite to the learning rate." },
   evals: { title: "Evaluations per step (L-BFGS)", aria: "Evaluations of the loss per step against step", caption: "How many times each L-BFGS step evaluated the loss and its gradient (its inner iterations and line search)." },
@@ -39,6 +40,7 @@ export function build(ctx) {
   select.addEventListener("change", () => {
     kind = select.value;
     ctx.draw.dynamic();
+    ctx.url.sync();
   });
 
   function drawChart() {
@@ -46,12 +48,45 @@ export function build(ctx) {
     app.drawChart(kind);
   }
 
+  function showArrows(on) {
+    arrows.checked = on;
+    app.setArrows(on);
+    $("arrow-key").hidden = !on;
+  }
   arrows.addEventListener("change", () => {
-    app.setArrows(arrows.checked);
-    $("arrow-key").hidden = !arrows.checked;
+    showArrows(arrows.checked);
     ctx.draw.dynamic();
+    ctx.url.sync();
   });
-  fold.addEventListener("toggle", () => render());
+  fold.addEventListener("toggle", () => {
+    render();
+    ctx.url.sync();
+  });
+
+  // What a link says is shown: chart=K, arrows=1, inspect=1; a bad value is
+  // named and left out.
+  function applyLink(value) {
+    const problems = [];
+    const flag = (key, apply) => {
+      const v = value(key);
+      if (v === "1" || v === "0") apply(v === "1");
+      else if (v !== null) problems.push(`${key}: must be 1 (show) or 0, got ${v}`);
+    };
+    flag("arrows", showArrows);
+    flag("inspect", (on) => { fold.open = on; });
+    const chart = value("chart");
+    if (chart !== null) {
+      const kinds = app.chartKinds();
+      if (kinds.includes(chart)) kind = chart;
+      else problems.push(`chart: must be one of ${kinds.join(", ")} for these optimizers, got ${chart}`);
+    }
+    ctx.draw.dynamic();
+    return problems;
+  }
+  // The same as link keys, where they differ from the page's defaults.
+  function pageQuery() {
+    return (kind !== "loss" ? `&chart=${kind}` : "") + (arrows.checked ? "&arrows=1" : "") + (fold.open ? "&inspect=1" : "");
+  }
 
   // The inspector's blocks, rebuilt at every step while it is open.
   function render() {
@@ -61,12 +96,12 @@ export function build(ctx) {
       const sec = document.createElement("section");
       sec.style.setProperty("--swatch", o.color);
       const h = document.createElement("h3");
-      h.textContent = `${o.label} · next: step ${o.step}, from θ${subscript(o.step - 1)}`;
+      h.textContent = o.ended === undefined ? `${o.label} · next: step ${o.step}, from θ${subscript(o.step - 1)}` : `${o.label} · at its last point, θ${subscript(o.step - 1)}`;
       sec.append(h);
       if (o.ended !== undefined) {
         const p = document.createElement("p");
         p.className = "ended";
-        p.textContent = `No further step: ${o.ended}.`;
+        p.textContent = `No further step (${o.ended}). Press Reset or move the Step slider back to look inside a step.`;
         sec.append(p);
         return sec;
       }
@@ -91,5 +126,5 @@ export function build(ctx) {
     $("inspect-list").replaceChildren(...blocks);
   }
 
-  return { drawChart, render };
+  return { drawChart, render, applyLink, pageQuery };
 }

@@ -1,6 +1,7 @@
 // The address: the experiment's query written into the URL, loading a link,
 // the page's own keys (embed=1 and the #home link, play=1, speed=N, kept in the
-// address as the link gave them), and the Share and Embed buttons.
+// address as the link gave them; chart, arrows and inspect as they are now),
+// and the Share and Embed buttons.
 
 import { $ } from "./dom.js";
 
@@ -8,8 +9,11 @@ export function build(ctx) {
   const { app } = ctx;
   const params = new URLSearchParams(location.search);
   const embed = params.get("embed") === "1";
-  // The page's own keys (the engine lists them), as the link gave them.
-  const own = [...params].filter(([k]) => ctx.pageKeys.includes(k));
+  // The page's own keys (the engine lists them), as the link gave them;
+  // what the page shows (the chart, the arrows, the inspector) is written as
+  // it is now instead (inspector.js).
+  const SHOWN = ["chart", "arrows", "inspect"];
+  const own = [...params].filter(([k]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k));
   const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
   if (params.get("lesson") === "1") document.body.classList.add("with-lesson");
@@ -22,7 +26,7 @@ export function build(ctx) {
   // The query that reproduces the experiment; null when it cannot be a link.
   function linkQuery() {
     try {
-      return app.query();
+      return app.query() + (ctx.inspector?.pageQuery() ?? "");
     } catch {
       return null;
     }

@@ -44,6 +44,7 @@ function scheduleDefaults(ctx, spec, i) {
   if (spec.name === "onecycle") value.total_steps = steps;
   if ("cycle_momentum" in value) value.cycle_momentum = hasMomentum;
   if (spec.name === "cyclic") value.step_size_up = Math.max(1, Math.round(steps / 4));
+  if (spec.name === "multistep") value.milestones = [...new Set([Math.round(steps / 2), Math.round(steps * 0.8)])].filter((m) => m >= 1);
   if (spec.name === "sequential") {
     const warm = Math.max(1, Math.min(10, Math.floor(steps / 4)));
     value.schedulers = [
@@ -87,6 +88,10 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
     kind.value = cur ? cur.name : "";
     if (!cur) return;
     const spec = ctx.cat.schedules.find((s) => s.name === cur.name);
+    const about = document.createElement("p");
+    about.className = "about schedule-about";
+    about.textContent = `${spec.title}: ${spec.about}.`;
+    keys.append(about);
     for (const k of spec.keys) {
       const at = `${path}.${k.name}`;
       const set = (v) => app.set(at, v);
@@ -135,9 +140,8 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
       draw.dynamic();
     } else kind.value = get()?.name ?? "";
   });
-  const about = ctx.cat.schedules.map((s) => `${s.title}: ${s.about}.`).join(" ");
   const label = inSequence ? (path.endsWith("[0]") ? "First" : "Then") : "Learning-rate schedule";
-  row.append(field(label, kind, `How lr changes from step to step, as torch.optim.lr_scheduler does it, stepped once after each optimizer step. ${about}`), keys);
+  row.append(field(label, kind, "How lr changes from step to step, as torch.optim.lr_scheduler does it, stepped once after each optimizer step; the chosen schedule is described under the menu, each of its keys by its own ?"), keys);
   fill();
   return row;
 }

@@ -127,9 +127,7 @@ export function optimizerCard(ctx, o, i, removed) {
       const box = h.none
         ? autoInput(ctx, value, (x) => app.set(path, x), what)
         : numberInput(ctx, value, (x) => app.set(path, x), what);
-      box.step = "1";
-      box.min = String(h.min);
-      box.max = String(h.max);
+      if (!h.none) Object.assign(box, { step: "1", min: String(h.min), max: String(h.max) });
       grid.append(field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`));
     } else {
       grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
