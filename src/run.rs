@@ -645,6 +645,30 @@ mod tests {
     }
 
     #[test]
+    fn lbfgs_evaluates_a_step_on_that_steps_draws() {
+        // Mini-batches: the epochs count the step's batches once, however many
+        // times the step evaluates them.
+        let t = run(
+            r#"{"function": {"name": "linear_regression", "generate": {"n": 40}}, "start": [0, 0],
+                "steps": 6, "batch_size": 10, "accumulate": 2,
+                "optimizers": [{"name": "lbfgs", "lr": 0.5, "max_iter": 4}]}"#,
+        );
+        assert!(t.func_evals.iter().all(|&e| e == 4), "{:?}", t.func_evals);
+        assert_eq!(t.epochs, vec![0.5, 1.0, 1.5, 2.0, 2.5, 3.0]);
+        // Noise: one draw a step, so the line search sees one objective and
+        // the run is reproducible.
+        let noisy = r#"{"function": {"name": "quadratic"}, "start": [3, 2], "steps": 10, "grad_noise": 0.5,
+                        "seed": 4, "optimizers": [{"name": "lbfgs", "lr": 1, "line_search_fn": "strong_wolfe"}]}"#;
+        let (a, b) = (run(noisy), run(noisy));
+        assert_eq!(a.points, b.points);
+        assert!(a.points.iter().flatten().all(|x| x.is_finite()));
+        // The step's draw is its noise: at the noisy objective's minimum
+        // (θ = −ξ/(a, b) for f = (a x² + b y²)/2) the search stops, near 0.
+        let last = a.points[a.points.len() - 1];
+        assert!(last[0].abs() < 1.0 && last[1].abs() < 0.2, "{last:?}");
+    }
+
+    #[test]
     fn a_path_a_schedule_brings_back_has_not_diverged() {
         // lr 0.3 > 2/10 makes y grow; ExponentialLR(0.9) soon brings it under 0.2.
         let t = run(
