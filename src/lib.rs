@@ -23,6 +23,7 @@ pub mod data;
 pub mod edit;
 pub mod error;
 pub mod experiment;
+pub mod expr;
 pub mod functions;
 pub mod inspect;
 pub mod objective;

@@ -346,3 +346,97 @@ proptest! {
         prop_assert!(err.message.contains(">= 0"), "{}", err.message);
     }
 }
+
+/// Text built from the formula language's pieces (and a few that are not),
+/// so most of it is nearly a formula.
+fn formula_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("x"),
+        Just("y"),
+        Just("a"),
+        Just("pi"),
+        Just("e"),
+        Just("2"),
+        Just("0.5"),
+        Just("1e3"),
+        Just("+"),
+        Just("-"),
+        Just("*"),
+        Just("/"),
+        Just("^"),
+        Just("**"),
+        Just("("),
+        Just(")"),
+        Just(","),
+        Just("sin("),
+        Just("log("),
+        Just("sqrt("),
+        Just("abs("),
+        Just("max("),
+        Just("atan2("),
+        Just("hypot("),
+        Just("exp("),
+        Just(" "),
+        Just("$"),
+        Just("1e999"),
+        Just("<b>"),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn typed_formulas_never_panic(text in formula_text(), x in -3.0..3.0f64, y in -3.0..3.0f64) {
+        match optiviz::expr::Expr::parse(&text) {
+            Ok(e) => {
+                let params = vec![1.5; e.params().len()];
+                let j = e.jet(x, y, &params);
+                // The jet's value is the value, bit for bit (NaN included).
+                let v = e.value(x, y, &params);
+                prop_assert!(j.v == v || (j.v.is_nan() && v.is_nan()));
+            }
+            Err(err) => prop_assert!(!err.message.is_empty()),
+        }
+    }
+}
+
+/// Smooth formulas: sums and products of smooth pieces of x and y.
+fn smooth_formula() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        Just("0.7".to_string()),
+        Just("sin(x)".to_string()),
+        Just("cos(y)".to_string()),
+        Just("exp(x/3)".to_string()),
+        Just("log(y^2 + 1)".to_string()),
+        Just("sqrt(x^2 + 2)".to_string()),
+        Just("tanh(x*y)".to_string()),
+    ];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        (
+            inner.clone(),
+            inner,
+            prop_oneof![Just("+"), Just("-"), Just("*")],
+        )
+            .prop_map(|(a, b, op)| format!("({a}) {op} ({b})"))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn smooth_typed_formulas_have_the_gradient_of_their_values(text in smooth_formula(), x in -1.5..1.5f64, y in -1.5..1.5f64) {
+        let e = optiviz::expr::Expr::parse(&text).unwrap();
+        let j = e.jet(x, y, &[]);
+        let h = 1e-6;
+        let fx = (e.value(x + h, y, &[]) - e.value(x - h, y, &[])) / (2.0 * h);
+        let fy = (e.value(x, y + h, &[]) - e.value(x, y - h, &[])) / (2.0 * h);
+        let scale = j.v.abs().max(1.0);
+        prop_assert!((j.dx - fx).abs() <= 1e-5 * scale.max(fx.abs()), "{text}: dx {} vs {fx}", j.dx);
+        prop_assert!((j.dy - fy).abs() <= 1e-5 * scale.max(fy.abs()), "{text}: dy {} vs {fy}", j.dy);
+    }
+}
