@@ -793,6 +793,12 @@ test("every torch scheduler can be chosen on a card; a sequence is edited in pla
   await card(1).locator(".schedule select").first().selectOption("cyclic");
   assert.equal(await page.locator("#message").isVisible(), false);
   assert.equal(await card(1).getByRole("checkbox", { name: "cycle_momentum" }).isChecked(), false);
+  // Keys that do nothing under the others are disabled, and come back.
+  assert.equal(await card(1).getByRole("textbox", { name: "max_momentum" }).or(card(1).getByRole("spinbutton", { name: "max_momentum" })).isDisabled(), true);
+  const gamma = card(1).getByRole("spinbutton", { name: "gamma" });
+  assert.equal(await gamma.isDisabled(), true);
+  await card(1).getByRole("combobox", { name: "mode" }).selectOption("exp_range");
+  assert.equal(await gamma.isDisabled(), false);
   // One cycle on SGD cycles its momentum: the chart offers it.
   await kind.selectOption("onecycle");
   await page.selectOption("#chart-kind", "momentum");

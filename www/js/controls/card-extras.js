@@ -103,7 +103,7 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
         for (const c of k.choices) sel.add(new Option(c, c));
         sel.value = cur[k.name] ?? k.default;
         sel.addEventListener("change", () => {
-          if (edit(() => set(sel.value), sel)) draw.dynamic();
+          if (edit(() => set(sel.value), sel)) { relevance(); draw.dynamic(); }
           else sel.value = get()?.[k.name] ?? k.default;
         });
         keys.append(field(k.name, sel, doc));
@@ -112,7 +112,7 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
         box.type = "checkbox";
         box.checked = cur[k.name] ?? k.default;
         box.addEventListener("change", () => {
-          if (edit(() => set(box.checked), box)) draw.dynamic();
+          if (edit(() => set(box.checked), box)) { relevance(); draw.dynamic(); }
           else box.checked = !box.checked;
         });
         keys.append(field(k.name, box, doc));
@@ -126,10 +126,32 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
         });
         keys.append(field(k.name, box, `${doc}; step numbers separated by commas`));
       } else if (k.default === null) {
-        keys.append(field(k.name, optionalInput(ctx, cur[k.name], at, what(k.name), "None"), doc));
+        const box = optionalInput(ctx, cur[k.name], at, what(k.name), "None");
+        box.dataset.key = k.name;
+        keys.append(field(k.name, box, doc));
       } else {
-        keys.append(field(k.name, numberInput(ctx, cur[k.name] ?? k.default, set, what(k.name)), doc));
+        const box = numberInput(ctx, cur[k.name] ?? k.default, set, what(k.name));
+        box.dataset.key = k.name;
+        keys.append(field(k.name, box, doc));
       }
+    }
+    relevance();
+  };
+  // Keys that do nothing under the others' values are shown disabled:
+  // CyclicLR's gamma outside exp_range, the momenta when none is cycled.
+  const relevance = () => {
+    const cur = get();
+    const off = (key, why) => {
+      const box = keys.querySelector(`[data-key="${key}"]`);
+      if (!box) return;
+      box.disabled = Boolean(why);
+      box.title = why || "";
+    };
+    if (cur?.name === "cyclic") off("gamma", cur.mode !== "exp_range" && "used by mode exp_range only");
+    if (cur?.name === "cyclic" || cur?.name === "onecycle") {
+      const why = cur.cycle_momentum === false && "used only when cycle_momentum is on";
+      off("base_momentum", why);
+      off("max_momentum", why);
     }
   };
   kind.addEventListener("change", () => {
