@@ -28,14 +28,24 @@ export function build(ctx) {
   let kind = "loss";
 
   // The chart choices the runs offer; a choice that went away falls back to the loss.
+  // The DOM is touched only when the choices or the choice change (this runs
+  // at every redraw).
+  let shownKinds = "";
+  let shownKind = "";
   function syncKinds() {
     const kinds = app.chartKinds();
     if (!kinds.includes(kind)) kind = "loss";
-    const have = [...select.options].map((o) => o.value).join();
-    if (have !== kinds.join()) select.replaceChildren(...kinds.map((k) => new Option(CHARTS[k].title, k)));
-    select.value = kind;
-    $("chart").setAttribute("aria-label", CHARTS[kind].aria);
-    $("chart-caption").textContent = CHARTS[kind].caption;
+    if (shownKinds !== kinds.join()) {
+      shownKinds = kinds.join();
+      select.replaceChildren(...kinds.map((k) => new Option(CHARTS[k].title, k)));
+      shownKind = "";
+    }
+    if (shownKind !== kind) {
+      shownKind = kind;
+      select.value = kind;
+      $("chart").setAttribute("aria-label", CHARTS[kind].aria);
+      $("chart-caption").textContent = CHARTS[kind].caption;
+    }
   }
   select.addEventListener("change", () => {
     kind = select.value;
