@@ -5,7 +5,10 @@
 //! learning rates takes [`effective_lr`] at every step.
 
 use crate::experiment::OptimizerConfig;
+use crate::optim::adafactor;
 use crate::optim::clip::Clip;
+use crate::optim::nadam::momentum_at;
+use crate::optim::radam::rectification;
 use crate::optim::{Hyper, State, StateValue};
 use crate::run::{short, Trajectory};
 
@@ -402,10 +405,8 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
                 v(vector(Some(s.after), "variance"))
             );
             s.line(line);
-            let rho = f64::min(s.lr, 1.0 / t.sqrt());
             let (eps1, eps2) = h.auto_pair("eps");
-            let rms = crate::optim::norm(s.theta) / std::f64::consts::SQRT_2;
-            let alpha = f64::max(eps2, rms) * rho;
+            let (rho, alpha) = adafactor::step_size(s.lr, t, eps2, s.theta);
             let line = format!(
                 "ρ = min(γ, 1/√t) = {},  α = max(ε₂, RMS(θ))·ρ = {}",
                 n(rho),
@@ -422,10 +423,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             let u = zip(s.g, var, |g, v| g / v.max(e1 * e1).sqrt());
             let line = format!("u = g/√max(v, ε₁²) = {}", v(u));
             s.line(line);
-            let clip = f64::max(
-                1.0,
-                crate::optim::norm(u) / std::f64::consts::SQRT_2 / h.num("d"),
-            );
+            let clip = adafactor::clip_factor(u, h.num("d"));
             s.taken(&format!(
                 "−α u / max(1, RMS(u)/d) = −{}·u / {}",
                 n(alpha),
@@ -529,7 +527,7 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
         "nadam" => {
             // NAdam's own momentum schedule in place of 1 − β₁ᵗ.
             let psi = h.num("momentum_decay");
-            let mu = |t: f64| b1 * (1.0 - 0.5 * libm::pow(0.96, t * psi));
+            let mu = |t: f64| momentum_at(b1, psi, t);
             let (mu_t, mu_next) = (mu(t), mu(t + 1.0));
             let prod = number(Some(s.after), "mu_product").unwrap_or(1.0);
             let line = format!(
@@ -603,18 +601,6 @@ fn adam_family(name: &str, s: &mut Step) -> Option<[f64; 2]> {
         }
     }
     memory
-}
-
-/// RAdam's ρ∞ and ρₜ at step `t`, and its rectification r once ρₜ > 5
-/// (before that it takes plain momentum steps).
-fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
-    let rho_inf = 2.0 / (1.0 - b2) - 1.0;
-    let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / (1.0 - libm::pow(b2, t));
-    let r = (rho_t > 5.0).then(|| {
-        ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
-            .sqrt()
-    });
-    (rho_inf, rho_t, r)
 }
 
 /// The optimizers whose step scales itself per coordinate, which

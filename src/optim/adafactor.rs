@@ -17,6 +17,23 @@ pub struct Adafactor {
     variance: [f64; 2],
 }
 
+/// √(number of coordinates): the RMS of a vector is its norm over this.
+fn sqrt_numel() -> f64 {
+    libm::pow(2.0, 0.5)
+}
+
+/// The relative step ρ = min(γ, 1/√t) and the step size
+/// α = max(ε₂, RMS(θ))·ρ at step `t`, from θ before the step.
+pub(crate) fn step_size(lr: f64, t: f64, eps2: f64, p: [f64; 2]) -> (f64, f64) {
+    let rho_t = f64::min(lr, 1.0 / libm::pow(t, 0.5));
+    (rho_t, f64::max(eps2, norm(p) / sqrt_numel()) * rho_t)
+}
+
+/// What the update is divided by: max(1, RMS(u)/d).
+pub(crate) fn clip_factor(update: [f64; 2], d: f64) -> f64 {
+    f64::max(1.0, norm(update) / (sqrt_numel() * d))
+}
+
 impl Optimizer for Adafactor {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
@@ -24,9 +41,7 @@ impl Optimizer for Adafactor {
         let eps1 = self.eps.0.unwrap_or(f64::EPSILON);
         let eps2 = self.eps.1;
         let one_minus_beta2_t = libm::pow(t, self.beta2_decay);
-        let rho_t = f64::min(lr, 1.0 / libm::pow(t, 0.5));
-        let sqrt_numel = libm::pow(2.0, 0.5);
-        let alpha = f64::max(eps2, norm(*p) / sqrt_numel) * rho_t;
+        let (_, alpha) = step_size(lr, t, eps2, *p);
         if self.weight_decay != 0.0 {
             for x in p.iter_mut() {
                 *x *= 1.0 - lr * self.weight_decay;
@@ -38,7 +53,7 @@ impl Optimizer for Adafactor {
             // ε₁ is squared, as the root is taken after.
             update[i] = 1.0 / self.variance[i].max(eps1 * eps1).sqrt() * grad[i];
         }
-        let denom = f64::max(1.0, norm(update) / (sqrt_numel * self.d));
+        let denom = clip_factor(update, self.d);
         for i in 0..2 {
             p[i] += -alpha / denom * update[i];
         }

@@ -7,6 +7,11 @@ use super::{
 };
 use crate::spec::Range;
 
+/// NAdam's momentum at step `t`: μₜ = β₁(1 − ½·0.96^(tψ)), ψ its momentum_decay.
+pub(crate) fn momentum_at(b1: f64, psi: f64, t: f64) -> f64 {
+    b1 * (1.0 - 0.5 * libm::pow(0.96, t * psi))
+}
+
 pub struct NAdam {
     moments: Moments,
     eps: f64,
@@ -23,8 +28,8 @@ impl Optimizer for NAdam {
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
         let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
-        let mu = b1 * (1.0 - 0.5 * libm::pow(0.96, t * self.momentum_decay));
-        let mu_next = b1 * (1.0 - 0.5 * libm::pow(0.96, (t + 1.0) * self.momentum_decay));
+        let mu = momentum_at(b1, self.momentum_decay, t);
+        let mu_next = momentum_at(b1, self.momentum_decay, t + 1.0);
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
         for i in 0..2 {

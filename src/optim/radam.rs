@@ -7,6 +7,21 @@ use super::{
     WEIGHT_DECAY,
 };
 
+/// At step `t`: ρ∞ and ρₜ (the length of the approximated simple moving
+/// average, and its limit), and the rectification r once ρₜ > 5 (before
+/// that RAdam takes plain momentum steps).
+pub(crate) fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
+    let rho_inf = 2.0 / (1.0 - b2) - 1.0;
+    let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / (1.0 - libm::pow(b2, t));
+    let r = (rho_t > 5.0).then(|| {
+        libm::pow(
+            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+            0.5,
+        )
+    });
+    (rho_inf, rho_t, r)
+}
+
 pub struct RAdam {
     moments: Moments,
     eps: f64,
@@ -22,19 +37,12 @@ impl Optimizer for RAdam {
         let [b1, b2] = self.moments.betas;
         let bias_correction1 = 1.0 - libm::pow(b1, t);
         let bias_correction2 = 1.0 - libm::pow(b2, t);
-        // The length of the approximated simple moving average, and its limit.
-        let rho_inf = 2.0 / (1.0 - b2) - 1.0;
-        let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / bias_correction2;
+        let (_, _, rect) = rectification(b2, t);
         for i in 0..2 {
             self.moments
                 .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
             let corrected = self.m[i] / bias_correction1;
-            if rho_t > 5.0 {
-                let rect = libm::pow(
-                    (rho_t - 4.0) * (rho_t - 2.0) * rho_inf
-                        / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
-                    0.5,
-                );
+            if let Some(rect) = rect {
                 let adaptive = libm::pow(bias_correction2, 0.5) / (self.v[i].sqrt() + self.eps);
                 p[i] += -(corrected * lr * adaptive * rect);
             } else {
