@@ -103,6 +103,18 @@ pub struct Sampling {
     pub accumulate: u32,
 }
 
+impl Sampling {
+    /// Whether gradients drawn this way may differ at one point: mini-batches
+    /// smaller than a model's `rows`, or noise on a formula's gradient.
+    pub fn stochastic(&self, rows: Option<usize>) -> bool {
+        match (rows, self.batch) {
+            (Some(n), Batch::Size(b)) => (b as usize) < n,
+            (Some(_), Batch::Full) => false,
+            (None, _) => self.grad_noise > 0.0,
+        }
+    }
+}
+
 impl Default for Sampling {
     fn default() -> Self {
         Sampling {
@@ -399,15 +411,9 @@ impl Experiment {
                     (Some(n), Batch::Full) => 2.0 * n as f64,
                     (None, _) => 1.0 + s.accumulate as f64,
                 };
-                // L-BFGS evaluates up to max_eval times a step (its line
-                // search may finish one more), each over the step's rows.
-                let evals = match self.optimizers[i].hyper.0.get("max_eval") {
-                    Some(HyperValue::Count(n)) => {
-                        let max_iter = self.optimizers[i].hyper.count("max_iter").unwrap_or(1);
-                        n.unwrap_or(max_iter * 5 / 4) as f64 + 1.0
-                    }
-                    _ => 1.0,
-                };
+                // A step that evaluates again (L-BFGS) does so over the step's rows.
+                let o = &self.optimizers[i];
+                let evals = (o.def.build)(&o.hyper).max_evaluations() as f64;
                 per_step * evals * self.steps as f64
             })
             .sum()
@@ -432,6 +438,12 @@ impl Experiment {
                 opt.as_object_mut().map(|o| o.remove("batch_size"));
             }
         }
+    }
+
+    /// Whether optimizer `i`'s gradients are drawn (mini-batches smaller than
+    /// the data, or noise), so two calls at one point may differ.
+    pub fn stochastic(&self, i: usize) -> bool {
+        self.sampling(i).stochastic(self.function.rows())
     }
 
     /// How optimizer `i` gets its gradients: its own settings, else the

@@ -249,11 +249,8 @@ impl<'a> Gradients<'a> {
 
     /// Whether two calls at one point may differ.
     pub fn stochastic(&self) -> bool {
-        match (self.surface.model(), self.sampling.batch) {
-            (Some(m), Batch::Size(b)) => (b as usize) < m.data.len(),
-            (Some(_), Batch::Full) => false,
-            (None, _) => self.sampling.grad_noise > 0.0,
-        }
+        self.sampling
+            .stochastic(self.surface.model().map(|m| m.data.len()))
     }
 
     /// The draws of one step, fixed for a step that evaluates several times

@@ -90,6 +90,11 @@ impl Optimizer for Lbfgs {
         true
     }
 
+    /// max_eval, and the one more its line search may finish with.
+    fn max_evaluations(&self) -> u32 {
+        self.max_eval + 1
+    }
+
     fn step_closure(
         &mut self,
         p: &mut [f64; 2],

@@ -44,6 +44,12 @@ pub trait Optimizer {
         false
     }
 
+    /// The most evaluations of the objective one step can make (1 for a
+    /// plain `step`), for bounding a run's work.
+    fn max_evaluations(&self) -> u32 {
+        1
+    }
+
     /// One `optimizer.step(closure)`. `loss` and `grad` are the closure's
     /// first evaluation, at `params` (the one the training loop made);
     /// `closure` evaluates the loss and the (clipped) gradient anywhere else.

@@ -136,28 +136,32 @@ impl OneCycle {
         }
     }
 
-    /// The step each phase ends at, as torch lays them out.
-    fn phase_ends(&self) -> Vec<f64> {
+    /// The step each phase ends at, as torch lays them out: two phases, or
+    /// three with `three_phase` (the count is the second value).
+    fn phase_ends(&self) -> ([f64; 3], usize) {
         let (total, pct) = (self.total() as f64, self.pct_start);
         if self.three_phase {
-            vec![pct * total - 1.0, 2.0 * pct * total - 2.0, total - 1.0]
+            ([pct * total - 1.0, 2.0 * pct * total - 2.0, total - 1.0], 3)
         } else {
-            vec![pct * total - 1.0, total - 1.0]
+            ([pct * total - 1.0, total - 1.0, f64::NAN], 2)
         }
+    }
+
+    /// The phase `step` falls in, as torch finds it (the first whose end is
+    /// not before it, else the last): its index, start step and end step.
+    fn phase_at(&self, step: f64) -> (usize, f64, f64) {
+        let (ends, n) = self.phase_ends();
+        let ends = &ends[..n];
+        let i = ends.iter().position(|&end| step <= end).unwrap_or(n - 1);
+        (i, if i == 0 { 0.0 } else { ends[i - 1] }, ends[i])
     }
 
     /// Whether one of the steps 0 to `reach` falls in a phase of no length,
     /// where torch's OneCycleLR divides by zero.
     pub fn empty_phase_within(&self, reach: u32) -> bool {
-        let ends = self.phase_ends();
         (0..=reach).any(|k| {
-            let k = k as f64;
-            let i = ends
-                .iter()
-                .position(|&end| k <= end)
-                .unwrap_or(ends.len() - 1);
-            let start = if i == 0 { 0.0 } else { ends[i - 1] };
-            ends[i] - start == 0.0
+            let (_, start, end) = self.phase_at(k as f64);
+            end - start == 0.0
         })
     }
 }
@@ -548,26 +552,22 @@ fn cyclic_lr(c: &Cyclic, t: i64, base: f64, g: &mut Group) -> f64 {
 /// OneCycleLR's rate (and momentum, into `g`) at step `t`, from the group's
 /// `initial_lr`, `max_lr`, `min_lr` and momenta.
 fn one_cycle_lr(o: &OneCycle, t: i64, g: &mut Group) -> f64 {
-    let total = o.total() as f64;
-    // (end step, start rate, end rate, start momentum, end momentum)
-    let phases: &[(f64, Key, Key, Key, Key)] = if o.three_phase {
+    // Per phase: (start rate, end rate, start momentum, end momentum).
+    let phases: &[(Key, Key, Key, Key)] = if o.three_phase {
         &[
             (
-                o.pct_start * total - 1.0,
                 Key::InitialLr,
                 Key::MaxLr,
                 Key::MaxMomentum,
                 Key::BaseMomentum,
             ),
             (
-                2.0 * o.pct_start * total - 2.0,
                 Key::MaxLr,
                 Key::InitialLr,
                 Key::BaseMomentum,
                 Key::MaxMomentum,
             ),
             (
-                total - 1.0,
                 Key::InitialLr,
                 Key::MinLr,
                 Key::MaxMomentum,
@@ -577,19 +577,12 @@ fn one_cycle_lr(o: &OneCycle, t: i64, g: &mut Group) -> f64 {
     } else {
         &[
             (
-                o.pct_start * total - 1.0,
                 Key::InitialLr,
                 Key::MaxLr,
                 Key::MaxMomentum,
                 Key::BaseMomentum,
             ),
-            (
-                total - 1.0,
-                Key::MaxLr,
-                Key::MinLr,
-                Key::BaseMomentum,
-                Key::MaxMomentum,
-            ),
+            (Key::MaxLr, Key::MinLr, Key::BaseMomentum, Key::MaxMomentum),
         ]
     };
     let anneal = |start: f64, end: f64, pct: f64| match o.anneal_strategy {
@@ -597,20 +590,15 @@ fn one_cycle_lr(o: &OneCycle, t: i64, g: &mut Group) -> f64 {
         Anneal::Linear => (end - start) * pct + start,
     };
     let step = t as f64;
-    let mut start_step = 0.0;
-    for (i, &(end_step, lr0, lr1, m0, m1)) in phases.iter().enumerate() {
-        if step <= end_step || i == phases.len() - 1 {
-            let pct = (step - start_step) / (end_step - start_step);
-            let lr = anneal(g.get(lr0), g.get(lr1), pct);
-            if o.cycle_momentum {
-                let m = anneal(g.get(m0), g.get(m1), pct);
-                g.set_momentum(m);
-            }
-            return lr;
-        }
-        start_step = end_step;
+    let (i, start_step, end_step) = o.phase_at(step);
+    let (lr0, lr1, m0, m1) = phases[i];
+    let pct = (step - start_step) / (end_step - start_step);
+    let lr = anneal(g.get(lr0), g.get(lr1), pct);
+    if o.cycle_momentum {
+        let m = anneal(g.get(m0), g.get(m1), pct);
+        g.set_momentum(m);
     }
-    unreachable!("the last phase always applies")
+    lr
 }
 
 /// ReduceLROnPlateau's running state.

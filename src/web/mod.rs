@@ -557,11 +557,6 @@ impl App {
         self.arrows = on;
     }
 
-    /// Whether optimizer `i`'s gradients are mini-batches' or noisy.
-    fn noisy(&self, i: usize) -> bool {
-        crate::run::Gradients::new(&self.surf, self.exp.sampling(i), self.exp.seed).stochastic()
-    }
-
     /// The shown optimizers with their index, config and detailed run.
     fn shown_detail(&self) -> Vec<(usize, &crate::experiment::OptimizerConfig, &Trajectory)> {
         let runs = self.runs_with_state();
@@ -580,7 +575,7 @@ impl App {
         self.shown_detail()
             .into_iter()
             .filter_map(|(i, cfg, run)| {
-                let view = inspect::step_view(cfg, run, self.step, self.noisy(i))?;
+                let view = inspect::step_view(cfg, run, self.step, self.exp.stochastic(i))?;
                 Some(Arrows {
                     at: run.points[self.step],
                     color: crate::render::frame::path_color(i, cfg.color.as_deref()),
@@ -604,7 +599,7 @@ impl App {
             .map(|(i, cfg, run)| {
                 let base =
                     json!({"index": i, "label": run.label, "color": self.color(i), "step": k + 1});
-                match inspect::step_view(cfg, run, k, self.noisy(i)) {
+                match inspect::step_view(cfg, run, k, self.exp.stochastic(i)) {
                     Some(view) => {
                         let mut v = base;
                         v["lines"] = json!(view
