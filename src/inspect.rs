@@ -421,7 +421,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             let var = vector(Some(s.after), "variance");
             let e1 = eps1.unwrap_or(f64::EPSILON);
             let u = zip(s.g, var, |g, v| g / v.max(e1 * e1).sqrt());
-            let line = format!("u = g/√max(v, ε₁²) = {}", v(u));
+            let line = format!("u = g/√(max(v, ε₁²)) = {}", v(u));
             s.line(line);
             let clip = adafactor::clip_factor(u, h.num("d"));
             s.taken(&format!(

@@ -101,7 +101,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "ρ ← min(γ, 1/√t),  α ← max(ε₂, RMS(θ)) · ρ",
         "θ ← θ(1 − γλ)  (if weight_decay λ ≠ 0)",
         "v ← v + t^beta2_decay (g² − v)",
-        "u ← g / √max(v, ε₁²),  θ ← θ − α u / max(1, RMS(u)/d)",
+        "u ← g / √(max(v, ε₁²)),  θ ← θ − α u / max(1, RMS(u)/d)",
     ],
     check: super::no_cross_checks,
     build: |h| {
