@@ -42,7 +42,7 @@ fn err<T>(column: usize, message: impl Into<String>) -> Result<T, ExprError> {
 
 /// Functions of one argument.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum F1 {
+pub(crate) enum F1 {
     Sin,
     Cos,
     Tan,
@@ -65,7 +65,7 @@ enum F1 {
 
 /// Functions of two arguments.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum F2 {
+pub(crate) enum F2 {
     Atan2,
     Min,
     Max,
@@ -101,6 +101,20 @@ const BINARY: &[(&str, F2)] = &[
     ("hypot", F2::Hypot),
 ];
 
+impl F1 {
+    /// The name it is typed as (`log` for the natural logarithm).
+    pub(crate) fn name(self) -> &'static str {
+        UNARY.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+    }
+}
+
+impl F2 {
+    /// The name it is typed as.
+    pub(crate) fn name(self) -> &'static str {
+        BINARY.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+    }
+}
+
 /// Every name that is not a parameter: the variables, the constants and the functions.
 fn reserved(name: &str) -> bool {
     matches!(name, "x" | "y" | "pi" | "e")
@@ -110,7 +124,7 @@ fn reserved(name: &str) -> bool {
 
 /// One operation of the tape; operands are earlier slots.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Op {
+pub(crate) enum Op {
     Const(f64),
     X,
     Y,
@@ -376,6 +390,11 @@ impl Expr {
     /// The parameters, in the order they first appear.
     pub fn params(&self) -> &[String] {
         &self.params
+    }
+
+    /// The compiled operations, each operand an earlier index; the last is f.
+    pub(crate) fn tape(&self) -> &[Op] {
+        &self.tape
     }
 
     /// f at (x, y) with the parameters' values (in [`Expr::params`] order);
