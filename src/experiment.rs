@@ -7,6 +7,7 @@ use crate::data::{
     self, DataModel, Dataset, Generate, ModelKind, GENERATE_SPECS, MAX_ROWS, MAX_VALUE,
 };
 use crate::error::ConfigError;
+use crate::functions::custom::{self, Typed};
 use crate::functions::{self, FunctionDef, Minimum, Objective, View};
 use crate::optim::clip::Clip;
 use crate::optim::schedule::{
@@ -78,6 +79,9 @@ pub struct FunctionConfig {
     pub params: Vec<f64>,
     /// The rows a data model is fitted to; `None` for a formula.
     pub data: Option<Arc<Dataset>>,
+    /// A typed function (`"name": "custom"`): its expression, parameters and
+    /// window. Its parameters are not in `params`, which stays empty.
+    pub typed: Option<Arc<Typed>>,
 }
 
 /// How many rows each gradient averages over.
@@ -220,6 +224,19 @@ impl Objective for Surface {
             Surface::Data(m) => m.sample(p),
         }
     }
+    fn sample_row(&self, xs: &[f64], y: f64, out: &mut [f64]) {
+        match self {
+            Surface::Formula { f, l2 } => {
+                f.sample_row(xs, y, out);
+                if *l2 != 0.0 {
+                    for (o, x) in out.iter_mut().zip(xs) {
+                        *o += l2 * (x * x + y * y);
+                    }
+                }
+            }
+            Surface::Data(m) => m.sample_row(xs, y, out),
+        }
+    }
     fn cost(&self) -> usize {
         match self {
             Surface::Formula { f, .. } => f.cost(),
@@ -254,6 +271,9 @@ pub struct OptimizerConfig {
 impl FunctionConfig {
     /// The function itself (without an experiment's L2 term).
     pub fn objective(&self) -> Box<dyn Objective> {
+        if let Some(t) = &self.typed {
+            return Box::new(Typed::clone(t));
+        }
         match self.model(0.0) {
             Some(m) => Box::new(m),
             None => (self.def.build)(&self.params),
@@ -265,6 +285,14 @@ impl FunctionConfig {
         match (self.def.model, &self.data) {
             (Some(kind), Some(data)) => Some(DataModel::new(kind, data.clone(), l2)),
             _ => None,
+        }
+    }
+
+    /// What a figure calls the function: its title, or a typed one's formula.
+    pub fn title(&self) -> String {
+        match &self.typed {
+            Some(t) => format!("f(x, y) = {}", t.text),
+            None => self.def.title.to_string(),
         }
     }
 
@@ -350,7 +378,11 @@ impl Experiment {
         match self.function.model(self.l2) {
             Some(m) => Surface::Data(m),
             None => Surface::Formula {
-                f: self.function.objective(),
+                f: match &self.function.typed {
+                    // A typed function's minima are searched for in the window shown.
+                    Some(t) => Box::new(t.searching(self.view.unwrap_or_else(|| t.view()))),
+                    None => self.function.objective(),
+                },
                 l2: self.l2,
             },
         }
@@ -692,6 +724,9 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
             ),
         )
     })?;
+    if def.name == custom::CUSTOM.name {
+        return parse_typed(&o);
+    }
     if let Some(kind) = def.model {
         o.only(&["name", "data", "generate", "params"])?;
         if let Some(p) = o.map.get("params") {
@@ -718,6 +753,7 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
             def,
             params: Vec::new(),
             data: Some(Arc::new(data)),
+            typed: None,
         });
     }
     o.only(&["name", "params"])?;
@@ -743,6 +779,46 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
         def,
         params,
         data: None,
+        typed: None,
+    })
+}
+
+/// `{"name": "custom", "expr": "a*x^2 + y^2", "params": {"a": 2}, "view": {…}}`.
+fn parse_typed(o: &Obj) -> Result<FunctionConfig, ConfigError> {
+    o.only(&["name", "expr", "params", "view"])?;
+    let text = o.str("expr")?;
+    let expr = crate::expr::Expr::parse(text)
+        .map_err(|e| ConfigError::new(o.field("expr"), e.to_string()))?;
+    let mut values = vec![custom::DEFAULT_PARAM; expr.params().len()];
+    if let Some(pv) = o.map.get("params") {
+        let p = Obj::new(pv, &o.field("params"))?;
+        for key in p.map.keys() {
+            if !expr.params().contains(key) {
+                let have = match expr.params() {
+                    [] => "the expression has no parameters".to_string(),
+                    names => format!("its parameters are {}", names.join(", ")),
+                };
+                return Err(ConfigError::new(
+                    p.field(key),
+                    format!("is not a parameter of the expression; {have}"),
+                ));
+            }
+        }
+        for (slot, name) in values.iter_mut().zip(expr.params()) {
+            if let Some(x) = p.num(name, Range::any())? {
+                *slot = x;
+            }
+        }
+    }
+    let window = match o.map.get("view") {
+        Some(v) => parse_view(v, &o.field("view"))?,
+        None => None,
+    };
+    Ok(FunctionConfig {
+        def: &custom::CUSTOM,
+        params: Vec::new(),
+        data: None,
+        typed: Some(Arc::new(Typed::new(text, expr, values, window))),
     })
 }
 
@@ -1456,11 +1532,11 @@ pub fn default_start(view: View) -> [f64; 2] {
     ]
 }
 
-fn parse_view(v: &Value) -> Result<Option<View>, ConfigError> {
+fn parse_view(v: &Value, path: &str) -> Result<Option<View>, ConfigError> {
     if v.is_null() {
         return Ok(None);
     }
-    let o = Obj::new(v, "view")?;
+    let o = Obj::new(v, path)?;
     o.only(&["x", "y"])?;
     let mut axes = [[0.0; 2]; 2];
     for (axis, key) in axes.iter_mut().zip(["x", "y"]) {
@@ -1547,7 +1623,7 @@ impl Experiment {
             }
         }
         let view = match o.map.get("view") {
-            Some(v) => parse_view(v)?,
+            Some(v) => parse_view(v, "view")?,
             None => None,
         };
         let batch = o
@@ -1619,6 +1695,16 @@ impl Serialize for FunctionConfig {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("name", self.def.name)?;
+        if let Some(t) = &self.typed {
+            m.serialize_entry("expr", &t.text)?;
+            if !t.values.is_empty() {
+                let params: BTreeMap<&str, f64> = t.params().collect();
+                m.serialize_entry("params", &params)?;
+            }
+            if let Some(view) = &t.window {
+                m.serialize_entry("view", view)?;
+            }
+        }
         if let Some(data) = &self.data {
             match &data.generated {
                 Some(g) => {

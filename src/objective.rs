@@ -28,6 +28,14 @@ pub trait Objective: Send + Sync {
     fn sample(&self, p: [f64; 2]) -> f64 {
         self.value(p)
     }
+    /// [`Objective::sample`] along a row of the plane: at `(xs[i], y)` into
+    /// `out[i]`. A function that evaluates a row faster than point by point
+    /// (a typed one, an operation at a time) overrides it.
+    fn sample_row(&self, xs: &[f64], y: f64, out: &mut [f64]) {
+        for (o, &x) in out.iter_mut().zip(xs) {
+            *o = self.sample([x, y]);
+        }
+    }
     /// The work of one `sample`, in units of one formula evaluation (a model
     /// over n rows costs n), so a plot can choose how densely to sample.
     fn cost(&self) -> usize {

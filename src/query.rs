@@ -11,6 +11,7 @@
 //! | key | experiment field |
 //! | --- | --- |
 //! | `fn`, `fn.P` | `function.name`, `function.params.P` |
+//! | `fn.expr` | a typed function's `function.expr` (`fn=custom`; its parameters are `fn.P` too) |
 //! | `start`, `steps` | `start` (`x,y`), `steps` |
 //! | `view` | `view` as `xmin,xmax,ymin,ymax` |
 //! | `oN`, `oN.K` | optimizer N (from 1): its `name`, and key K (`lr`, `betas`, …, `color`, `enabled`) |
@@ -161,6 +162,20 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let def = exp.function.def;
     pairs.push(("fn".into(), def.name.into()));
+    if let Some(t) = &exp.function.typed {
+        pairs.push(("fn.expr".into(), t.text.clone()));
+        for (name, v) in t.params() {
+            if name == "expr" {
+                return Err(ConfigError::new(
+                    "fn.expr",
+                    "a parameter named expr cannot be written in a link (fn.expr is the expression); rename it",
+                ));
+            }
+            if v != crate::functions::custom::DEFAULT_PARAM {
+                pairs.push((format!("fn.{name}"), num(v)));
+            }
+        }
+    }
     for (spec, v) in def.params.iter().zip(&exp.function.params) {
         if *v != spec.default {
             pairs.push((format!("fn.{}", spec.name), num(*v)));
@@ -224,7 +239,9 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             None => pairs.push((key, text(&v))),
         }
     }
-    if let Some(v) = exp.view {
+    // A typed function's own window travels as the view.
+    let typed_window = exp.function.typed.as_ref().and_then(|t| t.window);
+    if let Some(v) = exp.view.or(typed_window) {
         pairs.push((
             "view".into(),
             [v.x[0], v.x[1], v.y[0], v.y[1]].map(num).join(","),
@@ -375,6 +392,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let mut function = Map::new();
     let mut params = Map::new();
+    let mut plus_in_expr = false;
     let mut generate = Map::new();
     let mut top = Map::new();
     // Optimizers by number; each a JSON object under construction.
@@ -396,6 +414,11 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
         match (head, rest) {
             ("fn", None) => {
                 function.insert("name".into(), Value::String(text));
+            }
+            ("fn", Some("expr")) => {
+                // A `+` typed into a link arrives as a space: say so if it fails.
+                plus_in_expr = raw_value.contains('+');
+                function.insert("expr".into(), Value::String(text));
             }
             ("fn", Some(p)) => {
                 params.insert(p.to_string(), value(&text, &key)?);
@@ -485,7 +508,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             _ => {
                 return Err(ConfigError::new(
                     key,
-                    "unknown URL parameter; allowed: fn, fn.<param>, data, data.<key>, start, steps, view, batch_size, seed, grad_noise, accumulate, l2, stop.<rule>, oN, oN.<setting>",
+                    "unknown URL parameter; allowed: fn, fn.expr, fn.<param>, data, data.<key>, start, steps, view, batch_size, seed, grad_noise, accumulate, l2, stop.<rule>, oN, oN.<setting>",
                 ))
             }
         }
@@ -547,7 +570,14 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             doc.insert("start".into(), json!(default_start(view)));
         }
     }
-    Experiment::from_value(&Value::Object(doc)).map_err(to_query_field)
+    Experiment::from_value(&Value::Object(doc))
+        .map_err(to_query_field)
+        .map_err(|mut e| {
+            if plus_in_expr && e.field == "fn.expr" {
+                e.message += " (in a link a + stands for a space; write a plus sign as %2B)";
+            }
+            e
+        })
 }
 
 /// The steps of a link that gives none.
@@ -768,6 +798,8 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
     let f = e.field.as_str();
     e.field = if f == "function" || f == "function.name" {
         "fn".to_string()
+    } else if f == "function.expr" {
+        "fn.expr".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
         format!("fn.{p}")
     } else if let Some(g) = f.strip_prefix("function.generate.") {

@@ -8,12 +8,13 @@ use common::Rng;
 use optiviz::functions::{self, REGISTRY};
 
 #[test]
-fn there_are_fifteen_functions_and_two_models_with_unique_names() {
-    assert_eq!(REGISTRY.len(), 17);
+fn there_are_fifteen_functions_two_models_and_a_typed_one_with_unique_names() {
+    assert_eq!(REGISTRY.len(), 18);
     let mut names: Vec<_> = REGISTRY.iter().map(|d| d.name).collect();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 17);
+    assert_eq!(names.len(), 18);
+    assert_eq!(REGISTRY.last().unwrap().name, "custom");
     let models: Vec<_> = REGISTRY
         .iter()
         .filter(|d| d.model.is_some())
@@ -160,4 +161,112 @@ fn known_values_from_the_formulas() {
     assert_eq!(at("goldstein_price", [0.0, 0.0]), 600.0);
     assert!((at("rastrigin", [0.5, 0.0]) - 20.25).abs() < 1e-12);
     assert!((at("ackley", [0.0, 0.0])).abs() < 1e-12);
+}
+
+/// A typed function runs exactly as its built-in twin: the same path to
+/// 1e-12 under optimizers of every kind.
+#[test]
+fn typed_rosenbrock_follows_the_built_in_path() {
+    let run = |function: &str| {
+        let text = format!(
+            r#"{{"function": {function}, "start": [-1.5, 2], "steps": 400,
+                "optimizers": [{{"name": "adam", "lr": 0.02}},
+                               {{"name": "sgd", "lr": 0.0005, "momentum": 0.9, "nesterov": true}},
+                               {{"name": "lbfgs", "lr": 0.5, "line_search_fn": "strong_wolfe"}},
+                               {{"name": "rmsprop", "lr": 0.005, "centered": true}}]}}"#
+        );
+        optiviz::Experiment::from_json(&text).unwrap().run()
+    };
+    let built_in = run(r#"{"name": "rosenbrock", "params": {"a": 1.5, "b": 50}}"#);
+    let typed = run(
+        r#"{"name": "custom", "expr": "(a - x)^2 + b*(y - x^2)^2", "params": {"a": 1.5, "b": 50}}"#,
+    );
+    for (b, t) in built_in.iter().zip(&typed) {
+        assert_eq!(b.points.len(), t.points.len());
+        for (k, (p, q)) in b.points.iter().zip(&t.points).enumerate() {
+            for i in 0..2 {
+                assert!(
+                    (p[i] - q[i]).abs() <= 1e-12 * p[i].abs().max(1.0),
+                    "step {k}: built-in {p:?}, typed {q:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_typed_function_reads_writes_and_links_back_the_same() {
+    let text = r#"{"function": {"name": "custom", "expr": "a*x^2 + b*y^2 - sin(x*y)",
+                   "params": {"a": 2, "b": 0.5}, "view": {"x": [-3, 3], "y": [-2, 2]}},
+                   "start": [1, 1], "steps": 20, "optimizers": [{"name": "sgd", "lr": 0.1}]}"#;
+    let e = optiviz::Experiment::from_json(text).unwrap();
+    let back = optiviz::Experiment::from_json(&e.to_json()).unwrap();
+    assert_eq!(back.to_json(), e.to_json());
+    assert!(e.to_json().contains(r#""expr":"a*x^2 + b*y^2 - sin(x*y)""#));
+    let link = optiviz::query::encode(&e).unwrap();
+    assert!(link.starts_with("fn=custom&fn.expr="), "{link}");
+    assert!(link.contains("&fn.a=2&fn.b=0.5"), "{link}");
+    assert!(link.contains("view=-3,3,-2,2"), "{link}");
+    let linked = optiviz::query::decode(&link).unwrap();
+    assert_eq!(linked.run()[0].points, e.run()[0].points);
+    // The typed function's own window comes back as the view shown.
+    use optiviz::functions::Objective;
+    let shown = |e: &optiviz::Experiment| e.view.unwrap_or_else(|| e.surface().view());
+    assert_eq!(shown(&linked), shown(&e));
+    assert_eq!(linked.surface().minima(), e.surface().minima());
+}
+
+#[test]
+fn a_typed_function_that_leaves_its_domain_diverges_with_non_finite_loss() {
+    // sqrt of a negative number once x passes 0.
+    let e = optiviz::Experiment::from_json(
+        r#"{"function": {"name": "custom", "expr": "sqrt(x) + y^2"}, "start": [1, 1],
+            "steps": 50, "optimizers": [{"name": "sgd", "lr": 3}]}"#,
+    )
+    .unwrap();
+    let json = serde_json::to_value(&e.run()[0]).unwrap();
+    assert_eq!(json["status"]["state"], "diverged", "{}", json["status"]);
+    assert_eq!(json["status"]["reason"], "non_finite_loss", "{}", json["status"]);
+}
+
+#[test]
+fn typed_function_errors_name_the_field_and_say_what_to_do() {
+    let err = |function: &str| {
+        let text = format!(
+            r#"{{"function": {function}, "start": [0, 0], "steps": 1, "optimizers": []}}"#
+        );
+        let e = optiviz::Experiment::from_json(&text).unwrap_err();
+        format!("{}: {}", e.field, e.message)
+    };
+    for (function, want) in [
+        (
+            r#"{"name": "custom", "expr": "sin(x"}"#,
+            "function.expr: column 6: expected ')' to close the '(' at column 4",
+        ),
+        (
+            r#"{"name": "custom", "expr": "sinn(x)"}"#,
+            "function.expr: column 1: unknown function 'sinn'; did you mean 'sin'?",
+        ),
+        (r#"{"name": "custom", "expr": "2x"}"#, "function.expr: column 2: write 2*x for a product"),
+        (r#"{"name": "custom"}"#, "function.expr: is required"),
+        (
+            r#"{"name": "custom", "expr": "a*x", "params": {"b": 1}}"#,
+            "function.params.b: is not a parameter of the expression; its parameters are a",
+        ),
+        (
+            r#"{"name": "custom", "expr": "x^2", "params": {"a": 1}}"#,
+            "function.params.a: is not a parameter of the expression; the expression has no parameters",
+        ),
+        (
+            r#"{"name": "custom", "expr": "a*x", "params": {"a": "big"}}"#,
+            "function.params.a: must be",
+        ),
+        (
+            r#"{"name": "custom", "expr": "x", "formula": "x"}"#,
+            "function.formula: unknown key; allowed here: name, expr, params, view",
+        ),
+    ] {
+        let got = err(function);
+        assert!(got.starts_with(want), "{function}: got {got:?}, want {want:?}");
+    }
 }

@@ -187,7 +187,22 @@ fn render(args: &[String]) -> Result<String, String> {
 fn list_functions() -> String {
     let mut s = String::new();
     for d in functions::REGISTRY {
-        if d.model.is_none() {
+        if d.name == functions::custom::CUSTOM.name {
+            s += &format!(
+                "{:<20} f(x, y) as you type it in \"expr\", e.g. \"{}\"\n",
+                d.name,
+                functions::custom::DEFAULT_EXPR
+            );
+            for line in [
+                "\"expr\": numbers, x, y, + - * / ^ (or **), parentheses, pi, e and",
+                format!("  {}", optiviz::expr::FUNCTIONS).as_str(),
+                "  any other name is a parameter",
+                "\"params\": {\"a\": 2, ...}: each parameter's value (default 1; at most 8)",
+                "\"view\": {\"x\": [min, max], \"y\": [min, max]}: its window (default [-5, 5]²)",
+            ] {
+                s += &format!("{:<20}   {line}\n", "");
+            }
+        } else if d.model.is_none() {
             s += &format!("{:<20} f(x, y) = {}\n", d.name, d.formula);
             for p in d.params {
                 s += &format!(

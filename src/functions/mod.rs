@@ -5,6 +5,7 @@
 //! [`REGISTRY`] that names it, documents it and declares its parameters. Adding
 //! one is a new `impl` in the file of its family and one line in the registry.
 
+pub mod custom;
 mod polynomial;
 mod trigonometric;
 
@@ -54,6 +55,7 @@ pub static REGISTRY: &[&FunctionDef] = &[
     &trigonometric::LEVI13,
     &LINEAR_REGRESSION,
     &LOGISTIC_REGRESSION,
+    &custom::CUSTOM,
 ];
 
 /// Least squares: the surface is a quadratic bowl whose shape the data set.

@@ -238,7 +238,9 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     }
     let title = format!(
         "optiviz: {} from ({}, {}), step {step}",
-        exp.function.def.title, exp.start[0], exp.start[1]
+        exp.function.title(),
+        exp.start[0],
+        exp.start[1]
     );
     // Where the data lie in the figure, for whoever annotates or checks it.
     let r = frame.rect;

@@ -118,15 +118,27 @@ impl Grid {
     }
 
     /// The raster as RGBA bytes, row by row, ready for `putImageData`.
+    /// Where f is not a finite number (a typed function's log of a negative
+    /// number, say) the pixel is left out of the colour scale and drawn as a
+    /// grey diagonal hatch.
     pub fn rgba(&self) -> Vec<u8> {
         let table = viridis_table();
         let level = self.colours().leveller();
         let mut out = Vec::with_capacity(self.values.len() * 4);
-        for &v in &self.values {
-            let [r, g, b] = table[(level(v) * 255.0).round() as usize];
+        for (i, &v) in self.values.iter().enumerate() {
+            let [r, g, b] = if v.is_finite() {
+                table[(level(v) * 255.0).round() as usize]
+            } else {
+                hatch(i % self.width, i / self.width)
+            };
             out.extend_from_slice(&[r, g, b, 255]);
         }
         out
+    }
+
+    /// Whether some sample is not a finite number (drawn hatched).
+    pub fn has_gaps(&self) -> bool {
+        self.values.iter().any(|v| !v.is_finite())
     }
 }
 
@@ -176,6 +188,15 @@ impl ColourMap {
     }
 }
 
+/// The hatch's two greys, neither of which the colour scale uses.
+pub const HATCH: [[u8; 3]; 2] = [[0xd4, 0xd4, 0xd4], [0x8c, 0x8c, 0x8c]];
+
+/// The colour of pixel (`col`, `row`) where f is undefined: diagonal stripes
+/// three pixels wide.
+fn hatch(col: usize, row: usize) -> [u8; 3] {
+    HATCH[usize::from((col + row) % 6 < 2)]
+}
+
 /// Appends the samples of `rows` (each `width` cells at their centres) to
 /// `values`, so a large grid can be computed a slice at a time.
 pub fn sample_rows(
@@ -188,12 +209,14 @@ pub fn sample_rows(
 ) {
     let dx = (view.x[1] - view.x[0]) / width as f64;
     let dy = (view.y[1] - view.y[0]) / height as f64;
+    let xs: Vec<f64> = (0..width)
+        .map(|col| view.x[0] + (col as f64 + 0.5) * dx)
+        .collect();
     for row in rows {
         let y = view.y[1] - (row as f64 + 0.5) * dy;
-        for col in 0..width {
-            let x = view.x[0] + (col as f64 + 0.5) * dx;
-            values.push(f.sample([x, y]));
-        }
+        let at = values.len();
+        values.resize(at + width, 0.0);
+        f.sample_row(&xs, y, &mut values[at..]);
     }
 }
 
@@ -304,5 +327,35 @@ mod tests {
             &rgba[i * 4..i * 4 + 3],
             &super::super::colormap::viridis(0.0)
         );
+    }
+
+    #[test]
+    fn undefined_values_are_hatched_not_coloured() {
+        use crate::functions::custom::Typed;
+        // log of a negative x is NaN: the left half has no value.
+        let f = Typed::parse("log(x) + y^2", Vec::new(), None).unwrap();
+        let view = View {
+            x: [-1.0, 1.0],
+            y: [-1.0, 1.0],
+        };
+        let g = Grid::sample(&f, view, 12, 6);
+        assert!(g.has_gaps());
+        let rgba = g.rgba();
+        let px = |col: usize, row: usize| {
+            let i = 4 * (row * 12 + col);
+            [rgba[i], rgba[i + 1], rgba[i + 2]]
+        };
+        let table = viridis_table();
+        for row in 0..6 {
+            for col in 0..6 {
+                assert!(HATCH.contains(&px(col, row)), "({col}, {row})");
+            }
+            for col in 6..12 {
+                assert!(table.contains(&px(col, row)), "({col}, {row})");
+            }
+        }
+        // Both greys appear, as stripes.
+        assert!(HATCH.iter().all(|c| (0..6).any(|col| px(col, 0) == *c)));
+        assert!(!Grid::sample(&f, View { x: [0.5, 1.0], y: [0.0, 1.0] }, 4, 4).has_gaps());
     }
 }
