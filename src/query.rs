@@ -622,7 +622,24 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
         let under = |k: &str, head: &str| k == head || k.starts_with(&format!("{head}."));
         let before = parts.clone();
         let head = field.split('.').next().unwrap_or("").to_string();
-        if head == "fn" && !field.contains('.') {
+        let typed = parts.iter().any(|(k, v)| k == "fn" && v == "custom");
+        if field == "fn.expr" && typed {
+            // A formula that does not parse: the default one instead, without
+            // the parameters that belonged to it.
+            let default = encode_component(crate::functions::custom::DEFAULT_EXPR);
+            if before.iter().any(|(k, v)| k == "fn.expr" && *v == default) {
+                errors.push(e);
+                return (None, errors);
+            }
+            for (k, _) in parts.iter().filter(|(k, _)| under(k, "fn") && k != "fn" && k != "fn.expr") {
+                errors.push(ConfigError::new(k.clone(), "left out with fn.expr"));
+            }
+            parts.retain(|(k, _)| !under(k, "fn") || k == "fn");
+            let at = parts.iter().position(|(k, _)| k == "fn").map_or(0, |i| i + 1);
+            parts.insert(at, ("fn.expr".into(), default));
+            errors.push(e);
+            continue;
+        } else if head == "fn" && !field.contains('.') {
             // The function itself: the fallback, without the parameters it does not have.
             parts.retain(|(k, _)| !under(k, "fn"));
             parts.insert(0, ("fn".into(), FALLBACK_FUNCTION.into()));
@@ -1198,6 +1215,34 @@ mod keeping_tests {
         let e = e.unwrap();
         assert_eq!(e.function.def.name, FALLBACK_FUNCTION);
         assert_eq!(e.steps, 20);
+
+        // A formula that does not parse: the default one, its parameters gone.
+        let (e, errs) = keep("fn=custom&fn.expr=a*sin(x&fn.a=3&steps=20&o1=adam&o1.lr=0.1");
+        assert_eq!(
+            errs,
+            [
+                "fn.a: left out with fn.expr",
+                "fn.expr: column 8: expected ')' to close the '(' at column 6"
+            ]
+        );
+        let e = e.unwrap();
+        assert_eq!(e.function.typed.unwrap().text, crate::functions::custom::DEFAULT_EXPR);
+        assert_eq!((e.steps, e.optimizers.len()), (20, 1));
+        let (e, errs) = keep("fn=custom&steps=20");
+        assert_eq!(errs, ["fn.expr: is required"]);
+        assert!(e.is_some());
+        // A + in a link is a space: the message says how to write one.
+        let (_, errs) = keep("fn=custom&fn.expr=x+y");
+        assert!(errs[0].ends_with("write a plus sign as %2B)"), "{errs:?}");
+        assert!(errs[0].starts_with("fn.expr: column 3: write x*y for a product"), "{errs:?}");
+        // Hostile text is a formula error like any other, kept out of the page.
+        let (e, errs) = keep("fn=custom&fn.expr=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
+        assert!(errs[0].starts_with("fn.expr: column 1: '<' is not part of a formula"), "{errs:?}");
+        assert!(e.is_some());
+        // A formula for a function that takes none is left out alone.
+        let (e, errs) = keep("fn=booth&fn.expr=x&steps=20");
+        assert!(errs[0].starts_with("fn.expr: unknown key"), "{errs:?}");
+        assert_eq!(e.unwrap().function.def.name, "booth");
 
         let (e, errs) = keep("fn=booth&start=0,0&steps=5&o1=adam&o1.lr=0.1&o1.betas=0.9,1.5");
         assert_eq!(errs, ["o1.betas: second value must be in [0, 1), got 1.5"]);
