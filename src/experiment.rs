@@ -378,11 +378,7 @@ impl Experiment {
         match self.function.model(self.l2) {
             Some(m) => Surface::Data(m),
             None => Surface::Formula {
-                f: match &self.function.typed {
-                    // A typed function's minima are searched for in the window shown.
-                    Some(t) => Box::new(t.searching(self.view.unwrap_or_else(|| t.view()))),
-                    None => self.function.objective(),
-                },
+                f: self.function.objective(),
                 l2: self.l2,
             },
         }

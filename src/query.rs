@@ -11,7 +11,7 @@
 //! | key | experiment field |
 //! | --- | --- |
 //! | `fn`, `fn.P` | `function.name`, `function.params.P` |
-//! | `fn.expr` | a typed function's `function.expr` (`fn=custom`; its parameters are `fn.P` too) |
+//! | `fn.expr`, `fn.view` | a typed function's `function.expr` and its own window `function.view` (`fn=custom`; its parameters are `fn.P` too) |
 //! | `start`, `steps` | `start` (`x,y`), `steps` |
 //! | `view` | `view` as `xmin,xmax,ymin,ymax` |
 //! | `oN`, `oN.K` | optimizer N (from 1): its `name`, and key K (`lr`, `betas`, …, `color`, `enabled`) |
@@ -164,11 +164,14 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     pairs.push(("fn".into(), def.name.into()));
     if let Some(t) = &exp.function.typed {
         pairs.push(("fn.expr".into(), t.text.clone()));
+        if let Some(w) = t.window {
+            pairs.push(("fn.view".into(), [w.x[0], w.x[1], w.y[0], w.y[1]].map(num).join(",")));
+        }
         for (name, v) in t.params() {
-            if name == "expr" {
+            if name == "expr" || name == "view" {
                 return Err(ConfigError::new(
-                    "fn.expr",
-                    "a parameter named expr cannot be written in a link (fn.expr is the expression); rename it",
+                    format!("fn.{name}"),
+                    format!("a parameter named {name} cannot be written in a link (fn.{name} is the function's own); rename it"),
                 ));
             }
             if v != crate::functions::custom::DEFAULT_PARAM {
@@ -239,9 +242,7 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             None => pairs.push((key, text(&v))),
         }
     }
-    // A typed function's own window travels as the view.
-    let typed_window = exp.function.typed.as_ref().and_then(|t| t.window);
-    if let Some(v) = exp.view.or(typed_window) {
+    if let Some(v) = exp.view {
         pairs.push((
             "view".into(),
             [v.x[0], v.x[1], v.y[0], v.y[1]].map(num).join(","),
@@ -420,6 +421,9 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
                 plus_in_expr = raw_value.contains('+');
                 function.insert("expr".into(), Value::String(text));
             }
+            ("fn", Some("view")) => {
+                function.insert("view".into(), view_value(&text, &key)?);
+            }
             ("fn", Some(p)) => {
                 params.insert(p.to_string(), value(&text, &key)?);
             }
@@ -439,18 +443,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
                 generate.insert(field.to_string(), value(&text, &key)?);
             }
             ("view", None) => {
-                let v = value(&text, &key)?;
-                match v.as_array().map(|a| a.as_slice()) {
-                    Some([a, b, c, d]) => {
-                        top.insert("view".into(), json!({"x": [a, b], "y": [c, d]}));
-                    }
-                    _ => {
-                        return Err(ConfigError::new(
-                            key,
-                            "must be four numbers xmin,xmax,ymin,ymax",
-                        ))
-                    }
-                }
+                top.insert("view".into(), view_value(&text, &key)?);
             }
             (h, rest) if optimizer_digits(h).is_some() => {
                 let n: usize = h[1..]
@@ -508,7 +501,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             _ => {
                 return Err(ConfigError::new(
                     key,
-                    "unknown URL parameter; allowed: fn, fn.expr, fn.<param>, data, data.<key>, start, steps, view, batch_size, seed, grad_noise, accumulate, l2, stop.<rule>, oN, oN.<setting>",
+                    "unknown URL parameter; allowed: fn, fn.expr, fn.view, fn.<param>, data, data.<key>, start, steps, view, batch_size, seed, grad_noise, accumulate, l2, stop.<rule>, oN, oN.<setting>",
                 ))
             }
         }
@@ -578,6 +571,17 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             }
             e
         })
+}
+
+/// A window written `xmin,xmax,ymin,ymax`, as JSON.
+fn view_value(text: &str, key: &str) -> Result<Value, ConfigError> {
+    match value(text, key)?.as_array().map(|a| a.as_slice()) {
+        Some([a, b, c, d]) => Ok(json!({"x": [a, b], "y": [c, d]})),
+        _ => Err(ConfigError::new(
+            key,
+            "must be four numbers xmin,xmax,ymin,ymax",
+        )),
+    }
 }
 
 /// The steps of a link that gives none.
@@ -817,6 +821,8 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         "fn".to_string()
     } else if f == "function.expr" {
         "fn.expr".to_string()
+    } else if f.starts_with("function.view") {
+        "fn.view".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
         format!("fn.{p}")
     } else if let Some(g) = f.strip_prefix("function.generate.") {

@@ -206,14 +206,19 @@ fn a_typed_function_reads_writes_and_links_back_the_same() {
     let link = optiviz::query::encode(&e).unwrap();
     assert!(link.starts_with("fn=custom&fn.expr="), "{link}");
     assert!(link.contains("&fn.a=2&fn.b=0.5"), "{link}");
-    assert!(link.contains("view=-3,3,-2,2"), "{link}");
+    assert!(link.contains("&fn.view=-3,3,-2,2&"), "{link}");
     let linked = optiviz::query::decode(&link).unwrap();
+    assert_eq!(linked.to_json(), e.to_json());
     assert_eq!(linked.run()[0].points, e.run()[0].points);
-    // The typed function's own window comes back as the view shown.
+    // The minima are looked for in the function's own window.
     use optiviz::functions::Objective;
-    let shown = |e: &optiviz::Experiment| e.view.unwrap_or_else(|| e.surface().view());
-    assert_eq!(shown(&linked), shown(&e));
-    assert_eq!(linked.surface().minima(), e.surface().minima());
+    let minima = e.surface().minima();
+    assert_eq!(linked.surface().minima(), minima);
+    assert!(!minima.is_empty() && minima.iter().all(|m| m.point[0].abs() <= 3.0));
+    let err = optiviz::query::decode("fn=custom&fn.expr=x&fn.view=1,2,3").unwrap_err();
+    assert_eq!(err.field, "fn.view");
+    let err = optiviz::query::decode("fn=custom&fn.expr=x&fn.view=1,0,3,4").unwrap_err();
+    assert_eq!(err.field, "fn.view");
 }
 
 #[test]

@@ -41,8 +41,6 @@ pub struct Typed {
     pub values: Vec<f64>,
     /// The window given with it, if any.
     pub window: Option<View>,
-    /// Where [`Typed::minima`] searches: the window, or the experiment's view.
-    search: View,
     minima: OnceLock<Vec<Minimum>>,
     /// Reused by `sample_row`; a second caller at the same time takes its own.
     scratch: Mutex<Vec<f64>>,
@@ -55,7 +53,6 @@ impl Clone for Typed {
             expr: self.expr.clone(),
             values: self.values.clone(),
             window: self.window,
-            search: self.search,
             minima: self.minima.clone(),
             scratch: Mutex::new(Vec::new()),
         }
@@ -70,7 +67,6 @@ impl Typed {
             expr,
             values,
             window,
-            search: window.unwrap_or(DEFAULT_VIEW),
             minima: OnceLock::new(),
             scratch: Mutex::new(Vec::new()),
         }
@@ -94,16 +90,6 @@ impl Typed {
             })
             .collect();
         Ok(Typed::new(text, expr, v, window))
-    }
-
-    /// The same function with its minima searched for in `view`.
-    pub fn searching(&self, view: View) -> Typed {
-        let mut t = self.clone();
-        if t.search != view {
-            t.search = view;
-            t.minima = OnceLock::new();
-        }
-        t
     }
 
     /// The value with its gradient and Hessian.
@@ -134,7 +120,7 @@ impl Objective for Typed {
     }
     fn minima(&self) -> Vec<Minimum> {
         self.minima
-            .get_or_init(|| find_minima(&|p| self.jet(p), self.search))
+            .get_or_init(|| find_minima(&|p| self.jet(p), self.view()))
             .clone()
     }
     fn sample_row(&self, xs: &[f64], y: f64, out: &mut [f64]) {
@@ -324,13 +310,13 @@ mod tests {
     }
 
     #[test]
-    fn searches_the_window_it_is_given() {
-        let f = typed("(x - 8)^2 + y^2");
-        assert!(f.minima().is_empty());
-        let wide = f.searching(View {
+    fn searches_its_window() {
+        assert!(typed("(x - 8)^2 + y^2").minima().is_empty());
+        let window = View {
             x: [0.0, 10.0],
             y: [-1.0, 1.0],
-        });
+        };
+        let wide = Typed::parse("(x - 8)^2 + y^2", Vec::new(), Some(window)).unwrap();
         assert_eq!(wide.minima().len(), 1);
     }
 
@@ -344,7 +330,7 @@ mod tests {
 
     #[test]
     fn rows_match_points() {
-        let f = typed("sin(a*x) + y^2").searching(DEFAULT_VIEW);
+        let f = typed("sin(a*x) + y^2");
         let xs: Vec<f64> = (0..7).map(|i| i as f64 - 3.0).collect();
         let mut out = vec![0.0; xs.len()];
         f.sample_row(&xs, 0.5, &mut out);
