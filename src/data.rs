@@ -350,6 +350,14 @@ fn sigmoid(z: f64) -> f64 {
     }
 }
 
+/// σ′(z) = σ(z) σ(−z) = e^(−|z|) / (1 + e^(−|z|))², without the
+/// cancellation of σ (1 − σ) once σ rounds to 1.
+fn sigmoid_slope(z: f64) -> f64 {
+    let e = libm::exp(-z.abs());
+    let d = 1.0 + e;
+    e / (d * d)
+}
+
 impl DataModel {
     pub fn new(kind: ModelKind, data: Arc<Dataset>, l2: f64) -> DataModel {
         let moments = Moments::of(&data);
@@ -390,6 +398,14 @@ impl DataModel {
         }
     }
 
+    /// ∂²(row loss)/∂z², where z = w x + b.
+    fn row_curvature(&self, p: [f64; 2], i: usize) -> f64 {
+        match self.kind {
+            ModelKind::Linear => 2.0,
+            ModelKind::Logistic => sigmoid_slope(p[0] * self.data.x[i] + p[1]),
+        }
+    }
+
     /// The mean loss over `rows`, plus the L2 term.
     pub fn batch_value(&self, p: [f64; 2], rows: impl ExactSizeIterator<Item = usize>) -> f64 {
         let n = rows.len() as f64;
@@ -408,6 +424,27 @@ impl DataModel {
             gb += s;
         }
         [gw / n + 2.0 * self.l2 * p[0], gb / n + 2.0 * self.l2 * p[1]]
+    }
+
+    /// The Hessian of [`DataModel::batch_value`]: the mean over `rows` of
+    /// the row's curvature in z times [[x², x], [x, 1]], plus 2·l2 on the
+    /// diagonal.
+    pub fn batch_hessian(
+        &self,
+        p: [f64; 2],
+        rows: impl ExactSizeIterator<Item = usize>,
+    ) -> [[f64; 2]; 2] {
+        let n = rows.len() as f64;
+        let (mut hww, mut hwb, mut hbb) = (0.0, 0.0, 0.0);
+        for i in rows {
+            let c = self.row_curvature(p, i);
+            let x = self.data.x[i];
+            hww += c * x * x;
+            hwb += c * x;
+            hbb += c;
+        }
+        let d = 2.0 * self.l2;
+        [[hww / n + d, hwb / n], [hwb / n, hbb / n + d]]
     }
 
     fn solve(&mut self) -> Fit {
@@ -536,6 +573,10 @@ impl Objective for DataModel {
 
     fn grad(&self, p: [f64; 2]) -> [f64; 2] {
         self.batch_grad(p, 0..self.data.len())
+    }
+
+    fn hessian(&self, p: [f64; 2]) -> [[f64; 2]; 2] {
+        self.batch_hessian(p, 0..self.data.len())
     }
 
     /// For drawing: linear regression's loss from the data's moments in O(1).

@@ -205,6 +205,16 @@ impl Objective for Surface {
             Surface::Data(m) => m.grad(p),
         }
     }
+    fn hessian(&self, p: [f64; 2]) -> [[f64; 2]; 2] {
+        match self {
+            Surface::Formula { f, l2 } if *l2 == 0.0 => f.hessian(p),
+            Surface::Formula { f, l2 } => {
+                let [[hxx, hxy], [_, hyy]] = f.hessian(p);
+                [[hxx + 2.0 * l2, hxy], [hxy, hyy + 2.0 * l2]]
+            }
+            Surface::Data(m) => m.hessian(p),
+        }
+    }
     fn view(&self) -> View {
         match self {
             Surface::Formula { f, .. } => f.view(),

@@ -5,13 +5,17 @@
 
 /// A differentiable function of two variables.
 ///
-/// Only `value` and `grad` are required; the view and the minima have defaults
-/// that a function overrides when it knows better.
+/// `value`, `grad` and `hessian` are required; the view and the minima have
+/// defaults that a function overrides when it knows better.
 pub trait Objective: Send + Sync {
     /// f(x, y).
     fn value(&self, p: [f64; 2]) -> f64;
     /// (∂f/∂x, ∂f/∂y), written out by hand.
     fn grad(&self, p: [f64; 2]) -> [f64; 2];
+    /// The matrix of second partials `[[fxx, fxy], [fxy, fyy]]`, written out
+    /// by hand like the gradient (no differences of it); the mixed partial is
+    /// one value, so the matrix is symmetric exactly.
+    fn hessian(&self, p: [f64; 2]) -> [[f64; 2]; 2];
     /// The window a plot shows by default.
     fn view(&self) -> View {
         View {

@@ -1,5 +1,5 @@
-//! Loss surfaces: two-dimensional test functions with analytic gradients, a
-//! default view window and their known global minima.
+//! Loss surfaces: two-dimensional test functions with analytic gradients and
+//! Hessians, a default view window and their known global minima.
 //!
 //! A function is a type implementing [`Objective`] plus a [`FunctionDef`] in
 //! [`REGISTRY`] that names it, documents it and declares its parameters. Adding
@@ -83,6 +83,11 @@ pub static LOGISTIC_REGRESSION: FunctionDef = FunctionDef {
 fn default_model(kind: ModelKind) -> Box<dyn Objective> {
     let data = Dataset::generate(kind, Generate::default());
     Box::new(DataModel::new(kind, Arc::new(data), 0.0))
+}
+
+/// The Hessian `[[xx, xy], [xy, yy]]` from its three distinct entries.
+fn symmetric(xx: f64, xy: f64, yy: f64) -> [[f64; 2]; 2] {
+    [[xx, xy], [xy, yy]]
 }
 
 /// Looks a function up by its key.

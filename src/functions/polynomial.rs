@@ -1,6 +1,6 @@
-//! Polynomial test functions: smooth everywhere, gradients exact.
+//! Polynomial test functions: smooth everywhere, gradients and Hessians exact.
 
-use super::{FunctionDef, Minimum, Objective, View};
+use super::{symmetric, FunctionDef, Minimum, Objective, View};
 use crate::spec::{ParamSpec, Range};
 
 fn min(x: f64, y: f64, value: f64) -> Minimum {
@@ -30,6 +30,9 @@ impl Objective for Quadratic {
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         [self.a * x, self.b * y]
+    }
+    fn hessian(&self, _: [f64; 2]) -> [[f64; 2]; 2] {
+        symmetric(self.a, 0.0, self.b)
     }
     fn view(&self) -> View {
         View {
@@ -81,6 +84,10 @@ impl Objective for Rosenbrock {
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let v = y - x * x;
         [-2.0 * (self.a - x) - 4.0 * self.b * x * v, 2.0 * self.b * v]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let b = self.b;
+        symmetric(2.0 - 4.0 * b * (y - 3.0 * x * x), -4.0 * b * x, 2.0 * b)
     }
     fn view(&self) -> View {
         // A window around the valley that keeps the minimum (a, a²) in sight.
@@ -145,6 +152,18 @@ impl Objective for Beale {
             2.0 * t1 * x + 4.0 * t2 * x * y + 6.0 * t3 * x * y2,
         ]
     }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let [t1, t2, t3] = Beale::terms(x, y);
+        let y2 = y * y;
+        // Each term tₖ = cₖ − x + x yᵏ has ∂x tₖ = yᵏ − 1 and ∂y tₖ = k x yᵏ⁻¹.
+        let [a1, a2, a3] = [y - 1.0, y2 - 1.0, y2 * y - 1.0];
+        let [b1, b2, b3] = [x, 2.0 * x * y, 3.0 * x * y2];
+        symmetric(
+            2.0 * (a1 * a1 + a2 * a2 + a3 * a3),
+            2.0 * (a1 * b1 + a2 * b2 + a3 * b3 + t1 + 2.0 * y * t2 + 3.0 * y2 * t3),
+            2.0 * (b1 * b1 + b2 * b2 + b3 * b3 + 2.0 * x * t2 + 6.0 * x * y * t3),
+        )
+    }
     fn view(&self) -> View {
         square(-4.5, 4.5)
     }
@@ -177,6 +196,15 @@ impl Objective for Himmelblau {
         let u = x * x + y - 11.0;
         let v = x + y * y - 7.0;
         [4.0 * x * u + 2.0 * v, 2.0 * u + 4.0 * y * v]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let u = x * x + y - 11.0;
+        let v = x + y * y - 7.0;
+        symmetric(
+            4.0 * u + 8.0 * x * x + 2.0,
+            4.0 * (x + y),
+            2.0 + 4.0 * v + 8.0 * y * y,
+        )
     }
     fn minima(&self) -> Vec<Minimum> {
         vec![
@@ -213,6 +241,9 @@ impl Objective for Booth {
         let v = 2.0 * x + y - 5.0;
         [2.0 * u + 4.0 * v, 4.0 * u + 2.0 * v]
     }
+    fn hessian(&self, _: [f64; 2]) -> [[f64; 2]; 2] {
+        symmetric(10.0, 8.0, 10.0)
+    }
     fn view(&self) -> View {
         square(-10.0, 10.0)
     }
@@ -242,6 +273,9 @@ impl Objective for Saddle {
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         [2.0 * x, -2.0 * y]
     }
+    fn hessian(&self, _: [f64; 2]) -> [[f64; 2]; 2] {
+        symmetric(2.0, 0.0, -2.0)
+    }
     fn view(&self) -> View {
         square(-2.0, 2.0)
     }
@@ -267,6 +301,9 @@ impl Objective for Matyas {
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         [0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x]
+    }
+    fn hessian(&self, _: [f64; 2]) -> [[f64; 2]; 2] {
+        symmetric(0.52, -0.48, 0.52)
     }
     fn view(&self) -> View {
         square(-10.0, 10.0)
@@ -298,6 +335,10 @@ impl Objective for ThreeHumpCamel {
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let x2 = x * x;
         [4.0 * x - 4.2 * x2 * x + x2 * x2 * x + y, x + 2.0 * y]
+    }
+    fn hessian(&self, [x, _]: [f64; 2]) -> [[f64; 2]; 2] {
+        let x2 = x * x;
+        symmetric(4.0 - 12.6 * x2 + 5.0 * x2 * x2, 1.0, 2.0)
     }
     fn view(&self) -> View {
         square(-2.5, 2.5)
@@ -334,6 +375,10 @@ impl Objective for SixHumpCamel {
             x - 8.0 * y + 16.0 * y * y * y,
         ]
     }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let x2 = x * x;
+        symmetric(8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y)
+    }
     fn view(&self) -> View {
         View {
             x: [-3.0, 3.0],
@@ -363,31 +408,75 @@ pub static SIX_HUMP_CAMEL: FunctionDef = FunctionDef {
 
 pub struct GoldsteinPrice;
 
+/// The two factors A and B of Goldstein–Price with their first and second
+/// partials (second ones as `[xx, xy, yy]`).
+struct Factors {
+    a: f64,
+    da: [f64; 2],
+    dda: [f64; 3],
+    b: f64,
+    db: [f64; 2],
+    ddb: [f64; 3],
+}
+
 impl GoldsteinPrice {
-    /// The two factors and their partial derivatives: (A, ∂A, B, ∂B).
-    fn parts(x: f64, y: f64) -> (f64, [f64; 2], f64, [f64; 2]) {
+    fn parts(x: f64, y: f64) -> Factors {
+        // A = 1 + u² p with u = x + y + 1: every partial of u is 1, and
+        // ∂p/∂x = ∂p/∂y, every second partial of p is 6.
         let u = x + y + 1.0;
         let p = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y;
-        let dp = -14.0 + 6.0 * x + 6.0 * y; // ∂p/∂x = ∂p/∂y
+        let dp = -14.0 + 6.0 * x + 6.0 * y;
         let a = 1.0 + u * u * p;
         let da = 2.0 * u * p + u * u * dp;
+        let dda = 2.0 * p + 4.0 * u * dp + 6.0 * u * u;
+        // B = 30 + v² q with v = 2x − 3y.
         let v = 2.0 * x - 3.0 * y;
         let q = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y;
+        let qx = -32.0 + 24.0 * x - 36.0 * y;
+        let qy = 48.0 - 36.0 * x + 54.0 * y;
         let b = 30.0 + v * v * q;
-        let dbx = 4.0 * v * q + v * v * (-32.0 + 24.0 * x - 36.0 * y);
-        let dby = -6.0 * v * q + v * v * (48.0 - 36.0 * x + 54.0 * y);
-        (a, [da, da], b, [dbx, dby])
+        let dbx = 4.0 * v * q + v * v * qx;
+        let dby = -6.0 * v * q + v * v * qy;
+        let ddb = [
+            8.0 * q + 8.0 * v * qx + 24.0 * v * v,
+            -12.0 * q + 4.0 * v * qy - 6.0 * v * qx - 36.0 * v * v,
+            18.0 * q - 12.0 * v * qy + 54.0 * v * v,
+        ];
+        Factors {
+            a,
+            da: [da, da],
+            dda: [dda; 3],
+            b,
+            db: [dbx, dby],
+            ddb,
+        }
     }
 }
 
 impl Objective for GoldsteinPrice {
     fn value(&self, [x, y]: [f64; 2]) -> f64 {
-        let (a, _, b, _) = GoldsteinPrice::parts(x, y);
-        a * b
+        let f = GoldsteinPrice::parts(x, y);
+        f.a * f.b
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
-        let (a, da, b, db) = GoldsteinPrice::parts(x, y);
+        let Factors { a, da, b, db, .. } = GoldsteinPrice::parts(x, y);
         [da[0] * b + a * db[0], da[1] * b + a * db[1]]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let Factors {
+            a,
+            da,
+            dda,
+            b,
+            db,
+            ddb,
+        } = GoldsteinPrice::parts(x, y);
+        // (A B)″ = A″ B + A′ B′ᵀ + B′ A′ᵀ + A B″.
+        symmetric(
+            dda[0] * b + 2.0 * da[0] * db[0] + a * ddb[0],
+            dda[1] * b + da[0] * db[1] + da[1] * db[0] + a * ddb[1],
+            dda[2] * b + 2.0 * da[1] * db[1] + a * ddb[2],
+        )
     }
     fn view(&self) -> View {
         square(-2.0, 2.0)
@@ -419,6 +508,10 @@ impl Objective for StyblinskiTang {
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let d = |t: f64| 0.5 * (4.0 * t * t * t - 32.0 * t + 5.0);
         [d(x), d(y)]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let dd = |t: f64| 6.0 * t * t - 16.0;
+        symmetric(dd(x), 0.0, dd(y))
     }
     fn minima(&self) -> Vec<Minimum> {
         let t = -2.903534027771177;

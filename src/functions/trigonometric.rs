@@ -1,7 +1,7 @@
 //! Test functions built from sines, cosines and exponentials: many local
 //! minima, the classic traps for gradient methods.
 
-use super::{FunctionDef, Minimum, Objective, View};
+use super::{symmetric, FunctionDef, Minimum, Objective, View};
 use crate::spec::{ParamSpec, Range};
 use std::f64::consts::{E, PI};
 
@@ -22,6 +22,14 @@ impl Objective for Rastrigin {
             2.0 * x + k * libm::sin(2.0 * PI * x),
             2.0 * y + k * libm::sin(2.0 * PI * y),
         ]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let k = 4.0 * PI * PI * self.a;
+        symmetric(
+            2.0 + k * libm::cos(2.0 * PI * x),
+            0.0,
+            2.0 + k * libm::cos(2.0 * PI * y),
+        )
     }
     fn view(&self) -> View {
         View {
@@ -77,6 +85,38 @@ impl Objective for Ackley {
             cone * y + ripple * libm::sin(2.0 * PI * y),
         ]
     }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let q = x * x + y * y;
+        let r = (0.5 * q).sqrt();
+        let (cx, cy) = (libm::cos(2.0 * PI * x), libm::cos(2.0 * PI * y));
+        let c = 0.5 * (cx + cy);
+        // The cone −20 exp(−0.2 r) curves by −0.4 e^(−0.2r) along the radius
+        // and by 2 e^(−0.2r) / r across it, written with the unit direction
+        // (x, y) / √q so that nothing cancels near the origin. At the origin
+        // itself the gradient takes the cone's subgradient 0, and its
+        // curvature (unbounded across every radius) is likewise taken as 0:
+        // what remains is the ripple's.
+        let [cxx, cxy, cyy] = if r > 0.0 {
+            let e = libm::exp(-0.2 * r);
+            let (along, across) = (-0.4 * e, 2.0 * e / r);
+            let (nxx, nxy, nyy) = (x * x / q, x * y / q, y * y / q);
+            [
+                along * nxx + across * nyy,
+                (along - across) * nxy,
+                along * nyy + across * nxx,
+            ]
+        } else {
+            [0.0; 3]
+        };
+        // The ripple −exp(c) with ∂c/∂x = −π sin 2πx and ∂²c/∂x² = −2π² cos 2πx.
+        let k = PI * PI * libm::exp(c);
+        let (sx, sy) = (libm::sin(2.0 * PI * x), libm::sin(2.0 * PI * y));
+        symmetric(
+            cxx + k * (2.0 * cx - sx * sx),
+            cxy - k * sx * sy,
+            cyy + k * (2.0 * cy - sy * sy),
+        )
+    }
     fn minima(&self) -> Vec<Minimum> {
         vec![Minimum {
             point: [0.0, 0.0],
@@ -108,6 +148,10 @@ impl Objective for McCormick {
         let c = libm::cos(x + y);
         let d = 2.0 * (x - y);
         [c + d - 1.5, c - d + 2.5]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let s = libm::sin(x + y);
+        symmetric(2.0 - s, -2.0 - s, 2.0 - s)
     }
     fn view(&self) -> View {
         View {
@@ -156,6 +200,20 @@ impl Objective for Levi13 {
                 + 2.0 * dy * (1.0 + s3 * s3)
                 + 2.0 * PI * dy * dy * libm::sin(4.0 * PI * y),
         ]
+    }
+    fn hessian(&self, [x, y]: [f64; 2]) -> [[f64; 2]; 2] {
+        let s2 = libm::sin(3.0 * PI * y);
+        let s3 = libm::sin(2.0 * PI * y);
+        let (dx, dy) = (x - 1.0, y - 1.0);
+        let pi2 = PI * PI;
+        symmetric(
+            18.0 * pi2 * libm::cos(6.0 * PI * x) + 2.0 * (1.0 + s2 * s2),
+            6.0 * PI * dx * libm::sin(6.0 * PI * y),
+            18.0 * pi2 * dx * dx * libm::cos(6.0 * PI * y)
+                + 2.0 * (1.0 + s3 * s3)
+                + 8.0 * PI * dy * libm::sin(4.0 * PI * y)
+                + 8.0 * pi2 * dy * dy * libm::cos(4.0 * PI * y),
+        )
     }
     fn view(&self) -> View {
         View {
