@@ -182,7 +182,7 @@ impl Surface {
             Surface::Formula { f, l2 } if *l2 > 0.0 && !f.minima().is_empty() => Some(
                 "The L2 term moves the function's known minima, so none are marked.".to_string(),
             ),
-            Surface::Formula { .. } => None,
+            Surface::Formula { f, .. } => f.minima_note(),
         }
     }
 }

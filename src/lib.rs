@@ -19,6 +19,7 @@
 //! assert!(matches!(runs[1].status, optiviz::Status::Diverged { .. }));
 //! ```
 
+pub mod analyze;
 pub mod data;
 pub mod edit;
 pub mod error;

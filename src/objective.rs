@@ -27,6 +27,11 @@ pub trait Objective: Send + Sync {
     fn minima(&self) -> Vec<Minimum> {
         Vec::new()
     }
+    /// How the minima were found, where a reader should know (a typed
+    /// function's are found numerically); `None` for minima known exactly.
+    fn minima_note(&self) -> Option<String> {
+        None
+    }
     /// f(x, y) for drawing the surface: a function may use a faster formula
     /// here whose rounding differs from `value`.
     fn sample(&self, p: [f64; 2]) -> f64 {

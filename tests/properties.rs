@@ -39,14 +39,24 @@ fn in_range(range: optiviz::spec::Range) -> impl Strategy<Value = f64> {
 fn function_strategy() -> impl Strategy<Value = Value> {
     (0..functions::REGISTRY.len()).prop_flat_map(|i| {
         let def = functions::REGISTRY[i];
+        if def.name == "custom" {
+            // A typed function: a smooth formula scaled by a parameter.
+            return (smooth_formula(), -5.0..5.0f64)
+                .prop_map(|(text, k)| {
+                    json!({"name": "custom", "expr": format!("k*({text})"), "params": {"k": k}})
+                })
+                .boxed();
+        }
         let params: Vec<_> = def.params.iter().map(|p| in_range(p.range)).collect();
-        params.prop_map(move |values| {
-            let mut m = Map::new();
-            for (p, v) in def.params.iter().zip(values) {
-                m.insert(p.name.to_string(), json!(v));
-            }
-            json!({"name": def.name, "params": m})
-        })
+        params
+            .prop_map(move |values| {
+                let mut m = Map::new();
+                for (p, v) in def.params.iter().zip(values) {
+                    m.insert(p.name.to_string(), json!(v));
+                }
+                json!({"name": def.name, "params": m})
+            })
+            .boxed()
     })
 }
 

@@ -142,3 +142,42 @@ fn without_state_a_run_records_none() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["runs"][0].get("state").is_none());
 }
+
+/// The typed functions' value, gradient and Hessian at torch's points,
+/// through `optiviz analyze --at`, against torch autograd's.
+#[test]
+fn analyze_gives_torch_autograds_derivatives() {
+    let mut seen = 0;
+    for (name, case) in cases() {
+        let Some(want) = case["reference"]["derivatives"].as_array() else {
+            continue;
+        };
+        let mut args = vec!["analyze".to_string(), "-".to_string()];
+        for d in want {
+            args.push("--at".into());
+            args.push(format!("{},{}", d["point"][0], d["point"][1]));
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = common::optiviz(&args, &case["experiment"].to_string());
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        // The start comes first, then the points asked about.
+        let got = &v["points"].as_array().unwrap()[1..];
+        assert_eq!(got.len(), want.len(), "{name}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g["point"], w["point"], "{name}");
+            for key in ["value", "gradient", "hessian"] {
+                let e = error(&g[key], &w[key]);
+                assert!(
+                    e.is_some_and(|e| e <= TOLERANCE),
+                    "{name} at {}: {key} {} vs {} (error {e:?})",
+                    w["point"],
+                    g[key],
+                    w[key]
+                );
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 6, "typed-function cases: {seen}");
+}

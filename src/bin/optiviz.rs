@@ -21,6 +21,9 @@ USAGE:
         --dark         the page's dark theme
         --chart        the loss-vs-step chart under the plot
         --data         for linear/logistic regression, the data panel under the plot
+    optiviz analyze EXPERIMENT.json [--at X,Y]...     the surface's value, gradient, Hessian, its eigenvalues
+                                                      and eigenvectors and condition number at the start,
+                                                      at each --at point and at each known minimum (JSON)
     optiviz functions                                 list the loss surfaces and their parameters
     optiviz optimizers                                list the optimizers and their hyperparameters
     optiviz help                                      this text
@@ -49,6 +52,7 @@ fn run(args: &[String]) -> Result<String, String> {
     match args.first().map(String::as_str) {
         Some("run") => run_experiment(&args[1..]),
         Some("render") => render(&args[1..]),
+        Some("analyze") => analyze(&args[1..]),
         Some("functions") => Ok(list_functions()),
         Some("optimizers") => Ok(list_optimizers()),
         Some("help" | "-h" | "--help") | None => Ok(USAGE.to_string()),
@@ -87,6 +91,35 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
         "csv" => output::to_csv(&runs),
         _ => output::to_json(&runs) + "\n",
     })
+}
+
+/// `optiviz analyze`: the local shape of the experiment's surface.
+fn analyze(args: &[String]) -> Result<String, String> {
+    let mut path = None;
+    let mut at = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--at" => {
+                let v = it.next().ok_or("--at needs a point: X,Y")?;
+                let p: Vec<f64> = v
+                    .split(',')
+                    .map(|t| t.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| format!("--at must be two numbers X,Y, got '{v}'"))?;
+                match p[..] {
+                    [x, y] if x.is_finite() && y.is_finite() => at.push([x, y]),
+                    _ => return Err(format!("--at must be two finite numbers X,Y, got '{v}'")),
+                }
+            }
+            p if path.is_none() => path = Some(p.to_string()),
+            extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
+        }
+    }
+    let path = path.ok_or("analyze needs an experiment file (or '-' for stdin)")?;
+    let exp = read_experiment(&path)?;
+    let analysis = optiviz::analyze::analyze(&exp, &at);
+    Ok(serde_json::to_string(&analysis).map_err(|e| e.to_string())? + "\n")
 }
 
 /// Reads and validates an experiment from a file, or stdin for `-`.

@@ -115,6 +115,10 @@ impl Objective for Typed {
         let j = self.jet(p);
         [j.dx, j.dy]
     }
+    fn hessian(&self, p: [f64; 2]) -> [[f64; 2]; 2] {
+        let j = self.jet(p);
+        [[j.dxx, j.dxy], [j.dxy, j.dyy]]
+    }
     fn view(&self) -> View {
         self.window.unwrap_or(DEFAULT_VIEW)
     }
@@ -122,6 +126,26 @@ impl Objective for Typed {
         self.minima
             .get_or_init(|| find_minima(&|p| self.jet(p), self.view()))
             .clone()
+    }
+    fn minima_note(&self) -> Option<String> {
+        let m = self.minima();
+        let how = format!("Newton's method from a {GRID} × {GRID} grid of starts in the function's window");
+        Some(match m.as_slice() {
+            [] => format!("No minimum found ({how})."),
+            [one] => format!(
+                "Minimum found numerically ({how}): f = {} at ({}, {}).",
+                short(one.value),
+                short(one.point[0]),
+                short(one.point[1])
+            ),
+            all => format!(
+                "{} minima found numerically ({how}), all marked; the lowest is f = {} at ({}, {}).",
+                all.len(),
+                short(all[0].value),
+                short(all[0].point[0]),
+                short(all[0].point[1])
+            ),
+        })
     }
     fn sample_row(&self, xs: &[f64], y: f64, out: &mut [f64]) {
         match self.scratch.try_lock() {
@@ -136,6 +160,19 @@ impl Objective for Typed {
         // about as fast as a built-in formula.
         1
     }
+}
+
+/// A number in at most 4 significant digits, for a sentence.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+    // Rounding noise near zero reads as zero.
+    if rounded.abs() < 1e-12 {
+        return "0".into();
+    }
+    format!("{rounded}")
 }
 
 /// The starts per side of the grid that [`find_minima`] descends from.
@@ -188,7 +225,7 @@ fn descend(f: &dyn Fn([f64; 2]) -> Jet, mut p: [f64; 2], view: View, diag: f64) 
         if !(g[0].is_finite() && g[1].is_finite()) {
             return None;
         }
-        let [lo, hi] = eigenvalues([[j.dxx, j.dxy], [j.dxy, j.dyy]]);
+        let [lo, hi] = crate::analyze::eigen([[j.dxx, j.dxy], [j.dxy, j.dyy]]).0;
         if !(lo.is_finite() && hi.is_finite()) {
             return None;
         }
@@ -253,13 +290,6 @@ fn rises_around(f: &dyn Fn([f64; 2]) -> Jet, p: [f64; 2], v: f64, r: f64) -> boo
         .collect();
     let most = rises.iter().copied().fold(0.0, f64::max);
     most > 0.0 && rises.iter().all(|&d| d > 1e-9 * most)
-}
-
-/// The eigenvalues of a symmetric 2×2 matrix, ascending.
-pub fn eigenvalues([[a, b], [_, c]]: [[f64; 2]; 2]) -> [f64; 2] {
-    let mean = 0.5 * (a + c);
-    let r = (0.5 * (a - c)).hypot(b);
-    [mean - r, mean + r]
 }
 
 #[cfg(test)]
@@ -339,9 +369,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn eigenvalues_of_a_rotated_matrix() {
-        let [lo, hi] = eigenvalues([[2.0, 1.0], [1.0, 2.0]]);
-        assert!((lo - 1.0).abs() < 1e-15 && (hi - 3.0).abs() < 1e-15);
-    }
 }
