@@ -1388,12 +1388,13 @@ fn long_name(n: &Node, p: &[String]) -> bool {
     }
 }
 
-/// One side of a fraction bar: its number and factors, multiplied with
-/// invisible times except where a dot keeps them apart; one element.
-fn mathml_row(number: f64, factors: &[&Node], p: &[String], out: &mut String) {
+/// A product's number and factors (or one side of its fraction bar, `bar`),
+/// multiplied with invisible times except where a dot keeps them apart; one
+/// element. A lone factor over or under a bar needs no parentheses.
+fn mathml_row(number: f64, factors: &[&Node], bar: bool, p: &[String], out: &mut String) {
     let show_number = number != 1.0 || factors.is_empty();
     let alone = factors.len() + usize::from(show_number) == 1;
-    let ctx = if alone { Ctx::Top } else { Ctx::Factor };
+    let ctx = if alone && bar { Ctx::Top } else { Ctx::Factor };
     if !alone {
         out.push_str("<mrow>");
     }
@@ -1423,12 +1424,12 @@ fn mathml_fraction(fr: &Fraction, sign: bool, p: &[String], out: &mut String) {
         out.push_str("<mrow><mo>−</mo>");
     }
     if fr.bottom.is_empty() && fr.bottom_number == 1.0 {
-        mathml_row(fr.top_number, &fr.top, p, out);
+        mathml_row(fr.top_number, &fr.top, false, p, out);
     } else {
         out.push_str("<mfrac>");
-        mathml_row(fr.top_number, &fr.top, p, out);
+        mathml_row(fr.top_number, &fr.top, true, p, out);
         let bottom: Vec<&Node> = fr.bottom.iter().collect();
-        mathml_row(fr.bottom_number, &bottom, p, out);
+        mathml_row(fr.bottom_number, &bottom, true, p, out);
         out.push_str("</mfrac>");
     }
     if minus {
@@ -1636,6 +1637,18 @@ mod tests {
              </mrow></mrow></mrow></math>"
         );
         let f = |t: &str| formula(&Expr::parse(t).unwrap()).unwrap().mathml();
+        assert_eq!(
+            f("exp(-(x^2+y^2))"),
+            "<math display=\"inline\"><mrow><mrow><mi>exp</mi><mo>&#x2061;</mo><mrow><mo>(</mo>\
+             <mrow><mo>−</mo><mrow><mo>(</mo><mrow><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo>\
+             <msup><mi>y</mi><mn>2</mn></msup></mrow><mo>)</mo></mrow></mrow><mo>)</mo></mrow>\
+             </mrow></mrow></math>"
+        );
+        assert!(f("(x + 1)/(x - 1)").contains(
+            "<mfrac><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow><mrow><mi>x</mi><mo>−</mo><mn>1</mn></mrow></mfrac>"
+        ));
+        assert!(f("-(x + 1)/(x - 1)")
+            .contains("<mo>−</mo><mfrac><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow>"));
         assert!(f("sqrt(x) + cbrt(y)").contains("<msqrt><mi>x</mi></msqrt>"));
         assert!(f("sqrt(x) + cbrt(y)").contains("<mroot><mi>y</mi><mn>3</mn></mroot>"));
         assert!(f("abs(x - y)")
