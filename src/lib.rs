@@ -36,6 +36,7 @@ pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod spec;
+pub mod symbolic;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
