@@ -7,10 +7,16 @@
 //! formula parsed from text and run on its tape for each point, and
 //! `typed_by_rows` runs the tape once per row of 800 points, each operation a
 //! loop over the row (one scratch buffer reused throughout).
+//!
+//! `surface_grid_800x600` is the path the page and the figures take: the
+//! surface's `Grid::sample` over the function's view, for the built-in
+//! Rosenbrock and for the typed one of an experiment (`"name": "custom"`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use optiviz::expr::Expr;
 use optiviz::functions;
+use optiviz::render::surface::Grid;
+use optiviz::Experiment;
 use std::hint::black_box;
 
 const W: usize = 800;
@@ -57,6 +63,23 @@ fn surfaces(c: &mut Criterion) {
             }
             sum
         })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("surface_grid_800x600");
+    group.throughput(Throughput::Elements((W * H) as u64));
+    let view = builtin.view();
+    group.bench_function("builtin", |b| {
+        b.iter(|| Grid::sample(builtin.as_ref(), black_box(view), W, H))
+    });
+    let exp = Experiment::from_json(
+        r#"{"function": {"name": "custom", "expr": "(1 - x)^2 + 100*(y - x^2)^2"},
+            "start": [0, 0], "steps": 0, "optimizers": []}"#,
+    )
+    .expect("the experiment is valid");
+    let typed = exp.function.objective();
+    group.bench_function("typed", |b| {
+        b.iter(|| Grid::sample(typed.as_ref(), black_box(view), W, H))
     });
     group.finish();
 }

@@ -120,7 +120,10 @@ mod tests {
         assert!(values[0] <= values[1]);
         for (l, v) in values.iter().zip(vectors) {
             // H v = λ v, |v| = 1.
-            let hv = [h[0][0] * v[0] + h[0][1] * v[1], h[1][0] * v[0] + h[1][1] * v[1]];
+            let hv = [
+                h[0][0] * v[0] + h[0][1] * v[1],
+                h[1][0] * v[0] + h[1][1] * v[1],
+            ];
             let scale = values[0].abs().max(values[1].abs()).max(1.0);
             assert!((hv[0] - l * v[0]).abs() <= 1e-12 * scale, "{h:?}");
             assert!((hv[1] - l * v[1]).abs() <= 1e-12 * scale, "{h:?}");

@@ -107,14 +107,20 @@ const BINARY: &[(&str, F2)] = &[
 impl F1 {
     /// The name it is typed as (`log` for the natural logarithm).
     pub(crate) fn name(self) -> &'static str {
-        UNARY.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+        UNARY
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("?", |(n, _)| n)
     }
 }
 
 impl F2 {
     /// The name it is typed as.
     pub(crate) fn name(self) -> &'static str {
-        BINARY.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+        BINARY
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("?", |(n, _)| n)
     }
 }
 
@@ -185,10 +191,18 @@ impl Jet {
 
     /// g(a, b) with first partials `ga`, `gb` and second `gaa`, `gab`, `gbb`.
     fn chain2(a: Jet, b: Jet, v: f64, [ga, gb]: [f64; 2], [gaa, gab, gbb]: [f64; 3]) -> Jet {
-        // A zero second partial contributes nothing, even against an infinite
-        // first derivative (0·inf would be NaN).
-        let term = |g: f64, p: f64, q: f64| if g == 0.0 { 0.0 } else { g * p * q };
-        let first = |g: f64, d: f64| if g == 0.0 { 0.0 } else { g * d };
+        // A zero partial contributes nothing, even against an infinite
+        // derivative (0·inf would be NaN); nor does an operand that does not
+        // move with x or y (a constant exponent: torch never differentiates
+        // it, so log of a negative base never enters).
+        let term = |g: f64, p: f64, q: f64| {
+            if g == 0.0 || p == 0.0 || q == 0.0 {
+                0.0
+            } else {
+                g * p * q
+            }
+        };
+        let first = |g: f64, d: f64| if g == 0.0 || d == 0.0 { 0.0 } else { g * d };
         let second = |p: (f64, f64), q: (f64, f64)| {
             term(gaa, p.0, q.0) + term(gab, p.0, q.1) + term(gab, p.1, q.0) + term(gbb, p.1, q.1)
         };
@@ -849,9 +863,19 @@ impl Parser {
         }
         self.pos += 1;
         let exponent = self.nested(Self::unary)?;
-        Ok(match self.tape[exponent] {
-            Op::Const(c) => self.emit(Op::Powc(base, c)),
-            _ => self.emit(Op::Pow(base, exponent)),
+        // A constant exponent, negative ones included (`x^-2`), is a constant
+        // power, as torch takes a Python number.
+        let constant = match self.tape[exponent] {
+            Op::Const(c) => Some(c),
+            Op::Neg(k) => match self.tape[k] {
+                Op::Const(c) => Some(-c),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(match constant {
+            Some(c) => self.emit(Op::Powc(base, c)),
+            None => self.emit(Op::Pow(base, exponent)),
         })
     }
 
@@ -981,11 +1005,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_constant_exponent_below_zero_has_a_finite_slope_for_a_negative_base() {
+        for text in ["x^-2", "x^(-2)", "x^a", "x**-3"] {
+            let e = Expr::parse(text).unwrap();
+            let params = vec![-2.0; e.params().len()];
+            let j = e.jet(-1.5, 0.5, &params);
+            assert!(j.dx.is_finite() && j.dxx.is_finite(), "{text}: {j:?}");
+            assert_eq!((j.dy, j.dxy, j.dyy), (0.0, 0.0, 0.0), "{text}");
+        }
+        // d/dx x^-2 = -2 x^-3 at -1.5.
+        let j = Expr::parse("x^-2").unwrap().jet(-1.5, 0.0, &[]);
+        assert!((j.dx - (-2.0 / (-1.5f64).powi(3))).abs() < 1e-15);
+        assert_eq!(j.v, 1.0 / (1.5 * 1.5));
+    }
+
+    #[test]
     fn the_list_for_people_names_every_function() {
         let words: Vec<&str> = FUNCTIONS
             .split(|c: char| !c.is_ascii_alphanumeric())
             .collect();
-        let names = UNARY.iter().map(|(n, _)| n).chain(BINARY.iter().map(|(n, _)| n));
+        let names = UNARY
+            .iter()
+            .map(|(n, _)| n)
+            .chain(BINARY.iter().map(|(n, _)| n));
         for name in names {
             assert!(words.contains(name), "{name}");
         }
@@ -1154,8 +1196,8 @@ mod tests {
     /// value, gradient and Hessian at each point, through the tape.
     #[test]
     fn typed_functions_match_torch_autograd() {
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data/reference2");
+        let dir =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference2");
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

@@ -165,7 +165,10 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     if let Some(t) = &exp.function.typed {
         pairs.push(("fn.expr".into(), t.text.clone()));
         if let Some(w) = t.window {
-            pairs.push(("fn.view".into(), [w.x[0], w.x[1], w.y[0], w.y[1]].map(num).join(",")));
+            pairs.push((
+                "fn.view".into(),
+                [w.x[0], w.x[1], w.y[0], w.y[1]].map(num).join(","),
+            ));
         }
         for (name, v) in t.params() {
             if name == "expr" || name == "view" {
@@ -635,11 +638,17 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                 errors.push(e);
                 return (None, errors);
             }
-            for (k, _) in parts.iter().filter(|(k, _)| under(k, "fn") && k != "fn" && k != "fn.expr") {
+            for (k, _) in parts
+                .iter()
+                .filter(|(k, _)| under(k, "fn") && k != "fn" && k != "fn.expr")
+            {
                 errors.push(ConfigError::new(k.clone(), "left out with fn.expr"));
             }
             parts.retain(|(k, _)| !under(k, "fn") || k == "fn");
-            let at = parts.iter().position(|(k, _)| k == "fn").map_or(0, |i| i + 1);
+            let at = parts
+                .iter()
+                .position(|(k, _)| k == "fn")
+                .map_or(0, |i| i + 1);
             parts.insert(at, ("fn.expr".into(), default));
             errors.push(e);
             continue;
@@ -1232,7 +1241,10 @@ mod keeping_tests {
             ]
         );
         let e = e.unwrap();
-        assert_eq!(e.function.typed.unwrap().text, crate::functions::custom::DEFAULT_EXPR);
+        assert_eq!(
+            e.function.typed.unwrap().text,
+            crate::functions::custom::DEFAULT_EXPR
+        );
         assert_eq!((e.steps, e.optimizers.len()), (20, 1));
         let (e, errs) = keep("fn=custom&steps=20");
         assert_eq!(errs, ["fn.expr: is required"]);
@@ -1240,10 +1252,16 @@ mod keeping_tests {
         // A + in a link is a space: the message says how to write one.
         let (_, errs) = keep("fn=custom&fn.expr=x+y");
         assert!(errs[0].ends_with("write a plus sign as %2B)"), "{errs:?}");
-        assert!(errs[0].starts_with("fn.expr: column 3: write x*y for a product"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("fn.expr: column 3: write x*y for a product"),
+            "{errs:?}"
+        );
         // Hostile text is a formula error like any other, kept out of the page.
         let (e, errs) = keep("fn=custom&fn.expr=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
-        assert!(errs[0].starts_with("fn.expr: column 1: '<' is not part of a formula"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("fn.expr: column 1: '<' is not part of a formula"),
+            "{errs:?}"
+        );
         assert!(e.is_some());
         // A formula for a function that takes none is left out alone.
         let (e, errs) = keep("fn=booth&fn.expr=x&steps=20");

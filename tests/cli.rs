@@ -200,9 +200,17 @@ fn listings_name_every_function_and_optimizer() {
 #[test]
 fn analyze_reports_the_local_shape_at_the_start_the_points_and_the_minima() {
     // Himmelblau: four minima; at (0, 0) a local maximum's neighbourhood.
-    let exp = r#"{"function": {"name": "himmelblau"}, "start": [1, 1], "steps": 0, "optimizers": []}"#;
-    let out = optiviz(&["analyze", "-", "--at", "0,0", "--at", "-0.270845,-0.923039"], exp);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let exp =
+        r#"{"function": {"name": "himmelblau"}, "start": [1, 1], "steps": 0, "optimizers": []}"#;
+    let out = optiviz(
+        &["analyze", "-", "--at", "0,0", "--at", "-0.270845,-0.923039"],
+        exp,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let points = v["points"].as_array().unwrap();
     assert_eq!(points.len(), 3);
@@ -210,9 +218,15 @@ fn analyze_reports_the_local_shape_at_the_start_the_points_and_the_minima() {
     // f = (x² + y − 11)² + (x + y² − 7)²: at the origin fxx = −42, fxy = 0, fyy = −26.
     assert_eq!(points[1]["value"], 170.0);
     assert_eq!(points[1]["gradient"], serde_json::json!([-14.0, -22.0]));
-    assert_eq!(points[1]["hessian"], serde_json::json!([[-42.0, 0.0], [0.0, -26.0]]));
+    assert_eq!(
+        points[1]["hessian"],
+        serde_json::json!([[-42.0, 0.0], [0.0, -26.0]])
+    );
     assert_eq!(points[1]["eigenvalues"], serde_json::json!([-42.0, -26.0]));
-    assert_eq!(points[1]["eigenvectors"], serde_json::json!([[1.0, 0.0], [0.0, 1.0]]));
+    assert_eq!(
+        points[1]["eigenvectors"],
+        serde_json::json!([[1.0, 0.0], [0.0, 1.0]])
+    );
     // The local maximum near (−0.27, −0.92): both curvatures negative.
     let ev = points[2]["eigenvalues"].as_array().unwrap();
     assert!(ev.iter().all(|e| e.as_f64().unwrap() < 0.0), "{ev:?}");
@@ -231,7 +245,10 @@ fn analyze_reports_the_local_shape_at_the_start_the_points_and_the_minima() {
     let v: Value = serde_json::from_slice(&optiviz(&["analyze", "-"], exp).stdout).unwrap();
     let h = &v["points"][0]["hessian"];
     let close = |a: &Value, b: f64| (a.as_f64().unwrap() - b).abs() < 1e-12;
-    assert!(close(&h[0][0], 2.0 * 5.0 / 3.0 + 1.0) && close(&h[0][1], 2.0) && close(&h[1][1], 3.0), "{h}");
+    assert!(
+        close(&h[0][0], 2.0 * 5.0 / 3.0 + 1.0) && close(&h[0][1], 2.0) && close(&h[1][1], 3.0),
+        "{h}"
+    );
 }
 
 #[test]
@@ -243,13 +260,22 @@ fn analyze_finds_a_typed_functions_minima_and_says_so() {
     assert_eq!(minima.len(), 2, "{v}");
     for m in minima {
         assert_eq!(m["found_numerically"], true);
-        assert!((m["point"][0].as_f64().unwrap().abs() - 1.0).abs() < 1e-9, "{m}");
+        assert!(
+            (m["point"][0].as_f64().unwrap().abs() - 1.0).abs() < 1e-9,
+            "{m}"
+        );
         assert!((m["point"][1].as_f64().unwrap() - 0.5).abs() < 1e-9, "{m}");
         // fxx = 12x² − 4 = 8, fyy = 2 at the minima.
-        assert!((m["eigenvalues"][1].as_f64().unwrap() - 8.0).abs() < 1e-6, "{m}");
+        assert!(
+            (m["eigenvalues"][1].as_f64().unwrap() - 8.0).abs() < 1e-6,
+            "{m}"
+        );
     }
     // The start is a saddle: one curvature each way, no finite condition number issue.
-    assert_eq!(v["points"][0]["eigenvalues"], serde_json::json!([-4.0, 2.0]));
+    assert_eq!(
+        v["points"][0]["eigenvalues"],
+        serde_json::json!([-4.0, 2.0])
+    );
 }
 
 #[test]
@@ -257,26 +283,51 @@ fn analyze_rejects_bad_points_and_bad_formulas_with_one_line() {
     let exp = r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 0, "optimizers": []}"#;
     for (args, want) in [
         (vec!["analyze", "-", "--at"], "--at needs a point: X,Y"),
-        (vec!["analyze", "-", "--at", "1"], "--at must be two finite numbers X,Y, got '1'"),
-        (vec!["analyze", "-", "--at", "1,b"], "--at must be two numbers X,Y, got '1,b'"),
-        (vec!["analyze", "-", "--at", "1,inf"], "--at must be two finite numbers X,Y, got '1,inf'"),
+        (
+            vec!["analyze", "-", "--at", "1"],
+            "--at must be two finite numbers X,Y, got '1'",
+        ),
+        (
+            vec!["analyze", "-", "--at", "1,b"],
+            "--at must be two numbers X,Y, got '1,b'",
+        ),
+        (
+            vec!["analyze", "-", "--at", "1,inf"],
+            "--at must be two finite numbers X,Y, got '1,inf'",
+        ),
         (vec!["analyze"], "analyze needs an experiment file"),
     ] {
         assert_one_line_error(&optiviz(&args, exp), want, &format!("{args:?}"));
     }
     let deep = format!("{}x{}", "(".repeat(200), ")".repeat(200));
     let hostile = [
-        (deep.as_str(), "function.expr: column 102: nested deeper than 100 levels"),
-        ("1e999*x", "function.expr: column 1: 1e999 is too large for a float"),
-        ("<script>alert(1)</script>", "function.expr: column 1: '<' is not part of a formula"),
+        (
+            deep.as_str(),
+            "function.expr: column 102: nested deeper than 100 levels",
+        ),
+        (
+            "1e999*x",
+            "function.expr: column 1: 1e999 is too large for a float",
+        ),
+        (
+            "<script>alert(1)</script>",
+            "function.expr: column 1: '<' is not part of a formula",
+        ),
         ("", "function.expr: is empty"),
-        ("atan2(x)", "function.expr: column 1: atan2 takes 2 arguments"),
+        (
+            "atan2(x)",
+            "function.expr: column 1: atan2 takes 2 arguments",
+        ),
     ];
     for (text, want) in hostile {
         let exp = serde_json::json!({"function": {"name": "custom", "expr": text}, "start": [0, 0], "steps": 1, "optimizers": []});
         for cmd in ["run", "analyze"] {
             let context = format!("{cmd} {}", &text[..text.len().min(30)]);
-            assert_one_line_error(&optiviz(&[cmd, "-"], &exp.to_string()), &format!("-: {want}"), &context);
+            assert_one_line_error(
+                &optiviz(&[cmd, "-"], &exp.to_string()),
+                &format!("-: {want}"),
+                &context,
+            );
         }
     }
 }

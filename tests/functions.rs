@@ -425,15 +425,18 @@ fn a_typed_function_that_leaves_its_domain_diverges_with_non_finite_loss() {
     .unwrap();
     let json = serde_json::to_value(&e.run()[0]).unwrap();
     assert_eq!(json["status"]["state"], "diverged", "{}", json["status"]);
-    assert_eq!(json["status"]["reason"], "non_finite_loss", "{}", json["status"]);
+    assert_eq!(
+        json["status"]["reason"], "non_finite_loss",
+        "{}",
+        json["status"]
+    );
 }
 
 #[test]
 fn typed_function_errors_name_the_field_and_say_what_to_do() {
     let err = |function: &str| {
-        let text = format!(
-            r#"{{"function": {function}, "start": [0, 0], "steps": 1, "optimizers": []}}"#
-        );
+        let text =
+            format!(r#"{{"function": {function}, "start": [0, 0], "steps": 1, "optimizers": []}}"#);
         let e = optiviz::Experiment::from_json(&text).unwrap_err();
         format!("{}: {}", e.field, e.message)
     };

@@ -159,7 +159,11 @@ fn analyze_gives_torch_autograds_derivatives() {
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = common::optiviz(&args, &case["experiment"].to_string());
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         // The start comes first, then the points asked about.
         let got = &v["points"].as_array().unwrap()[1..];

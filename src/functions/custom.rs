@@ -26,7 +26,8 @@ pub static CUSTOM: FunctionDef = FunctionDef {
     name: "custom",
     title: "Your own function",
     formula: "f(x, y) as typed",
-    about: "Type any formula in x and y: it is parsed, not run as script, and differentiated exactly.",
+    about:
+        "Type any formula in x and y: it is parsed, not run as script, and differentiated exactly.",
     params: &[],
     build: |_| Box::new(Typed::parse(DEFAULT_EXPR, Vec::new(), None).expect("the default parses")),
     model: None,
@@ -129,7 +130,9 @@ impl Objective for Typed {
     }
     fn minima_note(&self) -> Option<String> {
         let m = self.minima();
-        let how = format!("Newton's method from a {GRID} × {GRID} grid of starts in the function's window");
+        let how = format!(
+            "Newton's method from a {GRID} × {GRID} grid of starts in the function's window"
+        );
         Some(match m.as_slice() {
             [] => format!("No minimum found ({how})."),
             [one] => format!(
@@ -368,5 +371,4 @@ mod tests {
             assert_eq!(*v, f.value([*x, 0.5]));
         }
     }
-
 }

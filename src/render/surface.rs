@@ -356,6 +356,15 @@ mod tests {
         }
         // Both greys appear, as stripes.
         assert!(HATCH.iter().all(|c| (0..6).any(|col| px(col, 0) == *c)));
-        assert!(!Grid::sample(&f, View { x: [0.5, 1.0], y: [0.0, 1.0] }, 4, 4).has_gaps());
+        assert!(!Grid::sample(
+            &f,
+            View {
+                x: [0.5, 1.0],
+                y: [0.0, 1.0]
+            },
+            4,
+            4
+        )
+        .has_gaps());
     }
 }
