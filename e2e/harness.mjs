@@ -57,12 +57,26 @@ export function launch() {
   });
 }
 
-/** Opens a page and waits until the app has drawn its first frame. */
+/** Every Content-Security-Policy violation any page opened here reported. */
+export const cspViolations = [];
+
+/** Opens a page and waits until the app has drawn its first frame. Errors
+ * thrown in the page and CSP violations are collected in `errors`; the
+ * violations also in `cspViolations`, which the tests require to stay empty. */
 export async function open(browser, url, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  await page.exposeFunction("__optivizCspViolation", (text) => {
+    cspViolations.push(`${url}: ${text}`);
+    errors.push(`CSP violation: ${text}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__optivizCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}${e.sample ? ` (${e.sample})` : ""}`),
+    );
+  });
   await page.goto(url);
   await page.waitForSelector("body.ready", { timeout: 20000 });
   return { page, errors, context };

@@ -24,11 +24,11 @@ import { firstFrame } from "./js/first-frame.js";
 
 function start(bindings) {
   performance.mark("optiviz-start");
-  const { App, catalogue, pageKeys } = bindings;
+  const { App, catalogue, pageKeys, checkFormula } = bindings;
   const app = new App($("surface"), $("paths"), $("chart"), $("data"));
   // What the modules share: the engine, the catalogue (set once the plot is
   // drawn) and each other's interfaces, looked up when they are called.
-  const ctx = { app, cat: null, pageKeys: pageKeys() };
+  const ctx = { app, cat: null, pageKeys: pageKeys(), checkFormula };
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.messages = messages.build(ctx);
   ctx.edit = editing.build(ctx);

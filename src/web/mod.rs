@@ -22,6 +22,7 @@ use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
 use crate::render::mathml::{to_mathml, to_wrapping_html};
 use crate::render::plot::{Arrows, PathArt};
 
+use crate::functions::custom;
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
 use serde::Serialize;
@@ -160,7 +161,36 @@ pub fn catalogue() -> JsValue {
         "optimizers": optimizers,
         "schedules": schedules,
         "scenarios": scenarios,
+        "typed": {"functions": crate::expr::FUNCTIONS, "max_len": crate::expr::MAX_LEN, "max_params": crate::expr::MAX_PARAMS},
         "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
+    }))
+}
+
+/// The engine's reading of a typed formula, for the page's box as the user
+/// types: `{ok: true, params, f, dfdx, dfdy, f_text, dfdx_text, dfdy_text}`
+/// with f and its partial derivatives as MathML and as plain text (a
+/// derivative too long to show is null), or `{ok: false, column, message}`
+/// with the 1-based column at fault (null when the whole text is) and what
+/// to do.
+#[wasm_bindgen(js_name = checkFormula)]
+pub fn check_formula(text: &str) -> JsValue {
+    let expr = match crate::expr::Expr::parse(text) {
+        Ok(e) => e,
+        Err(e) => return to_js(&json!({"ok": false, "column": e.column, "message": e.message})),
+    };
+    let s = crate::symbolic::Symbolic::of(&expr);
+    let show = |part: &Option<crate::symbolic::Formula>| {
+        part.as_ref().map_or((Value::Null, Value::Null), |p| {
+            (json!(p.mathml()), json!(p.plain()))
+        })
+    };
+    let (f, f_text) = show(&s.f);
+    let (dfdx, dfdx_text) = show(&s.dfdx);
+    let (dfdy, dfdy_text) = show(&s.dfdy);
+    to_js(&json!({
+        "ok": true, "params": expr.params(),
+        "f": f, "dfdx": dfdx, "dfdy": dfdy,
+        "f_text": f_text, "dfdx_text": dfdx_text, "dfdy_text": dfdy_text,
     }))
 }
 
@@ -176,11 +206,12 @@ fn surface_input<'a>(
     SurfaceInput {
         surf,
         id: format!(
-            "{}|{:?}|{:x}|{}",
+            "{}|{:?}|{:x}|{}|{:?}",
             f.def.name,
             f.params,
             f.data.as_ref().map_or(0, |d| d.fingerprint),
-            exp.l2
+            exp.l2,
+            f.typed.as_ref().map(|t| (&t.text, &t.values)),
         ),
         frame,
         minima: surf.minima(),
@@ -211,6 +242,8 @@ pub struct App {
     detail: std::cell::OnceCell<Vec<Trajectory>>,
     /// Whether the plot shows each optimizer's arrows.
     arrows: bool,
+    /// The typed function last left for another, to come back to.
+    typed: Option<Value>,
 }
 
 #[wasm_bindgen]
@@ -239,6 +272,7 @@ impl App {
             dark: false,
             detail: Default::default(),
             arrows: false,
+            typed: None,
         }
     }
 
@@ -317,9 +351,21 @@ impl App {
     pub fn set_function(&mut self, name: &str) -> Result<(), JsValue> {
         let def = functions::lookup(name)
             .ok_or_else(|| js_err(format!("function.name: unknown function \"{name}\"")))?;
-        let view = (def.build)(&def.defaults()).view();
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
-        doc["function"] = json!({"name": name});
+        if self.exp.function.typed.is_some() {
+            // Kept for coming back: what the user typed is not lost.
+            self.typed = Some(doc["function"].clone());
+        }
+        doc["function"] = if def.name == custom::CUSTOM.name {
+            self.typed
+                .clone()
+                .unwrap_or_else(|| json!({"name": name, "expr": custom::DEFAULT_EXPR}))
+        } else {
+            json!({"name": name})
+        };
+        let view = Experiment::from_value(&doc)
+            .map(|e| e.surface().view())
+            .map_err(js_err)?;
         if let Some(o) = doc.as_object_mut() {
             o.remove("view");
             // Batches belong to data, noise to formulas: what does not fit
@@ -793,12 +839,19 @@ impl App {
         out
     }
 
-    /// What the page says about the surface: `{model, rows, note, link,
-    /// axes}` — the model's kind (or null), its number of rows, why no
-    /// minimum is marked (or null), why the experiment cannot be linked (or
-    /// null), and the names of the plot's axes (`x`, `y`, or `w`, `b`).
+    /// What the page says about the surface: `{gaps, model, rows, note,
+    /// link, axes}` — whether part of the window has no value (hatched), the
+    /// model's kind (or null), its number of rows, a note on the minima (why
+    /// none is marked, or how they were found; or null), why the experiment
+    /// cannot be linked (or null), and the names of the plot's axes (`x`,
+    /// `y`, or `w`, `b`).
     pub fn info(&self) -> JsValue {
+        // Whether part of the window has no value (drawn hatched): a coarse look.
+        let frame = self.frame();
+        let mut coarse = Vec::new();
+        crate::render::surface::sample_rows(&self.surf, frame.view, 48, 48, 0..48, &mut coarse);
         to_js(&json!({
+            "gaps": coarse.iter().any(|v| !v.is_finite()),
             "axes": figure::axis_names(&self.exp),
             "model": self.exp.function.def.model.map(ModelKind::key),
             "rows": self.exp.function.rows(),
@@ -898,6 +951,53 @@ impl App {
             return Ok(());
         }
         self.set("view", to_js(&v))
+    }
+
+    /// Sets the window the plot shows. A typed function's window is its own
+    /// (`function.view`, where its minima are looked for), so it is set there
+    /// and the plot shows it; any other function's is the experiment's `view`.
+    #[wasm_bindgen(js_name = setWindow)]
+    pub fn set_window(&mut self, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<(), JsValue> {
+        let window = json!({"x": [x0, x1], "y": [y0, y1]});
+        if self.exp.function.typed.is_none() {
+            return self.set("view", to_js(&window));
+        }
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        doc["function"]["view"] = window;
+        doc.as_object_mut().map(|o| o.remove("view"));
+        let exp = Experiment::from_value(&doc).map_err(js_err)?;
+        self.replace(exp);
+        Ok(())
+    }
+
+    /// Types a new formula into the typed function: the parameters it still
+    /// uses keep their values, new ones start at 1, and its window stays.
+    /// On error nothing changes and the error names `function.expr`.
+    #[wasm_bindgen(js_name = setFormula)]
+    pub fn set_formula(&mut self, text: &str) -> Result<(), JsValue> {
+        let old = self.exp.function.typed.as_deref();
+        let expr =
+            crate::expr::Expr::parse(text).map_err(|e| js_err(format!("function.expr: {e}")))?;
+        let params: serde_json::Map<String, Value> = expr
+            .params()
+            .iter()
+            .filter_map(|p| {
+                let v = old?.params().find(|(n, _)| *n == p.as_str())?.1;
+                Some((p.clone(), json!(v)))
+            })
+            .collect();
+        let mut f = json!({"name": custom::CUSTOM.name, "expr": text, "params": params});
+        if let Some(w) = old.and_then(|t| t.window) {
+            f["view"] = json!(w);
+        }
+        self.set("function", to_js(&f))
+    }
+
+    /// The window the plot shows, `[xmin, xmax, ymin, ymax]`.
+    #[wasm_bindgen(js_name = viewWindow)]
+    pub fn view_window(&self) -> Vec<f64> {
+        let v = self.frame().view;
+        vec![v.x[0], v.x[1], v.y[0], v.y[1]]
     }
 
     /// Back to the function's own view.

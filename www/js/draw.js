@@ -10,6 +10,7 @@ export function build(ctx) {
   function all(fast = false) {
     refining++;
     app.drawSurface(fast);
+    ctx.surface.showWindow();
     dynamic();
     if (fast) refine(refining);
   }

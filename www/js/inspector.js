@@ -5,6 +5,7 @@
 // the link keeps which are shown (chart=, arrows=, inspect=).
 
 import { $ } from "./dom.js";
+import { setMath } from "./math.js";
 
 const CHARTS = {
   loss: { title: "Loss", aria: "Loss against step", caption: "" },
@@ -118,9 +119,9 @@ export function build(ctx) {
       const ol = document.createElement("ol");
       o.lines.forEach((mathml, i) => {
         const li = document.createElement("li");
-        // MathML pieces from the engine (it escapes the text it converts),
+        // MathML pieces from the engine, rebuilt node by node (math.js),
         // with the plain line for screen readers.
-        li.innerHTML = mathml;
+        setMath(li, mathml);
         li.setAttribute("aria-label", o.text[i]);
         ol.append(li);
       });

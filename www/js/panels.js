@@ -24,7 +24,8 @@ export function build(ctx) {
       : info.model === "logistic"
         ? `${info.rows} points (y = 0 or 1), each optimizer's P(y = 1) = sigmoid(w x + b) and its decision boundary (dashed) at the current step.`
         : "";
-    $("surface-note").textContent = [info.note, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+    const gaps = info.gaps && "Hatched grey: where f has no value (not a finite number, such as the log of a negative number); a path that steps there stops as diverged.";
+    $("surface-note").textContent = [gaps, info.note, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
   }
 
   return { init, sync, showsData: () => !figure.hidden };

@@ -2,6 +2,7 @@
 // schedule, its own sampling and its update rule; each returns its element.
 
 import { field, numberInput, optionalInput } from "./fields.js";
+import { setMath } from "../math.js";
 
 // Gradient clipping: none, by value or by norm, and the threshold. `name`:
 // the card's name, for the error messages.
@@ -231,7 +232,7 @@ export function updateRule(def) {
   const ol = document.createElement("ol");
   for (const line of def.rule) {
     const li = document.createElement("li");
-    li.innerHTML = line;
+    setMath(li, line);
     ol.append(li);
   }
   rule.append(ol);

@@ -1,8 +1,11 @@
 // The Surface card: the function picker (#function), its formula, note and
-// parameter sliders, the start point (#start-x, #start-y) and #steps.
+// parameter sliders (or, for your own function, the formula editor), the
+// window shown (#window-*), the start point (#start-x, #start-y) and #steps.
 
 import { $ } from "../dom.js";
 import { field, numberFrom, numberInput } from "./fields.js";
+import { setMath } from "../math.js";
+import { formulaEditor } from "./formula.js";
 
 export function build(ctx) {
   const { app, edit, draw } = ctx;
@@ -20,10 +23,13 @@ export function build(ctx) {
     const exp = app.experiment();
     const def = ctx.cat.functions.find((f) => f.name === exp.function.name);
     fnSelect.value = def.name;
-    $("formula").innerHTML = def.formula;
+    setMath($("formula"), def.formula);
     $("about").textContent = def.about;
     const box = $("function-params");
     box.replaceChildren();
+    if (exp.function.expr !== undefined) {
+      box.append(formulaEditor(ctx, exp.function, (mathml) => setMath($("formula"), mathml)));
+    }
     for (const p of def.params) {
       const value = exp.function.params[p.name];
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
@@ -63,6 +69,24 @@ export function build(ctx) {
     $("start-x-name").textContent = `Start ${axes[0]}`;
     $("start-y-name").textContent = `Start ${axes[1]}`;
     $("steps").value = exp.steps;
+    showWindow();
+  }
+
+  // The window's ranges as the plot shows them (after a pan or zoom too),
+  // except in a box being typed in.
+  function showWindow() {
+    const w = app.viewWindow();
+    const axes = app.info().axes;
+    $("window-x-name").textContent = `${axes[0]} from`;
+    $("window-y-name").textContent = `${axes[1]} from`;
+    $("window-x1").setAttribute("aria-label", `${axes[0]} to`);
+    $("window-y1").setAttribute("aria-label", `${axes[1]} to`);
+    ["window-x0", "window-x1", "window-y0", "window-y1"].forEach((id, i) => {
+      const input = $(id);
+      if (document.activeElement !== input && input.getAttribute("aria-invalid") !== "true") {
+        input.value = Number(w[i].toPrecision(6));
+      }
+    });
   }
 
   fnSelect.addEventListener("change", () => {
@@ -83,6 +107,21 @@ export function build(ctx) {
       if (ok) draw.dynamic();
     });
   }
+  for (const id of ["window-x0", "window-x1", "window-y0", "window-y1"]) {
+    $(id).addEventListener("change", () => {
+      const input = $(id);
+      const axes = app.info().axes;
+      const names = { "window-x0": `Window ${axes[0]} from`, "window-x1": `Window ${axes[0]} to`, "window-y0": `Window ${axes[1]} from`, "window-y1": `Window ${axes[1]} to` };
+      const ok = edit(() => {
+        const w = ["window-x0", "window-x1", "window-y0", "window-y1"].map((k) => numberFrom($(k), names[k]));
+        app.setWindow(w[0], w[1], w[2], w[3]);
+      }, input);
+      if (ok) {
+        ctx.surface.render();
+        draw.all(true);
+      }
+    });
+  }
   $("steps").addEventListener("change", () => {
     const input = $("steps");
     if (edit(() => app.set("steps", numberFrom(input, "Steps")), input)) {
@@ -91,5 +130,5 @@ export function build(ctx) {
     }
   });
 
-  return { fill, render, showStart };
+  return { fill, render, showStart, showWindow };
 }
