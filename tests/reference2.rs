@@ -183,5 +183,5 @@ fn analyze_gives_torch_autograds_derivatives() {
         }
         seen += 1;
     }
-    assert!(seen >= 6, "typed-function cases: {seen}");
+    assert!(seen >= 15, "typed-function cases: {seen}");
 }

@@ -16,10 +16,17 @@ schedules. Each case also runs from a start moved by one unit in the last
 place; where the two runs part by more than 1e-10 the case says so with
 `compare_until`, as the shared set does.
 
+It also writes `extra-typed-*.json`: typed functions (`"name": "custom"`)
+beyond the shared set's, reaching every function of the formula language,
+parameters, the constants, `**`, unary minus and negative and variable
+exponents, each with its PyTorch twin written out below (TWINS), its run, and
+autograd's value, gradient and Hessian at four points (`derivatives`).
+
 Needs torch (`pip install torch`); the files it writes are committed, so the
 tests do not need torch. Run from the repository root:
 
-    python3 tests/data/make_reference2.py
+    python3 tests/data/make_reference2.py            # every file
+    python3 tests/data/make_reference2.py --typed    # the typed functions only
 """
 
 import json
@@ -72,6 +79,8 @@ def run(exp, nudge=False):
         batches = Batches(n, exp.get("batch_size", n), exp.get("seed", 0))
         acc = exp.get("accumulate", 1)
         f = data_loss
+    elif fn["name"] == "custom":
+        f = typed(fn)
     else:
         params = dict(DEFAULT_PARAMS.get(fn["name"], {}), **fn.get("params", {}))
         f = surface(fn["name"], params)
@@ -146,6 +155,52 @@ def run(exp, nudge=False):
     if momenta:
         ref["momenta"] = momenta
     return ref
+
+
+# Each typed formula's PyTorch twin, f(x, y, params): Python numbers for the
+# constants and parameters, as a user of torch would write it.
+TWINS = {
+    "atan2(y, x)^2/4 + hypot(x - 1, y + 0.5)":
+        lambda x, y, p: torch.atan2(y, x) ** 2 / 4 + torch.hypot(x - 1, y + 0.5),
+    "log1p(x^2) + c*expm1(-y^2) + cosh(x/3)":
+        lambda x, y, p: torch.log1p(x ** 2) + p["c"] * torch.expm1(-y ** 2) + torch.cosh(x / 3),
+    "min(x^2 + y^2, (x - 2)^2 + y^2 + 0.5) + 0.1*max(x, y)":
+        lambda x, y, p: torch.minimum(x ** 2 + y ** 2, (x - 2) ** 2 + y ** 2 + 0.5) + 0.1 * torch.maximum(x, y),
+    "sinh(x/2)^2 + tan(y/3)^2 - asin(x/4)*acos(y/4)":
+        lambda x, y, p: torch.sinh(x / 2) ** 2 + torch.tan(y / 3) ** 2 - torch.asin(x / 4) * torch.acos(y / 4),
+    "log2(1 + x^2) + k*log10(1 + y^4) + cbrt(x^2 + y^2 + 1)":
+        lambda x, y, p: torch.log2(1 + x ** 2) + p["k"] * torch.log10(1 + y ** 4) + (x ** 2 + y ** 2 + 1) ** (1 / 3),
+    "-a*exp(-((x - m)^2 + (y - m)^2)/s) + (x^2 + y^2)/20":
+        lambda x, y, p: -p["a"] * torch.exp(-((x - p["m"]) ** 2 + (y - p["m"]) ** 2) / p["s"]) + (x ** 2 + y ** 2) / 20,
+    "(1 + x^2)**(y/2) + (y - 1)^2":
+        lambda x, y, p: (1 + x ** 2) ** (y / 2) + (y - 1) ** 2,
+    "-x^2 + pi*y^2 + e*abs(x - 1) + 3*x^4/4":
+        lambda x, y, p: -x ** 2 + math.pi * y ** 2 + math.e * torch.abs(x - 1) + 3 * x ** 4 / 4,
+    "x^-2 + (y - 1)^2/4 + x^2/10 + sqrt(y^2 + 1)":
+        lambda x, y, p: x ** -2 + (y - 1) ** 2 / 4 + x ** 2 / 10 + torch.sqrt(y ** 2 + 1),
+}
+
+
+def typed(fn):
+    """f(theta) of a typed function, from its twin; parameters default to 1."""
+    twin = TWINS[fn["expr"]]
+    params = fn.get("params", {})
+    names = {"c", "k", "a", "m", "s"}
+    p = {n: params.get(n, 1.0) for n in names}
+    return lambda t: twin(t[0], t[1], p)
+
+
+def derivatives(fn, points):
+    """Autograd's value, gradient and Hessian of a typed function at each point."""
+    f = typed(fn)
+    out = []
+    for pt in points:
+        t = torch.tensor(pt, requires_grad=True)
+        v = f(t)
+        (g,) = torch.autograd.grad(v, t)
+        h = torch.autograd.functional.hessian(f, torch.tensor(pt))
+        out.append({"point": pt, "value": v.item(), "gradient": g.tolist(), "hessian": h.tolist()})
+    return out
 
 
 def chaotic_from(a, b):
@@ -231,8 +286,56 @@ CASES = [
 ]
 
 
+def typed_case(id, expr, params, start, steps, optimizer, points):
+    function = {"name": "custom", "expr": expr}
+    if params:
+        function["params"] = params
+    c = case("typed-" + id, function, start, steps, optimizer)
+    c["points"] = points
+    return c
+
+
+TYPED_CASES = [
+    typed_case("atan2-hypot", "atan2(y, x)^2/4 + hypot(x - 1, y + 0.5)", {}, [1.5, 2.0], 120,
+               {"name": "adam", "lr": 0.05}, [[1.5, 2.0], [-0.7, 0.3], [2.0, -1.0], [0.3, -2.2]]),
+    typed_case("log1p-expm1-cosh", "log1p(x^2) + c*expm1(-y^2) + cosh(x/3)", {"c": -2.0}, [2.5, 1.5], 100,
+               {"name": "sgd", "lr": 0.1, "momentum": 0.8, "nesterov": True},
+               [[2.5, 1.5], [0.0, 0.0], [-1.2, 0.4], [3.0, -2.0]]),
+    typed_case("min-max", "min(x^2 + y^2, (x - 2)^2 + y^2 + 0.5) + 0.1*max(x, y)", {}, [1.3, 1.8], 80,
+               {"name": "rmsprop", "lr": 0.02, "centered": True},
+               [[1.3, 1.8], [0.4, -0.2], [2.5, 0.7], [-1.0, 1.5]]),
+    typed_case("hyperbolic-inverse-trig", "sinh(x/2)^2 + tan(y/3)^2 - asin(x/4)*acos(y/4)", {}, [2.0, -2.5], 100,
+               {"name": "nadam", "lr": 0.05}, [[2.0, -2.5], [0.5, 0.5], [-1.5, 1.0], [3.0, 2.0]]),
+    typed_case("logs-cbrt-param", "log2(1 + x^2) + k*log10(1 + y^4) + cbrt(x^2 + y^2 + 1)", {"k": 3.0},
+               [-2.0, 1.7], 60, {"name": "lbfgs", "lr": 0.5, "max_iter": 6, "line_search_fn": "strong_wolfe"},
+               [[-2.0, 1.7], [0.1, 0.1], [1.0, -1.0], [2.5, 0.5]]),
+    typed_case("gaussian-well-params", "-a*exp(-((x - m)^2 + (y - m)^2)/s) + (x^2 + y^2)/20",
+               {"a": 2.0, "m": 0.5, "s": 2.0}, [-2.5, 2.0], 150, {"name": "adagrad", "lr": 0.3},
+               [[-2.5, 2.0], [0.5, 0.5], [1.0, -1.0], [-0.3, 0.8]]),
+    typed_case("variable-exponent", "(1 + x^2)**(y/2) + (y - 1)^2", {}, [1.2, -1.5], 100,
+               {"name": "radam", "lr": 0.05}, [[1.2, -1.5], [0.0, 1.0], [-2.0, 0.5], [0.7, 2.0]]),
+    typed_case("unary-minus-constants", "-x^2 + pi*y^2 + e*abs(x - 1) + 3*x^4/4", {}, [-1.8, 1.2], 120,
+               {"name": "adamw", "lr": 0.03, "weight_decay": 0.1},
+               [[-1.8, 1.2], [0.5, -0.5], [1.5, 0.2], [-0.6, 0.0]]),
+    typed_case("negative-exponent", "x^-2 + (y - 1)^2/4 + x^2/10 + sqrt(y^2 + 1)", {}, [-0.8, 3.0], 100,
+               {"name": "sgd", "lr": 0.05, "momentum": 0.5},
+               [[-0.8, 3.0], [-1.5, 0.0], [2.0, 1.0], [0.6, -2.0]]),
+]
+
+
 def main():
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference2")
+    for c in TYPED_CASES:
+        points = c.pop("points")
+        c["reference"] = dict(run(c["experiment"]), derivatives=derivatives(c["experiment"]["function"], points))
+        k = chaotic_from(c["reference"], run(c["experiment"], nudge=True))
+        if k is not None:
+            c["reference"]["compare_until"] = max(0, k - 1)
+        with open(os.path.join(here, c["id"] + ".json"), "w") as fh:
+            json.dump(c, fh)
+        print(c["id"], c["reference"]["points"][-1], c["reference"].get("compare_until"))
+    if "--typed" in sys.argv:
+        return
     for c in CASES:
         ref = run(c["experiment"])
         k = chaotic_from(ref, run(c["experiment"], nudge=True))
