@@ -846,12 +846,16 @@ impl App {
     /// cannot be linked (or null), and the names of the plot's axes (`x`,
     /// `y`, or `w`, `b`).
     pub fn info(&self) -> JsValue {
-        // Whether part of the window has no value (drawn hatched): a coarse look.
-        let frame = self.frame();
-        let mut coarse = Vec::new();
-        crate::render::surface::sample_rows(&self.surf, frame.view, 48, 48, 0..48, &mut coarse);
+        // Whether part of the window has no value (drawn hatched): a coarse
+        // look, for a typed function (the others have a value everywhere).
+        let gaps = self.exp.function.typed.is_some() && {
+            let mut coarse = Vec::new();
+            let view = self.frame().view;
+            crate::render::surface::sample_rows(&self.surf, view, 48, 48, 0..48, &mut coarse);
+            coarse.iter().any(|v| !v.is_finite())
+        };
         to_js(&json!({
-            "gaps": coarse.iter().any(|v| !v.is_finite()),
+            "gaps": gaps,
             "axes": figure::axis_names(&self.exp),
             "model": self.exp.function.def.model.map(ModelKind::key),
             "rows": self.exp.function.rows(),

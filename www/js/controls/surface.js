@@ -68,6 +68,10 @@ export function build(ctx) {
     const axes = app.info().axes;
     $("start-x-name").textContent = `Start ${axes[0]}`;
     $("start-y-name").textContent = `Start ${axes[1]}`;
+    $("window-x-name").textContent = `${axes[0]} from`;
+    $("window-y-name").textContent = `${axes[1]} from`;
+    $("window-x1").setAttribute("aria-label", `${axes[0]} to`);
+    $("window-y1").setAttribute("aria-label", `${axes[1]} to`);
     $("steps").value = exp.steps;
     showWindow();
   }
@@ -76,11 +80,6 @@ export function build(ctx) {
   // except in a box being typed in.
   function showWindow() {
     const w = app.viewWindow();
-    const axes = app.info().axes;
-    $("window-x-name").textContent = `${axes[0]} from`;
-    $("window-y-name").textContent = `${axes[1]} from`;
-    $("window-x1").setAttribute("aria-label", `${axes[0]} to`);
-    $("window-y1").setAttribute("aria-label", `${axes[1]} to`);
     ["window-x0", "window-x1", "window-y0", "window-y1"].forEach((id, i) => {
       const input = $(id);
       if (document.activeElement !== input && input.getAttribute("aria-invalid") !== "true") {
