@@ -232,7 +232,7 @@ fn powc(u: f64, c: f64) -> f64 {
 }
 
 /// f(u) alone, for sampling a surface.
-fn unary_value(f: F1, u: f64) -> f64 {
+pub(crate) fn unary_value(f: F1, u: f64) -> f64 {
     match f {
         F1::Sin => libm::sin(u),
         F1::Cos => libm::cos(u),

@@ -44,23 +44,7 @@ fn n(x: f64) -> String {
     };
     let text = match text.split_once('e') {
         Some((m, e)) => {
-            let sup: String = e
-                .chars()
-                .map(|c| match c {
-                    '-' => '⁻',
-                    '0' => '⁰',
-                    '1' => '¹',
-                    '2' => '²',
-                    '3' => '³',
-                    '4' => '⁴',
-                    '5' => '⁵',
-                    '6' => '⁶',
-                    '7' => '⁷',
-                    '8' => '⁸',
-                    '9' => '⁹',
-                    other => other,
-                })
-                .collect();
+            let sup = crate::render::mathml::superscript(e);
             format!("{m}·10{sup}")
         }
         None => text,

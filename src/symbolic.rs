@@ -583,7 +583,7 @@ fn call1(f: F1, a: Node) -> Node {
     match &a {
         Node::Num(q) if f == F1::Abs => return Node::Num(q.abs()),
         Node::Num(q) => {
-            let v = apply1(f, q.value());
+            let v = crate::expr::unary_value(f, q.value());
             if whole(v) {
                 return num(v);
             }
@@ -640,29 +640,6 @@ fn signum(v: f64) -> f64 {
     }
 }
 
-fn apply1(f: F1, u: f64) -> f64 {
-    match f {
-        F1::Sin => libm::sin(u),
-        F1::Cos => libm::cos(u),
-        F1::Tan => libm::tan(u),
-        F1::Asin => libm::asin(u),
-        F1::Acos => libm::acos(u),
-        F1::Atan => libm::atan(u),
-        F1::Sinh => libm::sinh(u),
-        F1::Cosh => libm::cosh(u),
-        F1::Tanh => libm::tanh(u),
-        F1::Exp => libm::exp(u),
-        F1::Log => libm::log(u),
-        F1::Log2 => libm::log2(u),
-        F1::Log10 => libm::log10(u),
-        F1::Log1p => libm::log1p(u),
-        F1::Expm1 => libm::expm1(u),
-        F1::Sqrt => libm::sqrt(u),
-        F1::Cbrt => libm::cbrt(u),
-        F1::Abs => u.abs(),
-    }
-}
-
 fn apply2(f: F2, a: f64, b: f64) -> f64 {
     match f {
         F2::Atan2 => libm::atan2(a, b),
@@ -684,7 +661,7 @@ fn eval(n: &Node, x: f64, y: f64, p: &[f64]) -> f64 {
         Node::Sum(ts) => ts.iter().map(ev).sum(),
         Node::Prod(c, fs) => fs.iter().fold(c.value(), |acc, f| acc * ev(f)),
         Node::Pow(b, e) => libm::pow(ev(b), ev(e)),
-        Node::Call1(f, a) => apply1(*f, ev(a)),
+        Node::Call1(f, a) => crate::expr::unary_value(*f, ev(a)),
         Node::Call2(f, a, b) => apply2(*f, ev(a), ev(b)),
         Node::Sign(a) => signum(ev(a)),
         Node::Ind(c, a, b) => {
@@ -1023,22 +1000,7 @@ fn fraction(n: &Node) -> Fraction<'_> {
 }
 
 fn superscript(k: u32) -> String {
-    k.to_string()
-        .chars()
-        .map(|c| match c {
-            '0' => '⁰',
-            '1' => '¹',
-            '2' => '²',
-            '3' => '³',
-            '4' => '⁴',
-            '5' => '⁵',
-            '6' => '⁶',
-            '7' => '⁷',
-            '8' => '⁸',
-            '9' => '⁹',
-            other => other,
-        })
-        .collect()
+    crate::render::mathml::superscript(&k.to_string())
 }
 
 /// A whole exponent from 0 to 99, written as a superscript in text.
@@ -1214,22 +1176,6 @@ fn plain_fraction(fr: &Fraction, sign: bool, p: &[String], out: &mut String) {
     }
 }
 
-/// A name from the user, safe inside XML.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn mathml_number(v: f64, out: &mut String) {
     let (m, e) = number(v);
     match e {
@@ -1268,7 +1214,7 @@ fn mathml_in(n: &Node, ctx: Ctx, p: &[String], out: &mut String) {
 /// `<mi>name</mi><mo>⁡</mo>(…)`: a function applied to its arguments.
 fn mathml_call(name: &str, args: &[&Node], p: &[String], out: &mut String) {
     out.push_str("<mrow><mi>");
-    out.push_str(&escape(name));
+    out.push_str(&crate::render::svg::escape(name));
     out.push_str("</mi><mo>&#x2061;</mo><mrow><mo>(</mo>");
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -1306,7 +1252,9 @@ fn mathml(n: &Node, p: &[String], out: &mut String) {
         Node::Y => out.push_str("<mi>y</mi>"),
         Node::Param(i) => {
             out.push_str("<mi>");
-            out.push_str(&escape(p.get(*i).map_or("?", String::as_str)));
+            out.push_str(&crate::render::svg::escape(
+                p.get(*i).map_or("?", String::as_str),
+            ));
             out.push_str("</mi>");
         }
         Node::Sum(ts) => {
@@ -1354,7 +1302,7 @@ fn mathml(n: &Node, p: &[String], out: &mut String) {
             out.push_str("<mrow><mo>[</mo>");
             mathml(a, p, out);
             out.push_str("<mo>");
-            out.push_str(&escape(c.symbol()));
+            out.push_str(&crate::render::svg::escape(c.symbol()));
             out.push_str("</mo>");
             mathml(b, p, out);
             out.push_str("<mo>]</mo></mrow>");

@@ -31,6 +31,28 @@ pub fn to_wrapping_html(text: &str) -> String {
     out.trim_end().to_string()
 }
 
+/// Digits and signs as superscripts (`-12` → `⁻¹²`), for exponents in plain
+/// text; anything else is kept as it is.
+pub fn superscript(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '+' => '⁺',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            '9' => '⁹',
+            other => other,
+        })
+        .collect()
+}
+
 fn sup_base(c: char) -> Option<char> {
     Some(match c {
         '⁰' => '0',

@@ -138,4 +138,34 @@ export function optionalInput(ctx, value, path, what, placeholder = "off", redra
   return blankable(ctx, value, placeholder, commit, redraw);
 }
 
+// A function parameter's row: a slider over `range` ({min, max, step}) and an
+// exact box, both setting function.params.<name> and redrawing the surface.
+export function parameterRow(ctx, name, value, range, label, doc) {
+  const { app, edit, draw } = ctx;
+  const path = `function.params.${name}`;
+  const slider = document.createElement("input");
+  slider.type = "range";
+  Object.assign(slider, range);
+  slider.value = value;
+  slider.setAttribute("aria-label", name);
+  const num = numberInput(ctx, value, (x) => app.set(path, x), `function parameter ${name}`);
+  num.setAttribute("aria-label", `${name} (exact)`);
+  slider.addEventListener("input", () => {
+    if (edit(() => app.set(path, Number(slider.value)), slider)) {
+      num.value = slider.value;
+      draw.all(true);
+    }
+  });
+  num.addEventListener("change", () => {
+    if (num.getAttribute("aria-invalid") !== "true") {
+      slider.value = num.value;
+      draw.all(true);
+    }
+  });
+  const row = document.createElement("div");
+  row.className = "slider-row";
+  row.append(field(label, slider, doc), num);
+  return row;
+}
+
 export const randomSeed = () => Math.floor(Math.random() * 1e6);

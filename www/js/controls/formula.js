@@ -4,7 +4,7 @@
 // differentiated by the engine (checkFormula); nothing typed is ever run or
 // put into the page as markup.
 
-import { field, numberInput } from "./fields.js";
+import { parameterRow } from "./fields.js";
 import { setMath } from "../math.js";
 
 let ids = 0;
@@ -125,31 +125,8 @@ export function formulaEditor(ctx, fn, showFormula) {
     params.replaceChildren();
     for (const [name, value] of Object.entries(f.params ?? {})) {
       const span = Math.max(10, 2 * Math.abs(value));
-      const slider = document.createElement("input");
-      slider.type = "range";
-      slider.min = -span;
-      slider.max = span;
-      slider.step = span / 500;
-      slider.value = value;
-      slider.setAttribute("aria-label", name);
-      const num = numberInput(ctx, value, (x) => app.set(`function.params.${name}`, x), `parameter ${name}`);
-      num.setAttribute("aria-label", `${name} (exact)`);
-      slider.addEventListener("input", () => {
-        if (ctx.edit(() => app.set(`function.params.${name}`, Number(slider.value)), slider)) {
-          num.value = slider.value;
-          draw.all(true);
-        }
-      });
-      num.addEventListener("change", () => {
-        if (num.getAttribute("aria-invalid") !== "true") {
-          slider.value = num.value;
-          draw.all(true);
-        }
-      });
-      const r = document.createElement("div");
-      r.className = "slider-row";
-      r.append(field(`${name} (any number)`, slider, `the parameter ${name} of your function`), num);
-      params.append(r);
+      const range = { min: -span, max: span, step: span / 500 };
+      params.append(parameterRow(ctx, name, value, range, `${name} (any number)`, `the parameter ${name} of your function`));
     }
   }
 

@@ -3,7 +3,7 @@
 // window shown (#window-*), the start point (#start-x, #start-y) and #steps.
 
 import { $ } from "../dom.js";
-import { field, numberFrom, numberInput } from "./fields.js";
+import { numberFrom, parameterRow } from "./fields.js";
 import { setMath } from "../math.js";
 import { formulaEditor } from "./formula.js";
 
@@ -31,36 +31,13 @@ export function build(ctx) {
       box.append(formulaEditor(ctx, exp.function, (mathml) => setMath($("formula"), mathml)));
     }
     for (const p of def.params) {
-      const value = exp.function.params[p.name];
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
       const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
       const step = (hi - lo) / 1000;
-      const slider = document.createElement("input");
-      slider.type = "range";
       // An open end is not allowed itself: stop one step inside it.
-      slider.min = p.range.lo_inclusive ? lo : lo + step;
-      slider.max = p.range.hi_inclusive ? hi : hi - step;
-      slider.step = step;
-      slider.value = value;
-      slider.setAttribute("aria-label", p.name);
-      const num = numberInput(ctx, value, (x) => app.set(`function.params.${p.name}`, x), `function parameter ${p.name}`);
-      num.setAttribute("aria-label", `${p.name} (exact)`);
-      slider.addEventListener("input", () => {
-        if (edit(() => app.set(`function.params.${p.name}`, Number(slider.value)), slider)) {
-          num.value = slider.value;
-          draw.all(true);
-        }
-      });
-      num.addEventListener("change", () => {
-        if (num.getAttribute("aria-invalid") !== "true") {
-          slider.value = num.value;
-          draw.all(true);
-        }
-      });
-      const row = document.createElement("div");
-      row.className = "slider-row";
-      row.append(field(`${p.name} (${p.range.text})`, slider, p.doc), num);
-      box.append(row);
+      const min = p.range.lo_inclusive ? lo : lo + step;
+      const max = p.range.hi_inclusive ? hi : hi - step;
+      box.append(parameterRow(ctx, p.name, exp.function.params[p.name], { min, max, step }, `${p.name} (${p.range.text})`, p.doc));
     }
     $("start-x").value = exp.start[0];
     $("start-y").value = exp.start[1];
