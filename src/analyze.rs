@@ -2,7 +2,8 @@
 //! its eigenvalues and eigenvectors and its condition number, from the same
 //! exact derivatives the runs use (analytic for the built-in functions and
 //! the data models, forward mode for a typed function). `optiviz analyze`
-//! prints it for the start, any further points and every known minimum.
+//! prints it for the start, any further points and every known minimum, and
+//! at each minimum every optimizer's stability edge.
 
 use crate::experiment::Experiment;
 use crate::objective::Objective;
@@ -26,6 +27,12 @@ pub struct Local {
     /// rather than known exactly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found_numerically: Option<bool>,
+    /// For a minimum: per optimizer of the experiment, the largest learning
+    /// rate at which its iteration, linearized here, is stable
+    /// ([`crate::stability`]); null for an optimizer that scales its own
+    /// steps, and where no curvature limits it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability_edges: Option<Vec<Option<f64>>>,
 }
 
 /// What `optiviz analyze` prints.
@@ -88,6 +95,7 @@ pub fn local(f: &dyn Objective, p: [f64; 2]) -> Local {
         eigenvectors,
         condition,
         found_numerically: None,
+        stability_edges: None,
     }
 }
 
@@ -103,9 +111,22 @@ pub fn analyze(exp: &Experiment, at: &[[f64; 2]]) -> Analysis {
     let minima = surf
         .minima()
         .into_iter()
-        .map(|m| Local {
-            found_numerically: Some(typed),
-            ..local(&surf, m.point)
+        .map(|m| {
+            let l = local(&surf, m.point);
+            let edges = exp
+                .optimizers
+                .iter()
+                .map(|o| {
+                    crate::stability::edge(o, l.eigenvalues)
+                        .map(|e| e.lr)
+                        .filter(|lr| lr.is_finite())
+                })
+                .collect();
+            Local {
+                found_numerically: Some(typed),
+                stability_edges: Some(edges),
+                ..l
+            }
         })
         .collect();
     Analysis { points, minima }

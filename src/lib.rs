@@ -36,6 +36,8 @@ pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod spec;
+pub mod stability;
+pub mod sweep;
 pub mod symbolic;
 
 #[cfg(target_arch = "wasm32")]

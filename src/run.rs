@@ -594,19 +594,23 @@ impl Experiment {
     /// As [`Experiment::run_recording`], on the experiment's surface already built.
     pub fn run_on(&self, f: &Surface, record: Record) -> Vec<Trajectory> {
         (0..self.optimizers.len())
-            .map(|i| {
-                let grads = Gradients::new(f, self.sampling(i), self.seed);
-                trajectory(
-                    f,
-                    grads,
-                    self.start,
-                    self.steps,
-                    &self.optimizers[i],
-                    &self.stop,
-                    record,
-                )
-            })
+            .map(|i| self.run_one(f, i, &self.optimizers[i], self.start, record))
             .collect()
+    }
+
+    /// Optimizer `i`'s run on `f` from `start`, with `cfg` in its place (the
+    /// same run with another learning rate, say) and everything else the
+    /// experiment's: its sampling, seed, steps and stopping rules.
+    pub fn run_one(
+        &self,
+        f: &Surface,
+        i: usize,
+        cfg: &OptimizerConfig,
+        start: [f64; 2],
+        record: Record,
+    ) -> Trajectory {
+        let grads = Gradients::new(f, self.sampling(i), self.seed);
+        trajectory(f, grads, start, self.steps, cfg, &self.stop, record)
     }
 }
 

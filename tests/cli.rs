@@ -331,3 +331,127 @@ fn analyze_rejects_bad_points_and_bad_formulas_with_one_line() {
         }
     }
 }
+
+#[test]
+fn analyze_gives_each_optimizers_stability_edge_at_each_minimum() {
+    // 0.5(x² + 10y²): curvatures 1 and 10 at the origin.
+    let exp = r#"{"function": {"name": "quadratic"}, "start": [3, 2], "steps": 10,
+                  "optimizers": [{"name": "sgd", "lr": 0.21}, {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+                                 {"name": "sgd", "lr": 0.1, "momentum": 0.5, "nesterov": true},
+                                 {"name": "sgd", "lr": 0.1, "weight_decay": 1}, {"name": "adam", "lr": 0.1}]}"#;
+    let v: Value = serde_json::from_slice(&optiviz(&["analyze", "-"], exp).stdout).unwrap();
+    let edges: Vec<Option<f64>> =
+        serde_json::from_value(v["minima"][0]["stability_edges"].clone()).unwrap();
+    let want = [
+        Some(0.2),
+        Some(0.38),
+        Some(2.0 * 1.5 / 2.0 / 10.0),
+        Some(2.0 / 11.0),
+        None,
+    ];
+    for (got, want) in edges.iter().zip(want) {
+        match (got, want) {
+            (Some(g), Some(w)) => assert!((g - w).abs() < 1e-12 * w, "{g} vs {w}"),
+            (g, w) => assert_eq!(*g, w),
+        }
+    }
+    // The start is not a minimum: no edges there.
+    assert!(v["points"][0].get("stability_edges").is_none());
+}
+
+#[test]
+fn sweep_prints_final_and_best_loss_and_status_per_learning_rate() {
+    let exp = r#"{"function": {"name": "quadratic"}, "start": [3, 2], "steps": 100,
+                  "optimizers": [{"name": "sgd", "lr": 0.1}]}"#;
+    let out = optiviz(
+        &["sweep", "-", "--from", "0.01", "--to", "1", "--count", "5"],
+        exp,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lrs: Vec<f64> = serde_json::from_value(v["lrs"].clone()).unwrap();
+    assert_eq!(lrs.len(), 5);
+    assert_eq!((lrs[0], lrs[4]), (0.01, 1.0));
+    assert!((lrs[2] - 0.1).abs() < 1e-15);
+    let run = &v["runs"][0];
+    assert_eq!(run["name"], "sgd");
+    assert_eq!(run["label"], "sgd lr=0.1");
+    // Below the edge at 0.2 it converges, above it diverges.
+    let states: Vec<&str> = run["status"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["state"].as_str().unwrap())
+        .collect();
+    assert!(states[..3].iter().all(|s| *s != "diverged"), "{states:?}");
+    assert_eq!(states[3..], ["diverged", "diverged"]);
+    assert!(run["final_loss"][2].as_f64().unwrap() < 1e-6);
+    assert!(run["best_loss"][4].as_f64().unwrap() <= 9.0 * 0.5 + 2.0 * 2.0 * 5.0);
+    for (args, want) in [
+        (
+            vec!["sweep", "-", "--from", "0"],
+            "--from must be a learning rate > 0, got 0",
+        ),
+        (
+            vec!["sweep", "-", "--to", "x"],
+            "--to must be a learning rate > 0, got 'x'",
+        ),
+        (
+            vec!["sweep", "-", "--count", "0"],
+            "--count must be a whole number from 1 to 1000, got '0'",
+        ),
+        (
+            vec!["sweep", "-", "--from", "1", "--to", "0.5"],
+            "--to must be a finite number >= --from (1), got 0.5",
+        ),
+    ] {
+        assert_one_line_error(&optiviz(&args, exp), want, &format!("{args:?}"));
+    }
+}
+
+#[test]
+fn basins_map_where_each_start_ends() {
+    let exp = r#"{"function": {"name": "himmelblau"}, "start": [0, 0], "steps": 200,
+                  "optimizers": [{"name": "adam", "lr": 0.1}]}"#;
+    let out = optiviz(&["basins", "-", "--grid", "6", "--view", "-5,5,-5,5"], exp);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["grid"], 6);
+    assert_eq!(
+        v["view"],
+        serde_json::json!({"x": [-5.0, 5.0], "y": [-5.0, 5.0]})
+    );
+    assert_eq!(v["minima"].as_array().unwrap().len(), 4);
+    let outcome = v["runs"][0]["outcome"].as_array().unwrap();
+    let steps = v["runs"][0]["steps"].as_array().unwrap();
+    assert_eq!((outcome.len(), steps.len()), (36, 36));
+    for (o, s) in outcome.iter().zip(steps) {
+        let o = o.as_i64().unwrap();
+        assert!((-2..4).contains(&o));
+        assert_eq!(
+            o >= 0,
+            s.is_u64(),
+            "a step exactly where a minimum was reached"
+        );
+    }
+    for (args, want) in [
+        (
+            vec!["basins", "-", "--grid", "0"],
+            "--grid must be a whole number from 1 to 1024, got '0'",
+        ),
+        (
+            vec!["basins", "-", "--view", "1,0,0,1"],
+            "--view must be four numbers XMIN,XMAX,YMIN,YMAX",
+        ),
+    ] {
+        assert_one_line_error(&optiviz(&args, exp), want, &format!("{args:?}"));
+    }
+}

@@ -24,6 +24,14 @@ USAGE:
     optiviz analyze EXPERIMENT.json [--at X,Y]...     the surface's value, gradient, Hessian, its eigenvalues
                                                       and eigenvectors and condition number at the start,
                                                       at each --at point and at each known minimum (JSON)
+    optiviz sweep EXPERIMENT.json [--from A] [--to B] [--count N]
+                                                      each optimizer at N learning rates evenly spaced in log
+                                                      from A to B (default 1e-5, 10, 61): final and best
+                                                      loss and status per rate (JSON)
+    optiviz basins EXPERIMENT.json [--grid N] [--view XMIN,XMAX,YMIN,YMAX]
+                                                      each optimizer from the centre of each of N x N cells
+                                                      (default 64, over the experiment's view): which known
+                                                      minimum it reached and when (JSON)
     optiviz functions                                 list the loss surfaces and their parameters
     optiviz optimizers                                list the optimizers and their hyperparameters
     optiviz help                                      this text
@@ -53,6 +61,8 @@ fn run(args: &[String]) -> Result<String, String> {
         Some("run") => run_experiment(&args[1..]),
         Some("render") => render(&args[1..]),
         Some("analyze") => analyze(&args[1..]),
+        Some("sweep") => sweep(&args[1..]),
+        Some("basins") => basins(&args[1..]),
         Some("functions") => Ok(list_functions()),
         Some("optimizers") => Ok(list_optimizers()),
         Some("help" | "-h" | "--help") | None => Ok(USAGE.to_string()),
@@ -120,6 +130,86 @@ fn analyze(args: &[String]) -> Result<String, String> {
     let exp = read_experiment(&path)?;
     let analysis = optiviz::analyze::analyze(&exp, &at);
     Ok(serde_json::to_string(&analysis).map_err(|e| e.to_string())? + "\n")
+}
+
+/// A number option's value.
+fn number_option(name: &str, value: Option<&String>, what: &str) -> Result<f64, String> {
+    let v = value.ok_or_else(|| format!("{name} needs a value: {what}"))?;
+    v.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("{name} must be {what}, got '{v}'"))
+}
+
+/// A whole-number option's value in `lo..=hi`.
+fn count_option(name: &str, value: Option<&String>, lo: usize, hi: usize) -> Result<usize, String> {
+    let what = format!("a whole number from {lo} to {hi}");
+    let v = value.ok_or_else(|| format!("{name} needs a value: {what}"))?;
+    v.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (lo..=hi).contains(n))
+        .ok_or_else(|| format!("{name} must be {what}, got '{v}'"))
+}
+
+/// `optiviz sweep`: every optimizer at each of a range of learning rates.
+fn sweep(args: &[String]) -> Result<String, String> {
+    let (mut path, mut from, mut to, mut count) = (None, 1e-5, 10.0, 61);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--from" => from = number_option(a, it.next(), "a learning rate > 0")?,
+            "--to" => to = number_option(a, it.next(), "a learning rate > 0")?,
+            "--count" => count = count_option(a, it.next(), 1, optiviz::sweep::MAX_COUNT)?,
+            p if path.is_none() => path = Some(p.to_string()),
+            extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
+        }
+    }
+    let lrs = optiviz::sweep::log_spaced(from, to, count)?;
+    let path = path.ok_or("sweep needs an experiment file (or '-' for stdin)")?;
+    let exp = read_experiment(&path)?;
+    let s = optiviz::sweep::sweep(&exp, &lrs);
+    Ok(serde_json::to_string(&s).map_err(|e| e.to_string())? + "\n")
+}
+
+/// `optiviz basins`: where each optimizer ends from every cell of a grid.
+fn basins(args: &[String]) -> Result<String, String> {
+    let (mut path, mut grid, mut view) = (None, 64, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--grid" => grid = count_option(a, it.next(), 1, optiviz::sweep::MAX_GRID)?,
+            "--view" => {
+                let what = "four numbers XMIN,XMAX,YMIN,YMAX with XMIN < XMAX and YMIN < YMAX";
+                let v = it
+                    .next()
+                    .ok_or_else(|| format!("--view needs a value: {what}"))?;
+                let n: Vec<f64> = v
+                    .split(',')
+                    .map(|t| t.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| format!("--view must be {what}, got '{v}'"))?;
+                match n[..] {
+                    [x0, x1, y0, y1] if n.iter().all(|x| x.is_finite()) && x0 < x1 && y0 < y1 => {
+                        view = Some(optiviz::objective::View {
+                            x: [x0, x1],
+                            y: [y0, y1],
+                        })
+                    }
+                    _ => return Err(format!("--view must be {what}, got '{v}'")),
+                }
+            }
+            p if path.is_none() => path = Some(p.to_string()),
+            extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
+        }
+    }
+    let path = path.ok_or("basins needs an experiment file (or '-' for stdin)")?;
+    let exp = read_experiment(&path)?;
+    use optiviz::Objective;
+    let view = view.or(exp.view).unwrap_or_else(|| exp.surface().view());
+    let b = optiviz::sweep::basins(&exp, grid, view);
+    Ok(serde_json::to_string(&b).map_err(|e| e.to_string())? + "\n")
 }
 
 /// Reads and validates an experiment from a file, or stdin for `-`.
