@@ -915,3 +915,16 @@ test("the page runs under a Content-Security-Policy without unsafe-eval; a hosti
   assert.equal(await page.locator("script:not([src])").count(), 1, "the start script only");
   assert.deepEqual(errors, []);
 });
+
+test("a divergence is explained by the stability edge, and the curvature chart shows λmax against each step's limit", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100&o1=sgd&o1.lr=0.21&o2=sgd&o2.lr=0.1&o3=adam&o3.lr=0.1&chart=curvature`);
+  const legend = page.locator("#legend li");
+  assert.match(await legend.nth(0).textContent(), /diverged.*: lr 0\.21 > edge 0\.2 at the minimum \(0, 0\): unstable along y/);
+  assert.doesNotMatch(await legend.nth(1).textContent(), /edge/);
+  assert.equal(await page.locator("#chart-kind").inputValue(), "curvature");
+  assert.match(await page.locator("#chart-caption").textContent(), /2\/lr for plain SGD/);
+  assert.equal(await page.locator("#chart").getAttribute("aria-label"), "The Hessian's largest eigenvalue at each point of each path, and each fixed-step optimizer's stability limit");
+  assert.ok((await inkOf(page, "chart")) > 500, "the chart is drawn");
+  await page.locator("figure.chart").screenshot({ path: join(artifacts, "curvature-chart.png") });
+  assert.deepEqual(errors, []);
+});

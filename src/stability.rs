@@ -102,6 +102,25 @@ fn sgd_edge(k: f64, mu: f64, tau: f64, nesterov: bool) -> f64 {
     upper / k
 }
 
+/// The largest curvature a step of learning rate `lr` survives: the λ at
+/// which `lr` is the edge (2/lr for plain SGD); `None` for an optimizer
+/// without an edge, or one climbing (`maximize`), which no curvature lets settle.
+pub fn curvature_limit(cfg: &OptimizerConfig, lr: f64) -> Option<f64> {
+    if cfg.maximize || lr.is_nan() || lr <= 0.0 {
+        return None;
+    }
+    // Each edge is C/(λ + shift) for a constant C: C/lr − shift is the limit.
+    let at = |lambda: f64| edge_along(cfg, lambda);
+    let (e1, e2) = (at(1.0)?, at(2.0)?);
+    if !(e1.is_finite() && e2.is_finite()) || e1 <= 0.0 || e2 <= 0.0 {
+        return None;
+    }
+    // C/(1 + s) = e1 and C/(2 + s) = e2 give s and C.
+    let shift = (2.0 * e2 - e1) / (e1 - e2);
+    let c = e1 * (1.0 + shift);
+    Some(c / lr - shift)
+}
+
 /// The edge at a minimum whose Hessian has the ascending `eigenvalues`: the
 /// smallest over the directions, with the direction that sets it.
 pub fn edge(cfg: &OptimizerConfig, eigenvalues: [f64; 2]) -> Option<Edge> {
@@ -112,6 +131,56 @@ pub fn edge(cfg: &OptimizerConfig, eigenvalues: [f64; 2]) -> Option<Edge> {
     } else {
         Edge { lr: a, along: 0 }
     })
+}
+
+/// Why optimizer `i`'s run diverged, when a known minimum's edge explains
+/// it: the learning rate in force then exceeds that optimizer's edge at the
+/// minimum nearest the start among those where it does, e.g. `lr 0.21 >
+/// edge 0.2 at the minimum (0, 0): unstable along y`. `axes` names the
+/// plot's axes.
+pub fn explain(
+    exp: &crate::Experiment,
+    surf: &crate::experiment::Surface,
+    i: usize,
+    run: &crate::Trajectory,
+    axes: [&str; 2],
+) -> Option<String> {
+    use crate::objective::Objective;
+    use crate::run::short;
+    let crate::Status::Diverged { step, .. } = run.status else {
+        return None;
+    };
+    let cfg = &exp.optimizers[i];
+    let lr = run
+        .lrs
+        .get(step.saturating_sub(1))
+        .copied()
+        .unwrap_or(cfg.lr);
+    let dist = |p: [f64; 2]| (p[0] - exp.start[0]).hypot(p[1] - exp.start[1]);
+    let (point, e, vectors) = surf
+        .minima()
+        .iter()
+        .filter_map(|m| {
+            let (values, vectors) = crate::analyze::eigen(surf.hessian(m.point));
+            let e = edge(cfg, values)?;
+            (lr > e.lr).then_some((m.point, e, vectors))
+        })
+        .min_by(|a, b| dist(a.0).total_cmp(&dist(b.0)))?;
+    let v = vectors[e.along];
+    let direction = if v[0].abs() >= 0.99 {
+        axes[0].to_string()
+    } else if v[1].abs() >= 0.99 {
+        axes[1].to_string()
+    } else {
+        format!("({}, {})", short(v[0]), short(v[1]))
+    };
+    Some(format!(
+        "lr {} > edge {} at the minimum ({}, {}): unstable along {direction}",
+        short(lr),
+        short(e.lr),
+        short(point[0]),
+        short(point[1])
+    ))
 }
 
 #[cfg(test)]
@@ -197,6 +266,47 @@ mod tests {
         );
         assert_eq!(
             edge(&optimizer(r#"{"name": "lbfgs", "lr": 1}"#), [1.0, 10.0]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_divergence_is_explained_by_the_edge() {
+        let e = Experiment::from_json(
+            r#"{"function": {"name": "quadratic"}, "start": [3, 2], "steps": 100,
+                "optimizers": [{"name": "sgd", "lr": 0.21}, {"name": "sgd", "lr": 0.1}, {"name": "adam", "lr": 5}]}"#,
+        )
+        .unwrap();
+        let surf = e.surface();
+        let runs = e.run_on(&surf, crate::run::Record::default());
+        let why = |i: usize| explain(&e, &surf, i, &runs[i], ["x", "y"]);
+        assert_eq!(
+            why(0).as_deref(),
+            Some("lr 0.21 > edge 0.2 at the minimum (0, 0): unstable along y")
+        );
+        assert_eq!(why(1), None, "it converges");
+        assert_eq!(why(2), None, "Adam has no edge");
+    }
+
+    #[test]
+    fn the_curvature_limit_inverts_the_edge() {
+        for json in [
+            r#"{"name": "sgd", "lr": 0.1}"#,
+            r#"{"name": "sgd", "lr": 0.1, "momentum": 0.9, "dampening": 0.2, "weight_decay": 0.5}"#,
+            r#"{"name": "sgd", "lr": 0.1, "momentum": 0.7, "nesterov": true}"#,
+            r#"{"name": "asgd", "lr": 0.1, "lambd": 0.3, "weight_decay": 0.1}"#,
+        ] {
+            let cfg = optimizer(json);
+            let limit = curvature_limit(&cfg, 0.05).unwrap();
+            let e = edge_along(&cfg, limit).unwrap();
+            assert!((e - 0.05).abs() < 1e-12, "{json}: edge {e} at λ {limit}");
+        }
+        assert_eq!(
+            curvature_limit(&optimizer(r#"{"name": "sgd", "lr": 0.1}"#), 0.1),
+            Some(20.0)
+        );
+        assert_eq!(
+            curvature_limit(&optimizer(r#"{"name": "adam", "lr": 0.1}"#), 0.1),
             None
         );
     }

@@ -505,7 +505,13 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let (state, text) = r.status_at(self.step);
+                let (state, mut text) = r.status_at(self.step);
+                if state == "diverged" {
+                    let axes = figure::axis_names(&self.exp);
+                    if let Some(why) = crate::stability::explain(&self.exp, &self.surf, i, r, axes) {
+                        text = format!("{text}: {why}");
+                    }
+                }
                 json!({"label": r.label, "color": self.color(i), "enabled": self.exp.optimizers[i].enabled, "state": state, "text": text})
             })
             .collect();
@@ -673,7 +679,11 @@ impl App {
     /// cycles a momentum or β₁.
     #[wasm_bindgen(js_name = chartKinds)]
     pub fn chart_kinds(&self) -> Vec<String> {
-        let mut kinds = vec!["loss".to_string(), "lr".to_string()];
+        let mut kinds = vec![
+            "loss".to_string(),
+            "lr".to_string(),
+            "curvature".to_string(),
+        ];
         let shown = || self.exp.optimizers.iter().filter(|o| o.enabled);
         if shown().any(|o| ADAPTIVE.contains(&o.def.name)) {
             kinds.push("effective".into());
@@ -737,6 +747,37 @@ impl App {
                     }
                 }
                 (out, &["lr per coordinate", "lr per coord."])
+            }
+            "curvature" => {
+                let mut out = Vec::new();
+                let lmax = |q: &[f64; 2]| crate::analyze::eigen(self.surf.hessian(*q)).0[1];
+                for (i, cfg) in self.exp.optimizers.iter().enumerate() {
+                    let run = &self.runs[i];
+                    if !cfg.enabled {
+                        continue;
+                    }
+                    out.push(Series {
+                        label: run.label.clone(),
+                        color: color(i, cfg),
+                        points: steps(&run.points.iter().map(lmax).collect::<Vec<_>>()),
+                        dashed: false,
+                    });
+                    // The most curvature each step's learning rate survives.
+                    let limits: Vec<f64> = run
+                        .lrs
+                        .iter()
+                        .map_while(|&lr| crate::stability::curvature_limit(cfg, lr))
+                        .collect();
+                    if !limits.is_empty() {
+                        out.push(Series {
+                            label: run.label.clone(),
+                            color: color(i, cfg),
+                            points: steps(&limits),
+                            dashed: true,
+                        });
+                    }
+                }
+                (out, &["λmax (dashed: the stability limit)", "λmax"])
             }
             "evals" => (
                 self.exp

@@ -1,5 +1,6 @@
 // The chart choice under the plot (loss, learning rate, per-coordinate
-// learning rate, LBFGS's evaluations, a cycled momentum) and the inspector:
+// learning rate, the curvature along each path against each optimizer's
+// stability limit, LBFGS's evaluations, a cycled momentum) and the inspector:
 // each shown optimizer's next step as its update rule with the numbers in
 // place, and the switch for the arrows on the plot. The engine computes both;
 // the link keeps which are shown (chart=, arrows=, inspect=).
@@ -16,6 +17,11 @@ const CHARTS = {
     caption: "What each coordinate's step is scaled by: solid for the first coordinate, dashed for the second. Adam, AdamW, NAdam: γ/(√v̂ + ε); RAdam: its rectified form; Adamax: γ/u; RMSprop: γ/(√v + ε), centered γ/(√(v − ḡ²) + ε); Adagrad: γ̃/(√s + ε); Adadelta: γ√(u + ε)/√(v + ε).",
   },
   momentum: { title: "Momentum or β₁ (cycled)", aria: "Momentum or β₁ against step", caption: "The momentum (SGD, RMSprop) or β₁ (Adam and kin) each step used, as a cyclic or one-cycle schedule moved it, opposite to the learning rate." },
+  curvature: {
+    title: "Curvature λmax along the path",
+    aria: "The Hessian's largest eigenvalue at each point of each path, and each fixed-step optimizer's stability limit",
+    caption: "λmax: the largest curvature of the surface at each point a path visits (the Hessian's largest eigenvalue). Dashed: the most curvature a step of that optimizer's learning rate survives (2/lr for plain SGD; 2(1 + μ)/lr with momentum μ). Where the solid line rises above its dashed one, the path is past its stability edge and starts to oscillate and grow. Adaptive optimizers scale their own steps and have no dashed line.",
+  },
   evals: { title: "Evaluations per step (L-BFGS)", aria: "Evaluations of the loss per step against step", caption: "How many times each L-BFGS step evaluated the loss and its gradient (its inner iterations and line search)." },
 };
 
