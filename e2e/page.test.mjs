@@ -731,7 +731,7 @@ test("the inspector shows the next step's rule with its numbers, follows Step, d
   assert.equal(await inkOf(page, "paths"), before);
   // The charts the runs offer; each redraws the chart with its own name.
   const kinds = await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value));
-  assert.deepEqual(kinds, ["loss", "lr", "effective", "evals"]);
+  assert.deepEqual(kinds, ["loss", "lr", "curvature", "effective", "evals"]);
   const chartPixels = () => page.evaluate(() => document.getElementById("chart").toDataURL());
   const loss = await chartPixels();
   for (const kind of ["effective", "evals", "lr"]) {
@@ -752,14 +752,14 @@ test("the inspector shows the next step's rule with its numbers, follows Step, d
   assert.deepEqual(again.errors, []);
   await again.context.close();
   const bad = await open(browser, `${server.url}?fn=booth&start=0,0&steps=5&o1=sgd&o1.lr=0.1&chart=evals&arrows=yes`);
-  await assert.doesNotReject(bad.page.locator("#message", { hasText: "chart: must be one of loss, lr for these optimizers, got evals" }).waitFor());
+  await assert.doesNotReject(bad.page.locator("#message", { hasText: "chart: must be one of loss, lr, curvature for these optimizers, got evals" }).waitFor());
   assert.match(await bad.page.locator("#message").textContent(), /arrows: must be 1 \(show\) or 0, got yes/);
   await bad.context.close();
   await page.uncheck("#arrows");
   // Without an adaptive optimizer or L-BFGS their charts go, back to the loss.
   await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "sgd", lr: 0.1 }] }));
   await page.selectOption("#chart-kind", "lr");
-  assert.deepEqual(await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value)), ["loss", "lr"]);
+  assert.deepEqual(await page.locator("#chart-kind option").evaluateAll((os) => os.map((o) => o.value)), ["loss", "lr", "curvature"]);
   assert.deepEqual(errors, []);
 });
 
@@ -926,5 +926,18 @@ test("a divergence is explained by the stability edge, and the curvature chart s
   assert.equal(await page.locator("#chart").getAttribute("aria-label"), "The Hessian's largest eigenvalue at each point of each path, and each fixed-step optimizer's stability limit");
   assert.ok((await inkOf(page, "chart")) > 500, "the chart is drawn");
   await page.locator("figure.chart").screenshot({ path: join(artifacts, "curvature-chart.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("curvature ellipses: switched on from the inspector or a link, drawn at each current point", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=rosenbrock&start=-1.5,2&steps=200&o1=adam&o1.lr=0.02&inspect=1`);
+  const before = await inkOf(page, "paths");
+  await page.getByRole("checkbox", { name: "Curvature ellipses on the plot" }).check();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("curvature") === "1");
+  assert.equal(await page.locator("#curvature-key").isVisible(), true);
+  assert.ok((await inkOf(page, "paths")) > before + 100, "the ellipse adds ink");
+  await page.locator("#plot").screenshot({ path: join(artifacts, "curvature-ellipse.png") });
+  const again = await open(browser, page.url());
+  assert.equal(await again.page.getByRole("checkbox", { name: "Curvature ellipses on the plot" }).isChecked(), true);
   assert.deepEqual(errors, []);
 });

@@ -36,7 +36,7 @@
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
 //! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `lesson`, `play`, `speed`, and `chart`,
-//! `arrows`, `inspect` for what it shows under and on the plot) and are passed over, as are
+//! `arrows`, `curvature`, `inspect` for what it shows under and on the plot) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
@@ -54,7 +54,14 @@ use serde_json::{json, Map, Value};
 /// lesson text), `play=1` (start playing once loaded) and `speed=N` (the
 /// animation's steps per second, 1 to 200).
 pub const PAGE_KEYS: &[&str] = &[
-    "embed", "lesson", "play", "speed", "chart", "arrows", "inspect",
+    "embed",
+    "lesson",
+    "play",
+    "speed",
+    "chart",
+    "arrows",
+    "inspect",
+    "curvature",
 ];
 
 /// Keys that links pick up on the way (from newsletters, social sites, ad

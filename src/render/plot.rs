@@ -564,3 +564,89 @@ pub fn draw_arrows<P: Painter>(p: &mut P, frame: &Frame, sets: &[Arrows], s: Sca
     p.end_group();
     p.end_clip();
 }
+
+/// The curvature at one optimizer's current point: the Hessian's eigenvalues
+/// (ascending) and unit eigenvectors there.
+pub struct Curvature {
+    pub at: [f64; 2],
+    pub color: Color,
+    pub values: [f64; 2],
+    pub vectors: [[f64; 2]; 2],
+}
+
+/// The longer half-axis of a curvature ellipse, in CSS pixels.
+const ELLIPSE_AXIS: f64 = 46.0;
+
+/// Draws at each current point the level curve of the surface's quadratic
+/// model there, ½ dᵀHd = c: an ellipse whose half-axes lie along the
+/// Hessian's eigenvectors, 1/√|λ| long (narrow where the surface curves
+/// steeply), the longer one 46 CSS pixels. An axis along which the surface
+/// curves down (a saddle, a maximum) is dashed, and then no ellipse is drawn.
+pub fn draw_curvature<P: Painter>(p: &mut P, frame: &Frame, sets: &[Curvature], s: Scale) {
+    let r = frame.rect;
+    let (sx, sy) = (
+        r.w / (frame.view.x[1] - frame.view.x[0]),
+        r.h / (frame.view.y[1] - frame.view.y[0]),
+    );
+    // A data-space vector on screen.
+    let screen = |v: [f64; 2]| (v[0] * sx, -v[1] * sy);
+    p.clip(r);
+    p.begin_group("curvature");
+    for set in sets {
+        let from = frame.to_px(set.at);
+        if !r.contains(from.0, from.1) || !set.values.iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        // Half-axes for c = 1, in data units (infinite along a flat direction).
+        let half = set.values.map(|l| (2.0 / l.abs()).sqrt());
+        let on_screen = [0, 1].map(|i| {
+            let (dx, dy) = screen(set.vectors[i]);
+            half[i] * dx.hypot(dy)
+        });
+        let longest = on_screen
+            .iter()
+            .copied()
+            .filter(|l| l.is_finite())
+            .fold(0.0, f64::max);
+        if longest <= 0.0 {
+            continue;
+        }
+        let k = s.px(ELLIPSE_AXIS) / longest;
+        // Each half-axis on screen, at least 2 CSS pixels, at most the longest.
+        let axis = |i: usize| {
+            let (dx, dy) = screen(set.vectors[i]);
+            let n = dx.hypot(dy);
+            let len = (on_screen[i] * k).clamp(s.px(2.0), s.px(ELLIPSE_AXIS));
+            (dx / n * len, dy / n * len)
+        };
+        let (a, b) = (axis(0), axis(1));
+        let casing = Stroke::new(Color::BLACK.alpha(0.6), s.px(3.5));
+        let convex = set.values[0] > 0.0;
+        if convex {
+            let ring: Vec<(f64, f64)> = (0..=64)
+                .map(|j| {
+                    let t = j as f64 / 64.0 * std::f64::consts::TAU;
+                    let (c, sn) = (t.cos(), t.sin());
+                    (from.0 + a.0 * c + b.0 * sn, from.1 + a.1 * c + b.1 * sn)
+                })
+                .collect();
+            p.polyline(&ring, casing);
+            p.polyline(&ring, Stroke::new(set.color, s.px(1.8)));
+        }
+        for (i, (dx, dy)) in [a, b].into_iter().enumerate() {
+            let line = [(from.0 - dx, from.1 - dy), (from.0 + dx, from.1 + dy)];
+            let stroke = if set.values[i] < 0.0 {
+                Stroke::new(set.color, s.px(1.8)).dashed(s.px(5.0), s.px(3.0))
+            } else {
+                Stroke::new(set.color, s.px(1.2))
+            };
+            p.polyline(
+                &line,
+                Stroke::new(Color::BLACK.alpha(0.6), stroke.width + s.px(2.0)),
+            );
+            p.polyline(&line, stroke);
+        }
+    }
+    p.end_group();
+    p.end_clip();
+}

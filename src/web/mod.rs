@@ -242,6 +242,8 @@ pub struct App {
     detail: std::cell::OnceCell<Vec<Trajectory>>,
     /// Whether the plot shows each optimizer's arrows.
     arrows: bool,
+    /// Whether the plot shows the curvature ellipse at each current point.
+    curvature: bool,
     /// The typed function last left for another, to come back to.
     typed: Option<Value>,
 }
@@ -272,6 +274,7 @@ impl App {
             dark: false,
             detail: Default::default(),
             arrows: false,
+            curvature: false,
             typed: None,
         }
     }
@@ -592,15 +595,48 @@ impl App {
         } else {
             Vec::new()
         };
+        let curvature = if self.curvature {
+            self.curvature_sets()
+        } else {
+            Vec::new()
+        };
         paths_layer::draw(
             &self.paths,
             &self.frame(),
             &self.shown_paths(),
+            &curvature,
             &arrows,
             self.step,
             self.exp.start,
             Scale(self.scale),
         )
+    }
+
+    /// Shows or hides the curvature ellipse at each current point.
+    #[wasm_bindgen(js_name = setCurvature)]
+    pub fn set_curvature(&mut self, on: bool) {
+        self.curvature = on;
+    }
+
+    /// Each shown optimizer's curvature at its point at the current step.
+    fn curvature_sets(&self) -> Vec<crate::render::plot::Curvature> {
+        self.exp
+            .optimizers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.enabled)
+            .map(|(i, o)| {
+                let run = &self.runs[i];
+                let at = run.points[self.step.min(run.points.len() - 1)];
+                let (values, vectors) = crate::analyze::eigen(self.surf.hessian(at));
+                crate::render::plot::Curvature {
+                    at,
+                    color: crate::render::frame::path_color(i, o.color.as_deref()),
+                    values,
+                    vectors,
+                }
+            })
+            .collect()
     }
 
     /// Shows or hides the arrows at each current point.

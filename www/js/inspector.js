@@ -2,8 +2,9 @@
 // learning rate, the curvature along each path against each optimizer's
 // stability limit, LBFGS's evaluations, a cycled momentum) and the inspector:
 // each shown optimizer's next step as its update rule with the numbers in
-// place, and the switch for the arrows on the plot. The engine computes both;
-// the link keeps which are shown (chart=, arrows=, inspect=).
+// place, and the switches for the arrows and the curvature ellipses on the
+// plot. The engine computes them; the link keeps which are shown (chart=,
+// arrows=, curvature=, inspect=).
 
 import { $ } from "./dom.js";
 import { setMath } from "./math.js";
@@ -32,6 +33,7 @@ export function build(ctx) {
   const select = $("chart-kind");
   const fold = $("inspector");
   const arrows = $("arrows");
+  const curvature = $("curvature");
   let kind = "loss";
 
   // The chart choices the runs offer; a choice that went away falls back to the loss.
@@ -75,6 +77,16 @@ export function build(ctx) {
     ctx.draw.dynamic();
     ctx.url.sync();
   });
+  function showCurvature(on) {
+    curvature.checked = on;
+    app.setCurvature(on);
+    $("curvature-key").hidden = !on;
+  }
+  curvature.addEventListener("change", () => {
+    showCurvature(curvature.checked);
+    ctx.draw.dynamic();
+    ctx.url.sync();
+  });
   fold.addEventListener("toggle", () => {
     render();
     ctx.url.sync();
@@ -90,6 +102,7 @@ export function build(ctx) {
       else if (v !== null) problems.push(`${key}: must be 1 (show) or 0, got ${v}`);
     };
     flag("arrows", showArrows);
+    flag("curvature", showCurvature);
     flag("inspect", (on) => { fold.open = on; });
     const chart = value("chart");
     if (chart !== null) {
@@ -102,7 +115,7 @@ export function build(ctx) {
   }
   // The same as link keys, where they differ from the page's defaults.
   function pageQuery() {
-    return (kind !== "loss" ? `&chart=${kind}` : "") + (arrows.checked ? "&arrows=1" : "") + (fold.open ? "&inspect=1" : "");
+    return (kind !== "loss" ? `&chart=${kind}` : "") + (arrows.checked ? "&arrows=1" : "") + (curvature.checked ? "&curvature=1" : "") + (fold.open ? "&inspect=1" : "");
   }
 
   // The inspector's blocks, rebuilt at every step while it is open.
