@@ -941,3 +941,39 @@ test("curvature ellipses: switched on from the inspector or a link, drawn at eac
   assert.equal(await again.page.getByRole("checkbox", { name: "Curvature ellipses on the plot" }).isChecked(), true);
   assert.deepEqual(errors, []);
 });
+
+test("a basin map is computed in workers with progress, drawn over the surface, cancelled by Cancel or a change, and the page keeps answering", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=200&o1=adam&o1.lr=0.1&o2=sgd&o2.lr=0.01`);
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ entryTypes: ["longtask"] });
+  });
+  await page.locator("#basins summary").click();
+  assert.deepEqual(await page.locator("#basin-optimizer option").allTextContents(), ["1: adam lr=0.1", "2: sgd lr=0.01"]);
+  await page.locator("#basin-grid").selectOption("64");
+  const before = await inkOf(page, "paths");
+  await page.getByRole("button", { name: "Compute the map" }).click();
+  // While it runs the page still steps.
+  await page.locator("#step").click();
+  await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("64 × 64 starts of 1: adam"), null, { timeout: 60000 });
+  assert.equal(await page.locator("#basin-progress").isHidden(), true);
+  assert.ok((await inkOf(page, "paths")) > before + 100000, "the map covers the plot");
+  const legend = await page.locator("#basin-legend li").allTextContents();
+  assert.equal(legend.length, 6, "four minima, elsewhere, diverged");
+  assert.match(legend[0], /the minimum at \(3, 2\)/);
+  assert.deepEqual(await page.evaluate(() => window.longTasks.filter((d) => d > 50)), [], "no main-thread task over 50 ms");
+  // A change to what is computed takes the map off.
+  await page.getByRole("slider", { name: "Learning rate" }).first().fill("-2");
+  await page.waitForFunction(() => document.getElementById("basin-status").textContent === "Taken off: the experiment changed.");
+  assert.ok((await inkOf(page, "paths")) < before + 100000);
+  // Cancel stops a map in progress.
+  await page.locator("#basin-grid").selectOption("256");
+  await page.getByRole("button", { name: "Compute the map" }).click();
+  await page.waitForFunction(() => /^\d+% of 256/.test(document.getElementById("basin-status").textContent));
+  await page.getByRole("button", { name: "Cancel" }).click();
+  assert.equal(await page.locator("#basin-status").textContent(), "Cancelled.");
+  assert.equal(await page.getByRole("button", { name: "Compute the map" }).isEnabled(), true);
+  assert.deepEqual(errors, []);
+});

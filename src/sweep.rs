@@ -175,20 +175,44 @@ pub fn outcome(t: &Trajectory, minima: &[[f64; 2]], reach: f64) -> (i32, Option<
 pub fn basins(exp: &Experiment, n: usize, view: View) -> Basins {
     let surf = exp.surface();
     let minima: Vec<[f64; 2]> = surf.minima().iter().map(|m| m.point).collect();
+    let runs = basin_rows(exp, &surf, &minima, n, view, 0..n);
+    Basins {
+        grid: n,
+        view,
+        minima,
+        runs,
+    }
+}
+
+/// [`basins`] for the rows `rows` of the grid only (each optimizer's
+/// `outcome` and `steps` hold those rows' cells), on the experiment's surface
+/// `surf` with its `minima`, so that a map can be computed a slice at a time
+/// (the page splits one over its workers).
+pub fn basin_rows(
+    exp: &Experiment,
+    surf: &crate::experiment::Surface,
+    minima: &[[f64; 2]],
+    n: usize,
+    view: View,
+    rows: std::ops::Range<usize>,
+) -> Vec<BasinRun> {
     let reach = 0.01 * (view.x[1] - view.x[0]).hypot(view.y[1] - view.y[0]);
+    let cells_per_run = rows.len() * n;
     let cells: Vec<(usize, [f64; 2])> = (0..exp.optimizers.len())
-        .flat_map(|i| (0..n * n).map(move |c| (i, cell_centre(view, n, c / n, c % n))))
+        .flat_map(|i| {
+            rows.clone()
+                .flat_map(move |r| (0..n).map(move |c| (i, cell_centre(view, n, r, c))))
+        })
         .collect();
     let done = map(&cells, |&(i, start)| {
-        let t = exp.run_one(&surf, i, &exp.optimizers[i], start, Record::default());
-        outcome(&t, &minima, reach)
+        let t = exp.run_one(surf, i, &exp.optimizers[i], start, Record::default());
+        outcome(&t, minima, reach)
     });
-    let runs = exp
-        .optimizers
+    exp.optimizers
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let mine = &done[i * n * n..(i + 1) * n * n];
+            let mine = &done[i * cells_per_run..(i + 1) * cells_per_run];
             BasinRun {
                 name: o.def.name.to_string(),
                 label: o.label(),
@@ -196,13 +220,7 @@ pub fn basins(exp: &Experiment, n: usize, view: View) -> Basins {
                 steps: mine.iter().map(|r| r.1).collect(),
             }
         })
-        .collect();
-    Basins {
-        grid: n,
-        view,
-        minima,
-        runs,
-    }
+        .collect()
 }
 
 #[cfg(test)]
@@ -292,5 +310,10 @@ mod tests {
         }
         // The first row is the top of the view.
         assert_eq!(cell_centre(view, 8, 0, 0), [-4.375, 4.375]);
+        // Rows computed apart are the same as the whole map.
+        let surf = e.surface();
+        let part = basin_rows(&e, &surf, &b.minima, 8, view, 3..5);
+        assert_eq!(part[0].outcome, small.outcome[24..40]);
+        assert_eq!(part[1].steps, b.runs[1].steps[24..40]);
     }
 }

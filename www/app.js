@@ -9,6 +9,7 @@ import * as draw from "./js/draw.js";
 import * as panels from "./js/panels.js";
 import * as status from "./js/status.js";
 import * as inspector from "./js/inspector.js";
+import * as basins from "./js/basins.js";
 import * as url from "./js/url.js";
 import * as surface from "./js/controls/surface.js";
 import * as gradients from "./js/controls/gradients.js";
@@ -36,6 +37,7 @@ function start(bindings) {
   ctx.panels = panels.build(ctx);
   ctx.status = status.build(ctx);
   ctx.inspector = inspector.build(ctx);
+  ctx.basins = basins.build(ctx);
   ctx.surface = surface.build(ctx);
   ctx.gradients = gradients.build(ctx);
   ctx.cards = optimizers.build(ctx);

@@ -7,7 +7,7 @@ use super::frame::{shows_colour_scale, sig3, tick_label, ticks, Frame, Scale, Th
 use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::surface::{ColourMap, Grid};
 use super::{colormap, text};
-use crate::objective::Minimum;
+use crate::objective::{Minimum, View};
 use crate::run::{Status, Trajectory};
 
 /// Contour levels drawn on a surface.
@@ -647,6 +647,69 @@ pub fn draw_curvature<P: Painter>(p: &mut P, frame: &Frame, sets: &[Curvature], 
             p.polyline(&line, stroke);
         }
     }
+    p.end_group();
+    p.end_clip();
+}
+
+/// A basin map drawn over the surface: the image of its `n` × `n` cells (one
+/// pixel each, from [`basin_rgba`]) and the window `view` they cover.
+pub struct BasinArt<'a, I> {
+    pub image: &'a I,
+    pub view: View,
+}
+
+/// The colour of each minimum's basin, in order (then again from the first):
+/// hues apart from each other and from the surface's viridis.
+pub const BASIN_COLORS: [Color; 8] = [
+    Color::rgb(0xe4, 0x1a, 0x1c),
+    Color::rgb(0x37, 0x7e, 0xb8),
+    Color::rgb(0xff, 0x7f, 0x00),
+    Color::rgb(0xf7, 0x81, 0xbf),
+    Color::rgb(0x98, 0x4e, 0xa3),
+    Color::rgb(0xa6, 0x56, 0x28),
+    Color::rgb(0x17, 0xbe, 0xcf),
+    Color::rgb(0xff, 0xff, 0x33),
+];
+/// A start whose run ended neither at a known minimum nor diverged.
+pub const BASIN_ELSEWHERE: Color = Color::rgb(0x9e, 0x9e, 0x9e);
+/// A start whose run diverged.
+pub const BASIN_DIVERGED: Color = Color::rgb(0x10, 0x10, 0x10);
+
+/// The RGBA of a basin map: each minimum's hue, paler the more steps the run
+/// took to get there (out of `max_steps`); grey for elsewhere, near-black for
+/// diverged; transparent where `outcome` is `None` (not computed yet).
+pub fn basin_rgba(outcome: &[Option<i32>], steps: &[Option<u32>], max_steps: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(outcome.len() * 4);
+    for (o, k) in outcome.iter().zip(steps) {
+        let (c, alpha) = match *o {
+            None => (Color::BLACK, 0),
+            Some(-1) => (BASIN_DIVERGED, 200),
+            Some(m) if m < 0 => (BASIN_ELSEWHERE, 170),
+            Some(m) => {
+                let base = BASIN_COLORS[m as usize % BASIN_COLORS.len()];
+                // Reached at once: the full hue; at the last step: 60% white.
+                let t = k
+                    .map_or(1.0, |k| k as f64 / max_steps.max(1) as f64)
+                    .clamp(0.0, 1.0);
+                let mix = |v: u8| (v as f64 + (255.0 - v as f64) * 0.6 * t).round() as u8;
+                (Color::rgb(mix(base.r), mix(base.g), mix(base.b)), 170)
+            }
+        };
+        out.extend_from_slice(&[c.r, c.g, c.b, alpha]);
+    }
+    out
+}
+
+/// Draws a basin map over the surface, where its cells lie in the plot.
+pub fn draw_basins<P: Painter>(p: &mut P, frame: &Frame, art: &BasinArt<P::Image>) {
+    let (x0, y0) = frame.to_px([art.view.x[0], art.view.y[1]]);
+    let (x1, y1) = frame.to_px([art.view.x[1], art.view.y[0]]);
+    if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite()) {
+        return;
+    }
+    p.clip(frame.rect);
+    p.begin_group("basins");
+    p.draw_image(art.image, Rect::new(x0, y0, x1 - x0, y1 - y0));
     p.end_group();
     p.end_clip();
 }

@@ -23,8 +23,10 @@ use crate::render::mathml::{to_mathml, to_wrapping_html};
 use crate::render::plot::{Arrows, PathArt};
 
 use crate::functions::custom;
+use crate::render::paint::Painter;
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
+use canvas::CanvasPainter;
 use serde::Serialize;
 use serde_json::{json, Value};
 use surface_layer::{SurfaceInput, SurfaceLayer};
@@ -194,6 +196,50 @@ pub fn check_formula(text: &str) -> JsValue {
     }))
 }
 
+/// The experiment a worker is mapping, parsed once: its JSON, the
+/// experiment, its surface and minima.
+type Mapped = (String, Experiment, Surface, Vec<[f64; 2]>);
+
+thread_local! {
+    static MAPPED: std::cell::RefCell<Option<Mapped>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Rows `row0..row1` of a basin map of the experiment `json` (its text, as
+/// `experimentJson` gives it): `grid` × `grid` starts over `[x0, x1] ×
+/// [y0, y1]`. Returns `{runs: [{outcome, steps}]}` with those rows' cells,
+/// as `optiviz basins` computes them. For the page's workers: each computes
+/// a slice of the map.
+#[wasm_bindgen(js_name = basinRows)]
+#[allow(clippy::too_many_arguments)]
+pub fn basin_rows(
+    json: &str,
+    grid: usize,
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+    row0: usize,
+    row1: usize,
+) -> Result<JsValue, JsValue> {
+    MAPPED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.as_ref().map(|c| c.0.as_str()) != Some(json) {
+            let exp = Experiment::from_json(json).map_err(js_err)?;
+            let surf = exp.surface();
+            let minima = surf.minima().iter().map(|m| m.point).collect();
+            *m = Some((json.to_string(), exp, surf, minima));
+        }
+        let (_, exp, surf, minima) = m.as_ref().expect("just set");
+        let view = View {
+            x: [x0, x1],
+            y: [y0, y1],
+        };
+        let rows = row0.min(grid)..row1.min(grid);
+        let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
+        Ok(to_js(&json!({"runs": runs})))
+    })
+}
+
 /// What the surface layer draws from.
 fn surface_input<'a>(
     exp: &'a Experiment,
@@ -244,6 +290,9 @@ pub struct App {
     arrows: bool,
     /// Whether the plot shows the curvature ellipse at each current point.
     curvature: bool,
+    /// The basin map shown over the surface, if any: its image (a pixel a
+    /// cell) and the window it covers.
+    basins: Option<(HtmlCanvasElement, View)>,
     /// The typed function last left for another, to come back to.
     typed: Option<Value>,
 }
@@ -275,6 +324,7 @@ impl App {
             detail: Default::default(),
             arrows: false,
             curvature: false,
+            basins: None,
             typed: None,
         }
     }
@@ -603,6 +653,10 @@ impl App {
         paths_layer::draw(
             &self.paths,
             &self.frame(),
+            self.basins
+                .as_ref()
+                .map(|(image, view)| crate::render::plot::BasinArt { image, view: *view })
+                .as_ref(),
             &self.shown_paths(),
             &curvature,
             &arrows,
@@ -610,6 +664,57 @@ impl App {
             self.exp.start,
             Scale(self.scale),
         )
+    }
+
+    /// Shows a basin map over the surface: `outcome` per cell of a `grid` ×
+    /// `grid` map over `view` (`[xmin, xmax, ymin, ymax]`), row 0 at the top —
+    /// a minimum's index, −1 diverged, −2 elsewhere, or −3 for a cell not
+    /// computed yet — and `steps` (the step it reached its minimum, or −1).
+    #[wasm_bindgen(js_name = setBasins)]
+    pub fn set_basins(&mut self, grid: usize, view: &[f64], outcome: &[i32], steps: &[i32]) {
+        let cells = grid * grid;
+        if view.len() != 4 || outcome.len() != cells || steps.len() != cells {
+            return;
+        }
+        let outcome: Vec<Option<i32>> = outcome.iter().map(|&o| (o >= -2).then_some(o)).collect();
+        let steps: Vec<Option<u32>> = steps.iter().map(|&k| u32::try_from(k).ok()).collect();
+        let rgba = crate::render::plot::basin_rgba(&outcome, &steps, self.exp.steps);
+        let Ok(mut painter) = CanvasPainter::new(&self.paths) else {
+            return;
+        };
+        let image = painter.image(grid, grid, &rgba);
+        let view = View {
+            x: [view[0], view[1]],
+            y: [view[2], view[3]],
+        };
+        self.basins = Some((image, view));
+    }
+
+    /// Takes the basin map off the plot.
+    #[wasm_bindgen(js_name = clearBasins)]
+    pub fn clear_basins(&mut self) {
+        self.basins = None;
+    }
+
+    /// What a basin map's colours mean: `[{color, label}]`, each known
+    /// minimum's colour first, then elsewhere and diverged.
+    #[wasm_bindgen(js_name = basinLegend)]
+    pub fn basin_legend(&self) -> JsValue {
+        use crate::render::plot::{BASIN_COLORS, BASIN_DIVERGED, BASIN_ELSEWHERE};
+        let short = crate::run::short;
+        let mut list: Vec<Value> = self
+            .surf
+            .minima()
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                json!({"color": BASIN_COLORS[i % BASIN_COLORS.len()].hex(),
+                       "label": format!("the minimum at ({}, {})", short(m.point[0]), short(m.point[1]))})
+            })
+            .collect();
+        list.push(json!({"color": BASIN_ELSEWHERE.hex(), "label": "elsewhere (still moving, or stopped away from a minimum)"}));
+        list.push(json!({"color": BASIN_DIVERGED.hex(), "label": "diverged"}));
+        to_js(&list)
     }
 
     /// Shows or hides the curvature ellipse at each current point.

@@ -3,16 +3,19 @@
 
 use super::canvas::{context, CanvasPainter};
 use crate::render::frame::{Frame, Scale};
-use crate::render::plot::{draw_arrows, draw_curvature, draw_paths, Arrows, Curvature, PathArt};
+use crate::render::plot::{
+    draw_arrows, draw_basins, draw_curvature, draw_paths, Arrows, BasinArt, Curvature, PathArt,
+};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
 
-/// Clears the layer and draws the paths up to `step`, the start handle, the
-/// curvature ellipses and the arrows.
+/// Clears the layer and draws a basin map (under everything else), the paths
+/// up to `step`, the start handle, the curvature ellipses and the arrows.
 #[allow(clippy::too_many_arguments)]
 pub fn draw(
     canvas: &HtmlCanvasElement,
     frame: &Frame,
+    basins: Option<&BasinArt<HtmlCanvasElement>>,
     paths: &[PathArt],
     curvature: &[Curvature],
     arrows: &[Arrows],
@@ -22,6 +25,9 @@ pub fn draw(
 ) -> Result<(), JsValue> {
     context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
     let mut p = CanvasPainter::new(canvas)?;
+    if let Some(art) = basins {
+        draw_basins(&mut p, frame, art);
+    }
     draw_paths(&mut p, frame, paths, step, start, scale);
     draw_curvature(&mut p, frame, curvature, scale);
     draw_arrows(&mut p, frame, arrows, scale);

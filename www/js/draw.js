@@ -27,6 +27,7 @@ export function build(ctx) {
     }
   }
   function dynamic() {
+    ctx.basins?.check();
     app.drawPaths();
     ctx.inspector.drawChart();
     if (ctx.panels.showsData()) app.drawData();
