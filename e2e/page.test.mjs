@@ -977,3 +977,22 @@ test("a basin map is computed in workers with progress, drawn over the surface, 
   assert.equal(await page.getByRole("button", { name: "Compute the map" }).isEnabled(), true);
   assert.deepEqual(errors, []);
 });
+
+test("the learning-rate sweep is computed in workers, marks the current lr and the edge, and a click sets the lr", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=200&o1=sgd&o1.lr=0.05&o2=adam&o2.lr=0.1`);
+  await page.locator("#sweep summary").click();
+  await page.waitForFunction(() => document.getElementById("sweep-status").textContent.startsWith("61 learning rates"), null, { timeout: 60000 });
+  assert.ok((await inkOf(page, "sweep-chart")) > 2000, "the chart is drawn");
+  const box = await page.locator("#sweep-chart").boundingBox();
+  // Near SGD's line, well left of its edge at 0.2: the click sets SGD's lr there.
+  await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.5);
+  const lrs = await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr));
+  assert.ok(lrs[0] !== 0.05 || lrs[1] !== 0.1, `one learning rate changed: ${lrs}`);
+  await page.waitForFunction(() => /lr set to/.test(document.getElementById("notice").textContent));
+  // A change to anything but the learning rates computes the sweep again.
+  await page.getByRole("spinbutton", { name: "Steps" }).fill("50");
+  await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
+  await page.waitForFunction(() => document.getElementById("sweep-status").textContent.includes("50 steps each"), null, { timeout: 60000 });
+  await page.locator("#sweep").screenshot({ path: join(artifacts, "sweep.png") });
+  assert.deepEqual(errors, []);
+});

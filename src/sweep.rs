@@ -88,26 +88,48 @@ pub fn sweep(exp: &Experiment, lrs: &[f64]) -> Sweep {
         .optimizers
         .iter()
         .enumerate()
-        .map(|(i, o)| {
-            let mine = &done[i * lrs.len()..(i + 1) * lrs.len()];
-            SweepRun {
-                name: o.def.name.to_string(),
-                label: o.label(),
-                final_loss: mine
-                    .iter()
-                    .map(|t| t.losses.last().copied().unwrap_or(f64::NAN))
-                    .collect(),
-                best_loss: mine
-                    .iter()
-                    .map(|t| t.losses.iter().copied().fold(f64::INFINITY, f64::min))
-                    .collect(),
-                status: mine.iter().map(|t| t.status.clone()).collect(),
-            }
-        })
+        .map(|(i, o)| summary(o, &done[i * lrs.len()..(i + 1) * lrs.len()]))
         .collect();
     Sweep {
         lrs: lrs.to_vec(),
         runs,
+    }
+}
+
+/// Optimizer `i` of `exp` alone at each of `lrs`, on its surface `surf`, in
+/// turn (the page's workers each take a few learning rates).
+pub fn sweep_one(
+    exp: &Experiment,
+    surf: &crate::experiment::Surface,
+    i: usize,
+    lrs: &[f64],
+) -> SweepRun {
+    let o = &exp.optimizers[i];
+    let runs: Vec<Trajectory> = lrs
+        .iter()
+        .map(|&lr| {
+            let mut cfg = o.clone();
+            cfg.lr = lr;
+            exp.run_one(surf, i, &cfg, exp.start, Record::default())
+        })
+        .collect();
+    summary(o, &runs)
+}
+
+/// The sweep's line for optimizer `o` from its runs at each learning rate.
+fn summary(o: &crate::experiment::OptimizerConfig, runs: &[Trajectory]) -> SweepRun {
+    SweepRun {
+        name: o.def.name.to_string(),
+        label: o.label(),
+        final_loss: runs
+            .iter()
+            .map(|t| t.losses.last().copied().unwrap_or(f64::NAN))
+            .collect(),
+        best_loss: runs
+            .iter()
+            .map(|t| t.losses.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect(),
+        status: runs.iter().map(|t| t.status.clone()).collect(),
     }
 }
 

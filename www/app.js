@@ -10,6 +10,7 @@ import * as panels from "./js/panels.js";
 import * as status from "./js/status.js";
 import * as inspector from "./js/inspector.js";
 import * as basins from "./js/basins.js";
+import * as sweep from "./js/sweep.js";
 import * as url from "./js/url.js";
 import * as surface from "./js/controls/surface.js";
 import * as gradients from "./js/controls/gradients.js";
@@ -38,6 +39,7 @@ function start(bindings) {
   ctx.status = status.build(ctx);
   ctx.inspector = inspector.build(ctx);
   ctx.basins = basins.build(ctx);
+  ctx.sweep = sweep.build(ctx);
   ctx.surface = surface.build(ctx);
   ctx.gradients = gradients.build(ctx);
   ctx.cards = optimizers.build(ctx);

@@ -1,6 +1,7 @@
-// A Web Worker that computes slices of a basin map: its own WebAssembly
-// instance of the engine (the page sends the module's URLs), then one message
-// per slice of rows, answered with that slice's outcomes.
+// A Web Worker that computes slices of the long work (a basin map's rows, a
+// learning-rate sweep's rates): its own WebAssembly instance of the engine
+// (the page sends the module's URLs), then one message per slice, answered
+// with that slice's results.
 
 let engine = null;
 
@@ -12,10 +13,15 @@ self.onmessage = async (event) => {
       await glue.default({ module_or_path: urls.wasm });
       engine = glue;
     }
-    const { experiment, grid, view, rows } = job;
-    const result = engine.basinRows(experiment, grid, view[0], view[1], view[2], view[3], rows[0], rows[1]);
-    self.postMessage({ id: job.id, rows, result });
+    let result;
+    if (job.kind === "sweep") {
+      result = engine.sweepRuns(job.experiment, job.optimizer, new Float64Array(job.lrs));
+    } else {
+      const { experiment, grid, view, rows } = job;
+      result = engine.basinRows(experiment, grid, view[0], view[1], view[2], view[3], rows[0], rows[1]);
+    }
+    self.postMessage({ id: job.id, job, result });
   } catch (e) {
-    self.postMessage({ id: job.id, rows: job.rows, error: String(e) });
+    self.postMessage({ id: job.id, job, error: String(e) });
   }
 };

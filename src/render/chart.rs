@@ -149,7 +149,7 @@ pub fn draw_loss_chart<P: Painter>(
 /// A chart's legend, one row per (colour, label), in the corner the `curves`
 /// (device-pixel points) cross least; left out on a narrow chart, or when it
 /// would hide more than a third of it (the page lists the optimizers beside it).
-fn draw_chart_legend<'a, P: Painter>(
+pub(crate) fn draw_chart_legend<'a, P: Painter>(
     p: &mut P,
     r: Rect,
     width: f64,
@@ -178,7 +178,7 @@ fn draw_chart_legend<'a, P: Painter>(
 }
 
 /// Where value `v` falls on a y axis from `lo` to `hi` over `r`.
-fn y_at(r: Rect, lo: f64, hi: f64, log: bool, v: f64) -> f64 {
+pub(crate) fn y_at(r: Rect, lo: f64, hi: f64, log: bool, v: f64) -> f64 {
     let t = if log {
         (libm::log10(v) - libm::log10(lo)) / (libm::log10(hi) - libm::log10(lo))
     } else {

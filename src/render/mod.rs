@@ -28,4 +28,5 @@ pub mod plot;
 pub mod png;
 pub mod surface;
 pub mod svg;
+pub mod sweep_chart;
 pub mod text;

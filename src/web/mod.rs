@@ -196,6 +196,19 @@ pub fn check_formula(text: &str) -> JsValue {
     }))
 }
 
+/// A sweep's learning rates, and per optimizer its final losses and divergences.
+type SweepLines = (
+    Vec<f64>,
+    std::collections::BTreeMap<usize, (Vec<f64>, Vec<bool>)>,
+);
+/// The sweep chart as drawn: its frame, its axis and each line (optimizer
+/// index, final losses, divergences).
+type SweepPicks = (
+    crate::render::sweep_chart::SweepFrame,
+    LossAxis,
+    Vec<(usize, Vec<f64>, Vec<bool>)>,
+);
+
 /// The experiment a worker is mapping, parsed once: its JSON, the
 /// experiment, its surface and minima.
 type Mapped = (String, Experiment, Surface, Vec<[f64; 2]>);
@@ -221,6 +234,22 @@ pub fn basin_rows(
     row0: usize,
     row1: usize,
 ) -> Result<JsValue, JsValue> {
+    with_mapped(json, |exp, surf, minima| {
+        let view = View {
+            x: [x0, x1],
+            y: [y0, y1],
+        };
+        let rows = row0.min(grid)..row1.min(grid);
+        let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
+        to_js(&json!({"runs": runs}))
+    })
+}
+
+/// `f` on the experiment `json`, parsed once for as long as it stays the same.
+fn with_mapped(
+    json: &str,
+    f: impl FnOnce(&Experiment, &Surface, &[[f64; 2]]) -> JsValue,
+) -> Result<JsValue, JsValue> {
     MAPPED.with(|m| {
         let mut m = m.borrow_mut();
         if m.as_ref().map(|c| c.0.as_str()) != Some(json) {
@@ -230,13 +259,20 @@ pub fn basin_rows(
             *m = Some((json.to_string(), exp, surf, minima));
         }
         let (_, exp, surf, minima) = m.as_ref().expect("just set");
-        let view = View {
-            x: [x0, x1],
-            y: [y0, y1],
-        };
-        let rows = row0.min(grid)..row1.min(grid);
-        let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
-        Ok(to_js(&json!({"runs": runs})))
+        Ok(f(exp, surf, minima))
+    })
+}
+
+/// Optimizer `optimizer` of the experiment `json` at each of `lrs`, only its
+/// learning rate changed: `{final_loss, best_loss, status}` as `optiviz
+/// sweep` gives them. For the page's workers: each takes a few rates.
+#[wasm_bindgen(js_name = sweepRuns)]
+pub fn sweep_runs(json: &str, optimizer: usize, lrs: &[f64]) -> Result<JsValue, JsValue> {
+    with_mapped(json, |exp, surf, _| {
+        if optimizer >= exp.optimizers.len() {
+            return JsValue::NULL;
+        }
+        to_js(&crate::sweep::sweep_one(exp, surf, optimizer, lrs))
     })
 }
 
@@ -290,6 +326,11 @@ pub struct App {
     arrows: bool,
     /// Whether the plot shows the curvature ellipse at each current point.
     curvature: bool,
+    /// The learning-rate sweep: its rates and, per optimizer index, each
+    /// rate's final loss and whether it diverged.
+    sweep: SweepLines,
+    /// Where the sweep chart was last drawn, its axis and lines, for clicks.
+    sweep_frame: std::cell::RefCell<Option<SweepPicks>>,
     /// The basin map shown over the surface, if any: its image (a pixel a
     /// cell) and the window it covers.
     basins: Option<(HtmlCanvasElement, View)>,
@@ -324,6 +365,8 @@ impl App {
             detail: Default::default(),
             arrows: false,
             curvature: false,
+            sweep: Default::default(),
+            sweep_frame: Default::default(),
             basins: None,
             typed: None,
         }
@@ -688,6 +731,128 @@ impl App {
             y: [view[2], view[3]],
         };
         self.basins = Some((image, view));
+    }
+
+    /// Keeps optimizer `optimizer`'s sweep: its final loss at each of `lrs`
+    /// and whether that run diverged (1) or not (0); a sweep over other
+    /// rates is dropped first.
+    #[wasm_bindgen(js_name = setSweep)]
+    pub fn set_sweep(
+        &mut self,
+        optimizer: usize,
+        lrs: &[f64],
+        final_loss: &[f64],
+        diverged: &[u8],
+    ) {
+        if final_loss.len() != lrs.len() || diverged.len() != lrs.len() {
+            return;
+        }
+        if self.sweep.0 != lrs {
+            self.sweep = (lrs.to_vec(), Default::default());
+        }
+        let line = (
+            final_loss.to_vec(),
+            diverged.iter().map(|&d| d != 0).collect(),
+        );
+        self.sweep.1.insert(optimizer, line);
+    }
+
+    /// Forgets the sweep.
+    #[wasm_bindgen(js_name = clearSweep)]
+    pub fn clear_sweep(&mut self) {
+        self.sweep = Default::default();
+    }
+
+    /// Draws the sweep chart on `canvas` (sized by the page): each shown
+    /// optimizer with a sweep, a ring at its learning rate now and a dashed
+    /// line at its stability edge at the minimum nearest the start.
+    #[wasm_bindgen(js_name = drawSweep)]
+    pub fn draw_sweep(&self, canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+        use crate::render::sweep_chart::{draw_sweep_chart, SweepLine};
+        let minima = self.surf.minima();
+        let dist = |p: [f64; 2]| (p[0] - self.exp.start[0]).hypot(p[1] - self.exp.start[1]);
+        let nearest = minima
+            .iter()
+            .min_by(|a, b| dist(a.point).total_cmp(&dist(b.point)));
+        let eigen = nearest.map(|m| crate::analyze::eigen(self.surf.hessian(m.point)).0);
+        let lines: Vec<SweepLine> = self
+            .exp
+            .optimizers
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| o.enabled && self.sweep.1.contains_key(i))
+            .map(|(i, o)| {
+                let (final_loss, diverged) = self.sweep.1[&i].clone();
+                SweepLine {
+                    label: self.runs[i].label.clone(),
+                    color: crate::render::frame::path_color(i, o.color.as_deref()),
+                    final_loss,
+                    diverged,
+                    current: o.lr,
+                    edge: eigen
+                        .and_then(|v| crate::stability::edge(o, v))
+                        .map(|e| e.lr)
+                        .filter(|e| e.is_finite() && *e > 0.0),
+                }
+            })
+            .collect();
+        let mut p = CanvasPainter::new(canvas)?;
+        let size = (canvas.width() as f64, canvas.height() as f64);
+        let frame = draw_sweep_chart(
+            &mut p,
+            size,
+            &self.sweep.0,
+            &lines,
+            LossAxis::for_minima(&minima),
+            Theme::page(self.dark),
+            Scale(self.scale),
+        );
+        let picks = lines
+            .iter()
+            .zip(
+                self.exp
+                    .optimizers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, o)| o.enabled && self.sweep.1.contains_key(i))
+                    .map(|(i, _)| i),
+            )
+            .map(|(l, i)| (i, l.final_loss.clone(), l.diverged.clone()))
+            .collect();
+        *self.sweep_frame.borrow_mut() = Some((frame, LossAxis::for_minima(&minima), picks));
+        Ok(())
+    }
+
+    /// The learning rate (to 3 significant digits) under a CSS pixel of the
+    /// sweep chart and the optimizer whose line passes nearest it:
+    /// `[optimizer, lr]`, or `undefined` outside the chart.
+    #[wasm_bindgen(js_name = sweepPick)]
+    pub fn sweep_pick(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
+        use crate::render::sweep_chart::{value_at, SweepLine};
+        let held = self.sweep_frame.borrow();
+        let (frame, axis, lines) = held.as_ref()?;
+        let (x, y) = (css_x * self.scale, css_y * self.scale);
+        if y < frame.rect.y || y > frame.rect.bottom() {
+            return None;
+        }
+        let lr: f64 = format!("{:.2e}", frame.lr_at(x)?).parse().ok()?;
+        let (i, _) = lines
+            .iter()
+            .map(|(i, final_loss, diverged)| {
+                let line = SweepLine {
+                    label: String::new(),
+                    color: crate::render::paint::Color::BLACK,
+                    final_loss: final_loss.clone(),
+                    diverged: diverged.clone(),
+                    current: lr,
+                    edge: None,
+                };
+                let gap = value_at(&line, &self.sweep.0, lr, *axis)
+                    .map_or(f64::INFINITY, |v| (frame.y_of(v) - y).abs());
+                (*i, gap)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(vec![i as f64, lr])
     }
 
     /// Takes the basin map off the plot.

@@ -93,7 +93,7 @@ export function build(ctx) {
     const urls = window.wasmUrls;
     const next = (w) => {
       const rows = queue.shift();
-      if (rows) w.postMessage({ urls, job: { id, experiment, grid, view, rows } });
+      if (rows) w.postMessage({ urls, job: { kind: "basins", id, experiment, grid, view, rows } });
     };
     for (let k = 0; k < Math.min(WORKERS, queue.length); k++) {
       const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
@@ -104,7 +104,7 @@ export function build(ctx) {
           finish(`The map could not be computed: ${m.error}`);
           return;
         }
-        const [r0, r1] = m.rows;
+        const [r0, r1] = m.job.rows;
         const { outcome, steps } = m.result.runs[0];
         job.outcome.set(outcome, r0 * grid);
         job.steps.set(steps.map((s) => (s === null ? -1 : s)), r0 * grid);

@@ -33,6 +33,7 @@ export function build(ctx) {
     if (ctx.panels.showsData()) app.drawData();
     ctx.status.render();
     ctx.inspector.render();
+    ctx.sweep?.check();
   }
 
   // `refine`: refines the surface drawn last (the first frame's coarse one).

@@ -1,0 +1,136 @@
+// The learning-rate sweep (#sweep): each shown optimizer's final loss at 61
+// learning rates from 1e-5 to 10 (log-spaced, as `optiviz sweep` takes them),
+// against its learning rate now (a ring) and its stability edge (dashed).
+// Computed in Web Workers while the fold is open, again whenever something
+// other than the learning rates changes; a click on the chart sets the
+// learning rate of the optimizer whose line passes nearest.
+
+import { $ } from "./dom.js";
+
+const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
+const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+
+export function build(ctx) {
+  const { app } = ctx;
+  const fold = $("sweep");
+  const canvas = $("sweep-chart");
+  const status = $("sweep-status");
+  const progress = $("sweep-progress");
+  let pool = [];
+  let ids = 0;
+  let key = null; // what the sweep shown was computed for
+  let timer = 0;
+
+  // The experiment without what a sweep does not depend on: the learning
+  // rates it varies, and what only changes the picture.
+  function computedKey() {
+    const exp = app.experiment();
+    delete exp.view;
+    for (const o of exp.optimizers) {
+      delete o.lr;
+      delete o.color;
+      delete o.enabled;
+    }
+    return JSON.stringify(exp);
+  }
+
+  function size() {
+    const dpr = devicePixelRatio || 1;
+    const w = Math.max(200, Math.floor(canvas.clientWidth));
+    const h = Math.max(120, Math.floor(canvas.clientHeight));
+    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+      canvas.width = Math.round(w * dpr);
+      canvas.height = Math.round(h * dpr);
+    }
+  }
+
+  function draw() {
+    if (!fold.open) return;
+    size();
+    app.drawSweep(canvas);
+  }
+
+  function start() {
+    for (const w of pool) w.terminate();
+    pool = [];
+    app.clearSweep();
+    const id = ++ids;
+    key = computedKey();
+    const experiment = app.experimentJson();
+    const count = app.experiment().optimizers.length;
+    // A few learning rates per message, every optimizer's.
+    const queue = [];
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < LRS.length; j += 8) queue.push({ optimizer: i, from: j, lrs: LRS.slice(j, j + 8) });
+    }
+    const total = queue.length;
+    const lines = Array.from({ length: count }, () => ({ final: new Float64Array(LRS.length), diverged: new Uint8Array(LRS.length), done: 0 }));
+    let done = 0;
+    const urls = window.wasmUrls;
+    const next = (w) => {
+      const part = queue.shift();
+      if (part) w.postMessage({ urls, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
+    };
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = "Computing…";
+    for (let k = 0; k < Math.min(WORKERS, total); k++) {
+      const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
+      w.onmessage = (event) => {
+        const m = event.data;
+        if (m.id !== ids) return;
+        if (m.error || !m.result) {
+          status.textContent = `The sweep could not be computed: ${m.error ?? "no such optimizer"}`;
+          progress.hidden = true;
+          return;
+        }
+        const line = lines[m.job.optimizer];
+        m.result.final_loss.forEach((v, j) => { line.final[m.job.from + j] = v; });
+        m.result.status.forEach((st, j) => { line.diverged[m.job.from + j] = st.state === "diverged" ? 1 : 0; });
+        line.done += m.job.lrs.length;
+        if (line.done === LRS.length) {
+          app.setSweep(m.job.optimizer, new Float64Array(LRS), line.final, line.diverged);
+          draw();
+        }
+        done++;
+        progress.value = done / total;
+        if (done === total) {
+          progress.hidden = true;
+          status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
+          for (const x of pool) x.terminate();
+          pool = [];
+        } else next(w);
+      };
+      pool.push(w);
+      next(w);
+    }
+  }
+
+  // After any redraw: the marker follows the learning rates; anything else
+  // changed recomputes the sweep (once the edits pause).
+  function check() {
+    if (!fold.open) return;
+    if (computedKey() !== key) {
+      clearTimeout(timer);
+      timer = setTimeout(start, 250);
+    }
+    draw();
+  }
+
+  fold.addEventListener("toggle", () => {
+    if (fold.open) check();
+  });
+  canvas.addEventListener("click", (e) => {
+    const r = canvas.getBoundingClientRect();
+    const pick = app.sweepPick(e.clientX - r.left, e.clientY - r.top);
+    if (!pick) return;
+    const [i, lr] = pick;
+    if (ctx.edit(() => app.set(`optimizers[${i}].lr`, lr))) {
+      ctx.rebuild();
+      ctx.draw.dynamic();
+      ctx.messages.notice(`${ctx.messages.groupName(i)}: lr set to ${lr}`);
+    }
+  });
+
+  return { check };
+}
