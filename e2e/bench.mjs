@@ -4,7 +4,8 @@
 //
 // Prints, as a table: load to first complete frame, a learning-rate slider's
 // input-to-painted-frame time with four optimizers of 500 steps, the surface
-// layer for an 800x600 plot, and the gzip payload.
+// layer for an 800x600 plot, a 256x256 basin map in the page's workers, and
+// the gzip payload.
 
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
@@ -90,7 +91,30 @@ try {
     rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
   }
 
-  // 4. Payload.
+  // 4. A basin map: 256 x 256 starts of 500-step Adam on Himmelblau, from the
+  // click to the finished map, in the page's workers; and the main thread's
+  // longest task meanwhile.
+  {
+    const { page, context } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=500&o1=adam&o1.lr=0.1`);
+    await page.evaluate(() => {
+      window.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longTasks.push(e.duration);
+      }).observe({ entryTypes: ["longtask"] });
+    });
+    await page.locator("#basins summary").click();
+    await page.locator("#basin-grid").selectOption("256");
+    const t0 = await page.evaluate(() => performance.now());
+    await page.locator("#basin-run").click();
+    await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("256 × 256"), null, { timeout: 300000 });
+    const t1 = await page.evaluate(() => performance.now());
+    const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)));
+    const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+    rows.push(["basin map 256x256, Adam 500 steps on Himmelblau", ms(t1 - t0), `${workers} workers (navigator.hardwareConcurrency); longest main-thread task meanwhile ${ms(longest)}`]);
+    await context.close();
+  }
+
+  // 5. Payload.
   let raw = 0;
   let gz = 0;
   const parts = [];
