@@ -334,23 +334,37 @@ fn list_functions() -> String {
                 );
             }
         } else {
-            s += &format!("{:<20} L(w, b) = {}\n", d.name, d.formula);
+            let kind = d.model.expect("a data model");
+            let [a, b] = kind.axes();
+            s += &format!("{:<20} L({a}, {b}) = {}\n", d.name, d.formula);
+            let shape = if kind.features() == 2 {
+                "[[x1, x2], ...]"
+            } else {
+                "[...]"
+            };
             s += &format!(
-                "{:<20}   rows from \"data\": {{\"x\": [...], \"y\": [...]}} or \"generate\":\n",
+                "{:<20}   rows from \"data\": {{\"x\": {shape}, \"y\": [...]}} or \"generate\":\n",
                 ""
             );
-            for p in data::GENERATE_SPECS {
+            for p in kind.generate_specs() {
                 s += &format!(
                     "{:<20}     {} = {} ({}): {}\n",
                     "", p.name, p.default, p.range, p.doc
                 );
             }
-            s += &format!(
-                "{:<20}     x = [{}, {}]: the range x is drawn from\n",
-                "",
-                data::DEFAULT_X_RANGE[0],
-                data::DEFAULT_X_RANGE[1]
-            );
+            if kind.features() == 2 {
+                s += &format!(
+                    "{:<20}   \"standardize\": true fits each feature rescaled to mean 0 and variance 1\n",
+                    ""
+                );
+            } else {
+                s += &format!(
+                    "{:<20}     x = [{}, {}]: the range x is drawn from\n",
+                    "",
+                    data::DEFAULT_X_RANGE[0],
+                    data::DEFAULT_X_RANGE[1]
+                );
+            }
         }
     }
     s
