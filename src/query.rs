@@ -18,8 +18,9 @@
 //! | `oN.clip.max_norm`, `oN.clip.clip_value` | its `clip` |
 //! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K (keys at torch's defaults left out) |
 //! | `oN.sched.schedulers`, `oN.sched.I.K` | a `sequential` schedule's schedules: their names in order (`linear,cosine`), and key K of the I-th (from 1) |
-//! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`) | `function.generate.K` |
-//! | `data` as `x,y;x,y;…` | `function.data` (a given dataset, when small) |
+//! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`; for `least_squares_2d` `n`, `rho`, `scale`, `w1`, `w2`, `noise`, `seed`) | `function.generate.K` |
+//! | `data` as `x,y;x,y;…` (`x1,x2,y;…` for `least_squares_2d`) | `function.data` (a given dataset, when small) |
+//! | `fn.standardize` (`true`) | `least_squares_2d`'s `function.standardize` |
 //! | `batch_size`, `seed`, `grad_noise`, `accumulate`, `l2` | the same keys |
 //! | `stop.K` | `stop.K` (`grad_tol`, `loss_tol`, `window`, `max_steps`) |
 //!

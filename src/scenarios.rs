@@ -122,7 +122,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "standardized",
-        title: "Standardized features: GD walks straight",
+        title: "Standardized: GD walks straight",
         lesson: "The same rows with each feature rescaled to mean 0 and variance 1: the Hessian's eigenvalues become 1.0 and 3.0 (a condition number of 3, which is the features' correlation alone), so lr = 0.3 is safe and gradient descent walks straight to the fit in a few steps. The second path keeps the largest rate the raw features allowed, 0.011: it heads the right way but is still arriving after 100 steps. The weights are not the raw fit's: each now multiplies a rescaled feature, so w2 is about the raw w2 times x2's standard deviation.",
         json: r#"{"function": {"name": "least_squares_2d", "generate": {"rho": 0.6, "scale": 10}, "standardize": true},
             "start": [-1.5, 2.0], "steps": 100, "optimizers": [

@@ -20,7 +20,7 @@ USAGE:
         --step K       the paths up to step K (default: every step)
         --dark         the page's dark theme
         --chart        the loss-vs-step chart under the plot
-        --data         for linear/logistic regression, the data panel under the plot
+        --data         for a model fitted to data, the data panel under the plot
     optiviz analyze EXPERIMENT.json [--at X,Y]...     the surface's value, gradient, Hessian, its eigenvalues
                                                       and eigenvectors and condition number at the start,
                                                       at each --at point and at each known minimum (JSON)
@@ -286,7 +286,7 @@ fn render(args: &[String]) -> Result<String, String> {
     let exp = read_experiment(&input)?;
     if opts.data && exp.function.def.model.is_none() {
         return Err(format!(
-            "--data draws a data panel, which only linear_regression and logistic_regression have; {} has none",
+            "--data draws a data panel, which only the models fitted to data (linear_regression, logistic_regression, least_squares_2d) have; {} has none",
             exp.function.def.name
         ));
     }
