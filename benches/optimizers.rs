@@ -33,7 +33,11 @@ fn optimizers(c: &mut Criterion) {
 fn data_models(c: &mut Criterion) {
     let mut group = c.benchmark_group("data_1000_rows_1000_steps");
     group.throughput(Throughput::Elements(STEPS as u64));
-    for model in ["linear_regression", "logistic_regression"] {
+    for model in [
+        "linear_regression",
+        "logistic_regression",
+        "least_squares_2d",
+    ] {
         for batch in ["\"full\"", "32", "1"] {
             let json = format!(
                 r#"{{"function": {{"name": "{model}", "generate": {{"n": 1000}}}}, "start": [0, 0], "steps": {STEPS},

@@ -994,5 +994,69 @@ test("the learning-rate sweep is computed in workers, marks the current lr and t
   await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
   await page.waitForFunction(() => document.getElementById("sweep-status").textContent.includes("50 steps each"), null, { timeout: 60000 });
   await page.locator("#sweep").screenshot({ path: join(artifacts, "sweep.png") });
+
+test("two-feature least squares: picked, its generated data and Standardize edited, x1,x2,y rows pasted, and the scaling scenarios loaded", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=booth&start=0,0&steps=60&o1=sgd&o1.lr=0.01`);
+  await page.getByRole("combobox", { name: "Function" }).selectOption("least_squares_2d");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.name === "least_squares_2d");
+  assert.equal(await page.locator("#data-figure").isVisible(), true);
+  assert.match(await page.locator("#data-caption").textContent(), /^100 rows, each drawn at its actual y/);
+  assert.equal(await page.getByRole("spinbutton", { name: "Start w1" }).count(), 1);
+  const kappa = async () => Number((await page.locator("#surface-note").textContent()).match(/κ = λmax\/λmin = ([\d.e+]+)/)[1]);
+  const raw = await kappa();
+  assert.ok(raw > 20, `x2 on five times x1's scale: κ = ${raw}`);
+  // The generate keys are this model's: correlation and scale among them.
+  const rho = page.getByRole("spinbutton", { name: "correlation ρ" });
+  await rho.fill("0.95");
+  await rho.press("Tab");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.generate.rho === 0.95);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("data.rho") === "0.95");
+  assert.ok(await kappa() > raw, "more correlated, worse conditioned");
+  const scale = page.getByRole("spinbutton", { name: "x2 scale" });
+  await scale.fill("0");
+  await scale.press("Tab");
+  assert.match(await page.locator(".field-error").textContent(), /generate\.scale: must be in \(0, 100\], got 0$/);
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().function.generate.scale), 5, "the last valid data kept");
+  await scale.fill("10");
+  await scale.press("Tab");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.generate.scale === 10);
+  const unscaled = await kappa();
+  // Standardizing: the scale no longer counts, only the correlation.
+  const before = await page.locator("#surface").screenshot();
+  await page.getByRole("checkbox", { name: "Standardize x1 and x2" }).check();
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.standardize === true);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.standardize") === "true");
+  const standardized = await kappa();
+  assert.ok(standardized < unscaled / 10 && standardized > 20, `${unscaled} → ${standardized}`);
+  await page.waitForTimeout(600);
+  assert.notDeepEqual(await page.locator("#surface").screenshot(), before, "the surface redrawn");
+  // Pasted rows are x1,x2,y; a bad line is named.
+  await page.getByRole("combobox", { name: "Rows" }).selectOption("data");
+  const area = page.getByRole("textbox", { name: "x1,x2,y rows" });
+  const rows = (await area.inputValue()).trim().split("\n");
+  assert.equal(rows[0], "x1,x2,y");
+  assert.equal(rows.length, 101);
+  await area.fill("x1,x2,y\n1,2,3\n2,1\n");
+  await page.getByRole("button", { name: "Use these rows" }).click();
+  assert.equal(await page.getByRole("alert").textContent(), "Rows, line 3: expected three finite numbers x1,x2,y, got \"2,1\"");
+  await area.fill("x1,x2,y\n1,2,3\n2,1,0.5\n-1,0.5,2\n");
+  await page.getByRole("button", { name: "Use these rows" }).click();
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().function.data), { x: [[1, 2], [2, 1], [-1, 0.5]], y: [3, 0.5, 2] });
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().function.standardize), true, "standardizing stays");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("data") === "1,2,3;2,1,0.5;-1,0.5,2");
+  assert.match(await page.locator("#data-caption").textContent(), /^3 rows/);
+  // The scenarios: raw features crawl; standardized they walk straight.
+  const picker = page.getByRole("combobox", { name: "Scenario" });
+  await picker.selectOption("scaling");
+  assert.match(await page.locator("#lesson").textContent(), /crawls along its floor/);
+  assert.equal(await page.getByRole("checkbox", { name: "Standardize x1 and x2" }).isChecked(), false);
+  assert.match(await page.locator("#surface-note").textContent(), /κ = λmax\/λmin = 136/);
+  await page.screenshot({ path: join(artifacts, "scaling.png"), fullPage: true });
+  await picker.selectOption("standardized");
+  assert.match(await page.locator("#lesson").textContent(), /walks straight to the fit/);
+  assert.equal(await page.getByRole("checkbox", { name: "Standardize x1 and x2" }).isChecked(), true);
+  assert.match(await page.locator("#surface-note").textContent(), /κ = λmax\/λmin = 2\.97/);
+  assert.ok(await inkOf(page, "data") > 1000, "the data panel shows the rows and the fits");
+  await page.screenshot({ path: join(artifacts, "standardized.png"), fullPage: true });
   assert.deepEqual(errors, []);
 });

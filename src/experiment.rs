@@ -4,7 +4,8 @@
 //! here, once, with errors that name the field at fault.
 
 use crate::data::{
-    self, DataModel, Dataset, Generate, ModelKind, GENERATE_SPECS, MAX_ROWS, MAX_VALUE,
+    self, DataModel, Dataset, Generate, Generate2d, ModelKind, GENERATE_2D_SPECS, GENERATE_SPECS,
+    MAX_ROWS, MAX_VALUE,
 };
 use crate::error::ConfigError;
 use crate::functions::custom::{self, Typed};
@@ -184,6 +185,38 @@ impl Surface {
             ),
             Surface::Formula { f, .. } => f.minima_note(),
         }
+    }
+
+    /// For a model whose Hessian is the same everywhere (two-feature least
+    /// squares: (2/n)XᵀX plus 2·l2 on the diagonal), a sentence on its
+    /// eigenvalues, its condition number and the largest learning rate at
+    /// which gradient descent is stable; `None` otherwise.
+    pub fn curvature_note(&self) -> Option<String> {
+        let m = self
+            .model()
+            .filter(|m| m.kind == data::ModelKind::LeastSquares2d)?;
+        let ([lo, hi], _) = crate::analyze::eigen(m.hessian([0.0, 0.0]));
+        let show = |x: f64| -> String {
+            let rounded: f64 = format!("{x:.2e}").parse().unwrap_or(x);
+            crate::spec::show_number(rounded)
+        };
+        if hi <= 0.0 {
+            return Some(
+                "The loss's Hessian is 0: every feature is 0, so no weight changes the fit.".into(),
+            );
+        }
+        let lo = lo.max(0.0);
+        let condition = if lo > 1e-12 * hi {
+            format!("condition number κ = λmax/λmin = {}", show(hi / lo))
+        } else {
+            "λmin = 0: the condition number is infinite".to_string()
+        };
+        Some(format!(
+            "The loss's Hessian has eigenvalues {} and {}, {condition}; gradient descent is stable only for lr < 2/λmax = {}.",
+            show(lo),
+            show(hi),
+            show(2.0 / hi)
+        ))
     }
 }
 
@@ -734,7 +767,12 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
         return parse_typed(&o);
     }
     if let Some(kind) = def.model {
-        o.only(&["name", "data", "generate", "params"])?;
+        let two = kind.features() == 2;
+        if two {
+            o.only(&["name", "data", "generate", "standardize", "params"])?;
+        } else {
+            o.only(&["name", "data", "generate", "params"])?;
+        }
         if let Some(p) = o.map.get("params") {
             let p = Obj::new(p, &o.field("params"))?;
             if let Some(key) = p.map.keys().next() {
@@ -752,8 +790,21 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
                 ))
             }
             (Some(d), None) => parse_data(d, &o.field("data"), kind)?,
+            (None, Some(g)) if two => {
+                Dataset::generate_2d(parse_generate_2d(g, &o.field("generate"))?)
+            }
             (None, Some(g)) => Dataset::generate(kind, parse_generate(g, &o.field("generate"))?),
+            (None, None) if two => Dataset::generate_2d(Generate2d::default()),
             (None, None) => Dataset::generate(kind, Generate::default()),
+        };
+        let data = match o.flag("standardize")? {
+            Some(true) => data.standardized().map_err(|feature| {
+                ConfigError::new(
+                    o.field("standardize"),
+                    format!("{feature} is the same in every row, so it cannot be rescaled to variance 1; leave standardize off or vary {feature}"),
+                )
+            })?,
+            _ => data,
         };
         return Ok(FunctionConfig {
             def,
@@ -848,10 +899,50 @@ fn numbers(v: &Value, field: &str) -> Result<Vec<f64>, ConfigError> {
     }
 }
 
+/// Rows of two features: `[[x1, x2], …]`, each within ±MAX_VALUE.
+fn feature_pairs(v: &Value, field: &str) -> Result<(Vec<f64>, Vec<f64>), ConfigError> {
+    let range = Range::closed(-MAX_VALUE, MAX_VALUE);
+    match v {
+        Value::Array(items) => {
+            let (mut x1, mut x2) = (Vec::with_capacity(items.len()), Vec::new());
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{field}[{i}]");
+                match item {
+                    Value::Array(p) if p.len() == 2 => {
+                        x1.push(number(&p[0], &format!("{at}[0]"), range)?);
+                        x2.push(number(&p[1], &format!("{at}[1]"), range)?);
+                    }
+                    other => {
+                        return Err(ConfigError::new(
+                            at,
+                            format!(
+                                "must be a row's two features [x1, x2], got {}",
+                                match other {
+                                    Value::Array(p) => format!("a list of {}", p.len()),
+                                    _ => kind_of(other).to_string(),
+                                }
+                            ),
+                        ))
+                    }
+                }
+            }
+            Ok((x1, x2))
+        }
+        other => Err(ConfigError::new(
+            field,
+            format!("must be a list of [x1, x2] pairs, got {}", kind_of(other)),
+        )),
+    }
+}
+
 fn parse_data(v: &Value, path: &str, kind: ModelKind) -> Result<Dataset, ConfigError> {
     let o = Obj::new(v, path)?;
     o.only(&["x", "y"])?;
-    let x = numbers(o.required("x")?, &o.field("x"))?;
+    let (x, x2) = if kind.features() == 2 {
+        feature_pairs(o.required("x")?, &o.field("x"))?
+    } else {
+        (numbers(o.required("x")?, &o.field("x"))?, Vec::new())
+    };
     let y = numbers(o.required("y")?, &o.field("y"))?;
     if !(2..=MAX_ROWS).contains(&x.len()) {
         return Err(ConfigError::new(
@@ -877,7 +968,44 @@ fn parse_data(v: &Value, path: &str, kind: ModelKind) -> Result<Dataset, ConfigE
             ));
         }
     }
-    Ok(Dataset::given(x, y))
+    Ok(if kind.features() == 2 {
+        Dataset::given_2d(x, x2, y)
+    } else {
+        Dataset::given(x, y)
+    })
+}
+
+/// `{"n", "rho", "scale", "w1", "w2", "noise", "seed"}`, each optional.
+fn parse_generate_2d(v: &Value, path: &str) -> Result<Generate2d, ConfigError> {
+    let o = Obj::new(v, path)?;
+    let allowed: Vec<&str> = GENERATE_2D_SPECS.iter().map(|s| s.name).collect();
+    o.only(&allowed)?;
+    let mut g = Generate2d::default();
+    let range = |name: &str| {
+        GENERATE_2D_SPECS
+            .iter()
+            .find(|s| s.name == name)
+            .expect("a spec")
+            .range
+    };
+    if let Some(n) = o.int("n", 2, MAX_ROWS as u32)? {
+        g.n = n;
+    }
+    for (key, slot) in [
+        ("rho", &mut g.rho),
+        ("scale", &mut g.scale),
+        ("w1", &mut g.w1),
+        ("w2", &mut g.w2),
+        ("noise", &mut g.noise),
+    ] {
+        if let Some(x) = o.num(key, range(key))? {
+            *slot = x;
+        }
+    }
+    if let Some(seed) = o.int("seed", 0, u32::MAX)? {
+        g.seed = seed;
+    }
+    Ok(g)
 }
 
 fn parse_generate(v: &Value, path: &str) -> Result<Generate, ConfigError> {
@@ -958,7 +1086,12 @@ fn check_sampling(
     grad_noise: Option<f64>,
     path: &str,
 ) -> Result<(), ConfigError> {
-    let models = "linear_regression, logistic_regression";
+    let models = functions::REGISTRY
+        .iter()
+        .filter(|d| d.model.is_some())
+        .map(|d| d.name)
+        .collect::<Vec<_>>()
+        .join(", ");
     match (function.rows(), batch) {
         (None, Some(Batch::Size(_))) => {
             return Err(ConfigError::new(
@@ -1715,19 +1848,23 @@ impl Serialize for FunctionConfig {
             match &data.generated {
                 Some(g) => {
                     let mut gen = Map::new();
-                    gen.insert("n".into(), g.n.into());
-                    gen.insert("w".into(), g.w.into());
-                    gen.insert("b".into(), g.b.into());
-                    gen.insert("noise".into(), g.noise.into());
-                    gen.insert("seed".into(), g.seed.into());
-                    if g.x_range != data::DEFAULT_X_RANGE {
-                        gen.insert("x".into(), serde_json::json!(g.x_range));
+                    for (spec, v) in g.specs().iter().zip(g.values()) {
+                        let v = if spec.name == "n" || spec.name == "seed" {
+                            (v as u32).into()
+                        } else {
+                            v.into()
+                        };
+                        gen.insert(spec.name.into(), v);
+                    }
+                    if let Some(r) = g.x_range().filter(|r| *r != data::DEFAULT_X_RANGE) {
+                        gen.insert("x".into(), serde_json::json!(r));
                     }
                     m.serialize_entry("generate", &gen)?;
                 }
-                None => {
-                    m.serialize_entry("data", &serde_json::json!({"x": data.x, "y": data.y}))?
-                }
+                None => m.serialize_entry("data", &data.rows_json())?,
+            }
+            if data.standardize {
+                m.serialize_entry("standardize", &true)?;
             }
         }
         if !self.def.params.is_empty() {

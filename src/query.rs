@@ -18,8 +18,9 @@
 //! | `oN.clip.max_norm`, `oN.clip.clip_value` | its `clip` |
 //! | `oN.sched`, `oN.sched.K` | its `schedule`: the name and key K (keys at torch's defaults left out) |
 //! | `oN.sched.schedulers`, `oN.sched.I.K` | a `sequential` schedule's schedules: their names in order (`linear,cosine`), and key K of the I-th (from 1) |
-//! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`) | `function.generate.K` |
-//! | `data` as `x,y;x,y;…` | `function.data` (a given dataset, when small) |
+//! | `data.K` (`n`, `w`, `b`, `noise`, `seed`, `x`; for `least_squares_2d` `n`, `rho`, `scale`, `w1`, `w2`, `noise`, `seed`) | `function.generate.K` |
+//! | `data` as `x,y;x,y;…` (`x1,x2,y;…` for `least_squares_2d`) | `function.data` (a given dataset, when small) |
+//! | `fn.standardize` (`true`) | `least_squares_2d`'s `function.standardize` |
 //! | `batch_size`, `seed`, `grad_noise`, `accumulate`, `l2` | the same keys |
 //! | `stop.K` | `stop.K` (`grad_tol`, `loss_tol`, `window`, `max_steps`) |
 //!
@@ -39,7 +40,7 @@
 //! `arrows`, `curvature`, `inspect` for what it shows under and on the plot) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
-use crate::data::{DEFAULT_X_RANGE, GENERATE_SPECS};
+use crate::data::DEFAULT_X_RANGE;
 use crate::error::ConfigError;
 use crate::experiment::Batch;
 use crate::experiment::MAX_SEQUENCE;
@@ -178,7 +179,7 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             ));
         }
         for (name, v) in t.params() {
-            if name == "expr" || name == "view" {
+            if name == "expr" || name == "view" || name == "standardize" {
                 return Err(ConfigError::new(
                     format!("fn.{name}"),
                     format!("a parameter named {name} cannot be written in a link (fn.{name} is the function's own); rename it"),
@@ -198,27 +199,28 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
         match &data.generated {
             Some(g) => {
                 // The keys whose values differ from their defaults.
-                let values = [g.n as f64, g.w, g.b, g.noise, g.seed as f64];
-                for (spec, v) in GENERATE_SPECS.iter().zip(values) {
+                for (spec, v) in g.specs().iter().zip(g.values()) {
                     if v != spec.default {
                         pairs.push((format!("data.{}", spec.name), num(v)));
                     }
                 }
-                if g.x_range != DEFAULT_X_RANGE {
-                    pairs.push((
-                        "data.x".into(),
-                        format!("{},{}", num(g.x_range[0]), num(g.x_range[1])),
-                    ));
+                if let Some(r) = g.x_range().filter(|r| *r != DEFAULT_X_RANGE) {
+                    pairs.push(("data.x".into(), format!("{},{}", num(r[0]), num(r[1]))));
                 }
             }
             None => {
                 // Built a row at a time, so a large dataset stops at the limit.
                 let mut rows = String::new();
-                for (x, y) in data.x.iter().zip(&data.y) {
+                for i in 0..data.len() {
                     if !rows.is_empty() {
                         rows.push(';');
                     }
-                    rows += &format!("{},{}", num(*x), num(*y));
+                    if data.features() == 2 {
+                        rows += &format!("{},{},", num(data.x[i]), num(data.x2[i]));
+                    } else {
+                        rows += &format!("{},", num(data.x[i]));
+                    }
+                    rows += &num(data.y[i]);
                     if rows.len() > MAX_LINK_DATA {
                         break;
                     }
@@ -227,13 +229,16 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
                     return Err(ConfigError::new(
                         "data",
                         format!(
-                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of x,y pairs, about 120 rows of 6-digit numbers); save the experiment as a file to share it",
+                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of rows, about 120 rows of two 6-digit numbers); save the experiment as a file to share it",
                             data.len()
                         ),
                     ));
                 }
                 pairs.push(("data".into(), rows));
             }
+        }
+        if data.standardize {
+            pairs.push(("fn.standardize".into(), "true".into()));
         }
     }
     pairs.push((
@@ -323,27 +328,34 @@ fn batch_text(b: Batch) -> String {
     }
 }
 
-/// Reads `x,y;x,y;…` into `{"x": [...], "y": [...]}`.
-fn data_rows(text: &str) -> Result<Value, ConfigError> {
+/// Reads `x,y;x,y;…` into `{"x": [...], "y": [...]}`, or for two features
+/// `x1,x2,y;…` into `{"x": [[x1, x2], ...], "y": [...]}`.
+fn data_rows(text: &str, features: usize) -> Result<Value, ConfigError> {
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     for (i, row) in text.split(';').filter(|r| !r.trim().is_empty()).enumerate() {
-        let pair: Vec<Option<f64>> = row
+        let numbers: Vec<Option<f64>> = row
             .split(',')
             .map(|t| t.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
             .collect();
-        match pair.as_slice() {
-            [Some(x), Some(y)] => {
-                xs.push(*x);
+        match (features, numbers.as_slice()) {
+            (1, [Some(x), Some(y)]) => {
+                xs.push(json!(x));
+                ys.push(*y);
+            }
+            (2, [Some(x1), Some(x2), Some(y)]) => {
+                xs.push(json!([x1, x2]));
                 ys.push(*y);
             }
             _ => {
+                let shape = if features == 2 {
+                    "three finite numbers x1,x2,y"
+                } else {
+                    "two finite numbers x,y"
+                };
                 return Err(ConfigError::new(
                     "data",
-                    format!(
-                        "row {} must be two finite numbers x,y, got \"{row}\"",
-                        i + 1
-                    ),
-                ))
+                    format!("row {} must be {shape}, got \"{row}\"", i + 1),
+                ));
             }
         }
     }
@@ -405,6 +417,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     let mut params = Map::new();
     let mut plus_in_expr = false;
     let mut generate = Map::new();
+    let mut data_text = None;
     let mut top = Map::new();
     // Optimizers by number; each a JSON object under construction.
     let mut opts: std::collections::BTreeMap<usize, Map<String, Value>> = Default::default();
@@ -434,6 +447,9 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             ("fn", Some("view")) => {
                 function.insert("view".into(), view_value(&text, &key)?);
             }
+            ("fn", Some("standardize")) => {
+                function.insert("standardize".into(), value(&text, &key)?);
+            }
             ("fn", Some(p)) => {
                 params.insert(p.to_string(), value(&text, &key)?);
             }
@@ -446,9 +462,8 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
                     m.insert(rule.to_string(), value(&text, &key)?);
                 }
             }
-            ("data", None) => {
-                function.insert("data".into(), data_rows(&text)?);
-            }
+            // Read once the function, and so the number of features, is known.
+            ("data", None) => data_text = Some(text),
             ("data", Some(field)) => {
                 generate.insert(field.to_string(), value(&text, &key)?);
             }
@@ -518,6 +533,15 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     }
     if !params.is_empty() {
         function.insert("params".into(), Value::Object(params));
+    }
+    if let Some(text) = data_text {
+        let features = function
+            .get("name")
+            .and_then(Value::as_str)
+            .and_then(crate::functions::lookup)
+            .and_then(|d| d.model)
+            .map_or(1, |kind| kind.features());
+        function.insert("data".into(), data_rows(&text, features)?);
     }
     if !generate.is_empty() {
         function.insert("generate".into(), Value::Object(generate));
@@ -818,7 +842,7 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
     if let Some(rest) = e.field.strip_prefix("function.data.") {
         if let Some(i) = rest
             .split_once('[')
-            .and_then(|(_, i)| i.trim_end_matches(']').parse::<usize>().ok())
+            .and_then(|(_, i)| i.split(']').next()?.parse::<usize>().ok())
         {
             e.message = format!("row {}: {}", i + 1, e.message);
         }
@@ -837,6 +861,8 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         "fn".to_string()
     } else if f == "function.expr" {
         "fn.expr".to_string()
+    } else if f == "function.standardize" {
+        "fn.standardize".to_string()
     } else if f.starts_with("function.view") {
         "fn.view".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
@@ -1141,6 +1167,81 @@ mod tests {
             assert_eq!(q, want);
             assert_eq!(decode(&q).unwrap().to_json(), exp.to_json());
         }
+    }
+
+    #[test]
+    fn two_feature_datasets_and_standardizing_round_trip() {
+        let cases = [
+            (
+                r#"{"function": {"name": "least_squares_2d", "generate": {"n": 60, "rho": 0.95, "scale": 10, "noise": 0.1, "seed": 3}},
+                    "start": [0, 0], "steps": 50, "optimizers": [{"name": "sgd", "lr": 0.01}]}"#,
+                "fn=least_squares_2d&data.n=60&data.rho=0.95&data.scale=10&data.noise=0.1&data.seed=3&start=0,0&steps=50&o1=sgd&o1.lr=0.01",
+            ),
+            (
+                r#"{"function": {"name": "least_squares_2d", "generate": {"w1": -2, "w2": 0.25}, "standardize": true},
+                    "start": [1, -1], "steps": 20, "batch_size": 10, "optimizers": []}"#,
+                "fn=least_squares_2d&data.w1=-2&data.w2=0.25&fn.standardize=true&start=1,-1&steps=20&batch_size=10",
+            ),
+            (
+                r#"{"function": {"name": "least_squares_2d", "data": {"x": [[1, 2.5], [-3, 0.5], [2, 2]], "y": [1, 0, -1.5]}, "standardize": true},
+                    "start": [0, 0], "steps": 5, "optimizers": []}"#,
+                "fn=least_squares_2d&data=1,2.5,1;-3,0.5,0;2,2,-1.5&fn.standardize=true&start=0,0&steps=5",
+            ),
+        ];
+        for (json, want) in cases {
+            let exp = Experiment::from_json(json).unwrap();
+            let q = encode(&exp).unwrap();
+            assert_eq!(q, want);
+            let back = decode(&q).unwrap();
+            assert_eq!(back.to_json(), exp.to_json());
+            assert_eq!(back.function.data, exp.function.data);
+        }
+        // The keys may come in any order: the rows are read once fn is known.
+        let e = decode("data=1,2,3;4,5,7;0,1,1&fn=least_squares_2d&start=0,0&steps=1").unwrap();
+        assert_eq!(e.function.data.unwrap().x2, [2.0, 5.0, 1.0]);
+        let bad = [
+            (
+                "fn=least_squares_2d&data=1,2,3;4,5&start=0,0&steps=1",
+                "data",
+                "row 2 must be three finite numbers x1,x2,y, got \"4,5\"",
+            ),
+            (
+                "fn=least_squares_2d&data=1,2,3;4,5,2e4&start=0,0&steps=1",
+                "data",
+                "row 2: must be in [-10000, 10000], got 20000",
+            ),
+            (
+                "fn=least_squares_2d&data=1,2,3;1,5,2&fn.standardize=true&start=0,0&steps=1",
+                "fn.standardize",
+                "x1 is the same in every row",
+            ),
+            (
+                "fn=linear_regression&fn.standardize=true&start=0,0&steps=1",
+                "fn.standardize",
+                "unknown key",
+            ),
+            (
+                "fn=least_squares_2d&data.rho=2&start=0,0&steps=1",
+                "data.rho",
+                "must be in [-1, 1], got 2",
+            ),
+            (
+                "fn=least_squares_2d&data.w=2&start=0,0&steps=1",
+                "data.w",
+                "unknown key; allowed here: n, rho, scale, w1, w2, noise, seed",
+            ),
+        ];
+        for (q, field, msg) in bad {
+            let e = decode(q).unwrap_err();
+            assert_eq!(e.field, field, "{q}: {e}");
+            assert!(e.message.contains(msg), "{q}: {e}");
+        }
+        // A link that loads what it can drops a standardize it cannot apply.
+        let (exp, errors) = decode_keeping(
+            "fn=least_squares_2d&data=1,2,3;1,5,2&fn.standardize=true&start=0,0&steps=1",
+        );
+        assert!(!exp.unwrap().function.data.unwrap().standardize);
+        assert_eq!(errors[0].field, "fn.standardize");
     }
 
     #[test]

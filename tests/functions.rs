@@ -6,7 +6,7 @@
 mod common;
 
 use common::Rng;
-use optiviz::data::{DataModel, Dataset, Generate, ModelKind};
+use optiviz::data::{DataModel, Dataset, Generate, Generate2d, ModelKind};
 use optiviz::experiment::Surface;
 use optiviz::expr::Expr;
 use optiviz::functions::{self, REGISTRY};
@@ -14,19 +14,26 @@ use optiviz::Objective;
 use std::sync::Arc;
 
 #[test]
-fn there_are_fifteen_functions_two_models_and_a_typed_one_with_unique_names() {
-    assert_eq!(REGISTRY.len(), 18);
+fn there_are_fifteen_functions_three_models_and_a_typed_one_with_unique_names() {
+    assert_eq!(REGISTRY.len(), 19);
     let mut names: Vec<_> = REGISTRY.iter().map(|d| d.name).collect();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 18);
+    assert_eq!(names.len(), 19);
     assert_eq!(REGISTRY.last().unwrap().name, "custom");
     let models: Vec<_> = REGISTRY
         .iter()
         .filter(|d| d.model.is_some())
         .map(|d| d.name)
         .collect();
-    assert_eq!(models, ["linear_regression", "logistic_regression"]);
+    assert_eq!(
+        models,
+        [
+            "linear_regression",
+            "logistic_regression",
+            "least_squares_2d"
+        ]
+    );
     for name in [
         "quadratic",
         "rosenbrock",
@@ -200,6 +207,66 @@ fn data_model_hessians_match_central_differences_with_and_without_l2() {
             for p in points(&surface, 10, &mut rng) {
                 check_hessian(&what, &surface, p, 1e-5);
                 assert_eq!(surface.hessian(p), model.hessian(p));
+            }
+        }
+    }
+    // Two-feature least squares: raw, standardized, and correlated near 1.
+    let near_collinear = Generate2d {
+        rho: 0.999,
+        scale: 30.0,
+        ..Generate2d::default()
+    };
+    for (name, data) in [
+        ("raw", Dataset::generate_2d(Generate2d::default())),
+        (
+            "standardized",
+            Dataset::generate_2d(Generate2d::default())
+                .standardized()
+                .unwrap(),
+        ),
+        ("nearly collinear", Dataset::generate_2d(near_collinear)),
+    ] {
+        let data = Arc::new(data);
+        for l2 in [0.0, 0.3] {
+            let model = DataModel::new(ModelKind::LeastSquares2d, data.clone(), l2);
+            let what = format!("least_squares_2d {name} l2 = {l2}");
+            for p in points(&model, 30, &mut rng) {
+                check_hessian(&what, &model, p, 1e-5);
+                // And the gradient against central differences of the loss.
+                let g = model.grad(p);
+                for j in 0..2 {
+                    let step = 1e-6 * p[j].abs().max(1.0);
+                    let (mut lo, mut hi) = (p, p);
+                    lo[j] -= step;
+                    hi[j] += step;
+                    let fd = (model.value(hi) - model.value(lo)) / (hi[j] - lo[j]);
+                    let scale = g[j].abs().max(1.0) + model.value(p) * 1e-16 / step;
+                    assert!(
+                        (fd - g[j]).abs() <= 1e-5 * scale,
+                        "{what} at {p:?}: {g:?} vs {fd}"
+                    );
+                }
+            }
+            // (2/n)XᵀX + 2·l2·I, the same at every point.
+            let n = data.len() as f64;
+            let (mut s11, mut s12, mut s22) = (0.0, 0.0, 0.0);
+            for f in &data.fitted {
+                s11 += f[0] * f[0];
+                s12 += f[0] * f[1];
+                s22 += f[1] * f[1];
+            }
+            let want = [
+                [2.0 * s11 / n + 2.0 * l2, 2.0 * s12 / n],
+                [2.0 * s12 / n, 2.0 * s22 / n + 2.0 * l2],
+            ];
+            for p in points(&model, 5, &mut rng) {
+                let h = model.hessian(p);
+                for (g, w) in h.iter().flatten().zip(want.iter().flatten()) {
+                    assert!(
+                        (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+                        "{what}: {h:?} {want:?}"
+                    );
+                }
             }
         }
     }

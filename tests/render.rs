@@ -321,6 +321,53 @@ fn chart_and_data_panels_stack_under_the_plot() {
 }
 
 #[test]
+fn a_two_feature_data_panel_draws_predictions_against_actual_y() {
+    let d = dir("panels2d");
+    let file = d.join("fig.png");
+    // y = 2 x1 − x2 exactly: once fitted, every row lies on the diagonal.
+    let json = r##"{"function": {"name": "least_squares_2d", "data": {"x": [[1, 0], [0, 1], [1, 1], [2, -1], [-1, 0.5]], "y": [2, -1, 1, 5, -2.5]}},
+        "start": [0, 0], "steps": 400,
+        "optimizers": [{"name": "sgd", "lr": 0.1, "color": "#ff0000"}]}"##;
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            file.to_str().unwrap(),
+            "--data",
+            "--size",
+            "600x900",
+        ],
+        json,
+    );
+    let img = decode(&file);
+    let panels = Panels::new(900.0, true, false);
+    let (dy, dh) = panels.data.unwrap();
+    let e = Experiment::from_json(json).unwrap();
+    let data = e.function.data.clone().unwrap();
+    let view = optiviz::data::data_view(&data, optiviz::data::ModelKind::LeastSquares2d);
+    assert_eq!(view.x, view.y, "both axes span y");
+    let frame = Frame::new(600.0, dh, Scale(1.0), view);
+    for y in [5.0, -2.5] {
+        let (px, py) = frame.to_px([y, y]);
+        let red = (-1..=1).any(|dx| {
+            (-1..=1).any(|d2| close(img.at(px + dx as f64, dy + py + d2 as f64), [255, 0, 0], 60))
+        });
+        assert!(red, "the row with y = {y} predicted on the diagonal");
+    }
+    let svg_file = d.join("fig.svg");
+    render_ok(
+        &["render", "-", "-o", svg_file.to_str().unwrap(), "--data"],
+        json,
+    );
+    let svg = std::fs::read_to_string(&svg_file).unwrap();
+    for name in ["w1", "w2", "actual y", "predicted ŷ"] {
+        assert!(svg.contains(&format!(">{name}</text>")), "{name}");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
 fn bad_arguments_print_one_line_exit_2_and_leave_no_file() {
     let d = dir("bad");
     let svg = d.join("fig.svg");
@@ -376,7 +423,7 @@ fn bad_arguments_print_one_line_exit_2_and_leave_no_file() {
         (
             vec!["render", "-", "-o", s, "--data"],
             TWO,
-            "--data draws a data panel, which only linear_regression and logistic_regression have",
+            "--data draws a data panel, which only the models fitted to data (linear_regression, logistic_regression, least_squares_2d) have",
         ),
         (
             vec!["render", "/nonexistent/exp.json", "-o", s],

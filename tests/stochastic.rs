@@ -366,3 +366,142 @@ fn stochastic_paths_match_their_recorded_bits() {
         std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
     }
 }
+
+/// Two-feature least squares over `n` generated rows (standardized or not)
+/// with the given optimizers and top-level keys.
+fn two_features(n: u32, standardize: bool, optimizers: &str, extra: &str) -> Experiment {
+    exp(&format!(
+        r#"{{"function": {{"name": "least_squares_2d", "generate": {{"n": {n}, "rho": 0.7, "scale": 4, "noise": 0.6, "seed": 5}}, "standardize": {standardize}}},
+            "start": [-1, 2], "steps": 150, "optimizers": {optimizers}{extra}}}"#
+    ))
+}
+
+#[test]
+fn two_feature_batches_accumulation_l2_and_stopping_work_as_for_one_feature() {
+    let sgd = r#"[{"name": "sgd", "lr": 0.02}]"#;
+    for standardize in [false, true] {
+        // Mini-batches over one epoch average to the full gradient.
+        let e = two_features(96, standardize, sgd, "");
+        let f = e.surface();
+        let model = f.model().unwrap();
+        let p = [0.4, -0.3];
+        let sampling = Sampling {
+            batch: Batch::Size(12),
+            ..Sampling::default()
+        };
+        let mut g = Gradients::new(&f, sampling, 2);
+        let mut sum = [0.0, 0.0];
+        for _ in 0..8 {
+            let batch = g.next_batch(12).to_vec();
+            let gb = model.batch_grad(p, batch.iter().copied());
+            sum = [sum[0] + gb[0] / 8.0, sum[1] + gb[1] / 8.0];
+        }
+        assert!(close(sum, model.grad(p), 1e-12), "{sum:?}");
+
+        // A batch of every row is batch GD bit for bit; micro-batches
+        // accumulated are one larger batch.
+        let full = e.run().remove(0);
+        let every = two_features(96, standardize, sgd, r#", "batch_size": 96, "seed": 3"#)
+            .run()
+            .remove(0);
+        assert_eq!(full.points, every.points);
+        let micro = two_features(
+            96,
+            standardize,
+            sgd,
+            r#", "batch_size": 4, "accumulate": 3, "seed": 7"#,
+        )
+        .run()
+        .remove(0);
+        let whole = two_features(96, standardize, sgd, r#", "batch_size": 12, "seed": 7"#)
+            .run()
+            .remove(0);
+        for (a, b) in micro.points.iter().zip(&whole.points) {
+            assert!(close(*a, *b, 1e-12), "{a:?} vs {b:?}");
+        }
+        assert!(!close(micro.points[50], full.points[50], 1e-6));
+        assert_eq!(whole.epochs[7], 1.0);
+
+        // An optimizer's own batch size overrides the experiment's; the L2
+        // term moves the minimum to where the ridge gradient vanishes; a
+        // stopping rule ends the run.
+        let lr = if standardize { 0.3 } else { 0.05 };
+        let e = two_features(
+            96,
+            standardize,
+            &format!(
+                r#"[{{"name": "sgd", "lr": {lr}, "batch_size": "full"}}, {{"name": "adam", "lr": 0.05}}]"#
+            ),
+            r#", "batch_size": 8, "seed": 1, "l2": 0.2, "stop": {"grad_tol": 1e-3}"#,
+        );
+        assert_eq!(e.sampling(0).batch, Batch::Full);
+        assert_eq!(e.sampling(1).batch, Batch::Size(8));
+        let f = e.surface();
+        let min = f.minima()[0].point;
+        let g = f.grad(min);
+        assert!(g[0].hypot(g[1]) < 1e-12, "{g:?}");
+        let runs = e.run();
+        assert!(
+            matches!(
+                runs[0].status,
+                Status::Stopped {
+                    rule: StopRule::GradTol { .. },
+                    ..
+                }
+            ),
+            "{}",
+            runs[0].status
+        );
+        assert!(
+            runs[1].losses.windows(2).any(|w| w[1] > w[0]),
+            "mini-batch Adam wanders"
+        );
+    }
+    // Gradient noise is for formulas only.
+    let e = Experiment::from_json(
+        r#"{"function": {"name": "least_squares_2d"}, "start": [0, 0], "steps": 5, "grad_noise": 0.1, "optimizers": []}"#,
+    )
+    .unwrap_err();
+    assert_eq!(e.field, "grad_noise");
+}
+
+#[test]
+fn gradient_descent_on_two_features_reaches_the_normal_equations_solution() {
+    let e = exp(
+        r#"{"function": {"name": "least_squares_2d", "data": {"x": [[1, 0.5], [2, -1], [-1, 2], [0.5, 3]], "y": [1, 0, 2, -1]}},
+            "start": [0, 0], "steps": 4000, "optimizers": [{"name": "sgd", "lr": 0.05}]}"#,
+    );
+    // Σx1² = 6.25, Σx1x2 = −2, Σx2² = 14.25, Σx1y = −1.5, Σx2y = 1.5 (n cancels).
+    let det = 6.25 * 14.25 - 4.0;
+    let want = [
+        (-1.5 * 14.25 + 2.0 * 1.5) / det,
+        (6.25 * 1.5 - 2.0 * 1.5) / det,
+    ];
+    let run = e.run().remove(0);
+    assert!(
+        close(*run.points.last().unwrap(), want, 1e-9),
+        "{:?}",
+        run.points.last()
+    );
+    assert!(close(e.surface().minima()[0].point, want, 1e-12));
+}
+
+#[test]
+fn two_feature_experiments_round_trip_through_json() {
+    for json in [
+        r#"{"function": {"name": "least_squares_2d", "data": {"x": [[1, 2], [3, -1], [0.5, 0.25]], "y": [0.5, -1, 2]}, "standardize": true},
+            "start": [0, 0], "steps": 3, "batch_size": 2, "seed": 4, "optimizers": [{"name": "sgd", "lr": 0.1}]}"#,
+        r#"{"function": {"name": "least_squares_2d", "generate": {"n": 30, "rho": -0.5, "scale": 3, "w1": 2, "w2": -1, "noise": 0, "seed": 8}},
+            "start": [0, 0], "steps": 3, "optimizers": [{"name": "adam", "lr": 0.1, "accumulate": 3}]}"#,
+    ] {
+        let e = exp(json);
+        let back = exp(&e.to_json());
+        assert_eq!(back.to_json(), e.to_json());
+        assert_eq!(back.function.data, e.function.data);
+        assert_eq!(back.run(), e.run());
+    }
+    let e = exp(
+        r#"{"function": {"name": "least_squares_2d", "standardize": false}, "start": [0, 0], "steps": 1, "optimizers": []}"#,
+    );
+    assert!(!e.to_json().contains("standardize"));
+}

@@ -20,7 +20,7 @@ USAGE:
         --step K       the paths up to step K (default: every step)
         --dark         the page's dark theme
         --chart        the loss-vs-step chart under the plot
-        --data         for linear/logistic regression, the data panel under the plot
+        --data         for a model fitted to data, the data panel under the plot
     optiviz analyze EXPERIMENT.json [--at X,Y]...     the surface's value, gradient, Hessian, its eigenvalues
                                                       and eigenvectors and condition number at the start,
                                                       at each --at point and at each known minimum (JSON)
@@ -286,7 +286,7 @@ fn render(args: &[String]) -> Result<String, String> {
     let exp = read_experiment(&input)?;
     if opts.data && exp.function.def.model.is_none() {
         return Err(format!(
-            "--data draws a data panel, which only linear_regression and logistic_regression have; {} has none",
+            "--data draws a data panel, which only the models fitted to data (linear_regression, logistic_regression, least_squares_2d) have; {} has none",
             exp.function.def.name
         ));
     }
@@ -334,23 +334,37 @@ fn list_functions() -> String {
                 );
             }
         } else {
-            s += &format!("{:<20} L(w, b) = {}\n", d.name, d.formula);
+            let kind = d.model.expect("a data model");
+            let [a, b] = kind.axes();
+            s += &format!("{:<20} L({a}, {b}) = {}\n", d.name, d.formula);
+            let shape = if kind.features() == 2 {
+                "[[x1, x2], ...]"
+            } else {
+                "[...]"
+            };
             s += &format!(
-                "{:<20}   rows from \"data\": {{\"x\": [...], \"y\": [...]}} or \"generate\":\n",
+                "{:<20}   rows from \"data\": {{\"x\": {shape}, \"y\": [...]}} or \"generate\":\n",
                 ""
             );
-            for p in data::GENERATE_SPECS {
+            for p in kind.generate_specs() {
                 s += &format!(
                     "{:<20}     {} = {} ({}): {}\n",
                     "", p.name, p.default, p.range, p.doc
                 );
             }
-            s += &format!(
-                "{:<20}     x = [{}, {}]: the range x is drawn from\n",
-                "",
-                data::DEFAULT_X_RANGE[0],
-                data::DEFAULT_X_RANGE[1]
-            );
+            if kind.features() == 2 {
+                s += &format!(
+                    "{:<20}   \"standardize\": true fits each feature rescaled to mean 0 and variance 1\n",
+                    ""
+                );
+            } else {
+                s += &format!(
+                    "{:<20}     x = [{}, {}]: the range x is drawn from\n",
+                    "",
+                    data::DEFAULT_X_RANGE[0],
+                    data::DEFAULT_X_RANGE[1]
+                );
+            }
         }
     }
     s

@@ -9,7 +9,7 @@ pub mod custom;
 mod polynomial;
 mod trigonometric;
 
-use crate::data::{DataModel, Dataset, Generate, ModelKind};
+use crate::data::{DataModel, Dataset, Generate, Generate2d, ModelKind};
 use crate::error::ConfigError;
 use crate::spec::ParamSpec;
 use std::sync::Arc;
@@ -31,8 +31,8 @@ pub struct FunctionDef {
     /// Builds the function from parameter values, already validated, in `params` order.
     /// (A data model built this way fits its default generated dataset.)
     pub build: fn(&[f64]) -> Box<dyn Objective>,
-    /// `Some` for a model fitted to data: its axes are (w, b) and an
-    /// experiment gives it a dataset.
+    /// `Some` for a model fitted to data: its axes are its two parameters,
+    /// (w, b) or (w1, w2), and an experiment gives it a dataset.
     pub model: Option<ModelKind>,
 }
 
@@ -55,6 +55,7 @@ pub static REGISTRY: &[&FunctionDef] = &[
     &trigonometric::LEVI13,
     &LINEAR_REGRESSION,
     &LOGISTIC_REGRESSION,
+    &LEAST_SQUARES_2D,
     &custom::CUSTOM,
 ];
 
@@ -80,8 +81,23 @@ pub static LOGISTIC_REGRESSION: FunctionDef = FunctionDef {
     model: Some(ModelKind::Logistic),
 };
 
+/// Least squares over two features without an intercept: the bowl's shape,
+/// and so gradient descent's speed, follows the features' scales and correlation.
+pub static LEAST_SQUARES_2D: FunctionDef = FunctionDef {
+    name: "least_squares_2d",
+    title: "Two-feature least squares",
+    formula: "(1/n) Σ (w₁ x₁ᵢ + w₂ x₂ᵢ − yᵢ)²",
+    about: "Fitting y ≈ w₁ x₁ + w₂ x₂ by mean squared error: the Hessian is (2/n) XᵀX, so a feature on a larger scale, or two correlated features, stretch the bowl into a narrow valley where gradient descent crawls; standardizing the features makes it round again.",
+    params: &[],
+    build: |_| default_model(ModelKind::LeastSquares2d),
+    model: Some(ModelKind::LeastSquares2d),
+};
+
 fn default_model(kind: ModelKind) -> Box<dyn Objective> {
-    let data = Dataset::generate(kind, Generate::default());
+    let data = match kind {
+        ModelKind::LeastSquares2d => Dataset::generate_2d(Generate2d::default()),
+        _ => Dataset::generate(kind, Generate::default()),
+    };
     Box::new(DataModel::new(kind, Arc::new(data), 0.0))
 }
 

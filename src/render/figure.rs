@@ -121,13 +121,13 @@ pub fn shown_paths<'a>(exp: &Experiment, runs: &'a [Trajectory]) -> Vec<PathArt<
         .collect()
 }
 
-/// The names of a plot's axes: w, b for a data model, x, y otherwise.
+/// The names of a plot's axes: a data model's parameters (w, b or w1, w2),
+/// x, y otherwise.
 pub fn axis_names(exp: &Experiment) -> [&'static str; 2] {
-    if exp.function.def.model.is_some() {
-        ["w", "b"]
-    } else {
-        ["x", "y"]
-    }
+    exp.function
+        .def
+        .model
+        .map_or(["x", "y"], |kind| kind.axes())
 }
 
 /// The last step any path reaches, or the experiment's steps.
@@ -189,7 +189,7 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     let surf = exp.surface();
     let step = opts.step.unwrap_or(usize::MAX).min(last_step(exp, runs));
     let (w, h) = (opts.width as f64, opts.height as f64);
-    let model = exp.function.def.model.zip(exp.function.data.as_deref());
+    let model = surf.model();
     let panels = Panels::new(h, opts.data && model.is_some(), opts.chart);
     let s = Scale(1.0);
     let mut body = String::new();
@@ -208,13 +208,12 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
     body += &panel(0.0, panels.plot.0, w, panels.plot.1, &p.finish());
 
     let paths = shown_paths(exp, runs);
-    if let (Some((y, ph)), Some((kind, data))) = (panels.data, model) {
+    if let (Some((y, ph)), Some(model)) = (panels.data, model) {
         let mut p = SvgPainter::new("data");
         draw_data_panel(
             &mut p,
             (w, ph),
-            data,
-            kind,
+            model,
             &paths,
             step,
             Theme::page(opts.dark),

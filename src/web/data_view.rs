@@ -1,8 +1,8 @@
-//! The data panel view: a regression's rows and each shown optimizer's model
-//! at the current step; blank for formula functions.
+//! The data panel view: a model's rows and each shown optimizer's model at
+//! the current step; blank for formula functions.
 
 use super::canvas::{context, CanvasPainter};
-use crate::data::{Dataset, ModelKind};
+use crate::data::DataModel;
 use crate::render::data_panel::draw_data_panel;
 use crate::render::frame::{Scale, Theme};
 use crate::render::plot::PathArt;
@@ -12,18 +12,18 @@ use web_sys::HtmlCanvasElement;
 /// Draws the panel, or clears it when there is no data model.
 pub fn draw(
     canvas: &HtmlCanvasElement,
-    model: Option<(ModelKind, &Dataset)>,
+    model: Option<&DataModel>,
     paths: &[PathArt],
     step: usize,
     theme: Theme,
     scale: Scale,
 ) -> Result<(), JsValue> {
     let size = (canvas.width() as f64, canvas.height() as f64);
-    let Some((kind, data)) = model else {
+    let Some(model) = model else {
         context(canvas)?.clear_rect(0.0, 0.0, size.0, size.1);
         return Ok(());
     };
     let mut p = CanvasPainter::new(canvas)?;
-    draw_data_panel(&mut p, size, data, kind, paths, step, theme, scale);
+    draw_data_panel(&mut p, size, model, paths, step, theme, scale);
     Ok(())
 }

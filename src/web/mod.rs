@@ -80,6 +80,8 @@ pub fn catalogue() -> JsValue {
                 "name": d.name, "title": d.title, "about": d.about,
                 "formula": to_mathml(d.formula), "formula_text": d.formula,
                 "model": d.model.map(ModelKind::key),
+                // A model's generated data: its keys, in the order links list them.
+                "generate": d.model.map(|k| k.generate_specs().iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>()),
                 "params": d.params.iter().map(|p| json!({"name": p.name, "default": p.default, "range": range(p.range), "doc": p.doc})).collect::<Vec<_>>(),
             })
         })
@@ -164,7 +166,6 @@ pub fn catalogue() -> JsValue {
         "schedules": schedules,
         "scenarios": scenarios,
         "typed": {"functions": crate::expr::FUNCTIONS, "max_len": crate::expr::MAX_LEN, "max_params": crate::expr::MAX_PARAMS},
-        "generate": data::GENERATE_SPECS.iter().map(|p| json!({"name": p.name, "default": p.default, "range": p.range.to_string(), "doc": p.doc})).collect::<Vec<_>>(),
     }))
 }
 
@@ -1144,29 +1145,31 @@ impl App {
         Ok(figure::figure_svg(&self.exp, &self.runs, &opts))
     }
 
-    /// Replaces a data model's rows with rows of `x,y` typed or pasted by
-    /// the user; errors name the line.
+    /// Replaces a data model's rows with rows of `x,y` (or `x1,x2,y`) typed
+    /// or pasted by the user; errors name the line. Standardizing stays as
+    /// it was.
     #[wasm_bindgen(js_name = setData)]
     pub fn set_data(&mut self, csv: &str) -> Result<(), JsValue> {
         let kind = self.exp.function.def.model.ok_or_else(|| {
-            js_err("data: only linear_regression and logistic_regression take data")
+            js_err("data: only a model fitted to data (linear_regression, logistic_regression, least_squares_2d) takes rows")
         })?;
-        let (x, y) = data::parse_csv(csv, kind).map_err(js_err)?;
+        let rows = data::parse_csv(csv, kind).map_err(js_err)?;
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
         let f = &mut doc["function"];
         if let Some(o) = f.as_object_mut() {
             o.remove("generate");
         }
-        f["data"] = json!({"x": x, "y": y});
+        f["data"] = rows.rows_json();
         // A batch size past the new number of rows becomes the full batch.
         Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
         Ok(())
     }
 
-    /// The rows of a data model as `x,y` lines for editing, generated rows
-    /// rounded to 6 significant digits (given rows as they are); empty for a
-    /// formula.
+    /// The rows of a data model as `x,y` (or `x1,x2,y`) lines under a
+    /// header, for editing: generated rows rounded to 6 significant digits
+    /// (given rows as they are), features as given, before any
+    /// standardizing; empty for a formula.
     #[wasm_bindgen(js_name = dataCsv)]
     pub fn data_csv(&self) -> String {
         let Some(d) = &self.exp.function.data else {
@@ -1179,19 +1182,25 @@ impl App {
                 v.to_string()
             }
         };
-        let mut out = String::from("x,y\n");
-        for (x, y) in d.x.iter().zip(&d.y) {
-            out += &format!("{},{}\n", show(*x), show(*y));
+        let two = d.features() == 2;
+        let mut out = String::from(if two { "x1,x2,y\n" } else { "x,y\n" });
+        for i in 0..d.len() {
+            if two {
+                out += &format!("{},{},{}\n", show(d.x[i]), show(d.x2[i]), show(d.y[i]));
+            } else {
+                out += &format!("{},{}\n", show(d.x[i]), show(d.y[i]));
+            }
         }
         out
     }
 
     /// What the page says about the surface: `{gaps, model, rows, note,
-    /// link, axes}` — whether part of the window has no value (hatched), the
-    /// model's kind (or null), its number of rows, a note on the minima (why
-    /// none is marked, or how they were found; or null), why the experiment
-    /// cannot be linked (or null), and the names of the plot's axes (`x`,
-    /// `y`, or `w`, `b`).
+    /// curvature, link, axes}` — whether part of the window has no value
+    /// (hatched), the model's kind (or null), its number of rows, a note on
+    /// the minima (why none is marked, or how they were found; or null), a
+    /// note on a constant Hessian's eigenvalues and condition number (or
+    /// null), why the experiment cannot be linked (or null), and the names
+    /// of the plot's axes (`x`, `y`, or a model's `w`, `b` or `w1`, `w2`).
     pub fn info(&self) -> JsValue {
         // Whether part of the window has no value (drawn hatched): a coarse
         // look, for a typed function (the others have a value everywhere).
@@ -1207,24 +1216,20 @@ impl App {
             "model": self.exp.function.def.model.map(ModelKind::key),
             "rows": self.exp.function.rows(),
             "note": self.surf.minimum_note(),
+            "curvature": self.surf.curvature_note(),
             "link": query::encode(&self.exp).err().map(|e| e.to_string()),
         }))
     }
 
     /// Draws the data panel: the rows, and each shown optimizer's model at
-    /// the current step — its line (linear regression) or its sigmoid and
-    /// decision boundary (logistic regression). Blank for formula functions.
+    /// the current step — its line (linear regression), its sigmoid and
+    /// decision boundary (logistic regression), or its predictions against
+    /// the actual y (two-feature least squares). Blank for formula functions.
     #[wasm_bindgen(js_name = drawData)]
     pub fn draw_data(&self) -> Result<(), JsValue> {
-        let model = self
-            .exp
-            .function
-            .def
-            .model
-            .zip(self.exp.function.data.as_deref());
         data_view::draw(
             &self.data,
-            model,
+            self.surf.model(),
             &self.shown_paths(),
             self.step,
             Theme::page(self.dark),

@@ -33,7 +33,8 @@ export function build(ctx) {
       .replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `)
       .replace(/^start\[([01])\]:/, (_, i) => `Start ${app.info().axes[+i]}:`)
       .replace(/^steps:/, "Steps:")
-      .replace(/^line (\d+):/, "Rows, line $1:");
+      .replace(/^line (\d+):/, "Rows, line $1:")
+      .replace(/^function\.standardize:/, "Standardize x1 and x2:");
   }
   // "Adam", or "Adam 2" for the second Adam; before the catalogue, "optimizer 1".
   function groupName(i) {

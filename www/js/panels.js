@@ -23,9 +23,11 @@ export function build(ctx) {
       ? `${info.rows} points and each optimizer's line y = w x + b at the current step.`
       : info.model === "logistic"
         ? `${info.rows} points (y = 0 or 1), each optimizer's P(y = 1) = sigmoid(w x + b) and its decision boundary (dashed) at the current step.`
-        : "";
+        : info.model === "least_squares_2d"
+          ? `${info.rows} rows, each drawn at its actual y (across) and its predicted ŷ = w1 x1 + w2 x2 (up): in grey at the least-squares fit, in each optimizer's colour at its weights at the current step; on the dashed diagonal ŷ = y the fit is perfect.`
+          : "";
     const gaps = info.gaps && "Hatched grey: where f has no value (not a finite number, such as the log of a negative number); a path that steps there stops as diverged.";
-    $("surface-note").textContent = [gaps, info.note, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+    $("surface-note").textContent = [gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
   }
 
   return { init, sync, showsData: () => !figure.hidden };

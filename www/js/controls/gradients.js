@@ -12,7 +12,11 @@ export function build(ctx) {
   // Data, batch size or noise, accumulation, seed, L2 and the stopping rules.
   function render() {
     const exp = app.experiment();
-    const model = ctx.cat.functions.find((f) => f.name === exp.function.name).model;
+    const def = ctx.cat.functions.find((f) => f.name === exp.function.name);
+    const model = def.model;
+    // Rows of x1, x2, y for two-feature least squares; of x, y otherwise.
+    const two = model === "least_squares_2d";
+    const shape = two ? "x1,x2,y" : "x,y";
     const box = $("gradients-body");
     // A rebuild (after a change to the data) keeps the keyboard focus where it was.
     const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
@@ -25,7 +29,7 @@ export function build(ctx) {
       head.textContent = "Data";
       const source = document.createElement("select");
       source.add(new Option("Generated from a seed", "generate"));
-      source.add(new Option("Your own rows (x,y)", "data"));
+      source.add(new Option(`Your own rows (${shape})`, "data"));
       source.value = exp.function.data ? "data" : "generate";
       source.addEventListener("change", () => {
         const ok = source.value === "data"
@@ -38,8 +42,11 @@ export function build(ctx) {
         const g = exp.function.generate;
         const grid = document.createElement("div");
         grid.className = "hyper";
-        const names = { n: "points n", w: "true w", b: "true b", noise: "noise σ", seed: "data seed" };
-        for (const spec of ctx.cat.generate) {
+        const names = {
+          n: two ? "rows n" : "points n", w: "true w", b: "true b", w1: "true w1", w2: "true w2",
+          rho: "correlation ρ", scale: "x2 scale", noise: "noise σ", seed: "data seed",
+        };
+        for (const spec of def.generate) {
           const input = numberIn(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `Data › ${names[spec.name]}`);
           // After the focus has moved on (Tab), so the rebuild can keep it there.
           input.addEventListener("change", () => {
@@ -73,10 +80,21 @@ export function build(ctx) {
         buttons.append(use);
         const help = document.createElement("p");
         help.className = "about";
-        help.textContent = model === "logistic"
-          ? "One row per line: x, then y (0 or 1), separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows."
-          : "One row per line: x, then y, separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows.";
-        box.append(field("x,y rows", area), buttons, help);
+        const what = model === "logistic" ? "x, then y (0 or 1)" : two ? "x1, x2, then y" : "x, then y";
+        help.textContent = `One row per line: ${what}, separated by a comma, semicolon, tab or space; a header line is fine. Up to 5000 rows.`;
+        box.append(field(`${shape} rows`, area), buttons, help);
+      }
+      if (two) {
+        // Standardizing applies to given and generated rows alike.
+        const standardize = document.createElement("input");
+        standardize.type = "checkbox";
+        standardize.checked = exp.function.standardize === true;
+        standardize.addEventListener("change", () => {
+          if (edit(() => app.set("function.standardize", standardize.checked ? true : null), standardize)) after();
+          else standardize.checked = !standardize.checked;
+        });
+        box.append(field("Standardize x1 and x2", standardize,
+          "fit each feature rescaled to mean 0 and variance 1 (dividing by n): the scales no longer stretch the loss's bowl, though a correlation still tilts it"));
       }
       // Batch size: 1 … n, the right end being the full batch (B = n is batch GD).
       const slider = document.createElement("input");
@@ -133,7 +151,9 @@ export function build(ctx) {
     grid.append(
       field("Accumulate", optionalIn(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
       field(model ? "Shuffle seed" : "Noise seed", seed, model ? "seeds the order of the rows in each epoch" : "seeds the gradient noise"),
-      field("L2 λ", optionalIn(exp.l2, "l2", "L2 λ", "0", () => draw.all(true)), model ? "adds λ (w² + b²) to the loss, and so to the surface and every gradient" : "adds λ (x² + y²) to the surface and its gradient"),
+      field("L2 λ", optionalIn(exp.l2, "l2", "L2 λ", "0", () => draw.all(true)), two
+        ? "adds λ (w1² + w2²) to the loss, and so to the surface and every gradient"
+        : model ? "adds λ (w² + b²) to the loss, and so to the surface and every gradient" : "adds λ (x² + y²) to the surface and its gradient"),
     );
     const reroll = document.createElement("button");
     reroll.type = "button";
