@@ -994,6 +994,8 @@ test("the learning-rate sweep is computed in workers, marks the current lr and t
   await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
   await page.waitForFunction(() => document.getElementById("sweep-status").textContent.includes("50 steps each"), null, { timeout: 60000 });
   await page.locator("#sweep").screenshot({ path: join(artifacts, "sweep.png") });
+  assert.deepEqual(errors, []);
+});
 
 test("two-feature least squares: picked, its generated data and Standardize edited, x1,x2,y rows pasted, and the scaling scenarios loaded", async () => {
   const { page, errors } = await open(browser, `${server.url}?fn=booth&start=0,0&steps=60&o1=sgd&o1.lr=0.01`);
