@@ -250,6 +250,19 @@ fn draw_axes<P: Painter>(
         (r.x + r.w / 2.0, height - s.px(3.0)),
         label.anchor(Align::Middle, Baseline::Alphabetic),
     );
+    draw_y_name(p, r, names, label, s);
+    p.end_group();
+}
+
+/// The fullest of `names` that fits beside a chart's y axis over `r`, written
+/// upwards at the panel's left edge.
+pub(crate) fn draw_y_name<P: Painter>(
+    p: &mut P,
+    r: Rect,
+    names: &[&str],
+    label: TextStyle,
+    s: Scale,
+) {
     let name = names
         .iter()
         .find(|n| text::width(n, label.size) <= r.h)
@@ -259,7 +272,6 @@ fn draw_axes<P: Painter>(
         (s.px(3.0), r.y + r.h / 2.0),
         label.anchor(Align::Middle, Baseline::Top).vertical(),
     );
-    p.end_group();
 }
 
 /// One line of a [`draw_series_chart`]: values at steps, in a path's colour.

@@ -2,10 +2,9 @@
 //! learning rate, both on log scales, with a ring at the learning rate it has
 //! now and a dashed line at its stability edge; through any [`Painter`].
 
-use super::chart::{chart_rect, draw_chart_legend, y_at, LossAxis};
+use super::chart::{chart_rect, draw_chart_legend, draw_y_name, y_at, LossAxis};
 use super::frame::{log_ticks, Scale, Theme};
 use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
-use super::text;
 use crate::run::short;
 
 /// One optimizer's line of the sweep.
@@ -166,15 +165,7 @@ pub fn draw_sweep_chart<P: Painter>(
     } else {
         &["final loss"]
     };
-    let name = names
-        .iter()
-        .find(|n| text::width(n, label.size) <= r.h)
-        .unwrap_or(&names[names.len() - 1]);
-    p.text(
-        name,
-        (s.px(3.0), r.y + r.h / 2.0),
-        label.anchor(Align::Middle, Baseline::Top).vertical(),
-    );
+    draw_y_name(p, r, names, label, s);
     p.end_group();
 
     p.clip(r);

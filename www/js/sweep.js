@@ -8,7 +8,7 @@
 import { $ } from "./dom.js";
 
 const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
-const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+const WORKERS = Math.max(1, navigator.hardwareConcurrency || 2);
 
 export function build(ctx) {
   const { app } = ctx;
