@@ -108,7 +108,7 @@ try {
     await page.locator("#basin-run").click();
     await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("256 × 256"), null, { timeout: 300000 });
     const t1 = await page.evaluate(() => performance.now());
-    const workers = await page.evaluate(() => Math.max(1, navigator.hardwareConcurrency || 2));
+    const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
     const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
     rows.push(["basin map 256x256, Adam 500 steps on Himmelblau", ms(t1 - t0), `${workers} workers (navigator.hardwareConcurrency); longest main-thread task meanwhile ${ms(longest)}`]);
     await context.close();

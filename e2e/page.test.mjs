@@ -889,6 +889,12 @@ test("a typed function's undefined region is hatched, a path into it ends as div
   await page.getByRole("spinbutton", { name: "x to" }).press("Enter");
   assert.match(await page.getByRole("alert").first().textContent(), /must be \[min, max\]/);
   assert.equal(query(page).get("fn.view"), "0.1,5,-5,5");
+  // A start where f has no value: the run ends there at once, and the page goes on.
+  const nowhere = await open(browser, `${server.url}?fn=custom&fn.expr=${encodeURIComponent("log(x) + y^2")}&start=-1,1&steps=40&o1=sgd&o1.lr=0.1&curvature=1`);
+  assert.match(await nowhere.page.locator("#legend").textContent(), /diverged at step 0/);
+  await nowhere.page.getByRole("combobox", { name: "Function" }).selectOption("rosenbrock");
+  assert.match(await nowhere.page.locator("#legend").textContent(), /sgd/);
+  assert.deepEqual(nowhere.errors, []);
   assert.deepEqual(errors, []);
 });
 
@@ -1060,5 +1066,15 @@ test("two-feature least squares: picked, its generated data and Standardize edit
   assert.match(await page.locator("#surface-note").textContent(), /κ = λmax\/λmin = 2\.97/);
   assert.ok(await inkOf(page, "data") > 1000, "the data panel shows the rows and the fits");
   await page.screenshot({ path: join(artifacts, "standardized.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test("switching the function from a mini-batch scenario drops what the new one cannot take", async () => {
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole("combobox", { name: "Scenario" }).selectOption("batch-size");
+  await page.getByRole("combobox", { name: "Function" }).selectOption("rosenbrock");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.name === "rosenbrock");
+  assert.equal(await page.locator("#message").isHidden(), true);
+  assert.ok(await page.evaluate(() => window.optiviz.getExperiment().optimizers.every((o) => o.batch_size === undefined)));
   assert.deepEqual(errors, []);
 });

@@ -49,7 +49,22 @@ pub fn eigen(h: [[f64; 2]; 2]) -> ([f64; 2], [[f64; 2]; 2]) {
     let [[a, b], [_, c]] = h;
     let mean = 0.5 * (a + c);
     let r = (0.5 * (a - c)).hypot(b);
-    let values = [mean - r, mean + r];
+    // The larger in size as mean ± r; the other from the determinant, which
+    // keeps its digits when the two differ by many orders of magnitude.
+    let big = if mean >= 0.0 { mean + r } else { mean - r };
+    let det = a * c - b * b;
+    let small = if big != 0.0 && det != 0.0 && (det > 0.0) == (mean * mean > r * r) {
+        det / big
+    } else if mean >= 0.0 {
+        mean - r
+    } else {
+        mean + r
+    };
+    let values = if small <= big {
+        [small, big]
+    } else {
+        [big, small]
+    };
     if b == 0.0 {
         // Already diagonal: the axes, the lower curvature first.
         return if a <= c {

@@ -29,7 +29,8 @@ pub struct Trajectory {
     /// The name plus every setting that differs from torch's defaults.
     pub label: String,
     /// θ before each step plus the final θ: `steps + 1` points, fewer only when
-    /// a value became non-finite.
+    /// a value became non-finite; always at least the start (whose loss may
+    /// then be NaN, where f has no value).
     pub points: Vec<[f64; 2]>,
     /// f at each point.
     pub losses: Vec<f64>,
@@ -444,6 +445,11 @@ pub fn trajectory(
             None => (loss, f.grad(p)),
         };
         if !loss.is_finite() || !finite(g) {
+            // A run always keeps its start, even where f has no value there.
+            if k == 0 {
+                points.push(p);
+                losses.push(loss);
+            }
             non_finite = Some((k, Divergence::NonFiniteLoss));
             break;
         }

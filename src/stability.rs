@@ -14,6 +14,9 @@
 //!   1 + μ − γk(1 + μ), determinant μ(1 − γk); stable iff
 //!   γk < 2(1 + μ)/(1 + 2μ) and |μ(1 − γk)| < 1.
 //!
+//! With `maximize` the gradient is flipped before weight decay is added, so
+//! the iteration sees k = −λ + wd: no rate is stable where that is negative.
+//!
 //! ASGD scales θ by 1 − λ_d·η and steps by η along the gradient, so
 //! |1 − η(k + λ_d)| < 1; its η starts at the learning rate and only shrinks,
 //! so the edge given is for its first steps. The other optimizers scale their
@@ -45,9 +48,10 @@ fn number(cfg: &OptimizerConfig, key: &str) -> f64 {
 /// Hessian at the minimum); `None` for an optimizer without one.
 pub fn edge_along(cfg: &OptimizerConfig, lambda: f64) -> Option<f64> {
     let wd = number(cfg, "weight_decay");
-    // maximize climbs: the curvature the iteration sees changes sign.
+    // maximize flips the gradient's sign before the optimizer adds its weight
+    // decay: the iteration sees the curvature −λ, plus wd either way.
     let sign = if cfg.maximize { -1.0 } else { 1.0 };
-    let k = sign * (lambda + wd);
+    let k = sign * lambda + wd;
     match cfg.def.name {
         "sgd" => {
             let mu = number(cfg, "momentum");
@@ -56,7 +60,8 @@ pub fn edge_along(cfg: &OptimizerConfig, lambda: f64) -> Option<f64> {
             Some(sgd_edge(k, mu, tau, nesterov))
         }
         "asgd" => {
-            let k = k + sign * number(cfg, "lambd");
+            // Its decay of θ by 1 − λ_d·η does not depend on the gradient's sign.
+            let k = k + number(cfg, "lambd");
             Some(if k > 0.0 {
                 2.0 / k
             } else {
@@ -104,7 +109,7 @@ fn sgd_edge(k: f64, mu: f64, tau: f64, nesterov: bool) -> f64 {
 
 /// The largest curvature a step of learning rate `lr` survives: the λ at
 /// which `lr` is the edge (2/lr for plain SGD); `None` for an optimizer
-/// without an edge, or one climbing (`maximize`), which no curvature lets settle.
+/// without an edge, or one climbing (`maximize`).
 pub fn curvature_limit(cfg: &OptimizerConfig, lr: f64) -> Option<f64> {
     if cfg.maximize || lr.is_nan() || lr <= 0.0 {
         return None;
@@ -257,9 +262,18 @@ mod tests {
         assert!((edge(&hb, [1.0, 10.0]).unwrap().lr - 0.38).abs() < 1e-15);
         let asgd = optimizer(r#"{"name": "asgd", "lr": 0.1, "lambd": 0.5}"#);
         assert_eq!(edge(&asgd, [1.0, 10.0]).unwrap().lr, 2.0 / 10.5);
-        // Climbing away from a minimum is never stable there.
+        // Climbing away from a minimum is never stable there, unless weight
+        // decay outweighs the curvature (−λ + wd > 0 along every direction).
         let up = optimizer(r#"{"name": "sgd", "lr": 0.1, "maximize": true}"#);
         assert_eq!(edge(&up, [1.0, 10.0]).unwrap().lr, 0.0);
+        let held = optimizer(r#"{"name": "sgd", "lr": 0.1, "maximize": true, "weight_decay": 12}"#);
+        assert_eq!(
+            edge(&held, [1.0, 10.0]).unwrap(),
+            Edge {
+                lr: 2.0 / 11.0,
+                along: 0
+            }
+        );
         assert_eq!(
             edge(&optimizer(r#"{"name": "adam", "lr": 0.1}"#), [1.0, 10.0]),
             None

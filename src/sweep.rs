@@ -44,12 +44,13 @@ pub fn log_spaced(from: f64, to: f64, count: usize) -> Result<Vec<f64>, String> 
     if count == 1 {
         return Ok(vec![from]);
     }
-    let (a, b) = (from.ln(), to.ln());
+    // Powers of ten, so that a decade falls on its round number (0.01, not 0.00999…).
+    let (a, b) = (libm::log10(from), libm::log10(to));
     Ok((0..count)
         .map(|j| match j {
             0 => from,
             j if j == count - 1 => to,
-            j => (a + (b - a) * j as f64 / (count - 1) as f64).exp(),
+            j => libm::pow(10.0, a + (b - a) * j as f64 / (count - 1) as f64),
         })
         .collect())
 }
@@ -257,8 +258,8 @@ mod tests {
     fn learning_rates_are_log_spaced_with_both_ends() {
         let lrs = log_spaced(1e-5, 10.0, 61).unwrap();
         assert_eq!((lrs.len(), lrs[0], lrs[60]), (61, 1e-5, 10.0));
-        // Ten per decade: 1e-4 is the tenth step.
-        assert!((lrs[10] / 1e-4 - 1.0).abs() < 1e-12);
+        // Ten per decade: 1e-4 is the tenth step, and the decades are round.
+        assert_eq!((lrs[10], lrs[30], lrs[50]), (1e-4, 0.01, 1.0));
         assert_eq!(log_spaced(0.1, 0.1, 1).unwrap(), [0.1]);
         assert!(log_spaced(0.0, 1.0, 5).unwrap_err().starts_with("--from"));
         assert!(log_spaced(1.0, 0.5, 5).unwrap_err().starts_with("--to"));
@@ -337,5 +338,35 @@ mod tests {
         let part = basin_rows(&e, &surf, &b.minima, 8, view, 3..5);
         assert_eq!(part[0].outcome, small.outcome[24..40]);
         assert_eq!(part[1].steps, b.runs[1].steps[24..40]);
+    }
+
+    #[test]
+    fn starts_where_f_has_no_value_count_as_diverged() {
+        // log of a negative x: the left half of the view has no value.
+        let e = exp(
+            r#"{"function": {"name": "custom", "expr": "log(x) + (x - 2)^2 + y^2"}, "start": [1, 0], "steps": 100,
+                "optimizers": [{"name": "sgd", "lr": 0.05}]}"#,
+        );
+        let view = View {
+            x: [-3.0, 3.0],
+            y: [-1.0, 1.0],
+        };
+        let b = basins(&e, 6, view);
+        for row in 0..6 {
+            for col in 0..3 {
+                assert_eq!(b.runs[0].outcome[row * 6 + col], DIVERGED, "({row}, {col})");
+            }
+        }
+        // A run from there keeps its start, with no value.
+        let mut there = e.clone();
+        there.start = [-1.0, 0.0];
+        let t = &there.run()[0];
+        assert_eq!(t.points, [[-1.0, 0.0]]);
+        assert!(t.losses[0].is_nan());
+        let s = sweep(&there, &[0.01, 0.1]);
+        assert!(s.runs[0]
+            .status
+            .iter()
+            .all(|st| matches!(st, Status::Diverged { .. })));
     }
 }

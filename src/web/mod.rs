@@ -240,6 +240,7 @@ pub fn basin_rows(
             x: [x0, x1],
             y: [y0, y1],
         };
+        let grid = grid.clamp(1, crate::sweep::MAX_GRID);
         let rows = row0.min(grid)..row1.min(grid);
         let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
         to_js(&json!({"runs": runs}))
@@ -460,7 +461,10 @@ impl App {
         } else {
             json!({"name": name})
         };
-        let view = Experiment::from_value(&doc)
+        // The new function's own view, whatever else the experiment holds.
+        let alone =
+            json!({"function": doc["function"], "start": [0, 0], "steps": 0, "optimizers": []});
+        let view = Experiment::from_value(&alone)
             .map(|e| e.surface().view())
             .map_err(js_err)?;
         if let Some(o) = doc.as_object_mut() {
@@ -716,7 +720,9 @@ impl App {
     /// computed yet — and `steps` (the step it reached its minimum, or −1).
     #[wasm_bindgen(js_name = setBasins)]
     pub fn set_basins(&mut self, grid: usize, view: &[f64], outcome: &[i32], steps: &[i32]) {
-        let cells = grid * grid;
+        let Some(cells) = grid.checked_mul(grid) else {
+            return;
+        };
         if view.len() != 4 || outcome.len() != cells || steps.len() != cells {
             return;
         }

@@ -1,6 +1,6 @@
 // The basin map (#basins): from which starts each optimizer reaches which
 // minimum, and how soon. It is computed in Web Workers (one engine each, as
-// many as the machine has cores), a few rows of the grid per
+// many as the machine has cores, up to 16), a few rows of the grid per
 // message, and drawn over the surface as the rows arrive, with a progress bar
 // and a Cancel button; the page keeps answering meanwhile. A change to what
 // is computed (not the view) cancels a map in progress and takes a finished
@@ -8,7 +8,8 @@
 
 import { $ } from "./dom.js";
 
-const WORKERS = Math.max(1, navigator.hardwareConcurrency || 2);
+// One per core, but not so many engines that memory runs short on a big machine.
+const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
 
 export function build(ctx) {
   const { app } = ctx;

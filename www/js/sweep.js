@@ -8,7 +8,8 @@
 import { $ } from "./dom.js";
 
 const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
-const WORKERS = Math.max(1, navigator.hardwareConcurrency || 2);
+// One per core, but not so many engines that memory runs short on a big machine.
+const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
 
 export function build(ctx) {
   const { app } = ctx;
@@ -50,11 +51,19 @@ export function build(ctx) {
     app.drawSweep(canvas);
   }
 
-  function start() {
+  // Stops the workers and forgets what they were computing.
+  function stop() {
+    clearTimeout(timer);
     for (const w of pool) w.terminate();
     pool = [];
+    ids++;
     app.clearSweep();
-    const id = ++ids;
+    progress.hidden = true;
+  }
+
+  function start() {
+    stop();
+    const id = ids;
     key = computedKey();
     const experiment = app.experimentJson();
     const count = app.experiment().optimizers.length;
@@ -64,6 +73,11 @@ export function build(ctx) {
       for (let j = 0; j < LRS.length; j += 8) queue.push({ optimizer: i, from: j, lrs: LRS.slice(j, j + 8) });
     }
     const total = queue.length;
+    if (!total) {
+      status.textContent = "No optimizer to sweep: add one.";
+      draw();
+      return;
+    }
     const lines = Array.from({ length: count }, () => ({ final: new Float64Array(LRS.length), diverged: new Uint8Array(LRS.length), done: 0 }));
     let done = 0;
     const urls = window.wasmUrls;
@@ -80,8 +94,8 @@ export function build(ctx) {
         const m = event.data;
         if (m.id !== ids) return;
         if (m.error || !m.result) {
+          stop();
           status.textContent = `The sweep could not be computed: ${m.error ?? "no such optimizer"}`;
-          progress.hidden = true;
           return;
         }
         const line = lines[m.job.optimizer];
@@ -108,17 +122,32 @@ export function build(ctx) {
 
   // After any redraw: the marker follows the learning rates; anything else
   // changed recomputes the sweep (once the edits pause).
+  let waiting = null; // the key a restart is scheduled for
   function check() {
     if (!fold.open) return;
-    if (computedKey() !== key) {
-      clearTimeout(timer);
-      timer = setTimeout(start, 250);
+    const now = computedKey();
+    if (now !== key && now !== waiting) {
+      // What was computed no longer holds: off at once, again once edits pause.
+      stop();
+      key = null;
+      waiting = now;
+      status.textContent = "Waiting for the edits to pause…";
+      timer = setTimeout(() => {
+        waiting = null;
+        start();
+      }, 250);
     }
     draw();
   }
 
   fold.addEventListener("toggle", () => {
     if (fold.open) check();
+    else {
+      // Closed: no work goes on behind it; it starts again when opened.
+      stop();
+      key = null;
+      waiting = null;
+    }
   });
   canvas.addEventListener("click", (e) => {
     const r = canvas.getBoundingClientRect();

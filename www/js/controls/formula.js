@@ -134,6 +134,8 @@ export function formulaEditor(ctx, fn, showFormula) {
   let timer = 0;
   function apply() {
     clearTimeout(timer);
+    // A box taken off the page (the card rebuilt meanwhile) applies nothing.
+    if (!input.isConnected) return;
     const text = input.value;
     if (!check(text)) return;
     if (text === app.experiment().function.expr) return;
