@@ -37,8 +37,8 @@ impl Optimizer for Adam {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
         let [b1, b2] = self.moments.betas;
-        let bias_correction1 = 1.0 - libm::pow(b1, self.step as f64);
-        let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
+        let bias_correction1 = 1.0 - super::power_of_step(b1, self.step as u64);
+        let bias_correction2 = 1.0 - super::power_of_step(b2, self.step as u64);
         let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
         for i in 0..2 {

@@ -18,7 +18,7 @@ impl Optimizer for Adamax {
     fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
         self.step += 1;
         let [b1, b2] = self.betas;
-        let clr = lr / (1.0 - libm::pow(b1, self.step as f64));
+        let clr = lr / (1.0 - super::power_of_step(b1, self.step as u64));
         for i in 0..2 {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {

@@ -441,3 +441,41 @@ pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {
         g - (g - m) * (1.0 - weight)
     }
 }
+
+thread_local! {
+    /// Powers already computed by [`power_of_step`], per base (by its bits):
+    /// `values[t]` is base^t.
+    static POWERS: std::cell::RefCell<Vec<(u64, Vec<f64>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `base^t` for a step count `t`, as `libm::pow(base, t as f64)` gives it
+/// (the same bits), remembered per thread: the bias corrections of Adam and
+/// its kin need β₁ᵗ and β₂ᵗ at every step, and a sweep or a basin map runs the
+/// same steps with the same β thousands of times. Only a few bases are kept.
+pub fn power_of_step(base: f64, t: u64) -> f64 {
+    const BASES: usize = 8;
+    // Beyond the longest run there is nothing to share.
+    if t > crate::experiment::MAX_STEPS as u64 {
+        return libm::pow(base, t as f64);
+    }
+    POWERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = base.to_bits();
+        let at = match cache.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                if cache.len() == BASES {
+                    cache.remove(0);
+                }
+                cache.push((key, Vec::new()));
+                cache.len() - 1
+            }
+        };
+        let values = &mut cache[at].1;
+        while values.len() <= t as usize {
+            let k = values.len();
+            values.push(libm::pow(base, k as f64));
+        }
+        values[t as usize]
+    })
+}

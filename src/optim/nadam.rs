@@ -27,7 +27,7 @@ impl Optimizer for NAdam {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
-        let bias_correction2 = 1.0 - libm::pow(b2, self.step as f64);
+        let bias_correction2 = 1.0 - super::power_of_step(b2, self.step as u64);
         let mu = momentum_at(b1, self.momentum_decay, t);
         let mu_next = momentum_at(b1, self.momentum_decay, t + 1.0);
         self.mu_product *= mu;

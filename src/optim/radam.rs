@@ -12,7 +12,8 @@ use super::{
 /// that RAdam takes plain momentum steps).
 pub(crate) fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
     let rho_inf = 2.0 / (1.0 - b2) - 1.0;
-    let rho_t = rho_inf - 2.0 * t * libm::pow(b2, t) / (1.0 - libm::pow(b2, t));
+    let b2_t = super::power_of_step(b2, t as u64);
+    let rho_t = rho_inf - 2.0 * t * b2_t / (1.0 - b2_t);
     let r = (rho_t > 5.0).then(|| {
         libm::pow(
             (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
@@ -35,8 +36,8 @@ impl Optimizer for RAdam {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
-        let bias_correction1 = 1.0 - libm::pow(b1, t);
-        let bias_correction2 = 1.0 - libm::pow(b2, t);
+        let bias_correction1 = 1.0 - super::power_of_step(b1, self.step as u64);
+        let bias_correction2 = 1.0 - super::power_of_step(b2, self.step as u64);
         let (_, _, rect) = rectification(b2, t);
         for i in 0..2 {
             self.moments
