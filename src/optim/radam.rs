@@ -36,8 +36,8 @@ impl Optimizer for RAdam {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
-        let bias_correction1 = 1.0 - super::power_of_step(b1, self.step as u64);
-        let bias_correction2 = 1.0 - super::power_of_step(b2, self.step as u64);
+        let bias_correction1 = 1.0 - super::power_of_step(b1, self.step);
+        let bias_correction2 = 1.0 - super::power_of_step(b2, self.step);
         let (_, _, rect) = rectification(b2, t);
         for i in 0..2 {
             self.moments
