@@ -10,7 +10,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
-import { serve, launch, open, dist } from "./harness.mjs";
+import { serve, launch, open, dist, watchLongTasks, longTasks } from "./harness.mjs";
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -96,12 +96,7 @@ try {
   // longest task meanwhile.
   {
     const { page, context } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=500&o1=adam&o1.lr=0.1`);
-    await page.evaluate(() => {
-      window.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.longTasks.push(e.duration);
-      }).observe({ entryTypes: ["longtask"] });
-    });
+    await watchLongTasks(page);
     await page.locator("#basins summary").click();
     await page.locator("#basin-grid").selectOption("256");
     const t0 = await page.evaluate(() => performance.now());
@@ -109,7 +104,7 @@ try {
     await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("256 × 256"), null, { timeout: 300000 });
     const t1 = await page.evaluate(() => performance.now());
     const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
-    const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+    const longest = Math.max(0, ...(await longTasks(page)));
     rows.push(["basin map 256x256, Adam 500 steps on Himmelblau", ms(t1 - t0), `${workers} workers (navigator.hardwareConcurrency); longest main-thread task meanwhile ${ms(longest)}`]);
     await context.close();
   }

@@ -81,3 +81,17 @@ export async function open(browser, url, options = {}) {
   await page.waitForSelector("body.ready", { timeout: 20000 });
   return { page, errors, context };
 }
+
+/** Starts recording the page's long tasks (over 50 ms on the main thread);
+ * `longTasks(page)` then gives their durations. */
+export async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ entryTypes: ["longtask"] });
+  });
+}
+
+/** The durations of the long tasks since `watchLongTasks(page)`. */
+export const longTasks = (page) => page.evaluate(() => window.longTasks);

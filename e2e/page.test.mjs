@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { serve, launch, open, artifacts, cspViolations } from "./harness.mjs";
+import { serve, launch, open, artifacts, cspViolations, watchLongTasks, longTasks } from "./harness.mjs";
 
 let server;
 let browser;
@@ -950,12 +950,7 @@ test("curvature ellipses: switched on from the inspector or a link, drawn at eac
 
 test("a basin map is computed in workers with progress, drawn over the surface, cancelled by Cancel or a change, and the page keeps answering", async () => {
   const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=200&o1=adam&o1.lr=0.1&o2=sgd&o2.lr=0.01`);
-  await page.evaluate(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.longTasks.push(e.duration);
-    }).observe({ entryTypes: ["longtask"] });
-  });
+  await watchLongTasks(page);
   await page.locator("#basins summary").click();
   assert.deepEqual(await page.locator("#basin-optimizer option").allTextContents(), ["1: adam lr=0.1", "2: sgd lr=0.01"]);
   await page.locator("#basin-grid").selectOption("64");
@@ -969,7 +964,7 @@ test("a basin map is computed in workers with progress, drawn over the surface, 
   const legend = await page.locator("#basin-legend li").allTextContents();
   assert.equal(legend.length, 6, "four minima, elsewhere, diverged");
   assert.match(legend[0], /the minimum at \(3, 2\)/);
-  assert.deepEqual(await page.evaluate(() => window.longTasks.filter((d) => d > 50)), [], "no main-thread task over 50 ms");
+  assert.deepEqual((await longTasks(page)).filter((d) => d > 50), [], "no main-thread task over 50 ms");
   // A change to what is computed takes the map off.
   await page.getByRole("slider", { name: "Learning rate" }).first().fill("-2");
   await page.waitForFunction(() => document.getElementById("basin-status").textContent === "Taken off: the experiment changed.");
