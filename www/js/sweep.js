@@ -52,72 +52,94 @@ export function build(ctx) {
   }
 
   // Stops the workers and forgets what they were computing.
+  // The workers stay while the fold is open, so a new sweep does not load
+  // the engine again; each is busy with at most one slice at a time, and a
+  // slice of an older sweep is answered but ignored.
+  let sweep = null; // {id, experiment, queue, lines, done, total}
+  const busy = new Set();
+
+  function feed(w) {
+    const part = sweep?.queue.shift();
+    if (!part) return;
+    busy.add(w);
+    const { id, experiment } = sweep;
+    w.postMessage({ urls: window.wasmUrls, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
+  }
+
+  function received(w, m) {
+    busy.delete(w);
+    if (!sweep || m.id !== sweep.id) {
+      feed(w);
+      return;
+    }
+    if (m.error || !m.result) {
+      stop();
+      status.textContent = `The sweep could not be computed: ${m.error ?? "no such optimizer"}`;
+      return;
+    }
+    const line = sweep.lines[m.job.optimizer];
+    m.result.final_loss.forEach((v, j) => { line.final[m.job.from + j] = v; });
+    m.result.status.forEach((st, j) => { line.diverged[m.job.from + j] = st.state === "diverged" ? 1 : 0; });
+    line.done += m.job.lrs.length;
+    if (line.done === LRS.length) {
+      app.setSweep(m.job.optimizer, new Float64Array(LRS), line.final, line.diverged);
+      draw();
+    }
+    sweep.done++;
+    progress.value = sweep.done / sweep.total;
+    if (sweep.done === sweep.total) {
+      sweep = null;
+      progress.hidden = true;
+      status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
+    } else feed(w);
+  }
+
+  // Forgets the sweep in progress (its workers' answers are ignored).
   function stop() {
     clearTimeout(timer);
-    for (const w of pool) w.terminate();
-    pool = [];
+    sweep = null;
     ids++;
     app.clearSweep();
     progress.hidden = true;
   }
 
+  // Stops and lets the workers go: nothing computes behind a closed fold.
+  function release() {
+    stop();
+    for (const w of pool) w.terminate();
+    pool = [];
+    busy.clear();
+  }
+
   function start() {
     stop();
-    const id = ids;
     key = computedKey();
-    const experiment = app.experimentJson();
     const count = app.experiment().optimizers.length;
     // A few learning rates per message, every optimizer's.
     const queue = [];
     for (let i = 0; i < count; i++) {
       for (let j = 0; j < LRS.length; j += 8) queue.push({ optimizer: i, from: j, lrs: LRS.slice(j, j + 8) });
     }
-    const total = queue.length;
-    if (!total) {
+    if (!queue.length) {
       status.textContent = "No optimizer to sweep: add one.";
       draw();
       return;
     }
     const lines = Array.from({ length: count }, () => ({ final: new Float64Array(LRS.length), diverged: new Uint8Array(LRS.length), done: 0 }));
-    let done = 0;
-    const urls = window.wasmUrls;
-    const next = (w) => {
-      const part = queue.shift();
-      if (part) w.postMessage({ urls, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
-    };
+    sweep = { id: ids, experiment: app.experimentJson(), queue, lines, done: 0, total: queue.length };
     progress.hidden = false;
     progress.value = 0;
     status.textContent = "Computing…";
-    for (let k = 0; k < Math.min(WORKERS, total); k++) {
+    while (pool.length < Math.min(WORKERS, queue.length)) {
       const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
-      w.onmessage = (event) => {
-        const m = event.data;
-        if (m.id !== ids) return;
-        if (m.error || !m.result) {
-          stop();
-          status.textContent = `The sweep could not be computed: ${m.error ?? "no such optimizer"}`;
-          return;
-        }
-        const line = lines[m.job.optimizer];
-        m.result.final_loss.forEach((v, j) => { line.final[m.job.from + j] = v; });
-        m.result.status.forEach((st, j) => { line.diverged[m.job.from + j] = st.state === "diverged" ? 1 : 0; });
-        line.done += m.job.lrs.length;
-        if (line.done === LRS.length) {
-          app.setSweep(m.job.optimizer, new Float64Array(LRS), line.final, line.diverged);
-          draw();
-        }
-        done++;
-        progress.value = done / total;
-        if (done === total) {
-          progress.hidden = true;
-          status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
-          for (const x of pool) x.terminate();
-          pool = [];
-        } else next(w);
+      w.onmessage = (event) => received(w, event.data);
+      w.onerror = () => {
+        release();
+        status.textContent = "The sweep could not be computed: a worker failed.";
       };
       pool.push(w);
-      next(w);
     }
+    for (const w of pool) if (!busy.has(w)) feed(w);
   }
 
   // After any redraw: the marker follows the learning rates; anything else
@@ -144,7 +166,7 @@ export function build(ctx) {
     if (fold.open) check();
     else {
       // Closed: no work goes on behind it; it starts again when opened.
-      stop();
+      release();
       key = null;
       waiting = null;
     }
