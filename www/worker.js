@@ -1,16 +1,17 @@
 // A Web Worker that computes slices of the long work (a basin map's rows, a
 // learning-rate sweep's rates): its own WebAssembly instance of the engine
-// (the page sends the module's URLs), then one message per slice, answered
-// with that slice's results.
+// (from the compiled module the page sends, or the module's URL), then one
+// message per slice, answered with that slice's results.
 
 let engine = null;
 
 self.onmessage = async (event) => {
-  const { urls, job } = event.data;
+  const { urls, module, job } = event.data;
   try {
     if (!engine) {
       const glue = await import(urls.js);
-      await glue.default({ module_or_path: urls.wasm });
+      // The page's compiled module when it sends one: no compiling here.
+      await glue.default({ module_or_path: module ?? urls.wasm });
       engine = glue;
     }
     let result;

@@ -7,6 +7,7 @@
 // one off the plot.
 
 import { $ } from "./dom.js";
+import { engineModule } from "./engine.js";
 
 // One per core, but not so many engines that memory runs short on a big machine.
 const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
@@ -74,8 +75,10 @@ export function build(ctx) {
     status.textContent = text;
   }
 
-  function start() {
+  async function start() {
     stopWorkers();
+    run.disabled = true;
+    const module = await engineModule().catch(() => null);
     const i = Number(select.value);
     const grid = Number(gridSelect.value);
     const exp = app.experiment();
@@ -94,7 +97,7 @@ export function build(ctx) {
     const urls = window.wasmUrls;
     const next = (w) => {
       const rows = queue.shift();
-      if (rows) w.postMessage({ urls, job: { kind: "basins", id, experiment, grid, view, rows } });
+      if (rows) w.postMessage({ urls, module, job: { kind: "basins", id, experiment, grid, view, rows } });
     };
     for (let k = 0; k < Math.min(WORKERS, queue.length); k++) {
       const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });

@@ -6,6 +6,7 @@
 // learning rate of the optimizer whose line passes nearest.
 
 import { $ } from "./dom.js";
+import { engineModule } from "./engine.js";
 
 const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
 // One per core, but not so many engines that memory runs short on a big machine.
@@ -58,12 +59,13 @@ export function build(ctx) {
   let sweep = null; // {id, experiment, queue, lines, done, total}
   const busy = new Set();
 
+  let module = null; // the engine's compiled module, once there
   function feed(w) {
     const part = sweep?.queue.shift();
     if (!part) return;
     busy.add(w);
     const { id, experiment } = sweep;
-    w.postMessage({ urls: window.wasmUrls, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
+    w.postMessage({ urls: window.wasmUrls, module, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
   }
 
   function received(w, m) {
@@ -111,9 +113,13 @@ export function build(ctx) {
     busy.clear();
   }
 
-  function start() {
+  async function start() {
     stop();
     key = computedKey();
+    const id = ids;
+    module = await engineModule().catch(() => null);
+    // Something newer started or stopped the sweep meanwhile.
+    if (id !== ids) return;
     const count = app.experiment().optimizers.length;
     // A few learning rates per message, every optimizer's.
     const queue = [];
