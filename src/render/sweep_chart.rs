@@ -60,10 +60,16 @@ pub fn plotted(axis: LossAxis, loss: f64) -> f64 {
     }
 }
 
-/// The y value of `line` at learning rate `lr` (interpolated in log lr), on `axis`.
-pub fn value_at(line: &SweepLine, lrs: &[f64], lr: f64, axis: LossAxis) -> Option<f64> {
+/// The y value of a line (its `final_loss` and `diverged` at each of `lrs`)
+/// at learning rate `lr`, interpolated in log lr, on `axis`.
+pub fn value_at(
+    (final_loss, diverged): (&[f64], &[bool]),
+    lrs: &[f64],
+    lr: f64,
+    axis: LossAxis,
+) -> Option<f64> {
     let j = lrs.iter().position(|&l| l >= lr)?;
-    let v = |k: usize| (!line.diverged[k]).then(|| plotted(axis, line.final_loss[k]));
+    let v = |k: usize| (!diverged[k]).then(|| plotted(axis, final_loss[k]));
     if j == 0 || lrs[j] == lr {
         return v(j);
     }
@@ -211,7 +217,7 @@ pub fn draw_sweep_chart<P: Painter>(
                 TextStyle::new(s.px(10.0), line.color).anchor(Align::Start, Baseline::Middle),
             );
         }
-        if let Some(v) = value_at(line, lrs, line.current, axis) {
+        if let Some(v) = value_at((&line.final_loss, &line.diverged), lrs, line.current, axis) {
             let c = (frame.x_of(line.current), frame.y_of(v));
             p.circle(
                 c,

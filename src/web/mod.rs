@@ -202,13 +202,9 @@ type SweepLines = (
     Vec<f64>,
     std::collections::BTreeMap<usize, (Vec<f64>, Vec<bool>)>,
 );
-/// The sweep chart as drawn: its frame, its axis and each line (optimizer
-/// index, final losses, divergences).
-type SweepPicks = (
-    crate::render::sweep_chart::SweepFrame,
-    LossAxis,
-    Vec<(usize, Vec<f64>, Vec<bool>)>,
-);
+/// The sweep chart as drawn: its frame, its axis and the optimizers whose
+/// lines it shows.
+type SweepPicks = (crate::render::sweep_chart::SweepFrame, LossAxis, Vec<usize>);
 
 /// The experiment a worker is mapping, parsed once: its JSON, the
 /// experiment, its surface and minima.
@@ -782,13 +778,13 @@ impl App {
             .iter()
             .min_by(|a, b| dist(a.point).total_cmp(&dist(b.point)));
         let eigen = nearest.map(|m| crate::analyze::eigen(self.surf.hessian(m.point)).0);
-        let lines: Vec<SweepLine> = self
-            .exp
-            .optimizers
+        let shown: Vec<usize> = (0..self.exp.optimizers.len())
+            .filter(|i| self.exp.optimizers[*i].enabled && self.sweep.1.contains_key(i))
+            .collect();
+        let lines: Vec<SweepLine> = shown
             .iter()
-            .enumerate()
-            .filter(|(i, o)| o.enabled && self.sweep.1.contains_key(i))
-            .map(|(i, o)| {
+            .map(|&i| {
+                let o = &self.exp.optimizers[i];
                 let (final_loss, diverged) = self.sweep.1[&i].clone();
                 SweepLine {
                     label: self.runs[i].label.clone(),
@@ -814,19 +810,7 @@ impl App {
             Theme::page(self.dark),
             Scale(self.scale),
         );
-        let picks = lines
-            .iter()
-            .zip(
-                self.exp
-                    .optimizers
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, o)| o.enabled && self.sweep.1.contains_key(i))
-                    .map(|(i, _)| i),
-            )
-            .map(|(l, i)| (i, l.final_loss.clone(), l.diverged.clone()))
-            .collect();
-        *self.sweep_frame.borrow_mut() = Some((frame, LossAxis::for_minima(&minima), picks));
+        *self.sweep_frame.borrow_mut() = Some((frame, LossAxis::for_minima(&minima), shown));
         Ok(())
     }
 
@@ -835,28 +819,21 @@ impl App {
     /// `[optimizer, lr]`, or `undefined` outside the chart.
     #[wasm_bindgen(js_name = sweepPick)]
     pub fn sweep_pick(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
-        use crate::render::sweep_chart::{value_at, SweepLine};
+        use crate::render::sweep_chart::value_at;
         let held = self.sweep_frame.borrow();
-        let (frame, axis, lines) = held.as_ref()?;
+        let (frame, axis, shown) = held.as_ref()?;
         let (x, y) = (css_x * self.scale, css_y * self.scale);
         if y < frame.rect.y || y > frame.rect.bottom() {
             return None;
         }
         let lr: f64 = format!("{:.2e}", frame.lr_at(x)?).parse().ok()?;
-        let (i, _) = lines
+        let (i, _) = shown
             .iter()
-            .map(|(i, final_loss, diverged)| {
-                let line = SweepLine {
-                    label: String::new(),
-                    color: crate::render::paint::Color::BLACK,
-                    final_loss: final_loss.clone(),
-                    diverged: diverged.clone(),
-                    current: lr,
-                    edge: None,
-                };
-                let gap = value_at(&line, &self.sweep.0, lr, *axis)
+            .filter_map(|i| Some((*i, self.sweep.1.get(i)?)))
+            .map(|(i, (final_loss, diverged))| {
+                let gap = value_at((final_loss, diverged), &self.sweep.0, lr, *axis)
                     .map_or(f64::INFINITY, |v| (frame.y_of(v) - y).abs());
-                (*i, gap)
+                (i, gap)
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
         Some(vec![i as f64, lr])

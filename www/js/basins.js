@@ -7,10 +7,8 @@
 // one off the plot.
 
 import { $ } from "./dom.js";
-import { engineModule } from "./engine.js";
+import { engineModule, startWorker, WORKERS } from "./engine.js";
 
-// One per core, but not so many engines that memory runs short on a big machine.
-const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
 
 export function build(ctx) {
   const { app } = ctx;
@@ -100,9 +98,7 @@ export function build(ctx) {
       if (rows) w.postMessage({ urls, module, job: { kind: "basins", id, experiment, grid, view, rows } });
     };
     for (let k = 0; k < Math.min(WORKERS, queue.length); k++) {
-      const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
-      w.onmessage = (event) => {
-        const m = event.data;
+      const received = (w, m) => {
         if (!job || m.id !== job.id) return;
         if (m.error) {
           finish(`The map could not be computed: ${m.error}`);
@@ -119,7 +115,7 @@ export function build(ctx) {
         if (job.done >= grid) finish(`${grid} × ${grid} starts of ${select.selectedOptions[0].textContent}, ${exp.steps} steps each.`);
         else next(w);
       };
-      w.onerror = (e) => finish(`The map could not be computed: ${e.message ?? "a worker failed"}`);
+      const w = startWorker(received, (e) => finish(`The map could not be computed: ${e.message ?? "a worker failed"}`));
       pool.push(w);
       next(w);
     }

@@ -67,26 +67,23 @@ export function build(ctx) {
     app.drawChart(kind);
   }
 
-  function showArrows(on) {
-    arrows.checked = on;
-    app.setArrows(on);
-    $("arrow-key").hidden = !on;
+  // A switch for something drawn on the plot: its box, the engine's setter
+  // and the key that explains it; returns what shows or hides it.
+  function plotSwitch(box, set, key) {
+    const show = (on) => {
+      box.checked = on;
+      set(on);
+      $(key).hidden = !on;
+    };
+    box.addEventListener("change", () => {
+      show(box.checked);
+      ctx.draw.dynamic();
+      ctx.url.sync();
+    });
+    return show;
   }
-  arrows.addEventListener("change", () => {
-    showArrows(arrows.checked);
-    ctx.draw.dynamic();
-    ctx.url.sync();
-  });
-  function showCurvature(on) {
-    curvature.checked = on;
-    app.setCurvature(on);
-    $("curvature-key").hidden = !on;
-  }
-  curvature.addEventListener("change", () => {
-    showCurvature(curvature.checked);
-    ctx.draw.dynamic();
-    ctx.url.sync();
-  });
+  const showArrows = plotSwitch(arrows, (on) => app.setArrows(on), "arrow-key");
+  const showCurvature = plotSwitch(curvature, (on) => app.setCurvature(on), "curvature-key");
   fold.addEventListener("toggle", () => {
     render();
     ctx.url.sync();

@@ -6,11 +6,9 @@
 // learning rate of the optimizer whose line passes nearest.
 
 import { $ } from "./dom.js";
-import { engineModule } from "./engine.js";
+import { engineModule, startWorker, WORKERS } from "./engine.js";
 
 const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
-// One per core, but not so many engines that memory runs short on a big machine.
-const WORKERS = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16));
 
 export function build(ctx) {
   const { app } = ctx;
@@ -137,13 +135,12 @@ export function build(ctx) {
     progress.value = 0;
     status.textContent = "Computing…";
     while (pool.length < Math.min(WORKERS, queue.length)) {
-      const w = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
-      w.onmessage = (event) => received(w, event.data);
-      w.onerror = () => {
-        release();
-        status.textContent = "The sweep could not be computed: a worker failed.";
-      };
-      pool.push(w);
+      pool.push(
+        startWorker(received, () => {
+          release();
+          status.textContent = "The sweep could not be computed: a worker failed.";
+        }),
+      );
     }
     for (const w of pool) if (!busy.has(w)) feed(w);
   }
