@@ -8,6 +8,7 @@ mod common;
 use common::{assert_one_line_error, optiviz};
 use optiviz::render::figure::Panels;
 use optiviz::render::frame::{Frame, Scale};
+use optiviz::render::paint::thin;
 use optiviz::{Experiment, Objective};
 use std::path::{Path, PathBuf};
 
@@ -147,6 +148,9 @@ fn an_svg_has_the_size_and_one_vector_path_per_shown_optimizer() {
 #[test]
 fn step_k_draws_exactly_the_first_k_steps() {
     let d = dir("step");
+    let exp = Experiment::from_json(TWO).unwrap();
+    let frame = Frame::for_surface(800.0, 600.0, Scale(1.0), exp.surface().view());
+    let sgd = &exp.run()[0];
     for k in [0usize, 1, 37, 120, 500] {
         let file = d.join(format!("k{k}.svg"));
         render_ok(
@@ -166,7 +170,13 @@ fn step_k_draws_exactly_the_first_k_steps() {
             .filter(|(c, _)| c == "#ff0000")
             .map(|(_, n)| n)
             .collect();
-        let want = k.min(120) + 1;
+        // The path through steps 0 to k, less the steps under half a pixel.
+        let upto: Vec<(f64, f64)> = sgd.points[..=k.min(120)]
+            .iter()
+            .map(|&q| frame.to_px_bounded(q))
+            .collect();
+        let want = thin(&upto, 0.5).len();
+        assert!(k < 37 || want > 10, "the path is not all thinned away");
         if want < 2 {
             // A single point is no line: only its marker is drawn.
             assert!(red.is_empty(), "step 0: {red:?}");

@@ -1,7 +1,7 @@
 //! The chart of loss against step, through any [`Painter`].
 
 use super::frame::{log_ticks, tick_label, ticks, Scale, Theme};
-use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
+use super::paint::{thin_columns, Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::plot::{draw_legend_box, LegendRow, PathArt};
 use super::text;
 use crate::objective::Minimum;
@@ -123,6 +123,8 @@ pub fn draw_loss_chart<P: Painter>(
             .filter(|(_, v)| v.is_finite())
             .map(|(k, v)| (x_of(k as f64), y_of(v)))
             .collect();
+        // Many steps to a pixel: the same pixels from four points a column.
+        let pts = thin_columns(&pts, 1.0);
         p.begin_group(&path.run.label);
         p.polyline(&pts, Stroke::new(theme.casing, s.px(3.5)));
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
@@ -356,6 +358,7 @@ pub fn draw_series_chart<P: Painter>(
             .filter(|pt| !log || pt.1 > 0.0)
             .map(|&(k, v)| (x_of(k), y_at(r, lo, hi, log, v)))
             .collect();
+        let pts = thin_columns(&pts, 1.0);
         p.begin_group(&line.label);
         let (line_stroke, casing) = (
             Stroke::new(line.color, s.px(2.0)),

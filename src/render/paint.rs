@@ -228,3 +228,98 @@ pub trait Painter {
         }
     }
 }
+
+/// A polyline without the points within `tol` device pixels of the point
+/// kept before them (the first and last are always kept). The line through
+/// the rest stays within `tol` of every point left out, and a path that has
+/// settled costs a handful of points instead of one per step, which a
+/// rasterizer would otherwise stroke one over another.
+pub fn thin(points: &[(f64, f64)], tol: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len().min(4096));
+    for (i, &(x, y)) in points.iter().enumerate() {
+        let last = i + 1 == points.len();
+        if let Some(&(px, py)) = out.last() {
+            if !last && (x - px).hypot(y - py) < tol {
+                continue;
+            }
+        }
+        out.push((x, y));
+    }
+    out
+}
+
+/// A chart line's points (x never decreasing) reduced to at most four per
+/// `width`-pixel column: the first, lowest, highest and last of the column,
+/// in their order. Drawn, it covers the same pixels as every point would.
+pub fn thin_columns(points: &[(f64, f64)], width: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(points.len().min(4096));
+    let mut i = 0;
+    while i < points.len() {
+        let column = (points[i].0 / width).floor();
+        let mut j = i + 1;
+        let (mut lo, mut hi) = (i, i);
+        while j < points.len() && (points[j].0 / width).floor() == column {
+            if points[j].1 < points[lo].1 {
+                lo = j;
+            }
+            if points[j].1 > points[hi].1 {
+                hi = j;
+            }
+            j += 1;
+        }
+        let mut keep = [i, lo, hi, j - 1];
+        keep.sort_unstable();
+        let mut prev = usize::MAX;
+        for k in keep {
+            if k != prev {
+                out.push(points[k]);
+                prev = k;
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_the_ends_and_stays_within_tolerance() {
+        // Away, then settled at (10, 0) for a thousand steps.
+        let mut pts: Vec<(f64, f64)> = (0..=10).map(|i| (i as f64, 0.0)).collect();
+        pts.extend((0..1000).map(|k| (10.0 + 0.1 * (k as f64).sin(), 0.1 * (k as f64).cos())));
+        let thin = thin(&pts, 0.5);
+        assert_eq!(thin[0], pts[0]);
+        assert_eq!(thin.last(), pts.last());
+        assert!(thin.len() < 20, "{} points", thin.len());
+        for &(x, y) in &pts {
+            let near = thin
+                .iter()
+                .any(|&(a, b)| (x - a).hypot(y - b) < 0.5 + 1e-12);
+            assert!(near, "({x}, {y}) is left out by more than the tolerance");
+        }
+        assert_eq!(super::thin(&[], 0.5), vec![]);
+        assert_eq!(super::thin(&[(1.0, 1.0)], 0.5), vec![(1.0, 1.0)]);
+    }
+
+    #[test]
+    fn columns_keep_first_lowest_highest_and_last_in_order() {
+        // 100 points in one column, then one in the next.
+        let mut pts: Vec<(f64, f64)> = (0..100)
+            .map(|k| (k as f64 * 0.001, [5.0, 9.0, 1.0, 3.0][k % 4]))
+            .collect();
+        pts.push((1.5, 4.0));
+        assert_eq!(
+            thin_columns(&pts, 1.0),
+            vec![
+                (0.0, 5.0),
+                (0.001, 9.0),
+                (0.002, 1.0),
+                (0.099, 3.0),
+                (1.5, 4.0)
+            ]
+        );
+    }
+}

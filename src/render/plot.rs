@@ -4,7 +4,7 @@
 
 use super::contour::{contour, Segment};
 use super::frame::{shows_colour_scale, sig3, tick_label, ticks, Frame, Scale, Theme};
-use super::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
+use super::paint::{thin, Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use super::surface::{ColourMap, Grid};
 use super::{colormap, text};
 use crate::objective::{Minimum, View};
@@ -310,7 +310,7 @@ pub fn draw_paths<P: Painter>(
                 .iter()
                 .map(|&q| frame.to_px_bounded(q))
                 .collect();
-            (on_screen(&pts), path, end, pts)
+            (on_screen(&pts), path, end, thin(&pts, 0.5 * s.0))
         })
         .collect();
     lines.sort_by(|a, b| b.0.total_cmp(&a.0));
