@@ -36,6 +36,23 @@ const inkOf = (page, id) =>
     return n;
   }, id);
 
+/** Counts pixels of a canvas within a small distance of the colour `hex` (#rrggbb). */
+const pixelsOf = (page, id, hex) =>
+  page.evaluate(
+    ([id, hex]) => {
+      const c = document.getElementById(id);
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 24) n++;
+      return n;
+    },
+    [id, hex],
+  );
+
+/** The colour of each optimizer, as its card shows it. */
+const colours = (page) => page.evaluate(() => [...document.querySelectorAll('input[type="color"]')].map((c) => c.value));
+
 const query = (page) => new URL(page.url()).searchParams;
 
 test("the page loads, draws the surface and paths, and reports every optimizer", async () => {
@@ -228,9 +245,13 @@ test("the plot downloads as an SVG figure of the current step, with a path per s
   assert.equal(strokes.filter((c) => c === colours[0]).length, 1, "one path for SGD");
   assert.equal(strokes.filter((c) => c === colours[1]).length, 1, "one path for Adam");
   assert.equal(strokes.filter((c) => c === colours[2]).length, 0, "no path for the hidden RMSprop");
-  // Drawn up to the page's step: SGD's line has 31 points; the legend says so.
-  const sgd = svg.match(new RegExp(`<polyline points="([^"]*)"[^>]*stroke="${colours[0]}"`))[1];
-  assert.equal(sgd.trim().split(" ").length, 31);
+  // Drawn up to the page's step: SGD's line (at most 31 points: steps under
+  // half a pixel are left out) ends in its current-point ring; the legend
+  // says which step that is.
+  const sgd = svg.match(new RegExp(`<polyline points="([^"]*)"[^>]*stroke="${colours[0]}"`))[1].trim().split(" ");
+  assert.ok(sgd.length > 5 && sgd.length <= 31, `${sgd.length} points`);
+  const ring = svg.match(new RegExp(`<circle cx="([^"]*)" cy="([^"]*)" r="[^"]*" fill="none" stroke="${colours[0]}"`));
+  assert.equal(sgd.at(-1), `${ring[1]},${ring[2]}`);
   assert.match(svg, />step 30, loss /);
   assert.deepEqual(errors, []);
 });
@@ -983,7 +1004,7 @@ test("the learning-rate sweep is computed in workers, marks the current lr and t
   const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=200&o1=sgd&o1.lr=0.05&o2=adam&o2.lr=0.1`);
   await page.locator("#sweep summary").click();
   await page.waitForFunction(() => document.getElementById("sweep-status").textContent.startsWith("61 learning rates"), null, { timeout: 60000 });
-  assert.ok((await inkOf(page, "sweep-chart")) > 2000, "the chart is drawn");
+  for (const c of await colours(page)) assert.ok((await pixelsOf(page, "sweep-chart", c)) > 300, `a line in ${c} is drawn`);
   const box = await page.locator("#sweep-chart").boundingBox();
   // Near SGD's line, well left of its edge at 0.2: the click sets SGD's lr there.
   await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.5);
@@ -995,6 +1016,27 @@ test("the learning-rate sweep is computed in workers, marks the current lr and t
   await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
   await page.waitForFunction(() => document.getElementById("sweep-status").textContent.includes("50 steps each"), null, { timeout: 60000 });
   await page.locator("#sweep").screenshot({ path: join(artifacts, "sweep.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("a sweep in progress is cancelled by Cancel and waits for Compute the sweep; edits meanwhile compute nothing", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100000&o1=sgd&o1.lr=0.05&o2=adam&o2.lr=0.1`);
+  await page.locator("#sweep summary").click();
+  await page.getByRole("button", { name: "Cancel the sweep" }).click();
+  assert.match(await page.locator("#sweep-status").textContent(), /^Sweep cancelled/);
+  assert.equal(await page.locator("#sweep-progress").isHidden(), true);
+  const [sgd, adam] = await colours(page);
+  assert.equal((await pixelsOf(page, "sweep-chart", sgd)) + (await pixelsOf(page, "sweep-chart", adam)), 0, "no line is left on the chart");
+  // An edit while cancelled starts nothing.
+  await page.getByRole("spinbutton", { name: "Steps" }).fill("50");
+  await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
+  await page.waitForTimeout(600);
+  assert.match(await page.locator("#sweep-status").textContent(), /^Sweep cancelled/);
+  await page.getByRole("button", { name: "Compute the sweep" }).click();
+  await page.waitForFunction(() => document.getElementById("sweep-status").textContent.includes("50 steps each"), null, { timeout: 60000 });
+  assert.ok((await pixelsOf(page, "sweep-chart", sgd)) > 300, "SGD's line is drawn");
+  assert.ok((await pixelsOf(page, "sweep-chart", adam)) > 300, "Adam's line is drawn");
+  assert.equal(await page.locator("#sweep-controls").isHidden(), true);
   assert.deepEqual(errors, []);
 });
 

@@ -217,8 +217,12 @@ pub fn draw_sweep_chart<P: Painter>(
                 TextStyle::new(s.px(10.0), line.color).anchor(Align::Start, Baseline::Middle),
             );
         }
-        if let Some(v) = value_at((&line.final_loss, &line.diverged), lrs, line.current, axis) {
-            let c = (frame.x_of(line.current), frame.y_of(v));
+        if (first..=last).contains(&line.current) {
+            // On the line, kept inside the chart when the loss there is below
+            // its floor; among the crosses at the top where the run diverged.
+            let y = value_at((&line.final_loss, &line.diverged), lrs, line.current, axis)
+                .map_or(r.y + s.px(5.0), |v| frame.y_of(v).clamp(r.y, r.bottom()));
+            let c = (frame.x_of(line.current), y);
             p.circle(
                 c,
                 s.px(5.5),
@@ -241,4 +245,70 @@ pub fn draw_sweep_chart<P: Painter>(
         s,
     );
     frame
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::svg::SvgPainter;
+
+    /// The rings' centres in an SVG drawing, to 0.01 px (each ring is a
+    /// casing and a coloured circle at the same place).
+    fn rings(svg: &str) -> Vec<(f64, f64)> {
+        let attr = |el: &str, name: &str| -> f64 {
+            let at = el.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            el[at..at + el[at..].find('"').unwrap()].parse().unwrap()
+        };
+        let mut out: Vec<(f64, f64)> = svg
+            .lines()
+            .filter(|l| l.starts_with("<circle"))
+            .map(|l| (attr(l, "cx"), attr(l, "cy")))
+            .collect();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn the_ring_stays_inside_the_chart_below_its_floor_and_sits_with_the_crosses_where_diverged() {
+        let lrs = [1e-3, 1e-2, 1e-1, 1.0];
+        let line = |final_loss: Vec<f64>, diverged: Vec<bool>, current: f64| SweepLine {
+            label: "sgd".into(),
+            color: Color::rgb(0, 0, 255),
+            final_loss,
+            diverged,
+            current,
+            edge: None,
+        };
+        let lines = [
+            // Converged far below the chart's floor (16 decades under its top).
+            line(vec![100.0, 1.0, 1e-30, 1e-30], vec![false; 4], 0.1),
+            // Diverged at its learning rate.
+            line(
+                vec![50.0, 5.0, 0.0, 0.0],
+                vec![false, false, true, true],
+                0.5,
+            ),
+            // Outside the swept range: no ring.
+            line(vec![10.0; 4], vec![false; 4], 20.0),
+        ];
+        let mut p = SvgPainter::new("t");
+        let frame = draw_sweep_chart(
+            &mut p,
+            (600.0, 300.0),
+            &lrs,
+            &lines,
+            LossAxis::GapLog { fstar: 0.0 },
+            Theme::LIGHT,
+            Scale(1.0),
+        );
+        let r = frame.rect;
+        let found = rings(&p.finish());
+        assert_eq!(found.len(), 2, "{found:?}");
+        let (x, y) = found[0];
+        assert!((x - frame.x_of(0.1)).abs() < 0.01, "{found:?}");
+        assert_eq!(y, r.bottom(), "held at the floor");
+        let (x, y) = found[1];
+        assert!((x - frame.x_of(0.5)).abs() < 0.01, "{found:?}");
+        assert_eq!(y, r.y + 5.0, "with the crosses at the top");
+    }
 }

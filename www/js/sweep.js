@@ -3,7 +3,8 @@
 // against its learning rate now (a ring) and its stability edge (dashed).
 // Computed in Web Workers while the fold is open, again whenever something
 // other than the learning rates changes; a click on the chart sets the
-// learning rate of the optimizer whose line passes nearest.
+// learning rate of the optimizer whose line passes nearest. Cancel stops a
+// sweep in progress; nothing is computed again until "Compute the sweep".
 
 import { $ } from "./dom.js";
 import { engineModule, startWorker, WORKERS } from "./engine.js";
@@ -16,10 +17,21 @@ export function build(ctx) {
   const canvas = $("sweep-chart");
   const status = $("sweep-status");
   const progress = $("sweep-progress");
+  const controls = $("sweep-controls");
+  const cancel = $("sweep-cancel");
+  const again = $("sweep-run");
   let pool = [];
   let ids = 0;
   let key = null; // what the sweep shown was computed for
   let timer = 0;
+  let cancelled = false; // by the user: no sweep until asked again
+
+  // Cancel while computing; "Compute the sweep" once cancelled.
+  function buttons(computing) {
+    controls.hidden = !computing && !cancelled;
+    cancel.hidden = !computing;
+    again.hidden = computing || !cancelled;
+  }
 
   // The experiment without what a sweep does not depend on: the learning
   // rates it varies, and what only changes the picture.
@@ -90,6 +102,7 @@ export function build(ctx) {
     if (sweep.done === sweep.total) {
       sweep = null;
       progress.hidden = true;
+      buttons(false);
       status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
     } else feed(w);
   }
@@ -101,6 +114,7 @@ export function build(ctx) {
     ids++;
     app.clearSweep();
     progress.hidden = true;
+    buttons(false);
   }
 
   // Stops and lets the workers go: nothing computes behind a closed fold.
@@ -133,6 +147,7 @@ export function build(ctx) {
     sweep = { id: ids, experiment: app.experimentJson(), queue, lines, done: 0, total: queue.length };
     progress.hidden = false;
     progress.value = 0;
+    buttons(true);
     status.textContent = "Computing…";
     while (pool.length < Math.min(WORKERS, queue.length)) {
       pool.push(
@@ -149,7 +164,7 @@ export function build(ctx) {
   // changed recomputes the sweep (once the edits pause).
   let waiting = null; // the key a restart is scheduled for
   function check() {
-    if (!fold.open) return;
+    if (!fold.open || cancelled) return;
     const now = computedKey();
     if (now !== key && now !== waiting) {
       // What was computed no longer holds: off at once, again once edits pause.
@@ -172,7 +187,25 @@ export function build(ctx) {
       release();
       key = null;
       waiting = null;
+      cancelled = false;
+      buttons(false);
     }
+  });
+  cancel.addEventListener("click", () => {
+    stop();
+    key = null;
+    waiting = null;
+    cancelled = true;
+    buttons(false);
+    status.textContent = "Sweep cancelled. Nothing is computed until you press Compute the sweep.";
+    draw();
+    again.focus();
+  });
+  again.addEventListener("click", () => {
+    cancelled = false;
+    // The button goes away: the keyboard stays in the fold.
+    fold.querySelector("summary").focus();
+    start();
   });
   canvas.addEventListener("click", (e) => {
     const r = canvas.getBoundingClientRect();
