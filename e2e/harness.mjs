@@ -62,8 +62,9 @@ export const cspViolations = [];
 
 /** Opens a page and waits until the app has drawn its first frame. Errors
  * thrown in the page and CSP violations are collected in `errors`; the
- * violations also in `cspViolations`, which the tests require to stay empty. */
-export async function open(browser, url, options = {}) {
+ * violations also in `cspViolations`, which the tests require to stay empty.
+ * `init`, if given, runs in the page before its own scripts, given `initArg`. */
+export async function open(browser, url, options = {}, init = null, initArg = undefined) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const errors = [];
@@ -77,6 +78,8 @@ export async function open(browser, url, options = {}) {
       window.__optivizCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}${e.sample ? ` (${e.sample})` : ""}`),
     );
   });
+  // A script of the caller's to run before the page's own (`init(initArg)`).
+  if (init) await page.addInitScript(init, initArg);
   await page.goto(url);
   await page.waitForSelector("body.ready", { timeout: 20000 });
   return { page, errors, context };
