@@ -1,0 +1,425 @@
+//! The network: `Linear(2, h1), [BatchNorm1d(h1)], act, …, Linear(h_last, 1)`
+//! with its parameters in one flat vector in `model.parameters()` order, and
+//! one training-mode pass over a batch of rows: the loss, the accuracy, and
+//! the gradient by backpropagation, each in the order torch computes it.
+
+use serde::Serialize;
+
+/// The nonlinearity after each hidden layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 3] = [Activation::Relu, Activation::Tanh, Activation::Sigmoid];
+
+    /// The key in experiments.
+    pub fn key(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Tanh => "tanh",
+            Activation::Sigmoid => "sigmoid",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Activation> {
+        Activation::ALL.into_iter().find(|a| a.key() == key)
+    }
+
+    fn apply(self, z: f64) -> f64 {
+        match self {
+            // torch's relu keeps a NaN.
+            Activation::Relu => {
+                if z > 0.0 || z.is_nan() {
+                    z
+                } else {
+                    0.0
+                }
+            }
+            Activation::Tanh => libm::tanh(z),
+            Activation::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
+        }
+    }
+
+    /// The derivative at a point whose output is `y`, as torch's backward
+    /// computes it from the output alone.
+    fn slope(self, y: f64) -> f64 {
+        match self {
+            Activation::Relu => {
+                if y > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::Tanh => 1.0 - y * y,
+            Activation::Sigmoid => (1.0 - y) * y,
+        }
+    }
+}
+
+/// What the single output predicts, and the loss that says how well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// A logit for y ∈ {0, 1}; `BCEWithLogitsLoss`, the mean over rows.
+    Classification,
+    /// y itself; `MSELoss`, the mean over rows.
+    Regression,
+}
+
+impl Task {
+    pub fn key(self) -> &'static str {
+        match self {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Task> {
+        [Task::Classification, Task::Regression]
+            .into_iter()
+            .find(|t| t.key() == key)
+    }
+}
+
+/// A network's shape.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Architecture {
+    /// The width of each hidden layer, input side first.
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    /// A `BatchNorm1d` after each hidden `Linear` (which then has no bias).
+    pub batch_norm: bool,
+    pub task: Task,
+}
+
+/// BatchNorm1d's ε.
+const BN_EPS: f64 = 1e-5;
+
+/// Where one `Linear` layer (and its batch norm) sit in the flat parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layer {
+    pub fan_in: usize,
+    pub fan_out: usize,
+    /// Offset of the weight, `fan_out` rows of `fan_in`.
+    pub weight: usize,
+    /// Offset of the bias; none before a batch norm.
+    pub bias: Option<usize>,
+    /// Offset of the batch norm's weight γ; its bias β follows it.
+    pub norm: Option<usize>,
+}
+
+/// An architecture laid out over a flat parameter vector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub arch: Architecture,
+    /// Every `Linear`, the output layer last.
+    pub layers: Vec<Layer>,
+    /// How many parameters.
+    pub count: usize,
+}
+
+/// What one pass over a batch found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Eval {
+    pub loss: f64,
+    /// Classification: the share of rows with `(logit > 0) == y`.
+    pub accuracy: Option<f64>,
+}
+
+/// Buffers one pass reuses, so that training allocates once.
+#[derive(Debug, Default, Clone)]
+pub struct Workspace {
+    /// Per layer, the rows' `Linear` outputs (row-major, `fan_out` a row).
+    z: Vec<Vec<f64>>,
+    /// Per hidden layer, the rows' activations.
+    a: Vec<Vec<f64>>,
+    /// Per hidden layer with a batch norm: the batch mean and 1/σ per unit.
+    mean: Vec<Vec<f64>>,
+    invstd: Vec<Vec<f64>>,
+    /// The gradient flowing back: with respect to a layer's output, then input.
+    up: Vec<f64>,
+    down: Vec<f64>,
+}
+
+impl Network {
+    pub fn new(arch: Architecture) -> Network {
+        let mut layers = Vec::with_capacity(arch.hidden.len() + 1);
+        let mut at = 0;
+        let mut fan_in = 2;
+        for (i, &width) in arch.hidden.iter().chain(&[1]).enumerate() {
+            let hidden = i < arch.hidden.len();
+            let norm = hidden && arch.batch_norm;
+            let weight = at;
+            at += width * fan_in;
+            let bias = (!norm).then(|| {
+                at += width;
+                at - width
+            });
+            let norm = norm.then(|| {
+                at += 2 * width;
+                at - 2 * width
+            });
+            layers.push(Layer {
+                fan_in,
+                fan_out: width,
+                weight,
+                bias,
+                norm,
+            });
+            fan_in = width;
+        }
+        Network {
+            arch,
+            layers,
+            count: at,
+        }
+    }
+
+    /// The names of the parameter tensors in order, with their offsets and
+    /// sizes (`0.weight`, `0.bias`, `1.weight` for a batch norm…), numbered as
+    /// torch's `nn.Sequential` numbers its modules.
+    pub fn tensors(&self) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        let mut module = 0;
+        for l in &self.layers {
+            out.push((format!("{module}.weight"), l.weight, l.fan_in * l.fan_out));
+            if let Some(b) = l.bias {
+                out.push((format!("{module}.bias"), b, l.fan_out));
+            }
+            module += 1;
+            if let Some(n) = l.norm {
+                out.push((format!("{module}.weight"), n, l.fan_out));
+                out.push((format!("{module}.bias"), n + l.fan_out, l.fan_out));
+                module += 1;
+            }
+            // The activation is a module too.
+            module += 1;
+        }
+        out
+    }
+
+    /// The loss (and accuracy) on the rows `rows` of `x`, `y` at `params`,
+    /// in training mode (a batch norm normalizes with the batch's own
+    /// statistics); with `grad`, its gradient is written there.
+    pub fn pass(
+        &self,
+        params: &[f64],
+        (x, y): (&[[f64; 2]], &[f64]),
+        rows: &[usize],
+        grad: Option<&mut [f64]>,
+        ws: &mut Workspace,
+    ) -> Eval {
+        let n = rows.len();
+        let depth = self.layers.len();
+        ws.z.resize_with(depth, Vec::new);
+        ws.a.resize_with(depth - 1, Vec::new);
+        ws.mean.resize_with(depth - 1, Vec::new);
+        ws.invstd.resize_with(depth - 1, Vec::new);
+        let act = self.arch.activation;
+
+        // Forward.
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (w, width, fan_in) = (layer.weight, layer.fan_out, layer.fan_in);
+            let mut z = std::mem::take(&mut ws.z[l]);
+            z.clear();
+            z.resize(n * width, 0.0);
+            for i in 0..n {
+                let input: &[f64] = match l {
+                    0 => &x[rows[i]],
+                    _ => &ws.a[l - 1][i * fan_in..(i + 1) * fan_in],
+                };
+                for j in 0..width {
+                    let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
+                    let mut s = 0.0;
+                    for k in 0..fan_in {
+                        s += input[k] * row[k];
+                    }
+                    z[i * width + j] = match layer.bias {
+                        Some(b) => s + params[b + j],
+                        None => s,
+                    };
+                }
+            }
+            if l + 1 < depth {
+                let mut a = std::mem::take(&mut ws.a[l]);
+                a.clear();
+                a.resize(n * width, 0.0);
+                match layer.norm {
+                    Some(g) => {
+                        let (mean, invstd) = (&mut ws.mean[l], &mut ws.invstd[l]);
+                        mean.clear();
+                        invstd.clear();
+                        for j in 0..width {
+                            let (m, s) = batch_stats(&z, width, j, n);
+                            mean.push(m);
+                            invstd.push(s);
+                            // torch applies it as x·α + β with α = γ/σ, β = b − μα.
+                            let alpha = s * params[g + j];
+                            let beta = params[g + width + j] - m * alpha;
+                            for i in 0..n {
+                                a[i * width + j] = act.apply(z[i * width + j] * alpha + beta);
+                            }
+                        }
+                    }
+                    None => {
+                        for (a, &z) in a.iter_mut().zip(&z) {
+                            *a = act.apply(z);
+                        }
+                    }
+                }
+                ws.a[l] = a;
+            }
+            ws.z[l] = z;
+        }
+
+        // The loss, and its derivative with respect to each row's output.
+        let out = &ws.z[depth - 1];
+        let mut total = 0.0;
+        let mut right = 0usize;
+        ws.up.clear();
+        ws.up.resize(n, 0.0);
+        for i in 0..n {
+            let (o, t) = (out[i], y[rows[i]]);
+            match self.arch.task {
+                Task::Classification => {
+                    // (1 − t)·o − log σ(o), with log σ(o) = min(o, 0) − log1p(e^−|o|).
+                    let e = libm::exp(-o.abs());
+                    total += (1.0 - t) * o - (o.min(0.0) - libm::log1p(e));
+                    // torch's own backward of the loss: (σ(o) − t)/n.
+                    let sigmoid = 1.0 / (1.0 + libm::exp(-o));
+                    ws.up[i] = (sigmoid - t) / n as f64;
+                    right += usize::from((o > 0.0) == (t > 0.5));
+                }
+                Task::Regression => {
+                    let d = o - t;
+                    total += d * d;
+                    ws.up[i] = 2.0 / n as f64 * d;
+                }
+            }
+        }
+        let eval = Eval {
+            loss: total / n as f64,
+            accuracy: (self.arch.task == Task::Classification).then(|| right as f64 / n as f64),
+        };
+
+        // Backward.
+        let Some(grad) = grad else { return eval };
+        grad.fill(0.0);
+        for l in (0..depth).rev() {
+            let layer = self.layers[l];
+            let (w, width, fan_in) = (layer.weight, layer.fan_out, layer.fan_in);
+            // ws.up: the loss's gradient with respect to this layer's output
+            // (after its batch norm and activation for a hidden layer).
+            if l + 1 < depth {
+                let a = &ws.a[l];
+                for (u, &a) in ws.up.iter_mut().zip(a) {
+                    *u *= act.slope(a);
+                }
+                if let Some(g) = layer.norm {
+                    let z = &ws.z[l];
+                    for j in 0..width {
+                        let (m, s) = (ws.mean[l][j], ws.invstd[l][j]);
+                        let (mut sum, mut dotp) = (0.0, 0.0);
+                        for i in 0..n {
+                            let dy = ws.up[i * width + j];
+                            sum += dy;
+                            dotp += (z[i * width + j] - m) * dy;
+                        }
+                        grad[g + j] = dotp * s;
+                        grad[g + width + j] = sum;
+                        let k = dotp * s * s / n as f64;
+                        let grad_mean = sum / n as f64;
+                        let gamma = params[g + j];
+                        for i in 0..n {
+                            let dx = (z[i * width + j] - m) * k;
+                            let u = &mut ws.up[i * width + j];
+                            *u = (*u - grad_mean - dx) * s * gamma;
+                        }
+                    }
+                }
+            }
+            // Now with respect to the Linear's output z.
+            for j in 0..width {
+                if let Some(b) = layer.bias {
+                    let mut s = 0.0;
+                    for i in 0..n {
+                        s += ws.up[i * width + j];
+                    }
+                    grad[b + j] = s;
+                }
+                for k in 0..fan_in {
+                    let mut s = 0.0;
+                    for i in 0..n {
+                        let input = match l {
+                            0 => x[rows[i]][k],
+                            _ => ws.a[l - 1][i * fan_in + k],
+                        };
+                        s += ws.up[i * width + j] * input;
+                    }
+                    grad[w + j * fan_in + k] = s;
+                }
+            }
+            if l > 0 {
+                ws.down.clear();
+                ws.down.resize(n * fan_in, 0.0);
+                for i in 0..n {
+                    for k in 0..fan_in {
+                        let mut s = 0.0;
+                        for j in 0..width {
+                            s += ws.up[i * width + j] * params[w + j * fan_in + k];
+                        }
+                        ws.down[i * fan_in + k] = s;
+                    }
+                }
+                std::mem::swap(&mut ws.up, &mut ws.down);
+            }
+        }
+        eval
+    }
+
+    /// The 2-norm of each `Linear`'s weight gradient in `grad`, input layer first.
+    pub fn layer_grad_norms(&self, grad: &[f64]) -> Vec<f64> {
+        self.layers
+            .iter()
+            .map(|l| {
+                let w = &grad[l.weight..l.weight + l.fan_in * l.fan_out];
+                w.iter().map(|g| g * g).sum::<f64>().sqrt()
+            })
+            .collect()
+    }
+
+    /// The norm of the whole gradient as torch's `clip_grad_norm_` takes it:
+    /// the 2-norm of the per-tensor 2-norms.
+    pub fn total_norm(&self, grad: &[f64]) -> f64 {
+        self.tensors()
+            .iter()
+            .map(|&(_, at, len)| {
+                let n = grad[at..at + len].iter().map(|g| g * g).sum::<f64>().sqrt();
+                n * n
+            })
+            .sum::<f64>()
+            .sqrt()
+    }
+}
+
+/// The batch mean of unit `j` over `n` rows of `z` (`width` a row) and
+/// 1/√(biased variance + ε), as torch's training-mode batch norm takes them.
+fn batch_stats(z: &[f64], width: usize, j: usize, n: usize) -> (f64, f64) {
+    let mut sum = 0.0;
+    for i in 0..n {
+        sum += z[i * width + j];
+    }
+    let mean = sum / n as f64;
+    let mut var = 0.0;
+    for i in 0..n {
+        let d = z[i * width + j] - mean;
+        var += d * d;
+    }
+    (mean, 1.0 / (var / n as f64 + BN_EPS).sqrt())
+}
