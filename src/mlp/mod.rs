@@ -1,10 +1,12 @@
 //! Small multilayer perceptrons on two inputs, trained as PyTorch trains
 //! them: the network and its backpropagation ([`net`]), its initial weights
-//! ([`init`]) and the datasets it learns ([`datasets`]).
+//! ([`init`]), the datasets it learns ([`datasets`]) and the plane its
+//! landscape is drawn on ([`plane`]).
 
 pub mod datasets;
 pub mod init;
 pub mod net;
+pub mod plane;
 
 /// At most this many rows of data.
 pub const MAX_ROWS: usize = 5000;
