@@ -1,5 +1,5 @@
 //! The network against PyTorch's own training runs
-//! (`tests/data/reference2/mlp-*.json`): at every recorded parameter vector,
+//! (`tests/data/reference2/mlp/*.json`): at every recorded parameter vector,
 //! the loss, the accuracy and each layer's weight-gradient norm; and, where
 //! the run is plain SGD, the whole gradient (the step divided by lr).
 
@@ -33,7 +33,7 @@ struct Case {
 
 fn case(name: &str) -> Case {
     let path = format!(
-        "{}/tests/data/reference2/{name}.json",
+        "{}/tests/data/reference2/mlp/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
