@@ -72,7 +72,7 @@ fn get<'a>(s: Option<&'a State>, key: &str) -> Option<&'a StateValue> {
 /// A vector of the state (zeros before the first step, as torch starts them).
 fn vector(s: Option<&State>, key: &str) -> [f64; 2] {
     match get(s, key) {
-        Some(StateValue::Vector(x)) => *x,
+        Some(StateValue::Vector(x)) => <[f64; 2]>::try_from(x.as_slice()).unwrap_or([0.0; 2]),
         _ => [0.0; 2],
     }
 }

@@ -209,8 +209,8 @@ impl Optimizer for Lbfgs {
             s = s
                 .vector("d", m.d)
                 .number("t", m.t)
-                .vectors("old_dirs", m.old_dirs.clone())
-                .vectors("old_stps", m.old_stps.clone())
+                .vectors("old_dirs", &m.old_dirs)
+                .vectors("old_stps", &m.old_stps)
                 .numbers("ro", m.ro.iter().map(|&r| Some(r)).collect())
                 .number("H_diag", m.h_diag)
                 .vector("prev_flat_grad", m.prev_flat_grad)

@@ -84,7 +84,7 @@ pub trait Optimizer {
 pub type Closure<'a> = dyn FnMut([f64; 2]) -> (f64, [f64; 2]) + 'a;
 
 /// One value of an optimizer's state: a number (the step count, NAdam's
-/// `mu_product`, …), a vector over the two coordinates, or LBFGS's lists
+/// `mu_product`, …), a vector over the coordinates, or LBFGS's lists
 /// (of vectors, or of numbers where torch may hold None).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -92,8 +92,8 @@ pub enum StateValue {
     Number(f64),
     /// A count torch keeps as an integer (LBFGS's `func_evals`, `n_iter`).
     Count(u64),
-    Vector([f64; 2]),
-    Vectors(Vec<[f64; 2]>),
+    Vector(Vec<f64>),
+    Vectors(Vec<Vec<f64>>),
     Numbers(Vec<Option<f64>>),
 }
 
@@ -108,8 +108,8 @@ impl State {
         State(vec![("step", StateValue::Number(step as f64))])
     }
     /// Adds a vector under `key`.
-    pub fn vector(mut self, key: &'static str, v: [f64; 2]) -> State {
-        self.0.push((key, StateValue::Vector(v)));
+    pub fn vector(mut self, key: &'static str, v: impl AsRef<[f64]>) -> State {
+        self.0.push((key, StateValue::Vector(v.as_ref().to_vec())));
         self
     }
     /// Adds a number under `key`.
@@ -123,7 +123,8 @@ impl State {
         self
     }
     /// Adds a list of vectors under `key`.
-    pub fn vectors(mut self, key: &'static str, v: Vec<[f64; 2]>) -> State {
+    pub fn vectors<T: AsRef<[f64]>>(mut self, key: &'static str, v: &[T]) -> State {
+        let v = v.iter().map(|x| x.as_ref().to_vec()).collect();
         self.0.push((key, StateValue::Vectors(v)));
         self
     }
