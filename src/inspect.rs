@@ -186,7 +186,7 @@ pub fn step_view(
     });
     if let Some(c) = cfg.clip {
         let g = c.apply(raw);
-        let norm = crate::optim::norm(raw);
+        let norm = crate::optim::norm(&raw);
         let line = match c {
             Clip::MaxNorm(m) if g != raw => format!(
                 "‖g‖ = {} > {},  g ← g · {}/(‖g‖ + 10⁻⁶) = {}  (clipped)",

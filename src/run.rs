@@ -473,7 +473,7 @@ pub fn trajectory(
                 out_since.get_or_insert((k, reason));
             }
         }
-        let gn = norm(g);
+        let gn = norm(&g);
         if gn <= GRAD_TOL && !stochastic {
             settled_from.get_or_insert(k);
         } else {
@@ -705,7 +705,7 @@ mod tests {
         .unwrap()
         .function
         .objective();
-        let gnorm = |p: [f64; 2]| norm(f.grad(p));
+        let gnorm = |p: [f64; 2]| norm(&f.grad(p));
         assert!(gnorm(t.points[step - 1]) > GRAD_TOL);
         assert!(t.points[step..].iter().all(|&p| gnorm(p) <= GRAD_TOL));
         assert_eq!(loss, *t.losses.last().unwrap());

@@ -26,12 +26,12 @@ fn sqrt_numel() -> f64 {
 /// α = max(ε₂, RMS(θ))·ρ at step `t`, from θ before the step.
 pub(crate) fn step_size(lr: f64, t: f64, eps2: f64, p: [f64; 2]) -> (f64, f64) {
     let rho_t = f64::min(lr, 1.0 / libm::pow(t, 0.5));
-    (rho_t, f64::max(eps2, norm(p) / sqrt_numel()) * rho_t)
+    (rho_t, f64::max(eps2, norm(&p) / sqrt_numel()) * rho_t)
 }
 
 /// What the update is divided by: max(1, RMS(u)/d).
 pub(crate) fn clip_factor(update: [f64; 2], d: f64) -> f64 {
-    f64::max(1.0, norm(update) / (sqrt_numel() * d))
+    f64::max(1.0, norm(&update) / (sqrt_numel() * d))
 }
 
 impl Optimizer for Adafactor {

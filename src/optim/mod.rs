@@ -426,10 +426,26 @@ impl Moments {
     }
 }
 
-/// The Euclidean norm of a two-coordinate vector, as torch's `norm(2)`
-/// computes it: the root of the sum of squares.
-pub fn norm(v: [f64; 2]) -> f64 {
-    (v[0] * v[0] + v[1] * v[1]).sqrt()
+/// The Euclidean norm, as torch's `norm(2)` computes it: the root of the sum
+/// of squares (summed left to right).
+pub fn norm(v: &[f64]) -> f64 {
+    dot(v, v).sqrt()
+}
+
+/// The dot product Σ aᵢbᵢ, summed left to right from the first product (so
+/// for two coordinates `a[0] * b[0] + a[1] * b[1]`); 0 for empty vectors.
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let b = &b[..a.len()];
+    match a.len() {
+        0 => 0.0,
+        n => {
+            let mut s = a[0] * b[0];
+            for i in 1..n {
+                s += a[i] * b[i];
+            }
+            s
+        }
+    }
 }
 
 /// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
@@ -479,4 +495,28 @@ pub fn power_of_step(base: f64, t: u64) -> f64 {
         }
         values[t as usize]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dot, norm};
+
+    #[test]
+    fn two_coordinate_sums_are_the_two_term_sums_bit_for_bit() {
+        // Signed zeros included: a sum started from +0 would turn −0 + −0 into +0.
+        let xs = [0.0, -0.0, 1.5, -2.25, 1e-300, 3e300, 0.1, f64::NAN];
+        for &a in &xs {
+            for &b in &xs {
+                for &c in &xs {
+                    for &d in &xs {
+                        let want = a * c + b * d;
+                        assert_eq!(dot(&[a, b], &[c, d]).to_bits(), want.to_bits());
+                    }
+                }
+                assert_eq!(norm(&[a, b]).to_bits(), (a * a + b * b).sqrt().to_bits());
+            }
+        }
+        assert_eq!(dot(&[], &[]), 0.0);
+        assert_eq!(dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+    }
 }
