@@ -484,7 +484,7 @@ impl Experiment {
                 };
                 // A step that evaluates again (L-BFGS) does so over the step's rows.
                 let o = &self.optimizers[i];
-                let evals = (o.def.build)(&o.hyper).max_evaluations() as f64;
+                let evals = (o.def.build.two)(&o.hyper).max_evaluations() as f64;
                 per_step * evals * self.steps as f64
             })
             .sum()

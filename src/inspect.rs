@@ -72,7 +72,7 @@ fn get<'a>(s: Option<&'a State>, key: &str) -> Option<&'a StateValue> {
 /// A vector of the state (zeros before the first step, as torch starts them).
 fn vector(s: Option<&State>, key: &str) -> [f64; 2] {
     match get(s, key) {
-        Some(StateValue::Vector(x)) => *x,
+        Some(StateValue::Vector(x)) => <[f64; 2]>::try_from(x.as_slice()).unwrap_or([0.0; 2]),
         _ => [0.0; 2],
     }
 }
@@ -186,7 +186,7 @@ pub fn step_view(
     });
     if let Some(c) = cfg.clip {
         let g = c.apply(raw);
-        let norm = crate::optim::norm(raw);
+        let norm = crate::optim::norm(&raw);
         let line = match c {
             Clip::MaxNorm(m) if g != raw => format!(
                 "‖g‖ = {} > {},  g ← g · {}/(‖g‖ + 10⁻⁶) = {}  (clipped)",
@@ -390,7 +390,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             );
             s.line(line);
             let (eps1, eps2) = h.auto_pair("eps");
-            let (rho, alpha) = adafactor::step_size(s.lr, t, eps2, s.theta);
+            let (rho, alpha) = adafactor::step_size(s.lr, t, eps2, &s.theta);
             let line = format!(
                 "ρ = min(γ, 1/√t) = {},  α = max(ε₂, RMS(θ))·ρ = {}",
                 n(rho),
@@ -407,7 +407,7 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             let u = zip(s.g, var, |g, v| g / v.max(e1 * e1).sqrt());
             let line = format!("u = g/√(max(v, ε₁²)) = {}", v(u));
             s.line(line);
-            let clip = adafactor::clip_factor(u, h.num("d"));
+            let clip = adafactor::clip_factor(&u, h.num("d"));
             s.taken(&format!(
                 "−α u / max(1, RMS(u)/d) = −{}·u / {}",
                 n(alpha),

@@ -412,7 +412,7 @@ pub fn trajectory(
     let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
     let mut state = Vec::with_capacity(if record.state { n } else { 0 });
     let mut received = Vec::with_capacity(if record.state { n } else { 0 });
-    let mut opt = (cfg.def.build)(&cfg.hyper);
+    let mut opt = (cfg.def.build.two)(&cfg.hyper);
     let re_evaluates = opt.re_evaluates();
     let mut func_evals = Vec::with_capacity(if re_evaluates { n } else { 0 });
     let mut lr = LrState::new(cfg.lr, cfg.schedule.as_ref(), opt.momentum());
@@ -473,7 +473,7 @@ pub fn trajectory(
                 out_since.get_or_insert((k, reason));
             }
         }
-        let gn = norm(g);
+        let gn = norm(&g);
         if gn <= GRAD_TOL && !stochastic {
             settled_from.get_or_insert(k);
         } else {
@@ -525,15 +525,15 @@ pub fn trajectory(
             // works with both negated.
             let sign = if cfg.maximize { -1.0 } else { 1.0 };
             let draw = draw.as_ref().unwrap_or(&StepDraw::Exact);
-            let mut closure = |q: [f64; 2]| {
-                let (loss, g) = draw.eval(f, q);
+            let mut closure = |q: &[f64; 2]| {
+                let (loss, g) = draw.eval(f, *q);
                 let g = cfg.clip.map_or(g, |c| c.apply(g));
                 (sign * loss, [sign * g[0], sign * g[1]])
             };
             let loss = sign * step_loss;
-            func_evals.push(opt.step_closure(&mut p, loss, g, lr.lr(), &mut closure));
+            func_evals.push(opt.step_closure(&mut p, loss, &g, lr.lr(), &mut closure));
         } else {
-            opt.step(&mut p, g, lr.lr());
+            opt.step(&mut p, &g, lr.lr());
         }
         if record.state {
             state.push(opt.state());
@@ -705,7 +705,7 @@ mod tests {
         .unwrap()
         .function
         .objective();
-        let gnorm = |p: [f64; 2]| norm(f.grad(p));
+        let gnorm = |p: [f64; 2]| norm(&f.grad(p));
         assert!(gnorm(t.points[step - 1]) > GRAD_TOL);
         assert!(t.points[step..].iter().all(|&p| gnorm(p) <= GRAD_TOL));
         assert_eq!(loss, *t.losses.last().unwrap());

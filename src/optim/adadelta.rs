@@ -2,39 +2,58 @@
 //! averages, of past updates and of past gradients.
 
 use super::{
-    eps, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY,
+    eps, no_cross_checks, number, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State,
+    WEIGHT_DECAY,
 };
 use crate::spec::Range;
 
-pub struct Adadelta {
+pub struct Adadelta<V> {
     rho: f64,
     eps: f64,
     weight_decay: f64,
     step: u64,
-    square_avg: [f64; 2],
-    acc_delta: [f64; 2],
+    square_avg: V,
+    acc_delta: V,
 }
 
-impl Optimizer for Adadelta {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Adadelta<V> {
+    fn new(h: &Hyper, zero: V) -> Adadelta<V> {
+        Adadelta {
+            rho: h.num("rho"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            step: 0,
+            square_avg: zero.clone(),
+            acc_delta: zero,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Adadelta<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let square_avg = &mut self.square_avg.as_mut()[..n];
+        let acc_delta = &mut self.acc_delta.as_mut()[..n];
+        for i in 0..n {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
                 g += self.weight_decay * p[i];
             }
-            self.square_avg[i] = self.rho * self.square_avg[i] + (1.0 - self.rho) * g * g;
-            let std = (self.square_avg[i] + self.eps).sqrt();
-            let delta = (self.acc_delta[i] + self.eps).sqrt() / std * g;
-            self.acc_delta[i] = self.rho * self.acc_delta[i] + (1.0 - self.rho) * delta * delta;
+            square_avg[i] = self.rho * square_avg[i] + (1.0 - self.rho) * g * g;
+            let std = (square_avg[i] + self.eps).sqrt();
+            let delta = (acc_delta[i] + self.eps).sqrt() / std * g;
+            acc_delta[i] = self.rho * acc_delta[i] + (1.0 - self.rho) * delta * delta;
             p[i] -= lr * delta;
         }
     }
 
     fn state(&self) -> State {
         State::counted(self.step)
-            .vector("square_avg", self.square_avg)
-            .vector("acc_delta", self.acc_delta)
+            .vector("square_avg", &self.square_avg)
+            .vector("acc_delta", &self.acc_delta)
     }
 }
 
@@ -62,14 +81,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γΔ",
     ],
     check: no_cross_checks,
-    build: |h| {
-        Box::new(Adadelta {
-            rho: h.num("rho"),
-            eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
-            step: 0,
-            square_avg: [0.0; 2],
-            acc_delta: [0.0; 2],
-        })
-    },
+    build: builders!(|h, zero| Adadelta::new(h, zero)),
 };

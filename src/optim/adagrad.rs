@@ -2,35 +2,52 @@
 //! all squared gradients so far.
 
 use super::{
-    eps, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY,
+    eps, no_cross_checks, number, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State,
+    WEIGHT_DECAY,
 };
 use crate::spec::Range;
 
-pub struct Adagrad {
+pub struct Adagrad<V> {
     lr_decay: f64,
     weight_decay: f64,
     eps: f64,
     step: u64,
-    sum: [f64; 2],
+    sum: V,
 }
 
-impl Optimizer for Adagrad {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Adagrad<V> {
+    fn new(h: &Hyper, zero: V) -> Adagrad<V> {
+        Adagrad {
+            lr_decay: h.num("lr_decay"),
+            weight_decay: h.num("weight_decay"),
+            eps: h.num("eps"),
+            step: 0,
+            sum: zero.filled(h.num("initial_accumulator_value")),
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Adagrad<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let clr = lr / (1.0 + (self.step - 1) as f64 * self.lr_decay);
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let sum = &mut self.sum.as_mut()[..n];
+        for i in 0..n {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
                 g += self.weight_decay * p[i];
             }
-            self.sum[i] += g * g;
-            let std = self.sum[i].sqrt() + self.eps;
+            sum[i] += g * g;
+            let std = sum[i].sqrt() + self.eps;
             p[i] -= clr * (g / std);
         }
     }
 
     fn state(&self) -> State {
-        State::counted(self.step).vector("sum", self.sum)
+        State::counted(self.step).vector("sum", &self.sum)
     }
 }
 
@@ -63,14 +80,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ̃ g / (√s + ε)",
     ],
     check: no_cross_checks,
-    build: |h| {
-        let s0 = h.num("initial_accumulator_value");
-        Box::new(Adagrad {
-            lr_decay: h.num("lr_decay"),
-            weight_decay: h.num("weight_decay"),
-            eps: h.num("eps"),
-            step: 0,
-            sum: [s0, s0],
-        })
-    },
+    build: builders!(|h, zero| Adagrad::new(h, zero)),
 };

@@ -3,55 +3,62 @@
 //! decay.
 
 use super::{
-    eps, flag, no_cross_checks, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
+    eps, flag, no_cross_checks, HyperSpec, Moments, Optimizer, OptimizerDef, Params, State, BETAS,
     WEIGHT_DECAY,
 };
 
-pub struct Adam {
+pub struct Adam<V> {
     /// betas and weight decay (AdamW's decoupled: θ shrinks by γλ before the
     /// step instead of λθ being added to g).
     pub(crate) moments: Moments,
     pub(crate) eps: f64,
     pub(crate) amsgrad: bool,
     pub(crate) step: i32,
-    pub(crate) m: [f64; 2],
-    pub(crate) v: [f64; 2],
-    pub(crate) v_max: [f64; 2],
+    pub(crate) m: V,
+    pub(crate) v: V,
+    pub(crate) v_max: V,
 }
 
-impl Adam {
-    pub(crate) fn new(h: &super::Hyper, decoupled: bool) -> Adam {
+impl<V: Params> Adam<V> {
+    /// Fresh state for parameters like `zero`; AdamW's when `decoupled`.
+    pub(crate) fn new(h: &super::Hyper, zero: V, decoupled: bool) -> Adam<V> {
         Adam {
             moments: Moments::new(h, decoupled),
             eps: h.num("eps"),
             amsgrad: h.flag("amsgrad"),
             step: 0,
-            m: [0.0; 2],
-            v: [0.0; 2],
-            v_max: [0.0; 2],
+            m: zero.clone(),
+            v: zero.clone(),
+            v_max: zero,
         }
     }
 }
 
-impl Optimizer for Adam {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Optimizer<V> for Adam<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let [b1, b2] = self.moments.betas;
         let bias_correction1 = 1.0 - super::power_of_step(b1, self.step as u64);
         let bias_correction2 = 1.0 - super::power_of_step(b2, self.step as u64);
         let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let m = &mut self.m.as_mut()[..n];
+        let v = &mut self.v.as_mut()[..n];
+        let v_max = &mut self.v_max.as_mut()[..n];
+        for i in 0..n {
             self.moments
-                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
+                .update(&mut p[i], grad[i], lr, &mut m[i], &mut v[i]);
             let second = if self.amsgrad {
-                self.v_max[i] = self.v_max[i].max(self.v[i]);
-                self.v_max[i]
+                v_max[i] = v_max[i].max(v[i]);
+                v_max[i]
             } else {
-                self.v[i]
+                v[i]
             };
             let denom = second.sqrt() / bias_correction2_sqrt + self.eps;
-            p[i] -= step_size * (self.m[i] / denom);
+            p[i] -= step_size * (m[i] / denom);
         }
     }
 
@@ -65,10 +72,10 @@ impl Optimizer for Adam {
 
     fn state(&self) -> State {
         let s = State::counted(self.step as u64)
-            .vector("exp_avg", self.m)
-            .vector("exp_avg_sq", self.v);
+            .vector("exp_avg", &self.m)
+            .vector("exp_avg_sq", &self.v);
         if self.amsgrad {
-            s.vector("max_exp_avg_sq", self.v_max)
+            s.vector("max_exp_avg_sq", &self.v_max)
         } else {
             s
         }
@@ -98,5 +105,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)",
     ],
     check: no_cross_checks,
-    build: |h| Box::new(Adam::new(h, false)),
+    build: builders!(|h, zero| Adam::new(h, zero, false)),
 };

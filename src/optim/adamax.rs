@@ -2,38 +2,57 @@
 //! running maximum of |g| (the infinity norm).
 
 use super::{
-    eps, lerp, no_cross_checks, HyperSpec, Optimizer, OptimizerDef, State, BETAS, WEIGHT_DECAY,
+    eps, lerp, no_cross_checks, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State, BETAS,
+    WEIGHT_DECAY,
 };
 
-pub struct Adamax {
+pub struct Adamax<V> {
     betas: [f64; 2],
     eps: f64,
     weight_decay: f64,
     step: i32,
-    m: [f64; 2],
-    u: [f64; 2],
+    m: V,
+    u: V,
 }
 
-impl Optimizer for Adamax {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Adamax<V> {
+    fn new(h: &Hyper, zero: V) -> Adamax<V> {
+        Adamax {
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            step: 0,
+            m: zero.clone(),
+            u: zero,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Adamax<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let [b1, b2] = self.betas;
         let clr = lr / (1.0 - super::power_of_step(b1, self.step as u64));
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let m = &mut self.m.as_mut()[..n];
+        let u = &mut self.u.as_mut()[..n];
+        for i in 0..n {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
                 g += self.weight_decay * p[i];
             }
-            self.m[i] = lerp(self.m[i], g, 1.0 - b1);
+            m[i] = lerp(m[i], g, 1.0 - b1);
             // torch takes the max over {β₂u, |g| + ε}; NaN propagates as in torch.amax.
-            let a = self.u[i] * b2;
+            let a = u[i] * b2;
             let b = g.abs() + self.eps;
-            self.u[i] = if a.is_nan() || b.is_nan() {
+            u[i] = if a.is_nan() || b.is_nan() {
                 f64::NAN
             } else {
                 a.max(b)
             };
-            p[i] -= clr * (self.m[i] / self.u[i]);
+            p[i] -= clr * (m[i] / u[i]);
         }
     }
 
@@ -47,8 +66,8 @@ impl Optimizer for Adamax {
 
     fn state(&self) -> State {
         State::counted(self.step as u64)
-            .vector("exp_avg", self.m)
-            .vector("exp_inf", self.u)
+            .vector("exp_avg", &self.m)
+            .vector("exp_inf", &self.u)
     }
 }
 
@@ -66,14 +85,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ/(1 − β₁ᵗ) · m/u",
     ],
     check: no_cross_checks,
-    build: |h| {
-        Box::new(Adamax {
-            betas: h.pair("betas"),
-            eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
-            step: 0,
-            m: [0.0; 2],
-            u: [0.0; 2],
-        })
-    },
+    build: builders!(|h, zero| Adamax::new(h, zero)),
 };

@@ -33,5 +33,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)",
     ],
     check: no_cross_checks,
-    build: |h| Box::new(Adam::new(h, true)),
+    build: builders!(|h, zero| Adam::new(h, zero, true)),
 };

@@ -1,10 +1,10 @@
 //! `torch.optim.ASGD`: gradient descent with a decaying step size η and a
 //! running average `ax` of the iterates, which starts averaging at step t0.
 
-use super::{number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY};
+use super::{number, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State, WEIGHT_DECAY};
 use crate::spec::Range;
 
-pub struct Asgd {
+pub struct Asgd<V> {
     lambd: f64,
     alpha: f64,
     t0: f64,
@@ -14,22 +14,41 @@ pub struct Asgd {
     /// rate (set at the first step, as torch sets it when the state is made).
     eta: Option<f64>,
     mu: f64,
-    ax: [f64; 2],
+    ax: V,
 }
 
-impl Optimizer for Asgd {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Asgd<V> {
+    fn new(h: &Hyper, zero: V) -> Asgd<V> {
+        Asgd {
+            lambd: h.num("lambd"),
+            alpha: h.num("alpha"),
+            t0: h.num("t0"),
+            weight_decay: h.num("weight_decay"),
+            step: 0,
+            eta: None,
+            mu: 1.0,
+            ax: zero,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Asgd<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let eta = *self.eta.get_or_insert(lr);
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let ax = &mut self.ax.as_mut()[..n];
+        for i in 0..n {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
                 g += self.weight_decay * p[i];
             }
             p[i] *= 1.0 - self.lambd * eta;
             p[i] += -eta * g;
-            self.ax[i] = if self.mu != 1.0 {
-                self.ax[i] + (p[i] - self.ax[i]) * self.mu
+            ax[i] = if self.mu != 1.0 {
+                ax[i] + (p[i] - ax[i]) * self.mu
             } else {
                 p[i]
             };
@@ -43,7 +62,7 @@ impl Optimizer for Asgd {
         State::counted(self.step)
             .number("eta", self.eta.unwrap_or(0.0))
             .number("mu", self.mu)
-            .vector("ax", self.ax)
+            .vector("ax", &self.ax)
     }
 }
 
@@ -81,16 +100,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "η ← γ / (1 + λγt)^α,  μ ← 1 / max(1, t − t0)",
     ],
     check: super::no_cross_checks,
-    build: |h| {
-        Box::new(Asgd {
-            lambd: h.num("lambd"),
-            alpha: h.num("alpha"),
-            t0: h.num("t0"),
-            weight_decay: h.num("weight_decay"),
-            step: 0,
-            eta: None,
-            mu: 1.0,
-            ax: [0.0; 2],
-        })
-    },
+    build: builders!(|h, zero| Asgd::new(h, zero)),
 };

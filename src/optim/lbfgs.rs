@@ -7,7 +7,9 @@
 
 #[cfg(test)]
 use super::StateValue;
-use super::{Closure, Hyper, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, State};
+use super::{
+    dot, Closure, Hyper, HyperKind, HyperSpec, HyperValue, Optimizer, OptimizerDef, Params, State,
+};
 use crate::error::ConfigError;
 use crate::spec::Range;
 
@@ -18,7 +20,7 @@ const C1: f64 = 1e-4;
 const C2: f64 = 0.9;
 const LS_TOLERANCE_CHANGE: f64 = 1e-9;
 
-pub struct Lbfgs {
+pub struct Lbfgs<V> {
     max_iter: u32,
     max_eval: u32,
     tolerance_grad: f64,
@@ -29,7 +31,7 @@ pub struct Lbfgs {
     func_evals: u64,
     n_iter: u64,
     /// What carries from one step to the next; None before the first iteration.
-    memory: Option<Memory>,
+    memory: Option<Memory<V>>,
     /// The two-loop recursion's coefficients, made at the first iteration
     /// that uses the history (torch's `al`, history_size entries).
     al: Option<Vec<Option<f64>>>,
@@ -38,51 +40,91 @@ pub struct Lbfgs {
 /// torch's state between iterations: the last direction and step length,
 /// the curvature pairs (y, s) with ρ = 1 / yᵀs, the initial Hessian scale,
 /// and the gradient and loss at the last iterate.
-struct Memory {
-    d: [f64; 2],
+struct Memory<V> {
+    d: V,
     t: f64,
-    old_dirs: Vec<[f64; 2]>,
-    old_stps: Vec<[f64; 2]>,
+    old_dirs: Vec<V>,
+    old_stps: Vec<V>,
     ro: Vec<f64>,
     h_diag: f64,
-    prev_flat_grad: [f64; 2],
+    prev_flat_grad: V,
     prev_loss: f64,
 }
 
-fn dot(a: [f64; 2], b: [f64; 2]) -> f64 {
-    a[0] * b[0] + a[1] * b[1]
+/// The largest |vᵢ|, taken left to right with `f64::max`.
+fn abs_max(v: impl IntoIterator<Item = f64>) -> f64 {
+    let mut v = v.into_iter();
+    let first = v.next().map_or(0.0, f64::abs);
+    v.fold(first, |m, x| m.max(x.abs()))
 }
 
-fn abs_max(v: [f64; 2]) -> f64 {
-    v[0].abs().max(v[1].abs())
+/// Σ |vᵢ|, summed left to right from the first.
+fn abs_sum(v: &[f64]) -> f64 {
+    let mut v = v.iter();
+    let first = v.next().map_or(0.0, |x| x.abs());
+    v.fold(first, |s, x| s + x.abs())
 }
 
-fn at(x: [f64; 2], t: f64, d: [f64; 2]) -> [f64; 2] {
-    [x[0] + t * d[0], x[1] + t * d[1]]
-}
-
-impl Lbfgs {
-    /// The two-loop recursion: −H∇f from the stored pairs.
-    fn direction(&mut self, g: [f64; 2], m: &Memory) -> [f64; 2] {
-        let al = self.al.get_or_insert_with(|| vec![None; self.history_size]);
-        let mut q = [-g[0], -g[1]];
-        for i in (0..m.old_dirs.len()).rev() {
-            let a = dot(m.old_stps[i], q) * m.ro[i];
-            al[i] = Some(a);
-            q = [q[0] - a * m.old_dirs[i][0], q[1] - a * m.old_dirs[i][1]];
-        }
-        let mut r = [q[0] * m.h_diag, q[1] * m.h_diag];
-        for (((y, s), ro), a) in m.old_dirs.iter().zip(&m.old_stps).zip(&m.ro).zip(al.iter()) {
-            let be = dot(*y, r) * ro;
-            let a = a.expect("set by the first loop") - be;
-            r = [r[0] + a * s[0], r[1] + a * s[1]];
-        }
-        r
+/// x ← x + t d.
+fn add_scaled(x: &mut [f64], t: f64, d: &[f64]) {
+    let d = &d[..x.len()];
+    for i in 0..x.len() {
+        x[i] += t * d[i];
     }
 }
 
-impl Optimizer for Lbfgs {
-    fn step(&mut self, _: &mut [f64; 2], _: [f64; 2], _: f64) {
+impl<V: Params> Lbfgs<V> {
+    fn new(h: &Hyper, _zero: V) -> Lbfgs<V> {
+        let max_iter = h.count("max_iter").expect("max_iter is never None");
+        Lbfgs {
+            max_iter,
+            max_eval: h.count("max_eval").unwrap_or(max_iter * 5 / 4),
+            tolerance_grad: h.num("tolerance_grad"),
+            tolerance_change: h.num("tolerance_change"),
+            history_size: h.count("history_size").expect("history_size is never None") as usize,
+            strong_wolfe: h.choice("line_search_fn").is_some(),
+            func_evals: 0,
+            n_iter: 0,
+            memory: None,
+            al: None,
+        }
+    }
+
+    /// The two-loop recursion: `m.d` ← −H∇f from the stored pairs.
+    fn direction(&mut self, g: &[f64], m: &mut Memory<V>) {
+        let al = self.al.get_or_insert_with(|| vec![None; self.history_size]);
+        // q, then r, in place of the direction.
+        let q = m.d.as_mut();
+        let n = q.len();
+        let g = &g[..n];
+        for j in 0..n {
+            q[j] = -g[j];
+        }
+        for i in (0..m.old_dirs.len()).rev() {
+            let a = dot(m.old_stps[i].as_ref(), q) * m.ro[i];
+            al[i] = Some(a);
+            let y = &m.old_dirs[i].as_ref()[..n];
+            for j in 0..n {
+                q[j] -= a * y[j];
+            }
+        }
+        let r = q;
+        for x in r.iter_mut() {
+            *x *= m.h_diag;
+        }
+        for (((y, s), ro), a) in m.old_dirs.iter().zip(&m.old_stps).zip(&m.ro).zip(al.iter()) {
+            let be = dot(y.as_ref(), r) * ro;
+            let a = a.expect("set by the first loop") - be;
+            let s = &s.as_ref()[..n];
+            for j in 0..n {
+                r[j] += a * s[j];
+            }
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Lbfgs<V> {
+    fn step(&mut self, _: &mut V, _: &V, _: f64) {
         unreachable!("LBFGS re-evaluates the objective: the run calls step_closure")
     }
 
@@ -97,17 +139,17 @@ impl Optimizer for Lbfgs {
 
     fn step_closure(
         &mut self,
-        p: &mut [f64; 2],
+        p: &mut V,
         loss: f64,
-        grad: [f64; 2],
+        grad: &V,
         lr: f64,
-        closure: &mut Closure,
+        closure: &mut Closure<V>,
     ) -> u32 {
         let mut loss = loss;
-        let mut g = grad;
+        let mut g = grad.clone();
         let mut current_evals = 1;
         self.func_evals += 1;
-        if abs_max(g) <= self.tolerance_grad {
+        if abs_max(g.as_ref().iter().copied()) <= self.tolerance_grad {
             return current_evals;
         }
         let mut n_iter = 0;
@@ -115,44 +157,57 @@ impl Optimizer for Lbfgs {
             n_iter += 1;
             self.n_iter += 1;
             let mut m = match self.memory.take() {
-                None => Memory {
-                    d: [-g[0], -g[1]],
-                    t: 0.0,
-                    old_dirs: Vec::new(),
-                    old_stps: Vec::new(),
-                    ro: Vec::new(),
-                    h_diag: 1.0,
-                    prev_flat_grad: g,
-                    prev_loss: loss,
-                },
+                None => {
+                    let mut d = g.clone();
+                    for x in d.as_mut() {
+                        *x = -*x;
+                    }
+                    Memory {
+                        d,
+                        t: 0.0,
+                        old_dirs: Vec::new(),
+                        old_stps: Vec::new(),
+                        ro: Vec::new(),
+                        h_diag: 1.0,
+                        prev_flat_grad: g.clone(),
+                        prev_loss: loss,
+                    }
+                }
                 Some(mut m) => {
-                    let y = [g[0] - m.prev_flat_grad[0], g[1] - m.prev_flat_grad[1]];
-                    let s = [m.d[0] * m.t, m.d[1] * m.t];
-                    let ys = dot(y, s);
+                    // y = g − g_prev, s = t d.
+                    let mut y = g.clone();
+                    for (y, prev) in y.as_mut().iter_mut().zip(m.prev_flat_grad.as_ref()) {
+                        *y -= prev;
+                    }
+                    let mut s = m.d.clone();
+                    for s in s.as_mut() {
+                        *s *= m.t;
+                    }
+                    let ys = dot(y.as_ref(), s.as_ref());
                     if ys > 1e-10 {
                         if m.old_dirs.len() == self.history_size {
                             m.old_dirs.remove(0);
                             m.old_stps.remove(0);
                             m.ro.remove(0);
                         }
+                        let yy = dot(y.as_ref(), y.as_ref());
                         m.old_dirs.push(y);
                         m.old_stps.push(s);
                         m.ro.push(1.0 / ys);
-                        m.h_diag = ys / dot(y, y);
+                        m.h_diag = ys / yy;
                     }
-                    m.d = self.direction(g, &m);
+                    self.direction(g.as_ref(), &mut m);
                     m
                 }
             };
-            m.prev_flat_grad = g;
+            m.prev_flat_grad.as_mut().copy_from_slice(g.as_ref());
             m.prev_loss = loss;
             m.t = if self.n_iter == 1 {
-                f64::min(1.0, 1.0 / (g[0].abs() + g[1].abs())) * lr
+                f64::min(1.0, 1.0 / abs_sum(g.as_ref())) * lr
             } else {
                 lr
             };
-            let d = m.d;
-            let gtd = dot(g, d);
+            let gtd = dot(g.as_ref(), m.d.as_ref());
             if gtd > -self.tolerance_change {
                 self.memory = Some(m);
                 break;
@@ -163,18 +218,18 @@ impl Optimizer for Lbfgs {
                 // The search may use what is left of the step's evaluations.
                 let max_ls = self.max_eval.saturating_sub(current_evals);
                 let (f_new, g_new, t, evals) =
-                    strong_wolfe(closure, *p, m.t, d, (loss, g, gtd), max_ls);
+                    strong_wolfe(closure, p, m.t, &m.d, (loss, &g, gtd), max_ls);
                 m.t = t;
                 loss = f_new;
                 g = g_new;
-                *p = at(*p, t, d);
-                opt_cond = abs_max(g) <= self.tolerance_grad;
+                add_scaled(p.as_mut(), t, m.d.as_ref());
+                opt_cond = abs_max(g.as_ref().iter().copied()) <= self.tolerance_grad;
                 ls_evals = evals;
             } else {
-                *p = at(*p, m.t, d);
+                add_scaled(p.as_mut(), m.t, m.d.as_ref());
                 if n_iter != self.max_iter {
-                    (loss, g) = closure(*p);
-                    opt_cond = abs_max(g) <= self.tolerance_grad;
+                    (loss, g) = closure(p);
+                    opt_cond = abs_max(g.as_ref().iter().copied()) <= self.tolerance_grad;
                     ls_evals = 1;
                 } else {
                     opt_cond = false;
@@ -184,14 +239,13 @@ impl Optimizer for Lbfgs {
             current_evals += ls_evals;
             self.func_evals += ls_evals as u64;
             let t = m.t;
-            let prev_loss = m.prev_loss;
-            self.memory = Some(m);
-            if n_iter == self.max_iter
+            let stop = n_iter == self.max_iter
                 || current_evals >= self.max_eval
                 || opt_cond
-                || abs_max([d[0] * t, d[1] * t]) <= self.tolerance_change
-                || (loss - prev_loss).abs() < self.tolerance_change
-            {
+                || abs_max(m.d.as_ref().iter().map(|d| d * t)) <= self.tolerance_change
+                || (loss - m.prev_loss).abs() < self.tolerance_change;
+            self.memory = Some(m);
+            if stop {
                 break;
             }
         }
@@ -207,13 +261,13 @@ impl Optimizer for Lbfgs {
         }
         if let Some(m) = &self.memory {
             s = s
-                .vector("d", m.d)
+                .vector("d", &m.d)
                 .number("t", m.t)
-                .vectors("old_dirs", m.old_dirs.clone())
-                .vectors("old_stps", m.old_stps.clone())
+                .vectors("old_dirs", &m.old_dirs)
+                .vectors("old_stps", &m.old_stps)
                 .numbers("ro", m.ro.iter().map(|&r| Some(r)).collect())
                 .number("H_diag", m.h_diag)
-                .vector("prev_flat_grad", m.prev_flat_grad)
+                .vector("prev_flat_grad", &m.prev_flat_grad)
                 .number("prev_loss", m.prev_loss);
         }
         s
@@ -246,15 +300,15 @@ fn cubic_interpolate(
 
 /// One point of the line search: the step length, the loss there, its
 /// gradient and the gradient's slope along the direction.
-#[derive(Clone, Copy)]
-struct Probe {
+#[derive(Clone)]
+struct Probe<V> {
     t: f64,
     f: f64,
-    g: [f64; 2],
+    g: V,
     gtd: f64,
 }
 
-impl Probe {
+impl<V> Probe<V> {
     fn cubic(&self) -> (f64, f64, f64) {
         (self.t, self.f, self.gtd)
     }
@@ -266,63 +320,70 @@ impl Probe {
 /// interpolation, within `max_ls` search steps (after the first probe).
 /// Returns the loss and gradient at the chosen step, the step and the number
 /// of evaluations.
-fn strong_wolfe(
-    closure: &mut Closure,
-    x: [f64; 2],
+fn strong_wolfe<V: Params>(
+    closure: &mut Closure<V>,
+    x: &V,
     t: f64,
-    d: [f64; 2],
-    (f, g, gtd): (f64, [f64; 2], f64),
+    d: &V,
+    (f, g, gtd): (f64, &V, f64),
     max_ls: u32,
-) -> (f64, [f64; 2], f64, u32) {
-    let d_norm = abs_max(d);
-    let eval = |closure: &mut Closure, t: f64| {
-        let (f, g) = closure(at(x, t, d));
-        Probe {
-            t,
-            f,
-            g,
-            gtd: dot(g, d),
-        }
+) -> (f64, V, f64, u32) {
+    let d_norm = abs_max(d.as_ref().iter().copied());
+    // Where the closure is evaluated: x + t d.
+    let mut point = x.clone();
+    let mut eval = |closure: &mut Closure<V>, t: f64| {
+        let q = point.as_mut();
+        q.copy_from_slice(x.as_ref());
+        add_scaled(q, t, d.as_ref());
+        let (f, g) = closure(&point);
+        let gtd = dot(g.as_ref(), d.as_ref());
+        Probe { t, f, g, gtd }
     };
     let mut new = eval(closure, t);
     let mut evals = 1;
-    let mut prev = Probe { t: 0.0, f, g, gtd };
+    let mut prev = Probe {
+        t: 0.0,
+        f,
+        g: g.clone(),
+        gtd,
+    };
     let mut done = false;
     let mut ls_iter = 0;
     // The bracket: two probes, or one when the first phase found a point
     // meeting both conditions.
-    let mut bracket: Vec<Probe> = Vec::new();
-    while ls_iter < max_ls {
+    let mut bracket: Vec<Probe<V>> = loop {
+        if ls_iter == max_ls {
+            // torch keeps the first slope unset here; the zoom does not run.
+            let first = Probe {
+                t: 0.0,
+                f,
+                g: g.clone(),
+                gtd,
+            };
+            break vec![first, new];
+        }
         if new.f > f + C1 * new.t * gtd || (ls_iter > 1 && new.f >= prev.f) {
-            bracket = vec![prev, new];
-            break;
+            break vec![prev, new];
         }
         if new.gtd.abs() <= -C2 * gtd {
-            bracket = vec![new];
             done = true;
-            break;
+            break vec![new];
         }
         if new.gtd >= 0.0 {
-            bracket = vec![prev, new];
-            break;
+            break vec![prev, new];
         }
         let min_step = new.t + 0.01 * (new.t - prev.t);
         let max_step = new.t * 10.0;
         let t = cubic_interpolate(prev.cubic(), new.cubic(), Some((min_step, max_step)));
-        prev = new;
-        new = eval(closure, t);
+        prev = std::mem::replace(&mut new, eval(closure, t));
         evals += 1;
         ls_iter += 1;
-    }
-    if ls_iter == max_ls {
-        // torch keeps the first slope unset here; the zoom does not run.
-        bracket = vec![Probe { t: 0.0, f, g, gtd }, new];
-    }
+    };
 
     let mut insuf_progress = false;
     // The lower end first. (A lone probe is both ends; a NaN loss makes
     // torch's comparison false, as here.)
-    let order = |b: &[Probe]| match b {
+    let order = |b: &[Probe<V>]| match b {
         [_] => (0, 0),
         _ if b[0].f <= b[1].f => (0, 1),
         _ => (1, 0),
@@ -362,12 +423,12 @@ fn strong_wolfe(
             if probe.gtd.abs() <= -C2 * gtd {
                 done = true;
             } else if probe.gtd * (bracket[high].t - bracket[low].t) >= 0.0 {
-                bracket[high] = bracket[low];
+                bracket[high] = bracket[low].clone();
             }
             bracket[low] = probe;
         }
     }
-    let best = bracket[low];
+    let best = bracket.swap_remove(low);
     (best.f, best.g, best.t, evals)
 }
 
@@ -443,21 +504,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "repeat up to max_iter times, evaluating f and g after each move but the last",
     ],
     check,
-    build: |h| {
-        let max_iter = h.count("max_iter").expect("max_iter is never None");
-        Box::new(Lbfgs {
-            max_iter,
-            max_eval: h.count("max_eval").unwrap_or(max_iter * 5 / 4),
-            tolerance_grad: h.num("tolerance_grad"),
-            tolerance_change: h.num("tolerance_change"),
-            history_size: h.count("history_size").expect("history_size is never None") as usize,
-            strong_wolfe: h.choice("line_search_fn").is_some(),
-            func_evals: 0,
-            n_iter: 0,
-            memory: None,
-            al: None,
-        })
-    },
+    build: builders!(|h, zero| Lbfgs::new(h, zero)),
 };
 
 #[cfg(test)]
@@ -465,7 +512,7 @@ mod tests {
     use super::*;
 
     /// f = x² + 10y², its gradient, counting evaluations.
-    fn bowl(p: [f64; 2]) -> (f64, [f64; 2]) {
+    fn bowl(p: &[f64; 2]) -> (f64, [f64; 2]) {
         (p[0] * p[0] + 10.0 * p[1] * p[1], [2.0 * p[0], 20.0 * p[1]])
     }
 
@@ -474,12 +521,12 @@ mod tests {
         for (k, v) in settings {
             h.0.insert(k, *v);
         }
-        (DEF.build)(&h)
+        (DEF.build.two)(&h)
     }
 
     fn step(opt: &mut dyn Optimizer, p: &mut [f64; 2], lr: f64) -> u32 {
-        let (loss, g) = bowl(*p);
-        opt.step_closure(p, loss, g, lr, &mut bowl)
+        let (loss, g) = bowl(p);
+        opt.step_closure(p, loss, &g, lr, &mut bowl)
     }
 
     #[test]

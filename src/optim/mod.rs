@@ -6,6 +6,29 @@
 //! (under torch's keyword names) and shows its update rule. Gradient clipping and
 //! learning-rate schedules are in [`clip`] and [`schedule`]; they wrap any
 //! optimizer the way a torch training loop does.
+//!
+//! An optimizer works on any number of parameters held in a [`Params`]
+//! vector: `[f64; 2]` for a point on a surface, `Vec<f64>` for n. Each
+//! [`OptimizerDef`] builds either ([`Build`]); the two share every line of the
+//! update rule, which loops over the coordinates the same way for both.
+
+/// The two constructors of an optimizer from one constructor expression:
+/// `builders!(|h, zero| Adam::new(h, zero, false))` evaluates the expression
+/// once with `zero = [0.0; 2]` and once with `zero = vec![0.0; n]`.
+macro_rules! builders {
+    (|$h:ident, $zero:ident| $body:expr) => {
+        $crate::optim::Build {
+            two: |$h| {
+                let $zero = [0.0_f64; 2];
+                Box::new($body)
+            },
+            many: |$h, n| {
+                let $zero = vec![0.0_f64; n];
+                Box::new($body)
+            },
+        }
+    };
+}
 
 pub mod adadelta;
 pub mod adafactor;
@@ -28,11 +51,33 @@ use crate::spec::{ParamSpec, Range};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The state of one optimizer over the two coordinates.
-pub trait Optimizer {
+/// A vector of parameters an optimizer updates: `[f64; 2]` (a point on a
+/// surface) or `Vec<f64>` (any number of them). The optimizer's state vectors
+/// are of the same type, as long as the parameters.
+pub trait Params:
+    Clone + std::fmt::Debug + AsRef<[f64]> + AsMut<[f64]> + Send + Sync + 'static
+{
+    /// A vector as long as this one with every entry `x`.
+    fn filled(&self, x: f64) -> Self;
+}
+
+impl Params for [f64; 2] {
+    fn filled(&self, x: f64) -> Self {
+        [x; 2]
+    }
+}
+
+impl Params for Vec<f64> {
+    fn filled(&self, x: f64) -> Self {
+        vec![x; self.len()]
+    }
+}
+
+/// The state of one optimizer over the coordinates of `V`.
+pub trait Optimizer<V: Params = [f64; 2]> {
     /// One `optimizer.step()`: updates `params` in place from the gradient
     /// (already clipped) with the learning rate in force for this step.
-    fn step(&mut self, params: &mut [f64; 2], grad: [f64; 2], lr: f64);
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64);
 
     /// What torch's `optimizer.state[θ]` holds after the steps so far: its
     /// keys, in the order torch adds them, and nothing it does not hold.
@@ -56,11 +101,11 @@ pub trait Optimizer {
     /// Returns how many evaluations the step made, the first included.
     fn step_closure(
         &mut self,
-        params: &mut [f64; 2],
+        params: &mut V,
         loss: f64,
-        grad: [f64; 2],
+        grad: &V,
         lr: f64,
-        closure: &mut Closure,
+        closure: &mut Closure<V>,
     ) -> u32 {
         let _ = (loss, closure);
         self.step(params, grad, lr);
@@ -81,10 +126,10 @@ pub trait Optimizer {
 
 /// One evaluation of the objective at a point: its loss and its gradient,
 /// clipped as the training loop clips.
-pub type Closure<'a> = dyn FnMut([f64; 2]) -> (f64, [f64; 2]) + 'a;
+pub type Closure<'a, V = [f64; 2]> = dyn FnMut(&V) -> (f64, V) + 'a;
 
 /// One value of an optimizer's state: a number (the step count, NAdam's
-/// `mu_product`, …), a vector over the two coordinates, or LBFGS's lists
+/// `mu_product`, …), a vector over the coordinates, or LBFGS's lists
 /// (of vectors, or of numbers where torch may hold None).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -92,8 +137,8 @@ pub enum StateValue {
     Number(f64),
     /// A count torch keeps as an integer (LBFGS's `func_evals`, `n_iter`).
     Count(u64),
-    Vector([f64; 2]),
-    Vectors(Vec<[f64; 2]>),
+    Vector(Vec<f64>),
+    Vectors(Vec<Vec<f64>>),
     Numbers(Vec<Option<f64>>),
 }
 
@@ -108,8 +153,8 @@ impl State {
         State(vec![("step", StateValue::Number(step as f64))])
     }
     /// Adds a vector under `key`.
-    pub fn vector(mut self, key: &'static str, v: [f64; 2]) -> State {
-        self.0.push((key, StateValue::Vector(v)));
+    pub fn vector(mut self, key: &'static str, v: impl AsRef<[f64]>) -> State {
+        self.0.push((key, StateValue::Vector(v.as_ref().to_vec())));
         self
     }
     /// Adds a number under `key`.
@@ -123,7 +168,8 @@ impl State {
         self
     }
     /// Adds a list of vectors under `key`.
-    pub fn vectors(mut self, key: &'static str, v: Vec<[f64; 2]>) -> State {
+    pub fn vectors<T: AsRef<[f64]>>(mut self, key: &'static str, v: &[T]) -> State {
+        let v = v.iter().map(|x| x.as_ref().to_vec()).collect();
         self.0.push((key, StateValue::Vectors(v)));
         self
     }
@@ -251,8 +297,17 @@ pub struct OptimizerDef {
     /// Checks that involve several hyperparameters at once (torch's own
     /// constructor checks); single values are already range-checked.
     pub check: fn(&Hyper, &str) -> Result<(), ConfigError>,
-    /// Fresh optimizer state.
-    pub build: fn(&Hyper) -> Box<dyn Optimizer>,
+    /// Fresh optimizer state, for two parameters or for n.
+    pub build: Build,
+}
+
+/// An optimizer's two constructors, made by `builders!` from one expression.
+#[derive(Clone, Copy)]
+pub struct Build {
+    /// Fresh state for a point on a surface.
+    pub two: fn(&Hyper) -> Box<dyn Optimizer>,
+    /// Fresh state for n parameters (the `usize`).
+    pub many: fn(&Hyper, usize) -> Box<dyn Optimizer<Vec<f64>>>,
 }
 
 /// The learning rate's allowed range, as torch checks it.
@@ -425,10 +480,26 @@ impl Moments {
     }
 }
 
-/// The Euclidean norm of a two-coordinate vector, as torch's `norm(2)`
-/// computes it: the root of the sum of squares.
-pub fn norm(v: [f64; 2]) -> f64 {
-    (v[0] * v[0] + v[1] * v[1]).sqrt()
+/// The Euclidean norm, as torch's `norm(2)` computes it: the root of the sum
+/// of squares (summed left to right).
+pub fn norm(v: &[f64]) -> f64 {
+    dot(v, v).sqrt()
+}
+
+/// The dot product Σ aᵢbᵢ, summed left to right from the first product (so
+/// for two coordinates `a[0] * b[0] + a[1] * b[1]`); 0 for empty vectors.
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let b = &b[..a.len()];
+    match a.len() {
+        0 => 0.0,
+        n => {
+            let mut s = a[0] * b[0];
+            for i in 1..n {
+                s += a[i] * b[i];
+            }
+            s
+        }
+    }
 }
 
 /// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
@@ -478,4 +549,35 @@ pub fn power_of_step(base: f64, t: u64) -> f64 {
         }
         values[t as usize]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dot, norm, Params};
+
+    #[test]
+    fn two_coordinate_sums_are_the_two_term_sums_bit_for_bit() {
+        // Signed zeros included: a sum started from +0 would turn −0 + −0 into +0.
+        let xs = [0.0, -0.0, 1.5, -2.25, 1e-300, 3e300, 0.1, f64::NAN];
+        for &a in &xs {
+            for &b in &xs {
+                for &c in &xs {
+                    for &d in &xs {
+                        let want = a * c + b * d;
+                        assert_eq!(dot(&[a, b], &[c, d]).to_bits(), want.to_bits());
+                    }
+                }
+                assert_eq!(norm(&[a, b]).to_bits(), (a * a + b * b).sqrt().to_bits());
+            }
+        }
+        assert_eq!(dot(&[], &[]), 0.0);
+        assert_eq!(dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+    }
+
+    #[test]
+    fn filled_keeps_the_length() {
+        assert_eq!([1.0, 2.0].filled(0.5), [0.5, 0.5]);
+        assert_eq!(vec![1.0; 5].filled(-1.0), vec![-1.0; 5]);
+        assert!(Vec::new().filled(3.0).is_empty());
+    }
 }

@@ -2,8 +2,8 @@
 //! momentum-decay schedule μₜ = β₁(1 − ½·0.96^(t·ψ)).
 
 use super::{
-    eps, flag, no_cross_checks, number, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
-    WEIGHT_DECAY,
+    eps, flag, no_cross_checks, number, Hyper, HyperSpec, Moments, Optimizer, OptimizerDef, Params,
+    State, BETAS, WEIGHT_DECAY,
 };
 use crate::spec::Range;
 
@@ -12,18 +12,32 @@ pub(crate) fn momentum_at(b1: f64, psi: f64, t: f64) -> f64 {
     b1 * (1.0 - 0.5 * libm::pow(0.96, t * psi))
 }
 
-pub struct NAdam {
+pub struct NAdam<V> {
     moments: Moments,
     eps: f64,
     momentum_decay: f64,
     step: i32,
     mu_product: f64,
-    m: [f64; 2],
-    v: [f64; 2],
+    m: V,
+    v: V,
 }
 
-impl Optimizer for NAdam {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> NAdam<V> {
+    fn new(h: &Hyper, zero: V) -> NAdam<V> {
+        NAdam {
+            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
+            eps: h.num("eps"),
+            momentum_decay: h.num("momentum_decay"),
+            step: 0,
+            mu_product: 1.0,
+            m: zero.clone(),
+            v: zero,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for NAdam<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
@@ -32,13 +46,18 @@ impl Optimizer for NAdam {
         let mu_next = momentum_at(b1, self.momentum_decay, t + 1.0);
         self.mu_product *= mu;
         let mu_product_next = self.mu_product * mu_next;
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let m = &mut self.m.as_mut()[..n];
+        let v = &mut self.v.as_mut()[..n];
+        for i in 0..n {
             let g = self
                 .moments
-                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
-            let denom = (self.v[i] / bias_correction2).sqrt() + self.eps;
+                .update(&mut p[i], grad[i], lr, &mut m[i], &mut v[i]);
+            let denom = (v[i] / bias_correction2).sqrt() + self.eps;
             p[i] -= lr * (1.0 - mu) / (1.0 - self.mu_product) * (g / denom);
-            p[i] -= lr * mu_next / (1.0 - mu_product_next) * (self.m[i] / denom);
+            p[i] -= lr * mu_next / (1.0 - mu_product_next) * (m[i] / denom);
         }
     }
 
@@ -53,8 +72,8 @@ impl Optimizer for NAdam {
     fn state(&self) -> State {
         State::counted(self.step as u64)
             .number("mu_product", self.mu_product)
-            .vector("exp_avg", self.m)
-            .vector("exp_avg_sq", self.v)
+            .vector("exp_avg", &self.m)
+            .vector("exp_avg_sq", &self.v)
     }
 }
 
@@ -88,15 +107,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ(1 − μₜ)/(1 − Πₜ) · g/d − γμₜ₊₁/(1 − Πₜμₜ₊₁) · m/d",
     ],
     check: no_cross_checks,
-    build: |h| {
-        Box::new(NAdam {
-            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
-            eps: h.num("eps"),
-            momentum_decay: h.num("momentum_decay"),
-            step: 0,
-            mu_product: 1.0,
-            m: [0.0; 2],
-            v: [0.0; 2],
-        })
-    },
+    build: builders!(|h, zero| NAdam::new(h, zero)),
 };

@@ -3,8 +3,8 @@
 //! far it is from that point; before, a bias-corrected momentum step.
 
 use super::{
-    eps, flag, no_cross_checks, HyperSpec, Moments, Optimizer, OptimizerDef, State, BETAS,
-    WEIGHT_DECAY,
+    eps, flag, no_cross_checks, Hyper, HyperSpec, Moments, Optimizer, OptimizerDef, Params, State,
+    BETAS, WEIGHT_DECAY,
 };
 
 /// At step `t`: ρ∞ and ρₜ (the length of the approximated simple moving
@@ -23,28 +23,45 @@ pub(crate) fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
     (rho_inf, rho_t, r)
 }
 
-pub struct RAdam {
+pub struct RAdam<V> {
     moments: Moments,
     eps: f64,
     step: u64,
-    m: [f64; 2],
-    v: [f64; 2],
+    m: V,
+    v: V,
 }
 
-impl Optimizer for RAdam {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> RAdam<V> {
+    fn new(h: &Hyper, zero: V) -> RAdam<V> {
+        RAdam {
+            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
+            eps: h.num("eps"),
+            step: 0,
+            m: zero.clone(),
+            v: zero,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for RAdam<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let t = self.step as f64;
         let [b1, b2] = self.moments.betas;
         let bias_correction1 = 1.0 - super::power_of_step(b1, self.step);
         let bias_correction2 = 1.0 - super::power_of_step(b2, self.step);
         let (_, _, rect) = rectification(b2, t);
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let m = &mut self.m.as_mut()[..n];
+        let v = &mut self.v.as_mut()[..n];
+        for i in 0..n {
             self.moments
-                .update(&mut p[i], grad[i], lr, &mut self.m[i], &mut self.v[i]);
-            let corrected = self.m[i] / bias_correction1;
+                .update(&mut p[i], grad[i], lr, &mut m[i], &mut v[i]);
+            let corrected = m[i] / bias_correction1;
             if let Some(rect) = rect {
-                let adaptive = libm::pow(bias_correction2, 0.5) / (self.v[i].sqrt() + self.eps);
+                let adaptive = libm::pow(bias_correction2, 0.5) / (v[i].sqrt() + self.eps);
                 p[i] += -(corrected * lr * adaptive * rect);
             } else {
                 p[i] += -(corrected * lr);
@@ -62,8 +79,8 @@ impl Optimizer for RAdam {
 
     fn state(&self) -> State {
         State::counted(self.step)
-            .vector("exp_avg", self.m)
-            .vector("exp_avg_sq", self.v)
+            .vector("exp_avg", &self.m)
+            .vector("exp_avg_sq", &self.v)
     }
 }
 
@@ -90,13 +107,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "else: θ ← θ − γ m/(1 − β₁ᵗ)",
     ],
     check: no_cross_checks,
-    build: |h| {
-        Box::new(RAdam {
-            moments: Moments::new(h, h.flag("decoupled_weight_decay")),
-            eps: h.num("eps"),
-            step: 0,
-            m: [0.0; 2],
-            v: [0.0; 2],
-        })
-    },
+    build: builders!(|h, zero| RAdam::new(h, zero)),
 };

@@ -2,44 +2,68 @@
 //! gradients, optionally centered and with momentum.
 
 use super::{
-    eps, flag, no_cross_checks, number, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY,
+    eps, flag, no_cross_checks, number, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State,
+    WEIGHT_DECAY,
 };
 use crate::spec::Range;
 
-pub struct RmsProp {
+pub struct RmsProp<V> {
     alpha: f64,
     eps: f64,
     weight_decay: f64,
     momentum: f64,
     centered: bool,
     step: u64,
-    square_avg: [f64; 2],
-    grad_avg: [f64; 2],
-    buf: [f64; 2],
+    square_avg: V,
+    grad_avg: V,
+    buf: V,
     /// Whether torch's state holds `momentum_buffer`: from the first step
     /// taken with momentum > 0 (a schedule may change the momentum).
     has_buf: bool,
 }
 
-impl Optimizer for RmsProp {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> RmsProp<V> {
+    fn new(h: &Hyper, zero: V) -> RmsProp<V> {
+        RmsProp {
+            alpha: h.num("alpha"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            momentum: h.num("momentum"),
+            centered: h.flag("centered"),
+            step: 0,
+            square_avg: zero.clone(),
+            grad_avg: zero.clone(),
+            buf: zero,
+            has_buf: false,
+        }
+    }
+}
+
+impl<V: Params> Optimizer<V> for RmsProp<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         self.has_buf |= self.momentum > 0.0;
-        for i in 0..2 {
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let square_avg = &mut self.square_avg.as_mut()[..n];
+        let grad_avg = &mut self.grad_avg.as_mut()[..n];
+        let buf = &mut self.buf.as_mut()[..n];
+        for i in 0..n {
             let mut g = grad[i];
             if self.weight_decay != 0.0 {
                 g += self.weight_decay * p[i];
             }
-            self.square_avg[i] = self.alpha * self.square_avg[i] + (1.0 - self.alpha) * g * g;
+            square_avg[i] = self.alpha * square_avg[i] + (1.0 - self.alpha) * g * g;
             let avg = if self.centered {
-                self.grad_avg[i] = super::lerp(self.grad_avg[i], g, 1.0 - self.alpha);
-                (self.square_avg[i] - self.grad_avg[i] * self.grad_avg[i]).sqrt() + self.eps
+                grad_avg[i] = super::lerp(grad_avg[i], g, 1.0 - self.alpha);
+                (square_avg[i] - grad_avg[i] * grad_avg[i]).sqrt() + self.eps
             } else {
-                self.square_avg[i].sqrt() + self.eps
+                square_avg[i].sqrt() + self.eps
             };
             if self.momentum > 0.0 {
-                self.buf[i] = self.momentum * self.buf[i] + g / avg;
-                p[i] -= lr * self.buf[i];
+                buf[i] = self.momentum * buf[i] + g / avg;
+                p[i] -= lr * buf[i];
             } else {
                 p[i] -= lr * (g / avg);
             }
@@ -55,12 +79,12 @@ impl Optimizer for RmsProp {
     }
 
     fn state(&self) -> State {
-        let mut s = State::counted(self.step).vector("square_avg", self.square_avg);
+        let mut s = State::counted(self.step).vector("square_avg", &self.square_avg);
         if self.has_buf {
-            s = s.vector("momentum_buffer", self.buf);
+            s = s.vector("momentum_buffer", &self.buf);
         }
         if self.centered {
-            s = s.vector("grad_avg", self.grad_avg);
+            s = s.vector("grad_avg", &self.grad_avg);
         }
         s
     }
@@ -94,18 +118,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "if momentum μ > 0: b ← μb + g/d, θ ← θ − γb; else θ ← θ − γ g/d",
     ],
     check: no_cross_checks,
-    build: |h| {
-        Box::new(RmsProp {
-            alpha: h.num("alpha"),
-            eps: h.num("eps"),
-            weight_decay: h.num("weight_decay"),
-            momentum: h.num("momentum"),
-            centered: h.flag("centered"),
-            step: 0,
-            square_avg: [0.0; 2],
-            grad_avg: [0.0; 2],
-            buf: [0.0; 2],
-            has_buf: false,
-        })
-    },
+    build: builders!(|h, zero| RmsProp::new(h, zero)),
 };

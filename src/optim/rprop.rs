@@ -2,17 +2,29 @@
 //! direction of the gradient's sign; the step size grows while the sign holds
 //! and shrinks when it flips (and then that coordinate waits a step).
 
-use super::{pair, Hyper, HyperSpec, Optimizer, OptimizerDef, State};
+use super::{pair, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State};
 use crate::error::ConfigError;
 use crate::spec::Range;
 
-pub struct Rprop {
+pub struct Rprop<V> {
     etas: [f64; 2],
     step_sizes: [f64; 2],
     step: u64,
-    prev: [f64; 2],
+    prev: V,
     /// Each coordinate's step size; set to the learning rate at the first step.
-    step_size: Option<[f64; 2]>,
+    step_size: Option<V>,
+}
+
+impl<V: Params> Rprop<V> {
+    fn new(h: &Hyper, zero: V) -> Rprop<V> {
+        Rprop {
+            etas: h.pair("etas"),
+            step_sizes: h.pair("step_sizes"),
+            step: 0,
+            prev: zero,
+            step_size: None,
+        }
+    }
 }
 
 /// torch's `sign`: −1, 0 or 1 (NaN stays NaN).
@@ -26,16 +38,21 @@ fn sign(x: f64) -> f64 {
     }
 }
 
-impl Optimizer for Rprop {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
+impl<V: Params> Optimizer<V> for Rprop<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let [etaminus, etaplus] = self.etas;
         let [lo, hi] = self.step_sizes;
         // torch fills the step sizes with the learning rate once, at the
         // first step; a schedule changes nothing after that.
-        let step_size = self.step_size.get_or_insert([lr, lr]);
-        for i in 0..2 {
-            let s = sign(grad[i] * self.prev[i]);
+        let step_size = self.step_size.get_or_insert_with(|| grad.filled(lr));
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        let step_size = &mut step_size.as_mut()[..n];
+        let prev = &mut self.prev.as_mut()[..n];
+        for i in 0..n {
+            let s = sign(grad[i] * prev[i]);
             let factor = if s > 0.0 {
                 etaplus
             } else if s < 0.0 {
@@ -49,14 +66,16 @@ impl Optimizer for Rprop {
             // and no flip to see next time.
             let g = if factor == etaminus { 0.0 } else { grad[i] };
             p[i] += -(sign(g) * step_size[i]);
-            self.prev[i] = g;
+            prev[i] = g;
         }
     }
 
     fn state(&self) -> State {
-        State::counted(self.step)
-            .vector("prev", self.prev)
-            .vector("step_size", self.step_size.unwrap_or([0.0; 2]))
+        let s = State::counted(self.step).vector("prev", &self.prev);
+        match &self.step_size {
+            Some(step_size) => s.vector("step_size", step_size),
+            None => s.vector("step_size", self.prev.filled(0.0)),
+        }
     }
 }
 
@@ -100,15 +119,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − sign(g) · s,  g′ ← g",
     ],
     check,
-    build: |h| {
-        Box::new(Rprop {
-            etas: h.pair("etas"),
-            step_sizes: h.pair("step_sizes"),
-            step: 0,
-            prev: [0.0; 2],
-            step_size: None,
-        })
-    },
+    build: builders!(|h, zero| Rprop::new(h, zero)),
 };
 
 #[cfg(test)]

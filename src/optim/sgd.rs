@@ -1,41 +1,64 @@
 //! `torch.optim.SGD`: plain gradient descent, with optional momentum
 //! (heavy-ball or Nesterov), dampening and weight decay.
 
-use super::{flag, number, Hyper, HyperSpec, Optimizer, OptimizerDef, State, WEIGHT_DECAY};
+use super::{flag, number, Hyper, HyperSpec, Optimizer, OptimizerDef, Params, State, WEIGHT_DECAY};
 use crate::error::ConfigError;
 use crate::spec::Range;
 
-pub struct Sgd {
+pub struct Sgd<V> {
     momentum: f64,
     dampening: f64,
     nesterov: bool,
     weight_decay: f64,
-    buf: Option<[f64; 2]>,
+    buf: Option<V>,
 }
 
-impl Optimizer for Sgd {
-    fn step(&mut self, p: &mut [f64; 2], grad: [f64; 2], lr: f64) {
-        let mut g = grad;
-        if self.weight_decay != 0.0 {
-            for i in 0..2 {
-                g[i] += self.weight_decay * p[i];
-            }
+impl<V: Params> Sgd<V> {
+    /// Fresh state for parameters like `zero` (the momentum buffer is made
+    /// at the first step with momentum, as torch makes it).
+    fn new(h: &Hyper, _zero: V) -> Sgd<V> {
+        Sgd {
+            momentum: h.num("momentum"),
+            dampening: h.num("dampening"),
+            nesterov: h.flag("nesterov"),
+            weight_decay: h.num("weight_decay"),
+            buf: None,
         }
+    }
+}
+
+impl<V: Params> Optimizer<V> for Sgd<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
+        // Coordinate by coordinate: each one's weight decay, buffer and move
+        // depend on that coordinate alone.
+        let mut buf = None;
+        let mut first = false;
         if self.momentum != 0.0 {
             // torch starts the buffer at the first gradient, without dampening.
-            let buf = match self.buf {
-                None => g,
-                Some(b) => [0, 1].map(|i| self.momentum * b[i] + (1.0 - self.dampening) * g[i]),
-            };
-            self.buf = Some(buf);
-            g = if self.nesterov {
-                [0, 1].map(|i| g[i] + self.momentum * buf[i])
-            } else {
-                buf
-            };
+            first = self.buf.is_none();
+            buf = Some(self.buf.get_or_insert_with(|| grad.filled(0.0)).as_mut());
         }
-        for i in 0..2 {
-            p[i] -= lr * g[i];
+        let p = params.as_mut();
+        let n = p.len();
+        let grad = &grad.as_ref()[..n];
+        for i in 0..n {
+            let mut g = grad[i];
+            if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            if let Some(b) = buf.as_deref_mut() {
+                b[i] = if first {
+                    g
+                } else {
+                    self.momentum * b[i] + (1.0 - self.dampening) * g
+                };
+                g = if self.nesterov {
+                    g + self.momentum * b[i]
+                } else {
+                    b[i]
+                };
+            }
+            p[i] -= lr * g;
         }
     }
 
@@ -49,7 +72,7 @@ impl Optimizer for Sgd {
 
     fn state(&self) -> State {
         // torch keeps `momentum_buffer: None` without momentum: nothing to show.
-        match self.buf {
+        match &self.buf {
             Some(b) => State::default().vector("momentum_buffer", b),
             None => State::default(),
         }
@@ -95,13 +118,5 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γg",
     ],
     check,
-    build: |h| {
-        Box::new(Sgd {
-            momentum: h.num("momentum"),
-            dampening: h.num("dampening"),
-            nesterov: h.flag("nesterov"),
-            weight_decay: h.num("weight_decay"),
-            buf: None,
-        })
-    },
+    build: builders!(|h, zero| Sgd::new(h, zero)),
 };
