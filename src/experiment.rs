@@ -22,6 +22,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod mlp;
+
 /// The most steps one experiment may ask for.
 pub const MAX_STEPS: u32 = 100_000;
 /// The most optimizers one experiment may compare.
@@ -83,6 +85,9 @@ pub struct FunctionConfig {
     /// A typed function (`"name": "custom"`): its expression, parameters and
     /// window. Its parameters are not in `params`, which stays empty.
     pub typed: Option<Arc<Typed>>,
+    /// A neural network (`"name": "mlp"`): its architecture, rows and
+    /// initial weights.
+    pub mlp: Option<Arc<crate::mlp::Model>>,
 }
 
 /// How many rows each gradient averages over.
@@ -341,7 +346,10 @@ impl FunctionConfig {
 
     /// The number of rows of a data model's dataset.
     pub fn rows(&self) -> Option<usize> {
-        self.data.as_ref().map(|d| d.len())
+        match &self.mlp {
+            Some(m) => Some(m.x.len()),
+            None => self.data.as_ref().map(|d| d.len()),
+        }
     }
 }
 
@@ -418,6 +426,12 @@ impl Experiment {
 
     /// The surface the optimizers run on.
     pub fn surface(&self) -> Surface {
+        if let Some(model) = &self.function.mlp {
+            return Surface::Formula {
+                f: Box::new(self.network(model, crate::run::Record::default()).0),
+                l2: 0.0,
+            };
+        }
         match self.function.model(self.l2) {
             Some(m) => Surface::Data(m),
             None => Surface::Formula {
@@ -425,6 +439,21 @@ impl Experiment {
                 l2: self.l2,
             },
         }
+    }
+
+    /// An MLP experiment's training: the landscape on its plane, and every
+    /// run with its points on that plane.
+    pub fn network(
+        &self,
+        model: &Arc<crate::mlp::Model>,
+        record: crate::run::Record,
+    ) -> (crate::mlp::surface::NetSurface, Vec<crate::Trajectory>) {
+        let training = crate::mlp::train::train(self, model, record);
+        let plane = training.plane.clone();
+        let runs = training.trajectories(self, record);
+        let points: Vec<[f64; 2]> = runs.iter().flat_map(|r| r.points.iter().copied()).collect();
+        let surface = crate::mlp::surface::NetSurface::new(model.clone(), plane, self.l2, &points);
+        (surface, runs)
     }
 
     /// The sampling, seed, L2 and stopping keys that differ from their
@@ -754,12 +783,22 @@ fn pair_of(
 fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> {
     let o = Obj::new(v, path)?;
     let name = o.str("name")?;
+    if name == crate::mlp::MLP.name {
+        return Ok(FunctionConfig {
+            def: &crate::mlp::MLP,
+            params: Vec::new(),
+            data: None,
+            typed: None,
+            mlp: Some(Arc::new(mlp::parse_mlp(&o)?)),
+        });
+    }
     let def = functions::lookup(name).ok_or_else(|| {
         ConfigError::new(
             o.field("name"),
             format!(
-                "unknown function \"{name}\"; choose one of {}",
-                functions::names()
+                "unknown function \"{name}\"; choose one of {}, {}",
+                functions::names(),
+                crate::mlp::MLP.name
             ),
         )
     })?;
@@ -811,6 +850,7 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
             params: Vec::new(),
             data: Some(Arc::new(data)),
             typed: None,
+            mlp: None,
         });
     }
     o.only(&["name", "params"])?;
@@ -837,6 +877,7 @@ fn parse_function(v: &Value, path: &str) -> Result<FunctionConfig, ConfigError> 
         params,
         data: None,
         typed: None,
+        mlp: None,
     })
 }
 
@@ -876,6 +917,7 @@ fn parse_typed(o: &Obj) -> Result<FunctionConfig, ConfigError> {
         params: Vec::new(),
         data: None,
         typed: Some(Arc::new(Typed::new(text, expr, values, window))),
+        mlp: None,
     })
 }
 
@@ -1731,7 +1773,17 @@ impl Experiment {
             "stop",
         ])?;
         let function = parse_function(o.required("function")?, "function")?;
-        let start = pair(o.required("start")?, "start", START_RANGE)?;
+        // A network starts at its initial weights: (0, 0) on its plane.
+        let start = match (&function.mlp, o.map.get("start")) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::new(
+                    "start",
+                    "an MLP has no start: it starts at its initial weights (function.init, function.init_seed or function.weights); leave start out",
+                ))
+            }
+            (Some(_), None) => [0.0, 0.0],
+            (None, _) => pair(o.required("start")?, "start", START_RANGE)?,
+        };
         let steps = integer(o.required("steps")?, "steps", 0, MAX_STEPS)?;
         let list = match o.required("optimizers")? {
             Value::Array(items) => items,
@@ -1800,6 +1852,21 @@ impl Experiment {
             l2: o.num("l2", L2_RANGE)?.unwrap_or(0.0),
             stop,
         };
+        if let Some(model) = &exp.function.mlp {
+            check_network_work(&exp, model)?;
+            // torch's Adafactor keeps factored statistics per weight matrix;
+            // over one flat vector it would not be the same optimizer.
+            if let Some(i) = exp
+                .optimizers
+                .iter()
+                .position(|o| o.def.name == "adafactor")
+            {
+                return Err(ConfigError::new(
+                    format!("optimizers[{i}].name"),
+                    "adafactor is not available for an MLP (torch factors its second moments per weight matrix, which the network's training does not do); choose another optimizer",
+                ));
+            }
+        }
         let work = exp.work();
         if work > MAX_WORK {
             return Err(ConfigError::new(
@@ -1819,6 +1886,38 @@ impl Experiment {
     }
 }
 
+/// The most multiply-adds an MLP experiment's training may take (each row a
+/// step evaluates costs about three per parameter, forward and backward).
+pub const MAX_NETWORK_WORK: f64 = 2e10;
+/// The most parameter values an MLP experiment keeps (each run keeps its
+/// parameters at every step for its plane).
+pub const MAX_NETWORK_POINTS: f64 = 5e7;
+
+fn check_network_work(exp: &Experiment, model: &crate::mlp::Model) -> Result<(), ConfigError> {
+    let count = model.net.count as f64;
+    let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64;
+    if kept > MAX_NETWORK_POINTS {
+        return Err(ConfigError::new(
+            "steps",
+            format!(
+                "every run keeps its {} parameters at each of its {} points: {kept:.2e} values in all, at most {MAX_NETWORK_POINTS:e}; use fewer steps, optimizers or a smaller network",
+                model.net.count,
+                exp.steps + 1
+            ),
+        ));
+    }
+    let work = exp.work() * 3.0 * count;
+    if work > MAX_NETWORK_WORK {
+        return Err(ConfigError::new(
+            "steps",
+            format!(
+                "training asks for about {work:.2e} multiply-adds (rows evaluated × 3 per parameter); at most {MAX_NETWORK_WORK:e}: use fewer steps, rows, optimizers, or a smaller network or batch"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn json_reason(e: &serde_json::Error) -> String {
     // serde_json appends " at line L column C"; the position is already given.
     let s = e.to_string();
@@ -1833,6 +1932,13 @@ fn json_reason(e: &serde_json::Error) -> String {
 impl Serialize for FunctionConfig {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
+        if let Some(model) = &self.mlp {
+            let f = model.function_json();
+            for (k, v) in f.as_object().expect("an object") {
+                m.serialize_entry(k, v)?;
+            }
+            return m.end();
+        }
         m.serialize_entry("name", self.def.name)?;
         if let Some(t) = &self.typed {
             m.serialize_entry("expr", &t.text)?;
@@ -1928,7 +2034,9 @@ impl Serialize for Experiment {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("function", &self.function)?;
-        m.serialize_entry("start", &self.start)?;
+        if self.function.mlp.is_none() {
+            m.serialize_entry("start", &self.start)?;
+        }
         m.serialize_entry("steps", &self.steps)?;
         m.serialize_entry("optimizers", &self.optimizers)?;
         if let Some(view) = &self.view {

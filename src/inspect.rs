@@ -666,7 +666,12 @@ mod tests {
 
     fn recorded(json: &str) -> (Experiment, Trajectory) {
         let e = Experiment::from_json(json).unwrap();
-        let run = e.run_recording(Record { state: true }).remove(0);
+        let run = e
+            .run_recording(Record {
+                state: true,
+                ..Record::default()
+            })
+            .remove(0);
         (e, run)
     }
 

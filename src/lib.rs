@@ -38,6 +38,7 @@ pub mod run;
 pub mod scenarios;
 pub mod spec;
 pub mod stability;
+pub mod steps;
 pub mod sweep;
 pub mod symbolic;
 

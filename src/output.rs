@@ -1,19 +1,28 @@
 //! The printed forms of a run: the JSON document `optiviz run` writes (and the
 //! page's `getRuns()` returns) and a CSV table with one row per point.
 
+use crate::mlp::plane::Plane;
 use crate::run::Trajectory;
 use serde::Serialize;
 use std::fmt::Write;
 
-/// `{"runs": [...]}`, the top level of the JSON output.
+/// `{"runs": [...]}`, the top level of the JSON output, with an MLP's
+/// `"plane"` (its origin, directions and the share of the motion it holds).
 #[derive(Serialize)]
 pub struct Runs<'a> {
     pub runs: &'a [Trajectory],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plane: Option<&'a Plane>,
 }
 
 /// The runs as JSON text.
 pub fn to_json(runs: &[Trajectory]) -> String {
-    serde_json::to_string(&Runs { runs }).expect("trajectories always serialize")
+    to_json_on(runs, None)
+}
+
+/// The runs as JSON text, with the plane an MLP's points lie on.
+pub fn to_json_on(runs: &[Trajectory], plane: Option<&Plane>) -> String {
+    serde_json::to_string(&Runs { runs, plane }).expect("trajectories always serialize")
 }
 
 /// The runs as CSV: `run,name,step,x,y,loss,grad_norm,lr,epoch,status`, one

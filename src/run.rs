@@ -4,9 +4,9 @@
 
 use crate::experiment::{Batch, Experiment, OptimizerConfig, Sampling, Stop, Surface};
 use crate::functions::Objective;
-use crate::optim::schedule::LrState;
-use crate::optim::{norm, State};
-use crate::rng::Rng;
+use crate::optim::clip::Clip;
+use crate::optim::State;
+use crate::steps::{run_path, Batcher, Problem};
 use serde::Serialize;
 use std::fmt;
 
@@ -60,6 +60,17 @@ pub struct Trajectory {
     /// one-cycle schedule on an optimizer that has one; empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub momenta: Vec<f64>,
+    /// A network's accuracy at each point (classification); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accuracy: Vec<f64>,
+    /// A network's weight-gradient norm per Linear layer at each step taken
+    /// (input layer first, before clipping); empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layer_grad_norms: Vec<Vec<f64>>,
+    /// A network's flat parameters at each point, when asked for
+    /// ([`Record::params`]); its `points` are where they fall on the plane.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<Vec<f64>>,
 }
 
 /// What a run records beyond the path.
@@ -67,6 +78,8 @@ pub struct Trajectory {
 pub struct Record {
     /// The optimizer's state after every step, and the gradient each received.
     pub state: bool,
+    /// A network's flat parameters at every point.
+    pub params: bool,
 }
 
 impl Trajectory {
@@ -212,25 +225,14 @@ pub fn short(x: f64) -> String {
     }
 }
 
-fn finite(p: [f64; 2]) -> bool {
-    p[0].is_finite() && p[1].is_finite()
-}
-
 /// Where the gradients of one run come from: the exact gradient, or
 /// mini-batches of a model's rows in a seeded shuffled order, or the exact
 /// gradient plus seeded Gaussian noise; averaged over `accumulate` draws.
 pub struct Gradients<'a> {
     surface: &'a Surface,
     sampling: Sampling,
-    rng: Rng,
-    /// The dataset's rows (0 for a formula).
-    rows: usize,
-    /// This epoch's order of the rows, and how many of them are used.
-    order: Vec<usize>,
-    used: usize,
-    /// Rows handed out so far (for the epoch count).
-    rows_seen: u64,
-    batch: Vec<usize>,
+    /// The rows' shuffles (none for a formula), and the noise's generator.
+    batches: Batcher,
 }
 
 impl<'a> Gradients<'a> {
@@ -239,12 +241,7 @@ impl<'a> Gradients<'a> {
         Gradients {
             surface,
             sampling,
-            rng: Rng::new(seed as u64, 0x5eed),
-            rows,
-            order: Vec::with_capacity(rows),
-            used: rows,
-            rows_seen: 0,
-            batch: Vec::new(),
+            batches: Batcher::new(rows, seed),
         }
     }
 
@@ -272,10 +269,11 @@ impl<'a> Gradients<'a> {
                 // Noise σ·ξ on the gradient is the gradient of f + σ·ξ·θ: the
                 // loss the closure reports carries the same term.
                 let sigma = self.sampling.grad_noise;
+                let rng = &mut self.batches.rng;
                 let mut sum = [0.0, 0.0];
                 for _ in 0..k {
-                    sum[0] += sigma * self.rng.normal();
-                    sum[1] += sigma * self.rng.normal();
+                    sum[0] += sigma * rng.normal();
+                    sum[1] += sigma * rng.normal();
                 }
                 StepDraw::Noise([sum[0] / k as f64, sum[1] / k as f64])
             }
@@ -284,29 +282,12 @@ impl<'a> Gradients<'a> {
 
     /// Epochs completed so far; 0 for a formula.
     pub fn epochs(&self) -> f64 {
-        match self.surface.model() {
-            Some(m) => self.rows_seen as f64 / m.data.len() as f64,
-            None => 0.0,
-        }
+        self.batches.epochs()
     }
 
-    /// The rows of the next mini-batch of `size`, sorted (so a batch of every
-    /// row sums in the same order as the full gradient).
+    /// The rows of the next mini-batch of `size` ([`Batcher::next_batch`]).
     pub fn next_batch(&mut self, size: usize) -> &[usize] {
-        let n = self.rows;
-        if self.used == n {
-            self.order.clear();
-            self.order.extend(0..n);
-            self.rng.shuffle(&mut self.order);
-            self.used = 0;
-        }
-        let end = (self.used + size).min(n);
-        self.batch.clear();
-        self.batch.extend_from_slice(&self.order[self.used..end]);
-        self.batch.sort_unstable();
-        self.used = end;
-        self.rows_seen += self.batch.len() as u64;
-        &self.batch
+        self.batches.next_batch(size)
     }
 
     /// The gradient for one update at `p`.
@@ -332,7 +313,7 @@ impl<'a> Gradients<'a> {
             }
             (Some(m), _) => {
                 // Every micro-batch is the whole dataset: the same gradient k times.
-                self.rows_seen += (m.data.len() * k as usize) as u64;
+                self.batches.count(m.data.len() * k as usize);
                 m.grad(p)
             }
             (None, _) => {
@@ -341,10 +322,11 @@ impl<'a> Gradients<'a> {
                 if sigma == 0.0 {
                     return g;
                 }
+                let rng = &mut self.batches.rng;
                 let mut sum = [0.0, 0.0];
                 for _ in 0..k {
-                    sum[0] += g[0] + sigma * self.rng.normal();
-                    sum[1] += g[1] + sigma * self.rng.normal();
+                    sum[0] += g[0] + sigma * rng.normal();
+                    sum[1] += g[1] + sigma * rng.normal();
                 }
                 mean(sum)
             }
@@ -390,198 +372,92 @@ impl StepDraw {
     }
 }
 
+/// A run on a plotted surface: its value, and gradients as `grads` draws them.
+struct OnSurface<'a> {
+    f: &'a Surface,
+    grads: Gradients<'a>,
+    stochastic: bool,
+    is_model: bool,
+}
+
+impl Problem<[f64; 2]> for OnSurface<'_> {
+    type Draw = StepDraw;
+
+    fn stochastic(&self) -> bool {
+        self.stochastic
+    }
+
+    fn is_model(&self) -> bool {
+        self.is_model
+    }
+
+    fn loss(&mut self, p: &[f64; 2]) -> f64 {
+        self.f.value(*p)
+    }
+
+    fn gradient(&mut self, p: &[f64; 2]) -> [f64; 2] {
+        // A data model's gradient comes through `grads` even when it is the
+        // full batch, so the epochs are counted.
+        if self.stochastic || self.is_model {
+            self.grads.at(*p)
+        } else {
+            self.f.grad(*p)
+        }
+    }
+
+    fn fix_step(&mut self) -> StepDraw {
+        self.grads.fix_step()
+    }
+
+    fn eval(&mut self, draw: &StepDraw, q: &[f64; 2]) -> (f64, [f64; 2]) {
+        draw.eval(self.f, *q)
+    }
+
+    fn epochs(&self) -> f64 {
+        self.grads.epochs()
+    }
+
+    fn clip(&self, clip: Clip, g: &mut [f64; 2]) {
+        *g = clip.apply(*g);
+    }
+}
+
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
 /// from `grads` and ending early when a rule of `stop` holds; `record` says
 /// what to keep beyond the path.
 pub fn trajectory(
     f: &Surface,
-    mut grads: Gradients,
+    grads: Gradients,
     start: [f64; 2],
     steps: u32,
     cfg: &OptimizerConfig,
     stop: &Stop,
     record: Record,
 ) -> Trajectory {
-    let n = steps as usize;
-    let stochastic = grads.stochastic();
-    let is_model = f.model().is_some();
-    let mut points = Vec::with_capacity(n + 1);
-    let mut losses = Vec::with_capacity(n + 1);
-    let mut grad_norms = Vec::with_capacity(n);
-    let mut lrs = Vec::with_capacity(n);
-    let mut epochs = Vec::with_capacity(if is_model { n } else { 0 });
-    let mut state = Vec::with_capacity(if record.state { n } else { 0 });
-    let mut received = Vec::with_capacity(if record.state { n } else { 0 });
-    let mut opt = (cfg.def.build.two)(&cfg.hyper);
-    let re_evaluates = opt.re_evaluates();
-    let mut func_evals = Vec::with_capacity(if re_evaluates { n } else { 0 });
-    let mut lr = LrState::new(cfg.lr, cfg.schedule.as_ref(), opt.momentum());
-    let record_momenta =
-        cfg.schedule.as_ref().is_some_and(|s| s.records_momentum()) && opt.momentum().is_some();
-    let mut momenta = Vec::new();
-    // Where the path left the bounds for good (so far), and why.
-    let mut out_since: Option<(usize, Divergence)> = None;
-    // Set from the first loss: past this the loss has grown GROWTH_BOUND-fold.
-    let mut growth_limit = f64::INFINITY;
-    let mut non_finite: Option<(usize, Divergence)> = None;
-    // The first step from which every gradient so far has been below the tolerance.
-    let mut settled_from: Option<usize> = None;
-    let mut stopped: Option<(usize, StopRule)> = None;
-
-    let mut p = start;
-    for k in 0..=n {
-        let loss = f.value(p);
-        // L-BFGS evaluates again within the step, under the step's draws.
-        let draw = if re_evaluates && stochastic {
-            Some(grads.fix_step())
-        } else {
-            None
-        };
-        // A data model's gradient comes through `grads` even when it is the
-        // full batch, so the epochs are counted.
-        let (step_loss, g) = match &draw {
-            Some(d) => d.eval(f, p),
-            None if stochastic || is_model => (loss, grads.at(p)),
-            None => (loss, f.grad(p)),
-        };
-        if !loss.is_finite() || !finite(g) {
-            // A run always keeps its start, even where f has no value there.
-            if k == 0 {
-                points.push(p);
-                losses.push(loss);
-            }
-            non_finite = Some((k, Divergence::NonFiniteLoss));
-            break;
-        }
-        points.push(p);
-        losses.push(loss);
-        if k == 0 {
-            growth_limit = loss + GROWTH_BOUND * loss.abs().max(1.0);
-        }
-        let out = if loss.abs() > LOSS_BOUND {
-            Some(Divergence::LossBound)
-        } else if p[0].abs() > PARAM_BOUND || p[1].abs() > PARAM_BOUND {
-            Some(Divergence::ParamBound)
-        } else if loss > growth_limit {
-            Some(Divergence::LossGrowth)
-        } else {
-            None
-        };
-        match out {
-            None => out_since = None,
-            Some(reason) => {
-                out_since.get_or_insert((k, reason));
-            }
-        }
-        let gn = norm(&g);
-        if gn <= GRAD_TOL && !stochastic {
-            settled_from.get_or_insert(k);
-        } else {
-            settled_from = None;
-        }
-        let window = stop.window as usize;
-        let rule = match (stop.grad_tol, stop.loss_tol, stop.max_steps) {
-            (None, None, None) => None,
-            (Some(tol), _, _) if gn <= tol => Some(StopRule::GradTol { tol }),
-            (_, Some(tol), _) if k >= window && (loss - losses[k - window]).abs() <= tol => {
-                Some(StopRule::LossTol {
-                    tol,
-                    window: stop.window,
-                })
-            }
-            (_, _, Some(max_steps)) if k == max_steps as usize => {
-                Some(StopRule::MaxSteps { max_steps })
-            }
-            _ => None,
-        };
-        if let Some(rule) = rule {
-            stopped = Some((k, rule));
-            break;
-        }
-        if k == n {
-            break;
-        }
-        if record.state {
-            received.push(g);
-        }
-        let g = match cfg.clip {
-            Some(c) => c.apply(g),
-            None => g,
-        };
-        // Both clips are symmetric, so flipping after clipping equals torch's
-        // flip at the start of step().
-        let g = if cfg.maximize { [-g[0], -g[1]] } else { g };
-        grad_norms.push(gn);
-        lrs.push(lr.lr());
-        if let Some(m) = lr.momentum() {
-            opt.set_momentum(m);
-        }
-        if record_momenta {
-            momenta.extend(opt.momentum());
-        }
-        if re_evaluates {
-            // The closure evaluates as the loop does: the loss, the gradient
-            // from the run's sampling, clipped; to maximize, torch's LBFGS
-            // works with both negated.
-            let sign = if cfg.maximize { -1.0 } else { 1.0 };
-            let draw = draw.as_ref().unwrap_or(&StepDraw::Exact);
-            let mut closure = |q: &[f64; 2]| {
-                let (loss, g) = draw.eval(f, *q);
-                let g = cfg.clip.map_or(g, |c| c.apply(g));
-                (sign * loss, [sign * g[0], sign * g[1]])
-            };
-            let loss = sign * step_loss;
-            func_evals.push(opt.step_closure(&mut p, loss, &g, lr.lr(), &mut closure));
-        } else {
-            opt.step(&mut p, &g, lr.lr());
-        }
-        if record.state {
-            state.push(opt.state());
-        }
-        lr.advance(loss);
-        if is_model {
-            epochs.push(grads.epochs());
-        }
-        if !finite(p) {
-            non_finite = Some((k + 1, Divergence::NonFiniteParams));
-            break;
-        }
-    }
-
-    let last = points.len().saturating_sub(1);
-    let status = match (out_since, non_finite) {
-        (Some((step, reason)), _) | (None, Some((step, reason))) => {
-            Status::Diverged { step, reason }
-        }
-        (None, None) => match (stopped, settled_from) {
-            (Some((step, rule)), _) => Status::Stopped {
-                step,
-                rule,
-                loss: losses[last],
-            },
-            (None, Some(step)) => Status::Converged {
-                step,
-                loss: losses[last],
-            },
-            (None, None) => Status::Moving {
-                step: last,
-                loss: losses[last],
-            },
-        },
+    let mut problem = OnSurface {
+        f,
+        stochastic: grads.stochastic(),
+        is_model: f.model().is_some(),
+        grads,
     };
+    let opt = (cfg.def.build.two)(&cfg.hyper);
+    let path = run_path(&mut problem, opt, start, steps, cfg, stop, record);
     Trajectory {
         name: cfg.def.name.to_string(),
         label: cfg.label(),
-        points,
-        losses,
-        grad_norms,
-        lrs,
-        epochs,
-        status,
-        state,
-        grads: received,
-        func_evals,
-        momenta,
+        points: path.points,
+        losses: path.losses,
+        grad_norms: path.grad_norms,
+        lrs: path.lrs,
+        epochs: path.epochs,
+        status: path.status,
+        state: path.state,
+        grads: path.grads,
+        func_evals: path.func_evals,
+        momenta: path.momenta,
+        accuracy: Vec::new(),
+        layer_grad_norms: Vec::new(),
+        params: Vec::new(),
     }
 }
 
@@ -589,16 +465,24 @@ impl Experiment {
     /// Runs every optimizer, in order. Each starts its shuffles and noise
     /// from the experiment's seed.
     pub fn run(&self) -> Vec<Trajectory> {
-        self.run_on(&self.surface(), Record::default())
+        self.run_recording(Record::default())
     }
 
     /// As [`Experiment::run`], recording what `record` asks for.
     pub fn run_recording(&self, record: Record) -> Vec<Trajectory> {
-        self.run_on(&self.surface(), record)
+        match &self.function.mlp {
+            Some(model) => self.network(model, record).1,
+            None => self.run_on(&self.surface(), record),
+        }
     }
 
-    /// As [`Experiment::run_recording`], on the experiment's surface already built.
+    /// As [`Experiment::run_recording`], on the experiment's surface already
+    /// built. (A network trains in its own parameters; its surface is where
+    /// the runs are drawn, not what they step on.)
     pub fn run_on(&self, f: &Surface, record: Record) -> Vec<Trajectory> {
+        if let Some(model) = &self.function.mlp {
+            return self.network(model, record).1;
+        }
         (0..self.optimizers.len())
             .map(|i| self.run_one(f, i, &self.optimizers[i], self.start, record))
             .collect()
@@ -606,7 +490,9 @@ impl Experiment {
 
     /// Optimizer `i`'s run on `f` from `start`, with `cfg` in its place (the
     /// same run with another learning rate, say) and everything else the
-    /// experiment's: its sampling, seed, steps and stopping rules.
+    /// experiment's: its sampling, seed, steps and stopping rules. A network
+    /// trains from its initial weights whatever `start` says, its points on
+    /// the plane of this run alone.
     pub fn run_one(
         &self,
         f: &Surface,
@@ -615,6 +501,11 @@ impl Experiment {
         start: [f64; 2],
         record: Record,
     ) -> Trajectory {
+        if let Some(model) = &self.function.mlp {
+            let mut alone = self.clone();
+            alone.optimizers = vec![cfg.clone()];
+            return alone.network(model, record).1.remove(0);
+        }
         let grads = Gradients::new(f, self.sampling(i), self.seed);
         trajectory(f, grads, start, self.steps, cfg, &self.stop, record)
     }
@@ -705,7 +596,7 @@ mod tests {
         .unwrap()
         .function
         .objective();
-        let gnorm = |p: [f64; 2]| norm(&f.grad(p));
+        let gnorm = |p: [f64; 2]| crate::optim::norm(&f.grad(p));
         assert!(gnorm(t.points[step - 1]) > GRAD_TOL);
         assert!(t.points[step..].iter().all(|&p| gnorm(p) <= GRAD_TOL));
         assert_eq!(loss, *t.losses.last().unwrap());

@@ -261,6 +261,15 @@ fn experiment_strategy() -> impl Strategy<Value = Value> {
                     e[k] = v;
                 }
             }
+            // Within the work limit (L-BFGS may evaluate hundreds of times a
+            // step): fewer steps until it fits.
+            while let Err(err) = Experiment::from_value(&e) {
+                let steps = e["steps"].as_u64().unwrap_or(0);
+                if err.field != "steps" || steps == 0 {
+                    break;
+                }
+                e["steps"] = json!(steps / 2);
+            }
             e
         })
 }

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 const TOLERANCE: f64 = 1e-9;
 
 fn cases() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference2");
+    cases_in("tests/data/reference2")
+}
+
+fn cases_in(folder: &str) -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(folder);
     common::json_files(dir)
         .iter()
         .map(|f| {
@@ -46,18 +50,27 @@ fn error(got: &Value, want: &Value) -> Option<f64> {
 /// What differs between one run and its reference, one line per problem.
 fn compare(run: &Value, reference: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    let points = reference["points"].as_array().unwrap();
+    // A network's reference has its parameters where a surface's has points.
+    let points = reference["points"]
+        .as_array()
+        .or(reference["params"].as_array())
+        .unwrap();
     let until = reference["compare_until"]
         .as_u64()
         .map_or(points.len() - 1, |k| k as usize);
-    // Per point (points, losses) and per step (lrs, state, func_evals, momenta).
+    // Per point (points, losses, a network's params) and per step (lrs,
+    // state, func_evals, momenta, a network's layer gradient norms and
+    // accuracy, recorded at the point each step starts from).
     for (key, per_step) in [
         ("points", false),
+        ("params", false),
         ("losses", false),
         ("lrs", true),
         ("state", true),
         ("func_evals", true),
         ("momenta", true),
+        ("layer_grad_norms", true),
+        ("accuracy", true),
     ] {
         let Some(want) = reference[key].as_array() else {
             continue;
@@ -131,6 +144,36 @@ fn every_second_set_case_matches_pytorch_with_its_state() {
         if !problems.is_empty() {
             failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
         }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn mlp_training_matches_pytorch_parameters_losses_gradient_norms_and_accuracy() {
+    let cases = cases_in("tests/data/reference2/mlp");
+    assert!(cases.len() >= 4, "MLP cases missing: {}", cases.len());
+    let mut failures = Vec::new();
+    for (name, case) in &cases {
+        let out = common::optiviz(&["run", "-", "--params"], &case["experiment"].to_string());
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let problems = compare(&v["runs"][0], &case["reference"]);
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+        // The points are the parameters' place on the plane, which starts at
+        // the initial weights.
+        assert_eq!(
+            v["runs"][0]["points"][0],
+            serde_json::json!([0.0, 0.0]),
+            "{name}"
+        );
+        let explained = v["plane"]["explained"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -11,9 +11,11 @@ const USAGE: &str = "\
 optiviz: optimizer trajectories on classic loss surfaces, with torch.optim semantics
 
 USAGE:
-    optiviz run EXPERIMENT.json [--format json|csv] [--state]
+    optiviz run EXPERIMENT.json [--format json|csv] [--state] [--params]
                                                       run an experiment ('-' reads stdin); --state adds
-                                                      each optimizer's state after every step (JSON)
+                                                      each optimizer's state after every step (JSON);
+                                                      --params, for an MLP, its flat parameters at
+                                                      every point (its points are on its plane)
     optiviz render EXPERIMENT.json -o FIGURE.svg|FIGURE.png [options]
                                                       draw the page's plot as a figure ('-' reads stdin):
         --size WxH     the figure in pixels, default 800x600, each side 100..4000
@@ -78,6 +80,7 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--state" => record.state = true,
+            "--params" => record.params = true,
             "--format" => {
                 format = match it.next().map(String::as_str) {
                     Some(f @ ("json" | "csv")) => f,
@@ -96,10 +99,22 @@ fn run_experiment(args: &[String]) -> Result<String, String> {
             "--state is for JSON output (the state is a map per step); drop --format csv".into(),
         );
     }
-    let runs = exp.run_recording(record);
+    if record.params && exp.function.mlp.is_none() {
+        return Err(
+            "--params is for an MLP experiment (its points are where its parameters fall on its plane)"
+                .into(),
+        );
+    }
+    let (runs, plane) = match &exp.function.mlp {
+        Some(model) => {
+            let (surface, runs) = exp.network(model, record);
+            (runs, Some(surface.plane))
+        }
+        None => (exp.run_recording(record), None),
+    };
     Ok(match format {
         "csv" => output::to_csv(&runs),
-        _ => output::to_json(&runs) + "\n",
+        _ => output::to_json_on(&runs, plane.as_ref()) + "\n",
     })
 }
 
@@ -206,6 +221,9 @@ fn basins(args: &[String]) -> Result<String, String> {
     }
     let path = path.ok_or("basins needs an experiment file (or '-' for stdin)")?;
     let exp = read_experiment(&path)?;
+    if exp.function.mlp.is_some() {
+        return Err("basins maps where runs from each start of a plane end; an MLP always starts at its initial weights (change function.init_seed or function.weights to start elsewhere)".into());
+    }
     use optiviz::Objective;
     let view = view.or(exp.view).unwrap_or_else(|| exp.surface().view());
     let b = optiviz::sweep::basins(&exp, grid, view);

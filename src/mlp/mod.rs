@@ -7,14 +7,148 @@ pub mod datasets;
 pub mod init;
 pub mod net;
 pub mod plane;
+pub mod surface;
+pub mod train;
 
-/// At most this many rows of data.
-pub const MAX_ROWS: usize = 5000;
+use datasets::Pattern;
+use init::Init;
+use net::Network;
+use serde::Serialize;
+
+/// The network's entry among the functions: what experiments call it. Its
+/// surface is the landscape on its plane, which its training finds
+/// ([`surface::NetSurface`]), so it is built there and not from `build`.
+pub static MLP: crate::functions::FunctionDef = crate::functions::FunctionDef {
+    name: "mlp",
+    title: "Neural network (MLP)",
+    formula: "L(θ0 + a·d1 + b·d2): the network's loss on its plane",
+    about: "A small multilayer perceptron on two inputs, trained by every optimizer exactly as PyTorch would; the landscape is its loss on the plane that holds most of the optimizers' motion.",
+    params: &[],
+    build: |_| unreachable!("an MLP's surface is built from its training"),
+    model: None,
+};
+
+/// At most this many rows of data (as for the other data models).
+pub const MAX_ROWS: usize = crate::data::MAX_ROWS;
 /// At most this many parameters.
 pub const MAX_PARAMS: usize = 10_000;
 /// At most this many hidden layers, each at most [`MAX_WIDTH`] wide.
 pub const MAX_HIDDEN: usize = 8;
 pub const MAX_WIDTH: usize = 64;
 
+/// Where a network's rows came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Rows {
+    /// Drawn: `{"name", "n", "noise", "seed"}`.
+    Pattern {
+        #[serde(rename = "name")]
+        pattern: Pattern,
+        n: u32,
+        noise: f64,
+        seed: u32,
+    },
+    /// Given row by row.
+    Given,
+}
+
+/// Which plane the landscape is drawn on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaneKind {
+    /// The two leading principal directions of the optimizers' displacements.
+    Pca,
+    /// Two random directions, normalised filter-wise, from the experiment's seed.
+    Random,
+}
+
+/// An MLP experiment's model: the network, its rows and its initial weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub net: Network,
+    pub x: Vec<[f64; 2]>,
+    pub y: Vec<f64>,
+    pub rows: Rows,
+    pub init: Init,
+    /// σ of [`Init::Normal`].
+    pub init_std: f64,
+    pub init_seed: u32,
+    /// Initial weights given explicitly, which override `init`.
+    pub weights: Option<Vec<f64>>,
+    /// θ0: the given weights or the drawn ones.
+    pub start: Vec<f64>,
+    pub plane: PlaneKind,
+}
+
+impl Model {
+    /// Builds the model; `weights`, if given, must have the network's count.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        net: Network,
+        (x, y): (Vec<[f64; 2]>, Vec<f64>),
+        rows: Rows,
+        (init, init_std, init_seed): (Init, f64, u32),
+        weights: Option<Vec<f64>>,
+        plane: PlaneKind,
+    ) -> Model {
+        let start = match &weights {
+            Some(w) => w.clone(),
+            None => init::initial_weights(&net, init, init_std, init_seed as u64),
+        };
+        Model {
+            net,
+            x,
+            y,
+            rows,
+            init,
+            init_std,
+            init_seed,
+            weights,
+            start,
+            plane,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
+
+impl Model {
+    /// The function object an experiment reads back to this model: every
+    /// key, the rows as drawn (`dataset`) or given (`data`), the weights only
+    /// when they were given.
+    pub fn function_json(&self) -> serde_json::Value {
+        use serde_json::{json, Value};
+        let arch = &self.net.arch;
+        let mut f = json!({
+            "name": "mlp",
+            "hidden": arch.hidden,
+            "activation": arch.activation.key(),
+            "batch_norm": arch.batch_norm,
+            "task": arch.task.key(),
+        });
+        let o = f.as_object_mut().expect("an object");
+        match &self.rows {
+            Rows::Pattern { .. } => {
+                o.insert(
+                    "dataset".into(),
+                    serde_json::to_value(&self.rows).expect("rows"),
+                );
+            }
+            Rows::Given => {
+                let x: Vec<Value> = self.x.iter().map(|p| json!([p[0], p[1]])).collect();
+                o.insert("data".into(), json!({"x": x, "y": self.y}));
+            }
+        }
+        o.insert("init".into(), json!(self.init.key()));
+        o.insert("init_std".into(), json!(self.init_std));
+        o.insert("init_seed".into(), json!(self.init_seed));
+        if let Some(w) = &self.weights {
+            o.insert("weights".into(), json!(w));
+        }
+        if self.plane == PlaneKind::Random {
+            o.insert("plane".into(), json!("random"));
+        }
+        f
+    }
+}

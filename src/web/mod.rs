@@ -57,7 +57,10 @@ pub fn run_experiment(experiment: JsValue) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from_str(&format!("not an experiment object: {e}")))?;
     let exp = Experiment::from_value(&value).map_err(js_err)?;
     let runs = exp.run();
-    Ok(to_js(&output::Runs { runs: &runs }))
+    Ok(to_js(&output::Runs {
+        runs: &runs,
+        plane: None,
+    }))
 }
 
 /// The query keys that are the page's own (`embed`, `play`, `speed`), not
@@ -547,14 +550,22 @@ impl App {
 
     /// The runs with each optimizer's state and gradient at every step.
     fn runs_with_state(&self) -> &[Trajectory] {
-        self.detail
-            .get_or_init(|| self.exp.run_on(&self.surf, Record { state: true }))
+        self.detail.get_or_init(|| {
+            self.exp.run_on(
+                &self.surf,
+                Record {
+                    state: true,
+                    ..Record::default()
+                },
+            )
+        })
     }
 
     /// `{runs: [...]}` as `optiviz run --state` prints it.
     pub fn runs(&self) -> JsValue {
         to_js(&output::Runs {
             runs: self.runs_with_state(),
+            plane: None,
         })
     }
 
