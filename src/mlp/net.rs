@@ -344,37 +344,37 @@ impl Network {
                     }
                 }
             }
-            // Now with respect to the Linear's output z.
-            for j in 0..width {
-                if let Some(b) = layer.bias {
-                    let mut s = 0.0;
-                    for i in 0..n {
-                        s += ws.up[i * width + j];
+            // Now with respect to the Linear's output z. Each sum runs over
+            // the rows in order; row by row, the memory is read in order.
+            for i in 0..n {
+                let up = &ws.up[i * width..(i + 1) * width];
+                let input: &[f64] = match l {
+                    0 => &x[rows[i]],
+                    _ => &ws.a[l - 1][i * fan_in..(i + 1) * fan_in],
+                };
+                for (j, &u) in up.iter().enumerate() {
+                    let row = &mut grad[w + j * fan_in..w + (j + 1) * fan_in];
+                    for (g, v) in row.iter_mut().zip(input) {
+                        *g += u * v;
                     }
-                    grad[b + j] = s;
                 }
-                for k in 0..fan_in {
-                    let mut s = 0.0;
-                    for i in 0..n {
-                        let input = match l {
-                            0 => x[rows[i]][k],
-                            _ => ws.a[l - 1][i * fan_in + k],
-                        };
-                        s += ws.up[i * width + j] * input;
+                if let Some(b) = layer.bias {
+                    for (g, &u) in grad[b..b + width].iter_mut().zip(up) {
+                        *g += u;
                     }
-                    grad[w + j * fan_in + k] = s;
                 }
             }
             if l > 0 {
                 ws.down.clear();
                 ws.down.resize(n * fan_in, 0.0);
                 for i in 0..n {
-                    for k in 0..fan_in {
-                        let mut s = 0.0;
-                        for j in 0..width {
-                            s += ws.up[i * width + j] * params[w + j * fan_in + k];
+                    let up = &ws.up[i * width..(i + 1) * width];
+                    let down = &mut ws.down[i * fan_in..(i + 1) * fan_in];
+                    for (j, &u) in up.iter().enumerate() {
+                        let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
+                        for (d, v) in down.iter_mut().zip(row) {
+                            *d += u * v;
                         }
-                        ws.down[i * fan_in + k] = s;
                     }
                 }
                 std::mem::swap(&mut ws.up, &mut ws.down);
