@@ -1,0 +1,28 @@
+//! Training a network: a 2-8-8-1 tanh MLP on 200 rows of the circle dataset,
+//! 500 full-batch steps with each of four optimizers (SGD, SGD with momentum,
+//! Adam, RMSprop), the plane and the projected paths included: what
+//! `optiviz run` does for such an experiment.
+//!
+//!     cargo bench --bench mlp
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use optiviz::Experiment;
+use std::hint::black_box;
+
+fn training(c: &mut Criterion) {
+    let exp = Experiment::from_json(
+        r#"{"function": {"name": "mlp", "hidden": [8, 8], "activation": "tanh",
+                         "dataset": {"name": "circle", "n": 200}},
+            "steps": 500,
+            "optimizers": [{"name": "sgd", "lr": 0.1}, {"name": "sgd", "lr": 0.05, "momentum": 0.9},
+                           {"name": "adam", "lr": 0.01}, {"name": "rmsprop", "lr": 0.005}]}"#,
+    )
+    .expect("the experiment is valid");
+    let mut group = c.benchmark_group("mlp_2_8_8_1_200_rows");
+    group.sample_size(10);
+    group.bench_function("4_optimizers_500_steps", |b| b.iter(|| black_box(&exp).run()));
+    group.finish();
+}
+
+criterion_group!(benches, training);
+criterion_main!(benches);
