@@ -20,7 +20,9 @@ fn training(c: &mut Criterion) {
     .expect("the experiment is valid");
     let mut group = c.benchmark_group("mlp_2_8_8_1_200_rows");
     group.sample_size(10);
-    group.bench_function("4_optimizers_500_steps", |b| b.iter(|| black_box(&exp).run()));
+    group.bench_function("4_optimizers_500_steps", |b| {
+        b.iter(|| black_box(&exp).run())
+    });
     group.finish();
 }
 

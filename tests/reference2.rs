@@ -127,13 +127,24 @@ fn compare(run: &Value, reference: &Value) -> Vec<String> {
     problems
 }
 
-#[test]
-fn every_second_set_case_matches_pytorch_with_its_state() {
-    let cases = cases();
-    assert!(cases.len() >= 7, "reference cases missing: {}", cases.len());
+/// Runs every case in `folder` through `optiviz run -` with `flag` and
+/// compares it with its reference; `also` checks the whole output further.
+/// Returns the cases' problems.
+fn check_folder(
+    folder: &str,
+    flag: &str,
+    least: usize,
+    also: impl Fn(&str, &Value),
+) -> Vec<String> {
+    let cases = cases_in(folder);
+    assert!(
+        cases.len() >= least,
+        "reference cases missing: {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for (name, case) in &cases {
-        let out = common::optiviz(&["run", "-", "--state"], &case["experiment"].to_string());
+        let out = common::optiviz(&["run", "-", flag], &case["experiment"].to_string());
         assert!(
             out.status.success(),
             "{name}: {}",
@@ -144,27 +155,20 @@ fn every_second_set_case_matches_pytorch_with_its_state() {
         if !problems.is_empty() {
             failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
         }
+        also(name, &v);
     }
+    failures
+}
+
+#[test]
+fn every_second_set_case_matches_pytorch_with_its_state() {
+    let failures = check_folder("tests/data/reference2", "--state", 7, |_, _| {});
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn mlp_training_matches_pytorch_parameters_losses_gradient_norms_and_accuracy() {
-    let cases = cases_in("tests/data/reference2/mlp");
-    assert!(cases.len() >= 4, "MLP cases missing: {}", cases.len());
-    let mut failures = Vec::new();
-    for (name, case) in &cases {
-        let out = common::optiviz(&["run", "-", "--params"], &case["experiment"].to_string());
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let problems = compare(&v["runs"][0], &case["reference"]);
-        if !problems.is_empty() {
-            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
-        }
+    let failures = check_folder("tests/data/reference2/mlp", "--params", 4, |name, v| {
         // The points are the parameters' place on the plane, which starts at
         // the initial weights.
         assert_eq!(
@@ -174,7 +178,7 @@ fn mlp_training_matches_pytorch_parameters_losses_gradient_norms_and_accuracy() 
         );
         let explained = v["plane"]["explained"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
-    }
+    });
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -159,22 +159,24 @@ fn plain_sgd_steps_are_the_whole_gradient() {
     }
 }
 
-#[test]
-fn batch_norm_gradients_match_central_differences() {
-    let c = case("mlp-batchnorm");
-    let p = numbers(&c.reference["params"][10]);
-    let rows: Vec<usize> = (0..c.x.len()).collect();
+/// Asserts that the gradient of `net`'s loss on `rows` at `p` matches central
+/// differences of the loss, parameter by parameter.
+fn assert_gradient_matches_differences(
+    net: &Network,
+    p: &[f64],
+    (x, y): (&[[f64; 2]], &[f64]),
+    rows: &[usize],
+) {
     let mut ws = Workspace::default();
-    let mut grad = vec![0.0; c.net.count];
-    c.net
-        .pass(&p, (&c.x, &c.y), &rows, Some(&mut grad), &mut ws);
+    let mut grad = vec![0.0; net.count];
+    net.pass(p, (x, y), rows, Some(&mut grad), &mut ws);
     for i in 0..p.len() {
         let h = 1e-6;
-        let (mut a, mut b) = (p.clone(), p.clone());
+        let (mut a, mut b) = (p.to_vec(), p.to_vec());
         a[i] += h;
         b[i] -= h;
-        let fd = (c.net.pass(&a, (&c.x, &c.y), &rows, None, &mut ws).loss
-            - c.net.pass(&b, (&c.x, &c.y), &rows, None, &mut ws).loss)
+        let fd = (net.pass(&a, (x, y), rows, None, &mut ws).loss
+            - net.pass(&b, (x, y), rows, None, &mut ws).loss)
             / (2.0 * h);
         assert!(
             (fd - grad[i]).abs() < 1e-7,
@@ -182,6 +184,14 @@ fn batch_norm_gradients_match_central_differences() {
             grad[i]
         );
     }
+}
+
+#[test]
+fn batch_norm_gradients_match_central_differences() {
+    let c = case("mlp-batchnorm");
+    let p = numbers(&c.reference["params"][10]);
+    let rows: Vec<usize> = (0..c.x.len()).collect();
+    assert_gradient_matches_differences(&c.net, &p, (&c.x, &c.y), &rows);
 }
 
 #[test]
@@ -196,24 +206,9 @@ fn regression_gradients_match_central_differences_on_a_subset_of_rows() {
     let (x, y) = Pattern::Plane.draw(40, 0.1, 3);
     let p = initial_weights(&net, Init::XavierNormal, 1.0, 5);
     let rows: Vec<usize> = (0..40).step_by(3).collect();
-    let mut ws = Workspace::default();
-    let mut grad = vec![0.0; net.count];
-    let e = net.pass(&p, (&x, &y), &rows, Some(&mut grad), &mut ws);
+    let e = net.pass(&p, (&x, &y), &rows, None, &mut Workspace::default());
     assert_eq!(e.accuracy, None);
-    for i in 0..p.len() {
-        let h = 1e-6;
-        let (mut a, mut b) = (p.clone(), p.clone());
-        a[i] += h;
-        b[i] -= h;
-        let fd = (net.pass(&a, (&x, &y), &rows, None, &mut ws).loss
-            - net.pass(&b, (&x, &y), &rows, None, &mut ws).loss)
-            / (2.0 * h);
-        assert!(
-            (fd - grad[i]).abs() < 1e-7,
-            "parameter {i}: {} against {fd}",
-            grad[i]
-        );
-    }
+    assert_gradient_matches_differences(&net, &p, (&x, &y), &rows);
 }
 
 #[test]
