@@ -426,11 +426,8 @@ impl Experiment {
 
     /// The surface the optimizers run on.
     pub fn surface(&self) -> Surface {
-        if let Some(model) = &self.function.mlp {
-            return Surface::Formula {
-                f: Box::new(self.network(model, crate::run::Record::default()).0),
-                l2: 0.0,
-            };
+        if self.function.mlp.is_some() {
+            return self.surface_and_runs(crate::run::Record::default()).0;
         }
         match self.function.model(self.l2) {
             Some(m) => Surface::Data(m),
@@ -438,6 +435,30 @@ impl Experiment {
                 f: self.function.objective(),
                 l2: self.l2,
             },
+        }
+    }
+
+    /// The surface and every optimizer's run on it, with what `record` asks
+    /// for: for a network, from one training (its surface is the landscape
+    /// on the plane its runs find).
+    pub fn surface_and_runs(
+        &self,
+        record: crate::run::Record,
+    ) -> (Surface, Vec<crate::Trajectory>) {
+        match &self.function.mlp {
+            Some(model) => {
+                let (surface, runs) = self.network(model, record);
+                let surface = Surface::Formula {
+                    f: Box::new(surface),
+                    l2: 0.0,
+                };
+                (surface, runs)
+            }
+            None => {
+                let surface = self.surface();
+                let runs = self.run_on(&surface, record);
+                (surface, runs)
+            }
         }
     }
 
@@ -1852,8 +1873,9 @@ impl Experiment {
             l2: o.num("l2", L2_RANGE)?.unwrap_or(0.0),
             stop,
         };
+        let work = exp.work();
         if let Some(model) = &exp.function.mlp {
-            check_network_work(&exp, model)?;
+            check_network_work(&exp, model, work)?;
             // torch's Adafactor keeps factored statistics per weight matrix;
             // over one flat vector it would not be the same optimizer.
             if let Some(i) = exp
@@ -1867,7 +1889,6 @@ impl Experiment {
                 ));
             }
         }
-        let work = exp.work();
         if work > MAX_WORK {
             return Err(ConfigError::new(
                 "steps",
@@ -1893,7 +1914,12 @@ pub const MAX_NETWORK_WORK: f64 = 2e10;
 /// parameters at every step for its plane).
 pub const MAX_NETWORK_POINTS: f64 = 5e7;
 
-fn check_network_work(exp: &Experiment, model: &crate::mlp::Model) -> Result<(), ConfigError> {
+/// `work`: the experiment's row evaluations ([`Experiment::work`]).
+fn check_network_work(
+    exp: &Experiment,
+    model: &crate::mlp::Model,
+    work: f64,
+) -> Result<(), ConfigError> {
     let count = model.net.count as f64;
     let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64;
     if kept > MAX_NETWORK_POINTS {
@@ -1906,7 +1932,7 @@ fn check_network_work(exp: &Experiment, model: &crate::mlp::Model) -> Result<(),
             ),
         ));
     }
-    let work = exp.work() * 3.0 * count;
+    let work = work * 3.0 * count;
     if work > MAX_NETWORK_WORK {
         return Err(ConfigError::new(
             "steps",

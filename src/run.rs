@@ -470,10 +470,7 @@ impl Experiment {
 
     /// As [`Experiment::run`], recording what `record` asks for.
     pub fn run_recording(&self, record: Record) -> Vec<Trajectory> {
-        match &self.function.mlp {
-            Some(model) => self.network(model, record).1,
-            None => self.run_on(&self.surface(), record),
-        }
+        self.surface_and_runs(record).1
     }
 
     /// As [`Experiment::run_recording`], on the experiment's surface already

@@ -7,7 +7,7 @@
 use crate::experiment::{OptimizerConfig, Stop};
 use crate::optim::clip::Clip;
 use crate::optim::schedule::LrState;
-use crate::optim::{Optimizer, Params, State};
+use crate::optim::{norm, Optimizer, Params, State};
 use crate::run::{
     Divergence, Record, Status, StopRule, GRAD_TOL, GROWTH_BOUND, LOSS_BOUND, PARAM_BOUND,
 };
@@ -60,14 +60,6 @@ pub struct Path<V> {
     pub func_evals: Vec<u32>,
     /// The momentum or β₁ in force during each step, when a schedule cycles it.
     pub momenta: Vec<f64>,
-}
-
-fn norm<V: Params>(g: &V) -> f64 {
-    let mut s = 0.0;
-    for x in g.as_ref() {
-        s += x * x;
-    }
-    s.sqrt()
 }
 
 fn finite<V: Params>(p: &V) -> bool {
@@ -149,7 +141,7 @@ pub fn run_path<V: Params, P: Problem<V>>(
                 out_since.get_or_insert((k, reason));
             }
         }
-        let gn = norm(&g);
+        let gn = norm(g.as_ref());
         if gn <= GRAD_TOL && !stochastic {
             settled_from.get_or_insert(k);
         } else {

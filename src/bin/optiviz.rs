@@ -308,8 +308,8 @@ fn render(args: &[String]) -> Result<String, String> {
             exp.function.def.name
         ));
     }
-    let runs = exp.run();
-    let svg = figure::figure_svg(&exp, &runs, &opts);
+    let (surface, runs) = exp.surface_and_runs(Record::default());
+    let svg = figure::figure_svg(&exp, &surface, &runs, &opts);
     let bytes = if png {
         optiviz::render::png::svg_to_png(&svg)?
     } else {

@@ -114,6 +114,35 @@ impl Model {
 mod tests;
 
 impl Model {
+    /// The loss on `rows` at `p` with the L2 term λ‖θ‖² (λ = `l2`), in
+    /// training mode; with `grad` (as long as `p`), its gradient there.
+    pub fn loss(
+        &self,
+        p: &[f64],
+        rows: &[usize],
+        grad: Option<&mut [f64]>,
+        l2: f64,
+        ws: &mut net::Workspace,
+    ) -> net::Eval {
+        let data = (self.x.as_slice(), self.y.as_slice());
+        let mut e = match grad {
+            Some(g) => {
+                let e = self.net.pass(p, data, rows, Some(&mut *g), ws);
+                if l2 > 0.0 {
+                    for (g, v) in g.iter_mut().zip(p) {
+                        *g += 2.0 * l2 * v;
+                    }
+                }
+                e
+            }
+            None => self.net.pass(p, data, rows, None, ws),
+        };
+        if l2 > 0.0 {
+            e.loss += l2 * p.iter().map(|v| v * v).sum::<f64>();
+        }
+        e
+    }
+
     /// The function object an experiment reads back to this model: every
     /// key, the rows as drawn (`dataset`) or given (`data`), the weights only
     /// when they were given.

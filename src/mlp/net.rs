@@ -3,6 +3,7 @@
 //! one training-mode pass over a batch of rows: the loss, the accuracy, and
 //! the gradient by backpropagation, each in the order torch computes it.
 
+use crate::optim::norm;
 use serde::Serialize;
 
 /// The nonlinearity after each hidden layer.
@@ -389,7 +390,7 @@ impl Network {
             .iter()
             .map(|l| {
                 let w = &grad[l.weight..l.weight + l.fan_in * l.fan_out];
-                w.iter().map(|g| g * g).sum::<f64>().sqrt()
+                norm(w)
             })
             .collect()
     }
@@ -400,7 +401,7 @@ impl Network {
         self.tensors()
             .iter()
             .map(|&(_, at, len)| {
-                let n = grad[at..at + len].iter().map(|g| g * g).sum::<f64>().sqrt();
+                let n = norm(&grad[at..at + len]);
                 n * n
             })
             .sum::<f64>()

@@ -5,6 +5,7 @@
 //! (Li et al. 2018).
 
 use super::net::Network;
+use crate::optim::dot;
 use crate::rng::Rng;
 use nalgebra::{DMatrix, SymmetricEigen};
 use serde::Serialize;
@@ -22,10 +23,6 @@ pub struct Plane {
     /// The share of the displacements' sum of squares (about θ0) that their
     /// projections onto the plane keep: how much of the motion it holds.
     pub explained: f64,
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// The steps of each path a plane is fitted to: all of them unless that

@@ -5,6 +5,7 @@ use super::net::Workspace;
 use super::plane::Plane;
 use super::Model;
 use crate::objective::{Objective, View};
+use crate::optim::dot;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -42,30 +43,17 @@ impl NetSurface {
         BUFFERS.with(|b| {
             let (ws, theta, g) = &mut *b.borrow_mut();
             self.plane.at(ab, theta);
-            let m = &self.model;
-            g.resize(m.net.count, 0.0);
-            let e = m.net.pass(
-                theta,
-                (&m.x, &m.y),
-                &self.rows,
-                grad.then_some(&mut g[..]),
-                ws,
-            );
-            let mut loss = e.loss;
-            if self.l2 > 0.0 {
-                loss += self.l2 * theta.iter().map(|v| v * v).sum::<f64>();
-                if grad {
-                    for (g, v) in g.iter_mut().zip(theta.iter()) {
-                        *g += 2.0 * self.l2 * v;
-                    }
-                }
-            }
+            g.resize(self.model.net.count, 0.0);
+            let gradient = grad.then_some(&mut g[..]);
+            let loss = self
+                .model
+                .loss(theta, &self.rows, gradient, self.l2, ws)
+                .loss;
             if !grad {
                 return (loss, [0.0; 2]);
             }
             let [d1, d2] = &self.plane.directions;
-            let along = |d: &[f64]| d.iter().zip(g.iter()).map(|(x, y)| x * y).sum::<f64>();
-            (loss, [along(d1), along(d2)])
+            (loss, [dot(d1, g), dot(d2, g)])
         })
     }
 }

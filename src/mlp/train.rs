@@ -54,30 +54,16 @@ impl<'a> NetProblem<'a> {
         }
     }
 
-    /// The loss on `rows` at `p` with the L2 term; the gradient into `grad`
-    /// when given.
+    /// The loss on `rows` at `p` with the L2 term, and the accuracy (NaN for
+    /// regression); the gradient into `grad` when given.
     fn batch(&mut self, p: &[f64], rows: &[usize], grad: Option<&mut Vec<f64>>) -> (f64, f64) {
-        let m = self.model;
-        let data = (m.x.as_slice(), m.y.as_slice());
-        let e = match grad {
-            Some(g) => {
-                g.resize(m.net.count, 0.0);
-                let e = m.net.pass(p, data, rows, Some(&mut g[..]), &mut self.ws);
-                if self.l2 > 0.0 {
-                    for (g, v) in g.iter_mut().zip(p) {
-                        *g += 2.0 * self.l2 * v;
-                    }
-                }
-                e
-            }
-            None => m.net.pass(p, data, rows, None, &mut self.ws),
-        };
-        let loss = if self.l2 > 0.0 {
-            e.loss + self.l2 * p.iter().map(|v| v * v).sum::<f64>()
-        } else {
-            e.loss
-        };
-        (loss, e.accuracy.unwrap_or(f64::NAN))
+        let count = self.model.net.count;
+        let grad = grad.map(|g| {
+            g.resize(count, 0.0);
+            &mut g[..]
+        });
+        let e = self.model.loss(p, rows, grad, self.l2, &mut self.ws);
+        (e.loss, e.accuracy.unwrap_or(f64::NAN))
     }
 
     /// The mean loss and gradient over `batches` at `p`.

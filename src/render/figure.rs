@@ -185,8 +185,12 @@ pub fn draw_plot<P: Painter>(
 }
 
 /// The figure as an SVG document.
-pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -> String {
-    let surf = exp.surface();
+pub fn figure_svg(
+    exp: &Experiment,
+    surf: &Surface,
+    runs: &[Trajectory],
+    opts: &FigureOptions,
+) -> String {
     let step = opts.step.unwrap_or(usize::MAX).min(last_step(exp, runs));
     let (w, h) = (opts.width as f64, opts.height as f64);
     let model = surf.model();
@@ -199,7 +203,7 @@ pub fn figure_svg(exp: &Experiment, runs: &[Trajectory], opts: &FigureOptions) -
         &mut p,
         (w, panels.plot.1),
         exp,
-        &surf,
+        surf,
         runs,
         step,
         opts.dark,

@@ -351,11 +351,11 @@ impl App {
         data: HtmlCanvasElement,
     ) -> App {
         let exp = scenarios::SCENARIOS[0].experiment();
-        let runs = exp.run();
+        let (surf, runs) = exp.surface_and_runs(Record::default());
         App {
             step: 0,
             runs,
-            surf: exp.surface(),
+            surf,
             exp,
             surface: SurfaceLayer::new(surface),
             paths,
@@ -374,8 +374,7 @@ impl App {
     }
 
     fn replace(&mut self, exp: Experiment) {
-        self.surf = exp.surface();
-        self.runs = exp.run_on(&self.surf, Record::default());
+        (self.surf, self.runs) = exp.surface_and_runs(Record::default());
         self.detail = Default::default();
         self.exp = exp;
         self.step = self.step.min(self.max_step());
@@ -1136,7 +1135,7 @@ impl App {
             chart: false,
             data: false,
         };
-        Ok(figure::figure_svg(&self.exp, &self.runs, &opts))
+        Ok(figure::figure_svg(&self.exp, &self.surf, &self.runs, &opts))
     }
 
     /// Replaces a data model's rows with rows of `x,y` (or `x1,x2,y`) typed
