@@ -560,6 +560,8 @@ test("an L2 term redraws the surface; Save and Open round-trip the experiment fi
   assert.equal(saved.l2, 2);
   assert.equal(saved.function.name, "quadratic");
   await page.locator("#open-file").setInputFiles({ name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{ nope") });
+  // The file is read asynchronously: wait for the message before reading it.
+  await page.waitForFunction(() => document.getElementById("message").textContent !== "");
   assert.match(await page.locator("#message").textContent(), /^broken\.json is not a JSON file/);
   await page.locator("#open-file").setInputFiles({ name: "exp.json", mimeType: "application/json",
     buffer: Buffer.from(JSON.stringify({ ...saved, steps: 12, l2: 0.5 })) });
