@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-mod mlp;
+pub mod mlp;
 
 /// The most steps one experiment may ask for.
 pub const MAX_STEPS: u32 = 100_000;
@@ -164,8 +164,13 @@ impl Default for Stop {
 
 /// The surface an experiment runs on: the function or model with its L2 term.
 pub enum Surface {
-    Formula { f: Box<dyn Objective>, l2: f64 },
+    Formula {
+        f: Box<dyn Objective>,
+        l2: f64,
+    },
     Data(DataModel),
+    /// A network's landscape on its plane (with the L2 term).
+    Network(Box<crate::mlp::surface::NetSurface>),
 }
 
 impl Surface {
@@ -173,7 +178,15 @@ impl Surface {
     pub fn model(&self) -> Option<&DataModel> {
         match self {
             Surface::Data(m) => Some(m),
-            Surface::Formula { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// The network's landscape, if it is one.
+    pub fn network(&self) -> Option<&crate::mlp::surface::NetSurface> {
+        match self {
+            Surface::Network(n) => Some(n),
+            _ => None,
         }
     }
 
@@ -189,6 +202,7 @@ impl Surface {
                 "The L2 term moves the function's known minima, so none are marked.".to_string(),
             ),
             Surface::Formula { f, .. } => f.minima_note(),
+            Surface::Network(n) => n.minima_note(),
         }
     }
 
@@ -231,6 +245,7 @@ impl Objective for Surface {
             Surface::Formula { f, l2 } if *l2 == 0.0 => f.value(p),
             Surface::Formula { f, l2 } => f.value(p) + l2 * (p[0] * p[0] + p[1] * p[1]),
             Surface::Data(m) => m.value(p),
+            Surface::Network(n) => n.value(p),
         }
     }
     fn grad(&self, p: [f64; 2]) -> [f64; 2] {
@@ -241,6 +256,7 @@ impl Objective for Surface {
                 [g[0] + 2.0 * l2 * p[0], g[1] + 2.0 * l2 * p[1]]
             }
             Surface::Data(m) => m.grad(p),
+            Surface::Network(n) => n.grad(p),
         }
     }
     fn hessian(&self, p: [f64; 2]) -> [[f64; 2]; 2] {
@@ -251,12 +267,14 @@ impl Objective for Surface {
                 [[hxx + 2.0 * l2, hxy], [hxy, hyy + 2.0 * l2]]
             }
             Surface::Data(m) => m.hessian(p),
+            Surface::Network(n) => n.hessian(p),
         }
     }
     fn view(&self) -> View {
         match self {
             Surface::Formula { f, .. } => f.view(),
             Surface::Data(m) => m.view(),
+            Surface::Network(n) => n.view(),
         }
     }
     fn minima(&self) -> Vec<Minimum> {
@@ -264,12 +282,14 @@ impl Objective for Surface {
             Surface::Formula { f, l2 } if *l2 == 0.0 => f.minima(),
             Surface::Formula { .. } => Vec::new(),
             Surface::Data(m) => m.minima(),
+            Surface::Network(n) => n.minima(),
         }
     }
     fn sample(&self, p: [f64; 2]) -> f64 {
         match self {
             Surface::Formula { f, l2 } => f.sample(p) + l2 * (p[0] * p[0] + p[1] * p[1]),
             Surface::Data(m) => m.sample(p),
+            Surface::Network(n) => n.sample(p),
         }
     }
     fn sample_row(&self, xs: &[f64], y: f64, out: &mut [f64]) {
@@ -283,12 +303,14 @@ impl Objective for Surface {
                 }
             }
             Surface::Data(m) => m.sample_row(xs, y, out),
+            Surface::Network(n) => n.sample_row(xs, y, out),
         }
     }
     fn cost(&self) -> usize {
         match self {
             Surface::Formula { f, .. } => f.cost(),
             Surface::Data(m) => m.cost(),
+            Surface::Network(n) => n.cost(),
         }
     }
 }
@@ -448,11 +470,7 @@ impl Experiment {
         match &self.function.mlp {
             Some(model) => {
                 let (surface, runs) = self.network(model, record);
-                let surface = Surface::Formula {
-                    f: Box::new(surface),
-                    l2: 0.0,
-                };
-                (surface, runs)
+                (Surface::Network(Box::new(surface)), runs)
             }
             None => {
                 let surface = self.surface();

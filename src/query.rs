@@ -164,12 +164,124 @@ fn schedule_pairs(s: &Schedule, prefix: &str, pairs: &mut Vec<(String, String)>)
     }
 }
 
+/// A network's keys that differ from their defaults: `fn.hidden`,
+/// `fn.activation`, …, its drawn rows as `data.K` or its given rows as
+/// `data`, and given weights as `fn.weights` (an error when they are too
+/// many for a link).
+fn mlp_pairs(
+    model: &crate::mlp::Model,
+    pairs: &mut Vec<(String, String)>,
+) -> Result<(), ConfigError> {
+    use crate::experiment::mlp as d;
+    use crate::mlp::{PlaneKind, Rows};
+    let arch = &model.net.arch;
+    let mut put = |k: &str, v: String| pairs.push((format!("fn.{k}"), v));
+    if arch.hidden != d::DEFAULT_HIDDEN {
+        put(
+            "hidden",
+            arch.hidden
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+    }
+    if arch.activation != crate::mlp::net::Activation::Tanh {
+        put("activation", arch.activation.key().into());
+    }
+    if arch.batch_norm {
+        put("batch_norm", "true".into());
+    }
+    let drawn_plane = matches!(
+        model.rows,
+        Rows::Pattern {
+            pattern: crate::mlp::datasets::Pattern::Plane,
+            ..
+        }
+    );
+    let given_classes =
+        matches!(model.rows, Rows::Given) && model.y.iter().all(|&v| v == 0.0 || v == 1.0);
+    // The task is written unless reading the rows would give it anyway.
+    let implied = if drawn_plane || (matches!(model.rows, Rows::Given) && !given_classes) {
+        crate::mlp::net::Task::Regression
+    } else {
+        crate::mlp::net::Task::Classification
+    };
+    if arch.task != implied {
+        put("task", arch.task.key().into());
+    }
+    if model.init != crate::mlp::init::Init::TorchDefault {
+        put("init", model.init.key().into());
+    }
+    if model.init_std != 1.0 {
+        put("init_std", num(model.init_std));
+    }
+    if model.init_seed != 0 {
+        put("init_seed", model.init_seed.to_string());
+    }
+    if model.plane == PlaneKind::Random {
+        put("plane", "random".into());
+    }
+    if let Some(w) = &model.weights {
+        let text = w.iter().map(|v| num(*v)).collect::<Vec<_>>().join(",");
+        if text.len() > MAX_LINK_DATA {
+            return Err(ConfigError::new(
+                "fn.weights",
+                format!("{} given weights are too many for a link (it carries up to {MAX_LINK_DATA} characters of them); save the experiment as a file to share it", w.len()),
+            ));
+        }
+        put("weights", text);
+    }
+    match &model.rows {
+        Rows::Pattern {
+            pattern,
+            n,
+            noise,
+            seed,
+        } => {
+            let (dn, dnoise, dseed) = d::DEFAULT_ROWS;
+            if *pattern != crate::mlp::datasets::Pattern::Circle {
+                pairs.push(("data.name".into(), pattern.key().into()));
+            }
+            if *n != dn {
+                pairs.push(("data.n".into(), n.to_string()));
+            }
+            if *noise != dnoise {
+                pairs.push(("data.noise".into(), num(*noise)));
+            }
+            if *seed != dseed {
+                pairs.push(("data.seed".into(), seed.to_string()));
+            }
+        }
+        Rows::Given => {
+            let mut rows = String::new();
+            for (x, y) in model.x.iter().zip(&model.y) {
+                if !rows.is_empty() {
+                    rows.push(';');
+                }
+                rows += &format!("{},{},{}", num(x[0]), num(x[1]), num(*y));
+                if rows.len() > MAX_LINK_DATA {
+                    return Err(ConfigError::new(
+                        "data",
+                        format!("{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of rows); save the experiment as a file to share it", model.x.len()),
+                    ));
+                }
+            }
+            pairs.push(("data".into(), rows));
+        }
+    }
+    Ok(())
+}
+
 /// The query string (without `?`) for an experiment; an error when a given
 /// dataset is too large for a link.
 pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let def = exp.function.def;
     pairs.push(("fn".into(), def.name.into()));
+    if let Some(model) = &exp.function.mlp {
+        mlp_pairs(model, &mut pairs)?;
+    }
     if let Some(t) = &exp.function.typed {
         pairs.push(("fn.expr".into(), t.text.clone()));
         if let Some(w) = t.window {
@@ -241,10 +353,13 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
             pairs.push(("fn.standardize".into(), "true".into()));
         }
     }
-    pairs.push((
-        "start".into(),
-        format!("{},{}", num(exp.start[0]), num(exp.start[1])),
-    ));
+    // A network starts at its initial weights: it has no start.
+    if exp.function.mlp.is_none() {
+        pairs.push((
+            "start".into(),
+            format!("{},{}", num(exp.start[0]), num(exp.start[1])),
+        ));
+    }
     pairs.push(("steps".into(), exp.steps.to_string()));
     // The sampling, seed, L2 and stopping keys that differ from the defaults.
     for (key, v) in exp.settings() {
@@ -531,20 +646,38 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
             }
         }
     }
-    if !params.is_empty() {
-        function.insert("params".into(), Value::Object(params));
-    }
-    if let Some(text) = data_text {
-        let features = function
-            .get("name")
-            .and_then(Value::as_str)
-            .and_then(crate::functions::lookup)
-            .and_then(|d| d.model)
-            .map_or(1, |kind| kind.features());
-        function.insert("data".into(), data_rows(&text, features)?);
-    }
-    if !generate.is_empty() {
-        function.insert("generate".into(), Value::Object(generate));
+    let network = function.get("name").and_then(Value::as_str) == Some(crate::mlp::MLP.name);
+    if network {
+        // A network's keys are its function's own, its drawn rows `dataset`.
+        for (k, v) in params {
+            let v = match (k.as_str(), v) {
+                ("hidden", Value::Number(n)) => json!([n]),
+                (_, v) => v,
+            };
+            function.insert(k, v);
+        }
+        if !generate.is_empty() {
+            function.insert("dataset".into(), Value::Object(generate));
+        }
+        if let Some(text) = data_text {
+            function.insert("data".into(), data_rows(&text, 2)?);
+        }
+    } else {
+        if !params.is_empty() {
+            function.insert("params".into(), Value::Object(params));
+        }
+        if let Some(text) = data_text {
+            let features = function
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(crate::functions::lookup)
+                .and_then(|d| d.model)
+                .map_or(1, |kind| kind.features());
+            function.insert("data".into(), data_rows(&text, features)?);
+        }
+        if !generate.is_empty() {
+            function.insert("generate".into(), Value::Object(generate));
+        }
     }
     let mut doc = top;
     if !function.is_empty() {
@@ -580,7 +713,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigError> {
     if !doc.contains_key("steps") {
         doc.insert("steps".into(), json!(DEFAULT_STEPS));
     }
-    if !doc.contains_key("start") {
+    if !doc.contains_key("start") && !network {
         // A link without a start begins where picking its function would.
         // Only the function and view decide it, whatever else is wrong.
         let mut probe = Map::new();
@@ -867,10 +1000,17 @@ fn to_query_field(mut e: ConfigError) -> ConfigError {
         "fn.view".to_string()
     } else if let Some(p) = f.strip_prefix("function.params.") {
         format!("fn.{p}")
-    } else if let Some(g) = f.strip_prefix("function.generate.") {
+    } else if let Some(g) = f
+        .strip_prefix("function.generate.")
+        .or_else(|| f.strip_prefix("function.dataset."))
+    {
         format!("data.{g}")
-    } else if f == "function.generate" || f.starts_with("function.data") {
+    } else if f == "function.generate" || f == "function.dataset" || f.starts_with("function.data")
+    {
         "data".to_string()
+    } else if let Some(k) = f.strip_prefix("function.") {
+        // A network's own keys (hidden, activation, init, …).
+        format!("fn.{k}")
     } else if f.starts_with("view") {
         "view".to_string()
     } else if let Some((i, tail)) = f
@@ -1422,5 +1562,88 @@ mod keeping_tests {
             e.unwrap().optimizers[0].schedule.as_ref().unwrap().name(),
             "sequential"
         );
+    }
+}
+
+#[cfg(test)]
+mod network_links {
+    use super::*;
+
+    fn round_trip(v: Value) -> String {
+        let exp = Experiment::from_value(&v).unwrap_or_else(|e| panic!("{e}"));
+        let q = encode(&exp).unwrap();
+        let back = decode(&q).unwrap_or_else(|e| panic!("{q}: {e}"));
+        assert_eq!(back.to_json(), exp.to_json(), "{q}");
+        q
+    }
+
+    #[test]
+    fn a_network_at_its_defaults_is_a_short_link_without_a_start() {
+        let q = round_trip(json!({"function": {"name": "mlp"}, "steps": 50,
+            "optimizers": [{"name": "adam", "lr": 0.01}]}));
+        assert_eq!(q, "fn=mlp&steps=50&o1=adam&o1.lr=0.01");
+    }
+
+    #[test]
+    fn every_network_key_round_trips() {
+        let q = round_trip(
+            json!({"function": {"name": "mlp", "hidden": [16, 4, 4], "activation": "sigmoid",
+            "batch_norm": true, "dataset": {"name": "spiral", "n": 120, "noise": 0.2, "seed": 3},
+            "init": "normal", "init_std": 2.5, "init_seed": 9, "plane": "random"},
+            "steps": 20, "batch_size": 30, "seed": 4, "l2": 0.001,
+            "optimizers": [{"name": "sgd", "lr": 0.1, "momentum": 0.9, "clip": {"max_norm": 1}}]}),
+        );
+        assert!(q.starts_with("fn=mlp&fn.hidden=16,4,4&fn.activation=sigmoid&fn.batch_norm=true&fn.init=normal&fn.init_std=2.5&fn.init_seed=9&fn.plane=random&data.name=spiral&data.n=120&data.noise=0.2&data.seed=3&steps=20"), "{q}");
+        // One hidden layer is one number.
+        round_trip(
+            json!({"function": {"name": "mlp", "hidden": [5]}, "steps": 5, "optimizers": []}),
+        );
+        // Regression on the plane needs no task key; regression on classes does.
+        let q = round_trip(
+            json!({"function": {"name": "mlp", "dataset": {"name": "plane"}}, "steps": 5, "optimizers": []}),
+        );
+        assert!(!q.contains("fn.task"), "{q}");
+        let q = round_trip(
+            json!({"function": {"name": "mlp", "task": "regression"}, "steps": 5, "optimizers": []}),
+        );
+        assert!(q.contains("fn.task=regression"), "{q}");
+    }
+
+    #[test]
+    fn given_rows_and_weights_travel_while_they_are_small() {
+        let rows = json!({"x": [[0, 1], [1, 0], [0.5, -0.5]], "y": [1, 0, 1]});
+        let weights: Vec<f64> = (0..9).map(|i| i as f64 / 10.0).collect();
+        let q = round_trip(
+            json!({"function": {"name": "mlp", "hidden": [2], "data": rows, "weights": weights},
+            "steps": 5, "optimizers": []}),
+        );
+        assert!(q.contains("data=0,1,1;1,0,0;0.5,-0.5,1"), "{q}");
+        let many: Vec<f64> = (0..(2 * 64 + 64 + 64 * 64 + 64 + 65))
+            .map(|i| i as f64 * 0.0123)
+            .collect();
+        let exp = Experiment::from_value(
+            &json!({"function": {"name": "mlp", "hidden": [64, 64], "weights": many},
+            "steps": 5, "optimizers": []}),
+        )
+        .unwrap();
+        assert_eq!(encode(&exp).unwrap_err().field, "fn.weights");
+    }
+
+    #[test]
+    fn bad_network_links_name_their_key() {
+        for (q, key) in [
+            ("fn=mlp&fn.hidden=0&steps=5", "fn.hidden"),
+            ("fn=mlp&fn.hidden=8,100&steps=5", "fn.hidden"),
+            ("fn=mlp&fn.activation=gelu&steps=5", "fn.activation"),
+            ("fn=mlp&fn.init=zeros&steps=5", "fn.init"),
+            ("fn=mlp&data.name=moons&steps=5", "data.name"),
+            ("fn=mlp&data.n=1&steps=5", "data.n"),
+            ("fn=mlp&data=1,2,3;4,5&steps=5", "data"),
+            ("fn=mlp&fn.depth=3&steps=5", "fn.depth"),
+            ("fn=mlp&start=1,1&steps=5", "start"),
+        ] {
+            let e = decode(q).expect_err(q);
+            assert_eq!(e.field, key, "{q}: {e}");
+        }
     }
 }

@@ -108,9 +108,14 @@ impl Trajectory {
                     None if !self.epochs.is_empty() => " · epoch 0".to_string(),
                     None => String::new(),
                 };
+                // A network's accuracy beside its loss.
+                let right = self
+                    .accuracy
+                    .get(k)
+                    .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0));
                 (
                     "moving",
-                    format!("step {k}{epoch}, loss {}", short(self.losses[k])),
+                    format!("step {k}{epoch}, loss {}{right}", short(self.losses[k])),
                 )
             }
         }

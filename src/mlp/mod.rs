@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod init;
 pub mod net;
 pub mod plane;
+pub mod predict;
 pub mod surface;
 pub mod train;
 
@@ -21,8 +22,8 @@ use serde::Serialize;
 pub static MLP: crate::functions::FunctionDef = crate::functions::FunctionDef {
     name: "mlp",
     title: "Neural network (MLP)",
-    formula: "L(θ0 + a·d1 + b·d2): the network's loss on its plane",
-    about: "A small multilayer perceptron on two inputs, trained by every optimizer exactly as PyTorch would; the landscape is its loss on the plane that holds most of the optimizers' motion.",
+    formula: "L(θ0 + a·d1 + b·d2)",
+    about: "A small multilayer perceptron on two inputs, trained by every optimizer exactly as PyTorch would. The plot is its loss L over the plane through the initial weights θ0 spanned by directions d1 and d2: the two along which the optimizers moved most, unless the landscape plane below says random.",
     params: &[],
     build: |_| unreachable!("an MLP's surface is built from its training"),
     model: None,

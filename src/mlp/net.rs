@@ -31,7 +31,7 @@ impl Activation {
         Activation::ALL.into_iter().find(|a| a.key() == key)
     }
 
-    fn apply(self, z: f64) -> f64 {
+    pub(super) fn apply(self, z: f64) -> f64 {
         match self {
             // torch's relu keeps a NaN.
             Activation::Relu => {
@@ -411,7 +411,7 @@ impl Network {
 
 /// The batch mean of unit `j` over `n` rows of `z` (`width` a row) and
 /// 1/√(biased variance + ε), as torch's training-mode batch norm takes them.
-fn batch_stats(z: &[f64], width: usize, j: usize, n: usize) -> (f64, f64) {
+pub(super) fn batch_stats(z: &[f64], width: usize, j: usize, n: usize) -> (f64, f64) {
     let mut sum = 0.0;
     for i in 0..n {
         sum += z[i * width + j];

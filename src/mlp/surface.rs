@@ -21,6 +21,9 @@ pub struct NetSurface {
     pub l2: f64,
     /// The window that holds every run's projected path.
     pub window: View,
+    /// What tells this landscape from another: a hash of the network, its
+    /// rows, its L2 term and its plane (which every run helps choose).
+    pub id: String,
     rows: Vec<usize>,
 }
 
@@ -29,7 +32,21 @@ impl NetSurface {
     /// projected `points` of every run.
     pub fn new(model: Arc<Model>, plane: Plane, l2: f64, points: &[[f64; 2]]) -> NetSurface {
         let rows = (0..model.x.len()).collect();
+        let id = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            format!("{:?}", model.net.arch).hash(&mut h);
+            bits(&model.x.concat()).hash(&mut h);
+            bits(&model.y).hash(&mut h);
+            l2.to_bits().hash(&mut h);
+            bits(&plane.origin).hash(&mut h);
+            bits(&plane.directions[0]).hash(&mut h);
+            bits(&plane.directions[1]).hash(&mut h);
+            format!("net {:016x}", h.finish())
+        };
         NetSurface {
+            id,
             model,
             plane,
             l2,

@@ -285,13 +285,18 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
     /// Drawn dashed (the second coordinate of a per-coordinate quantity).
     pub dashed: bool,
+    /// A short name written at the line's end, for one of several lines of
+    /// the same run (a network's layer: `L1`, `L2`, …).
+    pub tag: Option<String>,
 }
 
 /// A quantity against step for several lines (a learning rate, a
 /// per-coordinate step size, evaluations per step) up to `step`, on a panel
 /// `width` × `height` large with the x axis spanning `steps`. The y axis is
-/// logarithmic when the values span more than a factor of 20 and are all
-/// positive; `names` are the y axis's names, fullest first.
+/// logarithmic when the values are all positive and span more than a factor
+/// of 20, or whenever they are all positive with `prefer_log` (a quantity
+/// read by its order of magnitude); `names` are the y axis's names, fullest
+/// first.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_series_chart<P: Painter>(
     p: &mut P,
@@ -300,6 +305,7 @@ pub fn draw_series_chart<P: Painter>(
     steps: usize,
     step: usize,
     names: &[&str],
+    prefer_log: bool,
     theme: Theme,
     s: Scale,
 ) {
@@ -316,7 +322,7 @@ pub fn draw_series_chart<P: Painter>(
     if !(lo.is_finite() && hi.is_finite()) {
         (lo, hi) = (0.0, 1.0);
     }
-    let log = lo > 0.0 && hi / lo > 20.0;
+    let log = lo > 0.0 && (prefer_log || hi / lo > 20.0);
     let (lo, hi) = if log {
         (lo, hi.max(lo * 10.0))
     } else if hi - lo < 1e-12 * hi.abs().max(1.0) {
@@ -375,10 +381,31 @@ pub fn draw_series_chart<P: Painter>(
         curves.push(pts);
     }
     p.end_clip();
-    // One row per optimizer: its second coordinate's dashed line shares it.
+    // Each tagged line's name at its end, kept inside the chart.
+    let tag_style =
+        TextStyle::new(s.px(11.0), theme.foreground).anchor(Align::Start, Baseline::Middle);
+    for (line, pts) in series.iter().zip(&curves) {
+        if let (Some(tag), Some(&(x, y))) = (&line.tag, pts.last()) {
+            let at = (
+                (x + s.px(4.0)).min(r.right() - s.px(16.0)),
+                y.clamp(r.y, r.bottom()),
+            );
+            p.text(
+                tag,
+                at,
+                TextStyle {
+                    color: line.color,
+                    ..tag_style
+                },
+            );
+        }
+    }
+    // One row per optimizer: its second coordinate's dashed line, or its
+    // other tagged lines, share it.
+    let mut seen = std::collections::HashSet::new();
     let rows = series
         .iter()
-        .filter(|l| !l.dashed)
+        .filter(|l| !l.dashed && seen.insert(&l.label))
         .map(|l| (l.color, &l.label));
     draw_chart_legend(p, r, width, rows, &curves, theme, s);
 }

@@ -124,6 +124,10 @@ pub fn shown_paths<'a>(exp: &Experiment, runs: &'a [Trajectory]) -> Vec<PathArt<
 /// The names of a plot's axes: a data model's parameters (w, b or w1, w2),
 /// x, y otherwise.
 pub fn axis_names(exp: &Experiment) -> [&'static str; 2] {
+    if exp.function.mlp.is_some() {
+        // The coordinates along the landscape plane's two directions.
+        return ["a", "b"];
+    }
     exp.function
         .def
         .model

@@ -22,6 +22,7 @@ pub mod data_panel;
 pub mod figure;
 pub mod frame;
 pub mod mathml;
+pub mod net_panel;
 pub mod paint;
 pub mod plot;
 #[cfg(not(target_arch = "wasm32"))]

@@ -24,17 +24,21 @@ pub fn draw(
 }
 
 /// Draws a chart of other quantities against step (see [`draw_series_chart`]).
+#[allow(clippy::too_many_arguments)]
 pub fn draw_series(
     canvas: &HtmlCanvasElement,
     series: &[Series],
     steps: usize,
     step: usize,
     names: &[&str],
+    prefer_log: bool,
     theme: Theme,
     scale: Scale,
 ) -> Result<(), JsValue> {
     let mut p = CanvasPainter::new(canvas)?;
     let size = (canvas.width() as f64, canvas.height() as f64);
-    draw_series_chart(&mut p, size, series, steps, step, names, theme, scale);
+    draw_series_chart(
+        &mut p, size, series, steps, step, names, prefer_log, theme, scale,
+    );
     Ok(())
 }
