@@ -11,6 +11,7 @@ import * as status from "./js/status.js";
 import * as inspector from "./js/inspector.js";
 import * as basins from "./js/basins.js";
 import * as sweep from "./js/sweep.js";
+import * as landscape from "./js/landscape.js";
 import * as url from "./js/url.js";
 import * as surface from "./js/controls/surface.js";
 import * as gradients from "./js/controls/gradients.js";
@@ -40,6 +41,7 @@ function start(bindings) {
   ctx.inspector = inspector.build(ctx);
   ctx.basins = basins.build(ctx);
   ctx.sweep = sweep.build(ctx);
+  ctx.landscape = landscape.build(ctx);
   ctx.surface = surface.build(ctx);
   ctx.gradients = gradients.build(ctx);
   ctx.cards = optimizers.build(ctx);

@@ -1,5 +1,5 @@
 // A Web Worker that computes slices of the long work (a basin map's rows, a
-// learning-rate sweep's rates): its own WebAssembly instance of the engine
+// learning-rate sweep's rates, a network landscape's rows): its own WebAssembly instance of the engine
 // (from the compiled module the page sends, or the module's URL), then one
 // message per slice, answered with that slice's results.
 
@@ -15,7 +15,10 @@ self.onmessage = async (event) => {
       engine = glue;
     }
     let result;
-    if (job.kind === "sweep") {
+    if (job.kind === "landscape") {
+      const { experiment, plane, view, width, height, rows } = job;
+      result = engine.landscapeRows(experiment, new Float64Array(plane), new Float64Array(view), width, height, rows[0], rows[1]);
+    } else if (job.kind === "sweep") {
       result = engine.sweepRuns(job.experiment, job.optimizer, new Float64Array(job.lrs));
     } else {
       const { experiment, grid, view, rows } = job;

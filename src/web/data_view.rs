@@ -27,3 +27,34 @@ pub fn draw(
     draw_data_panel(&mut p, size, model, paths, step, theme, scale);
     Ok(())
 }
+
+/// Draws a network's panel: a tile per shown optimizer with its network's
+/// output and decision boundary at the current step.
+pub fn draw_network(
+    canvas: &HtmlCanvasElement,
+    model: &crate::mlp::Model,
+    paths: &[PathArt],
+    step: usize,
+    theme: Theme,
+    scale: Scale,
+) -> Result<(), JsValue> {
+    use crate::render::net_panel::{draw_net_panel, NetTile};
+    let size = (canvas.width() as f64, canvas.height() as f64);
+    let tiles: Vec<NetTile> = paths
+        .iter()
+        .filter_map(|path| {
+            let run = path.run;
+            let k = step.min(run.params.len().checked_sub(1)?);
+            Some(NetTile {
+                label: &run.label,
+                color: path.color,
+                params: &run.params[k],
+                loss: run.losses[k.min(run.losses.len() - 1)],
+                accuracy: run.accuracy.get(k).copied(),
+            })
+        })
+        .collect();
+    let mut p = CanvasPainter::new(canvas)?;
+    draw_net_panel(&mut p, size, model, &tiles, theme, scale);
+    Ok(())
+}

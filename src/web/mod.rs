@@ -88,6 +88,7 @@ pub fn catalogue() -> JsValue {
                 "params": d.params.iter().map(|p| json!({"name": p.name, "default": p.default, "range": range(p.range), "doc": p.doc})).collect::<Vec<_>>(),
             })
         })
+        .chain(std::iter::once(network_entry()))
         .collect();
     let optimizers: Vec<Value> = optim::REGISTRY
         .iter()
@@ -170,6 +171,29 @@ pub fn catalogue() -> JsValue {
         "scenarios": scenarios,
         "typed": {"functions": crate::expr::FUNCTIONS, "max_len": crate::expr::MAX_LEN, "max_params": crate::expr::MAX_PARAMS},
     }))
+}
+
+/// The network's entry in the catalogue's functions: what its controls offer.
+fn network_entry() -> Value {
+    use crate::experiment::mlp as d;
+    use crate::mlp::{datasets::Pattern, init::Init, net::Activation};
+    let d_ = &crate::mlp::MLP;
+    json!({
+        "name": d_.name, "title": d_.title, "about": d_.about,
+        "formula": to_mathml(d_.formula), "formula_text": d_.formula,
+        "model": Value::Null, "generate": Value::Null, "params": [],
+        "network": {
+            "activations": Activation::ALL.map(Activation::key),
+            "inits": Init::ALL.map(Init::key),
+            "datasets": Pattern::ALL.map(Pattern::key),
+            "max_hidden": crate::mlp::MAX_HIDDEN,
+            "max_width": crate::mlp::MAX_WIDTH,
+            "max_params": crate::mlp::MAX_PARAMS,
+            "max_rows": crate::mlp::MAX_ROWS,
+            "default_hidden": d::DEFAULT_HIDDEN,
+            "default_rows": {"n": d::DEFAULT_ROWS.0, "noise": d::DEFAULT_ROWS.1, "seed": d::DEFAULT_ROWS.2},
+        },
+    })
 }
 
 /// The engine's reading of a typed formula, for the page's box as the user
@@ -277,6 +301,65 @@ pub fn sweep_runs(json: &str, optimizer: usize, lrs: &[f64]) -> Result<JsValue, 
     })
 }
 
+/// What the page keeps of each run: a network's parameters at every step
+/// too, for its panel.
+fn page_record(exp: &Experiment) -> Record {
+    Record {
+        params: exp.function.mlp.is_some(),
+        ..Record::default()
+    }
+}
+
+/// A network's landscape over `view` (`[xmin, xmax, ymin, ymax]`), rows
+/// `row0..row1` of a `width` × `height` grid, as the surface layer samples
+/// it: for the page's workers. `plane` is the plane's origin and two
+/// directions one after the other; the experiment gives the network, its
+/// rows and its L2 term.
+#[wasm_bindgen(js_name = landscapeRows)]
+#[allow(clippy::too_many_arguments)]
+pub fn landscape_rows(
+    json: &str,
+    plane: &[f64],
+    view: &[f64],
+    width: usize,
+    height: usize,
+    row0: usize,
+    row1: usize,
+) -> Result<Vec<f64>, JsValue> {
+    let exp = Experiment::from_json(json).map_err(js_err)?;
+    let model = exp
+        .function
+        .mlp
+        .clone()
+        .ok_or_else(|| js_err("landscapeRows: not a network's experiment"))?;
+    let n = model.net.count;
+    if plane.len() != 3 * n || view.len() != 4 || row0 > row1 || row1 > height {
+        return Err(js_err(
+            "landscapeRows: the plane, window or rows do not fit the network",
+        ));
+    }
+    let plane = crate::mlp::plane::Plane {
+        origin: plane[..n].to_vec(),
+        directions: [plane[n..2 * n].to_vec(), plane[2 * n..].to_vec()],
+        explained: f64::NAN,
+    };
+    let surface = crate::mlp::surface::NetSurface::new(model, plane, exp.l2, &[]);
+    let view = View {
+        x: [view[0], view[1]],
+        y: [view[2], view[3]],
+    };
+    let mut out = Vec::with_capacity(width * (row1 - row0));
+    crate::render::surface::sample_rows(&surface, view, width, height, row0..row1, &mut out);
+    Ok(out)
+}
+
+/// The most samples a network's landscape takes (100 × 100 on a square
+/// plot), fewer for a network whose samples cost more than this budget
+/// (in the surfaces' cost units) allows, but never fewer than 24 × 24.
+const LANDSCAPE_SAMPLES: f64 = 10_000.0;
+const LANDSCAPE_BUDGET: f64 = 2e8;
+const LANDSCAPE_LEAST: f64 = 576.0;
+
 /// What the surface layer draws from.
 fn surface_input<'a>(
     exp: &'a Experiment,
@@ -288,14 +371,18 @@ fn surface_input<'a>(
     let f = &exp.function;
     SurfaceInput {
         surf,
-        id: format!(
-            "{}|{:?}|{:x}|{}|{:?}",
-            f.def.name,
-            f.params,
-            f.data.as_ref().map_or(0, |d| d.fingerprint),
-            exp.l2,
-            f.typed.as_ref().map(|t| (&t.text, &t.values)),
-        ),
+        id: match surf.network() {
+            Some(n) => n.id.clone(),
+            None => format!(
+                "{}|{:?}|{:x}|{}|{:?}",
+                f.def.name,
+                f.params,
+                f.data.as_ref().map_or(0, |d| d.fingerprint),
+                exp.l2,
+                f.typed.as_ref().map(|t| (&t.text, &t.values)),
+            ),
+        },
+        remote: surf.network().is_some(),
         frame,
         minima: surf.minima(),
         axes: figure::axis_names(exp),
@@ -351,7 +438,7 @@ impl App {
         data: HtmlCanvasElement,
     ) -> App {
         let exp = scenarios::SCENARIOS[0].experiment();
-        let (surf, runs) = exp.surface_and_runs(Record::default());
+        let (surf, runs) = exp.surface_and_runs(page_record(&exp));
         App {
             step: 0,
             runs,
@@ -374,7 +461,7 @@ impl App {
     }
 
     fn replace(&mut self, exp: Experiment) {
-        (self.surf, self.runs) = exp.surface_and_runs(Record::default());
+        (self.surf, self.runs) = exp.surface_and_runs(page_record(&exp));
         self.detail = Default::default();
         self.exp = exp;
         self.step = self.step.min(self.max_step());
@@ -445,6 +532,9 @@ impl App {
     /// a start point inside that view.
     #[wasm_bindgen(js_name = setFunction)]
     pub fn set_function(&mut self, name: &str) -> Result<(), JsValue> {
+        if name == crate::mlp::MLP.name {
+            return self.set_network();
+        }
         let def = functions::lookup(name)
             .ok_or_else(|| js_err(format!("function.name: unknown function \"{name}\"")))?;
         let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
@@ -485,6 +575,34 @@ impl App {
             }
         }
         doc["start"] = json!(default_start(view));
+        Experiment::fit_batches(&mut doc);
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        self.step = 0;
+        Ok(())
+    }
+
+    /// Switches to a network at its defaults (a tanh 2-8-8-1 net on the
+    /// circle): the optimizers stay, full-batch, without a start; a formula's
+    /// gradient noise is dropped, and so is what a network cannot take.
+    fn set_network(&mut self) -> Result<(), JsValue> {
+        let mut doc = serde_json::to_value(&self.exp).map_err(js_err)?;
+        if self.exp.function.typed.is_some() {
+            self.typed = Some(doc["function"].clone());
+        }
+        doc["function"] = json!({"name": crate::mlp::MLP.name});
+        if let Some(o) = doc.as_object_mut() {
+            for key in ["view", "start", "grad_noise"] {
+                o.remove(key);
+            }
+            for opt in o
+                .get_mut("optimizers")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                opt.as_object_mut().map(|m| m.remove("grad_noise"));
+            }
+        }
         Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
         self.step = 0;
@@ -674,6 +792,80 @@ impl App {
     pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
         self.surface.draw(&input, coarse)
+    }
+
+    /// A network's landscape to compute in the page's workers, or
+    /// `undefined` for any other surface: `{key, experiment, plane, view,
+    /// levels}` — what [`App::set_landscape`] knows it by, the experiment's
+    /// JSON, the plane (origin then the two directions), the window
+    /// `[xmin, xmax, ymin, ymax]` and the grids to compute in turn, coarse
+    /// to fine, each `[width, height]`, shaped as the plot.
+    #[wasm_bindgen(js_name = landscapeJob)]
+    pub fn landscape_job(&self) -> JsValue {
+        let Some(net) = self.surf.network() else {
+            return JsValue::UNDEFINED;
+        };
+        let frame = self.frame();
+        let input = surface_input(&self.exp, &self.surf, frame, self.dark, self.scale);
+        let total =
+            (LANDSCAPE_BUDGET / net.cost() as f64).clamp(LANDSCAPE_LEAST, LANDSCAPE_SAMPLES);
+        let aspect = (frame.rect.w / frame.rect.h).clamp(0.25, 4.0);
+        let levels: Vec<[usize; 2]> = [16.0, 4.0, 1.0]
+            .iter()
+            .map(|part| {
+                let n = (total / part).max(64.0);
+                let w = (n * aspect).sqrt().round().max(2.0);
+                [w as usize, ((n / w).round() as usize).max(2)]
+            })
+            .collect();
+        let plane: Vec<f64> = [
+            &net.plane.origin,
+            &net.plane.directions[0],
+            &net.plane.directions[1],
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+        let v = frame.view;
+        to_js(&json!({
+            "key": SurfaceLayer::remote_key(&input),
+            "experiment": self.experiment_json(),
+            "plane": plane,
+            "view": [v.x[0], v.x[1], v.y[0], v.y[1]],
+            "levels": levels,
+        }))
+    }
+
+    /// Whether the experiment trains a network (function `mlp`).
+    #[wasm_bindgen(js_name = isNetwork)]
+    pub fn is_network(&self) -> bool {
+        self.exp.function.mlp.is_some()
+    }
+
+    /// What [`App::landscape_job`] would give as its `key`, cheaply, for a
+    /// check at every redraw; `undefined` for any surface but a network's.
+    #[wasm_bindgen(js_name = landscapeKey)]
+    pub fn landscape_key(&self) -> Option<String> {
+        self.surf.network()?;
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        Some(SurfaceLayer::remote_key(&input))
+    }
+
+    /// Takes a landscape the workers computed for the job known by `key`
+    /// (see [`App::landscape_job`]): `width` × `height` samples, row by row
+    /// from the top. True when the layer now shows it (a finer grid than it
+    /// had, still for this experiment and window); draw the surface then.
+    #[wasm_bindgen(js_name = setLandscape)]
+    pub fn set_landscape(
+        &mut self,
+        key: &str,
+        width: usize,
+        height: usize,
+        values: Vec<f64>,
+    ) -> Result<bool, JsValue> {
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        self.surface.set_grid(&input, key, (width, height), values)
     }
 
     /// Computes the full-detail surface a piece at a time (`rows` rows of
@@ -884,6 +1076,10 @@ impl App {
 
     /// Each shown optimizer's curvature at its point at the current step.
     fn curvature_sets(&self) -> Vec<crate::render::plot::Curvature> {
+        if self.surf.network().is_some() {
+            // The plane's curvature says little of the network's.
+            return Vec::new();
+        }
         self.exp
             .optimizers
             .iter()
@@ -924,6 +1120,9 @@ impl App {
     /// Each shown optimizer's arrows at the current step: the step it takes
     /// from its current point (none once its run has ended).
     fn arrow_sets(&self) -> Vec<Arrows> {
+        if self.surf.network().is_some() {
+            return Vec::new();
+        }
         self.shown_detail()
             .into_iter()
             .filter_map(|(i, cfg, run)| {
@@ -944,6 +1143,10 @@ impl App {
     /// `step` is the step explained (from the current point to the next);
     /// `ended` holds the run's status once no step follows.
     pub fn inspect(&self) -> JsValue {
+        if self.surf.network().is_some() {
+            // A network's step moves every weight: no two-number rule to show.
+            return to_js(&Vec::<Value>::new());
+        }
         let k = self.step;
         let list: Vec<Value> = self
             .shown_detail()
@@ -979,6 +1182,19 @@ impl App {
     /// cycles a momentum or β₁.
     #[wasm_bindgen(js_name = chartKinds)]
     pub fn chart_kinds(&self) -> Vec<String> {
+        if let Some(model) = &self.exp.function.mlp {
+            // A network's: its accuracy, each layer's gradient, its rates.
+            let mut kinds = vec!["loss".to_string()];
+            if model.net.arch.task == crate::mlp::net::Task::Classification {
+                kinds.push("accuracy".into());
+            }
+            kinds.extend(["layers".into(), "lr".into()]);
+            let shown_runs = figure::shown_paths(&self.exp, &self.runs);
+            if shown_runs.iter().any(|p| !p.run.momenta.is_empty()) {
+                kinds.push("momentum".into());
+            }
+            return kinds;
+        }
         let mut kinds = vec![
             "loss".to_string(),
             "lr".to_string(),
@@ -1018,11 +1234,39 @@ impl App {
                     color: p.color,
                     points: steps(values(p.run)),
                     dashed: false,
+                    tag: None,
                 })
                 .collect()
         };
         let (series, names): (Vec<Series>, &[&str]) = match kind {
             "lr" => (per_run(|r| &r.lrs), &["learning rate", "lr"]),
+            "accuracy" => (
+                per_run(|r| &r.accuracy),
+                &["accuracy (share right)", "accuracy"],
+            ),
+            "layers" => {
+                // Per run, a line per Linear layer, named L1 (the input's) on.
+                let mut out = Vec::new();
+                for p in figure::shown_paths(&self.exp, &self.runs) {
+                    let layers = p.run.layer_grad_norms.first().map_or(0, Vec::len);
+                    for l in 0..layers {
+                        out.push(Series {
+                            label: p.run.label.clone(),
+                            color: p.color,
+                            points: p
+                                .run
+                                .layer_grad_norms
+                                .iter()
+                                .enumerate()
+                                .map(|(k, norms)| (k as f64, norms[l]))
+                                .collect(),
+                            dashed: false,
+                            tag: Some(format!("L{}", l + 1)),
+                        });
+                    }
+                }
+                (out, &["‖∇W‖ per layer (L1: input)", "‖∇W‖"])
+            }
             "momentum" => (per_run(|r| &r.momenta), &["momentum or β₁", "momentum"]),
             "effective" => {
                 let mut out = Vec::new();
@@ -1043,6 +1287,7 @@ impl App {
                                 .map(|(k, r)| (k as f64, r[axis]))
                                 .collect(),
                             dashed,
+                            tag: None,
                         });
                     }
                 }
@@ -1061,6 +1306,7 @@ impl App {
                         color: color(i, cfg),
                         points: steps(&run.points.iter().map(lmax).collect::<Vec<_>>()),
                         dashed: false,
+                        tag: None,
                     });
                     // The most curvature each step's learning rate survives.
                     let limits: Vec<f64> = run
@@ -1074,6 +1320,7 @@ impl App {
                             color: color(i, cfg),
                             points: steps(&limits),
                             dashed: true,
+                            tag: None,
                         });
                     }
                 }
@@ -1095,6 +1342,7 @@ impl App {
                             .map(|(k, &e)| (k as f64, e as f64))
                             .collect(),
                         dashed: false,
+                        tag: None,
                     })
                     .collect(),
                 &["evaluations per step", "evaluations"],
@@ -1117,6 +1365,7 @@ impl App {
             self.max_step(),
             self.step,
             names,
+            kind == "layers",
             theme,
             scale,
         )
@@ -1203,7 +1452,19 @@ impl App {
             crate::render::surface::sample_rows(&self.surf, view, 48, 48, 0..48, &mut coarse);
             coarse.iter().any(|v| !v.is_finite())
         };
+        // A network: its size, depth, task and how much of the motion its
+        // plane holds.
+        let network = self.exp.function.mlp.as_ref().map(|m| {
+            json!({
+                "params": m.net.count,
+                "layers": m.net.layers.len(),
+                "task": m.net.arch.task.key(),
+                "explained": self.surf.network().map(|n| n.plane.explained),
+                "plane": if m.plane == crate::mlp::PlaneKind::Random { "random" } else { "pca" },
+            })
+        });
         to_js(&json!({
+            "network": network,
             "gaps": gaps,
             "axes": figure::axis_names(&self.exp),
             "model": self.exp.function.def.model.map(ModelKind::key),
@@ -1220,6 +1481,16 @@ impl App {
     /// the actual y (two-feature least squares). Blank for formula functions.
     #[wasm_bindgen(js_name = drawData)]
     pub fn draw_data(&self) -> Result<(), JsValue> {
+        if let Some(model) = &self.exp.function.mlp {
+            return data_view::draw_network(
+                &self.data,
+                model,
+                &self.shown_paths(),
+                self.step,
+                Theme::page(self.dark),
+                Scale(self.scale),
+            );
+        }
         data_view::draw(
             &self.data,
             self.surf.model(),

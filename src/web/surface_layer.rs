@@ -22,6 +22,8 @@ struct Cache {
     raster: HtmlCanvasElement,
     segments: Vec<Segment>,
     colours: ColourMap,
+    /// How many samples the raster holds.
+    samples: usize,
 }
 
 /// A full-detail surface being computed a piece at a time: rows of samples,
@@ -45,6 +47,10 @@ pub struct SurfaceInput<'a> {
     pub axes: [&'a str; 2],
     pub theme: Theme,
     pub scale: Scale,
+    /// Whether the full-detail surface is computed elsewhere (a network's
+    /// landscape, by the page's workers) and handed over with
+    /// [`SurfaceLayer::set_grid`]; the layer itself computes only a preview.
+    pub remote: bool,
 }
 
 /// The surface canvas and its caches.
@@ -66,6 +72,16 @@ impl SurfaceLayer {
     /// The key of a surface, and its size in samples: one per CSS pixel of
     /// the plotting rectangle, or per 4×4 when `coarse`.
     fn key(input: &SurfaceInput, coarse: bool) -> (String, usize, usize) {
+        if input.remote {
+            // The preview: one sample per 4×4 CSS pixels at most, within the
+            // budget; whatever grid arrives later has the same key.
+            let (cw, ch) = raster_size(
+                input.frame.rect,
+                4.0 * input.scale.0,
+                input.surf.cost() as f64,
+            );
+            return (Self::remote_key(input), cw, ch);
+        }
         let per_sample = if coarse { 4.0 } else { 1.0 } * input.scale.0;
         // A coarse first frame may spend as much as a full-detail one.
         let cost = input.surf.cost() as f64 / if coarse { 16.0 } else { 1.0 };
@@ -76,6 +92,51 @@ impl SurfaceLayer {
             serde_json::to_string(&input.frame.view).unwrap_or_default()
         );
         (key, cw, ch)
+    }
+
+    /// What a surface computed elsewhere is known by: the surface and the
+    /// window, whatever its size in samples.
+    pub fn remote_key(input: &SurfaceInput) -> String {
+        format!(
+            "{}|{}",
+            input.id,
+            serde_json::to_string(&input.frame.view).unwrap_or_default()
+        )
+    }
+
+    /// Takes a surface computed elsewhere: `values` are `width` × `height`
+    /// samples of the surface known by `key` (see [`Self::remote_key`]), row
+    /// by row from the top, as [`sample_rows`] takes them. False when the key
+    /// is no longer the layer's, or it already has as many samples.
+    pub fn set_grid(
+        &mut self,
+        input: &SurfaceInput,
+        key: &str,
+        (width, height): (usize, usize),
+        values: Vec<f64>,
+    ) -> Result<bool, JsValue> {
+        if Self::remote_key(input) != key
+            || values.len() != width * height
+            || width < 2
+            || height < 2
+            || self
+                .cache
+                .as_ref()
+                .is_some_and(|c| c.key == key && c.samples >= values.len())
+        {
+            return Ok(false);
+        }
+        let grid = Grid::from_values(input.frame.view, width, height, values);
+        let mut painter = CanvasPainter::new(&self.canvas)?;
+        self.cache = Some(Cache {
+            key: key.to_string(),
+            raster: painter.image(grid.width, grid.height, &grid.rgba()),
+            // Traced on every sample: a computed grid has none to spare.
+            segments: crate::render::plot::contour_segments(&grid, true),
+            colours: grid.colours(),
+            samples: width * height,
+        });
+        Ok(true)
     }
 
     /// Draws the layer (computing the surface first unless cached); the
@@ -89,12 +150,13 @@ impl SurfaceLayer {
         let mut painter = CanvasPainter::new(&self.canvas)?;
         if self.cache.as_ref().map(|c| &c.key) != Some(&key) {
             let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
-            let segments = crate::render::plot::contour_segments(&grid, coarse);
+            let segments = crate::render::plot::contour_segments(&grid, coarse || input.remote);
             self.cache = Some(Cache {
                 key,
                 raster: painter.image(grid.width, grid.height, &grid.rgba()),
                 segments,
                 colours: grid.colours(),
+                samples: cw * ch,
             });
             spent = now() - t0;
         }
@@ -122,6 +184,10 @@ impl SurfaceLayer {
     /// samples, or two contour levels, or the raster); true once it is ready
     /// (the next full-detail `draw` then only draws).
     pub fn refine(&mut self, input: &SurfaceInput, rows: usize) -> Result<bool, JsValue> {
+        if input.remote {
+            // Nothing more to do here: the full detail comes from elsewhere.
+            return Ok(true);
+        }
         let (key, cw, ch) = Self::key(input, false);
         if self.cache.as_ref().map(|c| &c.key) == Some(&key) {
             return Ok(true);
@@ -174,6 +240,7 @@ impl SurfaceLayer {
                     raster: painter.image(grid.width, grid.height, &grid.rgba()),
                     segments: pending.segments,
                     colours: grid.colours(),
+                    samples: grid.width * grid.height,
                 });
                 Ok(true)
             }

@@ -153,6 +153,12 @@ export function build(ctx) {
 
   // After any redraw: a map of an experiment that has changed since goes.
   function check() {
+    // A network's plane moves with its runs: no map of starts on it.
+    const network = app.isNetwork();
+    if (run.disabled !== network && !job) {
+      run.disabled = network;
+      status.textContent = network ? "A network has no start to move: its runs begin at the initial weights, so there is no basin map. Change the initial weights' seed to see where another start goes." : "";
+    }
     if (job && app.computedQuery() !== job.computed) {
       clear(job.done < job.grid ? "Cancelled: the experiment changed." : "Taken off: the experiment changed.");
       ctx.draw.dynamic();

@@ -34,8 +34,11 @@ export function build(ctx) {
     ctx.status.render();
     ctx.inspector.render();
     ctx.sweep?.check();
+    ctx.landscape?.check();
   }
 
-  // `refine`: refines the surface drawn last (the first frame's coarse one).
-  return { all, dynamic, refine: () => refine(refining) };
+  // `refine`: refines the surface drawn last (the first frame's coarse one);
+  // `surfaceOnly`: redraws the surface layer alone (a network's landscape
+  // has arrived from the workers).
+  return { all, dynamic, refine: () => refine(refining), surfaceOnly: () => app.drawSurface(false) };
 }

@@ -23,6 +23,12 @@ const CHARTS = {
     aria: "The Hessian's largest eigenvalue at each point of each path, and each fixed-step optimizer's stability limit",
     caption: "λmax: the largest curvature of the surface at each point a path visits (the Hessian's largest eigenvalue). Dashed: the most curvature a step of that optimizer's learning rate survives (2/lr for plain SGD; 2(1 + μ)/lr with momentum μ). Where the solid line rises above its dashed one, the path is past its stability edge and starts to oscillate and grow. Adaptive optimizers scale their own steps and have no dashed line.",
   },
+  accuracy: { title: "Accuracy", aria: "Share of rows classified right against step", caption: "The share of rows each network classifies right ((logit > 0) = y), at every step, on all the rows." },
+  layers: {
+    title: "Gradient norm per layer",
+    aria: "Each Linear layer's weight-gradient norm against step, log scale",
+    caption: "‖∇W‖ of each Linear layer's weights at every step (before clipping), L1 the input layer's. Lines far below the others are layers that barely learn (vanishing gradients, as in a deep sigmoid net); lines far above, or rising, are exploding gradients (too large an initialization).",
+  },
   evals: { title: "Evaluations per step (L-BFGS)", aria: "Evaluations of the loss per step against step", caption: "How many times each L-BFGS step evaluated the loss and its gradient (its inner iterations and line search)." },
 };
 
@@ -119,6 +125,14 @@ export function build(ctx) {
   function render() {
     if (!fold.open) return;
     const list = app.inspect();
+    arrows.disabled = curvature.disabled = app.isNetwork();
+    if (app.isNetwork()) {
+      const p = document.createElement("p");
+      p.className = "ended";
+      p.textContent = "A network's step moves every one of its weights at once, so there is no two-number update to show here. Its loss, accuracy and each layer's gradient are in the chart under the plot (pick them in Chart), and each network's output is in the panel above it.";
+      $("inspect-list").replaceChildren(p);
+      return;
+    }
     const blocks = list.map((o) => {
       const sec = document.createElement("section");
       sec.style.setProperty("--swatch", o.color);

@@ -9,17 +9,23 @@ export function build(ctx) {
 
   // The first frame: the panel is there or not before anything is measured.
   function init() {
-    figure.hidden = !app.info().model;
+    const info = app.info();
+    figure.hidden = !info.model && !info.network;
   }
   function sync() {
     const info = app.info();
-    const show = !!info.model;
+    const show = !!info.model || !!info.network;
     if (figure.hidden === show) {
       figure.hidden = !show;
       ctx.layout.measure(true);
       ctx.draw.all(true);
     }
-    $("data-caption").textContent = info.model === "linear"
+    const net = info.network;
+    $("data-caption").textContent = net
+      ? (net.task === "classification"
+        ? `Each shown optimizer's network at the current step over the input plane (x1 across, x2 up): its P(y = 1) from blue (0) through white to orange (1), its decision boundary (where P = 1/2) in its colour, and the ${info.rows} rows coloured by their class.`
+        : `Each shown optimizer's network at the current step over the input plane (x1 across, x2 up): its prediction as colour, and the ${info.rows} rows coloured by their y on the same scale.`)
+      : info.model === "linear"
       ? `${info.rows} points and each optimizer's line y = w x + b at the current step.`
       : info.model === "logistic"
         ? `${info.rows} points (y = 0 or 1), each optimizer's P(y = 1) = sigmoid(w x + b) and its decision boundary (dashed) at the current step.`
@@ -27,7 +33,13 @@ export function build(ctx) {
           ? `${info.rows} rows, each drawn at its actual y (across) and its predicted ŷ = w1 x1 + w2 x2 (up): in grey at the least-squares fit, in each optimizer's colour at its weights at the current step; on the dashed diagonal ŷ = y the fit is perfect.`
           : "";
     const gaps = info.gaps && "Hatched grey: where f has no value (not a finite number, such as the log of a negative number); a path that steps there stops as diverged.";
-    $("surface-note").textContent = [gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+    // How much of the motion the landscape's plane shows.
+    const plane = net && (net.plane === "random"
+      ? `The landscape: the full-data loss of the network's ${net.params} weights on a random plane through θ0 (filter-normalised directions).`
+      : net.explained === null || !Number.isFinite(net.explained)
+        ? `The landscape: the full-data loss of the network's ${net.params} weights on the plane through θ0; nothing moved yet to choose it by.`
+        : `This plane holds ${Math.round(100 * net.explained)}% of the motion: the landscape is the full-data loss of the network's ${net.params} weights on the plane through θ0 along which the optimizers moved most; paths drawn on it are their projections.`);
+    $("surface-note").textContent = [plane, gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
   }
 
   return { init, sync, showsData: () => !figure.hidden };

@@ -17,9 +17,6 @@ export function build(ctx) {
     const [[x0, y0], [x1, y1]] = [...fingers.values()];
     return { x: (x0 + x1) / 2, y: (y0 + y1) / 2, d: Math.max(1, Math.hypot(x1 - x0, y1 - y0)) };
   };
-  if (matchMedia("(pointer: coarse)").matches) {
-    $("plot-hint").textContent = "Tap the plot to move the start or drag the white handle; scroll the page with one finger, pan and pinch to zoom with two.";
-  }
   // The browser scrolls the page under one finger (touch-action: pan-y), except
   // on the handle; two fingers are the plot's.
   const claim = (e) => {
@@ -101,7 +98,8 @@ export function build(ctx) {
   plot.addEventListener("pointerup", (e) => {
     if (!drag || e.pointerId !== drag.id) return;
     const [x, y] = local(e);
-    if (drag.mode === "click") {
+    // A network starts at its initial weights: a click moves nothing.
+    if (drag.mode === "click" && !app.isNetwork()) {
       const p = app.pick(x, y);
       if (p && edit(() => app.moveStart(p[0], p[1]))) draw.dynamic();
     }

@@ -22,8 +22,11 @@ export function build(ctx) {
     const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     box.replaceChildren();
     const after = () => { app.step = app.maxStep(); draw.all(); };
-    if (model) {
-      const rows = exp.function.data ? exp.function.data.x.length : exp.function.generate.n;
+    // A network's rows are set in the Surface card; it has a batch size too.
+    const batched = model || def.network;
+    if (batched) {
+      const rows = def.network ? app.info().rows : exp.function.data ? exp.function.data.x.length : exp.function.generate.n;
+      if (model) {
       const head = document.createElement("p");
       head.className = "subhead";
       head.textContent = "Data";
@@ -96,6 +99,7 @@ export function build(ctx) {
         box.append(field("Standardize x1 and x2", standardize,
           "fit each feature rescaled to mean 0 and variance 1 (dividing by n): the scales no longer stretch the loss's bowl, though a correlation still tilts it"));
       }
+      }
       // Batch size: 1 … n, the right end being the full batch (B = n is batch GD).
       const slider = document.createElement("input");
       slider.type = "range";
@@ -146,13 +150,14 @@ export function build(ctx) {
     }
     const grid = document.createElement("div");
     grid.className = "hyper";
-    const seed = numberIn(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), model ? "Shuffle seed" : "Noise seed");
+    const seed = numberIn(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), batched ? "Shuffle seed" : "Noise seed");
     seed.min = 0;
     grid.append(
       field("Accumulate", optionalIn(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
-      field(model ? "Shuffle seed" : "Noise seed", seed, model ? "seeds the order of the rows in each epoch" : "seeds the gradient noise"),
+      field(batched ? "Shuffle seed" : "Noise seed", seed, batched ? "seeds the order of the rows in each epoch" : "seeds the gradient noise"),
       field("L2 λ", optionalIn(exp.l2, "l2", "L2 λ", "0", () => draw.all(true)), two
         ? "adds λ (w1² + w2²) to the loss, and so to the surface and every gradient"
+        : def.network ? "adds λ‖θ‖² (the sum of every weight's square) to the loss, and so to the landscape and every gradient"
         : model ? "adds λ (w² + b²) to the loss, and so to the surface and every gradient" : "adds λ (x² + y²) to the surface and its gradient"),
     );
     const reroll = document.createElement("button");

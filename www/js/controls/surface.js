@@ -6,6 +6,7 @@ import { $ } from "../dom.js";
 import { numberFrom, parameterRow } from "./fields.js";
 import { setMath } from "../math.js";
 import { formulaEditor } from "./formula.js";
+import { networkControls } from "./network.js";
 
 export function build(ctx) {
   const { app, edit, draw } = ctx;
@@ -15,8 +16,10 @@ export function build(ctx) {
     for (const f of ctx.cat.functions) fnSelect.add(new Option(f.title, f.name));
   }
   function showStart() {
-    $("start-x").value = app.experiment().start[0];
-    $("start-y").value = app.experiment().start[1];
+    const start = app.experiment().start;
+    if (!start) return;
+    $("start-x").value = start[0];
+    $("start-y").value = start[1];
   }
 
   function render() {
@@ -30,6 +33,17 @@ export function build(ctx) {
     if (exp.function.expr !== undefined) {
       box.append(formulaEditor(ctx, exp.function, (mathml) => setMath($("formula"), mathml)));
     }
+    if (def.network) box.append(networkControls(ctx, exp.function, def.network));
+    // A network starts at its initial weights, the plane's origin.
+    const network = !!def.network;
+    $("start-x").closest(".pair").hidden = network;
+    $("start-note").hidden = !network;
+    // The plot's hint and key say what can be done with it.
+    $("plot-hint").textContent = network
+      ? "The white dot is θ0, the initial weights every optimizer starts from. Scroll to zoom, drag to pan."
+      : matchMedia("(pointer: coarse)").matches
+        ? "Tap the plot to move the start or drag the white handle; scroll the page with one finger, pan and pinch to zoom with two."
+        : "Click the plot to move the start, drag the white handle, scroll to zoom, drag to pan.";
     for (const p of def.params) {
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
       const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
@@ -39,8 +53,10 @@ export function build(ctx) {
       const max = p.range.hi_inclusive ? hi : hi - step;
       box.append(parameterRow(ctx, p.name, exp.function.params[p.name], { min, max, step }, `${p.name} (${p.range.text})`, p.doc));
     }
-    $("start-x").value = exp.start[0];
-    $("start-y").value = exp.start[1];
+    if (exp.start) {
+      $("start-x").value = exp.start[0];
+      $("start-y").value = exp.start[1];
+    }
     // Named as the plot's axes are: x and y, or a model's w and b.
     const axes = app.info().axes;
     $("start-x-name").textContent = `Start ${axes[0]}`;
