@@ -112,7 +112,59 @@ try {
     await context.close();
   }
 
-  // 5. Payload.
+  // 5. A network: 500 full-batch steps of a 2-8-8-1 tanh MLP on 200 rows
+  // for 4 optimizers (training, its plane and the runs' projections, on the
+  // main thread); then its landscape in the page's workers, coarse to fine
+  // up to about 100 x 100 samples, from the job's start to the finest grid
+  // drawn (after a change of window, with the engine already loaded).
+  const net = { function: { name: "mlp", hidden: [8, 8], activation: "tanh", dataset: { name: "circle", n: 200 } }, steps: 500,
+    optimizers: [{ name: "sgd", lr: 0.5 }, { name: "sgd", lr: 0.1, momentum: 0.9 }, { name: "adam", lr: 0.02 }, { name: "rmsprop", lr: 0.01 }] };
+  const { page: p3, context: c3 } = await open(browser, server.url);
+  const train = await p3.evaluate((exp) => {
+    const { App } = window.wasmBindings;
+    const mk = () => document.createElement("canvas");
+    const app = new App(mk(), mk(), mk(), mk());
+    const times = [];
+    for (let i = 0; i < 9; i++) {
+      const t0 = performance.now();
+      app.setExperiment(exp);
+      times.push(performance.now() - t0);
+    }
+    app.free();
+    return times.sort((a, b) => a - b)[4];
+  }, net);
+  await c3.close();
+  rows.push(["network: 500 steps x 4 optimizers, 2-8-8-1 tanh MLP on 200 rows, with its plane", ms(train), "median of 9, App.setExperiment (main thread)"]);
+  for (const cores of [null, 4]) {
+    const { page, context } = await open(browser, server.url, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
+    await page.evaluate((exp) => window.optiviz.setExperiment(exp), net);
+    await page.waitForFunction(() => performance.getEntriesByName("optiviz-landscape").length > 0, null, { timeout: 60000 });
+    await watchLongTasks(page);
+    const times = [];
+    let levels = "";
+    for (let i = 0; i < 5; i++) {
+      const t = await page.evaluate(async (k) => {
+        const done = performance.getEntriesByName("optiviz-landscape").length;
+        const w = window.optiviz.getExperiment();
+        const win = document.getElementById("window-x1");
+        win.value = String(Number(win.value) + 0.5 * (k + 1));
+        win.dispatchEvent(new Event("change"));
+        while (performance.getEntriesByName("optiviz-landscape").length === done) await new Promise((r) => setTimeout(r, 5));
+        const start = performance.getEntriesByName("optiviz-landscape-start").at(-1).startTime;
+        const end = performance.getEntriesByName("optiviz-landscape").at(-1).startTime;
+        return [end - start, document.getElementById("landscape-status").textContent, w.steps];
+      }, i);
+      times.push(t[0]);
+      levels = t[1];
+    }
+    const longest = Math.max(0, ...(await longTasks(page)));
+    const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
+    const how = cores ? `as if on ${cores} cores, on ${availableParallelism()}` : "navigator.hardwareConcurrency";
+    rows.push([`network landscape, 3 grids to the finest, ${workers} workers`, ms(median(times)), `median of 5; ${levels.replace(/^Landscape: /, "")} ${how}; longest main-thread task meanwhile ${ms(longest)}`]);
+    await context.close();
+  }
+
+  // 6. Payload.
   let raw = 0;
   let gz = 0;
   const parts = [];

@@ -138,10 +138,17 @@ impl Model {
             }
             None => self.net.pass(p, data, rows, None, ws),
         };
-        if l2 > 0.0 {
-            e.loss += l2 * p.iter().map(|v| v * v).sum::<f64>();
-        }
+        e.loss += self.l2_term(p, l2);
         e
+    }
+
+    /// The L2 term λ‖θ‖² (0 when λ is).
+    pub fn l2_term(&self, p: &[f64], l2: f64) -> f64 {
+        if l2 > 0.0 {
+            l2 * p.iter().map(|v| v * v).sum::<f64>()
+        } else {
+            0.0
+        }
     }
 
     /// The function object an experiment reads back to this model: every

@@ -1,9 +1,23 @@
 //! The network's output at any inputs, as its training sees it: a batch norm
 //! normalizes with the statistics of the whole dataset at those parameters
 //! (the full batch's, as the landscape takes them), not with those of the
-//! inputs asked about.
+//! inputs asked about. For drawing (the landscape, the panel): tanh is taken
+//! from one exponential, within about 1e-16 of libm's in absolute terms
+//! (training keeps libm's, as torch's results are matched to the last bits).
 
-use super::net::{batch_stats, Network};
+use super::net::{batch_stats, Activation, Network};
+
+/// The activation for drawing: tanh as (1 − e^−2|z|)/(1 + e^−2|z|) with z's
+/// sign, one exponential instead of libm's expm1 and its care near 0.
+fn activate(act: Activation, z: f64) -> f64 {
+    match act {
+        Activation::Tanh => {
+            let e = libm::exp(-2.0 * z.abs());
+            ((1.0 - e) / (1.0 + e)).copysign(z)
+        }
+        _ => act.apply(z),
+    }
+}
 
 /// Per hidden layer with a batch norm: each unit's mean and 1/σ.
 type Stats = Vec<(Vec<f64>, Vec<f64>)>;
@@ -21,6 +35,19 @@ impl Network {
         self.forward(params, inputs, Some(&stats)).0
     }
 
+    /// The loss over all of `x`, `y` at `params` in training mode (a batch
+    /// norm takes the rows' own statistics), without its gradient: one
+    /// forward pass, as a landscape samples it.
+    pub fn loss_at(&self, params: &[f64], (x, y): (&[[f64; 2]], &[f64])) -> f64 {
+        let out = self.forward(params, x, None).0;
+        let task = self.arch.task;
+        out.iter()
+            .zip(y)
+            .map(|(&o, &t)| row_loss(task, o, t))
+            .sum::<f64>()
+            / x.len() as f64
+    }
+
     /// The outputs at `inputs`, and the batch norms' statistics used: the
     /// given ones, or else the inputs' own.
     fn forward(
@@ -31,17 +58,24 @@ impl Network {
     ) -> (Vec<f64>, Stats) {
         let n = inputs.len();
         let act = self.arch.activation;
-        let mut a: Vec<f64> = inputs.iter().flatten().copied().collect();
+        // Unit by unit: each unit's value for every input in one run of
+        // memory, so each weight scales a whole run at once.
+        let mut a: Vec<f64> = (0..2)
+            .flat_map(|k| inputs.iter().map(move |p| p[k]))
+            .collect();
         let mut stats = Stats::new();
         for (l, layer) in self.layers.iter().enumerate() {
             let (w, width, fan_in) = (layer.weight, layer.fan_out, layer.fan_in);
             let mut z = vec![0.0; n * width];
-            for i in 0..n {
-                let input = &a[i * fan_in..(i + 1) * fan_in];
-                for j in 0..width {
-                    let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
-                    let s: f64 = input.iter().zip(row).map(|(x, w)| x * w).sum();
-                    z[i * width + j] = s + layer.bias.map_or(0.0, |b| params[b + j]);
+            for (j, unit) in z.chunks_exact_mut(n).enumerate() {
+                if let Some(b) = layer.bias {
+                    unit.fill(params[b + j]);
+                }
+                let weights = &params[w + j * fan_in..w + (j + 1) * fan_in];
+                for (&weight, input) in weights.iter().zip(a.chunks_exact(n)) {
+                    for (o, &x) in unit.iter_mut().zip(input) {
+                        *o += weight * x;
+                    }
                 }
             }
             if l + 1 == self.layers.len() {
@@ -51,23 +85,36 @@ impl Network {
                 Some(g) => {
                     let (mean, invstd) = match given.and_then(|s| s.get(stats.len())) {
                         Some(s) => s.clone(),
-                        None => (0..width).map(|j| batch_stats(&z, width, j, n)).unzip(),
+                        None => z
+                            .chunks_exact(n)
+                            .map(|unit| batch_stats(unit, 1, 0, n))
+                            .unzip(),
                     };
-                    for j in 0..width {
+                    for (j, unit) in z.chunks_exact_mut(n).enumerate() {
                         let alpha = invstd[j] * params[g + j];
                         let beta = params[g + width + j] - mean[j] * alpha;
-                        for i in 0..n {
-                            let v = &mut z[i * width + j];
-                            *v = act.apply(*v * alpha + beta);
+                        for v in unit {
+                            *v = activate(act, *v * alpha + beta);
                         }
                     }
                     stats.push((mean, invstd));
                 }
-                None => z.iter_mut().for_each(|v| *v = act.apply(*v)),
+                None => z.iter_mut().for_each(|v| *v = activate(act, *v)),
             }
             a = z;
         }
         unreachable!("a network ends in its output layer")
+    }
+}
+
+/// One row's loss: BCE with logits, (1 − t)·o − log σ(o) with log σ(o) =
+/// min(o, 0) − log1p(e^−|o|), or the squared error.
+pub(super) fn row_loss(task: super::net::Task, o: f64, t: f64) -> f64 {
+    match task {
+        super::net::Task::Classification => {
+            (1.0 - t) * o - (o.min(0.0) - libm::log1p(libm::exp(-o.abs())))
+        }
+        super::net::Task::Regression => (o - t) * (o - t),
     }
 }
 
@@ -113,5 +160,17 @@ mod tests {
             let alone = net.outputs(&params, &x, &x[4..5]);
             assert!((alone[0] - out[4]).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn the_drawing_tanh_is_libms_to_within_an_ulp_or_two_of_one() {
+        for i in -4000..=4000 {
+            let z = i as f64 * 0.005 + 1e-7;
+            let (a, b) = (super::activate(Activation::Tanh, z), libm::tanh(z));
+            assert!((a - b).abs() < 4e-16, "{z}: {a} vs {b}");
+        }
+        assert_eq!(super::activate(Activation::Tanh, 800.0), 1.0);
+        assert_eq!(super::activate(Activation::Tanh, -800.0), -1.0);
+        assert!(super::activate(Activation::Tanh, f64::NAN).is_nan());
     }
 }

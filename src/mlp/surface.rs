@@ -60,6 +60,14 @@ impl NetSurface {
         BUFFERS.with(|b| {
             let (ws, theta, g) = &mut *b.borrow_mut();
             self.plane.at(ab, theta);
+            if !grad {
+                // The value alone: one forward pass, no backward buffers.
+                let m = &self.model;
+                return (
+                    m.net.loss_at(theta, (&m.x, &m.y)) + m.l2_term(theta, self.l2),
+                    [0.0; 2],
+                );
+            }
             g.resize(self.model.net.count, 0.0);
             let gradient = grad.then_some(&mut g[..]);
             let loss = self

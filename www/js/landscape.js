@@ -101,6 +101,7 @@ export function build(ctx) {
     module = await engineModule().catch(() => null);
     if (id !== ids) return;
     job = { ...spec, id, level: 0 };
+    performance.mark("optiviz-landscape-start");
     queueLevel();
     show(`Landscape: computing ${job.levels[0].join(" × ")}…`, true);
     progress.value = 0;
