@@ -1117,3 +1117,80 @@ test("switching the function from a mini-batch scenario drops what the new one c
   assert.ok(await page.evaluate(() => window.optiviz.getExperiment().optimizers.every((o) => o.batch_size === undefined)));
   assert.deepEqual(errors, []);
 });
+
+test("a network: picked, trained by every optimizer, its landscape computed in workers coarse to fine, its panel and layer chart drawn, its controls checked, and its link kept", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=booth&start=0,0&steps=60&o1=sgd&o1.lr=0.01&o2=adam&o2.lr=0.05`);
+  await watchLongTasks(page);
+  await page.getByRole("combobox", { name: "Function" }).selectOption("mlp");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.name === "mlp");
+  // No start to set: the network starts at its initial weights.
+  assert.equal(await page.locator("#start-x").isVisible(), false);
+  assert.match(await page.locator("#start-note").textContent(), /initial weights θ0/);
+  assert.equal(await page.evaluate(() => "start" in window.optiviz.getExperiment()), false);
+  // The landscape arrives from the workers, finest grid last.
+  await page.waitForFunction(() => /^Landscape: \d+ × \d+ samples of the full-data loss\.$/.test(document.getElementById("landscape-status").textContent), null, { timeout: 30000 });
+  assert.match(await page.locator("#surface-note").textContent(), /^This plane holds \d+% of the motion/);
+  assert.equal(await page.locator("#landscape-cancel").isVisible(), false);
+  // Each optimizer's network over the input plane, and the status with accuracy.
+  assert.equal(await page.locator("#data-figure").isVisible(), true);
+  assert.match(await page.locator("#data-caption").textContent(), /decision boundary/);
+  assert.ok((await inkOf(page, "data")) > 10000, "the panel is drawn");
+  assert.match(await page.locator("#legend").textContent(), /% right/);
+  // The layer chart.
+  await page.getByRole("combobox", { name: "Chart" }).selectOption("layers");
+  assert.match(await page.locator("#chart-caption").textContent(), /vanishing gradients/);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("chart") === "layers");
+  // A bad architecture is named, and nothing is lost.
+  const hidden = page.getByRole("textbox", { name: "Hidden layers (widths)" });
+  await hidden.fill("8, 100");
+  await hidden.press("Tab");
+  assert.match(await page.locator(".field-error").first().textContent(), /function\.hidden\[1\]: .*64/);
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().function.hidden), [8, 8]);
+  await hidden.fill("6, 6, 6");
+  await hidden.press("Tab");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.hidden") === "6,6,6");
+  // A change cancels the landscape in progress and computes the new one.
+  await page.getByRole("combobox", { name: "Activation" }).selectOption("relu");
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.activation") === "relu");
+  await page.waitForFunction(() => /samples of the full-data loss\.$/.test(document.getElementById("landscape-status").textContent), null, { timeout: 30000 });
+  // Cancel keeps the grid computed so far and offers to go on.
+  await page.getByRole("combobox", { name: "Dataset" }).selectOption("spiral");
+  await page.waitForFunction(() => !document.getElementById("landscape-cancel").hidden);
+  await page.getByRole("button", { name: "Cancel the landscape" }).click();
+  assert.match(await page.locator("#landscape-status").textContent(), /^Landscape stopped/);
+  await page.getByRole("button", { name: "Compute in full" }).click();
+  await page.waitForFunction(() => /samples of the full-data loss\.$/.test(document.getElementById("landscape-status").textContent), null, { timeout: 30000 });
+  // The link reproduces the network.
+  const link = page.url();
+  const again = await open(browser, link);
+  await again.page.waitForFunction(() => window.optiviz?.getExperiment().function.name === "mlp");
+  assert.deepEqual(
+    await again.page.evaluate(() => window.optiviz.getExperiment().function),
+    await page.evaluate(() => window.optiviz.getExperiment().function),
+  );
+  assert.deepEqual(again.errors, []);
+  // Back to a formula: a start again, no panel, no landscape work.
+  await page.getByRole("combobox", { name: "Function" }).selectOption("rosenbrock");
+  await page.waitForFunction(() => window.optiviz.getExperiment().function.name === "rosenbrock");
+  assert.equal(await page.locator("#start-x").isVisible(), true);
+  assert.equal(await page.locator("#landscape").isVisible(), false);
+  assert.equal(await page.locator("#data-figure").isVisible(), false);
+  const long = (await longTasks(page)).filter((d) => d > 1000);
+  assert.deepEqual(long, [], "no main-thread task over a second");
+  assert.deepEqual(errors, []);
+});
+
+test("the network scenarios load and read as their lessons say, on a phone too", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=mlp&steps=50&o1=adam&o1.lr=0.01`, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+  for (const [id, right] of [["vanishing", [/43% right/, /100% right/]], ["batch-norm", [/100% right/, /100% right/]], ["exploding", [/50% right/, /\d\d% right/]]]) {
+    await page.locator("#scenario").selectOption(id);
+    await page.waitForFunction((want) => window.optiviz.getExperiment().steps > 0 && document.getElementById("lesson").textContent.length > 50 && new URL(location.href).searchParams.get("fn") === "mlp", id);
+    await page.getByRole("button", { name: "Show complete" }).click();
+    const legend = await page.locator("#legend li").allTextContents();
+    right.forEach((r, i) => assert.match(legend[i], r, `${id}: ${legend[i]}`));
+  }
+  // The panel's tiles fit the phone's width.
+  const box = await page.locator("#data").boundingBox();
+  assert.ok(box.width <= 375, `${box.width}`);
+  assert.deepEqual(errors, []);
+});

@@ -83,6 +83,14 @@ pub struct Record {
 }
 
 impl Trajectory {
+    /// A network's accuracy at point `k`, for the status beside its loss
+    /// (", 93% right"); empty for anything else.
+    fn right_at(&self, k: usize) -> String {
+        self.accuracy
+            .get(k)
+            .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0))
+    }
+
     /// What a learner reads about this path at `step`: its state
     /// (`"moving"`, `"converged"`, `"diverged"` or `"stopped"`) and a status
     /// line, the final status once the path has reached the step it ended at.
@@ -93,12 +101,13 @@ impl Trajectory {
             | Status::Stopped { step: s, .. }
                 if *s <= step =>
             {
-                let state = match self.status {
-                    Status::Converged { .. } => "converged",
-                    Status::Diverged { .. } => "diverged",
-                    _ => "stopped",
+                let (state, right) = match self.status {
+                    Status::Converged { step, .. } => ("converged", self.right_at(step)),
+                    Status::Diverged { .. } => ("diverged", String::new()),
+                    Status::Stopped { step, .. } => ("stopped", self.right_at(step)),
+                    _ => unreachable!("matched above"),
                 };
-                (state, self.status.to_string())
+                (state, format!("{}{right}", self.status))
             }
             _ => {
                 let k = step.min(self.points.len().saturating_sub(1));
@@ -108,11 +117,7 @@ impl Trajectory {
                     None if !self.epochs.is_empty() => " · epoch 0".to_string(),
                     None => String::new(),
                 };
-                // A network's accuracy beside its loss.
-                let right = self
-                    .accuracy
-                    .get(k)
-                    .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0));
+                let right = self.right_at(k);
                 (
                     "moving",
                     format!("step {k}{epoch}, loss {}{right}", short(self.losses[k])),

@@ -136,10 +136,6 @@ impl Objective for NetSurface {
         self.window
     }
 
-    fn minima_note(&self) -> Option<String> {
-        Some("A network's landscape has no known minimum.".to_string())
-    }
-
     fn cost(&self) -> usize {
         self.model.x.len() * self.model.net.count / 2 + 1
     }

@@ -66,12 +66,20 @@ fn probability_colour(p: f64) -> [u8; 3] {
     }
 }
 
-/// The tiles' rectangles: one column on a narrow panel or for one tile,
-/// else two.
-fn layout(width: f64, height: f64, n: usize, s: Scale) -> Vec<Rect> {
-    let columns = if n <= 1 || width < s.px(360.0) { 1 } else { 2 };
-    let rows = n.div_ceil(columns).max(1);
+/// The tiles' rectangles: as many columns as make the tiles largest, each
+/// tile a title line `head` high over a square.
+fn layout(width: f64, height: f64, n: usize, head: f64, s: Scale) -> Vec<Rect> {
     let gap = s.px(10.0);
+    let side = |columns: usize| {
+        let rows = n.div_ceil(columns);
+        let w = (width - gap * (columns as f64 + 1.0)) / columns as f64;
+        let h = (height - gap * (rows as f64 + 1.0)) / rows as f64 - head;
+        w.min(h)
+    };
+    let columns = (1..=n.max(1))
+        .max_by(|&a, &b| side(a).total_cmp(&side(b)))
+        .unwrap_or(1);
+    let rows = n.div_ceil(columns).max(1);
     let (w, h) = (
         (width - gap * (columns as f64 + 1.0)) / columns as f64,
         (height - gap * (rows as f64 + 1.0)) / rows as f64,
@@ -82,6 +90,25 @@ fn layout(width: f64, height: f64, n: usize, s: Scale) -> Vec<Rect> {
             Rect::new(gap + c as f64 * (w + gap), gap + r as f64 * (h + gap), w, h)
         })
         .collect()
+}
+
+/// The longest of a tile's titles that fits `room` device pixels at
+/// `size`: the optimizer's label with its loss and accuracy, or less.
+fn title(tile: &NetTile, room: f64, size: f64) -> String {
+    let right = tile
+        .accuracy
+        .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0));
+    let loss = format!("loss {}{right}", crate::run::short(tile.loss));
+    // About 0.6 of the size per character in the page's sans-serif.
+    let fits = |t: &str| t.chars().count() as f64 * size * 0.6 <= room;
+    [
+        format!("{}: {loss}", tile.label),
+        loss,
+        right.trim_start_matches(", ").to_string(),
+    ]
+    .into_iter()
+    .find(|t| fits(t))
+    .unwrap_or_default()
 }
 
 /// Draws the panel: one tile per entry of `tiles`.
@@ -128,10 +155,13 @@ pub fn draw_net_panel<P: Painter>(
             })
         })
         .collect();
-    let title = TextStyle::new(s.px(12.0), theme.foreground).anchor(Align::Start, Baseline::Top);
-    for (tile, area) in tiles.iter().zip(layout(width, height, tiles.len(), s)) {
+    let style = TextStyle::new(s.px(12.0), theme.foreground).anchor(Align::Start, Baseline::Top);
+    let head = s.px(18.0);
+    for (tile, area) in tiles
+        .iter()
+        .zip(layout(width, height, tiles.len(), head, s))
+    {
         // The title line, then a square plot as large as fits.
-        let head = s.px(18.0);
         let side = area.w.min(area.h - head).max(s.px(10.0));
         let rect = Rect::new(area.x + (area.w - side) / 2.0, area.y + head, side, side);
         let frame = Frame { rect, view };
@@ -140,11 +170,8 @@ pub fn draw_net_panel<P: Painter>(
             Rect::new(rect.x, area.y + s.px(3.0), s.px(10.0), s.px(10.0)),
             tile.color,
         );
-        let mut text = format!("{}: loss {}", tile.label, crate::run::short(tile.loss));
-        if let Some(a) = tile.accuracy {
-            text += &format!(", {:.0}% right", a * 100.0);
-        }
-        p.text(&text, (rect.x + s.px(14.0), area.y + s.px(2.0)), title);
+        let text = title(tile, area.right() - rect.x - s.px(14.0), style.size);
+        p.text(&text, (rect.x + s.px(14.0), area.y + s.px(2.0)), style);
         let outputs = model.net.outputs(tile.params, &model.x, &grid_points);
         let rgba: Vec<u8> = outputs
             .iter()
@@ -208,13 +235,16 @@ mod tests {
     #[test]
     fn tiles_fit_the_panel_in_one_or_two_columns() {
         let s = Scale(1.0);
-        let one = layout(400.0, 300.0, 1, s);
+        let one = layout(400.0, 300.0, 1, 18.0, s);
         assert_eq!(one.len(), 1);
-        let four = layout(600.0, 600.0, 4, s);
+        let four = layout(600.0, 600.0, 4, 18.0, s);
         assert!(four[1].x > four[0].x && four[2].y > four[0].y);
-        for r in layout(300.0, 900.0, 3, s) {
+        for r in layout(300.0, 900.0, 3, 18.0, s) {
             assert!(r.x >= 0.0 && r.right() <= 300.0 && r.bottom() <= 900.0);
         }
+        // A wide, low panel puts three tiles in a row.
+        let row = layout(900.0, 300.0, 3, 18.0, s);
+        assert!(row[2].x > row[1].x && row[1].x > row[0].x && row[2].y == row[0].y);
         assert_eq!(probability_colour(0.5), [0xf7, 0xf7, 0xf7]);
         assert_eq!(probability_colour(0.0), [CLASS_0.r, CLASS_0.g, CLASS_0.b]);
     }

@@ -11,12 +11,14 @@ export function build(ctx) {
   function init() {
     const info = app.info();
     figure.hidden = !info.model && !info.network;
+    figure.classList.toggle("network", !!info.network);
   }
   function sync() {
     const info = app.info();
     const show = !!info.model || !!info.network;
-    if (figure.hidden === show) {
+    if (figure.hidden === show || figure.classList.contains("network") !== !!info.network) {
       figure.hidden = !show;
+      figure.classList.toggle("network", !!info.network);
       ctx.layout.measure(true);
       ctx.draw.all(true);
     }
