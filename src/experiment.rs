@@ -1876,6 +1876,7 @@ impl Experiment {
         let work = exp.work();
         if let Some(model) = &exp.function.mlp {
             check_network_work(&exp, model, work)?;
+            mlp::check_batch_norm_batches(&exp, model)?;
             // torch's Adafactor keeps factored statistics per weight matrix;
             // over one flat vector it would not be the same optimizer.
             if let Some(i) = exp
