@@ -166,19 +166,35 @@ fn every_second_set_case_matches_pytorch_with_its_state() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// What every network run holds beyond its reference: its points are the
+/// parameters' place on the plane, which starts at the initial weights.
+fn check_plane(name: &str, v: &Value) {
+    assert_eq!(
+        v["runs"][0]["points"][0],
+        serde_json::json!([0.0, 0.0]),
+        "{name}"
+    );
+    let explained = v["plane"]["explained"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
+}
+
 #[test]
 fn mlp_training_matches_pytorch_parameters_losses_gradient_norms_and_accuracy() {
-    let failures = check_folder("tests/data/reference2/mlp", "--params", 4, |name, v| {
-        // The points are the parameters' place on the plane, which starts at
-        // the initial weights.
-        assert_eq!(
-            v["runs"][0]["points"][0],
-            serde_json::json!([0.0, 0.0]),
-            "{name}"
-        );
-        let explained = v["plane"]["explained"].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
-    });
+    let failures = check_folder("tests/data/reference2/mlp", "--params", 4, check_plane);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `make_reference_mlp.py`'s runs: every optimizer, the three activations,
+/// one to four hidden layers, batch norm on full and mini-batches,
+/// regression, clipping, L2, schedules and the initialization schemes.
+#[test]
+fn more_mlp_training_runs_match_pytorch() {
+    let failures = check_folder(
+        "tests/data/reference2/mlp-extra",
+        "--params",
+        25,
+        check_plane,
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
