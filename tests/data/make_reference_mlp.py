@@ -8,8 +8,10 @@ parameters before every step and after the last (`params`), the loss there
 (`losses`, with the L2 term), the accuracy there (classification), each
 Linear layer's weight-gradient norm at every step before clipping
 (`layer_grad_norms`), the learning rate of every step (`lrs`), and where they
-apply L-BFGS's closure calls per step (`func_evals`) and the momentum or
-beta1 a cyclic schedule put in force (`momenta`).
+apply L-BFGS's closure calls per step (`func_evals`), the momentum or beta1 a
+cyclic schedule put in force (`momenta`) and Adafactor's state after each step
+(`state`: its factored row and column statistics for each weight matrix and
+its per-coordinate average for each vector, each key's tensors end to end).
 
 The network is built from torch.nn modules, `Linear(2, h1), [BatchNorm1d(h1)],
 act, ..., Linear(h_last, 1)` (no bias before a batch norm), in float64 and
@@ -238,6 +240,8 @@ def run(exp, nudge=False):
             closure()
             opt.step()
         ref["layer_grad_norms"].append(norms)
+        if name == "adafactor":
+            ref.setdefault("state", []).append(adafactor_state(opt, params))
         if sched is not None:
             sched.step(loss) if plateau else sched.step()
     p, loss, right = where()
@@ -253,6 +257,18 @@ def run(exp, nudge=False):
     if not all(math.isfinite(v) for p in ref["params"] for v in p):
         raise ValueError(f"{exp}: the run left the floats")
     return ref
+
+
+def adafactor_state(opt, params):
+    """Adafactor's state over every tensor as optiviz gives it: `step`, then
+    each key's tensors end to end in parameter order (`row_var` and `col_var`
+    of the matrices, `variance` of the vectors)."""
+    out = {"step": opt.state[params[0]]["step"].item()}
+    for key in ("row_var", "col_var", "variance"):
+        parts = [opt.state[p][key].reshape(-1).tolist() for p in params if key in opt.state[p]]
+        if parts:
+            out[key] = [v for part in parts for v in part]
+    return out
 
 
 def parts_from(a, b):
