@@ -315,6 +315,9 @@ CASES = [
     # A large normal initialization (optiviz's draw) and clipping by norm.
     case("sgd-clip-norm-normal-init", mlp([4, 4], "tanh", XOR, init="normal", init_std=2.0, init_seed=3), 40,
          {"name": "sgd", "lr": 0.5, "clip": {"max_norm": 0.5}}),
+    # nn.Linear's own initialization, as optiviz draws it from init_seed.
+    case("sgd-torch-default-init-seed", mlp([6, 6], "relu", XOR, init="torch_default", init_seed=31), 30,
+         {"name": "sgd", "lr": 0.5, "momentum": 0.5}),
     case("sgd-minibatch-onecycle-relu", mlp([8], "relu", XOR40, torch_seed=4), 40,
          {"name": "sgd", "lr": 0.1, "momentum": 0.9,
           "schedule": {"name": "onecycle", "max_lr": 0.5, "total_steps": 40}},
