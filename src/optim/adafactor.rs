@@ -26,8 +26,8 @@ pub struct Adafactor<V> {
     /// The step's update g/√v̂, kept between steps only so that a step
     /// allocates nothing; not part of the state.
     update: V,
-    /// The tensors end to end, when there is more than one vector of every
-    /// coordinate (a network's); empty for a single vector (a point).
+    /// The tensors in order, each with its place; empty when the parameters
+    /// are one vector (a point), which steps as a whole.
     tensors: Vec<Tensor>,
     /// Every matrix's row factor (its rows' mean squared gradients,
     /// averaged), matrix after matrix, and its column factor.
