@@ -1894,18 +1894,7 @@ impl Experiment {
         let work = exp.work();
         if let Some(model) = &exp.function.mlp {
             check_network_work(&exp, model, work)?;
-            // torch's Adafactor keeps factored statistics per weight matrix;
-            // over one flat vector it would not be the same optimizer.
-            if let Some(i) = exp
-                .optimizers
-                .iter()
-                .position(|o| o.def.name == "adafactor")
-            {
-                return Err(ConfigError::new(
-                    format!("optimizers[{i}].name"),
-                    "adafactor is not available for an MLP (torch factors its second moments per weight matrix, which the network's training does not do); choose another optimizer",
-                ));
-            }
+            mlp::check_batch_norm_batches(&exp, model)?;
         }
         if work > MAX_WORK {
             return Err(ConfigError::new(

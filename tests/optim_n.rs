@@ -1,11 +1,13 @@
 //! The optimizers on n parameters: every registered optimizer built for n = 2
 //! steps exactly as its two-parameter build, bit for bit, state included; the
 //! coordinate-wise ones on four separable parameters step as two independent
-//! pairs; Adafactor's RMS and L-BFGS's sums run over every coordinate.
+//! pairs; Adafactor's RMS and L-BFGS's sums run over every coordinate, and
+//! Adafactor over several tensors steps each on its own, a matrix with its
+//! second moments factored.
 #![cfg(not(target_arch = "wasm32"))]
 
 use optiviz::optim::{
-    self, Hyper, HyperValue, Optimizer, OptimizerDef, Params, State, StateValue, REGISTRY,
+    self, Hyper, HyperValue, Optimizer, OptimizerDef, Params, Shape, State, StateValue, REGISTRY,
 };
 
 const STEPS: usize = 50;
@@ -293,7 +295,7 @@ fn every_optimizer_built_for_n_parameters_steps_as_its_two_parameter_build_when_
             let what = format!("{} case {i}", def.name);
             let h = hyper(def, c);
             let mut two = (def.build.two)(&h);
-            let mut many = (def.build.many)(&h, 2);
+            let mut many = (def.build.many)(&h, &[Shape::Vector(2)]);
             let a = run(
                 two.as_mut(),
                 start,
@@ -363,7 +365,7 @@ fn coordinate_wise_optimizers_on_four_separable_parameters_step_as_two_pairs() {
             let (a, b) = (pair(a0), pair(b0));
             assert_moved(&what, &a0, &a);
             assert_moved(&what, &b0, &b);
-            let mut opt = (def.build.many)(&h, 4);
+            let mut opt = (def.build.many)(&h, &[Shape::Vector(4)]);
             let four = run(
                 opt.as_mut(),
                 start.clone(),
@@ -417,7 +419,7 @@ fn adafactor_takes_the_rms_over_every_coordinate() {
         let mut two = (optim::adafactor::DEF.build.two)(&h);
         let a = run(two.as_mut(), start, &rosenbrock_2, c.lr, false, STEPS);
         assert_moved("adafactor", &start, &a);
-        let mut four = (optim::adafactor::DEF.build.many)(&h, 4);
+        let mut four = (optim::adafactor::DEF.build.many)(&h, &[Shape::Vector(4)]);
         let b = run(
             four.as_mut(),
             [start, start].concat(),
@@ -443,6 +445,103 @@ fn adafactor_takes_the_rms_over_every_coordinate() {
 }
 
 #[test]
+fn adafactor_steps_each_tensor_on_its_own() {
+    // Two Rosenbrocks side by side, as two vectors of two: each takes its
+    // own RMS, clip and step size, so each steps as its own two-parameter
+    // run, bit for bit.
+    let side = |p: &Vec<f64>| {
+        let (fa, ga0, ga1) = rosenbrock(p[0], p[1]);
+        let (fb, gb0, gb1) = rosenbrock(p[2], p[3]);
+        (fa + fb, vec![ga0, ga1, gb0, gb1])
+    };
+    let (a0, b0) = ([-1.5, 2.0], [0.5, -0.7]);
+    for (i, c) in cases("adafactor").iter().enumerate() {
+        let def = &optim::adafactor::DEF;
+        let h = hyper(def, c);
+        let pair = |start: [f64; 2]| {
+            let mut opt = (def.build.two)(&h);
+            run(opt.as_mut(), start, &rosenbrock_2, c.lr, false, STEPS)
+        };
+        let (a, b) = (pair(a0), pair(b0));
+        let shapes = [Shape::Vector(2), Shape::Vector(2)];
+        let mut opt = (def.build.many)(&h, &shapes);
+        let both = run(opt.as_mut(), [a0, b0].concat(), &side, c.lr, false, STEPS);
+        for (k, ((a, b), both)) in a.iter().zip(&b).zip(&both).enumerate() {
+            let at = format!("case {i}, step {k}");
+            assert_eq!(
+                bits(&both.params),
+                bits(&[a.params.clone(), b.params.clone()].concat()),
+                "{at}"
+            );
+            let variance = |s: &State| match &s.0[..] {
+                [("step", _), ("variance", StateValue::Vector(v))] => v.clone(),
+                other => panic!("{at}: {other:?}"),
+            };
+            let (va, vb) = (variance(&a.state), variance(&b.state));
+            assert_eq!(
+                bits(&variance(&both.state)),
+                bits(&[va, vb].concat()),
+                "{at}"
+            );
+        }
+    }
+}
+
+#[test]
+fn adafactor_factors_a_matrix_exactly_when_its_squared_gradient_is_an_outer_product() {
+    // At the first step each average is the mean itself (its weight is
+    // 1^beta2_decay = 1). Where g²ᵢⱼ = aᵢbⱼ, the row means rᵢ = aᵢ·mean(b)
+    // and column means cⱼ = bⱼ·mean(a) give rᵢcⱼ/mean(r) = aᵢbⱼ: the 2 × 3
+    // matrix steps as the same six numbers in one vector, up to rounding.
+    let def = &optim::adafactor::DEF;
+    let h = hyper(def, &case(0.1, &[]));
+    let p0 = vec![0.3, -1.2, 0.8, 2.0, -0.5, 1.1];
+    let (s, t) = ([0.5, -2.0], [1.5, -0.25, 3.0]);
+    let outer: Vec<f64> = s
+        .iter()
+        .flat_map(|a| t.iter().map(move |b| a * b))
+        .collect();
+    let step = |shapes: &[Shape], g: &Vec<f64>| {
+        let mut opt = (def.build.many)(&h, shapes);
+        let mut p = p0.clone();
+        opt.step(&mut p, g, 0.1);
+        (p, opt.state())
+    };
+    let (matrix, state) = step(&[Shape::Matrix(2, 3)], &outer);
+    let (vector, _) = step(&[Shape::Vector(6)], &outer);
+    for (m, v) in matrix.iter().zip(&vector) {
+        assert!(
+            (m - v).abs() <= 1e-14 * v.abs().max(1.0),
+            "{matrix:?} against {vector:?}"
+        );
+    }
+    assert!(matrix.iter().zip(&p0).all(|(a, b)| a != b));
+    // The state holds the row and column means of g², not g² itself.
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let sq = |v: &[f64]| v.iter().map(|x| x * x).collect::<Vec<f64>>();
+    let (s2, t2) = (sq(&s), sq(&t));
+    let rows: Vec<f64> = s2.iter().map(|a| a * mean(&t2)).collect();
+    let cols: Vec<f64> = t2.iter().map(|b| b * mean(&s2)).collect();
+    let [(k0, _), (k1, StateValue::Vector(r)), (k2, StateValue::Vector(c))] = &state.0[..] else {
+        panic!("{state:?}");
+    };
+    assert_eq!([*k0, *k1, *k2], ["step", "row_var", "col_var"]);
+    for (got, want) in r.iter().zip(&rows).chain(c.iter().zip(&cols)) {
+        assert!((got - want).abs() <= 1e-14 * want, "{state:?}");
+    }
+    // Any other gradient is only estimated: the matrix no longer steps as
+    // the vector.
+    let mut other = outer.clone();
+    other[4] = 2.0;
+    let (matrix, _) = step(&[Shape::Matrix(2, 3)], &other);
+    let (vector, _) = step(&[Shape::Vector(6)], &other);
+    assert!(matrix
+        .iter()
+        .zip(&vector)
+        .any(|(m, v)| (m - v).abs() > 1e-6));
+}
+
+#[test]
 fn lbfgs_with_two_idle_coordinates_steps_as_on_two() {
     // Rosenbrock in coordinates 0 and 2; 1 and 3 start at 0 with a zero
     // gradient. Every sum L-BFGS takes gains only zero terms, so the active
@@ -462,7 +561,7 @@ fn lbfgs_with_two_idle_coordinates_steps_as_on_two() {
         let mut two = (optim::lbfgs::DEF.build.two)(&h);
         let a = run(two.as_mut(), start, &rosenbrock_2, c.lr, false, 30);
         assert_moved("lbfgs", &start, &a);
-        let mut four = (optim::lbfgs::DEF.build.many)(&h, 4);
+        let mut four = (optim::lbfgs::DEF.build.many)(&h, &[Shape::Vector(4)]);
         let b = run(
             four.as_mut(),
             vec![start[0], 0.0, start[1], 0.0],
@@ -527,7 +626,7 @@ fn lbfgs_with_the_line_search_solves_a_coupled_quadratic_in_four_dimensions() {
             &[("line_search_fn", HyperValue::Choice(Some("strong_wolfe")))],
         ),
     );
-    let mut opt = (optim::lbfgs::DEF.build.many)(&h, 4);
+    let mut opt = (optim::lbfgs::DEF.build.many)(&h, &[Shape::Vector(4)]);
     let mut x = vec![0.0; 4];
     let (loss, g) = quadratic(&x);
     let evals = opt.step_closure(&mut x, loss, &g, 1.0, &mut |q: &Vec<f64>| quadratic(q));

@@ -127,12 +127,12 @@ fn compare(run: &Value, reference: &Value) -> Vec<String> {
     problems
 }
 
-/// Runs every case in `folder` through `optiviz run -` with `flag` and
+/// Runs every case in `folder` through `optiviz run -` with `flags` and
 /// compares it with its reference; `also` checks the whole output further.
 /// Returns the cases' problems.
 fn check_folder(
     folder: &str,
-    flag: &str,
+    flags: &[&str],
     least: usize,
     also: impl Fn(&str, &Value),
 ) -> Vec<String> {
@@ -144,7 +144,8 @@ fn check_folder(
     );
     let mut failures = Vec::new();
     for (name, case) in &cases {
-        let out = common::optiviz(&["run", "-", flag], &case["experiment"].to_string());
+        let args = [&["run", "-"], flags].concat();
+        let out = common::optiviz(&args, &case["experiment"].to_string());
         assert!(
             out.status.success(),
             "{name}: {}",
@@ -162,23 +163,40 @@ fn check_folder(
 
 #[test]
 fn every_second_set_case_matches_pytorch_with_its_state() {
-    let failures = check_folder("tests/data/reference2", "--state", 7, |_, _| {});
+    let failures = check_folder("tests/data/reference2", &["--state"], 7, |_, _| {});
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What every network run holds beyond its reference: its points are the
+/// parameters' place on the plane, which starts at the initial weights.
+fn check_plane(name: &str, v: &Value) {
+    assert_eq!(
+        v["runs"][0]["points"][0],
+        serde_json::json!([0.0, 0.0]),
+        "{name}"
+    );
+    let explained = v["plane"]["explained"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
 }
 
 #[test]
 fn mlp_training_matches_pytorch_parameters_losses_gradient_norms_and_accuracy() {
-    let failures = check_folder("tests/data/reference2/mlp", "--params", 4, |name, v| {
-        // The points are the parameters' place on the plane, which starts at
-        // the initial weights.
-        assert_eq!(
-            v["runs"][0]["points"][0],
-            serde_json::json!([0.0, 0.0]),
-            "{name}"
-        );
-        let explained = v["plane"]["explained"].as_f64().unwrap();
-        assert!((0.0..=1.0).contains(&explained), "{name}: {explained}");
-    });
+    let failures = check_folder("tests/data/reference2/mlp", &["--params"], 4, check_plane);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `make_reference_mlp.py`'s runs: every optimizer, the three activations,
+/// one to four hidden layers, batch norm on full and mini-batches,
+/// regression, clipping, L2, schedules and the initialization schemes; and
+/// Adafactor's state, its weight matrices' row and column factors.
+#[test]
+fn more_mlp_training_runs_match_pytorch() {
+    let failures = check_folder(
+        "tests/data/reference2/mlp-extra",
+        &["--params", "--state"],
+        30,
+        check_plane,
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -1,7 +1,7 @@
 //! `{"name": "mlp", "hidden": [8, 8], "activation": "tanh", …}`: the function
 //! of an MLP experiment, checked key by key.
 
-use super::{feature_pairs, integer, kind_of, numbers, Obj};
+use super::{feature_pairs, integer, kind_of, numbers, Batch, Experiment, Obj};
 use crate::error::ConfigError;
 use crate::mlp::datasets::Pattern;
 use crate::mlp::init::Init;
@@ -239,6 +239,43 @@ pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
     ))
 }
 
+/// torch's batch norm in training mode refuses a batch of one row ("Expected
+/// more than 1 value per channel when training"), so with batch norm no
+/// optimizer's batches may hold one row: not a mini-batch of 1, nor the last
+/// batch of an epoch (the rows left over).
+pub(super) fn check_batch_norm_batches(exp: &Experiment, model: &Model) -> Result<(), ConfigError> {
+    if !model.net.arch.batch_norm {
+        return Ok(());
+    }
+    let n = model.x.len();
+    for (i, o) in exp.optimizers.iter().enumerate() {
+        let Batch::Size(b) = exp.sampling(i).batch else {
+            continue;
+        };
+        let b = b as usize;
+        if b >= n || (b > 1 && n % b != 1) {
+            continue;
+        }
+        let field = match o.batch_size {
+            Some(_) => format!("optimizers[{i}].batch_size"),
+            None => "batch_size".to_string(),
+        };
+        let message = if b == 1 {
+            "a batch norm in training mode normalizes each batch by its own mean and variance, so it needs at least 2 rows a batch (torch refuses 1): use a batch size of 2 or more, or turn batch_norm off".to_string()
+        } else {
+            format!(
+                "{n} rows in batches of {b} leave a last batch of 1 row each epoch, which a batch norm in training mode cannot normalize (torch refuses it): use a batch size that leaves 0 or at least 2 rows over, such as {}",
+                (2..=n)
+                    .filter(|c| n % c != 1)
+                    .min_by_key(|c| c.abs_diff(b))
+                    .unwrap_or(n)
+            )
+        };
+        return Err(ConfigError::new(field, message));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +426,39 @@ mod tests {
             assert_eq!(f, field, "{v}: {message}");
             assert!(message.contains(words), "{v}: {message}");
         }
+    }
+
+    #[test]
+    fn a_batch_norm_never_gets_a_batch_of_one_row() {
+        let run = |bn: bool, batch: Value, own: Option<Value>| {
+            let mut opt = json!({"name": "sgd", "lr": 0.1});
+            if let Some(b) = own {
+                opt["batch_size"] = b;
+            }
+            Experiment::from_value(&json!({
+                "function": {"name": "mlp", "hidden": [3], "batch_norm": bn, "dataset": {"n": 10}},
+                "steps": 3, "batch_size": batch, "optimizers": [opt]}))
+        };
+        let refused = |batch: Value, own: Option<Value>, field: &str, words: &str| {
+            let e = run(true, batch.clone(), own).unwrap_err();
+            assert_eq!(e.field, field, "{batch}: {}", e.message);
+            assert!(e.message.contains(words), "{batch}: {}", e.message);
+        };
+        refused(json!(1), None, "batch_size", "at least 2 rows a batch");
+        // 10 rows in threes leave one over.
+        refused(json!(3), None, "batch_size", "a last batch of 1 row");
+        refused(json!(3), None, "batch_size", "such as 2");
+        refused(
+            json!("full"),
+            Some(json!(9)),
+            "optimizers[0].batch_size",
+            "1 row",
+        );
+        for b in [json!(2), json!(4), json!(5), json!(10), json!("full")] {
+            assert!(run(true, b.clone(), None).is_ok(), "{b}");
+        }
+        assert!(run(false, json!(1), None).is_ok());
+        assert!(run(false, json!(3), None).is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! one training-mode pass over a batch of rows: the loss, the accuracy, and
 //! the gradient by backpropagation, each in the order torch computes it.
 
-use crate::optim::norm;
+use crate::optim::{norm, Shape};
 use serde::Serialize;
 
 /// The nonlinearity after each hidden layer.
@@ -201,6 +201,23 @@ impl Network {
             }
             // The activation is a module too.
             module += 1;
+        }
+        out
+    }
+
+    /// The shapes of the parameter tensors in order, as torch's optimizers
+    /// see them: each `Linear`'s weight a matrix (out × in), a bias and a
+    /// batch norm's weight and bias vectors.
+    pub fn shapes(&self) -> Vec<Shape> {
+        let mut out = Vec::new();
+        for l in &self.layers {
+            out.push(Shape::Matrix(l.fan_out, l.fan_in));
+            if l.bias.is_some() {
+                out.push(Shape::Vector(l.fan_out));
+            }
+            if l.norm.is_some() {
+                out.extend([Shape::Vector(l.fan_out); 2]);
+            }
         }
         out
     }

@@ -91,6 +91,29 @@ fn the_layout_is_torchs_parameter_order() {
             "6.bias"
         ]
     );
+    // The shapes the optimizers see lie over the same tensors: the Linear
+    // weights matrices (out × in), the rest vectors.
+    use crate::optim::Shape;
+    let shapes = c.net.shapes();
+    assert_eq!(
+        shapes,
+        [
+            Shape::Matrix(6, 2),
+            Shape::Vector(6),
+            Shape::Vector(6),
+            Shape::Matrix(6, 6),
+            Shape::Vector(6),
+            Shape::Vector(6),
+            Shape::Matrix(1, 6),
+            Shape::Vector(1),
+        ]
+    );
+    for name in CASES {
+        let c = case(name);
+        let sizes: Vec<usize> = c.net.tensors().iter().map(|t| t.2).collect();
+        let lens: Vec<usize> = c.net.shapes().iter().map(|s| s.len()).collect();
+        assert_eq!(sizes, lens, "{name}");
+    }
 }
 
 #[test]

@@ -189,13 +189,14 @@ pub struct Training {
 /// Trains `model` with each optimizer of `exp` (its steps, sampling, seed,
 /// L2 and stopping rules), then finds the plane.
 pub fn train(exp: &Experiment, model: &Model, record: Record) -> Training {
+    let shapes = model.net.shapes();
     let runs: Vec<NetRun> = exp
         .optimizers
         .iter()
         .enumerate()
         .map(|(i, cfg)| {
             let mut problem = NetProblem::new(model, exp.sampling(i), exp.l2, exp.seed);
-            let opt = (cfg.def.build.many)(&cfg.hyper, model.net.count);
+            let opt = (cfg.def.build.many)(&cfg.hyper, &shapes);
             let path = run_path(
                 &mut problem,
                 opt,

@@ -14,16 +14,23 @@
 
 /// The two constructors of an optimizer from one constructor expression:
 /// `builders!(|h, zero| Adam::new(h, zero, false))` evaluates the expression
-/// once with `zero = [0.0; 2]` and once with `zero = vec![0.0; n]`.
+/// once with `zero = [0.0; 2]` and once with `zero = vec![0.0; n]`, n the
+/// parameters of every tensor. An optimizer that treats tensors apart names
+/// their shapes too: `builders!(|h, zero, shapes| …)`, where a point is one
+/// vector of two.
 macro_rules! builders {
     (|$h:ident, $zero:ident| $body:expr) => {
+        builders!(|$h, $zero, _shapes| $body)
+    };
+    (|$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
         $crate::optim::Build {
             two: |$h| {
                 let $zero = [0.0_f64; 2];
+                let $shapes: &[$crate::optim::Shape] = &[$crate::optim::Shape::Vector(2)];
                 Box::new($body)
             },
-            many: |$h, n| {
-                let $zero = vec![0.0_f64; n];
+            many: |$h, $shapes| {
+                let $zero = vec![0.0_f64; $crate::optim::Shape::total($shapes)];
                 Box::new($body)
             },
         }
@@ -70,6 +77,38 @@ impl Params for [f64; 2] {
 impl Params for Vec<f64> {
     fn filled(&self, x: f64) -> Self {
         vec![x; self.len()]
+    }
+}
+
+/// The shape of one of the parameter tensors that lie end to end in a flat
+/// vector, in `model.parameters()` order. Most optimizers treat every
+/// coordinate alike; Adafactor factors a matrix's second moments into its
+/// rows and columns, and scales each tensor by its own RMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A vector of this many (a bias, a batch norm's weight, a point).
+    Vector(usize),
+    /// A matrix of `rows` × `cols`, row-major (a Linear's weight is out × in).
+    Matrix(usize, usize),
+}
+
+impl Shape {
+    /// How many parameters the tensor holds.
+    pub fn len(self) -> usize {
+        match self {
+            Shape::Vector(n) => n,
+            Shape::Matrix(rows, cols) => rows * cols,
+        }
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many parameters the tensors hold together.
+    pub fn total(shapes: &[Shape]) -> usize {
+        shapes.iter().map(|s| s.len()).sum()
     }
 }
 
@@ -301,13 +340,18 @@ pub struct OptimizerDef {
     pub build: Build,
 }
 
+/// A constructor of an optimizer's state for the parameters of the tensors
+/// shaped so, end to end.
+pub type BuildMany = fn(&Hyper, &[Shape]) -> Box<dyn Optimizer<Vec<f64>>>;
+
 /// An optimizer's two constructors, made by `builders!` from one expression.
 #[derive(Clone, Copy)]
 pub struct Build {
     /// Fresh state for a point on a surface.
     pub two: fn(&Hyper) -> Box<dyn Optimizer>,
-    /// Fresh state for n parameters (the `usize`).
-    pub many: fn(&Hyper, usize) -> Box<dyn Optimizer<Vec<f64>>>,
+    /// Fresh state for the parameters of the tensors shaped so, end to end
+    /// (`&[Shape::Vector(n)]` for n parameters in one vector).
+    pub many: BuildMany,
 }
 
 /// The learning rate's allowed range, as torch checks it.
