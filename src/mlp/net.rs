@@ -41,7 +41,7 @@ impl Activation {
                     0.0
                 }
             }
-            Activation::Tanh => libm::tanh(z),
+            Activation::Tanh => tanh(z),
             Activation::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
         }
     }
@@ -61,6 +61,40 @@ impl Activation {
             Activation::Sigmoid => (1.0 - y) * y,
         }
     }
+}
+
+/// tanh to within about an ulp, from one exponential: libm's tanh goes
+/// through expm1, which in WebAssembly costs several exponentials' time, and
+/// a network's training takes one tanh per unit and row at every step. Near 0
+/// (|z| < 0.625) it is z + z³·P(z²)/Q(z²), the rational form and
+/// coefficients of Cephes' tanh (relative error about 2e-16); beyond, 1 −
+/// 2/(e^2|z| + 1) with z's sign; past 20, ±1 (as the exact value rounds).
+pub fn tanh(z: f64) -> f64 {
+    const P: [f64; 3] = [
+        -9.643_991_794_250_522e-1,
+        -9.928_772_310_019_186e1,
+        -1.614_687_684_417_084_5e3,
+    ];
+    const Q: [f64; 3] = [
+        1.128_116_784_916_329_3e2,
+        2.235_488_390_601_004_6e3,
+        4.844_063_053_251_255e3,
+    ];
+    let a = z.abs();
+    if a > 20.0 {
+        return 1.0f64.copysign(z);
+    }
+    if a >= 0.625 {
+        let s = libm::exp(2.0 * a);
+        return (1.0 - 2.0 / (s + 1.0)).copysign(z);
+    }
+    if z == 0.0 {
+        return z;
+    }
+    let s = z * z;
+    let p = (P[0] * s + P[1]) * s + P[2];
+    let q = ((s + Q[0]) * s + Q[1]) * s + Q[2];
+    z + z * s * (p / q)
 }
 
 /// What the single output predicts, and the loss that says how well.
@@ -136,7 +170,9 @@ pub struct Eval {
 /// Buffers one pass reuses, so that training allocates once.
 #[derive(Debug, Default, Clone)]
 pub struct Workspace {
-    /// Per layer, the rows' `Linear` outputs (row-major, `fan_out` a row).
+    /// The batch's inputs, unit by unit (every row's x1, then every x2).
+    x: Vec<f64>,
+    /// Per layer, the rows' `Linear` outputs, unit by unit (`n` a unit).
     z: Vec<Vec<f64>>,
     /// Per hidden layer, the rows' activations.
     a: Vec<Vec<f64>>,
@@ -240,6 +276,14 @@ impl Network {
         ws.mean.resize_with(depth - 1, Vec::new);
         ws.invstd.resize_with(depth - 1, Vec::new);
         let act = self.arch.activation;
+        // Every buffer holds a layer unit by unit, each unit's value for
+        // every row in one run of memory (unit j of row i at j·n + i): each
+        // weight then scales a whole run, and every sum still runs in the
+        // order torch's does (over inputs for a unit, over rows for a weight).
+        ws.x.clear();
+        for k in 0..2 {
+            ws.x.extend(rows.iter().map(|&r| x[r][k]));
+        }
 
         // Forward.
         for (l, layer) in self.layers.iter().enumerate() {
@@ -247,21 +291,17 @@ impl Network {
             let mut z = std::mem::take(&mut ws.z[l]);
             z.clear();
             z.resize(n * width, 0.0);
-            for i in 0..n {
-                let input: &[f64] = match l {
-                    0 => &x[rows[i]],
-                    _ => &ws.a[l - 1][i * fan_in..(i + 1) * fan_in],
-                };
-                for j in 0..width {
-                    let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
-                    let mut s = 0.0;
-                    for k in 0..fan_in {
-                        s += input[k] * row[k];
+            let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
+            for (j, unit) in z.chunks_exact_mut(n).enumerate() {
+                let weights = &params[w + j * fan_in..w + (j + 1) * fan_in];
+                for (&weight, column) in weights.iter().zip(input.chunks_exact(n)) {
+                    for (s, &v) in unit.iter_mut().zip(column) {
+                        *s += v * weight;
                     }
-                    z[i * width + j] = match layer.bias {
-                        Some(b) => s + params[b + j],
-                        None => s,
-                    };
+                }
+                if let Some(b) = layer.bias {
+                    let bias = params[b + j];
+                    unit.iter_mut().for_each(|s| *s += bias);
                 }
             }
             if l + 1 < depth {
@@ -273,15 +313,17 @@ impl Network {
                         let (mean, invstd) = (&mut ws.mean[l], &mut ws.invstd[l]);
                         mean.clear();
                         invstd.clear();
-                        for j in 0..width {
-                            let (m, s) = batch_stats(&z, width, j, n);
+                        for (j, (unit, out)) in
+                            z.chunks_exact(n).zip(a.chunks_exact_mut(n)).enumerate()
+                        {
+                            let (m, s) = batch_stats(unit, 1, 0, n);
                             mean.push(m);
                             invstd.push(s);
                             // torch applies it as x·α + β with α = γ/σ, β = b − μα.
                             let alpha = s * params[g + j];
                             let beta = params[g + width + j] - m * alpha;
-                            for i in 0..n {
-                                a[i * width + j] = act.apply(z[i * width + j] * alpha + beta);
+                            for (a, &z) in out.iter_mut().zip(unit) {
+                                *a = act.apply(z * alpha + beta);
                             }
                         }
                     }
@@ -309,8 +351,9 @@ impl Network {
                     // (1 − t)·o − log σ(o), with log σ(o) = min(o, 0) − log1p(e^−|o|).
                     let e = libm::exp(-o.abs());
                     total += (1.0 - t) * o - (o.min(0.0) - libm::log1p(e));
-                    // torch's own backward of the loss: (σ(o) − t)/n.
-                    let sigmoid = 1.0 / (1.0 + libm::exp(-o));
+                    // torch's own backward of the loss: (σ(o) − t)/n, with
+                    // σ(o) = 1/(1 + e^−o); for o ≥ 0, e^−o is e already.
+                    let sigmoid = 1.0 / (1.0 + if o >= 0.0 { e } else { libm::exp(-o) });
                     ws.up[i] = (sigmoid - t) / n as f64;
                     right += usize::from((o > 0.0) == (t > 0.5));
                 }
@@ -341,57 +384,48 @@ impl Network {
                 }
                 if let Some(g) = layer.norm {
                     let z = &ws.z[l];
-                    for j in 0..width {
+                    for (j, (unit, up)) in
+                        z.chunks_exact(n).zip(ws.up.chunks_exact_mut(n)).enumerate()
+                    {
                         let (m, s) = (ws.mean[l][j], ws.invstd[l][j]);
                         let (mut sum, mut dotp) = (0.0, 0.0);
-                        for i in 0..n {
-                            let dy = ws.up[i * width + j];
+                        for (&z, &dy) in unit.iter().zip(up.iter()) {
                             sum += dy;
-                            dotp += (z[i * width + j] - m) * dy;
+                            dotp += (z - m) * dy;
                         }
                         grad[g + j] = dotp * s;
                         grad[g + width + j] = sum;
                         let k = dotp * s * s / n as f64;
                         let grad_mean = sum / n as f64;
                         let gamma = params[g + j];
-                        for i in 0..n {
-                            let dx = (z[i * width + j] - m) * k;
-                            let u = &mut ws.up[i * width + j];
+                        for (&z, u) in unit.iter().zip(up.iter_mut()) {
+                            let dx = (z - m) * k;
                             *u = (*u - grad_mean - dx) * s * gamma;
                         }
                     }
                 }
             }
-            // Now with respect to the Linear's output z. Each sum runs over
-            // the rows in order; row by row, the memory is read in order.
-            for i in 0..n {
-                let up = &ws.up[i * width..(i + 1) * width];
-                let input: &[f64] = match l {
-                    0 => &x[rows[i]],
-                    _ => &ws.a[l - 1][i * fan_in..(i + 1) * fan_in],
-                };
-                for (j, &u) in up.iter().enumerate() {
-                    let row = &mut grad[w + j * fan_in..w + (j + 1) * fan_in];
-                    for (g, v) in row.iter_mut().zip(input) {
-                        *g += u * v;
-                    }
-                }
-                if let Some(b) = layer.bias {
-                    for (g, &u) in grad[b..b + width].iter_mut().zip(up) {
-                        *g += u;
-                    }
-                }
+            // Now with respect to the Linear's output z: each weight's sum
+            // runs over the rows in order.
+            let input: &[f64] = if l == 0 { &ws.x } else { &ws.a[l - 1] };
+            for (j, up) in ws.up.chunks_exact(n).enumerate() {
+                let row = &mut grad[w + j * fan_in..w + (j + 1) * fan_in];
+                weight_sums(row, up, input);
+            }
+            if let Some(b) = layer.bias {
+                // Each bias's sum over the rows is the one of a weight whose
+                // input is 1: four units at a time, as there.
+                bias_sums(&mut grad[b..b + width], &ws.up);
             }
             if l > 0 {
+                // With respect to the layer's input: each sum over the units in order.
                 ws.down.clear();
                 ws.down.resize(n * fan_in, 0.0);
-                for i in 0..n {
-                    let up = &ws.up[i * width..(i + 1) * width];
-                    let down = &mut ws.down[i * fan_in..(i + 1) * fan_in];
-                    for (j, &u) in up.iter().enumerate() {
-                        let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
-                        for (d, v) in down.iter_mut().zip(row) {
-                            *d += u * v;
+                for (j, up) in ws.up.chunks_exact(n).enumerate() {
+                    let row = &params[w + j * fan_in..w + (j + 1) * fan_in];
+                    for (&weight, down) in row.iter().zip(ws.down.chunks_exact_mut(n)) {
+                        for (d, &u) in down.iter_mut().zip(up) {
+                            *d += u * weight;
                         }
                     }
                 }
@@ -423,6 +457,65 @@ impl Network {
             })
             .sum::<f64>()
             .sqrt()
+    }
+}
+
+/// Adds to each `sums[k]` the sum over rows of `up[i]·input[k·n + i]`, rows
+/// in order: four weights at a time, so that four sums (each still in order,
+/// one add after another) are under way at once instead of one.
+fn weight_sums(sums: &mut [f64], up: &[f64], input: &[f64]) {
+    let n = up.len();
+    let mut columns = input.chunks_exact(n);
+    let mut quads = sums.chunks_exact_mut(4);
+    for quad in &mut quads {
+        let (c0, c1, c2, c3) = (
+            columns.next().expect("a column per sum"),
+            columns.next().expect("a column per sum"),
+            columns.next().expect("a column per sum"),
+            columns.next().expect("a column per sum"),
+        );
+        let [mut s0, mut s1, mut s2, mut s3] = [quad[0], quad[1], quad[2], quad[3]];
+        for ((((&u, &a0), &a1), &a2), &a3) in up.iter().zip(c0).zip(c1).zip(c2).zip(c3) {
+            s0 += u * a0;
+            s1 += u * a1;
+            s2 += u * a2;
+            s3 += u * a3;
+        }
+        quad.copy_from_slice(&[s0, s1, s2, s3]);
+    }
+    for (s, column) in quads.into_remainder().iter_mut().zip(columns) {
+        for (&u, &v) in up.iter().zip(column) {
+            *s += u * v;
+        }
+    }
+}
+
+/// Adds to each `sums[j]` the sum over rows of `up[j·n + i]`, rows in order,
+/// four units at a time.
+fn bias_sums(sums: &mut [f64], up: &[f64]) {
+    let n = up.len() / sums.len().max(1);
+    let mut units = up.chunks_exact(n);
+    let mut quads = sums.chunks_exact_mut(4);
+    for quad in &mut quads {
+        let (u0, u1, u2, u3) = (
+            units.next().expect("a unit per sum"),
+            units.next().expect("a unit per sum"),
+            units.next().expect("a unit per sum"),
+            units.next().expect("a unit per sum"),
+        );
+        let [mut s0, mut s1, mut s2, mut s3] = [quad[0], quad[1], quad[2], quad[3]];
+        for (((&a, &b), &c), &d) in u0.iter().zip(u1).zip(u2).zip(u3) {
+            s0 += a;
+            s1 += b;
+            s2 += c;
+            s3 += d;
+        }
+        quad.copy_from_slice(&[s0, s1, s2, s3]);
+    }
+    for (s, unit) in quads.into_remainder().iter_mut().zip(units) {
+        for &u in unit {
+            *s += u;
+        }
     }
 }
 

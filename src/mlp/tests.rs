@@ -324,3 +324,34 @@ fn the_patterns_have_their_shapes() {
     assert!(Pattern::Circle.draw(10, 0.1, 7).0 != Pattern::Circle.draw(10, 0.0, 7).0);
     assert!(Pattern::Plane.draw(10, 0.1, 7).1 != Pattern::Plane.draw(10, 0.0, 7).1);
 }
+
+/// The network's tanh is libm's to within an ulp or two, on both sides of
+/// where it changes form (0.625), saturates (20), and at 0, ±∞ and NaN.
+#[test]
+fn the_networks_tanh_is_libms_to_an_ulp() {
+    let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).abs();
+    for i in -30_000..=30_000 {
+        let z = i as f64 * 7.77e-4 + 3.1e-9;
+        for z in [z, z * 1e-3, z * 1e-9] {
+            let (ours, theirs) = (super::net::tanh(z), libm::tanh(z));
+            assert!(ulps(ours, theirs) <= 2, "{z}: {ours} vs {theirs}");
+        }
+    }
+    for z in [
+        0.625,
+        -0.625,
+        0.624_999_999_999_999_9,
+        19.9,
+        20.0,
+        20.1,
+        700.0,
+        -800.0,
+    ] {
+        assert!(ulps(super::net::tanh(z), libm::tanh(z)) <= 2, "{z}");
+    }
+    assert_eq!(super::net::tanh(0.0).to_bits(), 0.0f64.to_bits());
+    assert_eq!(super::net::tanh(-0.0).to_bits(), (-0.0f64).to_bits());
+    assert_eq!(super::net::tanh(f64::INFINITY), 1.0);
+    assert_eq!(super::net::tanh(f64::NEG_INFINITY), -1.0);
+    assert!(super::net::tanh(f64::NAN).is_nan());
+}
