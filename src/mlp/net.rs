@@ -281,9 +281,8 @@ impl Network {
         // weight then scales a whole run, and every sum still runs in the
         // order torch's does (over inputs for a unit, over rows for a weight).
         ws.x.clear();
-        for k in 0..2 {
-            ws.x.extend(rows.iter().map(|&r| x[r][k]));
-        }
+        ws.x.extend(rows.iter().map(|&r| x[r][0]));
+        ws.x.extend(rows.iter().map(|&r| x[r][1]));
 
         // Forward.
         for (l, layer) in self.layers.iter().enumerate() {

@@ -301,6 +301,22 @@ pub fn sweep_runs(json: &str, optimizer: usize, lrs: &[f64]) -> Result<JsValue, 
     })
 }
 
+/// Removes the top-level keys `top` from an experiment's JSON, and `each`
+/// from every optimizer (what a new function cannot take).
+fn drop_keys(doc: &mut serde_json::Map<String, Value>, top: &[&str], each: &str) {
+    for key in top {
+        doc.remove(*key);
+    }
+    for opt in doc
+        .get_mut("optimizers")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        opt.as_object_mut().map(|m| m.remove(each));
+    }
+}
+
 /// What the page keeps of each run: a network's parameters at every step
 /// too, for its panel.
 fn page_record(exp: &Experiment) -> Record {
@@ -556,7 +572,6 @@ impl App {
             .map(|e| e.surface().view())
             .map_err(js_err)?;
         if let Some(o) = doc.as_object_mut() {
-            o.remove("view");
             // Batches belong to data, noise to formulas: what does not fit
             // the new function is dropped rather than refused.
             let key = if def.model.is_some() {
@@ -564,15 +579,7 @@ impl App {
             } else {
                 "batch_size"
             };
-            o.remove(key);
-            for opt in o
-                .get_mut("optimizers")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
-                opt.as_object_mut().map(|m| m.remove(key));
-            }
+            drop_keys(o, &["view", key], key);
         }
         doc["start"] = json!(default_start(view));
         Experiment::fit_batches(&mut doc);
@@ -591,17 +598,7 @@ impl App {
         }
         doc["function"] = json!({"name": crate::mlp::MLP.name});
         if let Some(o) = doc.as_object_mut() {
-            for key in ["view", "start", "grad_noise"] {
-                o.remove(key);
-            }
-            for opt in o
-                .get_mut("optimizers")
-                .and_then(Value::as_array_mut)
-                .into_iter()
-                .flatten()
-            {
-                opt.as_object_mut().map(|m| m.remove("grad_noise"));
-            }
+            drop_keys(o, &["view", "start", "grad_noise"], "grad_noise");
         }
         Experiment::fit_batches(&mut doc);
         self.replace(Experiment::from_value(&doc).map_err(js_err)?);
