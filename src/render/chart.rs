@@ -179,6 +179,25 @@ pub(crate) fn draw_chart_legend<'a, P: Painter>(
     }
 }
 
+/// Moves tags `(x, y, …)` apart so that two in the same column (x within
+/// four line heights) are at least `gap` apart in y, keeping them within
+/// `bounds`: sorted by y, each pushed below the one above it, then the stack
+/// pulled back up from the bottom if it ran out.
+fn spread_tags<T>(tags: &mut [(f64, f64, T, Color)], gap: f64, (top, bottom): (f64, f64)) {
+    tags.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let near = |a: f64, b: f64| (a - b).abs() < 4.0 * gap;
+    for i in 1..tags.len() {
+        if let Some(above) = (0..i).rev().find(|&j| near(tags[j].0, tags[i].0)) {
+            tags[i].1 = tags[i].1.max(tags[above].1 + gap);
+        }
+    }
+    for i in (0..tags.len()).rev() {
+        let below = (i + 1..tags.len()).find(|&j| near(tags[j].0, tags[i].0));
+        let limit = below.map_or(bottom, |j| tags[j].1 - gap);
+        tags[i].1 = tags[i].1.min(limit).max(top);
+    }
+}
+
 /// Where value `v` falls on a y axis from `lo` to `hi` over `r`.
 pub(crate) fn y_at(r: Rect, lo: f64, hi: f64, log: bool, v: f64) -> f64 {
     let t = if log {
@@ -381,24 +400,33 @@ pub fn draw_series_chart<P: Painter>(
         curves.push(pts);
     }
     p.end_clip();
-    // Each tagged line's name at its end, kept inside the chart.
+    // Each tagged line's name at its end, kept inside the chart; tags that
+    // would overlap are spread apart up and down, in the order of their ends.
     let tag_style =
         TextStyle::new(s.px(11.0), theme.foreground).anchor(Align::Start, Baseline::Middle);
-    for (line, pts) in series.iter().zip(&curves) {
-        if let (Some(tag), Some(&(x, y))) = (&line.tag, pts.last()) {
-            let at = (
-                (x + s.px(4.0)).min(r.right() - s.px(16.0)),
-                y.clamp(r.y, r.bottom()),
-            );
-            p.text(
-                tag,
-                at,
-                TextStyle {
-                    color: line.color,
-                    ..tag_style
-                },
-            );
-        }
+    let mut tags: Vec<(f64, f64, &str, Color)> = series
+        .iter()
+        .zip(&curves)
+        .filter_map(|(line, pts)| {
+            let (tag, &(x, y)) = (line.tag.as_deref()?, pts.last()?);
+            let x = (x + s.px(4.0)).min(r.right() - s.px(22.0));
+            Some((x, y.clamp(r.y, r.bottom()), tag, line.color))
+        })
+        .collect();
+    spread_tags(&mut tags, s.px(11.0), (r.y, r.bottom()));
+    for (x, y, tag, color) in tags {
+        // On a box of the background, with a bar of the line's colour: read
+        // whatever the colour and whatever lines pass under it.
+        let (w, h) = (
+            tag.chars().count() as f64 * s.px(6.6) + s.px(6.0),
+            s.px(12.0),
+        );
+        p.fill_rect(
+            Rect::new(x - s.px(1.0), y - h / 2.0, w, h),
+            theme.background.alpha(0.9),
+        );
+        p.fill_rect(Rect::new(x - s.px(1.0), y - h / 2.0, s.px(3.0), h), color);
+        p.text(tag, (x + s.px(4.0), y), tag_style);
     }
     // One row per optimizer: its second coordinate's dashed line, or its
     // other tagged lines, share it.
@@ -408,4 +436,35 @@ pub fn draw_series_chart<P: Painter>(
         .filter(|l| !l.dashed && seen.insert(&l.label))
         .map(|l| (l.color, &l.label));
     draw_chart_legend(p, r, width, rows, &curves, theme, s);
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn tags_at_one_end_are_spread_a_line_apart_within_the_chart() {
+        let c = Color::rgb(0, 0, 0);
+        let mut tags = vec![
+            (100.0, 50.0, "L1", c),
+            (100.0, 52.0, "L2", c),
+            (100.0, 51.0, "L3", c),
+            (300.0, 51.0, "M", c),
+        ];
+        spread_tags(&mut tags, 10.0, (0.0, 200.0));
+        let mut ys: Vec<f64> = tags.iter().filter(|t| t.0 == 100.0).map(|t| t.1).collect();
+        ys.sort_by(f64::total_cmp);
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= 10.0 - 1e-9), "{ys:?}");
+        // A tag in another column stays where its line ends.
+        assert_eq!(tags.iter().find(|t| t.2 == "M").unwrap().1, 51.0);
+        // At the bottom, the stack moves up instead of leaving the chart.
+        let mut low = vec![
+            (0.0, 198.0, "a", c),
+            (0.0, 199.0, "b", c),
+            (0.0, 200.0, "c", c),
+        ];
+        spread_tags(&mut low, 10.0, (0.0, 200.0));
+        assert!(low.iter().all(|t| t.1 <= 200.0));
+        assert!((low[2].1 - low[0].1) >= 20.0 - 1e-9);
+    }
 }
