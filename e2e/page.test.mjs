@@ -975,6 +975,8 @@ test("a basin map is computed in workers with progress, drawn over the surface, 
   const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=200&o1=adam&o1.lr=0.1&o2=sgd&o2.lr=0.01`);
   await watchLongTasks(page);
   await page.locator("#basins summary").click();
+  // The fold's toggle event (which fills the list) is a task of its own.
+  await page.waitForFunction(() => document.querySelectorAll("#basin-optimizer option").length === 2);
   assert.deepEqual(await page.locator("#basin-optimizer option").allTextContents(), ["1: adam lr=0.1", "2: sgd lr=0.01"]);
   await page.locator("#basin-grid").selectOption("64");
   const before = await inkOf(page, "paths");
@@ -1149,6 +1151,8 @@ test("a network: picked, trained by every optimizer, its landscape computed in w
   await hidden.fill("6, 6, 6");
   await hidden.press("Tab");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.hidden") === "6,6,6");
+  // The rebuilt card keeps the keyboard in it.
+  await page.waitForFunction(() => document.getElementById("function-params").contains(document.activeElement));
   // A change cancels the landscape in progress and computes the new one.
   await page.getByRole("combobox", { name: "Activation" }).selectOption("relu");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.activation") === "relu");

@@ -1,4 +1,5 @@
-//! The network's output at any inputs, as its training sees it: a batch norm
+//! The network's output at any inputs, as its training sees it (to the last
+//! bits or so: each unit's bias is added first here, last in training): a batch norm
 //! normalizes with the statistics of the whole dataset at those parameters
 //! (the full batch's, as the landscape takes them), not with those of the
 //! inputs asked about.

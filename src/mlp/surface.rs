@@ -69,14 +69,10 @@ impl NetSurface {
                 );
             }
             g.resize(self.model.net.count, 0.0);
-            let gradient = grad.then_some(&mut g[..]);
             let loss = self
                 .model
-                .loss(theta, &self.rows, gradient, self.l2, ws)
+                .loss(theta, &self.rows, Some(&mut g[..]), self.l2, ws)
                 .loss;
-            if !grad {
-                return (loss, [0.0; 2]);
-            }
             let [d1, d2] = &self.plane.directions;
             (loss, [dot(d1, g), dot(d2, g)])
         })

@@ -332,8 +332,11 @@ pub fn draw_series_chart<P: Painter>(
     let r = chart_rect(width, height, s);
     let shown = |pt: &&(f64, f64)| pt.0 <= step as f64 && pt.1.is_finite();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    // With `prefer_log`, values ≤ 0 (a gradient exactly 0) are left off a
+    // log axis rather than turning it linear.
+    let counted = |v: f64| v.is_finite() && (!prefer_log || v > 0.0);
     for line in series {
-        for &(_, v) in line.points.iter().filter(|pt| pt.1.is_finite()) {
+        for &(_, v) in line.points.iter().filter(|pt| counted(pt.1)) {
             lo = lo.min(v);
             hi = hi.max(v);
         }

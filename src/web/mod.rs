@@ -1513,6 +1513,10 @@ impl App {
     /// Whether a CSS pixel is on the start handle.
     #[wasm_bindgen(js_name = nearStart)]
     pub fn near_start(&self, css_x: f64, css_y: f64) -> bool {
+        if self.exp.function.mlp.is_some() {
+            // θ0, the network's start, is not moved by hand.
+            return false;
+        }
         let (x, y) = self.frame().to_px(self.exp.start);
         ((x / self.scale - css_x).powi(2) + (y / self.scale - css_y).powi(2)).sqrt() <= 12.0
     }

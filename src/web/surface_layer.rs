@@ -24,6 +24,9 @@ struct Cache {
     colours: ColourMap,
     /// How many samples the raster holds.
     samples: usize,
+    /// Whether it came from elsewhere (a remote surface's computed grid),
+    /// not from the layer's own preview.
+    handed: bool,
 }
 
 /// A full-detail surface being computed a piece at a time: rows of samples,
@@ -74,12 +77,10 @@ impl SurfaceLayer {
     fn key(input: &SurfaceInput, coarse: bool) -> (String, usize, usize) {
         if input.remote {
             // The preview: one sample per 4×4 CSS pixels at most, within the
-            // budget; whatever grid arrives later has the same key.
-            let (cw, ch) = raster_size(
-                input.frame.rect,
-                4.0 * input.scale.0,
-                input.surf.cost() as f64,
-            );
+            // budget (a quarter of it while dragging); whatever grid arrives
+            // later has the same key and replaces it.
+            let cost = input.surf.cost() as f64 * if coarse { 4.0 } else { 1.0 };
+            let (cw, ch) = raster_size(input.frame.rect, 4.0 * input.scale.0, cost);
             return (Self::remote_key(input), cw, ch);
         }
         let per_sample = if coarse { 4.0 } else { 1.0 } * input.scale.0;
@@ -107,7 +108,8 @@ impl SurfaceLayer {
     /// Takes a surface computed elsewhere: `values` are `width` × `height`
     /// samples of the surface known by `key` (see [`Self::remote_key`]), row
     /// by row from the top, as [`sample_rows`] takes them. False when the key
-    /// is no longer the layer's, or it already has as many samples.
+    /// is no longer the layer's, or it already has as many samples from
+    /// elsewhere (its own preview always gives way).
     pub fn set_grid(
         &mut self,
         input: &SurfaceInput,
@@ -122,7 +124,7 @@ impl SurfaceLayer {
             || self
                 .cache
                 .as_ref()
-                .is_some_and(|c| c.key == key && c.samples >= values.len())
+                .is_some_and(|c| c.key == key && c.handed && c.samples >= values.len())
         {
             return Ok(false);
         }
@@ -135,6 +137,7 @@ impl SurfaceLayer {
             segments: crate::render::plot::contour_segments(&grid, true),
             colours: grid.colours(),
             samples: width * height,
+            handed: true,
         });
         Ok(true)
     }
@@ -157,6 +160,7 @@ impl SurfaceLayer {
                 segments,
                 colours: grid.colours(),
                 samples: cw * ch,
+                handed: false,
             });
             spent = now() - t0;
         }
@@ -241,6 +245,7 @@ impl SurfaceLayer {
                     segments: pending.segments,
                     colours: grid.colours(),
                     samples: grid.width * grid.height,
+                    handed: false,
                 });
                 Ok(true)
             }

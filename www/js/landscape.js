@@ -81,7 +81,10 @@ export function build(ctx) {
         for (const other of pool) if (!busy.has(other)) feed(other);
       } else {
         job = null;
+        const hadFocus = document.activeElement === cancel;
         show(`Landscape: ${width} × ${height} samples of the full-data loss.`, false);
+        // The keyboard stays in the same place, not on a hidden button.
+        if (hadFocus) status.focus();
         performance.mark("optiviz-landscape");
       }
       return;
@@ -134,6 +137,9 @@ export function build(ctx) {
     }
     if (key === wanted) return;
     wanted = key;
+    // The plot's own preview of the new landscape at once: the paths are
+    // already on the new plane and window.
+    app.drawSurface(true);
     stop();
     if (stopped !== null) stopped = null;
     show("Landscape: waiting for the edits to pause…", true);
@@ -159,8 +165,8 @@ export function build(ctx) {
     const spec = app.landscapeJob();
     if (spec) {
       wanted = spec.key;
-      cancel.focus();
-      start(spec);
+      // Cancel is shown once the job starts; the keyboard goes there.
+      start(spec).then(() => { if (!cancel.hidden) cancel.focus(); });
     }
   });
 

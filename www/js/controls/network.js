@@ -49,6 +49,7 @@ export function networkControls(ctx, f, limits) {
   // Sets the function to `change(copy of the function)`; a redraw of
   // everything follows, since the landscape and its plane change.
   function commit(input, change) {
+    const place = ctx.surface.placeOf(input);
     const ok = edit(() => {
       const next = structuredClone(app.experiment().function);
       change(next);
@@ -56,8 +57,16 @@ export function networkControls(ctx, f, limits) {
     }, input);
     if (ok) {
       app.step = Math.min(app.step, app.maxStep());
-      ctx.rebuild();
-      draw.all(true);
+      // Once the focus has moved on (Tab), so the rebuilt card can put the
+      // keyboard back where it went.
+      setTimeout(() => {
+        ctx.surface.keepFocus(document.activeElement, place);
+        ctx.rebuild();
+        draw.all(true);
+      }, 0);
+    } else if (input.type === "checkbox") {
+      // A refused box shows what the network still is.
+      input.checked = !input.checked;
     }
   }
 
@@ -73,6 +82,8 @@ export function networkControls(ctx, f, limits) {
       if (!Number.isInteger(w)) throw `Hidden layers: "${t}" is not a whole number; give widths from 1 to ${limits.max_width}, such as 8, 8`;
       return w;
     });
+    // Given weights fit one architecture only: a new one draws its own.
+    delete next.weights;
   }));
   box.append(field("Hidden layers (widths)", hidden, `The width of each hidden layer, input side first, separated by commas: 1 to ${limits.max_hidden} layers of 1 to ${limits.max_width} units, at most ${limits.max_params} parameters in all. The network is Linear(2, h1), activation, …, Linear(h_last, 1).`));
 
@@ -83,7 +94,7 @@ export function networkControls(ctx, f, limits) {
   const bn = document.createElement("input");
   bn.type = "checkbox";
   bn.checked = !!f.batch_norm;
-  bn.addEventListener("change", () => commit(bn, (next) => { next.batch_norm = bn.checked; }));
+  bn.addEventListener("change", () => commit(bn, (next) => { next.batch_norm = bn.checked; delete next.weights; }));
   const bnLabel = document.createElement("label");
   bnLabel.className = "check";
   bnLabel.append(bn, " Batch norm after each hidden Linear (which then has no bias)");
@@ -129,6 +140,7 @@ export function networkControls(ctx, f, limits) {
   initPair.className = "pair";
   if ((f.init ?? "torch_default") === "normal") {
     const std = numberBox(f.init_std ?? 1, 0, 100);
+    std.dataset.std = "";
     std.addEventListener("change", () => commit(std, (next) => { next.init_std = numberFrom(std, "Initial σ"); delete next.weights; }));
     initPair.append(field("Initial σ", std, "The standard deviation of the normal draw: too large and the activations saturate or the gradients explode."));
   }
@@ -149,5 +161,11 @@ export function networkControls(ctx, f, limits) {
     else next.plane = "random";
   }));
   box.append(field("Landscape plane", plane, "The plane through the initial weights the landscape is drawn on: spanned by the two leading principal directions of every optimizer's motion, or by two seeded random directions scaled to each layer's weights (Li et al. 2018)."));
+  // Each control by a stable name, for the focus to come back to it.
+  const named = { hidden, activation: act, batch_norm: bn, dataset: pattern, task, init, init_seed: seed, plane };
+  for (const [k, el] of Object.entries(named)) el.dataset.key = `network-${k}`;
+  box.querySelectorAll(".pair.three input").forEach((el, i) => { el.dataset.key = `network-rows-${i}`; });
+  const std = box.querySelector('input[data-std]');
+  if (std) std.dataset.key = "network-init_std";
   return box;
 }
