@@ -164,6 +164,28 @@ fn schedule_pairs(s: &Schedule, prefix: &str, pairs: &mut Vec<(String, String)>)
     }
 }
 
+/// A given dataset's `len` rows as the `data` value, `row(i)` each, joined
+/// by `;`; built a row at a time, so a large dataset stops at the limit with
+/// an error naming `data`.
+fn link_rows(len: usize, row: impl Fn(usize) -> String) -> Result<String, ConfigError> {
+    let mut rows = String::new();
+    for i in 0..len {
+        if !rows.is_empty() {
+            rows.push(';');
+        }
+        rows += &row(i);
+        if rows.len() > MAX_LINK_DATA {
+            return Err(ConfigError::new(
+                "data",
+                format!(
+                    "{len} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of rows, about 120 rows of two 6-digit numbers); save the experiment as a file to share it"
+                ),
+            ));
+        }
+    }
+    Ok(rows)
+}
+
 /// A network's keys that differ from their defaults: `fn.hidden`,
 /// `fn.activation`, …, its drawn rows as `data.K` or its given rows as
 /// `data`, and given weights as `fn.weights` (an error when they are too
@@ -192,22 +214,8 @@ fn mlp_pairs(
     if arch.batch_norm {
         put("batch_norm", "true".into());
     }
-    let drawn_plane = matches!(
-        model.rows,
-        Rows::Pattern {
-            pattern: crate::mlp::datasets::Pattern::Plane,
-            ..
-        }
-    );
-    let given_classes =
-        matches!(model.rows, Rows::Given) && model.y.iter().all(|&v| v == 0.0 || v == 1.0);
     // The task is written unless reading the rows would give it anyway.
-    let implied = if drawn_plane || (matches!(model.rows, Rows::Given) && !given_classes) {
-        crate::mlp::net::Task::Regression
-    } else {
-        crate::mlp::net::Task::Classification
-    };
-    if arch.task != implied {
+    if arch.task != d::implied_task(&model.rows, &model.y) {
         put("task", arch.task.key().into());
     }
     if model.init != crate::mlp::init::Init::TorchDefault {
@@ -254,19 +262,10 @@ fn mlp_pairs(
             }
         }
         Rows::Given => {
-            let mut rows = String::new();
-            for (x, y) in model.x.iter().zip(&model.y) {
-                if !rows.is_empty() {
-                    rows.push(';');
-                }
-                rows += &format!("{},{},{}", num(x[0]), num(x[1]), num(*y));
-                if rows.len() > MAX_LINK_DATA {
-                    return Err(ConfigError::new(
-                        "data",
-                        format!("{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of rows); save the experiment as a file to share it", model.x.len()),
-                    ));
-                }
-            }
+            let (x, y) = (&model.x, &model.y);
+            let rows = link_rows(x.len(), |i| {
+                format!("{},{},{}", num(x[i][0]), num(x[i][1]), num(y[i]))
+            })?;
             pairs.push(("data".into(), rows));
         }
     }
@@ -321,31 +320,10 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
                 }
             }
             None => {
-                // Built a row at a time, so a large dataset stops at the limit.
-                let mut rows = String::new();
-                for i in 0..data.len() {
-                    if !rows.is_empty() {
-                        rows.push(';');
-                    }
-                    if data.features() == 2 {
-                        rows += &format!("{},{},", num(data.x[i]), num(data.x2[i]));
-                    } else {
-                        rows += &format!("{},", num(data.x[i]));
-                    }
-                    rows += &num(data.y[i]);
-                    if rows.len() > MAX_LINK_DATA {
-                        break;
-                    }
-                }
-                if rows.len() > MAX_LINK_DATA {
-                    return Err(ConfigError::new(
-                        "data",
-                        format!(
-                            "{} rows are too many for a link (it carries up to {MAX_LINK_DATA} characters of rows, about 120 rows of two 6-digit numbers); save the experiment as a file to share it",
-                            data.len()
-                        ),
-                    ));
-                }
+                let rows = link_rows(data.len(), |i| match data.features() {
+                    2 => format!("{},{},{}", num(data.x[i]), num(data.x2[i]), num(data.y[i])),
+                    _ => format!("{},{}", num(data.x[i]), num(data.y[i])),
+                })?;
                 pairs.push(("data".into(), rows));
             }
         }

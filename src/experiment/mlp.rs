@@ -39,6 +39,23 @@ fn words<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|&x| key(x)).collect()
 }
 
+/// The task when none is given: regression on the drawn plane or on rows
+/// whose y are not all 0 or 1, classification otherwise.
+pub fn implied_task(rows: &Rows, y: &[f64]) -> Task {
+    let plane = matches!(
+        rows,
+        Rows::Pattern {
+            pattern: Pattern::Plane,
+            ..
+        }
+    );
+    if !plane && y.iter().all(|&v| v == 0.0 || v == 1.0) {
+        Task::Classification
+    } else {
+        Task::Regression
+    }
+}
+
 pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
     o.only(KEYS)?;
     let hidden = match o.map.get("hidden") {
@@ -151,21 +168,9 @@ pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
             (x, y, rows)
         }
     };
-    let classes = y.iter().all(|&v| v == 0.0 || v == 1.0);
     let task = match o.choice("task", &["classification", "regression"])? {
         Some(t) => Task::parse(t).expect("one of the choices"),
-        None if matches!(
-            rows,
-            Rows::Pattern {
-                pattern: Pattern::Plane,
-                ..
-            }
-        ) =>
-        {
-            Task::Regression
-        }
-        None if classes => Task::Classification,
-        None => Task::Regression,
+        None => implied_task(&rows, &y),
     };
     if task == Task::Classification {
         if let Rows::Pattern {

@@ -347,9 +347,8 @@ impl Network {
             let (o, t) = (out[i], y[rows[i]]);
             match self.arch.task {
                 Task::Classification => {
-                    // (1 − t)·o − log σ(o), with log σ(o) = min(o, 0) − log1p(e^−|o|).
                     let e = libm::exp(-o.abs());
-                    total += (1.0 - t) * o - (o.min(0.0) - libm::log1p(e));
+                    total += bce(o, t, e);
                     // torch's own backward of the loss: (σ(o) − t)/n, with
                     // σ(o) = 1/(1 + e^−o); for o ≥ 0, e^−o is e already.
                     let sigmoid = 1.0 / (1.0 + if o >= 0.0 { e } else { libm::exp(-o) });
@@ -357,9 +356,8 @@ impl Network {
                     right += usize::from((o > 0.0) == (t > 0.5));
                 }
                 Task::Regression => {
-                    let d = o - t;
-                    total += d * d;
-                    ws.up[i] = 2.0 / n as f64 * d;
+                    total += squared_error(o, t);
+                    ws.up[i] = 2.0 / n as f64 * (o - t);
                 }
             }
         }
@@ -516,6 +514,18 @@ fn bias_sums(sums: &mut [f64], up: &[f64]) {
             *s += u;
         }
     }
+}
+
+/// One row's `BCEWithLogitsLoss` at logit `o` for target `t`, given
+/// `e` = e^−|o|: (1 − t)·o − log σ(o), with log σ(o) = min(o, 0) − log1p(e).
+pub(super) fn bce(o: f64, t: f64, e: f64) -> f64 {
+    (1.0 - t) * o - (o.min(0.0) - libm::log1p(e))
+}
+
+/// One row's `MSELoss` term.
+pub(super) fn squared_error(o: f64, t: f64) -> f64 {
+    let d = o - t;
+    d * d
 }
 
 /// The batch mean of unit `j` over `n` rows of `z` (`width` a row) and

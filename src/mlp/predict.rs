@@ -4,7 +4,7 @@
 //! (the full batch's, as the landscape takes them), not with those of the
 //! inputs asked about.
 
-use super::net::{batch_stats, Network};
+use super::net::{batch_stats, bce, squared_error, Network, Task};
 
 /// Per hidden layer with a batch norm: each unit's mean and 1/σ.
 type Stats = Vec<(Vec<f64>, Vec<f64>)>;
@@ -94,14 +94,11 @@ impl Network {
     }
 }
 
-/// One row's loss: BCE with logits, (1 − t)·o − log σ(o) with log σ(o) =
-/// min(o, 0) − log1p(e^−|o|), or the squared error.
-pub(super) fn row_loss(task: super::net::Task, o: f64, t: f64) -> f64 {
+/// One row's loss, as a training pass takes it.
+fn row_loss(task: Task, o: f64, t: f64) -> f64 {
     match task {
-        super::net::Task::Classification => {
-            (1.0 - t) * o - (o.min(0.0) - libm::log1p(libm::exp(-o.abs())))
-        }
-        super::net::Task::Regression => (o - t) * (o - t),
+        Task::Classification => bce(o, t, libm::exp(-o.abs())),
+        Task::Regression => squared_error(o, t),
     }
 }
 
@@ -135,7 +132,7 @@ mod tests {
             let again: f64 = out
                 .iter()
                 .zip(&y)
-                .map(|(&o, &t)| (1.0 - t) * o - (o.min(0.0) - libm::log1p(libm::exp(-o.abs()))))
+                .map(|(&o, &t)| super::row_loss(Task::Classification, o, t))
                 .sum::<f64>()
                 / x.len() as f64;
             assert!(
