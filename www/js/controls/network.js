@@ -140,7 +140,6 @@ export function networkControls(ctx, f, limits) {
   initPair.className = "pair";
   if ((f.init ?? "torch_default") === "normal") {
     const std = numberBox(f.init_std ?? 1, 0, 100);
-    std.dataset.std = "";
     std.addEventListener("change", () => commit(std, (next) => { next.init_std = numberFrom(std, "Initial σ"); delete next.weights; }));
     initPair.append(field("Initial σ", std, "The standard deviation of the normal draw: too large and the activations saturate or the gradients explode."));
   }
@@ -161,11 +160,5 @@ export function networkControls(ctx, f, limits) {
     else next.plane = "random";
   }));
   box.append(field("Landscape plane", plane, "The plane through the initial weights the landscape is drawn on: spanned by the two leading principal directions of every optimizer's motion, or by two seeded random directions scaled to each layer's weights (Li et al. 2018)."));
-  // Each control by a stable name, for the focus to come back to it.
-  const named = { hidden, activation: act, batch_norm: bn, dataset: pattern, task, init, init_seed: seed, plane };
-  for (const [k, el] of Object.entries(named)) el.dataset.key = `network-${k}`;
-  box.querySelectorAll(".pair.three input").forEach((el, i) => { el.dataset.key = `network-rows-${i}`; });
-  const std = box.querySelector('input[data-std]');
-  if (std) std.dataset.key = "network-init_std";
   return box;
 }

@@ -22,18 +22,18 @@ export function build(ctx) {
     $("start-y").value = start[1];
   }
 
-  // The network control that has the focus when an edit rebuilds the card,
-  // by its stable name, to focus again once rebuilt.
+  // The place of the network control that has the focus when an edit
+  // rebuilds the card, to focus again once rebuilt.
   let refocus = null;
   const focusable = () => [...$("function-params").querySelectorAll("input, select, button, textarea")];
   // The place of a control among the card's, to come back to.
   const placeOf = (el) => focusable().indexOf(el);
   function keepFocus(el, fallback = -1) {
-    // By its name if it has one, else by its place among the card's
-    // controls; if the focus has left the card (a refused edit's rebuild
-    // took its control away), back to the control at `fallback`.
+    // By its place among the card's controls (as the gradients card keeps
+    // it); if the focus has left the card (a refused edit's rebuild took its
+    // control away), back to the control at `fallback`.
     const at = placeOf(el);
-    refocus = at >= 0 ? el.dataset.key ?? at : fallback >= 0 ? fallback : null;
+    refocus = at >= 0 ? at : fallback >= 0 ? fallback : null;
   }
 
   function render() {
@@ -49,10 +49,8 @@ export function build(ctx) {
     }
     if (def.network) {
       box.append(networkControls(ctx, exp.function, def.network));
-      const all = focusable();
-      const again = typeof refocus === "number" ? all[refocus] : all.find((el) => refocus !== null && el.dataset.key === refocus);
+      if (refocus !== null) focusable()[refocus]?.focus();
       refocus = null;
-      again?.focus();
     }
     // A network starts at its initial weights, the plane's origin.
     const network = !!def.network;
