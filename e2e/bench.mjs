@@ -119,10 +119,10 @@ try {
   // drawn (after a change of window, with the engine already loaded).
   const net = { function: { name: "mlp", hidden: [8, 8], activation: "tanh", dataset: { name: "circle", n: 200 } }, steps: 500,
     optimizers: [{ name: "sgd", lr: 0.5 }, { name: "sgd", lr: 0.1, momentum: 0.9 }, { name: "adam", lr: 0.02 }, { name: "rmsprop", lr: 0.01 }] };
-  // Three fresh pages, a median of 9 each: this host's speed moves between
+  // Five fresh pages, a median of 9 each: this host's speed moves between
   // runs, and the spread shows it.
   const medians = [];
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 5; r++) {
     const { page, context } = await open(browser, server.url);
     medians.push(await page.evaluate((exp) => {
       const { App } = window.wasmBindings;
@@ -139,7 +139,7 @@ try {
     }, net));
     await context.close();
   }
-  rows.push(["network: 500 steps x 4 optimizers, 2-8-8-1 tanh MLP on 200 rows, with its plane", ms(Math.min(...medians)), `the least of 3 pages' medians of 9 (${medians.map(ms).join(", ")}), App.setExperiment (main thread)`]);
+  rows.push(["network: 500 steps x 4 optimizers, 2-8-8-1 tanh MLP on 200 rows, with its plane", ms(Math.min(...medians)), `the least of 5 pages' medians of 9 (${medians.map(ms).join(", ")}), App.setExperiment (main thread)`]);
   for (const cores of [null, 4]) {
     const { page, context } = await open(browser, server.url, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
     await page.evaluate((exp) => window.optiviz.setExperiment(exp), net);
