@@ -19,6 +19,7 @@ import * as optimizers from "./js/controls/optimizers.js";
 import * as scenario from "./js/controls/scenario.js";
 import * as playback from "./js/playback.js";
 import * as plot from "./js/plot.js";
+import * as relief from "./js/relief.js";
 import * as layout from "./js/layout.js";
 import * as downloads from "./js/downloads.js";
 import * as api from "./js/api.js";
@@ -55,6 +56,7 @@ function start(bindings) {
     ctx.panels.sync();
   };
   ctx.playback = playback.build(ctx);
+  ctx.relief = relief.build(ctx);
   plot.build(ctx);
   ctx.layout = layout.build(ctx);
   ctx.api = api.build(ctx);

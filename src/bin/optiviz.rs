@@ -1,6 +1,7 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
 use optiviz::render::figure::{self, FigureOptions};
+use optiviz::render::relief::Angle;
 use optiviz::run::Record;
 use optiviz::{data, functions, optim, output, Experiment};
 use std::io::Read;
@@ -22,6 +23,9 @@ USAGE:
         --step K       the paths up to step K (default: every step)
         --dark         the page's dark theme
         --chart        the loss-vs-step chart under the plot
+        --3d           the surface in relief (a shaded mesh), paths on it
+        --angle Y,P    with --3d, seen from yaw Y and pitch P in degrees (P in
+                       [0, 90]; default -35,30); Y,P,Z zooms by Z in [0.5, 4]
         --data         for a model fitted to data, the data panel under the plot
     optiviz analyze EXPERIMENT.json [--at X,Y]...     the surface's value, gradient, Hessian, its eigenvalues
                                                       and eigenvectors and condition number at the start,
@@ -250,6 +254,7 @@ fn render(args: &[String]) -> Result<String, String> {
     let mut input = None;
     let mut output = None;
     let mut opts = FigureOptions::default();
+    let (mut relief, mut angle) = (false, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str, what: &str| {
@@ -272,14 +277,25 @@ fn render(args: &[String]) -> Result<String, String> {
             "--dark" => opts.dark = true,
             "--chart" => opts.chart = true,
             "--data" => opts.data = true,
+            "--3d" => relief = true,
+            "--angle" => {
+                let v = value("--angle", "YAW,PITCH in degrees, e.g. -35,30")?;
+                angle = Some(Angle::parse(&v, "--angle")?);
+            }
             flag if flag.starts_with("--") => {
                 return Err(format!(
-                    "unknown option '{flag}' for render; allowed: -o, --size, --step, --dark, --chart, --data"
+                    "unknown option '{flag}' for render; allowed: -o, --size, --step, --dark, --chart, --data, --3d, --angle"
                 ))
             }
             p if input.is_none() => input = Some(p.to_string()),
             extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
         }
+    }
+    if angle.is_some() && !relief {
+        return Err("--angle sets the view of the 3D figure: add --3d".to_string());
+    }
+    if relief {
+        opts.relief = Some(angle.unwrap_or_default());
     }
     let input = input.ok_or("render needs an experiment file (or '-' for stdin)")?;
     let output = output.ok_or("render needs -o FIGURE.svg or -o FIGURE.png")?;

@@ -5,16 +5,19 @@
 
 use super::chart::{draw_loss_chart, LossAxis};
 use super::data_panel::draw_data_panel;
+use super::frame::shows_colour_scale;
 use super::frame::{path_color, Frame, Scale, Theme};
 use super::paint::Painter;
+use super::paint::Rect;
 use super::plot::{
-    contour_segments, draw_legend, draw_paths, draw_surface_layer, raster_size, LegendRow, PathArt,
-    SurfaceArt,
+    contour_segments, draw_legend, draw_legend_box, draw_paths, draw_surface_layer, raster_size,
+    LegendRow, PathArt, SurfaceArt,
 };
+use super::relief::{self, Angle, BaseArt, Camera, Mesh, Relief};
 use super::surface::Grid;
 use super::svg::{document, panel, SvgPainter};
 use crate::experiment::{Experiment, Surface};
-use crate::objective::Objective;
+use crate::objective::{Objective, View};
 use crate::run::Trajectory;
 
 /// The smallest and largest side of a figure, in pixels.
@@ -34,6 +37,8 @@ pub struct FigureOptions {
     pub chart: bool,
     /// For a data model, the data panel under the plot.
     pub data: bool,
+    /// The surface in relief, seen from this angle, instead of the flat map.
+    pub relief: Option<Angle>,
 }
 
 impl Default for FigureOptions {
@@ -45,6 +50,7 @@ impl Default for FigureOptions {
             dark: false,
             chart: false,
             data: false,
+            relief: None,
         }
     }
 }
@@ -188,6 +194,93 @@ pub fn draw_plot<P: Painter>(
     frame
 }
 
+/// Mesh vertices per side in a figure's relief.
+const FIGURE_MESH: usize = 96;
+
+/// Where the relief is drawn in a `width` × `height` plot: all of it but
+/// the colour scale's margin, and the rectangle the colour scale stands
+/// beside (when the plot is wide enough for one).
+pub fn relief_area(width: f64, height: f64, s: Scale, view: View) -> (Rect, Option<Rect>) {
+    let frame = Frame::for_surface(width, height, s, view);
+    if shows_colour_scale(width, s) {
+        (
+            Rect::new(0.0, 0.0, frame.rect.right(), height),
+            Some(frame.rect),
+        )
+    } else {
+        (Rect::new(0.0, 0.0, width, height), None)
+    }
+}
+
+/// The start and its loss, where the relief draws it: the first shown
+/// path's first step (a network's θ0 at its loss), else f at the start.
+pub fn relief_start(
+    exp: &Experiment,
+    surf: &Surface,
+    paths: &[PathArt],
+) -> Option<([f64; 2], f64)> {
+    match paths.first() {
+        Some(p) => Some((p.run.points[0], p.run.losses.first().copied()?)),
+        None if surf.network().is_none() => Some((exp.start, surf.value(exp.start))),
+        None => None,
+    }
+}
+
+/// The plot in relief on any painter, `width` × `height` large, seen from
+/// `angle`: the mesh (rasterized at twice the resolution, for smooth
+/// edges), the box and its axes, the paths up to `step`, and the legend.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_relief_plot<P: Painter>(
+    p: &mut P,
+    (width, height): (f64, f64),
+    exp: &Experiment,
+    surf: &Surface,
+    runs: &[Trajectory],
+    step: usize,
+    dark: bool,
+    s: Scale,
+    angle: Angle,
+) -> Camera {
+    let view = exp.view.unwrap_or_else(|| surf.view());
+    let (area, bar) = relief_area(width, height, s, view);
+    let camera = Camera::new(area, view, angle, s);
+    let mesh = Mesh::sample(surf, view, FIGURE_MESH);
+    let raster = Relief::render(&mesh, &camera, 2.0);
+    let image = p.image(raster.width, raster.height, &raster.rgba);
+    let minima = surf.minima();
+    let theme = Theme::page(dark);
+    let art = BaseArt {
+        image: &image,
+        colours: mesh.colours,
+        minima: &minima,
+        axes: axis_names(exp),
+    };
+    relief::draw_base(p, (width, height), &camera, &raster, &art, theme, s, bar);
+    let paths = shown_paths(exp, runs);
+    let start = relief_start(exp, surf, &paths);
+    relief::draw_paths(p, &camera, &raster, &mesh, &paths, step, start, s);
+    let rows: Vec<LegendRow> = paths
+        .iter()
+        .map(|path| LegendRow {
+            color: path.color,
+            label: path.run.label.clone(),
+            status: path.run.status_at(step).1,
+        })
+        .collect();
+    let marks: Vec<([f64; 2], f64)> = minima
+        .iter()
+        .map(|m| (m.point, m.value))
+        .chain(start)
+        .collect();
+    let (steps, marks) = relief::marks_on_screen(&camera, &mesh, &paths, step, &marks);
+    let covered = |b: &Rect| {
+        steps.iter().filter(|&&(x, y)| b.contains(x, y)).count()
+            + 100 * marks.iter().filter(|&&(x, y)| b.contains(x, y)).count()
+    };
+    draw_legend_box(p, area, &rows, covered, 1.0, theme, s);
+    camera
+}
+
 /// The figure as an SVG document.
 pub fn figure_svg(
     exp: &Experiment,
@@ -203,16 +296,35 @@ pub fn figure_svg(
     let mut body = String::new();
 
     let mut p = SvgPainter::new("plot");
-    let frame = draw_plot(
-        &mut p,
-        (w, panels.plot.1),
-        exp,
-        surf,
-        runs,
-        step,
-        opts.dark,
-        s,
-    );
+    let (rect, view) = match opts.relief {
+        Some(angle) => {
+            let camera = draw_relief_plot(
+                &mut p,
+                (w, panels.plot.1),
+                exp,
+                surf,
+                runs,
+                step,
+                opts.dark,
+                s,
+                angle,
+            );
+            (camera.area, camera.view)
+        }
+        None => {
+            let frame = draw_plot(
+                &mut p,
+                (w, panels.plot.1),
+                exp,
+                surf,
+                runs,
+                step,
+                opts.dark,
+                s,
+            );
+            (frame.rect, frame.view)
+        }
+    };
     body += &panel(0.0, panels.plot.0, w, panels.plot.1, &p.finish());
 
     let paths = shown_paths(exp, runs);
@@ -250,12 +362,15 @@ pub fn figure_svg(
         exp.start[1]
     );
     // Where the data lie in the figure, for whoever annotates or checks it.
-    let r = frame.rect;
-    let meta = serde_json::json!({
+    let r = rect;
+    let mut meta = serde_json::json!({
         "plot": {"x": r.x, "y": r.y + panels.plot.0, "width": r.w, "height": r.h},
-        "view": frame.view,
+        "view": view,
         "step": step,
     });
+    if let Some(angle) = opts.relief {
+        meta["view3d"] = serde_json::json!(angle);
+    }
     let body = format!("<metadata id=\"optiviz\">{meta}</metadata>\n{body}");
     document(opts.width, opts.height, &title, &body)
 }

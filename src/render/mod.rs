@@ -7,6 +7,9 @@
 //!   data ↔ pixel maps and axis ticks.
 //! - [`plot`]: the surface plot (axes, heatmap, contours, minima, colour
 //!   scale; the paths and the start; a figure's legend).
+//! - [`relief`]: the surface in 3D (a rasterized, shaded mesh with a depth
+//!   buffer; the box, axes, paths and markers drawn over it, each tested
+//!   against the depth).
 //! - [`chart`]: loss against step. [`data_panel`]: a regression's rows and
 //!   each optimizer's model.
 //! - [`figure`]: those panels as one SVG document ([`svg`]), and as PNG
@@ -27,6 +30,7 @@ pub mod paint;
 pub mod plot;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod png;
+pub mod relief;
 pub mod surface;
 pub mod svg;
 pub mod sweep_chart;

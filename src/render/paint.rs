@@ -177,6 +177,8 @@ pub trait Painter {
     /// Draws an image scaled into `to`.
     fn draw_image(&mut self, image: &Self::Image, to: Rect);
     fn fill_rect(&mut self, rect: Rect, color: Color);
+    /// A closed polygon, filled.
+    fn fill_polygon(&mut self, points: &[(f64, f64)], color: Color);
     /// An open polyline (closed when its last point repeats the first).
     fn polyline(&mut self, points: &[(f64, f64)], stroke: Stroke);
     /// A circle, filled and/or outlined.

@@ -144,6 +144,22 @@ impl Painter for SvgPainter {
         );
     }
 
+    fn fill_polygon(&mut self, points: &[(f64, f64)], color: Color) {
+        if points.len() < 3 {
+            return;
+        }
+        let pts: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+            .collect();
+        let _ = writeln!(
+            self.out,
+            r#"<polygon points="{}" {}/>"#,
+            pts.join(" "),
+            fill_attrs(color)
+        );
+    }
+
     fn polyline(&mut self, points: &[(f64, f64)], stroke: Stroke) {
         if points.len() < 2 {
             return;

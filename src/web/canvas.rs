@@ -84,6 +84,20 @@ impl Painter for CanvasPainter {
         self.ctx.fill_rect(r.x, r.y, r.w, r.h);
     }
 
+    fn fill_polygon(&mut self, points: &[(f64, f64)], color: Color) {
+        let Some(&(x0, y0)) = points.first() else {
+            return;
+        };
+        self.ctx.begin_path();
+        self.ctx.move_to(x0, y0);
+        for &(x, y) in &points[1..] {
+            self.ctx.line_to(x, y);
+        }
+        self.ctx.close_path();
+        self.ctx.set_fill_style_str(&color.css());
+        self.ctx.fill();
+    }
+
     fn polyline(&mut self, points: &[(f64, f64)], stroke: Stroke) {
         let Some(&(x0, y0)) = points.first() else {
             return;

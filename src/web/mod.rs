@@ -7,6 +7,7 @@ mod canvas;
 mod chart_view;
 mod data_view;
 mod paths_layer;
+mod relief_view;
 mod surface_layer;
 
 use crate::data::{self, ModelKind};
@@ -21,6 +22,7 @@ use crate::render::figure::{self, FigureOptions};
 use crate::render::frame::{round_to_pixel, Frame, Scale, Theme};
 use crate::render::mathml::{to_mathml, to_wrapping_html};
 use crate::render::plot::{Arrows, PathArt};
+use crate::render::relief::Angle;
 
 use crate::functions::custom;
 use crate::render::paint::Painter;
@@ -440,6 +442,10 @@ pub struct App {
     basins: Option<(HtmlCanvasElement, View)>,
     /// The typed function last left for another, to come back to.
     typed: Option<Value>,
+    /// The plot in relief, seen from this angle; `None` for the flat map.
+    relief: Option<Angle>,
+    /// The relief's mesh and raster, kept between frames.
+    relief_view: Option<relief_view::ReliefView>,
 }
 
 #[wasm_bindgen]
@@ -473,6 +479,8 @@ impl App {
             sweep_frame: Default::default(),
             basins: None,
             typed: None,
+            relief: None,
+            relief_view: None,
         }
     }
 
@@ -788,7 +796,58 @@ impl App {
     #[wasm_bindgen(js_name = drawSurface)]
     pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
-        self.surface.draw(&input, coarse)
+        match self.relief {
+            Some(angle) => {
+                if self.relief_view.is_none() {
+                    self.relief_view = Some(relief_view::ReliefView::new()?);
+                }
+                let view = self.relief_view.as_mut().expect("just made");
+                let grid = self.surface.handed_grid(&input);
+                view.draw_base(&self.surface.canvas, &input, grid, angle, coarse)
+            }
+            None => self.surface.draw(&input, coarse),
+        }
+    }
+
+    // ----------------------------------------------------------------- relief
+
+    /// Shows the plot in relief from `yaw` and `pitch` degrees at `zoom`
+    /// (yaw wrapped, pitch held in [0, 90], zoom in [0.5, 4]). Draw the
+    /// surface then.
+    #[wasm_bindgen(js_name = setRelief)]
+    pub fn set_relief(&mut self, yaw: f64, pitch: f64, zoom: f64) {
+        if yaw.is_finite() && pitch.is_finite() && zoom.is_finite() {
+            self.relief = Some(Angle::new(yaw, pitch, zoom));
+        }
+    }
+
+    /// Shows the plot in relief from the angle a link gives (`view3d`'s
+    /// value, `YAW,PITCH[,ZOOM]`); on error nothing changes and the error,
+    /// naming `view3d`, is thrown.
+    #[wasm_bindgen(js_name = setReliefText)]
+    pub fn set_relief_text(&mut self, text: &str) -> Result<(), JsValue> {
+        self.relief = Some(Angle::parse(text, "view3d").map_err(js_err)?);
+        Ok(())
+    }
+
+    /// Back to the flat map.
+    #[wasm_bindgen(js_name = flatMap)]
+    pub fn flat_map(&mut self) {
+        self.relief = None;
+        self.relief_view = None;
+    }
+
+    /// The relief's `[yaw, pitch, zoom]`, or `undefined` on the flat map.
+    #[wasm_bindgen(js_name = reliefAngle)]
+    pub fn relief_angle(&self) -> Option<Vec<f64>> {
+        self.relief.map(|a| vec![a.yaw, a.pitch, a.zoom])
+    }
+
+    /// The relief's angle as a link writes it (`view3d`'s value), or
+    /// `undefined` on the flat map.
+    #[wasm_bindgen(js_name = reliefText)]
+    pub fn relief_text(&self) -> Option<String> {
+        self.relief.map(|a| a.text())
     }
 
     /// A network's landscape to compute in the page's workers, or
@@ -883,6 +942,16 @@ impl App {
     /// step, with each optimizer's arrows when they are on.
     #[wasm_bindgen(js_name = drawPaths)]
     pub fn draw_paths(&self) -> Result<(), JsValue> {
+        if self.relief.is_some() {
+            let paths = self.shown_paths();
+            let start = figure::relief_start(&self.exp, &self.surf, &paths);
+            return match &self.relief_view {
+                Some(view) => {
+                    view.draw_paths(&self.paths, &paths, self.step, start, Scale(self.scale))
+                }
+                None => Ok(()),
+            };
+        }
         let arrows = if self.arrows {
             self.arrow_sets()
         } else {
@@ -1380,6 +1449,7 @@ impl App {
             dark: self.dark,
             chart: false,
             data: false,
+            relief: self.relief,
         };
         Ok(figure::figure_svg(&self.exp, &self.surf, &self.runs, &opts))
     }
@@ -1513,8 +1583,9 @@ impl App {
     /// Whether a CSS pixel is on the start handle.
     #[wasm_bindgen(js_name = nearStart)]
     pub fn near_start(&self, css_x: f64, css_y: f64) -> bool {
-        if self.exp.function.mlp.is_some() {
-            // θ0, the network's start, is not moved by hand.
+        if self.exp.function.mlp.is_some() || self.relief.is_some() {
+            // θ0, the network's start, is not moved by hand; in relief a
+            // drag turns the view.
             return false;
         }
         let (x, y) = self.frame().to_px(self.exp.start);

@@ -24,9 +24,10 @@ struct Cache {
     colours: ColourMap,
     /// How many samples the raster holds.
     samples: usize,
-    /// Whether it came from elsewhere (a remote surface's computed grid),
-    /// not from the layer's own preview.
-    handed: bool,
+    /// The grid itself when it came from elsewhere (a remote surface's
+    /// computed grid), not from the layer's own preview: the relief's mesh
+    /// is read off it.
+    handed: Option<Grid>,
 }
 
 /// A full-detail surface being computed a piece at a time: rows of samples,
@@ -124,7 +125,7 @@ impl SurfaceLayer {
             || self
                 .cache
                 .as_ref()
-                .is_some_and(|c| c.key == key && c.handed && c.samples >= values.len())
+                .is_some_and(|c| c.key == key && c.handed.is_some() && c.samples >= values.len())
         {
             return Ok(false);
         }
@@ -137,9 +138,16 @@ impl SurfaceLayer {
             segments: crate::render::plot::contour_segments(&grid, true),
             colours: grid.colours(),
             samples: width * height,
-            handed: true,
+            handed: Some(grid),
         });
         Ok(true)
+    }
+
+    /// The grid computed elsewhere for this surface and window, if the
+    /// layer has one.
+    pub fn handed_grid(&self, input: &SurfaceInput) -> Option<&Grid> {
+        let c = self.cache.as_ref()?;
+        (c.key == Self::remote_key(input)).then_some(c.handed.as_ref()?)
     }
 
     /// Draws the layer (computing the surface first unless cached); the
@@ -160,7 +168,7 @@ impl SurfaceLayer {
                 segments,
                 colours: grid.colours(),
                 samples: cw * ch,
-                handed: false,
+                handed: None,
             });
             spent = now() - t0;
         }
@@ -245,7 +253,7 @@ impl SurfaceLayer {
                     segments: pending.segments,
                     colours: grid.colours(),
                     samples: grid.width * grid.height,
-                    handed: false,
+                    handed: None,
                 });
                 Ok(true)
             }

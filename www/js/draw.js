@@ -26,6 +26,14 @@ export function build(ctx) {
       performance.mark("optiviz-refined");
     }
   }
+  // The relief turned: its base at CSS resolution and the paths now, the
+  // full resolution once still.
+  function turned() {
+    refining++;
+    app.drawSurface(true);
+    app.drawPaths();
+    refine(refining);
+  }
   function dynamic() {
     ctx.basins?.check();
     app.drawPaths();
@@ -40,5 +48,5 @@ export function build(ctx) {
   // `refine`: refines the surface drawn last (the first frame's coarse one);
   // `surfaceOnly`: redraws the surface layer alone (a network's landscape
   // has arrived from the workers).
-  return { all, dynamic, refine: () => refine(refining), surfaceOnly: () => app.drawSurface(false) };
+  return { all, dynamic, turned, refine: () => refine(refining), surfaceOnly: () => app.drawSurface(false) };
 }

@@ -6,6 +6,9 @@ const nextTask = () => new Promise((done) => setTimeout(done, 0));
 export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
   ctx.url.load();
+  // A link's view3d shows the relief from the first frame.
+  const relief = ctx.relief.applyLink(ctx.url.pageValue);
+  if (relief) ctx.messages.showError(`Part of this link could not be used, and is left out: ${relief}.`);
   app.step = app.maxStep();
   ctx.panels.init();
   ctx.layout.measure(true);

@@ -125,7 +125,8 @@ export function build(ctx) {
   function render() {
     if (!fold.open) return;
     const list = app.inspect();
-    arrows.disabled = curvature.disabled = app.isNetwork();
+    // Arrows and ellipses are drawn on the flat map only.
+    arrows.disabled = curvature.disabled = app.isNetwork() || app.reliefAngle() !== undefined;
     if (app.isNetwork()) {
       const p = document.createElement("p");
       p.className = "ended";

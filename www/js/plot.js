@@ -113,6 +113,8 @@ export function build(ctx) {
     if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(() => draw.all(true));
   }, { passive: false });
   $("reset-view").addEventListener("click", () => {
+    // In relief, the first angle too.
+    if (ctx.relief.on()) ctx.relief.reset();
     app.resetView();
     ctx.url.sync();
     draw.all();

@@ -1,6 +1,6 @@
 // The address: the experiment's query written into the URL, loading a link,
 // the page's own keys (embed=1 and the #home link, play=1, speed=N, kept in the
-// address as the link gave them; chart, arrows and inspect as they are now),
+// address as the link gave them; chart, arrows, inspect and view3d as they are now),
 // and the Share and Embed buttons.
 
 import { $ } from "./dom.js";
@@ -12,7 +12,7 @@ export function build(ctx) {
   // The page's own keys (the engine lists them), as the link gave them;
   // what the page shows (the chart, the arrows, the inspector) is written as
   // it is now instead (inspector.js).
-  const SHOWN = ["chart", "arrows", "inspect"];
+  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d"];
   const own = [...params].filter(([k]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k));
   const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
@@ -26,7 +26,7 @@ export function build(ctx) {
   // The query that reproduces the experiment; null when it cannot be a link.
   function linkQuery() {
     try {
-      return app.query() + (ctx.inspector?.pageQuery() ?? "");
+      return app.query() + (ctx.inspector?.pageQuery() ?? "") + (ctx.relief?.pageQuery() ?? "");
     } catch {
       return null;
     }
