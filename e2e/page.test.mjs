@@ -1198,3 +1198,123 @@ test("the network scenarios load and read as their lessons say, on a phone too",
   assert.ok(box.width <= 375, `${box.width}`);
   assert.deepEqual(errors, []);
 });
+
+test("the surface in relief: a view3d link loads into it; drag, wheel and keys turn and zoom it; the link, downloads and embed keep the angle; a network and a phone too", async () => {
+  const four = "fn=rosenbrock&start=-1.5,2&steps=500&o1=sgd&o1.lr=0.001&o2=sgd&o2.lr=0.001&o2.momentum=0.9&o3=adam&o3.lr=0.05&o4=rmsprop&o4.lr=0.003";
+  const { page, errors, context } = await open(browser, `${server.url}?${four}&view3d=-35,30`);
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  const angle = () => page.evaluate(() => new URL(location.href).searchParams.get("view3d"));
+  const picture = () => page.evaluate(() => {
+    const c = document.getElementById("surface");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let h = 0;
+    for (let i = 0; i < d.length; i += 397) h = (h * 31 + d[i]) >>> 0;
+    return h;
+  });
+  const settled = async () => {
+    await page.waitForTimeout(250);
+    await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+  };
+  // Loaded into the relief: the switch is on, the hint says how to turn it.
+  assert.equal(await page.locator("#view-3d").getAttribute("aria-pressed"), "true");
+  assert.equal(await page.locator("#relief-hint").isVisible(), true);
+  assert.equal(await page.locator("#plot-hint").isVisible(), false);
+  assert.equal(await angle(), "-35,30,1");
+  assert.ok((await inkOf(page, "paths")) > 500, "the paths are drawn on the relief");
+  // Each optimizer's colour is on the path layer.
+  for (const c of (await colours(page)).slice(0, 3)) assert.ok((await pixelsOf(page, "paths", c)) > 20, c);
+  await page.screenshot({ path: join(artifacts, "relief.png") });
+  // A drag turns it (yaw and pitch), and changes the picture.
+  const before = await picture();
+  const box = await page.locator("#paths").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width / 2 + 10 * i, box.y + box.height / 2 + 3 * i);
+  await page.mouse.up();
+  await settled();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("view3d") !== "-35,30,1");
+  const [yaw, pitch] = (await angle()).split(",").map(Number);
+  assert.ok(Math.abs(yaw - 5) < 1 && Math.abs(pitch - 42) < 1, `${yaw}, ${pitch}`);
+  assert.notEqual(await picture(), before, "dragging changes the picture");
+  // The start stayed where it was: a drag turns the view, it moves nothing.
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().start), [-1.5, 2]);
+  // The wheel zooms.
+  await page.mouse.wheel(0, -200);
+  await page.waitForFunction(() => Number(new URL(location.href).searchParams.get("view3d").split(",")[2]) > 1.2);
+  // Keys with the focus on the plot: ← turns 5°, + zooms; → turns, and does not step the animation.
+  await page.evaluate(() => {
+    const scrub = document.getElementById("scrub");
+    scrub.value = "100";
+    scrub.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+  await page.locator("#paths").focus();
+  const a0 = (await angle()).split(",").map(Number);
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowUp");
+  await page.waitForFunction((a0) => new URL(location.href).searchParams.get("view3d") !== a0.join(","), a0);
+  const a1 = (await angle()).split(",").map(Number);
+  assert.deepEqual([a1[0] - a0[0], a1[1] - a0[1]], [5, 5]);
+  assert.equal(await page.locator("#scrub").inputValue(), "100", "the arrow keys turned the view, not the animation");
+  await page.keyboard.press("-");
+  await page.waitForFunction((z) => Number(new URL(location.href).searchParams.get("view3d").split(",")[2]) < z, a1[2]);
+  // Double-click goes back to the first angle (at once: reduced motion).
+  await page.locator("#paths").dblclick();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("view3d") === "-35,30,1");
+  // The animation plays in relief; the status follows.
+  await page.getByRole("button", { name: "Play" }).click();
+  await page.waitForFunction(() => document.getElementById("scrub").value === "500", null, { timeout: 30000 });
+  assert.match(await page.locator("#legend").textContent(), /step 500/);
+  // The SVG download is the relief, with its angle.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download-svg").click()]);
+  const svg = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  assert.match(svg, /"view3d":\{"pitch":30\.0,"yaw":-35\.0,"zoom":1\.0\}/);
+  assert.match(svg, /<image /);
+  // The embed code carries the angle, and the embed loads into the relief.
+  const embed = `${server.url}?${four}&view3d=60,20,1.5&embed=1`;
+  const e = await open(browser, embed);
+  assert.equal(await e.page.locator("#view-3d").getAttribute("aria-pressed"), "true");
+  assert.equal(new URL(e.page.url()).searchParams.get("view3d"), "60,20,1.5");
+  assert.deepEqual(e.errors, []);
+  await e.context.close();
+  // Off again: the flat map, the link without view3d, a click moves the start again.
+  await page.locator("#view-3d").click();
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has("view3d"));
+  assert.equal(await page.locator("#view-3d").getAttribute("aria-pressed"), "false");
+  assert.equal(await page.locator("#plot-hint").isVisible(), true);
+  // On with the switch: the first angle.
+  await page.locator("#view-3d").click();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("view3d") === "-35,30,1");
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // A bad angle in a link is named; the page shows the flat map and the rest of the link.
+  const bad = await open(browser, `${server.url}?${four}&view3d=0,120`);
+  assert.match(await bad.page.locator("#message").textContent(), /view3d: pitch must be in \[0, 90\]/);
+  assert.equal(await bad.page.locator("#view-3d").getAttribute("aria-pressed"), "false");
+  assert.equal(await bad.page.evaluate(() => window.optiviz.getExperiment().optimizers.length), 4);
+  await bad.context.close();
+
+  // A network's landscape, from the workers, in relief; and a typed function with a hole.
+  for (const q of ["fn=mlp&steps=60&o1=adam&o1.lr=0.02&view3d=-35,30", "fn=custom&fn.expr=log(x)%2By%5E2&start=2,2&steps=40&o1=sgd&o1.lr=0.1&view3d=-35,30"]) {
+    const n = await open(browser, `${server.url}?${q}`);
+    if (q.startsWith("fn=mlp")) {
+      await n.page.waitForFunction(() => /samples of the full-data loss\.$/.test(document.getElementById("landscape-status").textContent), null, { timeout: 30000 });
+    }
+    assert.ok((await inkOf(n.page, "paths")) > 100, `${q}: a path on the relief`);
+    assert.equal(await n.page.locator("#view-3d").getAttribute("aria-pressed"), "true");
+    assert.deepEqual(n.errors, []);
+    await n.context.close();
+  }
+
+  // On a phone: the switch is in reach and the relief fits the width.
+  const phone = await open(browser, `${server.url}?${four}&view3d=-35,30`, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const sw = await phone.page.locator("#view-3d").boundingBox();
+  const plot = await phone.page.locator("#paths").boundingBox();
+  assert.ok(sw.x >= plot.x && sw.x + sw.width <= plot.x + plot.width && sw.width >= 24 && sw.height >= 24, JSON.stringify(sw));
+  assert.ok(plot.width <= 375);
+  await phone.page.screenshot({ path: join(artifacts, "relief-phone.png") });
+  assert.deepEqual(phone.errors, []);
+  await phone.context.close();
+});

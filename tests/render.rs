@@ -495,6 +495,19 @@ fn the_recorded_figures_are_what_render_writes() {
             &["--size", "420x320", "--dark"][..],
             "logistic-420x320-dark.svg",
         ),
+        (
+            "himmelblau.json",
+            &[
+                "--size",
+                "400x300",
+                "--step",
+                "25",
+                "--3d",
+                "--angle",
+                "30,40,1.2",
+            ][..],
+            "himmelblau-400x300-3d.svg",
+        ),
     ] {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/figures");
         let (input, out) = (data.join(json), d.join(recorded));
@@ -531,6 +544,124 @@ fn the_page_palette_colours_each_mark_one_path_only() {
     for color in &optiviz::render::frame::PALETTE[..4] {
         let n = paths.iter().filter(|(c, _)| c == color).count();
         assert_eq!(n, 1, "{color}: {n} vector paths");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn a_3d_figure_draws_the_relief_and_each_path_on_it_at_its_losses() {
+    use optiviz::render::figure::{relief_area, FIGURE_MESH};
+    use optiviz::render::relief::{Angle, Camera, Mesh};
+    let d = dir("relief");
+    let (svg_file, png_file) = (d.join("r.svg"), d.join("r.png"));
+    // Straight above, so every step is in sight.
+    for file in [&svg_file, &png_file] {
+        render_ok(
+            &[
+                "render",
+                "-",
+                "-o",
+                file.to_str().unwrap(),
+                "--3d",
+                "--angle",
+                "0,90",
+            ],
+            TWO,
+        );
+    }
+    let svg = std::fs::read_to_string(&svg_file).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    // The mesh is one image; each shown optimizer's path is drawn in its colour.
+    let images = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "image")
+        .count();
+    assert_eq!(images, 1);
+    let paths = vector_paths(&svg);
+    for (color, shown) in [("#ff0000", true), ("#00ffff", true), ("#00ff00", false)] {
+        let n = paths.iter().filter(|(c, _)| c == color).count();
+        assert_eq!(n > 0, shown, "{color}: {n} lines");
+    }
+    let meta = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "metadata")
+        .and_then(|n| n.text())
+        .unwrap();
+    let meta: serde_json::Value = serde_json::from_str(meta).unwrap();
+    assert_eq!(meta["view3d"]["pitch"], 90.0);
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .filter_map(|n| n.text())
+        .collect();
+    for want in ["x", "y", "loss", "sgd lr=0.01"] {
+        assert!(texts.contains(&want), "no text {want:?}");
+    }
+
+    // In a PNG, the path's colour lies where its steps are, at their losses.
+    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
+        "start": [3.0, 2.0], "steps": 40,
+        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            png_file.to_str().unwrap(),
+            "--3d",
+            "--angle",
+            "0,90",
+        ],
+        json,
+    );
+    let exp = Experiment::from_json(json).unwrap();
+    let surf = exp.surface();
+    let view = surf.view();
+    let (area, _) = relief_area(800.0, 600.0, Scale(1.0), view);
+    let camera = Camera::new(area, view, Angle::new(0.0, 90.0, 1.0), Scale(1.0));
+    let mesh = Mesh::sample(&surf, view, FIGURE_MESH);
+    let img = decode(&png_file);
+    let sgd = &exp.run()[0];
+    let mut found = 0;
+    for k in [3, 8, 15, 25] {
+        let q = sgd.points[k];
+        let (x, y, _) = camera.point(q[0], q[1], mesh.level(sgd.losses[k]));
+        found += close(img.at(x, y), [255, 0, 0], 40) as usize;
+    }
+    assert_eq!(found, 4, "SGD's colour at its steps");
+    std::fs::remove_dir_all(d).ok();
+}
+
+#[test]
+fn a_bad_angle_is_named_and_writes_nothing() {
+    let d = dir("angle");
+    let out = d.join("f.svg");
+    let o = out.to_str().unwrap();
+    for (args, want) in [
+        (
+            vec!["render", "-", "-o", o, "--3d", "--angle", "0,95"],
+            "--angle: pitch must be in [0, 90]",
+        ),
+        (
+            vec!["render", "-", "-o", o, "--3d", "--angle", "0,30,9"],
+            "--angle: zoom must be in [0.5, 4]",
+        ),
+        (
+            vec!["render", "-", "-o", o, "--3d", "--angle", "left"],
+            "--angle must be YAW,PITCH",
+        ),
+        (
+            vec!["render", "-", "-o", o, "--angle", "0,30"],
+            "--angle sets the view of the 3D figure: add --3d",
+        ),
+        (
+            vec!["render", "-", "-o", o, "--3d", "--angle"],
+            "--angle needs a value",
+        ),
+    ] {
+        let r = optiviz(&args, TWO);
+        assert_one_line_error(&r, want, &format!("{args:?}"));
+        assert!(!out.exists(), "{args:?} wrote a file");
     }
     std::fs::remove_dir_all(d).ok();
 }

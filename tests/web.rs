@@ -460,6 +460,8 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         size: [u32; 2],
         step: Option<usize>,
         dark: bool,
+        /// In relief, from this yaw, pitch and zoom.
+        relief: Option<[f64; 3]>,
         svg: &'static str,
     }
     let cases = [
@@ -468,13 +470,23 @@ fn the_svg_download_is_what_optiviz_render_writes() {
             size: [400, 300],
             step: Some(25),
             dark: false,
+            relief: None,
             svg: include_str!("data/figures/himmelblau-400x300-step25.svg"),
+        },
+        Recorded {
+            json: include_str!("data/figures/himmelblau.json"),
+            size: [400, 300],
+            step: Some(25),
+            dark: false,
+            relief: Some([30.0, 40.0, 1.2]),
+            svg: include_str!("data/figures/himmelblau-400x300-3d.svg"),
         },
         Recorded {
             json: include_str!("data/figures/logistic.json"),
             size: [420, 320],
             step: None,
             dark: true,
+            relief: None,
             svg: include_str!("data/figures/logistic-420x320-dark.svg"),
         },
     ];
@@ -483,6 +495,7 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         size: [w, h],
         step,
         dark,
+        relief,
         svg: recorded,
     } in cases
     {
@@ -491,6 +504,9 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         app.resize(&[w, h, 400, 150, 400, 200], 2.0);
         app.set_dark(dark);
         app.set_step(step.unwrap_or(usize::MAX));
+        if let Some([yaw, pitch, zoom]) = relief {
+            app.set_relief(yaw, pitch, zoom);
+        }
         let svg = app.figure_svg(w, h).unwrap();
         assert!(
             svg == recorded,

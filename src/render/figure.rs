@@ -195,7 +195,7 @@ pub fn draw_plot<P: Painter>(
 }
 
 /// Mesh vertices per side in a figure's relief.
-const FIGURE_MESH: usize = 96;
+pub const FIGURE_MESH: usize = 96;
 
 /// Where the relief is drawn in a `width` × `height` plot: all of it but
 /// the colour scale's margin, and the rectangle the colour scale stands

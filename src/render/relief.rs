@@ -214,21 +214,27 @@ pub struct Camera {
 }
 
 impl Camera {
-    /// The camera for `angle` over `area`; at zoom 1 the box's bounding
-    /// sphere fits the area less a margin for labels, at every angle.
+    /// The camera for `angle` over `area`. At zoom 1 the box fits the area
+    /// less a margin for labels at every yaw (its floor's diagonal across,
+    /// the diagonal tipped by the pitch and the height up), so turning it
+    /// never changes its size.
     pub fn new(area: Rect, view: View, angle: Angle, s: Scale) -> Camera {
         let (yaw, pitch) = (angle.yaw.to_radians(), angle.pitch.to_radians());
-        let radius = (2.0 + HEIGHT * HEIGHT).sqrt();
-        let room = (area.w.min(area.h) / 2.0 - s.px(28.0)).max(s.px(20.0));
+        let (cos_pitch, sin_pitch) = (libm::cos(pitch), libm::sin(pitch));
+        let diagonal = std::f64::consts::SQRT_2;
+        let margin = s.px(30.0);
+        let across = (area.w / 2.0 - margin).max(s.px(20.0)) / diagonal;
+        let up =
+            (area.h / 2.0 - margin).max(s.px(20.0)) / (diagonal * sin_pitch + HEIGHT * cos_pitch);
         Camera {
             view,
             angle,
             area,
             cos_yaw: libm::cos(yaw),
             sin_yaw: libm::sin(yaw),
-            cos_pitch: libm::cos(pitch),
-            sin_pitch: libm::sin(pitch),
-            scale: room / radius * angle.zoom,
+            cos_pitch,
+            sin_pitch,
+            scale: across.min(up) * angle.zoom,
             centre: (area.x + area.w / 2.0, area.y + area.h / 2.0),
         }
     }
@@ -670,12 +676,28 @@ pub fn draw_base<P: Painter>(
             far = far.max(w);
         }
         let mid = px([0, 1, 2].map(|k| (from[k] + to[k]) / 2.0));
-        let reach = s.px(14.0) + far * ox.abs().max(0.0) + s.px(8.0);
-        let at = (
-            mid.0 + ox * reach,
-            mid.1 + oy * (s.px(20.0) + if oy.abs() > 0.35 { s.px(4.0) } else { 0.0 }),
-        );
-        p.text(title, at, name.anchor(align, base));
+        let (at, align, base) = if from[2] != to[2] {
+            // The vertical axis is named over its top, clear of its ticks.
+            let top = px(to);
+            let at = (top.0, top.1 - s.px(16.0));
+            (at, Align::Middle, Baseline::Alphabetic)
+        } else {
+            let reach = s.px(14.0) + far * ox.abs() + s.px(8.0);
+            let at = (
+                mid.0 + ox * reach,
+                mid.1 + oy * (s.px(20.0) + if oy.abs() > 0.35 { s.px(4.0) } else { 0.0 }),
+            );
+            (at, align, base)
+        };
+        // The name stays inside the area, however far out its ticks reach.
+        let w = super::text::width(title, name.size);
+        let (lo, hi) = (area.x + s.px(2.0), area.right() - s.px(2.0));
+        let x = match align {
+            Align::Start => at.0.min(hi - w).max(lo),
+            Align::Middle => at.0.clamp(lo + w / 2.0, (hi - w / 2.0).max(lo + w / 2.0)),
+            Align::End => at.0.max(lo + w).min(hi),
+        };
+        p.text(title, (x, at.1), name.anchor(align, base));
     };
     let outward = |c: [f64; 3]| {
         let (x, y) = px(c);
@@ -789,8 +811,8 @@ fn path_points(
 }
 
 /// The path layer in relief: each path up to `step` on the surface at its
-/// losses (a casing under a line in its colour; the stretches the surface
-/// hides drawn thin and faint), every path's current point ringed, and the
+/// losses (a casing under a line in its colour and a dot per step; the
+/// stretches the surface hides drawn thin and faint), every path's current point ringed, and the
 /// start. `start` is the start point with its loss.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_paths<P: Painter>(
@@ -841,6 +863,18 @@ pub fn draw_paths<P: Painter>(
                 list.last_mut().expect("just pushed").push((p1.0, p1.1));
             }
         }
+        // A dot per step the surface shows, left out where it would
+        // overlap the one before.
+        let radius = s.px(2.0);
+        let mut dots: Vec<(f64, f64)> = Vec::new();
+        for &at in pts.iter().flatten() {
+            let near = dots
+                .last()
+                .is_some_and(|&(x, y)| (at.0 - x).abs() < radius && (at.1 - y).abs() < radius);
+            if !near && relief.visible(at) {
+                dots.push((at.0, at.1));
+            }
+        }
         p.begin_group(&run.label);
         for line in &hidden {
             p.polyline(
@@ -853,6 +887,7 @@ pub fn draw_paths<P: Painter>(
             p.polyline(&line, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));
             p.polyline(&line, Stroke::new(path.color, s.px(2.0)));
         }
+        p.dots(&dots, radius, path.color);
         p.end_group();
         if let Some(last) = pts.iter().rev().flatten().next() {
             ends.push((*last, path.color));
