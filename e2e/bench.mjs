@@ -22,175 +22,244 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 const server = await serve();
 const browser = await launch();
 const rows = [];
+// BENCH=relief,surface (say) runs only those sections: load, slider,
+// surface, basins, network, relief, payload.
+const only = process.env.BENCH?.split(",").map((s) => s.trim());
+const want = (name) => !only || only.includes(name);
+// Four optimizers of 500 steps on Rosenbrock (the slider's and the relief's).
+const four = "fn=rosenbrock&start=-1.5,2&steps=500&o1=sgd&o1.lr=0.001&o2=sgd&o2.lr=0.001&o2.momentum=0.9&o3=adam&o3.lr=0.05&o4=rmsprop&o4.lr=0.003";
 try {
-  // 1. Load to first complete frame (a fresh context each time: no cache).
-  const loads = [];
-  for (let i = 0; i < 10; i++) {
-    const { page, context } = await open(browser, server.url);
-    await page.waitForFunction(() => performance.getEntriesByName("optiviz-first-frame").length > 0);
-    loads.push(await page.evaluate(() => performance.getEntriesByName("optiviz-first-frame")[0].startTime));
-    await context.close();
-  }
-  rows.push(["load to first complete frame (median of 10)", ms(median(loads)), `min ${ms(Math.min(...loads))}, max ${ms(Math.max(...loads))}`]);
-
-  // 2. Learning-rate slider, four optimizers of 500 steps on Rosenbrock.
-  const four = "fn=rosenbrock&start=-1.5,2&steps=500&o1=sgd&o1.lr=0.001&o2=sgd&o2.lr=0.001&o2.momentum=0.9&o3=adam&o3.lr=0.05&o4=rmsprop&o4.lr=0.003";
-  const { page, context } = await open(browser, `${server.url}?${four}`);
-  // Measure once the full-detail surface has replaced the first, coarse one.
-  await page.waitForFunction(() => performance.getEntriesByName("optiviz-refined").length > 0);
-  const result = await page.evaluate(async () => {
-    const surface = document.getElementById("surface");
-    const sample = () => [...surface.getContext("2d").getImageData(0, 0, surface.width, surface.height).data.filter((_, i) => i % 997 === 0)].join();
-    const before = sample();
-    const slider = document.querySelector('[aria-label="Learning rate"]');
-    const handler = [];
-    const painted = [];
-    for (let i = 0; i < 60; i++) {
-      // Real input arrives at any point of a frame: spread the events evenly
-      // over the 16.7 ms frame interval (0, 0.28, 0.56, ... ms after a frame).
-      await new Promise((r) => requestAnimationFrame(r));
-      const phase = (i * 16.7) / 60;
-      const begin = performance.now();
-      while (performance.now() - begin < phase) await new Promise((r) => setTimeout(r, 0));
-      const t0 = performance.now();
-      slider.value = String(-3.3 + (i % 20) * 0.01);
-      slider.dispatchEvent(new Event("input", { bubbles: true }));
-      handler.push(performance.now() - t0);
-      await new Promise((r) => requestAnimationFrame(r));
-      painted.push(performance.now() - t0);
+  if (want("load")) {
+    // 1. Load to first complete frame (a fresh context each time: no cache).
+    const loads = [];
+    for (let i = 0; i < 10; i++) {
+      const { page, context } = await open(browser, server.url);
+      await page.waitForFunction(() => performance.getEntriesByName("optiviz-first-frame").length > 0);
+      loads.push(await page.evaluate(() => performance.getEntriesByName("optiviz-first-frame")[0].startTime));
+      await context.close();
     }
-    return { handler, painted, surfaceUnchanged: sample() === before };
-  });
-  await context.close();
-  rows.push(["lr slider: input handler (recompute 4x500 steps, redraw paths, chart, status)", ms(median(result.handler)), `median of 60; max ${ms(Math.max(...result.handler))}`]);
-  rows.push(["lr slider: input event to painted frame", ms(median(result.painted)), `median of 60 events spread over the frame interval; time to the next animation frame after the handler; surface redrawn: ${result.surfaceUnchanged ? "no" : "YES"}`]);
-
-  // 3. The surface layer for an 800x600 plot at device pixel ratio 1.
-  const { page: p2, context: c2 } = await open(browser, server.url);
-  const surf = await p2.evaluate(async () => {
-    const { App } = window.wasmBindings;
-    const out = {};
-    for (const fn of ["rosenbrock", "rastrigin", "goldstein_price", "levi13", "linear_regression", "logistic_regression"]) {
-      const times = [];
-      for (let i = 0; i < 7; i++) {
+    rows.push(["load to first complete frame (median of 10)", ms(median(loads)), `min ${ms(Math.min(...loads))}, max ${ms(Math.max(...loads))}`]);
+  }
+  if (want("slider")) {
+    // 2. Learning-rate slider, four optimizers of 500 steps on Rosenbrock.
+    const { page, context } = await open(browser, `${server.url}?${four}`);
+    // Measure once the full-detail surface has replaced the first, coarse one.
+    await page.waitForFunction(() => performance.getEntriesByName("optiviz-refined").length > 0);
+    const result = await page.evaluate(async () => {
+      const surface = document.getElementById("surface");
+      const sample = () => [...surface.getContext("2d").getImageData(0, 0, surface.width, surface.height).data.filter((_, i) => i % 997 === 0)].join();
+      const before = sample();
+      const slider = document.querySelector('[aria-label="Learning rate"]');
+      const handler = [];
+      const painted = [];
+      for (let i = 0; i < 60; i++) {
+        // Real input arrives at any point of a frame: spread the events evenly
+        // over the 16.7 ms frame interval (0, 0.28, 0.56, ... ms after a frame).
+        await new Promise((r) => requestAnimationFrame(r));
+        const phase = (i * 16.7) / 60;
+        const begin = performance.now();
+        while (performance.now() - begin < phase) await new Promise((r) => setTimeout(r, 0));
+        const t0 = performance.now();
+        slider.value = String(-3.3 + (i % 20) * 0.01);
+        slider.dispatchEvent(new Event("input", { bubbles: true }));
+        handler.push(performance.now() - t0);
+        await new Promise((r) => requestAnimationFrame(r));
+        painted.push(performance.now() - t0);
+      }
+      return { handler, painted, surfaceUnchanged: sample() === before };
+    });
+    await context.close();
+    rows.push(["lr slider: input handler (recompute 4x500 steps, redraw paths, chart, status)", ms(median(result.handler)), `median of 60; max ${ms(Math.max(...result.handler))}`]);
+    rows.push(["lr slider: input event to painted frame", ms(median(result.painted)), `median of 60 events spread over the frame interval; time to the next animation frame after the handler; surface redrawn: ${result.surfaceUnchanged ? "no" : "YES"}`]);
+  }
+  if (want("surface")) {
+    // 3. The surface layer for an 800x600 plot at device pixel ratio 1.
+    const { page: p2, context: c2 } = await open(browser, server.url);
+    const surf = await p2.evaluate(async () => {
+      const { App } = window.wasmBindings;
+      const out = {};
+      for (const fn of ["rosenbrock", "rastrigin", "goldstein_price", "levi13", "linear_regression", "logistic_regression"]) {
+        const times = [];
+        for (let i = 0; i < 7; i++) {
+          const mk = () => document.createElement("canvas");
+          const app = new App(mk(), mk(), mk(), mk());
+          app.setFunction(fn);
+          app.resize([800, 600, 800, 200, 800, 240], 1);
+          const t0 = performance.now();
+          app.drawSurface(false);
+          times.push(performance.now() - t0);
+          app.free();
+        }
+        times.sort((a, b) => a - b);
+        out[fn] = times[3];
+      }
+      return out;
+    });
+    await c2.close();
+    for (const [fn, t] of Object.entries(surf)) {
+      rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
+    }
+  }
+  if (want("basins")) {
+    // 4. A basin map: 256 x 256 starts of 500-step Adam on Himmelblau, from the
+    // click to the finished map, in the page's workers; and the main thread's
+    // longest task meanwhile. Once with a worker per core the browser reports,
+    // once with the browser reporting four cores (so four workers).
+    for (const cores of [null, 4]) {
+      const { page, context } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=500&o1=adam&o1.lr=0.1`, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
+      await watchLongTasks(page);
+      await page.locator("#basins summary").click();
+      await page.locator("#basin-grid").selectOption("256");
+      const t0 = await page.evaluate(() => performance.now());
+      await page.locator("#basin-run").click();
+      await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("256 × 256"), null, { timeout: 300000 });
+      const t1 = await page.evaluate(() => performance.now());
+      const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
+      const longest = Math.max(0, ...(await longTasks(page)));
+      const how = cores ? `as if on ${cores} cores, on ${availableParallelism()}` : "navigator.hardwareConcurrency";
+      rows.push([`basin map 256x256, Adam 500 steps on Himmelblau, ${workers} workers`, ms(t1 - t0), `${how}; longest main-thread task meanwhile ${ms(longest)}`]);
+      await context.close();
+    }
+  }
+  if (want("network")) {
+    // 5. A network: 500 full-batch steps of a 2-8-8-1 tanh MLP on 200 rows
+    // for 4 optimizers (training, its plane and the runs' projections, on the
+    // main thread); then its landscape in the page's workers, coarse to fine
+    // up to about 100 x 100 samples, from the job's start to the finest grid
+    // drawn (after a change of window, with the engine already loaded).
+    const net = { function: { name: "mlp", hidden: [8, 8], activation: "tanh", dataset: { name: "circle", n: 200 } }, steps: 500,
+      optimizers: [{ name: "sgd", lr: 0.5 }, { name: "sgd", lr: 0.1, momentum: 0.9 }, { name: "adam", lr: 0.02 }, { name: "rmsprop", lr: 0.01 }] };
+    // Five fresh pages, a median of 9 each: this host's speed moves between
+    // runs, and the spread shows it.
+    const medians = [];
+    for (let r = 0; r < 5; r++) {
+      const { page, context } = await open(browser, server.url);
+      medians.push(await page.evaluate((exp) => {
+        const { App } = window.wasmBindings;
         const mk = () => document.createElement("canvas");
         const app = new App(mk(), mk(), mk(), mk());
-        app.setFunction(fn);
-        app.resize([800, 600, 800, 200, 800, 240], 1);
-        const t0 = performance.now();
-        app.drawSurface(false);
-        times.push(performance.now() - t0);
+        const times = [];
+        for (let i = 0; i < 9; i++) {
+          const t0 = performance.now();
+          app.setExperiment(exp);
+          times.push(performance.now() - t0);
+        }
         app.free();
-      }
-      times.sort((a, b) => a - b);
-      out[fn] = times[3];
+        return times.sort((a, b) => a - b)[4];
+      }, net));
+      await context.close();
     }
-    return out;
-  });
-  await c2.close();
-  for (const [fn, t] of Object.entries(surf)) {
-    rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
+    rows.push(["network: 500 steps x 4 optimizers, 2-8-8-1 tanh MLP on 200 rows, with its plane", ms(Math.min(...medians)), `the least of 5 pages' medians of 9 (${medians.map(ms).join(", ")}), App.setExperiment (main thread)`]);
+    for (const cores of [null, 4]) {
+      const { page, context } = await open(browser, server.url, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
+      await page.evaluate((exp) => window.optiviz.setExperiment(exp), net);
+      await page.waitForFunction(() => performance.getEntriesByName("optiviz-landscape").length > 0, null, { timeout: 60000 });
+      await watchLongTasks(page);
+      const times = [];
+      let levels = "";
+      for (let i = 0; i < 5; i++) {
+        const t = await page.evaluate(async (k) => {
+          const done = performance.getEntriesByName("optiviz-landscape").length;
+          const w = window.optiviz.getExperiment();
+          const win = document.getElementById("window-x1");
+          win.value = String(Number(win.value) + 0.5 * (k + 1));
+          win.dispatchEvent(new Event("change"));
+          while (performance.getEntriesByName("optiviz-landscape").length === done) await new Promise((r) => setTimeout(r, 5));
+          const start = performance.getEntriesByName("optiviz-landscape-start").at(-1).startTime;
+          const end = performance.getEntriesByName("optiviz-landscape").at(-1).startTime;
+          return [end - start, document.getElementById("landscape-status").textContent, w.steps];
+        }, i);
+        times.push(t[0]);
+        levels = t[1];
+      }
+      const longest = Math.max(0, ...(await longTasks(page)));
+      const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
+      const how = cores ? `as if on ${cores} cores, on ${availableParallelism()}` : "navigator.hardwareConcurrency";
+      rows.push([`network landscape, 3 grids to the finest, ${workers} workers`, ms(median(times)), `median of 5; ${levels.replace(/^Landscape: /, "")} ${how}; longest main-thread task meanwhile ${ms(longest)}`]);
+      await context.close();
+    }
   }
-
-  // 4. A basin map: 256 x 256 starts of 500-step Adam on Himmelblau, from the
-  // click to the finished map, in the page's workers; and the main thread's
-  // longest task meanwhile. Once with a worker per core the browser reports,
-  // once with the browser reporting four cores (so four workers).
-  for (const cores of [null, 4]) {
-    const { page, context } = await open(browser, `${server.url}?fn=himmelblau&start=0,0&steps=500&o1=adam&o1.lr=0.1`, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
-    await watchLongTasks(page);
-    await page.locator("#basins summary").click();
-    await page.locator("#basin-grid").selectOption("256");
-    const t0 = await page.evaluate(() => performance.now());
-    await page.locator("#basin-run").click();
-    await page.waitForFunction(() => document.getElementById("basin-status").textContent.startsWith("256 × 256"), null, { timeout: 300000 });
-    const t1 = await page.evaluate(() => performance.now());
-    const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
-    const longest = Math.max(0, ...(await longTasks(page)));
-    const how = cores ? `as if on ${cores} cores, on ${availableParallelism()}` : "navigator.hardwareConcurrency";
-    rows.push([`basin map 256x256, Adam 500 steps on Himmelblau, ${workers} workers`, ms(t1 - t0), `${how}; longest main-thread task meanwhile ${ms(longest)}`]);
-    await context.close();
-  }
-
-  // 5. A network: 500 full-batch steps of a 2-8-8-1 tanh MLP on 200 rows
-  // for 4 optimizers (training, its plane and the runs' projections, on the
-  // main thread); then its landscape in the page's workers, coarse to fine
-  // up to about 100 x 100 samples, from the job's start to the finest grid
-  // drawn (after a change of window, with the engine already loaded).
-  const net = { function: { name: "mlp", hidden: [8, 8], activation: "tanh", dataset: { name: "circle", n: 200 } }, steps: 500,
-    optimizers: [{ name: "sgd", lr: 0.5 }, { name: "sgd", lr: 0.1, momentum: 0.9 }, { name: "adam", lr: 0.02 }, { name: "rmsprop", lr: 0.01 }] };
-  // Five fresh pages, a median of 9 each: this host's speed moves between
-  // runs, and the spread shows it.
-  const medians = [];
-  for (let r = 0; r < 5; r++) {
-    const { page, context } = await open(browser, server.url);
-    medians.push(await page.evaluate((exp) => {
+  // 6. The relief turning at 1024x768 CSS px (device pixel ratio 1), four
+  // optimizers of 500 steps on Rosenbrock, a 64 x 64 mesh while it turns:
+  // the engine's frame (rasterize, then axes and paths drawn, the canvas
+  // flushed) timed directly; and the frames a real drag gets, a pointer
+  // move per animation frame through the page's own handlers.
+  if (want("relief")) {
+    const link = `${four}&view3d=-35,30`;
+    const { page, context } = await open(browser, `${server.url}?${link}`, { viewport: { width: 1700, height: 1000 } });
+    const engine = await page.evaluate((link) => {
       const { App } = window.wasmBindings;
       const mk = () => document.createElement("canvas");
-      const app = new App(mk(), mk(), mk(), mk());
+      const [surface, paths] = [mk(), mk()];
+      const app = new App(surface, paths, mk(), mk());
+      app.loadQuery(link);
+      app.step = app.maxStep();
+      app.resize([1024, 768, 400, 150, 400, 200], 1);
+      app.setRelief(-35, 30, 1);
       const times = [];
-      for (let i = 0; i < 9; i++) {
+      for (let i = 0; i < 61; i++) {
         const t0 = performance.now();
-        app.setExperiment(exp);
-        times.push(performance.now() - t0);
+        app.setRelief(-35 + 3 * i, 30 + 10 * Math.sin(i / 9), 1);
+        app.drawSurface(true);
+        app.drawPaths();
+        surface.getContext("2d").getImageData(0, 0, 1, 1);
+        paths.getContext("2d").getImageData(0, 0, 1, 1);
+        if (i > 0) times.push(performance.now() - t0);
       }
+      const still = performance.now();
+      app.drawSurface(false);
+      app.drawPaths();
+      surface.getContext("2d").getImageData(0, 0, 1, 1);
+      const stillMs = performance.now() - still;
       app.free();
-      return times.sort((a, b) => a - b)[4];
-    }, net));
+      return { frame: times.sort((a, b) => a - b)[30], worst: times.at(-1), still: stillMs };
+    }, link);
+    rows.push(["relief turning 1024x768, 64x64 mesh, 4 paths x 500 steps: one frame", ms(engine.frame), `median of 60 angles (${(1000 / engine.frame).toFixed(0)} frames/s of work), slowest ${ms(engine.worst)}; App.setRelief + drawSurface(true) + drawPaths, canvases flushed; once still (128x128 mesh, 2x raster) ${ms(engine.still)}`]);
+    const drag = await page.evaluate(async () => {
+      const plot = document.getElementById("plot");
+      plot.style.cssText = "width:1024px;height:768px;max-height:none;aspect-ratio:auto;flex:none";
+      await new Promise((r) => setTimeout(r, 400));
+      const c = document.getElementById("paths");
+      const r = c.getBoundingClientRect();
+      const ev = (type, x, y) => c.dispatchEvent(new PointerEvent(type, { bubbles: true, pointerId: 1, isPrimary: true, button: 0, pointerType: "mouse", clientX: r.left + x, clientY: r.top + y }));
+      ev("pointerdown", 500, 400);
+      const stamps = [];
+      for (let i = 0; i < 121; i++) {
+        ev("pointermove", 500 + 3 * (i + 1), 400 + 5 * Math.sin(i / 10));
+        await new Promise((done) => requestAnimationFrame(done));
+        stamps.push(performance.now());
+      }
+      ev("pointerup", 500, 400);
+      const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);
+      return { size: [c.width, c.height], fps: (1000 * gaps.length) / (stamps.at(-1) - stamps[0]), worst: Math.max(...gaps) };
+    });
+    rows.push([`relief drag on the page, plot ${drag.size.join("x")}`, `${drag.fps.toFixed(1)} frames/s`, `120 pointer moves, one per animation frame (the display's rate caps it); longest frame ${ms(drag.worst)}`]);
     await context.close();
   }
-  rows.push(["network: 500 steps x 4 optimizers, 2-8-8-1 tanh MLP on 200 rows, with its plane", ms(Math.min(...medians)), `the least of 5 pages' medians of 9 (${medians.map(ms).join(", ")}), App.setExperiment (main thread)`]);
-  for (const cores of [null, 4]) {
-    const { page, context } = await open(browser, server.url, {}, cores && ((n) => Object.defineProperty(Navigator.prototype, "hardwareConcurrency", { get: () => n })), cores);
-    await page.evaluate((exp) => window.optiviz.setExperiment(exp), net);
-    await page.waitForFunction(() => performance.getEntriesByName("optiviz-landscape").length > 0, null, { timeout: 60000 });
-    await watchLongTasks(page);
-    const times = [];
-    let levels = "";
-    for (let i = 0; i < 5; i++) {
-      const t = await page.evaluate(async (k) => {
-        const done = performance.getEntriesByName("optiviz-landscape").length;
-        const w = window.optiviz.getExperiment();
-        const win = document.getElementById("window-x1");
-        win.value = String(Number(win.value) + 0.5 * (k + 1));
-        win.dispatchEvent(new Event("change"));
-        while (performance.getEntriesByName("optiviz-landscape").length === done) await new Promise((r) => setTimeout(r, 5));
-        const start = performance.getEntriesByName("optiviz-landscape-start").at(-1).startTime;
-        const end = performance.getEntriesByName("optiviz-landscape").at(-1).startTime;
-        return [end - start, document.getElementById("landscape-status").textContent, w.steps];
-      }, i);
-      times.push(t[0]);
-      levels = t[1];
+  if (want("payload")) {
+    // 7. Payload.
+    let raw = 0;
+    let gz = 0;
+    const parts = [];
+    // The page's modules (dist/js/) are summed as one entry.
+    const modules = { n: 0, gz: 0 };
+    const files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    for (const e of files) {
+      const f = relative(dist, join(e.parentPath ?? e.path, e.name));
+      const body = await readFile(join(dist, f));
+      raw += body.length;
+      const z = gzipSync(body, { level: 9 }).length;
+      gz += z;
+      if (f.startsWith(`js${sep}`)) {
+        modules.n++;
+        modules.gz += z;
+      } else {
+        parts.push(`${f.replace(/-[0-9a-f]{16}/, "")} ${(z / 1024).toFixed(1)} KB`);
+      }
     }
-    const longest = Math.max(0, ...(await longTasks(page)));
-    const workers = await page.evaluate(() => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 16)));
-    const how = cores ? `as if on ${cores} cores, on ${availableParallelism()}` : "navigator.hardwareConcurrency";
-    rows.push([`network landscape, 3 grids to the finest, ${workers} workers`, ms(median(times)), `median of 5; ${levels.replace(/^Landscape: /, "")} ${how}; longest main-thread task meanwhile ${ms(longest)}`]);
-    await context.close();
+    if (modules.n) parts.push(`js/ (${modules.n} modules) ${(modules.gz / 1024).toFixed(1)} KB`);
+    rows.push(["payload (HTML, JS, WASM, CSS), gzip -9", `${(gz / 1024).toFixed(1)} KB`, `${(raw / 1024).toFixed(1)} KB raw; ${parts.join(", ")}`]);
   }
-
-  // 6. Payload.
-  let raw = 0;
-  let gz = 0;
-  const parts = [];
-  // The page's modules (dist/js/) are summed as one entry.
-  const modules = { n: 0, gz: 0 };
-  const files = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-  for (const e of files) {
-    const f = relative(dist, join(e.parentPath ?? e.path, e.name));
-    const body = await readFile(join(dist, f));
-    raw += body.length;
-    const z = gzipSync(body, { level: 9 }).length;
-    gz += z;
-    if (f.startsWith(`js${sep}`)) {
-      modules.n++;
-      modules.gz += z;
-    } else {
-      parts.push(`${f.replace(/-[0-9a-f]{16}/, "")} ${(z / 1024).toFixed(1)} KB`);
-    }
-  }
-  if (modules.n) parts.push(`js/ (${modules.n} modules) ${(modules.gz / 1024).toFixed(1)} KB`);
-  rows.push(["payload (HTML, JS, WASM, CSS), gzip -9", `${(gz / 1024).toFixed(1)} KB`, `${(raw / 1024).toFixed(1)} KB raw; ${parts.join(", ")}`]);
 } finally {
   await browser.close();
   await server.close();

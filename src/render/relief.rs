@@ -325,8 +325,22 @@ impl Relief {
         let table = viridis_table();
         // The contour lines' width in raster pixels: one device pixel.
         let line = per.max(0.75) as f32;
-        for j in 0..n - 1 {
-            for i in 0..n - 1 {
+        // Nearest cells first, so that most of what they hide fails the
+        // depth test before any work is done on it.
+        let depth = |x: f64, y: f64| camera.project([x, y, 0.0]).2;
+        let cols: Vec<usize> = if depth(1.0, 0.0) >= depth(-1.0, 0.0) {
+            (0..n - 1).collect()
+        } else {
+            (0..n - 1).rev().collect()
+        };
+        // Row 0 is the top of the window (y = 1).
+        let rows: Vec<usize> = if depth(0.0, 1.0) <= depth(0.0, -1.0) {
+            (0..n - 1).collect()
+        } else {
+            (0..n - 1).rev().collect()
+        };
+        for &j in &rows {
+            for &i in &cols {
                 let (a, b, c, d) = (
                     vertices[j * n + i],
                     vertices[j * n + i + 1],
@@ -345,6 +359,9 @@ impl Relief {
     /// Fills one triangle: depth-tested, height and light interpolated, the
     /// colour looked up per pixel, the contour levels drawn where the height
     /// crosses one (their distance in pixels from the height's gradient).
+    /// Row by row: each row's span of pixel centres inside all three edges,
+    /// widened by a hair so that neighbours share their edge's pixels
+    /// rather than both missing one.
     fn triangle(
         &mut self,
         a: [f32; 5],
@@ -378,44 +395,87 @@ impl Relief {
         // Contour levels sit at k / (CONTOUR_LEVELS + 1), as in the flat view.
         let levels = (CONTOUR_LEVELS + 1) as f32;
         let slope = (tx * tx + ty * ty).sqrt() * levels;
-        let edges = [(a, b), (b, c), (c, a)];
+        // Where each edge crosses a row: x = p₀ + (y − p₁)·(q₀ − p₀)/(q₁ − p₁).
+        // The inside is to the edge's left for a counter-clockwise triangle
+        // (area > 0), to its right otherwise; an edge going down (q₁ > p₁)
+        // then bounds a row's span on the right, one going up on the left.
         let sign = area.signum();
+        // A level edge (q₁ = p₁) keeps the rows on its inner side: sign·(q₀ − p₀)·(y − p₁) ≥ 0.
+        let edges: [(f32, f32, f32, f32); 3] = [(a, b), (b, c), (c, a)].map(|(p, q)| {
+            let dy = q[1] - p[1];
+            let slope = if dy != 0.0 {
+                (q[0] - p[0]) / dy
+            } else {
+                sign * (q[0] - p[0])
+            };
+            (p[0], p[1], slope, sign * dy)
+        });
+        const HAIR: f32 = 1e-3;
         for y in y0 as usize..=y1 as usize {
             let py = y as f32 + 0.5;
-            for x in x0 as usize..=x1 as usize {
-                let px = x as f32 + 0.5;
-                let inside = edges.iter().all(|(p, q)| {
-                    sign * ((q[0] - p[0]) * (py - p[1]) - (q[1] - p[1]) * (px - p[0])) >= 0.0
-                });
-                if !inside {
-                    continue;
-                }
-                let i = y * self.width + x;
-                let z = z0 + zx * px + zy * py;
-                if z >= self.depth[i] {
-                    continue;
-                }
-                self.depth[i] = z;
-                let t = (t0 + tx * px + ty * py).clamp(0.0, 1.0);
-                let light = (l0 + lx * px + ly * py).clamp(0.0, 1.0);
-                let [r, g, bl] = table[(t * 255.0 + 0.5) as usize];
-                let mut rgb = [r as f32 * light, g as f32 * light, bl as f32 * light];
-                // The nearest level's distance in pixels, and the line's
-                // coverage of this pixel (antialiased).
-                let u = t * levels;
-                let k = (u + 0.5).floor();
-                if k >= 1.0 && k < levels && slope > 0.0 {
-                    let dist = (u - k).abs() / slope;
-                    let cover = (0.5 * line + 0.5 - dist).clamp(0.0, 1.0) * 0.35;
-                    for v in &mut rgb {
-                        *v += (246.0 - *v) * cover;
+            let (mut lo, mut hi) = (x0 + 0.5, x1 + 0.5);
+            for &(px0, py0, slope, d) in &edges {
+                if d == 0.0 {
+                    if slope * (py - py0) < 0.0 {
+                        lo = f32::INFINITY;
                     }
+                    continue;
                 }
-                let o = 4 * i;
-                self.rgba[o] = rgb[0] as u8;
-                self.rgba[o + 1] = rgb[1] as u8;
-                self.rgba[o + 2] = rgb[2] as u8;
-                self.rgba[o + 3] = 255;
+                let x = px0 + (py - py0) * slope;
+                if d > 0.0 {
+                    hi = hi.min(x + HAIR);
+                } else {
+                    lo = lo.max(x - HAIR);
+                }
+            }
+            if lo > hi {
+                continue;
+            }
+            // Pixel centres x + 0.5 within [lo, hi] (lo ≥ 0.5: casts floor).
+            let (from, to) = (lo - 0.5, hi - 0.5);
+            let first = from as usize + usize::from((from as usize as f32) < from);
+            let last = to as usize;
+            if first > last {
+                continue;
+            }
+            let px = first as f32 + 0.5;
+            let mut z = z0 + zx * px + zy * py;
+            let mut t = t0 + tx * px + ty * py;
+            let mut l = l0 + lx * px + ly * py;
+            let row = y * self.width;
+            for x in first..=last {
+                let i = row + x;
+                if z < self.depth[i] {
+                    self.depth[i] = z;
+                    let tc = t.clamp(0.0, 1.0);
+                    let light = l.clamp(0.0, 1.0);
+                    let [r, g, bl] = table[(tc * 255.0 + 0.5) as usize];
+                    let mut rgb = [r as f32 * light, g as f32 * light, bl as f32 * light];
+                    // The nearest level's distance in pixels, and the line's
+                    // coverage of this pixel (antialiased).
+                    let u = tc * levels;
+                    // u ≥ 0: truncation is the floor.
+                    let k = ((u + 0.5) as u32) as f32;
+                    if k >= 1.0 && k < levels && slope > 0.0 {
+                        let dist = (u - k).abs() / slope;
+                        let cover = (0.5 * line + 0.5 - dist).clamp(0.0, 1.0) * 0.35;
+                        if cover > 0.0 {
+                            for v in &mut rgb {
+                                *v += (246.0 - *v) * cover;
+                            }
+                        }
+                    }
+                    let o = 4 * i;
+                    self.rgba[o..o + 4].copy_from_slice(&[
+                        rgb[0] as u8,
+                        rgb[1] as u8,
+                        rgb[2] as u8,
+                        255,
+                    ]);
+                }
+                z += zx;
+                t += tx;
+                l += lx;
             }
         }
     }
