@@ -181,17 +181,22 @@ pub fn draw_plot<P: Painter>(
     draw_surface_layer(p, (width, height), &frame, &art, theme, s);
     let paths = shown_paths(exp, runs);
     draw_paths(p, &frame, &paths, step, exp.start, s);
-    let rows: Vec<LegendRow> = paths
+    let rows = legend_rows(&paths, step);
+    let marks: Vec<[f64; 2]> = minima.iter().map(|m| m.point).chain([exp.start]).collect();
+    draw_legend(p, &frame, &rows, &paths, step, &marks, theme, s);
+    frame
+}
+
+/// A legend row per shown path: its colour, label and status at `step`.
+fn legend_rows(paths: &[PathArt], step: usize) -> Vec<LegendRow> {
+    paths
         .iter()
         .map(|path| LegendRow {
             color: path.color,
             label: path.run.label.clone(),
             status: path.run.status_at(step).1,
         })
-        .collect();
-    let marks: Vec<[f64; 2]> = minima.iter().map(|m| m.point).chain([exp.start]).collect();
-    draw_legend(p, &frame, &rows, &paths, step, &marks, theme, s);
-    frame
+        .collect()
 }
 
 /// Mesh vertices per side in a figure's relief.
@@ -259,14 +264,7 @@ pub fn draw_relief_plot<P: Painter>(
     let paths = shown_paths(exp, runs);
     let start = relief_start(exp, surf, &paths);
     relief::draw_paths(p, &camera, &raster, &mesh, &paths, step, start, s);
-    let rows: Vec<LegendRow> = paths
-        .iter()
-        .map(|path| LegendRow {
-            color: path.color,
-            label: path.run.label.clone(),
-            status: path.run.status_at(step).1,
-        })
-        .collect();
+    let rows = legend_rows(&paths, step);
     let marks: Vec<([f64; 2], f64)> = minima
         .iter()
         .map(|m| (m.point, m.value))

@@ -159,29 +159,33 @@ pub fn draw_axes<P: Painter>(
 
 /// The known minima, as white stars with a dark outline.
 pub fn draw_minima<P: Painter>(p: &mut P, frame: &Frame, minima: &[Minimum], s: Scale) {
-    let size = s.px(7.0);
     for m in minima {
-        let (x, y) = frame.to_px(m.point);
-        if !frame.contains_px(x, y) {
-            continue;
+        let at = frame.to_px(m.point);
+        if frame.contains_px(at.0, at.1) {
+            draw_star(p, at, 1.0, s);
         }
-        p.begin_group("minimum");
-        // Three crossing strokes over a slightly larger dark copy.
-        for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::MARK_WHITE, 2.0, 0.0)] {
-            let l = size + grow * s.px(1.0);
-            for (dx, dy) in [
-                (l, 0.0),
-                (l / 2.0, l * 7.0 / 8.0),
-                (l / 2.0, -l * 7.0 / 8.0),
-            ] {
-                p.polyline(
-                    &[(x - dx, y - dy), (x + dx, y + dy)],
-                    Stroke::new(color, s.px(width)),
-                );
-            }
-        }
-        p.end_group();
     }
+}
+
+/// A minimum's mark at `at`: three crossing white strokes over a slightly
+/// larger dark copy, at opacity `alpha`.
+pub fn draw_star<P: Painter>(p: &mut P, (x, y): (f64, f64), alpha: f64, s: Scale) {
+    let size = s.px(7.0);
+    p.begin_group("minimum");
+    for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::MARK_WHITE, 2.0, 0.0)] {
+        let l = size + grow * s.px(1.0);
+        for (dx, dy) in [
+            (l, 0.0),
+            (l / 2.0, l * 7.0 / 8.0),
+            (l / 2.0, -l * 7.0 / 8.0),
+        ] {
+            p.polyline(
+                &[(x - dx, y - dy), (x + dx, y + dy)],
+                Stroke::new(color.alpha(alpha), s.px(width)),
+            );
+        }
+    }
+    p.end_group();
 }
 
 /// The colour scale beside the plotting rectangle `r`: the map from bottom

@@ -821,7 +821,6 @@ fn draw_minima<P: Painter, I>(
     art: &BaseArt<I>,
     s: Scale,
 ) {
-    let size = s.px(6.0);
     let view = camera.view;
     for m in art.minima {
         if !(view.x[0]..=view.x[1]).contains(&m.point[0])
@@ -831,21 +830,7 @@ fn draw_minima<P: Painter, I>(
         }
         let at = camera.point(m.point[0], m.point[1], art.colours.level(m.value));
         let alpha = if relief.visible(at) { 1.0 } else { 0.3 };
-        p.begin_group("minimum");
-        for (color, width, grow) in [(Color::BLACK, 4.0, 1.0), (Color::MARK_WHITE, 2.0, 0.0)] {
-            let l = size + grow * s.px(1.0);
-            for (dx, dy) in [
-                (l, 0.0),
-                (l / 2.0, l * 7.0 / 8.0),
-                (l / 2.0, -l * 7.0 / 8.0),
-            ] {
-                p.polyline(
-                    &[(at.0 - dx, at.1 - dy), (at.0 + dx, at.1 + dy)],
-                    Stroke::new(color.alpha(alpha), s.px(width)),
-                );
-            }
-        }
-        p.end_group();
+        super::plot::draw_star(p, (at.0, at.1), alpha, s);
     }
 }
 

@@ -29,6 +29,7 @@ export function build(ctx) {
     requestAnimationFrame(() => {
       queued = false;
       ctx.draw.turned();
+      describe();
     });
   }
   let tween = 0;
@@ -50,7 +51,10 @@ export function build(ctx) {
       app.setRelief(from[0] + turn * e, from[1] + (to[1] - from[1]) * e, from[2] + (to[2] - from[2]) * e);
       ctx.draw.turned();
       if (u < 1) tween = requestAnimationFrame(tick);
-      else ctx.url.sync();
+      else {
+        describe();
+        ctx.url.sync();
+      }
     };
     tween = requestAnimationFrame(tick);
   }
@@ -64,13 +68,20 @@ export function build(ctx) {
     ctx.url.sync();
   }
 
+  // The plot's name says the angle, for a screen reader.
+  function describe() {
+    const a = app.reliefAngle();
+    plot.setAttribute("aria-label", a
+      ? `Loss surface in relief, turned ${Math.round(a[0])}°, tipped ${Math.round(a[1])}° above the floor, zoom ${Number(a[2].toFixed(2))}`
+      : "Loss surface");
+  }
   // The switch, the hint and the key follow the view.
   function show() {
     const relief = on();
     button.setAttribute("aria-pressed", String(relief));
     button.title = relief ? "Back to the flat map" : "Show the surface in relief, the paths on it";
     plot.classList.toggle("relief", relief);
-    plot.setAttribute("aria-label", relief ? "Loss surface in relief" : "Loss surface");
+    describe();
     $("relief-hint").hidden = !relief;
     $("plot-hint").hidden = relief;
     ctx.inspector.render();
