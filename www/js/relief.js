@@ -68,6 +68,11 @@ export function build(ctx) {
     ctx.url.sync();
   }
 
+  // What the key calls the white dot: in relief it is not a handle.
+  function startKey() {
+    if (app.isNetwork()) return "θ0, the initial weights";
+    return on() ? "start" : "start (drag it)";
+  }
   // The plot's name says the angle, for a screen reader.
   function describe() {
     const a = app.reliefAngle();
@@ -84,6 +89,7 @@ export function build(ctx) {
     describe();
     $("relief-hint").hidden = !relief;
     $("plot-hint").hidden = relief;
+    $("key-start").textContent = startKey();
     ctx.inspector.render();
   }
 
@@ -215,5 +221,5 @@ export function build(ctx) {
     glide(DEFAULT);
   }
 
-  return { on, show, applyLink, pageQuery, reset, setOn };
+  return { on, show, applyLink, pageQuery, reset, setOn, startKey };
 }

@@ -57,7 +57,7 @@ export function build(ctx) {
     $("start-x").closest(".pair").hidden = network;
     $("start-note").hidden = !network;
     // The plot's hint and key say what can be done with it.
-    $("key-start").textContent = network ? "θ0, the initial weights" : "start (drag it)";
+    $("key-start").textContent = ctx.relief.startKey();
     $("plot-hint").textContent = network
       ? "The white dot is θ0, the initial weights every optimizer starts from. Scroll to zoom, drag to pan."
       : matchMedia("(pointer: coarse)").matches
