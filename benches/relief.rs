@@ -1,13 +1,14 @@
-//! The relief's raster: Rosenbrock's 64 × 64 mesh rasterized for a
-//! 1024 × 768 plot at one raster pixel a device pixel (a frame while the view
-//! turns on a screen of device pixel ratio 1), at a few angles.
+//! The relief's raster: Rosenbrock's mesh of 64 × 64 cells (the page's
+//! while the view turns) rasterized for a 1024 × 768 plot at one raster pixel
+//! a device pixel (a frame on a screen of device pixel ratio 1), at three
+//! angles.
 //!
 //!     cargo bench --bench relief
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use optiviz::render::figure::relief_area;
 use optiviz::render::frame::Scale;
-use optiviz::render::relief::{Angle, Camera, Mesh, Relief, MESH};
+use optiviz::render::relief::{Angle, Camera, Mesh, Relief};
 use optiviz::{Experiment, Objective};
 use std::hint::black_box;
 
@@ -19,7 +20,8 @@ fn raster(c: &mut Criterion) {
     .expect("the experiment is valid");
     let surf = exp.surface();
     let view = surf.view();
-    let mesh = Mesh::sample(&surf, view, MESH);
+    let mesh = Mesh::for_surface(&surf, view).turning();
+    assert_eq!(mesh.n, 65);
     let (area, _) = relief_area(1024.0, 768.0, Scale(1.0), view);
     let cameras: Vec<Camera> = [(-35.0, 30.0), (20.0, 60.0), (120.0, 15.0)]
         .iter()

@@ -550,7 +550,7 @@ fn the_page_palette_colours_each_mark_one_path_only() {
 
 #[test]
 fn a_3d_figure_draws_the_relief_and_each_path_on_it_at_its_losses() {
-    use optiviz::render::figure::{relief_area, FIGURE_MESH};
+    use optiviz::render::figure::relief_area;
     use optiviz::render::relief::{Angle, Camera, Mesh};
     let d = dir("relief");
     let (svg_file, png_file) = (d.join("r.svg"), d.join("r.png"));
@@ -594,9 +594,17 @@ fn a_3d_figure_draws_the_relief_and_each_path_on_it_at_its_losses() {
         .filter(|n| n.tag_name().name() == "text")
         .filter_map(|n| n.text())
         .collect();
-    for want in ["x", "y", "loss", "sgd lr=0.01"] {
+    for want in ["x", "y", "sgd lr=0.01"] {
         assert!(texts.contains(&want), "no text {want:?}");
     }
+    // From straight above the heights' axis is seen end on and left out;
+    // from the default angle it is named.
+    assert!(!texts.contains(&"loss"));
+    let side = d.join("side.svg");
+    render_ok(&["render", "-", "-o", side.to_str().unwrap(), "--3d"], TWO);
+    assert!(std::fs::read_to_string(&side)
+        .unwrap()
+        .contains(">loss</text>"));
 
     // In a PNG, the path's colour lies where its steps are, at their losses.
     let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
@@ -619,7 +627,7 @@ fn a_3d_figure_draws_the_relief_and_each_path_on_it_at_its_losses() {
     let view = surf.view();
     let (area, _) = relief_area(800.0, 600.0, Scale(1.0), view);
     let camera = Camera::new(area, view, Angle::new(0.0, 90.0, 1.0), Scale(1.0));
-    let mesh = Mesh::sample(&surf, view, FIGURE_MESH);
+    let mesh = Mesh::for_surface(&surf, view);
     let img = decode(&png_file);
     let sgd = &exp.run()[0];
     let mut found = 0;

@@ -199,9 +199,6 @@ fn legend_rows(paths: &[PathArt], step: usize) -> Vec<LegendRow> {
         .collect()
 }
 
-/// Mesh vertices per side in a figure's relief.
-pub const FIGURE_MESH: usize = 96;
-
 /// Where the relief is drawn in a `width` × `height` plot: all of it but
 /// the colour scale's margin, and the rectangle the colour scale stands
 /// beside (when the plot is wide enough for one).
@@ -232,8 +229,9 @@ pub fn relief_start(
 }
 
 /// The plot in relief on any painter, `width` × `height` large, seen from
-/// `angle`: the mesh (rasterized at twice the resolution, for smooth
-/// edges), the box and its axes, the paths up to `step`, and the legend.
+/// `angle`: the mesh (`mesh`, or the surface's own, [`Mesh::for_surface`];
+/// rasterized at twice the resolution, for smooth edges), the box and its
+/// axes, the paths up to `step`, and the legend.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_relief_plot<P: Painter>(
     p: &mut P,
@@ -245,12 +243,20 @@ pub fn draw_relief_plot<P: Painter>(
     dark: bool,
     s: Scale,
     angle: Angle,
+    mesh: Option<&Mesh>,
 ) -> Camera {
     let view = exp.view.unwrap_or_else(|| surf.view());
     let (area, bar) = relief_area(width, height, s, view);
     let camera = Camera::new(area, view, angle, s);
-    let mesh = Mesh::sample(surf, view, FIGURE_MESH);
-    let raster = Relief::render(&mesh, &camera, 2.0);
+    let own;
+    let mesh = match mesh {
+        Some(m) => m,
+        None => {
+            own = Mesh::for_surface(surf, view);
+            &own
+        }
+    };
+    let raster = Relief::render(mesh, &camera, 2.0);
     let image = p.image(raster.width, raster.height, &raster.rgba);
     let minima = surf.minima();
     let theme = Theme::page(dark);
@@ -263,14 +269,14 @@ pub fn draw_relief_plot<P: Painter>(
     relief::draw_base(p, (width, height), &camera, &raster, &art, theme, s, bar);
     let paths = shown_paths(exp, runs);
     let start = relief_start(exp, surf, &paths);
-    relief::draw_paths(p, &camera, &raster, &mesh, &paths, step, start, s);
+    relief::draw_paths(p, &camera, &raster, mesh, &paths, step, start, s);
     let rows = legend_rows(&paths, step);
     let marks: Vec<([f64; 2], f64)> = minima
         .iter()
         .map(|m| (m.point, m.value))
         .chain(start)
         .collect();
-    let (steps, marks) = relief::marks_on_screen(&camera, &mesh, &paths, step, &marks);
+    let (steps, marks) = relief::marks_on_screen(&camera, mesh, &paths, step, &marks);
     let covered = |b: &Rect| {
         steps.iter().filter(|&&(x, y)| b.contains(x, y)).count()
             + 100 * marks.iter().filter(|&&(x, y)| b.contains(x, y)).count()
@@ -285,6 +291,18 @@ pub fn figure_svg(
     surf: &Surface,
     runs: &[Trajectory],
     opts: &FigureOptions,
+) -> String {
+    figure_svg_with(exp, surf, runs, opts, None)
+}
+
+/// [`figure_svg`], a relief drawn from a mesh the caller already has (the
+/// page's, so its download is the relief as seen).
+pub fn figure_svg_with(
+    exp: &Experiment,
+    surf: &Surface,
+    runs: &[Trajectory],
+    opts: &FigureOptions,
+    mesh: Option<&Mesh>,
 ) -> String {
     let step = opts.step.unwrap_or(usize::MAX).min(last_step(exp, runs));
     let (w, h) = (opts.width as f64, opts.height as f64);
@@ -306,6 +324,7 @@ pub fn figure_svg(
                 opts.dark,
                 s,
                 angle,
+                mesh,
             );
             (camera.area, camera.view)
         }

@@ -13,12 +13,14 @@
 use super::colormap::viridis_table;
 use super::frame::{sig3, tick_label, ticks, Scale, Theme};
 use super::paint::{thin, Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
-use super::plot::{PathArt, CONTOUR_LEVELS};
+use super::plot::{PathArt, CONTOUR_LEVELS, SURFACE_BUDGET};
 use super::surface::{sample_rows, ColourMap, Grid};
 use crate::objective::{Minimum, Objective, View};
 
-/// Mesh vertices per side when nothing else is asked.
-pub const MESH: usize = 64;
+/// Mesh vertices per side at most: 128 × 128 cells, the still view's and a
+/// figure's. While the view turns the page draws every other vertex (64 × 64
+/// cells, [`Mesh::turning`]).
+pub const MESH: usize = 129;
 /// The box's half-height, its half-width being 1.
 const HEIGHT: f64 = 0.7;
 
@@ -157,6 +159,40 @@ impl Mesh {
             n,
             values,
             colours,
+        }
+    }
+
+    /// A surface's mesh over `view`: [`MESH`] vertices a side, fewer (and
+    /// odd, at least 5) for a surface whose samples cost so much that the
+    /// mesh would pass the flat view's budget of row evaluations.
+    pub fn for_surface(f: &dyn Objective, view: View) -> Mesh {
+        Mesh::sample(f, view, Mesh::size(f.cost() as f64))
+    }
+
+    /// Vertices a side for samples costing `cost` each (see [`Mesh::for_surface`]).
+    pub fn size(cost: f64) -> usize {
+        let n = (SURFACE_BUDGET / cost.max(1.0)).sqrt().floor() as usize;
+        let n = n.clamp(5, MESH);
+        n - (1 - n % 2)
+    }
+
+    /// Every other vertex (the same corners and colour map), for drawing
+    /// while the view turns; the mesh itself when it is already coarse.
+    pub fn turning(&self) -> Mesh {
+        if self.n < 17 || (self.n - 1) % 2 != 0 {
+            return self.clone();
+        }
+        let n = (self.n - 1) / 2 + 1;
+        let mut values = Vec::with_capacity(n * n);
+        for j in 0..n {
+            for i in 0..n {
+                values.push(self.values[2 * j * self.n + 2 * i]);
+            }
+        }
+        Mesh {
+            n,
+            values,
+            ..self.clone()
         }
     }
 
@@ -371,7 +407,8 @@ impl Relief {
         line: f32,
     ) {
         let area = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
-        if area.abs() < 1e-6 {
+        // Slivers (and a NaN) cover no pixel worth the imprecision.
+        if area.is_nan() || area.abs() < 1e-3 {
             return;
         }
         let (w, h) = (self.width as f32, self.height as f32);
@@ -383,18 +420,27 @@ impl Relief {
             return;
         }
         // Each attribute as a plane over the triangle: value at (x, y) is
-        // base + dx·x + dy·y.
+        // a's value + dx·(x − a₀) + dy·(y − a₁), measured from a vertex so
+        // that large pixel coordinates cost no precision.
         let plane = |k: usize| {
             let dx = ((b[k] - a[k]) * (c[1] - a[1]) - (c[k] - a[k]) * (b[1] - a[1])) / area;
             let dy = ((c[k] - a[k]) * (b[0] - a[0]) - (b[k] - a[k]) * (c[0] - a[0])) / area;
-            (a[k] - dx * a[0] - dy * a[1], dx, dy)
+            (a[k], dx, dy)
         };
         let (z0, zx, zy) = plane(2);
         let (t0, tx, ty) = plane(3);
         let (l0, lx, ly) = plane(4);
         // Contour levels sit at k / (CONTOUR_LEVELS + 1), as in the flat view.
         let levels = (CONTOUR_LEVELS + 1) as f32;
+        // How far from a level (in level units) a pixel is still touched
+        // by its line, and pixels per level unit.
         let slope = (tx * tx + ty * ty).sqrt() * levels;
+        let reach = 0.5 * line + 0.5;
+        let (near, per_unit) = if slope > 0.0 {
+            (reach * slope, 1.0 / slope)
+        } else {
+            (0.0, 0.0)
+        };
         // Where each edge crosses a row: x = p₀ + (y − p₁)·(q₀ − p₀)/(q₁ − p₁).
         // The inside is to the edge's left for a counter-clockwise triangle
         // (area > 0), to its right otherwise; an edge going down (q₁ > p₁)
@@ -438,31 +484,30 @@ impl Relief {
             if first > last {
                 continue;
             }
-            let px = first as f32 + 0.5;
-            let mut z = z0 + zx * px + zy * py;
-            let mut t = t0 + tx * px + ty * py;
-            let mut l = l0 + lx * px + ly * py;
+            let (ox, oy) = (first as f32 + 0.5 - a[0], py - a[1]);
+            let mut z = z0 + zx * ox + zy * oy;
+            let mut t = t0 + tx * ox + ty * oy;
+            let mut l = l0 + lx * ox + ly * oy;
             let row = y * self.width;
             for x in first..=last {
                 let i = row + x;
                 if z < self.depth[i] {
                     self.depth[i] = z;
-                    let tc = t.clamp(0.0, 1.0);
-                    let light = l.clamp(0.0, 1.0);
-                    let [r, g, bl] = table[(tc * 255.0 + 0.5) as usize];
-                    let mut rgb = [r as f32 * light, g as f32 * light, bl as f32 * light];
+                    // The vertices' levels and lights lie in [0, 1], and so
+                    // does what is interpolated between them, up to
+                    // rounding: the casts saturate, the index is capped.
+                    let [r, g, bl] = table[((t * 255.0 + 0.5) as usize).min(255)];
+                    let mut rgb = [r as f32 * l, g as f32 * l, bl as f32 * l];
                     // The nearest level's distance in pixels, and the line's
                     // coverage of this pixel (antialiased).
-                    let u = tc * levels;
-                    // u ≥ 0: truncation is the floor.
+                    let u = t * levels;
+                    // The nearest level (truncation is the floor: u ≥ 0).
                     let k = ((u + 0.5) as u32) as f32;
-                    if k >= 1.0 && k < levels && slope > 0.0 {
-                        let dist = (u - k).abs() / slope;
-                        let cover = (0.5 * line + 0.5 - dist).clamp(0.0, 1.0) * 0.35;
-                        if cover > 0.0 {
-                            for v in &mut rgb {
-                                *v += (246.0 - *v) * cover;
-                            }
+                    let off = (u - k).abs();
+                    if off < near && k >= 1.0 && k < levels {
+                        let cover = (reach - off * per_unit).min(1.0) * 0.35;
+                        for v in &mut rgb {
+                            *v += (246.0 - *v) * cover;
                         }
                     }
                     let o = 4 * i;
@@ -665,9 +710,8 @@ pub fn draw_base<P: Painter>(
     p.draw_image(art.image, area);
     p.end_group();
     draw_minima(p, camera, relief, art, s);
-    p.end_clip();
 
-    // The front axes: x and y along the floor's nearer edges, z up the
+    // The front axes (clipped to the area too, for a zoomed-in view): x and y along the floor's nearer edges, z up the
     // corner farthest left on screen.
     let front_y = -wall_y;
     let front_x = -wall_x;
@@ -685,10 +729,28 @@ pub fn draw_base<P: Painter>(
                     marks: &[(f64, String)],
                     title: &str,
                     out: (f64, f64)| {
-        p.polyline(&[px(from), px(to)], line);
-        // Outward on screen: away from the box's centre, unit length.
-        let len = out.0.hypot(out.1).max(1e-9);
-        let (ox, oy) = (out.0 / len, out.1 / len);
+        // An axis seen end on (the heights from straight above) has no
+        // room for ticks.
+        let (a, b) = (px(from), px(to));
+        let length = (b.0 - a.0).hypot(b.1 - a.1);
+        if length < s.px(12.0) {
+            return;
+        }
+        p.polyline(&[a, b], line);
+        // Outward on screen: away from the box's centre and across the
+        // axis, unit length; straight down (or left, for an upright axis)
+        // when the centre is in line with it.
+        let d = ((b.0 - a.0) / length, (b.1 - a.1) / length);
+        let along = out.0 * d.0 + out.1 * d.1;
+        let across = (out.0 - along * d.0, out.1 - along * d.1);
+        let len = across.0.hypot(across.1);
+        let (ox, oy) = if len > 1e-6 * (1.0 + out.0.hypot(out.1)) {
+            (across.0 / len, across.1 / len)
+        } else if d.0.abs() >= d.1.abs() {
+            (0.0, 1.0)
+        } else {
+            (-1.0, 0.0)
+        };
         let anchor = |ox: f64, oy: f64| {
             let align = if ox > 0.35 {
                 Align::Start
@@ -808,6 +870,7 @@ pub fn draw_base<P: Painter>(
         out_y,
     );
     p.end_group();
+    p.end_clip();
     if let Some(bar) = colour_scale {
         super::plot::draw_colour_scale(p, bar, art.colours, theme, s);
     }
@@ -834,9 +897,9 @@ fn draw_minima<P: Painter, I>(
     }
 }
 
-/// A path's points on the relief: each step at its loss (or, where the run
-/// recorded none, f there), pixel and depth, up to `end`; `None` where the
-/// step is outside the window or has no finite loss.
+/// A path's points on the relief: each step at its loss, pixel and depth,
+/// up to `end`; `None` where the step is outside the window or has no
+/// finite loss.
 fn path_points(
     camera: &Camera,
     mesh: &Mesh,
@@ -998,9 +1061,12 @@ pub fn marks_on_screen(
         .flatten()
         .map(|(x, y, _)| (x, y))
         .collect();
+    let w = camera.view;
     let marks = marks
         .iter()
-        .filter(|(_, v)| v.is_finite())
+        .filter(|(q, v)| {
+            v.is_finite() && (w.x[0]..=w.x[1]).contains(&q[0]) && (w.y[0]..=w.y[1]).contains(&q[1])
+        })
         .map(|(q, v)| {
             let (x, y, _) = camera.point(q[0], q[1], mesh.level(*v));
             (x, y)

@@ -803,7 +803,10 @@ impl App {
                 }
                 let view = self.relief_view.as_mut().expect("just made");
                 let grid = self.surface.handed_grid(&input);
-                view.draw_base(&self.surface.canvas, &input, grid, angle, coarse)
+                let spent = view.draw_base(&self.surface.canvas, &input, grid, angle, coarse)?;
+                // The paths' heights and what hides them follow the raster.
+                self.draw_paths()?;
+                Ok(spent)
             }
             None => self.surface.draw(&input, coarse),
         }
@@ -930,6 +933,10 @@ impl App {
     /// `drawSurface(false)` then only draws).
     #[wasm_bindgen(js_name = refineSurface)]
     pub fn refine_surface(&mut self, rows: usize) -> Result<bool, JsValue> {
+        if self.relief.is_some() {
+            // The relief draws its still view in one go.
+            return Ok(true);
+        }
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
         self.surface.refine(&input, rows)
     }
@@ -949,7 +956,11 @@ impl App {
                 Some(view) => {
                     view.draw_paths(&self.paths, &paths, self.step, start, Scale(self.scale))
                 }
-                None => Ok(()),
+                None => {
+                    let c = &self.paths;
+                    canvas::context(c)?.clear_rect(0.0, 0.0, c.width() as f64, c.height() as f64);
+                    Ok(())
+                }
             };
         }
         let arrows = if self.arrows {
@@ -1451,7 +1462,13 @@ impl App {
             data: false,
             relief: self.relief,
         };
-        Ok(figure::figure_svg(&self.exp, &self.surf, &self.runs, &opts))
+        // In relief, the mesh on screen, so the figure is the relief as seen.
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        let key = relief_view::mesh_key(&input, self.surface.handed_grid(&input));
+        let mesh = self.relief_view.as_ref().and_then(|v| v.still_mesh(&key));
+        Ok(figure::figure_svg_with(
+            &self.exp, &self.surf, &self.runs, &opts, mesh,
+        ))
     }
 
     /// Replaces a data model's rows with rows of `x,y` (or `x1,x2,y`) typed

@@ -6,6 +6,7 @@
 
 use super::canvas::{context, offscreen, CanvasPainter};
 use super::surface_layer::SurfaceInput;
+use crate::objective::Objective;
 use crate::render::figure::relief_area;
 use crate::render::plot::PathArt;
 use crate::render::relief::{self, Angle, BaseArt, Camera, Mesh, Relief, MESH};
@@ -13,36 +14,62 @@ use crate::render::surface::Grid;
 use wasm_bindgen::{Clamped, JsValue};
 use web_sys::{HtmlCanvasElement, ImageData};
 
-/// The mesh of the least detail a network's landscape takes on the page
-/// before the workers' grid arrives.
-const PREVIEW_MESH: usize = 24;
-/// Mesh vertices per side once the view is still (while it turns, [`MESH`]).
-const STILL_MESH: usize = 128;
+/// The most vertices a side of a network's own preview mesh, before the
+/// workers' grid arrives.
+const PREVIEW_MESH: usize = 25;
+
+/// A surface's meshes over one window: the still view's and, every other
+/// vertex of it with the same colour map, the one drawn while turning.
+struct Meshes {
+    key: String,
+    still: Mesh,
+    turning: Mesh,
+}
 
 /// What the relief view keeps between frames.
 pub struct ReliefView {
-    /// The meshes for turning and for a still view, by their keys.
-    meshes: Vec<(String, Mesh)>,
-    /// The raster's key, the raster, its camera and which mesh it shows.
-    raster: Option<(String, Relief, Camera, usize)>,
+    meshes: Option<Meshes>,
+    /// The raster's key, the raster, its camera and whether it shows the
+    /// turning mesh.
+    raster: Option<(String, Relief, Camera, bool)>,
     /// The raster put into a canvas of its own, reused from frame to frame.
     image: HtmlCanvasElement,
+}
+
+/// What a surface's meshes are known by: the surface, the window and the
+/// size of the grid they were read off (a network's, from the workers).
+pub fn mesh_key(input: &SurfaceInput, grid: Option<&Grid>) -> String {
+    format!(
+        "{}|{}|{}",
+        input.id,
+        serde_json::to_string(&input.frame.view).unwrap_or_default(),
+        grid.map_or(0, |g| g.width * g.height)
+    )
 }
 
 impl ReliefView {
     pub fn new() -> Result<ReliefView, JsValue> {
         Ok(ReliefView {
-            meshes: Vec::new(),
+            meshes: None,
             raster: None,
             image: offscreen(1, 1)?,
         })
     }
 
+    /// The still view's mesh, if the view has the one known by `key`.
+    pub fn still_mesh(&self, key: &str) -> Option<&Mesh> {
+        self.meshes
+            .as_ref()
+            .filter(|m| m.key == key)
+            .map(|m| &m.still)
+    }
+
     /// Draws the relief's base on the surface canvas, seen from `angle`:
-    /// while it turns (`fast`), a [`MESH`]-vertex mesh rasterized per CSS
-    /// pixel; once still, a finer mesh at the device's resolution (twice
-    /// it where that is 1). `grid` is a remote surface's computed grid, if
-    /// it has one. Returns the milliseconds spent sampling and rasterizing.
+    /// while it turns (`fast`), the mesh of 64 × 64 cells rasterized per CSS
+    /// pixel; once still, the mesh of 128 × 128 cells at the device's
+    /// resolution (or 1.5 raster pixels a CSS pixel, if that is more). `grid`
+    /// is a remote surface's computed grid, if it has one. Returns the
+    /// milliseconds spent sampling and rasterizing.
     pub fn draw_base(
         &mut self,
         canvas: &HtmlCanvasElement,
@@ -61,44 +88,38 @@ impl ReliefView {
         let per = if fast {
             1.0 / s.0
         } else {
-            (2.0 / s.0).max(1.0)
+            (1.5 / s.0).max(1.0)
         };
-        let n = match grid {
-            None if input.remote => PREVIEW_MESH,
-            _ if fast => MESH,
-            _ => STILL_MESH,
-        };
-        let mesh_key = format!(
-            "{}|{}|{}|{n}",
-            input.id,
-            serde_json::to_string(&window).unwrap_or_default(),
-            grid.map_or(0, |g| g.width * g.height)
-        );
-        let index = match self.meshes.iter().position(|(k, _)| *k == mesh_key) {
-            Some(i) => i,
-            None => {
-                let mesh = match grid {
-                    Some(g) => Mesh::from_grid(g, n),
-                    None => Mesh::sample(input.surf, window, n),
-                };
-                // A mesh for another surface or window is of no more use.
-                let surface = |k: &str| k.rsplit_once('|').map(|(p, _)| p.to_string());
-                let this = surface(&mesh_key);
-                self.meshes.retain(|(k, _)| surface(k) == this);
-                self.meshes.push((mesh_key.clone(), mesh));
-                self.meshes.len() - 1
-            }
-        };
-        let raster_key = format!("{mesh_key}|{}|{size:?}|{per}", angle.text());
+        let key = mesh_key(input, grid);
+        if self.meshes.as_ref().map(|m| &m.key) != Some(&key) {
+            // The raster drawn from the old meshes goes with them.
+            self.raster = None;
+            let still = match grid {
+                Some(g) => Mesh::from_grid(g, MESH),
+                None if input.remote => {
+                    let n = Mesh::size(input.surf.cost() as f64).min(PREVIEW_MESH);
+                    Mesh::sample(input.surf, window, n)
+                }
+                None => Mesh::for_surface(input.surf, window),
+            };
+            let turning = still.turning();
+            self.meshes = Some(Meshes {
+                key: key.clone(),
+                still,
+                turning,
+            });
+        }
+        let raster_key = format!("{key}|{fast}|{}|{size:?}|{per}|{}", angle.text(), s.0);
         if self.raster.as_ref().map(|r| &r.0) != Some(&raster_key) {
+            self.raster = None;
             let camera = Camera::new(area, window, angle, s);
-            let raster = Relief::render(&self.meshes[index].1, &camera, per);
+            let raster = Relief::render(self.mesh(fast), &camera, per);
             put(&self.image, &raster)?;
-            self.raster = Some((raster_key, raster, camera, index));
+            self.raster = Some((raster_key, raster, camera, fast));
         }
         let spent = now() - t0;
-        let (_, raster, camera, index) = self.raster.as_ref().expect("just drawn");
-        let mesh = &self.meshes[*index].1;
+        let (_, raster, camera, turning) = self.raster.as_ref().expect("just drawn");
+        let mesh = self.mesh(*turning);
         let mut p = CanvasPainter::new(canvas)?;
         let art = BaseArt {
             image: &self.image,
@@ -108,6 +129,18 @@ impl ReliefView {
         };
         relief::draw_base(&mut p, size, camera, raster, &art, input.theme, s, bar);
         Ok(spent)
+    }
+
+    fn mesh(&self, turning: bool) -> &Mesh {
+        let m = self
+            .meshes
+            .as_ref()
+            .expect("meshes are made before a raster");
+        if turning {
+            &m.turning
+        } else {
+            &m.still
+        }
     }
 
     /// Draws the paths in relief on the path canvas (cleared first), on the
@@ -121,12 +154,20 @@ impl ReliefView {
         s: crate::render::frame::Scale,
     ) -> Result<(), JsValue> {
         context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
-        let Some((_, raster, camera, index)) = &self.raster else {
+        let Some((_, raster, camera, turning)) = &self.raster else {
             return Ok(());
         };
-        let mesh = &self.meshes[*index].1;
         let mut p = CanvasPainter::new(canvas)?;
-        relief::draw_paths(&mut p, camera, raster, mesh, paths, step, start, s);
+        relief::draw_paths(
+            &mut p,
+            camera,
+            raster,
+            self.mesh(*turning),
+            paths,
+            step,
+            start,
+            s,
+        );
         Ok(())
     }
 }

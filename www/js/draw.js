@@ -26,12 +26,11 @@ export function build(ctx) {
       performance.mark("optiviz-refined");
     }
   }
-  // The relief turned: its base at CSS resolution and the paths now, the
-  // full resolution once still.
+  // The relief turned: drawn at CSS resolution now (its paths with it),
+  // at full resolution once still.
   function turned() {
     refining++;
     app.drawSurface(true);
-    app.drawPaths();
     refine(refining);
   }
   function dynamic() {

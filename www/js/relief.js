@@ -28,6 +28,7 @@ export function build(ctx) {
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
+      if (!on()) return;
       ctx.draw.turned();
       describe();
     });
@@ -96,10 +97,10 @@ export function build(ctx) {
   function setOn(relief) {
     if (relief === on()) return;
     if (relief) {
-      // From straight above (the flat map's view) down to the first angle.
-      app.setRelief(DEFAULT[0], 90, 1);
+      // From straight above, as the flat map shows it, down to the first angle.
+      app.setRelief(0, 90, 1);
       show();
-      glide(DEFAULT, reduced.matches ? null : [DEFAULT[0], 90, 1]);
+      glide(DEFAULT, reduced.matches ? null : [0, 90, 1]);
     } else {
       cancelAnimationFrame(tween);
       app.flatMap();
@@ -152,6 +153,11 @@ export function build(ctx) {
       return;
     }
     if (!drag || e.pointerId !== drag.id) return;
+    // A mouse whose button is up (its release went elsewhere) drags nothing.
+    if (e.pointerType === "mouse" && e.buttons === 0) {
+      drag = null;
+      return;
+    }
     const [x, y] = local(e);
     // One finger turns about the vertical only: up and down scroll the page.
     const tip = e.pointerType === "touch" ? 0 : (y - drag.y) * PER_PIXEL;
@@ -159,15 +165,15 @@ export function build(ctx) {
     drag.x = x;
     drag.y = y;
   }, { capture: true });
+  // A pointer let go: its state goes, even if the relief was switched off
+  // meanwhile (the flat map's handlers then see the event too).
   const lift = (e) => {
-    if (!on()) return;
-    e.stopImmediatePropagation();
     fingers.delete(e.pointerId);
     if (fingers.size < 2) pinch = null;
     if (drag && e.pointerId === drag.id) drag = null;
+    if (on()) e.stopImmediatePropagation();
   };
-  for (const type of ["pointerup", "pointercancel"]) plot.addEventListener(type, lift, { capture: true });
-  plot.addEventListener("lostpointercapture", (e) => { if (on()) e.stopImmediatePropagation(); }, { capture: true });
+  for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) plot.addEventListener(type, lift, { capture: true });
   plot.addEventListener("wheel", (e) => {
     if (!mine(e)) return;
     e.preventDefault();
