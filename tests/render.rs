@@ -412,12 +412,12 @@ fn bad_arguments_print_one_line_exit_2_and_leave_no_file() {
         (
             vec!["render", "-"],
             TWO,
-            "render needs -o FIGURE.svg or -o FIGURE.png",
+            "render needs -o FIGURE.svg, FIGURE.png or RUN.gif",
         ),
         (
             vec!["render", "-", "-o", pdf.to_str().unwrap()],
             TWO,
-            "-o must name a .svg or .png file",
+            "-o must name a .svg, .png or .gif file",
         ),
         (
             vec!["render", "-", "-o", "/nonexistent/folder/fig.svg"],
@@ -670,6 +670,124 @@ fn a_bad_angle_is_named_and_writes_nothing() {
         let r = optiviz(&args, TWO);
         assert_one_line_error(&r, want, &format!("{args:?}"));
         assert!(!out.exists(), "{args:?} wrote a file");
+    }
+    std::fs::remove_dir_all(d).ok();
+}
+
+/// A GIF's frames composed onto its screen, RGBA, with its size.
+fn gif_frames(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    let mut d = opts
+        .read_info(std::io::BufReader::new(std::fs::File::open(path).unwrap()))
+        .unwrap();
+    let (w, h) = (d.width() as usize, d.height() as usize);
+    let mut screen = vec![0u8; w * h * 4];
+    let mut out = Vec::new();
+    while let Some(f) = d.read_next_frame().unwrap() {
+        let (fw, fh) = (f.width as usize, f.height as usize);
+        for y in 0..fh {
+            for x in 0..fw {
+                let s = 4 * (y * fw + x);
+                // A transparent pixel keeps what the frame before showed.
+                if f.buffer[s + 3] == 0 {
+                    continue;
+                }
+                let t = 4 * ((y + f.top as usize) * w + x + f.left as usize);
+                screen[t..t + 4].copy_from_slice(&f.buffer[s..s + 4]);
+            }
+        }
+        out.push(screen.clone());
+    }
+    (w, h, out)
+}
+
+#[test]
+fn a_gif_has_a_frame_per_step_each_the_figure_at_that_step() {
+    let d = dir("gif");
+    let file = d.join("run.gif");
+    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
+        "start": [3.0, 2.0], "steps": 30,
+        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            file.to_str().unwrap(),
+            "--size",
+            "400x300",
+            "--fps",
+            "10",
+        ],
+        json,
+    );
+    let (w, h, frames) = gif_frames(&file);
+    assert_eq!((w, h, frames.len()), (400, 300, 31));
+    // Each frame is the figure `render --step K` draws: its path's red at
+    // step K's point on frame K, and not yet at step 20's on frame 5.
+    let exp = Experiment::from_json(json).unwrap();
+    let run = &exp.run()[0];
+    let frame = Frame::for_surface(400.0, 300.0, Scale(1.0), exp.surface().view());
+    let red = |f: &[u8], (x, y): (f64, f64)| {
+        (-1..=1).any(|dx: i32| {
+            (-1..=1).any(|dy: i32| {
+                let (px, py) = ((x as i32 + dx) as usize, (y as i32 + dy) as usize);
+                let i = 4 * (py * w + px);
+                close([f[i], f[i + 1], f[i + 2]], [255, 0, 0], 10)
+            })
+        })
+    };
+    for k in [3, 10, 30] {
+        assert!(red(&frames[k], frame.to_px(run.points[k])), "frame {k}");
+    }
+    assert!(
+        !red(&frames[5], frame.to_px(run.points[20])),
+        "frame 5 shows step 20"
+    );
+    // The last frame is the PNG render writes for the last step.
+    let png_file = d.join("last.png");
+    render_ok(
+        &[
+            "render",
+            "-",
+            "-o",
+            png_file.to_str().unwrap(),
+            "--size",
+            "400x300",
+        ],
+        json,
+    );
+    let last = decode(&png_file);
+    let differ = last
+        .rgba
+        .chunks(4)
+        .zip(frames[30].chunks(4))
+        .filter(|(a, b)| (0..3).any(|c| (a[c] as i32 - b[c] as i32).abs() > 40))
+        .count();
+    assert!(
+        differ < w * h / 100,
+        "{differ} pixels differ from the PNG by more than the palette's error"
+    );
+    // Bad rates are named; --fps needs a GIF.
+    for (args, want) in [
+        (
+            vec!["render", "-", "-o", file.to_str().unwrap(), "--fps", "0"],
+            "--fps must be a whole number of frames a second in [1, 50], got '0'",
+        ),
+        (
+            vec![
+                "render",
+                "-",
+                "-o",
+                png_file.to_str().unwrap(),
+                "--fps",
+                "10",
+            ],
+            "--fps sets an animation's frame rate: write a .gif",
+        ),
+    ] {
+        assert_one_line_error(&optiviz(&args, json), want, &format!("{args:?}"));
     }
     std::fs::remove_dir_all(d).ok();
 }

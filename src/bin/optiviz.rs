@@ -1,5 +1,6 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
+use optiviz::render::animation;
 use optiviz::render::figure::{self, FigureOptions};
 use optiviz::render::relief::Angle;
 use optiviz::run::Record;
@@ -17,10 +18,12 @@ USAGE:
                                                       each optimizer's state after every step (JSON);
                                                       --params, for an MLP, its flat parameters at
                                                       every point (its points are on its plane)
-    optiviz render EXPERIMENT.json -o FIGURE.svg|FIGURE.png [options]
-                                                      draw the page's plot as a figure ('-' reads stdin):
+    optiviz render EXPERIMENT.json -o FIGURE.svg|FIGURE.png|RUN.gif [options]
+                                                      draw the page's plot as a figure ('-' reads stdin),
+                                                      or the run as an animated GIF, a frame per step:
         --size WxH     the figure in pixels, default 800x600, each side 100..4000
-        --step K       the paths up to step K (default: every step)
+        --step K       the paths up to step K (default: every step); a GIF's last frame
+        --fps N        a GIF's frames a second, 1..50 (default 20)
         --dark         the page's dark theme
         --chart        the loss-vs-step chart under the plot
         --3d           the surface in relief (a shaded mesh), paths on it
@@ -248,13 +251,58 @@ fn read_experiment(path: &str) -> Result<Experiment, String> {
     Experiment::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
-/// `optiviz render`: the figure as SVG or PNG. Every argument is checked
+/// An animation's frames a second unless `--fps` says.
+const DEFAULT_FPS: u32 = 20;
+
+/// The run as an animated GIF: a frame per step from 0 to the figure's step
+/// (at most [`figure::MAX_FRAMES`], spread evenly), each the figure
+/// `render --step K` draws, rasterized a few at a time on every core.
+fn animate(
+    exp: &Experiment,
+    surface: &optiviz::experiment::Surface,
+    runs: &[optiviz::Trajectory],
+    opts: &FigureOptions,
+    fps: u32,
+) -> Result<Vec<u8>, String> {
+    use rayon::prelude::*;
+    let last = opts
+        .step
+        .unwrap_or(usize::MAX)
+        .min(figure::last_step(exp, runs));
+    let frame = |k: usize| {
+        let o = FigureOptions {
+            step: Some(k),
+            ..*opts
+        };
+        optiviz::render::png::svg_to_rgba(&figure::figure_svg(exp, surface, runs, &o))
+    };
+    // The last frame shows every colour to come: the palette is learned from it.
+    let (w, h, key) = frame(last)?;
+    let exact: Vec<[u8; 3]> = figure::shown_paths(exp, runs)
+        .iter()
+        .map(|p| [p.color.r, p.color.g, p.color.b])
+        .collect();
+    let mut gif = animation::Gif::new(w, h, fps, &key, &exact)?;
+    for chunk in figure::animation_steps(last).chunks(16) {
+        let frames = chunk
+            .par_iter()
+            .map(|&k| frame(k))
+            .collect::<Result<Vec<_>, String>>()?;
+        for (_, _, rgba) in frames {
+            gif.add(&rgba)?;
+        }
+    }
+    gif.finish()
+}
+
+/// `optiviz render`: the figure as SVG or PNG, or the run as a GIF. Every argument is checked
 /// before anything is computed, and the file is written only once complete.
 fn render(args: &[String]) -> Result<String, String> {
     let mut input = None;
     let mut output = None;
     let mut opts = FigureOptions::default();
     let (mut relief, mut angle) = (false, None);
+    let mut fps = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str, what: &str| {
@@ -278,13 +326,19 @@ fn render(args: &[String]) -> Result<String, String> {
             "--chart" => opts.chart = true,
             "--data" => opts.data = true,
             "--3d" => relief = true,
+            "--fps" => {
+                let v = value("--fps", "frames a second, a whole number in [1, 50]")?;
+                fps = Some(v.parse::<u32>().ok().filter(|f| (animation::FPS[0]..=animation::FPS[1]).contains(f)).ok_or_else(|| {
+                    format!("--fps must be a whole number of frames a second in [1, 50], got '{v}'")
+                })?);
+            }
             "--angle" => {
                 let v = value("--angle", "YAW,PITCH in degrees, e.g. -35,30")?;
                 angle = Some(Angle::parse(&v, "--angle")?);
             }
             flag if flag.starts_with("--") => {
                 return Err(format!(
-                    "unknown option '{flag}' for render; allowed: -o, --size, --step, --dark, --chart, --data, --3d, --angle"
+                    "unknown option '{flag}' for render; allowed: -o, --size, --step, --dark, --chart, --data, --3d, --angle, --fps"
                 ))
             }
             p if input.is_none() => input = Some(p.to_string()),
@@ -298,17 +352,17 @@ fn render(args: &[String]) -> Result<String, String> {
         opts.relief = Some(angle.unwrap_or_default());
     }
     let input = input.ok_or("render needs an experiment file (or '-' for stdin)")?;
-    let output = output.ok_or("render needs -o FIGURE.svg or -o FIGURE.png")?;
+    let output = output.ok_or("render needs -o FIGURE.svg, FIGURE.png or RUN.gif")?;
     let out = Path::new(&output);
-    let png = match out
+    let ext = out
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
-    {
-        Some(e) if e == "svg" => false,
-        Some(e) if e == "png" => true,
-        _ => return Err(format!("-o must name a .svg or .png file, got '{output}'")),
-    };
+        .filter(|e| ["svg", "png", "gif"].contains(&e.as_str()))
+        .ok_or_else(|| format!("-o must name a .svg, .png or .gif file, got '{output}'"))?;
+    if fps.is_some() && ext != "gif" {
+        return Err("--fps sets an animation's frame rate: write a .gif".to_string());
+    }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
             return Err(format!(
@@ -325,14 +379,15 @@ fn render(args: &[String]) -> Result<String, String> {
         ));
     }
     let (surface, runs) = exp.surface_and_runs(Record::default());
-    let svg = figure::figure_svg(&exp, &surface, &runs, &opts);
-    let bytes = if png {
-        optiviz::render::png::svg_to_png(&svg)?
-    } else {
-        svg.into_bytes()
+    let bytes = match ext.as_str() {
+        "gif" => animate(&exp, &surface, &runs, &opts, fps.unwrap_or(DEFAULT_FPS))?,
+        "png" => {
+            optiviz::render::png::svg_to_png(&figure::figure_svg(&exp, &surface, &runs, &opts))?
+        }
+        _ => figure::figure_svg(&exp, &surface, &runs, &opts).into_bytes(),
     };
     // Written beside the target and renamed, so a failure leaves no partial file.
-    let tmp = out.with_extension(format!("{}.part", if png { "png" } else { "svg" }));
+    let tmp = out.with_extension(format!("{ext}.part"));
     std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {output}: {e}"))?;
     std::fs::rename(&tmp, out).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

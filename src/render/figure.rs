@@ -285,6 +285,24 @@ pub fn draw_relief_plot<P: Painter>(
     camera
 }
 
+/// The most frames an animation of a run takes.
+pub const MAX_FRAMES: usize = 1000;
+
+/// The steps an animation of steps 0 to `last` shows, a frame each: every
+/// step, or for a longer run [`MAX_FRAMES`] steps evenly spread, the first
+/// and the last always among them.
+pub fn animation_steps(last: usize) -> Vec<usize> {
+    if last < MAX_FRAMES {
+        return (0..=last).collect();
+    }
+    let n = MAX_FRAMES - 1;
+    let mut steps: Vec<usize> = (0..=n)
+        .map(|i| ((i as f64) * last as f64 / n as f64).round() as usize)
+        .collect();
+    steps.dedup();
+    steps
+}
+
 /// The figure as an SVG document.
 pub fn figure_svg(
     exp: &Experiment,
@@ -404,6 +422,17 @@ mod tests {
             let e = parse_size(bad).unwrap_err();
             assert!(e.starts_with("--size must be"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn an_animation_takes_every_step_or_a_thousand_spread_evenly() {
+        assert_eq!(animation_steps(0), vec![0]);
+        assert_eq!(animation_steps(3), vec![0, 1, 2, 3]);
+        assert_eq!(animation_steps(999).len(), 1000);
+        let long = animation_steps(100_000);
+        assert_eq!(long.len(), MAX_FRAMES);
+        assert_eq!((long[0], *long.last().unwrap()), (0, 100_000));
+        assert!(long.windows(2).all(|w| w[1] > w[0]));
     }
 
     #[test]

@@ -12,12 +12,15 @@
 //!   against the depth).
 //! - [`chart`]: loss against step. [`data_panel`]: a regression's rows and
 //!   each optimizer's model.
+//! - [`animation`]: a run's frames as one GIF (a shared palette, each frame
+//!   the rectangle that changed).
 //! - [`figure`]: those panels as one SVG document ([`svg`]), and as PNG
 //!   (`png`, native builds only).
 //! - The numbers behind the pictures: [`surface`] (the sampled raster and its
 //!   colour map), [`contour`] (marching squares), [`colormap`] (viridis),
 //!   [`text`] (text widths for layout), [`mathml`] (formulas for the page).
 
+pub mod animation;
 pub mod chart;
 pub mod colormap;
 pub mod contour;

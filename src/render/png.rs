@@ -24,15 +24,30 @@ fn options() -> &'static resvg::usvg::Options<'static> {
     })
 }
 
-/// Rasterizes an SVG document at its own size and encodes it as PNG.
-pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, String> {
+fn rasterize(svg: &str) -> Result<resvg::tiny_skia::Pixmap, String> {
     let tree = resvg::usvg::Tree::from_str(svg, options())
         .map_err(|e| format!("cannot read the figure's SVG: {e}"))?;
     let size = tree.size().to_int_size();
     let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
         .ok_or("the figure has no area")?;
     resvg::render(&tree, Default::default(), &mut pixmap.as_mut());
-    pixmap
+    Ok(pixmap)
+}
+
+/// Rasterizes an SVG document at its own size and encodes it as PNG.
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, String> {
+    rasterize(svg)?
         .encode_png()
         .map_err(|e| format!("cannot encode the PNG: {e}"))
+}
+
+/// Rasterizes an SVG document at its own size: width, height and RGBA (a
+/// figure's background is opaque, so premultiplied is the same).
+pub fn svg_to_rgba(svg: &str) -> Result<(usize, usize, Vec<u8>), String> {
+    let pixmap = rasterize(svg)?;
+    Ok((
+        pixmap.width() as usize,
+        pixmap.height() as usize,
+        pixmap.take(),
+    ))
 }
