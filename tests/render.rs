@@ -82,6 +82,11 @@ const TWO: &str = r##"{"function": {"name": "himmelblau"}, "start": [-1.0, -4.5]
                  {"name": "adam", "lr": 0.1, "color": "#00ffff"},
                  {"name": "rmsprop", "lr": 0.01, "color": "#00ff00", "enabled": false}]}"##;
 
+/// One red SGD path down a quadratic bowl, 40 steps.
+const RED_SGD: &str = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
+    "start": [3.0, 2.0], "steps": 40,
+    "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+
 #[test]
 fn an_svg_has_the_size_and_one_vector_path_per_shown_optimizer() {
     let d = dir("svg");
@@ -192,9 +197,7 @@ fn step_k_draws_exactly_the_first_k_steps() {
 #[test]
 fn a_png_carries_the_path_colour_where_the_trajectory_passes_and_nowhere_else() {
     let d = dir("png");
-    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
-        "start": [3.0, 2.0], "steps": 40,
-        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    let json = RED_SGD;
     for (size, extra) in [((800, 600), vec![]), ((500, 700), vec!["--dark"])] {
         let file = d.join(format!("{}x{}.png", size.0, size.1));
         let s = format!("{}x{}", size.0, size.1);
@@ -607,9 +610,7 @@ fn a_3d_figure_draws_the_relief_and_each_path_on_it_at_its_losses() {
         .contains(">loss</text>"));
 
     // In a PNG, the path's colour lies where its steps are, at their losses.
-    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
-        "start": [3.0, 2.0], "steps": 40,
-        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    let json = RED_SGD;
     render_ok(
         &[
             "render",
@@ -706,9 +707,7 @@ fn gif_frames(path: &Path) -> (usize, usize, Vec<Vec<u8>>) {
 fn a_gif_has_a_frame_per_step_each_the_figure_at_that_step() {
     let d = dir("gif");
     let file = d.join("run.gif");
-    let json = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
-        "start": [3.0, 2.0], "steps": 30,
-        "optimizers": [{"name": "sgd", "lr": 0.02, "color": "#ff0000"}]}"##;
+    let json = RED_SGD;
     render_ok(
         &[
             "render",
@@ -723,7 +722,7 @@ fn a_gif_has_a_frame_per_step_each_the_figure_at_that_step() {
         json,
     );
     let (w, h, frames) = gif_frames(&file);
-    assert_eq!((w, h, frames.len()), (400, 300, 31));
+    assert_eq!((w, h, frames.len()), (400, 300, 41));
     // Each frame is the figure `render --step K` draws: its path's red at
     // step K's point on frame K, and not yet at step 20's on frame 5.
     let exp = Experiment::from_json(json).unwrap();
@@ -738,7 +737,7 @@ fn a_gif_has_a_frame_per_step_each_the_figure_at_that_step() {
             })
         })
     };
-    for k in [3, 10, 30] {
+    for k in [3, 10, 40] {
         assert!(red(&frames[k], frame.to_px(run.points[k])), "frame {k}");
     }
     assert!(
@@ -762,7 +761,7 @@ fn a_gif_has_a_frame_per_step_each_the_figure_at_that_step() {
     let differ = last
         .rgba
         .chunks(4)
-        .zip(frames[30].chunks(4))
+        .zip(frames[40].chunks(4))
         .filter(|(a, b)| (0..3).any(|c| (a[c] as i32 - b[c] as i32).abs() > 40))
         .count();
     assert!(
