@@ -1318,3 +1318,28 @@ test("the surface in relief: a view3d link loads into it; drag, wheel and keys t
   assert.deepEqual(phone.errors, []);
   await phone.context.close();
 });
+
+test("a teacher's link hides parts of the page: hide= applied, a bad part named, carried by Share and Embed", async () => {
+  const four = "fn=rosenbrock&start=-1.5,2&steps=100&o1=sgd&o1.lr=0.001&o2=adam&o2.lr=0.05";
+  const { page, errors, context } = await open(browser, `${server.url}?${four}&hide=controls,legend,buttons,chart`);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  for (const [sel, shown] of [[".panel", false], ["#legend", false], ["#share", false], [".chart", false], ["#plot", true], ["#play", true]]) {
+    assert.equal(await page.locator(sel).first().isVisible(), shown, sel);
+  }
+  // The plot takes the settings' room.
+  const plot = await page.locator("#plot").boundingBox();
+  assert.ok(plot.width > 1100, `${plot.width}`);
+  assert.equal(new URL(page.url()).searchParams.get("hide"), "controls,legend,buttons,chart");
+  // Share and Embed carry it (the buttons are hidden from the reader, not from the page).
+  await page.evaluate(() => document.getElementById("embed-button").click());
+  const code = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(code, /hide=controls,legend,buttons,chart&amp;embed=1/);
+  assert.deepEqual(errors, []);
+  await context.close();
+  // A bad part is named with what is allowed; the rest is applied.
+  const bad = await open(browser, `${server.url}?${four}&hide=legend,toolbar`);
+  assert.match(await bad.page.locator("#message").textContent(), /hide: 'toolbar' is not a part of the page; allowed: controls, chart, data, legend, buttons/);
+  assert.equal(await bad.page.locator("#legend").isVisible(), false);
+  assert.equal(new URL(bad.page.url()).searchParams.get("hide"), "legend");
+  await bad.context.close();
+});
