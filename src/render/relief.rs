@@ -153,7 +153,7 @@ impl Mesh {
         };
         let mut values = Vec::with_capacity(n * n);
         sample_rows(f, wide, n, n, 0..n, &mut values);
-        let colours = Grid::from_values(view, n, n, values.clone()).colours();
+        let colours = ColourMap::of(&values);
         Mesh {
             view,
             n,
@@ -1230,7 +1230,7 @@ mod tests {
         let mesh = Mesh {
             view,
             n,
-            colours: Grid::from_values(view, n, n, values.clone()).colours(),
+            colours: ColourMap::of(&values),
             values,
         };
         let area = Rect::new(0.0, 0.0, 400.0, 400.0);

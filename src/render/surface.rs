@@ -41,15 +41,7 @@ impl Grid {
     /// A grid from values already sampled (row 0 at the top), as
     /// [`sample_rows`] produces them.
     pub fn from_values(view: View, width: usize, height: usize, values: Vec<f64>) -> Grid {
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in values.iter().filter(|v| v.is_finite()) {
-            min = min.min(v);
-            max = max.max(v);
-        }
-        if !min.is_finite() {
-            (min, max) = (0.0, 1.0);
-        }
-        let scale = choose_scale(&values, min, max);
+        let ColourMap { min, max, scale } = ColourMap::of(&values);
         Grid {
             view,
             width,
@@ -152,6 +144,24 @@ pub struct ColourMap {
 }
 
 impl ColourMap {
+    /// The map for these values: from the smallest to the largest finite
+    /// one ([0, 1] when none is), on the scale they call for.
+    pub fn of(values: &[f64]) -> ColourMap {
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values.iter().filter(|v| v.is_finite()) {
+            min = min.min(v);
+            max = max.max(v);
+        }
+        if !min.is_finite() {
+            (min, max) = (0.0, 1.0);
+        }
+        ColourMap {
+            min,
+            max,
+            scale: choose_scale(values, min, max),
+        }
+    }
+
     /// Where `v` falls on the colour scale, in [0, 1].
     pub fn level(&self, v: f64) -> f64 {
         self.leveller()(v)
