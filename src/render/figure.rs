@@ -10,8 +10,8 @@ use super::frame::{path_color, Frame, Scale, Theme};
 use super::paint::Painter;
 use super::paint::Rect;
 use super::plot::{
-    contour_segments, draw_legend, draw_legend_box, draw_paths, draw_surface_layer, raster_size,
-    LegendRow, PathArt, SurfaceArt,
+    contour_segments, draw_legend, draw_legend_clear_of, draw_paths, draw_surface_layer,
+    raster_size, LegendRow, PathArt, SurfaceArt,
 };
 use super::relief::{self, Angle, BaseArt, Camera, Mesh, Relief};
 use super::surface::Grid;
@@ -277,11 +277,7 @@ pub fn draw_relief_plot<P: Painter>(
         .chain(start)
         .collect();
     let (steps, marks) = relief::marks_on_screen(&camera, mesh, &paths, step, &marks);
-    let covered = |b: &Rect| {
-        steps.iter().filter(|&&(x, y)| b.contains(x, y)).count()
-            + 100 * marks.iter().filter(|&&(x, y)| b.contains(x, y)).count()
-    };
-    draw_legend_box(p, area, &rows, covered, 1.0, theme, s);
+    draw_legend_clear_of(p, area, &rows, &steps, &marks, theme, s);
     camera
 }
 

@@ -379,22 +379,33 @@ pub fn draw_legend<P: Painter>(
     theme: Theme,
     s: Scale,
 ) {
-    let under = |b: &Rect, q: &[f64; 2]| {
-        let (x, y) = frame.to_px(*q);
-        b.contains(x, y)
-    };
-    let covered = |b: &Rect| {
-        let steps = paths
-            .iter()
-            .flat_map(|path| {
-                let end = step.min(path.run.points.len().saturating_sub(1));
-                path.run.points[..=end].iter()
-            })
-            .filter(|q| under(b, q))
-            .count();
-        steps + 100 * marks.iter().filter(|q| under(b, q)).count()
-    };
-    draw_legend_box(p, frame.rect, rows, covered, 1.0, theme, s);
+    let steps: Vec<(f64, f64)> = paths
+        .iter()
+        .flat_map(|path| {
+            let end = step.min(path.run.points.len().saturating_sub(1));
+            path.run.points[..=end].iter().map(|&q| frame.to_px(q))
+        })
+        .collect();
+    let marks: Vec<(f64, f64)> = marks.iter().map(|&q| frame.to_px(q)).collect();
+    draw_legend_clear_of(p, frame.rect, rows, &steps, &marks, theme, s);
+}
+
+/// A legend box in the corner of `area` that covers the fewest of the
+/// pixels given: a mark (a minimum, the start) weighs as much as a hundred
+/// steps of a path.
+pub fn draw_legend_clear_of<P: Painter>(
+    p: &mut P,
+    area: Rect,
+    rows: &[LegendRow],
+    steps: &[(f64, f64)],
+    marks: &[(f64, f64)],
+    theme: Theme,
+    s: Scale,
+) {
+    let under =
+        |b: &Rect, pts: &[(f64, f64)]| pts.iter().filter(|&&(x, y)| b.contains(x, y)).count();
+    let covered = |b: &Rect| under(b, steps) + 100 * under(b, marks);
+    draw_legend_box(p, area, rows, covered, 1.0, theme, s);
 }
 
 /// A legend box in the corner of `area` for which `covered` (how much of
