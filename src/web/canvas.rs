@@ -16,6 +16,12 @@ pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, J
         .map_err(|_| JsValue::from_str("not a 2d context"))
 }
 
+/// Clears a whole canvas (a layer drawn afresh, or left empty).
+pub fn clear(canvas: &HtmlCanvasElement) -> Result<(), JsValue> {
+    context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    Ok(())
+}
+
 /// A new canvas element, not in the document.
 pub fn offscreen(width: u32, height: u32) -> Result<HtmlCanvasElement, JsValue> {
     let doc = web_sys::window()

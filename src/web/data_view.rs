@@ -1,7 +1,7 @@
 //! The data panel view: a model's rows and each shown optimizer's model at
 //! the current step; blank for formula functions.
 
-use super::canvas::{context, CanvasPainter};
+use super::canvas::{clear, CanvasPainter};
 use crate::data::DataModel;
 use crate::render::data_panel::draw_data_panel;
 use crate::render::frame::{Scale, Theme};
@@ -20,7 +20,7 @@ pub fn draw(
 ) -> Result<(), JsValue> {
     let size = (canvas.width() as f64, canvas.height() as f64);
     let Some(model) = model else {
-        context(canvas)?.clear_rect(0.0, 0.0, size.0, size.1);
+        clear(canvas)?;
         return Ok(());
     };
     let mut p = CanvasPainter::new(canvas)?;

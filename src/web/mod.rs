@@ -956,11 +956,7 @@ impl App {
                 Some(view) => {
                     view.draw_paths(&self.paths, &paths, self.step, start, Scale(self.scale))
                 }
-                None => {
-                    let c = &self.paths;
-                    canvas::context(c)?.clear_rect(0.0, 0.0, c.width() as f64, c.height() as f64);
-                    Ok(())
-                }
+                None => canvas::clear(&self.paths),
             };
         }
         let arrows = if self.arrows {

@@ -1,7 +1,7 @@
 //! The path layer view: the transparent canvas over the surface, redrawn on
 //! every edit and animation step.
 
-use super::canvas::{context, CanvasPainter};
+use super::canvas::{clear, CanvasPainter};
 use crate::render::frame::{Frame, Scale};
 use crate::render::plot::{
     draw_arrows, draw_basins, draw_curvature, draw_paths, Arrows, BasinArt, Curvature, PathArt,
@@ -23,7 +23,7 @@ pub fn draw(
     start: [f64; 2],
     scale: Scale,
 ) -> Result<(), JsValue> {
-    context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    clear(canvas)?;
     let mut p = CanvasPainter::new(canvas)?;
     if let Some(art) = basins {
         draw_basins(&mut p, frame, art);

@@ -4,8 +4,8 @@
 //! paths are tested against) per angle, size and resolution, so an animation
 //! step redraws only the paths, and turning the view only rasterizes again.
 
-use super::canvas::{context, offscreen, CanvasPainter};
-use super::surface_layer::SurfaceInput;
+use super::canvas::{clear, context, offscreen, CanvasPainter};
+use super::surface_layer::{SurfaceInput, SurfaceLayer};
 use crate::objective::Objective;
 use crate::render::figure::relief_area;
 use crate::render::plot::PathArt;
@@ -40,9 +40,8 @@ pub struct ReliefView {
 /// size of the grid they were read off (a network's, from the workers).
 pub fn mesh_key(input: &SurfaceInput, grid: Option<&Grid>) -> String {
     format!(
-        "{}|{}|{}",
-        input.id,
-        serde_json::to_string(&input.frame.view).unwrap_or_default(),
+        "{}|{}",
+        SurfaceLayer::remote_key(input),
         grid.map_or(0, |g| g.width * g.height)
     )
 }
@@ -153,7 +152,7 @@ impl ReliefView {
         start: Option<([f64; 2], f64)>,
         s: crate::render::frame::Scale,
     ) -> Result<(), JsValue> {
-        context(canvas)?.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+        clear(canvas)?;
         let Some((_, raster, camera, turning)) = &self.raster else {
             return Ok(());
         };
