@@ -283,7 +283,9 @@ fn animate(
         .map(|p| [p.color.r, p.color.g, p.color.b])
         .collect();
     let mut gif = animation::Gif::new(w, h, fps, &key, &exact)?;
-    for chunk in figure::animation_steps(last).chunks(16) {
+    let steps = figure::animation_steps(last);
+    // Every step but the last, whose frame is the key already drawn.
+    for chunk in steps[..steps.len() - 1].chunks(16) {
         let frames = chunk
             .par_iter()
             .map(|&k| frame(k))
@@ -292,6 +294,7 @@ fn animate(
             gif.add(&rgba)?;
         }
     }
+    gif.add(&key)?;
     gif.finish()
 }
 
