@@ -21,6 +21,7 @@ import * as playback from "./js/playback.js";
 import * as plot from "./js/plot.js";
 import * as relief from "./js/relief.js";
 import * as teaching from "./js/teaching.js";
+import * as lock from "./js/lock.js";
 import * as layout from "./js/layout.js";
 import * as downloads from "./js/downloads.js";
 import * as api from "./js/api.js";
@@ -36,6 +37,7 @@ function start(bindings) {
   const ctx = { app, cat: null, pageKeys: pageKeys(), checkFormula };
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.teaching = teaching.build(ctx);
+  ctx.lock = lock.build(ctx);
   ctx.messages = messages.build(ctx);
   ctx.edit = editing.build(ctx);
   ctx.draw = draw.build(ctx);

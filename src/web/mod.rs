@@ -14,6 +14,7 @@ use crate::data::{self, ModelKind};
 use crate::edit::set_path;
 use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
 use crate::inspect::{self, ADAPTIVE};
+use crate::lock::Lock;
 use crate::objective::{Objective, View};
 use crate::optim::schedule::KeyKind;
 use crate::render::chart::LossAxis;
@@ -446,6 +447,8 @@ pub struct App {
     relief: Option<Angle>,
     /// The relief's mesh and raster, kept between frames.
     relief_view: Option<relief_view::ReliefView>,
+    /// What a teacher's link locks: edits that would change it are refused.
+    lock: Lock,
 }
 
 #[wasm_bindgen]
@@ -481,10 +484,20 @@ impl App {
             typed: None,
             relief: None,
             relief_view: None,
+            lock: Lock::default(),
         }
     }
 
-    fn replace(&mut self, exp: Experiment) {
+    /// Takes `exp` in place of the experiment unless it changes what the
+    /// link locks (the error says what).
+    fn replace(&mut self, exp: Experiment) -> Result<(), JsValue> {
+        self.lock.check(&self.exp, &exp).map_err(js_err)?;
+        self.put(exp);
+        Ok(())
+    }
+
+    /// Takes `exp` in place of the experiment, the runs computed again.
+    fn put(&mut self, exp: Experiment) {
         (self.surf, self.runs) = exp.surface_and_runs(page_record(&exp));
         self.detail = Default::default();
         self.exp = exp;
@@ -496,8 +509,7 @@ impl App {
     #[wasm_bindgen(js_name = loadQuery)]
     pub fn load_query(&mut self, q: &str) -> Result<(), JsValue> {
         let exp = query::decode(q).map_err(js_err)?;
-        self.replace(exp);
-        Ok(())
+        self.replace(exp)
     }
 
     /// Loads as much of a link as is valid (see `query::decode_keeping`) and
@@ -507,7 +519,7 @@ impl App {
     pub fn load_query_keeping(&mut self, q: &str) -> Vec<String> {
         let (exp, errors) = query::decode_keeping(q);
         if let Some(exp) = exp {
-            self.replace(exp);
+            self.put(exp);
         }
         errors.iter().map(|e| e.to_string()).collect()
     }
@@ -518,15 +530,14 @@ impl App {
         let value: Value = serde_wasm_bindgen::from_value(obj)
             .map_err(|e| js_err(format!("not an experiment object: {e}")))?;
         let exp = Experiment::from_value(&value).map_err(js_err)?;
-        self.replace(exp);
-        Ok(())
+        self.replace(exp)
     }
 
     /// Loads a named scenario.
     #[wasm_bindgen(js_name = loadScenario)]
     pub fn load_scenario(&mut self, id: &str) -> Result<(), JsValue> {
         let s = scenarios::lookup(id).ok_or_else(|| js_err(format!("no scenario \"{id}\"")))?;
-        self.replace(s.experiment());
+        self.replace(s.experiment())?;
         self.step = 0;
         Ok(())
     }
@@ -545,11 +556,12 @@ impl App {
         // The view, a colour and the on/off switch change the picture, not the runs.
         let display_only = path == "view" || path.ends_with(".color") || path.ends_with(".enabled");
         if display_only {
+            self.lock.check(&self.exp, &exp).map_err(js_err)?;
             self.exp = exp;
+            Ok(())
         } else {
-            self.replace(exp);
+            self.replace(exp)
         }
-        Ok(())
     }
 
     /// Switches to another function with its default parameters and view, and
@@ -591,7 +603,7 @@ impl App {
         }
         doc["start"] = json!(default_start(view));
         Experiment::fit_batches(&mut doc);
-        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?)?;
         self.step = 0;
         Ok(())
     }
@@ -609,7 +621,7 @@ impl App {
             drop_keys(o, &["view", "start", "grad_noise"], "grad_noise");
         }
         Experiment::fit_batches(&mut doc);
-        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?)?;
         self.step = 0;
         Ok(())
     }
@@ -624,15 +636,14 @@ impl App {
             .as_array_mut()
             .ok_or_else(|| js_err("no optimizer list"))?;
         list.push(json!({"name": name, "lr": def.default_lr}));
-        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
-        Ok(())
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?)
     }
 
     /// Removes optimizer `index`. Those after it keep the colour they had
     /// (a palette colour is written into their `color`), so no path changes
     /// colour when another goes.
     #[wasm_bindgen(js_name = removeOptimizer)]
-    pub fn remove_optimizer(&mut self, index: usize) {
+    pub fn remove_optimizer(&mut self, index: usize) -> Result<(), JsValue> {
         if index < self.exp.optimizers.len() {
             let mut exp = self.exp.clone();
             for (j, o) in exp.optimizers.iter_mut().enumerate().skip(index + 1) {
@@ -641,8 +652,9 @@ impl App {
                 }
             }
             exp.optimizers.remove(index);
-            self.replace(exp);
+            self.replace(exp)?;
         }
+        Ok(())
     }
 
     /// The experiment as a plain object (the CLI's JSON).
@@ -1484,8 +1496,7 @@ impl App {
         f["data"] = rows.rows_json();
         // A batch size past the new number of rows becomes the full batch.
         Experiment::fit_batches(&mut doc);
-        self.replace(Experiment::from_value(&doc).map_err(js_err)?);
-        Ok(())
+        self.replace(Experiment::from_value(&doc).map_err(js_err)?)
     }
 
     /// The rows of a data model as `x,y` (or `x1,x2,y`) lines under a
@@ -1671,8 +1682,7 @@ impl App {
         doc["function"]["view"] = window;
         doc.as_object_mut().map(|o| o.remove("view"));
         let exp = Experiment::from_value(&doc).map_err(js_err)?;
-        self.replace(exp);
-        Ok(())
+        self.replace(exp)
     }
 
     /// Types a new formula into the typed function: the parameters it still
@@ -1707,7 +1717,38 @@ impl App {
 
     /// Back to the function's own view.
     #[wasm_bindgen(js_name = resetView)]
-    pub fn reset_view(&mut self) {
-        self.exp.view = None;
+    pub fn reset_view(&mut self) -> Result<(), JsValue> {
+        let mut exp = self.exp.clone();
+        exp.view = None;
+        self.lock.check(&self.exp, &exp).map_err(js_err)?;
+        self.exp = exp;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ teaching
+
+    /// Locks what `lock=` names (see [`Lock`]); returns a message for each
+    /// name that is not a part, the rest locked.
+    #[wasm_bindgen(js_name = setLock)]
+    pub fn set_lock(&mut self, text: &str) -> Vec<String> {
+        let (lock, errors) = Lock::parse(text);
+        self.lock = lock;
+        errors
+    }
+
+    /// The locked parts (`function`, `o1`, `o2.lr`, …), for the page to
+    /// disable their controls; `all` when everything but the view is.
+    pub fn locked(&self) -> Vec<String> {
+        let mut names = self.lock.names();
+        if self.lock.all() {
+            names.push("all".into());
+        }
+        names
+    }
+
+    /// `lock=`'s value for a link; empty when nothing is locked.
+    #[wasm_bindgen(js_name = lockText)]
+    pub fn lock_text(&self) -> String {
+        self.lock.text()
     }
 }

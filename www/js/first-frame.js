@@ -7,8 +7,9 @@ export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
   ctx.url.load();
   // A link's view3d shows the relief from the first frame; hide= hides
-  // parts of the page before it is drawn.
-  const linkProblems = [ctx.relief.applyLink(ctx.url.pageValue), ctx.teaching.applyLink(ctx.url.pageValue)].filter(Boolean);
+  // parts of the page before it is drawn; lock= holds parts of the
+  // experiment as the link gave them.
+  const linkProblems = [ctx.relief.applyLink(ctx.url.pageValue), ctx.teaching.applyLink(ctx.url.pageValue), ctx.lock.applyLink(ctx.url.pageValue)].filter(Boolean);
   if (linkProblems.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${linkProblems.join("; ")}.`);
   app.step = app.maxStep();
   ctx.panels.init();

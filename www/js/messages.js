@@ -32,6 +32,7 @@ export function build(ctx) {
     return text
       .replace(/^optimizers\[(\d+)\]\.?/, (_, i) => `${groupName(+i)} › `)
       .replace(/^start\[([01])\]:/, (_, i) => `Start ${app.info().axes[+i]}:`)
+      .replace(/^locked by this link: (.*)$/, (_, parts) => `Locked by this link: ${parts} cannot be changed here`)
       .replace(/^steps:/, "Steps:")
       .replace(/^line (\d+):/, "Rows, line $1:")
       .replace(/^function\.standardize:/, "Standardize x1 and x2:");

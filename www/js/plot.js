@@ -37,6 +37,12 @@ export function build(ctx) {
     pending = fn;
     requestAnimationFrame(() => { const f = pending; pending = null; f(); });
   };
+  // Zooming and panning where a teacher's link locks the view: said, not done.
+  const viewLocked = () => {
+    if (!ctx.lock.locked("view")) return false;
+    ctx.messages.notice("The view is locked by this link");
+    return true;
+  };
   const local = (e) => {
     const r = plot.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
@@ -56,7 +62,7 @@ export function build(ctx) {
     if (e.button !== 0 || !e.isPrimary || drag) return;
     const [x, y] = local(e);
     plot.setPointerCapture(e.pointerId);
-    drag = { mode: app.nearStart(x, y) ? "start" : "click", x, y, id: e.pointerId };
+    drag = { mode: app.nearStart(x, y) && !ctx.lock.locked("start") ? "start" : "click", x, y, id: e.pointerId };
   });
   const endDrag = () => { drag = null; };
   const lift = (e) => {
@@ -73,6 +79,7 @@ export function build(ctx) {
   plot.addEventListener("pointermove", (e) => {
     if (fingers.has(e.pointerId)) fingers.set(e.pointerId, local(e));
     if (pinch && fingers.size === 2) {
+      if (viewLocked()) return;
       const now = pair();
       const [dx, dy] = [now.x - pinch.x, now.y - pinch.y];
       const factor = pinch.d / now.d;
@@ -88,6 +95,7 @@ export function build(ctx) {
       const p = app.pick(x, y);
       if (p && edit(() => app.moveStart(p[0], p[1]))) schedule(draw.dynamic);
     } else if (drag.mode === "pan") {
+      if (viewLocked()) return;
       const dx = x - drag.x;
       const dy = y - drag.y;
       drag.x = x;
@@ -98,8 +106,11 @@ export function build(ctx) {
   plot.addEventListener("pointerup", (e) => {
     if (!drag || e.pointerId !== drag.id) return;
     const [x, y] = local(e);
-    // A network starts at its initial weights: a click moves nothing.
-    if (drag.mode === "click" && !app.isNetwork()) {
+    // A network starts at its initial weights: a click moves nothing; nor
+    // does it where a teacher's link locks the start.
+    if (drag.mode === "click" && ctx.lock.locked("start")) {
+      ctx.messages.notice("The start is locked by this link");
+    } else if (drag.mode === "click" && !app.isNetwork()) {
       const p = app.pick(x, y);
       if (p && edit(() => app.moveStart(p[0], p[1]))) draw.dynamic();
     }
@@ -109,15 +120,14 @@ export function build(ctx) {
   });
   plot.addEventListener("wheel", (e) => {
     e.preventDefault();
+    if (viewLocked()) return;
     const [x, y] = local(e);
     if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(() => draw.all(true));
   }, { passive: false });
   $("reset-view").addEventListener("click", () => {
     // In relief, the first angle too.
     if (ctx.relief.on()) ctx.relief.reset();
-    app.resetView();
-    ctx.url.sync();
-    draw.all();
+    if (edit(() => app.resetView())) draw.all();
   });
 
 }

@@ -72,7 +72,7 @@ export function build(ctx) {
   // What the key calls the white dot: in relief it is not a handle.
   function startKey() {
     if (app.isNetwork()) return "θ0, the initial weights";
-    return on() ? "start" : "start (drag it)";
+    return on() ? "start" : ctx.lock.locked("start") ? "start (locked by this link)" : "start (drag it)";
   }
   // The plot's name says the angle, for a screen reader.
   function describe() {

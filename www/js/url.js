@@ -12,7 +12,7 @@ export function build(ctx) {
   // The page's own keys (the engine lists them), as the link gave them;
   // what the page shows (the chart, the arrows, the inspector) is written as
   // it is now instead (inspector.js).
-  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d", "hide"];
+  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d", "hide", "lock"];
   const own = [...params].filter(([k]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k));
   const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
@@ -26,7 +26,7 @@ export function build(ctx) {
   // The query that reproduces the experiment; null when it cannot be a link.
   function linkQuery() {
     try {
-      return app.query() + (ctx.inspector?.pageQuery() ?? "") + (ctx.relief?.pageQuery() ?? "") + (ctx.teaching?.pageQuery() ?? "");
+      return app.query() + (ctx.inspector?.pageQuery() ?? "") + (ctx.relief?.pageQuery() ?? "") + (ctx.teaching?.pageQuery() ?? "") + (ctx.lock?.pageQuery() ?? "");
     } catch {
       return null;
     }

@@ -1,7 +1,7 @@
 // The lower parts of an optimizer's card: gradient clipping, the learning-rate
 // schedule, its own sampling and its update rule; each returns its element.
 
-import { field, numberInput, optionalInput } from "./fields.js";
+import { field, numberInput, optionalInput, setting } from "./fields.js";
 import { setMath } from "../math.js";
 
 // Gradient clipping: none, by value or by norm, and the threshold. `name`:
@@ -214,11 +214,11 @@ export function ownSampling(ctx, o, i, name, isModel) {
   const own = document.createElement("div");
   own.className = "hyper";
   if (isModel) {
-    own.append(field("own batch size", optionalInput(ctx, o.batch_size, `optimizers[${i}].batch_size`, `${name} › batch size`, "shared"), "rows per gradient for this optimizer only: a number or full"));
+    own.append(setting("batch_size", field("own batch size", optionalInput(ctx, o.batch_size, `optimizers[${i}].batch_size`, `${name} › batch size`, "shared"), "rows per gradient for this optimizer only: a number or full")));
   } else {
-    own.append(field("own noise σ", optionalInput(ctx, o.grad_noise, `optimizers[${i}].grad_noise`, `${name} › noise`, "shared"), "gradient noise for this optimizer only"));
+    own.append(setting("grad_noise", field("own noise σ", optionalInput(ctx, o.grad_noise, `optimizers[${i}].grad_noise`, `${name} › noise`, "shared"), "gradient noise for this optimizer only")));
   }
-  own.append(field("own accumulate", optionalInput(ctx, o.accumulate, `optimizers[${i}].accumulate`, `${name} › accumulate`, "shared"), "micro-batches per update for this optimizer only"));
+  own.append(setting("accumulate", field("own accumulate", optionalInput(ctx, o.accumulate, `optimizers[${i}].accumulate`, `${name} › accumulate`, "shared"), "micro-batches per update for this optimizer only")));
   return own;
 }
 

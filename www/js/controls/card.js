@@ -1,7 +1,7 @@
 // One optimizer's card: show, colour and Remove, the learning rate, the
 // hyperparameters under torch's names, the parts in card-extras.js, its status.
 
-import { autoInput, field, helpButton, numberInput } from "./fields.js";
+import { autoInput, field, helpButton, numberInput, setting } from "./fields.js";
 import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
 
 function lrSliderValue(lr) {
@@ -51,12 +51,13 @@ export function optimizerCard(ctx, o, i, removed) {
       removed(i);
     }
   });
-  head.append(field("Show", show), field("Colour", color), remove);
+  head.append(setting("enabled", field("Show", show)), setting("color", field("Colour", color)), remove);
   card.append(head);
 
   // Learning rate: a log-scale slider and the exact number.
   const lrRow = document.createElement("div");
   lrRow.className = "slider-row";
+  lrRow.dataset.setting = "lr";
   const slider = document.createElement("input");
   slider.type = "range";
   slider.min = -6;
@@ -102,7 +103,7 @@ export function optimizerCard(ctx, o, i, removed) {
         if (edit(() => app.set(path, box.checked), box)) draw.dynamic();
         else box.checked = !box.checked;
       });
-      grid.append(field(h.name, box, h.doc));
+      grid.append(setting(h.name, field(h.name, box, h.doc)));
     } else if (h.kind === "pair" || h.kind === "auto_pair") {
       const current = () => app.experiment().optimizers[i][h.name];
       // An automatic first entry (torch's None) is an empty box.
@@ -110,7 +111,7 @@ export function optimizerCard(ctx, o, i, removed) {
         ? autoInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`)
         : numberInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`);
       const b = numberInput(ctx, value[1], (x) => app.set(path, [current()[0], x]), `${name} › ${h.name}[1]`);
-      grid.append(field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`), field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`));
+      grid.append(setting(h.name, field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`)), setting(h.name, field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`)));
     } else if (h.kind === "choice") {
       // torch's None is the first option.
       const select = document.createElement("select");
@@ -121,16 +122,16 @@ export function optimizerCard(ctx, o, i, removed) {
         if (edit(() => app.set(path, select.value === "" ? null : select.value), select)) draw.dynamic();
         else select.value = app.experiment().optimizers[i][h.name] ?? "";
       });
-      grid.append(field(h.name, select, h.doc));
+      grid.append(setting(h.name, field(h.name, select, h.doc)));
     } else if (h.kind === "count") {
       const what = `${name} › ${h.name}`;
       const box = h.none
         ? autoInput(ctx, value, (x) => app.set(path, x), what)
         : numberInput(ctx, value, (x) => app.set(path, x), what);
       if (!h.none) Object.assign(box, { step: "1", min: String(h.min), max: String(h.max) });
-      grid.append(field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`));
+      grid.append(setting(h.name, field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`)));
     } else {
-      grid.append(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`));
+      grid.append(setting(h.name, field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`)));
     }
   }
   const maximize = document.createElement("input");
@@ -140,7 +141,7 @@ export function optimizerCard(ctx, o, i, removed) {
     if (edit(() => app.set(`optimizers[${i}].maximize`, maximize.checked ? true : null), maximize)) draw.dynamic();
     else maximize.checked = !maximize.checked;
   });
-  grid.append(field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign"));
+  grid.append(setting("maximize", field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign")));
   card.append(grid);
 
   // The parts used less often fold under "More", open when any is set.
@@ -150,7 +151,7 @@ export function optimizerCard(ctx, o, i, removed) {
   more.open = Boolean(o.clip || o.schedule || o.batch_size !== undefined || o.grad_noise !== undefined || o.accumulate !== undefined);
   const summary = document.createElement("summary");
   summary.textContent = `More: clipping, schedule, own ${isModel ? "batch size" : "noise"}`;
-  more.append(summary, clipping(ctx, o, i, name), schedule(ctx, o, i, name), ownSampling(ctx, o, i, name, isModel));
+  more.append(summary, setting("clip", clipping(ctx, o, i, name)), setting("schedule", schedule(ctx, o, i, name)), ownSampling(ctx, o, i, name, isModel));
   card.append(more, updateRule(def));
 
   const status = document.createElement("p");

@@ -8,6 +8,13 @@ let ids = 0;
 // A field: its name over its control. With `doc`, a "?" button beside the
 // name shows the explanation under the field (by mouse, keyboard or touch),
 // and the control carries it as its accessible description.
+// Marks the controls of one optimizer key (lr, betas, clip, …), for a
+// teacher's link to lock by name (lock.js).
+export function setting(key, el) {
+  el.dataset.setting = key;
+  return el;
+}
+
 export function field(labelText, input, doc) {
   if (!doc) {
     const label = document.createElement("label");

@@ -100,6 +100,8 @@ export function build(ctx) {
           "fit each feature rescaled to mean 0 and variance 1 (dividing by n): the scales no longer stretch the loss's bowl, though a correlation still tilts it"));
       }
       }
+      // The rows are the function's (a teacher's link locks them with it).
+      for (const el of box.children) el.dataset.part = "function";
       // Batch size: 1 … n, the right end being the full batch (B = n is batch GD).
       const slider = document.createElement("input");
       slider.type = "range";

@@ -58,11 +58,7 @@ export function build(ctx) {
     $("start-note").hidden = !network;
     // The plot's hint and key say what can be done with it.
     $("key-start").textContent = ctx.relief.startKey();
-    $("plot-hint").textContent = network
-      ? "The white dot is θ0, the initial weights every optimizer starts from. Scroll to zoom, drag to pan."
-      : matchMedia("(pointer: coarse)").matches
-        ? "Tap the plot to move the start or drag the white handle; scroll the page with one finger, pan and pinch to zoom with two."
-        : "Click the plot to move the start, drag the white handle, scroll to zoom, drag to pan.";
+    $("plot-hint").textContent = plotHint(network);
     for (const p of def.params) {
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
       const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
@@ -86,6 +82,26 @@ export function build(ctx) {
     $("window-y1").setAttribute("aria-label", `${axes[1]} to`);
     $("steps").value = exp.steps;
     showWindow();
+  }
+
+  // What the plot answers to: moving the start (unless a network's, or a
+  // teacher's link locks it) and the view (unless locked).
+  function plotHint(network) {
+    const start = !network && !ctx.lock.locked("start");
+    const view = !ctx.lock.locked("view");
+    const touch = matchMedia("(pointer: coarse)").matches;
+    const moves = [
+      start && (touch ? "tap the plot to move the start or drag the white handle" : "click the plot to move the start, drag the white handle"),
+      view && (touch ? "scroll the page with one finger, pan and pinch to zoom with two" : "scroll to zoom, drag to pan"),
+    ].filter(Boolean);
+    const first = network ? "The white dot is θ0, the initial weights every optimizer starts from." : "";
+    const locked = [!network && !start && "the start", !view && "the view"].filter(Boolean);
+    const said = [
+      first,
+      moves.length ? `${moves.join("; ")}.` : "",
+      locked.length ? `This link locks ${locked.join(" and ")}.` : "",
+    ].filter(Boolean).join(" ");
+    return said.charAt(0).toUpperCase() + said.slice(1);
   }
 
   // The window's ranges as the plot shows them (after a pan or zoom too),
