@@ -27,6 +27,7 @@ pub mod experiment;
 pub mod expr;
 pub mod functions;
 pub mod inspect;
+pub mod lessons;
 pub mod lock;
 pub mod mlp;
 pub mod objective;

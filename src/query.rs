@@ -37,7 +37,8 @@
 //! [`Experiment::from_value`], so a bad link gets the same checks as a bad file;
 //! errors name the URL key (`o2.lr: must be a finite number >= 0, got -1`).
 //! Keys in [`PAGE_KEYS`] belong to the page (`embed`, `lesson`, `play`, `speed`, and `chart`,
-//! `arrows`, `curvature`, `inspect` for what it shows under and on the plot, `view3d` for the plot in relief, `hide` and `lock` for the parts a teacher's link hides or locks) and are passed over, as are
+//! `arrows`, `curvature`, `inspect` for what it shows under and on the plot, `view3d` for the plot in relief, `hide` and `lock` for the parts a teacher's link hides or locks, `lesson`
+//! with `part` for a lesson, `predict`, `question`, `choices` and `answer` for what is asked before the paths) and are passed over, as are
 //! the tracking keys links pick up on the way (`utm_*`, `fbclid`, …).
 
 use crate::data::DEFAULT_X_RANGE;
@@ -66,6 +67,11 @@ pub const PAGE_KEYS: &[&str] = &[
     "view3d",
     "hide",
     "lock",
+    "part",
+    "predict",
+    "question",
+    "choices",
+    "answer",
 ];
 
 /// Keys that links pick up on the way (from newsletters, social sites, ad

@@ -22,6 +22,8 @@ import * as plot from "./js/plot.js";
 import * as relief from "./js/relief.js";
 import * as teaching from "./js/teaching.js";
 import * as lock from "./js/lock.js";
+import * as quiz from "./js/quiz.js";
+import * as lessons from "./js/lessons.js";
 import * as layout from "./js/layout.js";
 import * as downloads from "./js/downloads.js";
 import * as api from "./js/api.js";
@@ -61,6 +63,8 @@ function start(bindings) {
   };
   ctx.playback = playback.build(ctx);
   ctx.relief = relief.build(ctx);
+  ctx.quiz = quiz.build(ctx);
+  ctx.lessons = lessons.build(ctx);
   plot.build(ctx);
   ctx.layout = layout.build(ctx);
   ctx.api = api.build(ctx);

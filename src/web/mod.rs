@@ -26,6 +26,7 @@ use crate::render::plot::{Arrows, PathArt};
 use crate::render::relief::Angle;
 
 use crate::functions::custom;
+use crate::lessons::{self, Quiz};
 use crate::render::paint::Painter;
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
@@ -167,11 +168,35 @@ pub fn catalogue() -> JsValue {
             "query": query::encode(&s.experiment()).expect("scenarios fit in a link"),
             "computed": query::encode(&s.experiment().computed()).expect("scenarios fit in a link")}))
         .collect();
+    let lessons: Vec<Value> = lessons::LESSONS
+        .iter()
+        .map(|l| {
+            let parts: Vec<Value> = l
+                .parts
+                .iter()
+                .map(|p| {
+                    let quiz = match &p.quiz {
+                        Quiz::None => Value::Null,
+                        Quiz::Predict(n) => json!({"predict": n}),
+                        Quiz::Choose {
+                            question,
+                            choices,
+                            answer,
+                        } => json!({"question": question, "choices": choices, "answer": answer}),
+                    };
+                    json!({"title": p.title, "text": p.text, "reveal": p.reveal, "quiz": quiz,
+                        "computed": query::encode(&p.experiment().computed()).expect("lesson parts fit in a link")})
+                })
+                .collect();
+            json!({"id": l.id, "title": l.title, "parts": parts})
+        })
+        .collect();
     to_js(&json!({
         "functions": functions,
         "optimizers": optimizers,
         "schedules": schedules,
         "scenarios": scenarios,
+        "lessons": lessons,
         "typed": {"functions": crate::expr::FUNCTIONS, "max_len": crate::expr::MAX_LEN, "max_params": crate::expr::MAX_PARAMS},
     }))
 }
@@ -538,6 +563,32 @@ impl App {
     pub fn load_scenario(&mut self, id: &str) -> Result<(), JsValue> {
         let s = scenarios::lookup(id).ok_or_else(|| js_err(format!("no scenario \"{id}\"")))?;
         self.replace(s.experiment())?;
+        self.step = 0;
+        Ok(())
+    }
+
+    /// Loads part `part` (from 1) of a lesson, from its first step: the
+    /// lesson's own steps are not the reader's edits, so a link's lock does
+    /// not hold them back.
+    #[wasm_bindgen(js_name = loadLessonPart)]
+    pub fn load_lesson_part(&mut self, id: &str, part: usize) -> Result<(), JsValue> {
+        let lesson = lessons::lookup(id).ok_or_else(|| {
+            let ids: Vec<&str> = lessons::LESSONS.iter().map(|l| l.id).collect();
+            js_err(format!(
+                "lesson: no lesson \"{id}\"; there are {}",
+                ids.join(", ")
+            ))
+        })?;
+        let p = part
+            .checked_sub(1)
+            .and_then(|i| lesson.parts.get(i))
+            .ok_or_else(|| {
+                js_err(format!(
+                    "part: must be a whole number from 1 to {}, got {part}",
+                    lesson.parts.len()
+                ))
+            })?;
+        self.put(p.experiment());
         self.step = 0;
         Ok(())
     }
@@ -1602,6 +1653,23 @@ impl App {
         frame
             .contains_px(x, y)
             .then(|| frame.to_data(x, y).to_vec())
+    }
+
+    /// The CSS pixel of the flat plot where a data point is drawn.
+    #[wasm_bindgen(js_name = toCss)]
+    pub fn to_css(&self, x: f64, y: f64) -> Vec<f64> {
+        let (px, py) = self.frame().to_px([x, y]);
+        vec![px / self.scale, py / self.scale]
+    }
+
+    /// Where optimizer `i`'s run ends: `[x, y, step]`, or `undefined` when
+    /// it left the numbers behind (diverged to infinity or NaN).
+    #[wasm_bindgen(js_name = endPoint)]
+    pub fn end_point(&self, i: usize) -> Option<Vec<f64>> {
+        let t = self.runs.get(i)?;
+        let p = t.points.last()?;
+        let step = t.points.len() - 1;
+        (p[0].is_finite() && p[1].is_finite()).then(|| vec![p[0], p[1], step as f64])
     }
 
     /// Whether a CSS pixel is on the start handle.

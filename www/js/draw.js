@@ -34,6 +34,8 @@ export function build(ctx) {
     refine(refining);
   }
   function dynamic() {
+    // Held at step 0 while a question waits; its marks follow the view.
+    ctx.quiz?.check();
     ctx.basins?.check();
     app.drawPaths();
     ctx.inspector.drawChart();

@@ -5,13 +5,26 @@ const nextTask = () => new Promise((done) => setTimeout(done, 0));
 
 export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
-  ctx.url.load();
+  const hasExperiment = ctx.url.load();
+  // A lesson's part, when the link has nothing else to show; a question
+  // (the link's, or most of a lesson's) holds the paths back from the
+  // first frame.
+  const lesson = ctx.url.pageValue("lesson");
+  const named = lesson !== null && lesson !== "1" && lesson !== "0";
+  if (named && !hasExperiment) {
+    try {
+      app.loadLessonPart(lesson, Number(ctx.url.pageValue("part") ?? 1));
+    } catch {
+      // Said once the controls are up (lessons.applyLink).
+    }
+  }
+  const asks = named || ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null;
   // A link's view3d shows the relief from the first frame; hide= hides
   // parts of the page before it is drawn; lock= holds parts of the
   // experiment as the link gave them.
   const linkProblems = [ctx.relief.applyLink(ctx.url.pageValue), ctx.teaching.applyLink(ctx.url.pageValue), ctx.lock.applyLink(ctx.url.pageValue)].filter(Boolean);
   if (linkProblems.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${linkProblems.join("; ")}.`);
-  app.step = app.maxStep();
+  app.step = asks ? 0 : app.maxStep();
   ctx.panels.init();
   ctx.layout.measure(true);
   app.drawSurface(true);
@@ -44,11 +57,19 @@ export async function firstFrame(ctx, catalogue) {
   if (speed !== null && !ctx.playback.setSpeed(speed)) {
     ctx.messages.showError(`speed: must be a whole number of steps per second in [1, 200], got ${speed}`);
   }
-  const lesson = ctx.url.pageValue("lesson");
-  if (lesson !== null && lesson !== "1" && lesson !== "0") {
-    ctx.messages.showError(`lesson: must be 1 (show the scenario's lesson in the embed) or 0, got ${lesson}`);
+  // The lesson (which may ask its part's question), else the link's question.
+  const asked = ctx.lessons.applyLink(ctx.url.pageValue, true);
+  if (ctx.lessons.active()) {
+    if (ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null) asked.push("predict, question: a lesson asks its own questions");
+  } else {
+    asked.push(...ctx.quiz.applyLink(ctx.url.pageValue));
   }
-  const shown = ctx.inspector.applyLink(ctx.url.pageValue);
+  // Held back for nothing (a part with no question, a question at fault).
+  if (asks && !ctx.quiz.holding()) {
+    app.step = app.maxStep();
+    ctx.draw.dynamic();
+  }
+  const shown = [...asked, ...ctx.inspector.applyLink(ctx.url.pageValue)];
   if (shown.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${shown.join("; ")}.`);
   ctx.url.write();
   const play = ctx.url.pageValue("play");

@@ -29,8 +29,15 @@ export function build(ctx) {
     requestAnimationFrame(frame);
   }
   // Plays, or pauses when playing.
+  // A question asked before the paths (quiz.js) holds them at step 0.
+  const held = () => {
+    if (!ctx.quiz?.holding()) return false;
+    ctx.quiz.remind();
+    return true;
+  };
   function play() {
     if (playing) { pause(); return; }
+    if (held()) return;
     if (app.step >= app.maxStep()) app.step = 0;
     playing = true;
     lastFrame = 0;
@@ -43,6 +50,7 @@ export function build(ctx) {
     ctx.status.render();
   }
   function stepOnce() {
+    if (held()) return;
     playing = false;
     app.step = app.step + 1;
     ctx.draw.dynamic();
@@ -55,9 +63,10 @@ export function build(ctx) {
   $("play").addEventListener("click", play);
   $("step").addEventListener("click", stepOnce);
   $("reset").addEventListener("click", reset);
-  $("complete").addEventListener("click", () => { playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
+  $("complete").addEventListener("click", () => { if (held()) return; playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
   // Dragging the step slider pauses and shows that step.
   $("scrub").addEventListener("input", () => {
+    if (held()) return;
     playing = false;
     app.step = Number($("scrub").value);
     ctx.draw.dynamic();

@@ -12,8 +12,11 @@ export function build(ctx) {
   // The page's own keys (the engine lists them), as the link gave them;
   // what the page shows (the chart, the arrows, the inspector) is written as
   // it is now instead (inspector.js).
-  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d", "hide", "lock"];
-  const own = [...params].filter(([k]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k));
+  // A lesson and its part, and a question, are written as they are now too
+  // (lesson=1 and 0, the embed's flag, stay as given).
+  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d", "hide", "lock", "part", "predict", "question", "choices", "answer"];
+  const flag = (k, v) => k === "lesson" && (v === "1" || v === "0");
+  const own = [...params].filter(([k, v]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k) && (k !== "lesson" || flag(k, v)));
   const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
   if (params.get("lesson") === "1") document.body.classList.add("with-lesson");
@@ -26,7 +29,8 @@ export function build(ctx) {
   // The query that reproduces the experiment; null when it cannot be a link.
   function linkQuery() {
     try {
-      return app.query() + (ctx.inspector?.pageQuery() ?? "") + (ctx.relief?.pageQuery() ?? "") + (ctx.teaching?.pageQuery() ?? "") + (ctx.lock?.pageQuery() ?? "");
+      return app.query() + (ctx.inspector?.pageQuery() ?? "") + (ctx.relief?.pageQuery() ?? "") + (ctx.teaching?.pageQuery() ?? "") + (ctx.lock?.pageQuery() ?? "") +
+        (ctx.lessons?.pageQuery() ?? "") + (ctx.quiz?.pageQuery() ?? "");
     } catch {
       return null;
     }
@@ -89,7 +93,7 @@ export function build(ctx) {
     const q = linkOrSay();
     if (q === null) return;
     // A scenario's lesson goes with it into the embed.
-    const lesson = $("scenario").value ? "&lesson=1" : "";
+    const lesson = $("scenario").value && !ctx.lessons.active() ? "&lesson=1" : "";
     const src = `${location.origin}${location.pathname}?${q}&embed=1${lesson}`;
     copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });

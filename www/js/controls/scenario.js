@@ -14,8 +14,10 @@ export function build(ctx) {
 
   function fill() {
     for (const s of ctx.cat.scenarios) select.add(new Option(s.title, s.id));
+    ctx.lessons.fill(select);
   }
   function load(id) {
+    if (ctx.lessons.active()) ctx.lessons.leave();
     if (ctx.edit(() => app.loadScenario(id))) {
       app.step = app.maxStep();
       ctx.rebuild();
@@ -23,6 +25,12 @@ export function build(ctx) {
     }
   }
   function show() {
+    // In a lesson, the lesson's bar says what the part shows.
+    if (ctx.lessons.active()) {
+      select.value = ctx.lessons.pickerValue();
+      ctx.lessons.refresh();
+      return;
+    }
     const computed = app.computedQuery();
     const s = ctx.cat.scenarios.find((s) => s.computed === computed);
     if (s) active = s;
@@ -40,10 +48,13 @@ export function build(ctx) {
     lesson.replaceChildren(`You changed “${active.title}”, so this may no longer hold: ${active.lesson} `, back);
   }
   select.addEventListener("change", () => {
-    if (select.value) {
+    if (select.value.startsWith("lesson:")) {
+      ctx.lessons.go(select.value.slice("lesson:".length), 1);
+    } else if (select.value) {
       load(select.value);
     } else {
       // "Custom experiment": the lesson goes with the scenario.
+      if (ctx.lessons.active()) ctx.lessons.leave();
       active = null;
       show();
     }

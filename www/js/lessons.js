@@ -1,0 +1,126 @@
+// Lessons (#lesson-bar): a lesson's parts one after another, each an
+// experiment with its text and, where it helps, a question asked before the
+// paths (quiz.js). Previous and Next (or P and N), "Part 3 of 8", and
+// lesson=NAME&part=3 in the address. Started from the scenario picker's
+// Lessons group, or by a link.
+
+import { $ } from "./dom.js";
+
+export function build(ctx) {
+  const { app } = ctx;
+  const bar = $("lesson-bar");
+  // {lesson, part (from 1)}, or null outside a lesson.
+  let at = null;
+
+  const lessonOf = (id) => ctx.cat?.lessons.find((l) => l.id === id);
+
+  /** Goes to part `part` (from 1) of lesson `id`; false (and said) when there is none. */
+  function go(id, part) {
+    if (!ctx.edit(() => app.loadLessonPart(id, part))) return false;
+    at = { lesson: lessonOf(id), part };
+    ctx.quiz.forgetLink();
+    app.step = app.maxStep();
+    ctx.rebuild();
+    ctx.draw.all();
+    show(true);
+    ctx.url.sync();
+    return true;
+  }
+
+  // The bar for the part shown; `ask`: put its question (if any) again.
+  function show(ask) {
+    document.body.classList.toggle("in-lesson", !!at);
+    bar.hidden = !at;
+    if (!at) return;
+    const { lesson, part } = at;
+    const p = lesson.parts[part - 1];
+    $("lesson-title").textContent = lesson.title;
+    $("lesson-progress").textContent = `${part} of ${lesson.parts.length}: ${p.title}`;
+    $("lesson-prev").disabled = part <= 1;
+    $("lesson-next").disabled = part >= lesson.parts.length;
+    const same = app.computedQuery() === p.computed;
+    $("lesson-text").textContent = same ? p.text : `You changed this part, so this may no longer hold: ${p.text}`;
+    if (!ask) return;
+    if (p.quiz) {
+      $("lesson-reveal").textContent = "";
+      // The reveal goes under the lesson's text once answered.
+      ctx.quiz.start(p.quiz.predict !== undefined ? { predict: p.quiz.predict - 1 } : p.quiz, "", () => {
+        $("lesson-reveal").textContent = p.reveal;
+      });
+    } else {
+      ctx.quiz.clear();
+      $("lesson-reveal").textContent = p.reveal;
+    }
+  }
+
+  function leave() {
+    at = null;
+    ctx.quiz.clear();
+    show(false);
+    ctx.scenario.show();
+    ctx.url.sync();
+  }
+
+  const step = (d) => {
+    if (!at) return;
+    const part = at.part + d;
+    if (part >= 1 && part <= at.lesson.parts.length) go(at.lesson.id, part);
+  };
+  $("lesson-prev").addEventListener("click", () => step(-1));
+  $("lesson-next").addEventListener("click", () => step(1));
+  $("lesson-leave").addEventListener("click", leave);
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (!at || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t instanceof Element && t.closest("input, select, textarea, [contenteditable]")) return;
+    if (e.key === "n" || e.key === "N") step(1);
+    else if (e.key === "p" || e.key === "P") step(-1);
+  });
+
+  /** The scenario picker's Lessons group. */
+  function fill(select) {
+    if (!ctx.cat.lessons.length) return;
+    const group = document.createElement("optgroup");
+    group.label = "Lessons";
+    for (const l of ctx.cat.lessons) group.append(new Option(`${l.title} (a lesson in ${l.parts.length} parts)`, `lesson:${l.id}`));
+    select.append(group);
+  }
+
+  /** A link's lesson=NAME&part=N (lesson=1 and 0 are the embed's flag for a
+   * scenario's text); what is wrong, each naming its key. The link's own
+   * experiment, if it has one, is kept (a changed part stays changed). */
+  function applyLink(value, hasExperiment) {
+    const id = value("lesson");
+    if (id === null || id === "1" || id === "0") return value("part") === null ? [] : ["part: goes with lesson=NAME"];
+    const lesson = lessonOf(id);
+    if (!lesson) {
+      return [`lesson: must be 1 (show the scenario's lesson in the embed), 0, or a lesson's name (${ctx.cat.lessons.map((l) => l.id).join(", ")}); got ${id}`];
+    }
+    const text = value("part") ?? "1";
+    let part = Number(text);
+    const problems = [];
+    if (!Number.isInteger(part) || part < 1 || part > lesson.parts.length) {
+      problems.push(`part: must be a whole number from 1 to ${lesson.parts.length}, got ${text}`);
+      part = 1;
+    }
+    if (hasExperiment && !problems.length) {
+      at = { lesson, part };
+      const same = app.computedQuery() === lesson.parts[part - 1].computed;
+      show(same);
+      if (!same) {
+        ctx.quiz.clear();
+        $("lesson-reveal").textContent = "";
+      }
+    } else {
+      go(id, part);
+    }
+    return problems;
+  }
+
+  /** The link's part: the lesson and where in it. */
+  const pageQuery = () => (at ? `&lesson=${at.lesson.id}&part=${at.part}` : "");
+  /** The picker's value while in a lesson. */
+  const pickerValue = () => (at ? `lesson:${at.lesson.id}` : null);
+
+  return { go, fill, applyLink, pageQuery, pickerValue, leave, refresh: () => show(false), active: () => !!at };
+}

@@ -1,0 +1,281 @@
+// Predict, then reveal: before the paths are shown the page asks, and holds
+// the animation at step 0 until the reader answers. Either "Where will
+// <optimizer> be after <steps> steps?" (a click on the plot, or a marker moved
+// with the arrow keys and Enter), then the animation plays and the guess is
+// shown beside the real end with the distance between them; or a question
+// with choices, marked right or wrong, then the animation plays. A link asks
+// with predict=N or question=…&choices=A|B|C&answer=K; a lesson's part asks
+// its own.
+
+import { $ } from "./dom.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+export function build(ctx) {
+  const { app } = ctx;
+  const box = $("quiz");
+  const ask = $("quiz-ask");
+  const help = $("quiz-help");
+  const choicesBox = $("quiz-choices");
+  const result = $("quiz-result");
+  const again = $("quiz-again");
+  const marks = $("quiz-marks");
+  const plot = $("paths");
+
+  // What is asked: {predict: i} (0-based) or {question, choices, answer}
+  // (answer from 1), with `reveal`, the text for after the answer; the
+  // link's own quiz is kept for the link.
+  let quiz = null;
+  let fromLink = null;
+  // "ask" (paths held at step 0), "playing" (answered, the animation on its
+  // way to the end), "done" (the answer shown).
+  let phase = null;
+  let guess = null; // [x, y] in data units
+  let marker = null; // the keyboard's marker before Enter, [x, y]
+  let after = null; // what to do once the answer is shown
+
+  const label = (i) => app.statuses()[i]?.label ?? ctx.messages.groupName(i);
+  const fmt = (v) => Number(v.toPrecision(3));
+
+  /** Starts asking `q` ({predict} or {question, choices, answer}); `reveal`
+   * is said once answered, `done` called then. */
+  function start(q, reveal = "", done = null) {
+    quiz = q;
+    after = done;
+    guess = marker = null;
+    phase = "ask";
+    // The flat map: a guess is a point on it.
+    if (ctx.relief.on()) ctx.relief.setOn(false);
+    app.step = 0;
+    box.hidden = false;
+    box.dataset.reveal = reveal;
+    result.textContent = "";
+    again.hidden = true;
+    choicesBox.replaceChildren();
+    if (q.predict !== undefined) {
+      const steps = app.experiment().steps;
+      ask.textContent = `Where will ${label(q.predict)} be after ${steps} ${steps === 1 ? "step" : "steps"}? Click your guess.`;
+      help.textContent = "Or, with the plot focused, move the marker with the arrow keys (Shift for larger moves) and press Enter.";
+      choicesBox.hidden = true;
+    } else {
+      ask.textContent = q.question;
+      help.textContent = "The paths are shown once you have answered.";
+      choicesBox.hidden = false;
+      q.choices.forEach((c, k) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.textContent = c;
+        b.addEventListener("click", () => choose(k + 1, b));
+        choicesBox.append(b);
+      });
+    }
+    holdControls(true);
+    ctx.draw.dynamic();
+    drawMarks();
+  }
+
+  // Playback waits for the answer, and so does the 3D view.
+  function holdControls(on) {
+    for (const id of ["play", "step", "complete", "scrub", "view-3d"]) $(id).disabled = on;
+    document.body.classList.toggle("quiz-asking", on);
+  }
+
+  /** Whether the paths are held back until an answer. */
+  const holding = () => phase === "ask";
+
+  /** Said when playback is tried before an answer. */
+  function remind() {
+    ctx.messages.notice("Answer the question above the plot first");
+  }
+
+  function commitGuess(p) {
+    guess = p;
+    marker = null;
+    phase = "playing";
+    holdControls(false);
+    help.textContent = "";
+    result.textContent = `Your guess: (${fmt(p[0])}, ${fmt(p[1])}). Now watch where it goes.`;
+    play();
+  }
+
+  function choose(k, button) {
+    if (phase !== "ask") return;
+    const right = k === quiz.answer;
+    for (const b of choicesBox.children) b.disabled = true;
+    button.setAttribute("aria-pressed", "true");
+    button.classList.add(right ? "right" : "wrong");
+    choicesBox.children[quiz.answer - 1].classList.add("right");
+    const answer = quiz.choices[quiz.answer - 1];
+    const said = right ? `Right: ${answer}.` : `Not this one: the answer is ${answer}.`;
+    phase = "playing";
+    holdControls(false);
+    help.textContent = "";
+    result.textContent = [said, box.dataset.reveal].filter(Boolean).join(" ");
+    play();
+  }
+
+  function play() {
+    app.step = 0;
+    ctx.draw.dynamic();
+    ctx.playback.play();
+    check();
+  }
+
+  /** After each drawing: the marks follow the view; the answer is shown
+   * once the animation reaches the end. */
+  function check() {
+    // An edit took the optimizer asked about away: nothing left to ask.
+    if (quiz?.predict !== undefined && quiz.predict >= app.experiment().optimizers.length) clear();
+    if (phase === "ask" && app.step !== 0) app.step = 0;
+    if (phase === "playing" && app.step >= app.maxStep()) reveal();
+    drawMarks();
+  }
+
+  function reveal() {
+    phase = "done";
+    again.hidden = false;
+    if (quiz.predict !== undefined) {
+      const end = app.endPoint(quiz.predict);
+      const name = label(quiz.predict);
+      let said;
+      if (!end) {
+        said = `${name} left the numbers behind (it diverged), so no guess could be near it.`;
+      } else {
+        const d = Math.hypot(end[0] - guess[0], end[1] - guess[1]);
+        const w = app.viewWindow();
+        const share = d / Math.hypot(w[1] - w[0], w[3] - w[2]);
+        said = `${name} ended at (${fmt(end[0])}, ${fmt(end[1])}) after ${end[2]} ${end[2] === 1 ? "step" : "steps"}; your guess (${fmt(guess[0])}, ${fmt(guess[1])}) was ${fmt(d)} away, ${Math.round(share * 100)}% of the plot's diagonal.`;
+      }
+      result.textContent = [said, box.dataset.reveal].filter(Boolean).join(" ");
+    }
+    after?.();
+    drawMarks();
+  }
+
+  /** Ends any question: the paths shown as usual. */
+  function clear() {
+    quiz = null;
+    phase = null;
+    guess = marker = null;
+    box.hidden = true;
+    holdControls(false);
+    marks.replaceChildren();
+  }
+
+  again.addEventListener("click", () => { if (quiz) start(quiz, box.dataset.reveal, after); });
+
+  // The guess, the keyboard's marker and, once shown, the real end with a
+  // dashed line between.
+  function dot(p, cls, text) {
+    const [x, y] = app.toCss(p[0], p[1]);
+    const g = document.createElementNS(SVG, "g");
+    g.setAttribute("class", cls);
+    const ring = document.createElementNS(SVG, "circle");
+    ring.setAttribute("cx", x);
+    ring.setAttribute("cy", y);
+    ring.setAttribute("r", 8);
+    const cross = document.createElementNS(SVG, "path");
+    cross.setAttribute("d", `M${x - 12} ${y} H${x + 12} M${x} ${y - 12} V${y + 12}`);
+    const t = document.createElementNS(SVG, "text");
+    t.setAttribute("x", x + 12);
+    t.setAttribute("y", y - 12);
+    t.textContent = text;
+    g.append(ring, cross, t);
+    return g;
+  }
+  function drawMarks() {
+    marks.replaceChildren();
+    if (!quiz || quiz.predict === undefined || ctx.relief.on()) return;
+    const end = phase === "done" ? app.endPoint(quiz.predict) : null;
+    if (guess && end) {
+      const [a, b] = [app.toCss(guess[0], guess[1]), app.toCss(end[0], end[1])];
+      const line = document.createElementNS(SVG, "line");
+      line.setAttribute("x1", a[0]);
+      line.setAttribute("y1", a[1]);
+      line.setAttribute("x2", b[0]);
+      line.setAttribute("y2", b[1]);
+      line.setAttribute("class", "quiz-gap");
+      marks.append(line);
+    }
+    if (marker) marks.append(dot(marker, "quiz-marker", "your guess? Enter"));
+    if (guess) marks.append(dot(guess, "quiz-guess", "your guess"));
+    if (end) marks.append(dot(end, "quiz-end", "where it ended"));
+  }
+
+  // A click on the plot is the guess (the plot's own handlers, under this
+  // one, would move the start).
+  plot.addEventListener("pointerdown", (e) => {
+    if (!holding() || quiz.predict === undefined) return;
+    e.stopImmediatePropagation();
+    if (e.button !== 0 || !e.isPrimary) return;
+    const r = plot.getBoundingClientRect();
+    const p = app.pick(e.clientX - r.left, e.clientY - r.top);
+    if (p) commitGuess(p);
+  }, { capture: true });
+  // With the plot focused: the arrows move a marker (from the start), Enter
+  // makes it the guess.
+  plot.addEventListener("keydown", (e) => {
+    if (!holding() || quiz.predict === undefined || e.ctrlKey || e.metaKey || e.altKey) return;
+    const w = app.viewWindow();
+    const unit = (e.shiftKey ? 0.1 : 0.02);
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (moves[e.key]) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      const from = marker ?? app.experiment().start ?? [(w[0] + w[1]) / 2, (w[2] + w[3]) / 2];
+      const [dx, dy] = moves[e.key];
+      marker = [
+        Math.min(w[1], Math.max(w[0], from[0] + dx * unit * (w[1] - w[0]))),
+        Math.min(w[3], Math.max(w[2], from[1] + dy * unit * (w[3] - w[2]))),
+      ];
+      result.textContent = `Marker at (${fmt(marker[0])}, ${fmt(marker[1])}); Enter to make it your guess.`;
+      drawMarks();
+    } else if (e.key === "Enter" && marker) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      commitGuess(marker);
+    }
+  }, { capture: true });
+
+  /** A link's predict=N, or question=…&choices=A|B|C&answer=K: what is
+   * wrong with it, each naming its key. */
+  function applyLink(value) {
+    const problems = [];
+    const predict = value("predict");
+    const question = value("question");
+    const choices = value("choices");
+    const answer = value("answer");
+    const n = app.experiment().optimizers.length;
+    if (predict !== null) {
+      const k = Number(predict);
+      if (Number.isInteger(k) && k >= 1 && k <= n) fromLink = { predict: k - 1 };
+      else problems.push(`predict: must be the number of an optimizer, 1 to ${n}, got ${predict}`);
+    }
+    if (question !== null || choices !== null || answer !== null) {
+      const list = (choices ?? "").split("|").map((c) => c.trim()).filter(Boolean);
+      const k = Number(answer);
+      if (fromLink) problems.push("question: a link asks one thing at a time, and this one asks predict= first");
+      else if (!question?.trim()) problems.push("question: choices and an answer need the question, as question=Which one settles?");
+      else if (list.length < 2 || list.length > 6) problems.push(`choices: must be 2 to 6 answers separated by |, as choices=A|B|C; got ${list.length}`);
+      else if (!Number.isInteger(k) || k < 1 || k > list.length) problems.push(`answer: must be the number of the right choice, 1 to ${list.length}, got ${answer ?? "none"}`);
+      else fromLink = { question: question.trim(), choices: list, answer: k };
+    }
+    if (fromLink) start(fromLink);
+    return problems;
+  }
+
+  /** The link's part for the link's own question. */
+  function pageQuery() {
+    if (!fromLink) return "";
+    if (fromLink.predict !== undefined) return `&predict=${fromLink.predict + 1}`;
+    const e = encodeURIComponent;
+    return `&question=${e(fromLink.question)}&choices=${fromLink.choices.map(e).join("|")}&answer=${fromLink.answer}`;
+  }
+
+  /** Drops the link's question (a lesson asks its own). */
+  function forgetLink() {
+    fromLink = null;
+  }
+
+  return { start, clear, holding, remind, check, applyLink, pageQuery, forgetLink };
+}
