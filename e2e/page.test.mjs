@@ -1343,3 +1343,194 @@ test("a teacher's link hides parts of the page: hide= applied, a bad part named,
   assert.equal(new URL(bad.page.url()).searchParams.get("hide"), "legend");
   await bad.context.close();
 });
+
+test("a teacher's link locks parts of the experiment: controls disabled with a note, the plot, keys and setExperiment held to it, carried by Share and Embed", async () => {
+  const two = "fn=rosenbrock&start=-1.5,2&steps=100&o1=sgd&o1.lr=0.001&o2=adam&o2.lr=0.05";
+  const { page, errors, context } = await open(browser, `${server.url}?${two}&lock=start,steps,view,o1.lr,o2,toolbar`);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  // The bad name is said with what is allowed; the rest is locked.
+  assert.match(await page.locator("#message").textContent(), /lock: 'toolbar' is not a part that can be locked; allowed: function, start, steps, view, sampling, optimizers, all, oN/);
+  for (const sel of ["#start-x", "#start-y", "#steps", "#window-x0", "#reset-view", "#scenario"]) assert.equal(await page.locator(sel).isDisabled(), true, sel);
+  const sgd = page.locator("#optimizers > .card").nth(0);
+  const adam = page.locator("#optimizers > .card").nth(1);
+  assert.equal(await sgd.locator('[data-setting="lr"] input[type="range"]').isDisabled(), true);
+  assert.equal(await sgd.locator('[data-setting="momentum"] input').isDisabled(), false);
+  assert.equal(await adam.locator('[data-setting="betas"] input').first().isDisabled(), true);
+  assert.equal(await page.locator("#function").isDisabled(), false);
+  // Each locked place says so.
+  assert.ok(await page.locator(".locked-note").count() >= 6);
+  assert.equal(await adam.locator("legend .locked-note").textContent(), "locked by this link");
+  assert.equal(await page.locator(".pair:has(#start-x) .locked-note").isVisible(), true);
+  assert.match(await page.locator("#plot-hint").textContent(), /This link locks the start and the view/);
+  // A click on the plot and the wheel change nothing, and say why.
+  const before = await page.evaluate(() => optiviz.getExperiment());
+  const box = await page.locator("#paths").boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.equal(await page.locator("#notice").textContent(), "The start is locked by this link");
+  await page.mouse.move(box.x + 200, box.y + 200);
+  await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(100);
+  const after = await page.evaluate(() => optiviz.getExperiment());
+  assert.deepEqual([after.start, after.view ?? null], [before.start, before.view ?? null]);
+  // setExperiment says what is locked; what is free still changes.
+  const refused = await page.evaluate(() => optiviz.setExperiment({ ...optiviz.getExperiment(), steps: 20 }));
+  assert.deepEqual(refused, { ok: false, error: "locked by this link: steps" });
+  assert.match(await page.locator("#message").textContent(), /setExperiment: locked by this link: steps/);
+  const free = await page.evaluate(() => { const e = optiviz.getExperiment(); e.optimizers[0].momentum = 0.5; return optiviz.setExperiment(e); });
+  assert.deepEqual(free, { ok: true });
+  // Playback still works.
+  await page.click("#reset");
+  await page.click("#step");
+  assert.match(await page.locator("#step-out").textContent(), /^step 1 of/);
+  // Share and Embed carry the lock.
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).searchParams.get("lock"), "start,steps,view,o2,o1.lr");
+  await page.evaluate(() => document.getElementById("embed-button").click());
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /lock=start,steps,view,o2,o1\.lr&amp;embed=1/);
+  assert.deepEqual(errors, []);
+  await context.close();
+  // lock=all: only playback and the view are left.
+  const all = await open(browser, `${server.url}?${two}&lock=all`);
+  for (const sel of ["#function", "#add", "#add-name", "#steps", "#scenario"]) assert.equal(await all.page.locator(sel).isDisabled(), true, sel);
+  assert.equal(await all.page.locator("#optimizers .card input:not(:disabled), #optimizers .card select:not(:disabled), #gradients-body input:not(:disabled)").count(), 0);
+  assert.equal(await all.page.locator("#window-x0").isDisabled(), false);
+  assert.equal(await all.page.locator("#play").isDisabled(), false);
+  assert.equal((await all.page.evaluate(() => optiviz.setExperiment({ ...optiviz.getExperiment(), start: [0, 0] }))).ok, false);
+  await all.context.close();
+});
+
+test("predict=N hides the paths and asks where the optimizer will be; a click or the arrow keys and Enter guess, then the animation plays and the guess is shown beside the end", async () => {
+  const two = "fn=rosenbrock&start=-1.2,1&steps=60&o1=sgd&o1.lr=0.001&o2=adam&o2.lr=0.2";
+  const { page, errors } = await open(browser, `${server.url}?${two}&predict=2&speed=200`);
+  assert.equal(await page.locator("#quiz-ask").textContent(), "Where will adam lr=0.2 be after 60 steps? Click your guess.");
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 60/);
+  assert.equal(await page.locator("#play").isDisabled(), true);
+  // Playback waits for the guess, and says so.
+  await page.locator("body").press("Space");
+  assert.match(await page.locator("#notice").textContent(), /Answer the question/);
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 60/);
+  // A click is the guess; the animation plays to the end.
+  const box = await page.locator("#paths").boundingBox();
+  await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.6);
+  await page.waitForFunction(() => document.getElementById("quiz-result").textContent.includes("ended at"), null, { timeout: 10000 });
+  const end = await page.evaluate(() => optiviz.getRuns().runs[1].points.at(-1));
+  const said = await page.locator("#quiz-result").textContent();
+  assert.match(said, new RegExp(`adam lr=0\\.2 ended at \\(${Number(end[0].toPrecision(3))}, ${Number(end[1].toPrecision(3))}\\) after 60 steps; your guess \\(.+\\) was [\\d.]+ away, \\d+% of the plot's diagonal`));
+  assert.match(await page.locator("#step-out").textContent(), /^step 60 of 60/);
+  assert.equal(await page.locator("#quiz-marks .quiz-guess").count(), 1);
+  assert.equal(await page.locator("#quiz-marks .quiz-end").count(), 1);
+  assert.equal(await page.locator("#quiz-marks line").count(), 1);
+  // The question goes with the link.
+  assert.equal(new URL(page.url()).searchParams.get("predict"), "2");
+  // Again, with the keyboard only: the marker moves from the start, Enter guesses.
+  await page.click("#quiz-again");
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 60/);
+  await page.locator("#paths").focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowDown");
+  assert.match(await page.locator("#quiz-result").textContent(), /Marker at \(-0\.8, 0\.92\); Enter to make it your guess/);
+  assert.equal(await page.locator("#quiz-marks .quiz-marker").count(), 1);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("quiz-result").textContent.includes("ended at"), null, { timeout: 10000 });
+  assert.match(await page.locator("#quiz-result").textContent(), /your guess \(-0\.8, 0\.92\)/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  // A bad number is named, and the paths are shown as usual.
+  const bad = await open(browser, `${server.url}?${two}&predict=5`);
+  assert.match(await bad.page.locator("#message").textContent(), /predict: must be the number of an optimizer, 1 to 2, got 5/);
+  assert.equal(await bad.page.locator("#quiz").isVisible(), false);
+  assert.match(await bad.page.locator("#step-out").textContent(), /^step 60 of 60/);
+  await bad.context.close();
+});
+
+test("question=…&choices=…&answer=K asks first, keyboard only; the choice is marked right or wrong and announced, then the animation plays", async () => {
+  const three = "fn=quadratic&fn.b=10&start=3,2&steps=30&o1=sgd&o1.lr=0.1&o2=sgd&o2.lr=0.19&o3=sgd&o3.lr=0.21&speed=200";
+  const q = "question=Which%20learning%20rate%20will%20not%20settle%3F&choices=0.1|0.19|0.21&answer=3";
+  const { page, errors } = await open(browser, `${server.url}?${three}&${q}&scenario=x`);
+  assert.equal(await page.locator("#quiz-ask").textContent(), "Which learning rate will not settle?");
+  assert.deepEqual(await page.locator("#quiz-choices button").allTextContents(), ["0.1", "0.19", "0.21"]);
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 30/);
+  // The scenario's own text would give the answer away: it waits.
+  assert.equal(await page.locator("#lesson").evaluate((el) => getComputedStyle(el).visibility), "hidden");
+  // Tab to a choice and press Enter: no mouse.
+  await page.locator("#quiz-choices button").first().focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "0.19");
+  await page.keyboard.press("Enter");
+  const status = page.locator("#quiz-result");
+  assert.equal(await status.getAttribute("role"), "status");
+  assert.match(await status.textContent(), /^Not this one: the answer is 0\.21\./);
+  assert.equal(await page.locator("#quiz-choices button.wrong").textContent(), "0.19");
+  assert.equal(await page.locator("#quiz-choices button.right").textContent(), "0.21");
+  await page.waitForFunction(() => /^step 30 of 30/.test(document.getElementById("step-out").textContent), null, { timeout: 10000 });
+  // Asked again, the right answer.
+  await page.click("#quiz-again");
+  await page.locator("#quiz-choices button").nth(2).press("Enter");
+  assert.match(await status.textContent(), /^Right: 0\.21\./);
+  const url = new URL(page.url()).searchParams;
+  assert.deepEqual([url.get("question"), url.get("choices"), url.get("answer")], ["Which learning rate will not settle?", "0.1|0.19|0.21", "3"]);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  // Each key at fault is named.
+  for (const [bad, said] of [
+    ["question=Which%3F&choices=a|b&answer=4", /answer: must be the number of the right choice, 1 to 2, got 4/],
+    ["question=Which%3F&choices=a&answer=1", /choices: must be 2 to 6 answers separated by \|/],
+    ["choices=a|b&answer=1", /question: choices and an answer need the question/],
+  ]) {
+    const b = await open(browser, `${server.url}?${three}&${bad}`);
+    assert.match(await b.page.locator("#message").textContent(), said, bad);
+    assert.equal(await b.page.locator("#quiz").isVisible(), false);
+    await b.context.close();
+  }
+});
+
+test("a lesson: picked from the scenarios or linked by lesson=NAME&part=N; Next and Previous, the keys, 'N of 8', each part's question; a lock leaves the lesson free", async () => {
+  const { page, errors } = await open(browser, `${server.url}?speed=200`);
+  await page.selectOption("#scenario", "lesson:how-optimizers-move");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "1 of 8: One gradient step");
+  assert.equal(await page.locator("#lesson-prev").isDisabled(), true);
+  // Part 1 asks where one step lands.
+  assert.equal(await page.locator("#quiz-ask").textContent(), "Where will sgd lr=0.1 be after 1 step? Click your guess.");
+  await page.locator("#paths").focus();
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("quiz-result").textContent.includes("ended at (2.7, 1.2)"));
+  assert.match(await page.locator("#lesson-reveal").textContent(), /lands at \(2\.7, 1\.2\)/);
+  await page.waitForTimeout(300);
+  let url = new URL(page.url()).searchParams;
+  assert.deepEqual([url.get("lesson"), url.get("part")], ["how-optimizers-move", "1"]);
+  // N and P (with the focus outside a box), and the buttons.
+  await page.locator("body").press("n");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "2 of 8: The learning rate and its edge");
+  assert.equal(await page.locator("#quiz-ask").textContent(), "Which of these learning rates will not settle?");
+  await page.click("#lesson-next");
+  await page.locator("body").press("p");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "2 of 8: The learning rate and its edge");
+  await page.waitForTimeout(300);
+  url = new URL(page.url()).searchParams;
+  assert.equal(url.get("part"), "2");
+  // Leaving the lesson shows the paths as usual.
+  await page.click("#lesson-leave");
+  assert.equal(await page.locator("#lesson-bar").isVisible(), false);
+  assert.equal(await page.locator("#quiz").isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  // A link to part 8, with everything locked: the lesson still moves on.
+  const linked = await open(browser, `${server.url}?lesson=how-optimizers-move&part=8&lock=all`);
+  assert.equal(await linked.page.locator("#lesson-progress").textContent(), "8 of 8: Which one to use");
+  assert.equal(await linked.page.locator("#lesson-next").isDisabled(), true);
+  assert.match(await linked.page.locator("#step-out").textContent(), /^step 0 of 500/);
+  await linked.page.click("#lesson-prev");
+  assert.equal(await linked.page.locator("#lesson-progress").textContent(), "7 of 8: Clipping");
+  assert.equal(await linked.page.locator("#steps").isDisabled(), true);
+  assert.equal(await linked.page.locator("#message").isVisible(), false);
+  await linked.context.close();
+  // A bad part or lesson is named.
+  const bad = await open(browser, `${server.url}?lesson=how-optimizers-move&part=12`);
+  assert.match(await bad.page.locator("#message").textContent(), /part: must be a whole number from 1 to 8, got 12/);
+  assert.equal(await bad.page.locator("#lesson-progress").textContent(), "1 of 8: One gradient step");
+  await bad.context.close();
+  const none = await open(browser, `${server.url}?lesson=cooking`);
+  assert.match(await none.page.locator("#message").textContent(), /lesson: must be 1 .*or a lesson's name \(how-optimizers-move\); got cooking/);
+  await none.context.close();
+});

@@ -187,12 +187,22 @@ impl Lock {
             return Ok(());
         }
         let (a, b) = (doc(before), doc(after));
-        let changed: Vec<String> = self
+        let mut changed: Vec<String> = self
             .parts
             .iter()
             .filter(|p| part_of(&a, p) != part_of(&b, p))
             .map(Part::name)
             .collect();
+        if self.all {
+            // Every optimizer's every setting, named as oN.
+            let count = |d: &Value| d["optimizers"].as_array().map_or(0, Vec::len);
+            for i in 1..=count(&a).max(count(&b)) {
+                let part = Part::Optimizer(i);
+                if part_of(&a, &part) != part_of(&b, &part) && !changed.contains(&part.name()) {
+                    changed.push(part.name());
+                }
+            }
+        }
         if changed.is_empty() {
             Ok(())
         } else {
@@ -297,6 +307,10 @@ mod tests {
             .check(&base, &edited(|d| d["steps"] = 10.into()))
             .unwrap_err();
         assert_eq!(err, "locked by this link: steps");
+        let err = lock
+            .check(&base, &edited(|d| d["optimizers"][1]["lr"] = 0.5.into()))
+            .unwrap_err();
+        assert_eq!(err, "locked by this link: o2");
     }
 
     #[test]

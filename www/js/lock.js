@@ -84,6 +84,7 @@ export function build(ctx) {
       document.querySelectorAll("#optimizers .remove").forEach(disable);
     }
     const cards = [...$("optimizers").querySelectorAll(":scope > .card")];
+    if (has("all")) cards.forEach((card) => lockGroup(card, card.querySelector("legend")));
     for (const p of parts) {
       const m = /^o(\d+)(?:\.(.+))?$/.exec(p);
       const card = m && cards[Number(m[1]) - 1];
