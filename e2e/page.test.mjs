@@ -1534,3 +1534,61 @@ test("a lesson: picked from the scenarios or linked by lesson=NAME&part=N; Next 
   assert.match(await none.page.locator("#message").textContent(), /lesson: must be 1 .*or a lesson's name \(how-optimizers-move\); got cooking/);
   await none.context.close();
 });
+
+test("Record GIF: a frame per step encoded in a worker with progress, the page answering meanwhile; the GIF decoded: its frames, size and the path's colour; Cancel stops it", async () => {
+  const run = "fn=rosenbrock&start=-1.2,1&steps=40&o1=sgd&o1.lr=0.002&o1.color=%23ff0000&o2=adam&o2.lr=0.1";
+  const { page, errors } = await open(browser, `${server.url}?${run}`);
+  await page.click("#menu-button").catch(() => {});
+  await page.evaluate(() => document.getElementById("record-gif").click());
+  assert.equal(await page.locator("#gif-panel").isVisible(), true);
+  await page.selectOption("#gif-size", "480x360");
+  await page.selectOption("#gif-fps", "10");
+  await watchLongTasks(page);
+  const download = page.waitForEvent("download", { timeout: 60000 });
+  await page.click("#gif-run");
+  // The page answers while it records; what it draws goes on from the copy taken at the start.
+  await page.waitForFunction(() => document.getElementById("gif-progress").value > 0, null, { timeout: 20000 });
+  await page.click("#reset");
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 40/);
+  await page.evaluate(() => { const e = optiviz.getExperiment(); e.steps = 10; optiviz.setExperiment(e); });
+  const file = await download;
+  assert.equal(file.suggestedFilename(), "optiviz.gif");
+  assert.match(await page.locator("#gif-status").textContent(), /^Saved optiviz\.gif: 41 frames of 480 × 360 at 10 frames a second \(\d+\.\d\d MB\)\./);
+  const bytes = [...(await (await import("node:fs/promises")).readFile(await file.path()))];
+  // Decoded by the browser: the frame count, the size, and the path's red
+  // growing from the start (frame 0) to its whole length (the last).
+  const seen = await page.evaluate(async (bytes) => {
+    const decoder = new ImageDecoder({ data: new Uint8Array(bytes), type: "image/gif" });
+    await decoder.tracks.ready;
+    const count = decoder.tracks.selectedTrack.frameCount;
+    const red = async (i) => {
+      const { image } = await decoder.decode({ frameIndex: i });
+      const c = new OffscreenCanvas(image.displayWidth, image.displayHeight);
+      const g = c.getContext("2d");
+      g.drawImage(image, 0, 0);
+      const d = g.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let k = 0; k < d.length; k += 4) if (d[k] === 255 && d[k + 1] === 0 && d[k + 2] === 0) n++;
+      const size = [image.displayWidth, image.displayHeight];
+      image.close();
+      return { n, size };
+    };
+    return { count, first: await red(0), last: await red(count - 1) };
+  }, bytes);
+  assert.equal(seen.count, 41);
+  assert.deepEqual(seen.last.size, [480, 360]);
+  assert.ok(seen.last.n > seen.first.n + 100, JSON.stringify(seen));
+  // No frame held the main thread long: each is its own task.
+  const long = (await longTasks(page)).filter((d) => d > 200);
+  assert.deepEqual(long, []);
+  // Cancel stops a recording under way.
+  await page.evaluate(() => { const e = optiviz.getExperiment(); e.steps = 400; optiviz.setExperiment(e); });
+  await page.click("#gif-run");
+  await page.waitForFunction(() => document.getElementById("gif-progress").value > 0, null, { timeout: 20000 });
+  await page.click("#gif-cancel");
+  assert.equal(await page.locator("#gif-status").textContent(), "Cancelled.");
+  assert.equal(await page.locator("#gif-run").isVisible(), true);
+  assert.equal(await page.locator("#gif-progress").isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -26,6 +26,7 @@ import * as quiz from "./js/quiz.js";
 import * as lessons from "./js/lessons.js";
 import * as layout from "./js/layout.js";
 import * as downloads from "./js/downloads.js";
+import * as recording from "./js/recording.js";
 import * as api from "./js/api.js";
 import * as menu from "./js/menu.js";
 import { firstFrame } from "./js/first-frame.js";
@@ -36,7 +37,7 @@ function start(bindings) {
   const app = new App($("surface"), $("paths"), $("chart"), $("data"));
   // What the modules share: the engine, the catalogue (set once the plot is
   // drawn) and each other's interfaces, looked up when they are called.
-  const ctx = { app, cat: null, pageKeys: pageKeys(), checkFormula };
+  const ctx = { app, App, cat: null, pageKeys: pageKeys(), checkFormula };
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.teaching = teaching.build(ctx);
   ctx.lock = lock.build(ctx);
@@ -69,6 +70,7 @@ function start(bindings) {
   ctx.layout = layout.build(ctx);
   ctx.api = api.build(ctx);
   downloads.build(ctx);
+  ctx.recording = recording.build(ctx);
   menu.build();
   firstFrame(ctx, catalogue);
 }

@@ -269,12 +269,15 @@ fn animate(
         .step
         .unwrap_or(usize::MAX)
         .min(figure::last_step(exp, runs));
+    // The surface is sampled once, every frame drawn on it.
+    let still = figure::still_plot(exp, surface, opts);
     let frame = |k: usize| {
         let o = FigureOptions {
             step: Some(k),
             ..*opts
         };
-        optiviz::render::png::svg_to_rgba(&figure::figure_svg(exp, surface, runs, &o))
+        let svg = figure::figure_svg_on(exp, surface, runs, &o, None, still.as_ref());
+        optiviz::render::png::svg_to_rgba(&svg)
     };
     // The last frame shows every colour to come: the palette is learned from it.
     let (w, h, key) = frame(last)?;

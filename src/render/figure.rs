@@ -155,7 +155,7 @@ pub fn last_step(exp: &Experiment, runs: &[Trajectory]) -> usize {
 #[allow(clippy::too_many_arguments)]
 pub fn draw_plot<P: Painter>(
     p: &mut P,
-    (width, height): (f64, f64),
+    size: (f64, f64),
     exp: &Experiment,
     surf: &Surface,
     runs: &[Trajectory],
@@ -163,26 +163,76 @@ pub fn draw_plot<P: Painter>(
     dark: bool,
     s: Scale,
 ) -> Frame {
-    let view = exp.view.unwrap_or_else(|| surf.view());
-    let frame = Frame::for_surface(width, height, s, view);
-    let (cw, ch) = raster_size(frame.rect, s.0, surf.cost() as f64);
-    let grid = Grid::sample(surf, view, cw, ch);
-    let image = p.image(grid.width, grid.height, &grid.rgba());
-    let contours = contour_segments(&grid, false);
-    let minima = surf.minima();
+    let still = StillPlot::new(p, size, exp, surf, s);
+    draw_plot_on(p, &still, exp, runs, step, dark, s)
+}
+
+/// What a flat plot shows at every step: the surface sampled into the
+/// painter's image, its contours and colours, the minima. An animation
+/// makes it once and draws each frame on it.
+pub struct StillPlot<I> {
+    size: (f64, f64),
+    frame: Frame,
+    image: I,
+    contours: Vec<super::contour::Segment>,
+    colours: super::surface::ColourMap,
+    minima: Vec<crate::objective::Minimum>,
+}
+
+impl<I> StillPlot<I> {
+    /// The still part of `exp`'s `width` × `height` plot.
+    pub fn new<P: Painter<Image = I>>(
+        p: &mut P,
+        (width, height): (f64, f64),
+        exp: &Experiment,
+        surf: &Surface,
+        s: Scale,
+    ) -> StillPlot<I> {
+        let view = exp.view.unwrap_or_else(|| surf.view());
+        let frame = Frame::for_surface(width, height, s, view);
+        let (cw, ch) = raster_size(frame.rect, s.0, surf.cost() as f64);
+        let grid = Grid::sample(surf, view, cw, ch);
+        StillPlot {
+            size: (width, height),
+            frame,
+            image: p.image(grid.width, grid.height, &grid.rgba()),
+            contours: contour_segments(&grid, false),
+            colours: grid.colours(),
+            minima: surf.minima(),
+        }
+    }
+}
+
+/// [`draw_plot`] on a still part made before: the surface layer, the paths
+/// up to `step` and the legend.
+pub fn draw_plot_on<P: Painter>(
+    p: &mut P,
+    still: &StillPlot<P::Image>,
+    exp: &Experiment,
+    runs: &[Trajectory],
+    step: usize,
+    dark: bool,
+    s: Scale,
+) -> Frame {
+    let frame = still.frame;
     let theme = Theme::page(dark);
     let art = SurfaceArt {
-        image: &image,
-        contours: &contours,
-        colours: grid.colours(),
-        minima: &minima,
+        image: &still.image,
+        contours: &still.contours,
+        colours: still.colours,
+        minima: &still.minima,
         axes: axis_names(exp),
     };
-    draw_surface_layer(p, (width, height), &frame, &art, theme, s);
+    draw_surface_layer(p, still.size, &frame, &art, theme, s);
     let paths = shown_paths(exp, runs);
     draw_paths(p, &frame, &paths, step, exp.start, s);
     let rows = legend_rows(&paths, step);
-    let marks: Vec<[f64; 2]> = minima.iter().map(|m| m.point).chain([exp.start]).collect();
+    let marks: Vec<[f64; 2]> = still
+        .minima
+        .iter()
+        .map(|m| m.point)
+        .chain([exp.start])
+        .collect();
     draw_legend(p, &frame, &rows, &paths, step, &marks, theme, s);
     frame
 }
@@ -318,6 +368,42 @@ pub fn figure_svg_with(
     opts: &FigureOptions,
     mesh: Option<&Mesh>,
 ) -> String {
+    figure_svg_on(exp, surf, runs, opts, mesh, None)
+}
+
+/// The still part of a flat figure's plot (`None` in relief), for
+/// [`figure_svg_on`] to draw every frame of an animation on.
+pub fn still_plot(
+    exp: &Experiment,
+    surf: &Surface,
+    opts: &FigureOptions,
+) -> Option<StillPlot<String>> {
+    let panels = Panels::new(
+        opts.height as f64,
+        opts.data && surf.model().is_some(),
+        opts.chart,
+    );
+    opts.relief.is_none().then(|| {
+        StillPlot::new(
+            &mut SvgPainter::new("plot"),
+            (opts.width as f64, panels.plot.1),
+            exp,
+            surf,
+            Scale(1.0),
+        )
+    })
+}
+
+/// [`figure_svg_with`], a flat plot drawn on `still` when given (made by
+/// [`still_plot`] for the same experiment and options).
+pub fn figure_svg_on(
+    exp: &Experiment,
+    surf: &Surface,
+    runs: &[Trajectory],
+    opts: &FigureOptions,
+    mesh: Option<&Mesh>,
+    still: Option<&StillPlot<String>>,
+) -> String {
     let step = opts.step.unwrap_or(usize::MAX).min(last_step(exp, runs));
     let (w, h) = (opts.width as f64, opts.height as f64);
     let model = surf.model();
@@ -343,16 +429,15 @@ pub fn figure_svg_with(
             (camera.area, camera.view)
         }
         None => {
-            let frame = draw_plot(
-                &mut p,
-                (w, panels.plot.1),
-                exp,
-                surf,
-                runs,
-                step,
-                opts.dark,
-                s,
-            );
+            let made;
+            let still = match still {
+                Some(still) => still,
+                None => {
+                    made = StillPlot::new(&mut p, (w, panels.plot.1), exp, surf, s);
+                    &made
+                }
+            };
+            let frame = draw_plot_on(&mut p, still, exp, runs, step, opts.dark, s);
             (frame.rect, frame.view)
         }
     };

@@ -7,6 +7,7 @@ mod canvas;
 mod chart_view;
 mod data_view;
 mod paths_layer;
+mod recording;
 mod relief_view;
 mod surface_layer;
 
@@ -474,6 +475,11 @@ pub struct App {
     relief_view: Option<relief_view::ReliefView>,
     /// What a teacher's link locks: edits that would change it are refused.
     lock: Lock,
+    /// Counts the experiments put in place, to tell a figure's still part
+    /// made for an earlier one.
+    generation: u64,
+    /// The last figure's still part (flat), with what it was made for.
+    still_plot: std::cell::RefCell<Option<(String, figure::StillPlot<String>)>>,
 }
 
 #[wasm_bindgen]
@@ -510,6 +516,8 @@ impl App {
             relief: None,
             relief_view: None,
             lock: Lock::default(),
+            generation: 0,
+            still_plot: Default::default(),
         }
     }
 
@@ -523,6 +531,7 @@ impl App {
 
     /// Takes `exp` in place of the experiment, the runs computed again.
     fn put(&mut self, exp: Experiment) {
+        self.generation += 1;
         (self.surf, self.runs) = exp.surface_and_runs(page_record(&exp));
         self.detail = Default::default();
         self.exp = exp;
@@ -1512,12 +1521,52 @@ impl App {
     /// the same experiment, size, step and theme.
     #[wasm_bindgen(js_name = figureSvg)]
     pub fn figure_svg(&self, width: u32, height: u32) -> Result<String, JsValue> {
+        self.figure_at(width, height, self.step, false)
+    }
+
+    /// The figure at step `step`, with the loss chart under the plot when
+    /// `chart`: a frame of "Record GIF", what `optiviz render --step K
+    /// [--chart]` draws.
+    #[wasm_bindgen(js_name = figureSvgAt)]
+    pub fn figure_svg_at(
+        &self,
+        width: u32,
+        height: u32,
+        step: usize,
+        chart: bool,
+    ) -> Result<String, JsValue> {
+        self.figure_at(width, height, step, chart)
+    }
+
+    /// The steps a GIF of the run shows, a frame each (at most
+    /// `figure::MAX_FRAMES`, first and last among them).
+    #[wasm_bindgen(js_name = animationSteps)]
+    pub fn animation_steps(&self) -> Vec<usize> {
+        figure::animation_steps(self.max_step())
+    }
+
+    /// The shown paths' colours, RGB triples, for a GIF's palette to keep exact.
+    #[wasm_bindgen(js_name = pathColours)]
+    pub fn path_colours(&self) -> Vec<u8> {
+        figure::shown_paths(&self.exp, &self.runs)
+            .iter()
+            .flat_map(|p| [p.color.r, p.color.g, p.color.b])
+            .collect()
+    }
+
+    fn figure_at(
+        &self,
+        width: u32,
+        height: u32,
+        step: usize,
+        chart: bool,
+    ) -> Result<String, JsValue> {
         let opts = FigureOptions {
             width: figure::check_side("width", width).map_err(js_err)?,
             height: figure::check_side("height", height).map_err(js_err)?,
-            step: Some(self.step),
+            step: Some(step),
             dark: self.dark,
-            chart: false,
+            chart,
             data: false,
             relief: self.relief,
         };
@@ -1525,8 +1574,24 @@ impl App {
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
         let key = relief_view::mesh_key(&input, self.surface.handed_grid(&input));
         let mesh = self.relief_view.as_ref().and_then(|v| v.still_mesh(&key));
-        Ok(figure::figure_svg_with(
-            &self.exp, &self.surf, &self.runs, &opts, mesh,
+        // The surface is sampled once for every frame of a GIF.
+        let still_key = format!(
+            "{} {width}x{height} {chart} {} {:?}",
+            self.generation,
+            self.dark,
+            self.view()
+        );
+        let mut still = self.still_plot.borrow_mut();
+        if still.as_ref().is_none_or(|(k, _)| *k != still_key) {
+            *still = figure::still_plot(&self.exp, &self.surf, &opts).map(|s| (still_key, s));
+        }
+        Ok(figure::figure_svg_on(
+            &self.exp,
+            &self.surf,
+            &self.runs,
+            &opts,
+            mesh,
+            still.as_ref().map(|(_, s)| s),
         ))
     }
 
