@@ -710,7 +710,7 @@ test("lesson=1 keeps a scenario's lesson in the embed, and the PNG is the figure
   const without = await open(browser, `${server.url}${query}&embed=1`, { viewport: { width: 760, height: 640 } });
   assert.equal(await without.page.locator("#lesson").isVisible(), false);
   const bad = await open(browser, `${server.url}${query}&embed=1&lesson=yes`, { viewport: { width: 760, height: 640 } });
-  assert.match(await bad.page.locator("#message").textContent(), /^lesson: must be 1 .* got yes$/);
+  assert.match(await bad.page.locator("#message").textContent(), /lesson: must be 1 .*, 0, or a lesson's name \(how-optimizers-move\); got yes\.$/);
   // The PNG: the SVG figure's picture at twice the plot's size.
   const [w, h] = await page.locator("#plot").evaluate((p) => [Math.floor(p.clientWidth), Math.floor(p.clientHeight)]);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "PNG" }).click()]);

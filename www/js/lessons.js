@@ -82,7 +82,7 @@ export function build(ctx) {
     if (!ctx.cat.lessons.length) return;
     const group = document.createElement("optgroup");
     group.label = "Lessons";
-    for (const l of ctx.cat.lessons) group.append(new Option(`${l.title} (a lesson in ${l.parts.length} parts)`, `lesson:${l.id}`));
+    for (const l of ctx.cat.lessons) group.append(new Option(`Lesson: ${l.title}`, `lesson:${l.id}`));
     select.append(group);
   }
 

@@ -18,7 +18,13 @@ export function build(ctx) {
     if (v === null) return null;
     const errors = app.setLock(v);
     parts = app.locked();
-    document.body.classList.toggle("locked-all", parts.includes("all"));
+    // Everything locked: said once, over the settings.
+    if (parts.includes("all")) {
+      const banner = document.createElement("p");
+      banner.className = "locked-banner";
+      banner.textContent = "This link locks the experiment: play it, step through it, zoom and pan, but its settings stay as the link gave them.";
+      document.querySelector(".panel").prepend(banner);
+    }
     apply();
     return errors.length ? errors.join("; ") : null;
   }

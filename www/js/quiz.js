@@ -54,7 +54,8 @@ export function build(ctx) {
     choicesBox.replaceChildren();
     if (q.predict !== undefined) {
       const steps = app.experiment().steps;
-      ask.textContent = `Where will ${label(q.predict)} be after ${steps} ${steps === 1 ? "step" : "steps"}? Click your guess.`;
+      const touch = matchMedia("(pointer: coarse)").matches;
+      ask.textContent = `Where will ${label(q.predict)} be after ${steps} ${steps === 1 ? "step" : "steps"}? ${touch ? "Tap" : "Click"} your guess.`;
       help.textContent = "Or, with the plot focused, move the marker with the arrow keys (Shift for larger moves) and press Enter.";
       choicesBox.hidden = true;
     } else {
