@@ -315,6 +315,21 @@ impl Objective for Surface {
     }
 }
 
+/// An optimizer's keys besides `name` and its own hyperparameters: the
+/// learning rate, clipping, schedule, colour, showing, `maximize` and its own
+/// sampling.
+pub const OPTIMIZER_KEYS: &[&str] = &[
+    "lr",
+    "clip",
+    "schedule",
+    "color",
+    "enabled",
+    "maximize",
+    "batch_size",
+    "grad_noise",
+    "accumulate",
+];
+
 /// One optimizer of an experiment with all of its settings.
 #[derive(Clone)]
 pub struct OptimizerConfig {
@@ -1600,18 +1615,9 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ),
         )
     })?;
-    let mut allowed = vec!["name", "lr"];
+    let mut allowed = vec!["name"];
+    allowed.extend(OPTIMIZER_KEYS);
     allowed.extend(def.hyper.iter().map(|h| h.name));
-    allowed.extend([
-        "clip",
-        "schedule",
-        "color",
-        "enabled",
-        "maximize",
-        "batch_size",
-        "grad_noise",
-        "accumulate",
-    ]);
     o.only_or(&allowed, &IMPLEMENTATION_KEYS)?;
     let lr = number(o.required("lr")?, &o.field("lr"), optim::LR_RANGE)?;
     let mut hyper = def.defaults();

@@ -17,7 +17,7 @@
 //! ([`Lock::check`]), so every way of editing (a control, a drag on the
 //! plot, a key, `setExperiment`) is held to it by one rule.
 
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, OPTIMIZER_KEYS};
 use crate::optim::REGISTRY;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -33,18 +33,6 @@ pub const PARTS: &[&str] = &[
     "all",
 ];
 
-/// The optimizer keys that are not a hyperparameter of some optimizer.
-const OPTIMIZER_KEYS: &[&str] = &[
-    "lr",
-    "clip",
-    "schedule",
-    "color",
-    "enabled",
-    "maximize",
-    "batch_size",
-    "grad_noise",
-    "accumulate",
-];
 
 /// The top-level experiment keys that are not the sampling card's.
 const NOT_SAMPLING: &[&str] = &["function", "start", "steps", "optimizers", "view"];
