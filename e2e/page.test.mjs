@@ -1356,7 +1356,9 @@ test("a teacher's link locks parts of the experiment: controls disabled with a n
   assert.equal(await sgd.locator('[data-setting="lr"] input[type="range"]').isDisabled(), true);
   assert.equal(await sgd.locator('[data-setting="momentum"] input').isDisabled(), false);
   assert.equal(await adam.locator('[data-setting="betas"] input').first().isDisabled(), true);
-  assert.equal(await page.locator("#function").isDisabled(), false);
+  // A new function would bring its own start and view: with those locked, it waits too.
+  assert.equal(await page.locator("#function").isDisabled(), true);
+  assert.equal(await page.locator("#add-name").isDisabled(), false);
   // Each locked place says so.
   assert.ok(await page.locator(".locked-note").count() >= 6);
   assert.equal(await adam.locator("legend .locked-note").textContent(), "locked by this link");
@@ -1397,6 +1399,15 @@ test("a teacher's link locks parts of the experiment: controls disabled with a n
   assert.equal(await all.page.locator("#play").isDisabled(), false);
   assert.equal((await all.page.evaluate(() => optiviz.setExperiment({ ...optiviz.getExperiment(), start: [0, 0] }))).ok, false);
   await all.context.close();
+  // A model's rows are the function's: every field of them locked; an
+  // optimizer the experiment does not have is named.
+  const rows = await open(browser, `${server.url}?fn=linear_regression&steps=20&o1=sgd&o1.lr=0.1&lock=function,o3`);
+  assert.match(await rows.page.locator("#message").textContent(), /lock: 'o3': there is 1 optimizer/);
+  const dataFields = rows.page.locator('#gradients-body [data-part="function"] input, #gradients-body [data-part="function"] select, #gradients-body [data-part="function"] button:not(.help)');
+  assert.ok(await dataFields.count() >= 5);
+  assert.equal(await rows.page.locator('#gradients-body [data-part="function"] :is(input, select):not(:disabled)').count(), 0);
+  assert.equal(await rows.page.locator('#gradients-body input[type="range"]').last().isDisabled(), false);
+  await rows.context.close();
 });
 
 test("predict=N hides the paths and asks where the optimizer will be; a click or the arrow keys and Enter guess, then the animation plays and the guess is shown beside the end", async () => {
@@ -1469,6 +1480,13 @@ test("question=…&choices=…&answer=K asks first, keyboard only; the choice is
   assert.match(await status.textContent(), /^Right: 0\.21\./);
   const url = new URL(page.url()).searchParams;
   assert.deepEqual([url.get("question"), url.get("choices"), url.get("answer")], ["Which learning rate will not settle?", "0.1|0.19|0.21", "3"]);
+  // The focus went on from the disabled choice to "Ask me again".
+  assert.equal(await page.evaluate(() => document.activeElement.id), "quiz-again");
+  // Another scenario: the question was about this experiment, and goes.
+  await page.selectOption("#scenario", "valley");
+  assert.equal(await page.locator("#quiz").isVisible(), false);
+  await page.waitForTimeout(300);
+  assert.equal(new URL(page.url()).searchParams.get("question"), null);
   assert.deepEqual(errors, []);
   await page.context().close();
   // Each key at fault is named.
@@ -1503,7 +1521,16 @@ test("a lesson: picked from the scenarios or linked by lesson=NAME&part=N; Next 
   await page.locator("body").press("n");
   assert.equal(await page.locator("#lesson-progress").textContent(), "2 of 8: The learning rate and its edge");
   assert.equal(await page.locator("#quiz-ask").textContent(), "Which of these learning rates will not settle?");
-  await page.click("#lesson-next");
+  // Answered, and on to the next part while the answer still plays: its own
+  // question holds, then plays to its end once answered.
+  await page.locator("#quiz-choices button").nth(2).click();
+  await page.locator("body").press("n");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "3 of 8: Momentum");
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 40/);
+  assert.equal(await page.locator("#lesson-reveal").evaluate((el) => getComputedStyle(el).visibility), "hidden");
+  await page.locator("#quiz-choices button").first().click();
+  await page.waitForFunction(() => /^step 40 of 40/.test(document.getElementById("step-out").textContent), null, { timeout: 10000 });
+  assert.match(await page.locator("#lesson-reveal").textContent(), /Gradient descent, with almost twice the learning rate/);
   await page.locator("body").press("p");
   assert.equal(await page.locator("#lesson-progress").textContent(), "2 of 8: The learning rate and its edge");
   await page.waitForTimeout(300);

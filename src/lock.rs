@@ -33,7 +33,6 @@ pub const PARTS: &[&str] = &[
     "all",
 ];
 
-
 /// The top-level experiment keys that are not the sampling card's.
 const NOT_SAMPLING: &[&str] = &["function", "start", "steps", "optimizers", "view"];
 
@@ -129,12 +128,36 @@ impl Lock {
         (lock, errors)
     }
 
+    /// Drops `oN` and `oN.K` for an N past the experiment's `count`
+    /// optimizers, with a message for each.
+    pub fn keep_optimizers(&mut self, count: usize) -> Vec<String> {
+        let past = |p: &Part| match p {
+            Part::Optimizer(n) | Part::Setting(n, _) => *n > count,
+            Part::Named(_) => false,
+        };
+        let errors = self
+            .parts
+            .iter()
+            .filter(|p| past(p))
+            .map(|p| {
+                format!(
+                    "lock: '{}': there {} {count} optimizer{}",
+                    p.name(),
+                    if count == 1 { "is" } else { "are" },
+                    if count == 1 { "" } else { "s" }
+                )
+            })
+            .collect();
+        self.parts.retain(|p| !past(p));
+        errors
+    }
+
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }
 
-    /// Whether every setting of the experiment is locked (`all`, or each
-    /// part named): only playback and the view are left.
+    /// Whether `all` was given: every setting of the experiment is locked,
+    /// only playback and the view are left.
     pub fn all(&self) -> bool {
         self.all
     }
@@ -274,6 +297,12 @@ mod tests {
             errors[1]
         );
         assert!(errors[2].contains("numbered from 1"), "{}", errors[2]);
+        let (mut lock, _) = Lock::parse("o1,o3.lr,o2,steps");
+        assert_eq!(
+            lock.keep_optimizers(2),
+            ["lock: 'o3.lr': there are 2 optimizers"]
+        );
+        assert_eq!(lock.names(), ["steps", "o1", "o2"]);
     }
 
     #[test]

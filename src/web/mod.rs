@@ -1864,7 +1864,8 @@ impl App {
     /// name that is not a part, the rest locked.
     #[wasm_bindgen(js_name = setLock)]
     pub fn set_lock(&mut self, text: &str) -> Vec<String> {
-        let (lock, errors) = Lock::parse(text);
+        let (mut lock, mut errors) = Lock::parse(text);
+        errors.extend(lock.keep_optimizers(self.exp.optimizers.len()));
         self.lock = lock;
         errors
     }

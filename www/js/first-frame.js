@@ -25,6 +25,8 @@ export async function firstFrame(ctx, catalogue) {
   const linkProblems = [ctx.relief.applyLink(ctx.url.pageValue), ctx.teaching.applyLink(ctx.url.pageValue), ctx.lock.applyLink(ctx.url.pageValue)].filter(Boolean);
   if (linkProblems.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${linkProblems.join("; ")}.`);
   app.step = asks ? 0 : app.maxStep();
+  // Nothing plays, and no text gives the answer away, before it is asked.
+  ctx.quiz.hold(asks);
   ctx.panels.init();
   ctx.layout.measure(true);
   app.drawSurface(true);
@@ -66,6 +68,7 @@ export async function firstFrame(ctx, catalogue) {
   }
   // Held back for nothing (a part with no question, a question at fault).
   if (asks && !ctx.quiz.holding()) {
+    ctx.quiz.hold(false);
     app.step = app.maxStep();
     ctx.draw.dynamic();
   }

@@ -19,7 +19,8 @@ export function build(ctx) {
     if (!ctx.edit(() => app.loadLessonPart(id, part))) return false;
     at = { lesson: lessonOf(id), part };
     ctx.quiz.forgetLink();
-    app.step = app.maxStep();
+    // A part that asks first shows nothing (nor announces it) before.
+    app.step = at.lesson.parts[part - 1].quiz ? 0 : app.maxStep();
     ctx.rebuild();
     ctx.draw.all();
     show(true);
@@ -40,6 +41,8 @@ export function build(ctx) {
     $("lesson-next").disabled = part >= lesson.parts.length;
     const same = app.computedQuery() === p.computed;
     $("lesson-text").textContent = same ? p.text : `You changed this part, so this may no longer hold: ${p.text}`;
+    // Its question was about the part as it was.
+    if (!same && ctx.quiz.holding()) ctx.quiz.clear();
     if (!ask) return;
     if (p.quiz) {
       $("lesson-reveal").textContent = "";
@@ -65,6 +68,9 @@ export function build(ctx) {
     if (!at) return;
     const part = at.part + d;
     if (part >= 1 && part <= at.lesson.parts.length) go(at.lesson.id, part);
+    // At either end its button is disabled: the focus goes to the other.
+    const at_end = document.activeElement;
+    if (at_end?.disabled) (at_end.id === "lesson-next" ? $("lesson-prev") : $("lesson-next")).focus();
   };
   $("lesson-prev").addEventListener("click", () => step(-1));
   $("lesson-next").addEventListener("click", () => step(1));

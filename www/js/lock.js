@@ -68,10 +68,14 @@ export function build(ctx) {
     const has = (p) => parts.includes(p);
     // A scenario would replace all of it.
     lockField($("scenario"));
+    // A new function takes its own start and view: not where they are locked.
+    if (has("function") || has("start") || has("view")) lockField($("function"));
     if (has("function")) {
-      lockField($("function"));
       disableIn($("function-params"));
-      for (const el of $("gradients-body").querySelectorAll('[data-part="function"]')) lockField(el.matches(CONTROLS) ? el : el.querySelector(CONTROLS) ?? el);
+      for (const el of $("gradients-body").querySelectorAll('[data-part="function"]')) {
+        if (el.matches(CONTROLS)) lockField(el);
+        else if (el.querySelector(CONTROLS)) lockGroup(el, el);
+      }
     }
     if (has("start")) lockField($("start-x").closest(".pair"));
     if (has("steps")) lockField($("steps"));

@@ -44,6 +44,7 @@ export function build(ctx) {
     after = done;
     guess = marker = null;
     phase = "ask";
+    ctx.playback.pause();
     // The flat map: a guess is a point on it.
     if (ctx.relief.on()) ctx.relief.setOn(false);
     app.step = 0;
@@ -81,6 +82,10 @@ export function build(ctx) {
     document.body.classList.toggle("quiz-asking", on);
   }
 
+  /** Holds playback (or lets it go) before a question is up: a link that
+   * asks holds it from the first frame. */
+  const hold = (on) => { if (!holding()) holdControls(on); };
+
   /** Whether the paths are held back until an answer. */
   const holding = () => phase === "ask";
 
@@ -111,6 +116,9 @@ export function build(ctx) {
     phase = "playing";
     holdControls(false);
     help.textContent = "";
+    // The chosen button is disabled now: the focus goes on to "Ask me again".
+    again.hidden = false;
+    again.focus();
     result.textContent = [said, box.dataset.reveal].filter(Boolean).join(" ");
     play();
   }
@@ -118,7 +126,7 @@ export function build(ctx) {
   function play() {
     app.step = 0;
     ctx.draw.dynamic();
-    ctx.playback.play();
+    if (!ctx.playback.isPlaying()) ctx.playback.play();
     check();
   }
 
@@ -203,16 +211,26 @@ export function build(ctx) {
     if (end) marks.append(dot(end, "quiz-end", "where it ended"));
   }
 
-  // A click on the plot is the guess (the plot's own handlers, under this
-  // one, would move the start).
+  // A click or tap on the plot is the guess (the plot's own handlers, under
+  // this one, would move the start); a finger that moves is scrolling the
+  // page, not guessing.
+  let press = null;
+  const asking = () => holding() && quiz.predict !== undefined;
   plot.addEventListener("pointerdown", (e) => {
-    if (!holding() || quiz.predict === undefined) return;
+    if (!asking()) return;
     e.stopImmediatePropagation();
-    if (e.button !== 0 || !e.isPrimary) return;
+    press = e.button === 0 && e.isPrimary ? { id: e.pointerId, x: e.clientX, y: e.clientY } : null;
+  }, { capture: true });
+  plot.addEventListener("pointerup", (e) => {
+    if (!asking()) return;
+    e.stopImmediatePropagation();
+    if (!press || e.pointerId !== press.id || Math.hypot(e.clientX - press.x, e.clientY - press.y) > 6) return;
+    press = null;
     const r = plot.getBoundingClientRect();
     const p = app.pick(e.clientX - r.left, e.clientY - r.top);
     if (p) commitGuess(p);
   }, { capture: true });
+  plot.addEventListener("pointercancel", () => { press = null; }, { capture: true });
   // With the plot focused: the arrows move a marker (from the start), Enter
   // makes it the guess.
   plot.addEventListener("keydown", (e) => {
@@ -278,5 +296,5 @@ export function build(ctx) {
     fromLink = null;
   }
 
-  return { start, clear, holding, remind, check, applyLink, pageQuery, forgetLink };
+  return { start, clear, hold, holding, remind, check, applyLink, pageQuery, forgetLink };
 }

@@ -114,7 +114,8 @@ export function build(ctx) {
     const worker = startWorker((_, msg) => {
       if (waiting) { const ok = waiting; waiting = null; ok(msg); } else answers.push(msg);
     }, () => {
-      if (waiting) { const ok = waiting; waiting = null; ok({ gif: "error", error: "the encoder stopped" }); }
+      const failed = { gif: "error", error: "the encoder stopped" };
+      if (waiting) { const ok = waiting; waiting = null; ok(failed); } else answers.push(failed);
     });
     // Cancel wakes what waits for the worker.
     const me = { worker, cancelled: false, wake: () => waiting?.({ gif: "cancelled" }) };
@@ -123,9 +124,14 @@ export function build(ctx) {
     cancel.hidden = false;
     progress.hidden = false;
     progress.value = 0;
+    // The bar follows every frame; the words (a live region) every tenth of the way.
+    let told = -1;
     const say = (n) => {
       progress.value = n / steps.length;
-      status.textContent = `Recording frame ${n} of ${steps.length}…`;
+      const tenth = Math.floor((10 * n) / steps.length);
+      if (tenth === told) return;
+      told = tenth;
+      status.textContent = `Recording: frame ${n} of ${steps.length}…`;
     };
     say(0);
     try {

@@ -18,6 +18,9 @@ export function build(ctx) {
   }
   function load(id) {
     if (ctx.lessons.active()) ctx.lessons.leave();
+    // A link's question was about the experiment it came with.
+    ctx.quiz.clear();
+    ctx.quiz.forgetLink();
     if (ctx.edit(() => app.loadScenario(id))) {
       app.step = app.maxStep();
       ctx.rebuild();
