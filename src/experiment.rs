@@ -319,6 +319,7 @@ impl Objective for Surface {
 /// learning rate, clipping, schedule, colour, showing, `maximize` and its own
 /// sampling.
 pub const OPTIMIZER_KEYS: &[&str] = &[
+    // First: an error's list of allowed keys names it before the hyperparameters.
     "lr",
     "clip",
     "schedule",
@@ -1615,9 +1616,11 @@ fn parse_optimizer(v: &Value, path: &str) -> Result<OptimizerConfig, ConfigError
             ),
         )
     })?;
-    let mut allowed = vec!["name"];
-    allowed.extend(OPTIMIZER_KEYS);
+    // As a reader would look for them: the learning rate, its own
+    // hyperparameters, then the rest.
+    let mut allowed = vec!["name", OPTIMIZER_KEYS[0]];
     allowed.extend(def.hyper.iter().map(|h| h.name));
+    allowed.extend(&OPTIMIZER_KEYS[1..]);
     o.only_or(&allowed, &IMPLEMENTATION_KEYS)?;
     let lr = number(o.required("lr")?, &o.field("lr"), optim::LR_RANGE)?;
     let mut hyper = def.defaults();
