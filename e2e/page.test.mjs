@@ -1491,6 +1491,14 @@ test("question=…&choices=…&answer=K asks first, keyboard only; the choice is
   assert.equal(await page.locator("#quiz").isVisible(), false);
   await page.waitForTimeout(300);
   assert.equal(new URL(page.url()).searchParams.get("question"), null);
+  // A scenario that asks first; Skip shows the answer and plays.
+  await page.selectOption("#scenario", "noise-escape");
+  assert.equal(await page.locator("#quiz-ask").textContent(), "Started exactly on the ridge of a saddle, which path leaves it first?");
+  assert.match(await page.locator("#step-out").textContent(), /^step 0 of 80/);
+  await page.click("#quiz-skip");
+  assert.match(await status.textContent(), /^The answer: With noise in each gradient\./);
+  await page.waitForFunction(() => /^step 80 of 80/.test(document.getElementById("step-out").textContent), null, { timeout: 10000 });
+  assert.equal(await page.locator("#lesson").evaluate((el) => getComputedStyle(el).visibility), "visible");
   assert.deepEqual(errors, []);
   await page.context().close();
   // Each key at fault is named.

@@ -2,6 +2,7 @@
 //! The first is what the page shows when it opens.
 
 use crate::experiment::Experiment;
+use crate::lessons::Quiz;
 
 /// A complete experiment with a title and the lesson it shows.
 pub struct Scenario {
@@ -177,6 +178,25 @@ pub fn lookup(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
 }
 
+/// What a scenario asks before its paths when it is picked (the reader
+/// can skip it); most ask nothing. Their lessons give the answers, which
+/// the tests below check.
+pub fn asks(id: &str) -> Quiz {
+    match id {
+        "local-minima" => Quiz::Predict(1),
+        "noise-escape" => Quiz::Choose {
+            question: "Started exactly on the ridge of a saddle, which path leaves it first?",
+            choices: &[
+                "Plain gradient descent",
+                "With noise in each gradient",
+                "With noise, averaged over 16 gradients a step",
+            ],
+            answer: 2,
+        },
+        _ => Quiz::None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -308,6 +328,9 @@ mod tests {
         assert!(r[1..].iter().all(|t| t.losses.last() < r[0].losses.last()));
         assert!(r.iter().all(|t| *t.losses.last().unwrap() > 1.0));
         assert!(r.iter().all(|t| inside("local-minima", t)));
+        // It asks where gradient descent ends: inside the picture, so a
+        // click can be compared with it.
+        assert!(matches!(asks("local-minima"), Quiz::Predict(1)));
 
         // GD zig-zags far more, and is far behind, after 40 steps.
         let r = runs("zigzag");
@@ -339,6 +362,11 @@ mod tests {
         let r = runs("noise-escape");
         let left = |t: &crate::Trajectory| t.points.iter().position(|p| p[1].abs() > 0.5);
         assert_eq!(left(&r[0]), None);
+        // Its question's answer: the noisy path (the second) leaves first.
+        assert!(matches!(
+            asks("noise-escape"),
+            Quiz::Choose { answer: 2, .. }
+        ));
         assert!(r[0].points.last().unwrap()[0].abs() < 1e-3);
         let (noisy, averaged) = (left(&r[1]).unwrap(), left(&r[2]).unwrap());
         assert!(noisy + 20 < averaged, "{noisy} {averaged}");

@@ -78,6 +78,20 @@ pub fn page_keys() -> JsValue {
 /// Everything the page's controls are built from: functions and their
 /// parameters, optimizers with their hyperparameters and update rules (as
 /// MathML), schedules and scenarios.
+/// A question for the page: `{predict: N}` or `{question, choices,
+/// answer}` (N and answer from 1), or null.
+fn quiz_json(quiz: &Quiz) -> Value {
+    match quiz {
+        Quiz::None => Value::Null,
+        Quiz::Predict(n) => json!({"predict": n}),
+        Quiz::Choose {
+            question,
+            choices,
+            answer,
+        } => json!({"question": question, "choices": choices, "answer": answer}),
+    }
+}
+
 #[wasm_bindgen]
 pub fn catalogue() -> JsValue {
     let range = |r: crate::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
@@ -165,7 +179,7 @@ pub fn catalogue() -> JsValue {
         .collect();
     let scenarios: Vec<Value> = scenarios::SCENARIOS
         .iter()
-        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson,
+        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "quiz": quiz_json(&scenarios::asks(s.id)),
             "query": query::encode(&s.experiment()).expect("scenarios fit in a link"),
             "computed": query::encode(&s.experiment().computed()).expect("scenarios fit in a link")}))
         .collect();
@@ -176,16 +190,7 @@ pub fn catalogue() -> JsValue {
                 .parts
                 .iter()
                 .map(|p| {
-                    let quiz = match &p.quiz {
-                        Quiz::None => Value::Null,
-                        Quiz::Predict(n) => json!({"predict": n}),
-                        Quiz::Choose {
-                            question,
-                            choices,
-                            answer,
-                        } => json!({"question": question, "choices": choices, "answer": answer}),
-                    };
-                    json!({"title": p.title, "text": p.text, "reveal": p.reveal, "quiz": quiz,
+                    json!({"title": p.title, "text": p.text, "reveal": p.reveal, "quiz": quiz_json(&p.quiz),
                         "computed": query::encode(&p.experiment().computed()).expect("lesson parts fit in a link")})
                 })
                 .collect();

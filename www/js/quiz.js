@@ -19,6 +19,7 @@ export function build(ctx) {
   const choicesBox = $("quiz-choices");
   const result = $("quiz-result");
   const again = $("quiz-again");
+  const skip = $("quiz-skip");
   const marks = $("quiz-marks");
   const plot = $("paths");
 
@@ -52,6 +53,7 @@ export function build(ctx) {
     box.dataset.reveal = reveal;
     result.textContent = "";
     again.hidden = true;
+    skip.hidden = false;
     choicesBox.replaceChildren();
     if (q.predict !== undefined) {
       const steps = app.experiment().steps;
@@ -95,6 +97,7 @@ export function build(ctx) {
   }
 
   function commitGuess(p) {
+    skip.hidden = true;
     guess = p;
     marker = null;
     phase = "playing";
@@ -116,6 +119,7 @@ export function build(ctx) {
     phase = "playing";
     holdControls(false);
     help.textContent = "";
+    skip.hidden = true;
     // The chosen button is disabled now: the focus goes on to "Ask me again".
     again.hidden = false;
     again.focus();
@@ -149,6 +153,8 @@ export function build(ctx) {
       let said;
       if (!end) {
         said = `${name} left the numbers behind (it diverged), so no guess could be near it.`;
+      } else if (!guess) {
+        said = `${name} ended at (${fmt(end[0])}, ${fmt(end[1])}) after ${end[2]} ${end[2] === 1 ? "step" : "steps"}.`;
       } else {
         const d = Math.hypot(end[0] - guess[0], end[1] - guess[1]);
         const w = app.viewWindow();
@@ -166,12 +172,29 @@ export function build(ctx) {
     quiz = null;
     phase = null;
     guess = marker = null;
+    press = null;
     box.hidden = true;
     holdControls(false);
     marks.replaceChildren();
   }
 
   again.addEventListener("click", () => { if (quiz) start(quiz, box.dataset.reveal, after); });
+  // No answer: the paths play, and what they show is said at the end.
+  skip.addEventListener("click", () => {
+    if (!holding()) return;
+    skip.hidden = true;
+    phase = "playing";
+    holdControls(false);
+    help.textContent = "";
+    if (quiz.predict === undefined) {
+      for (const b of choicesBox.children) b.disabled = true;
+      choicesBox.children[quiz.answer - 1].classList.add("right");
+      result.textContent = [`The answer: ${quiz.choices[quiz.answer - 1]}.`, box.dataset.reveal].filter(Boolean).join(" ");
+    }
+    again.hidden = false;
+    again.focus();
+    play();
+  });
 
   // The guess, the keyboard's marker and, once shown, the real end with a
   // dashed line between.

@@ -22,9 +22,12 @@ export function build(ctx) {
     ctx.quiz.clear();
     ctx.quiz.forgetLink();
     if (ctx.edit(() => app.loadScenario(id))) {
-      app.step = app.maxStep();
+      const asks = ctx.cat.scenarios.find((s) => s.id === id)?.quiz;
+      app.step = asks ? 0 : app.maxStep();
       ctx.rebuild();
       ctx.draw.all();
+      // Some ask first (the lesson, which answers it, waits meanwhile).
+      if (asks) ctx.quiz.start(asks.predict !== undefined ? { predict: asks.predict - 1 } : asks);
     }
   }
   function show() {
