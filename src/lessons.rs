@@ -3,6 +3,7 @@
 //! to predict where an optimizer ends, or to pick an answer.
 
 use crate::experiment::Experiment;
+use crate::scenarios;
 
 /// What a part asks before its paths are shown.
 pub enum Quiz {
@@ -61,10 +62,7 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "The learning rate and its edge",
             text: "Now f = ½(x² + 10y²): ten times as steep across y as along x. Three runs of gradient descent start at (3, 2) and differ only in the learning rate. A larger rate takes longer steps, and a step that is too long overshoots the floor of the bowl and climbs the other side.",
             reveal: "Across y the curvature is L = 10, and each step multiplies y by 1 − lr·L. At 0.1 that is 0, so the path drops to the floor in one step and slides along it; at 0.19 it is −0.9, a swing to the other side a little smaller each time, which settles; at 0.21 it is −1.1, each swing larger than the last, and the path leaves the picture after 5 steps. Gradient descent settles only for lr < 2/L = 0.2.",
-            json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
-                {"name": "sgd", "lr": 0.1},
-                {"name": "sgd", "lr": 0.19},
-                {"name": "sgd", "lr": 0.21}]}"#,
+            json: scenarios::TOO_LARGE,
             quiz: Quiz::Choose {
                 question: "Which of these learning rates will not settle?",
                 choices: &["0.1", "0.19", "0.21"],
@@ -75,10 +73,7 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "Momentum",
             text: "A narrow valley, f = ½(x² + 25y²): 25 times as steep across as along. Gradient descent runs at lr = 0.075, just under its edge of 2/25 = 0.08. The other two use lr = 0.04 with momentum 0.7: each step is the new gradient step plus 0.7 of the previous step, like a ball that keeps rolling. Nesterov's variant looks ahead, taking the gradient about where the roll will carry it.",
             reveal: "Gradient descent, with almost twice the learning rate: it crosses the valley at every step, 40 times, while along the shallow x it gains only 7.5% of the remaining way per step and ends at x = −0.15. In momentum's running sum the swings across the valley cancel while the pushes along it add up, and both momentum runs end within 0.01 of the minimum; Nesterov's look-ahead stops the swinging after the first swing.",
-            json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 40, "optimizers": [
-                {"name": "sgd", "lr": 0.075},
-                {"name": "sgd", "lr": 0.04, "momentum": 0.7},
-                {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#,
+            json: scenarios::ZIGZAG,
             quiz: Quiz::Choose {
                 question: "After 40 steps, which is furthest from the minimum?",
                 choices: &[
@@ -93,20 +88,14 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "Adaptive steps",
             text: "The saddle f = x² − y² curves up along x and down along y; its flat centre is no minimum. The start (−1.8, 0.001) is a hair off the ridge line y = 0. Adam and RMSprop divide each coordinate's step by the running root-mean-square of that coordinate's gradients, so even a tiny gradient gets a step of about lr. Click where plain gradient descent (lr 0.05) will be after 60 steps.",
             reveal: "The sideways pull on gradient descent is 2y, tiny at y = 0.001, so it slides almost straight into the saddle point: after 60 steps it is at about (0, 0.3), only starting to turn away. Adam and RMSprop give that tiny sideways gradient a full-sized step, so they head downhill at once: RMSprop leaves the picture after 17 steps and Adam after 36.",
-            json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
-                {"name": "sgd", "lr": 0.05},
-                {"name": "adam", "lr": 0.05},
-                {"name": "rmsprop", "lr": 0.02}]}"#,
+            json: scenarios::SADDLE,
             quiz: Quiz::Predict(1),
         },
         Part {
             title: "Schedules",
             text: "The bowl of the second part, whose edge is lr = 0.2, with lr = 0.23, past it. One run holds the rate fixed; one multiplies it by 0.95 after every step (an exponential schedule); one multiplies it by 0.8 after every 4 steps (a step schedule).",
             reveal: "Held at 0.23, every swing across the bowl is 1.3 times the last, and the path leaves the picture after 5 steps. The exponential schedule is under the edge from its 4th step (0.23 × 0.95³ ≈ 0.197) and the step schedule from its 5th (0.184): after a few wide swings both turn back and settle. The price is that the rate keeps shrinking, so along the shallow x both are still crawling, at x ≈ 0.02, after 100 steps.",
-            json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 1.0], "steps": 100, "optimizers": [
-                {"name": "sgd", "lr": 0.23},
-                {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
-                {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 4, "gamma": 0.8}}]}"#,
+            json: scenarios::SCHEDULE,
             quiz: Quiz::Choose {
                 question: "Which of these runs settle at the minimum?",
                 choices: &[
@@ -121,11 +110,7 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "Noise and mini-batches",
             text: "Fitting a line y = w·x + b to 100 noisy points: the loss is the mean squared error, and each point of the plane is a pair (w, b). All three runs use lr = 0.1, but each step estimates the gradient from a different number of rows: all 100 (full batch), a mini-batch of 10, or a single row, drawn in a new shuffled order each epoch.",
             reveal: "Only the full batch: its gradient is the true one, which shrinks to zero at the fit, and it stops there after 72 steps. A smaller batch's gradient is an estimate whose noise does not vanish at the fit, so at a fixed learning rate the path keeps wandering around it. With single rows the noise is largest: the road is over six times as long as the full batch's, and it ends about 0.3 from the fit.",
-            json: r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
-                "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
-                {"name": "sgd", "lr": 0.1},
-                {"name": "sgd", "lr": 0.1, "batch_size": 10},
-                {"name": "sgd", "lr": 0.1, "batch_size": 1}]}"#,
+            json: scenarios::BATCH_SIZE,
             quiz: Quiz::Choose {
                 question: "After 150 steps, which has settled at the fit and stopped moving?",
                 choices: &[
@@ -141,10 +126,7 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "Clipping",
             text: "A steep place: the outer wall of Rosenbrock's valley at (−1.9, −0.8), where the gradient's length is about 3,500. All three runs use lr = 0.004. Two clip the gradient before each step: one shrinks it to a length of at most 10 (clipping by norm), one cuts each coordinate to at most 2 (clipping by value).",
             reveal: "A step is lr times the slope, 0.004 × 3,500 ≈ 14, so plain gradient descent lands at (11.5, 2.7), where the slope is steeper still, and it diverges. Clipping caps the first steps at 0.004 × 10 = 0.04 in length, or 0.008 in each coordinate, so both clipped paths walk down the wall and along the valley floor, reaching x = 0.73 and 0.55 after 400 steps on their way to the minimum at (1, 1).",
-            json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.9, -0.8], "steps": 400, "optimizers": [
-                {"name": "sgd", "lr": 0.004},
-                {"name": "sgd", "lr": 0.004, "clip": {"max_norm": 10}},
-                {"name": "sgd", "lr": 0.004, "clip": {"clip_value": 2}}]}"#,
+            json: scenarios::CLIPPING,
             quiz: Quiz::Choose {
                 question: "What does plain gradient descent, without clipping, do on its first step?",
                 choices: &[
@@ -159,10 +141,7 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             title: "Which one to use",
             text: "Rosenbrock's valley from (−1.2, 1): steep walls and a curved, nearly flat floor that leads to the minimum at (1, 1). Gradient descent (lr 0.001), the same with momentum 0.9, and Adam (lr 0.2) each take 500 steps.",
             reveal: "Gradient descent drops into the valley in two steps, then crawls along the flat floor: after 500 steps it is at x = −0.51, not half way to (1, 1), while momentum and Adam both end within 0.1 of it. No optimizer wins everywhere: Adam, scaling each coordinate's step, is a sound first choice (it escaped the saddle and followed this valley); SGD with momentum also gets there once its learning rate is tuned, and a decaying schedule rescues a rate set past the edge; and whatever the optimizer, clip the gradient where it can spike, as on the valley's wall.",
-            json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
-                {"name": "sgd", "lr": 0.001},
-                {"name": "sgd", "lr": 0.001, "momentum": 0.9},
-                {"name": "adam", "lr": 0.2}]}"#,
+            json: scenarios::VALLEY,
             quiz: Quiz::Choose {
                 question: "After 500 steps, which has not reached the minimum?",
                 choices: &[

@@ -20,42 +20,73 @@ impl Scenario {
     }
 }
 
+/// The experiment of the "too-large" scenario (a lesson shows it too).
+pub const TOO_LARGE: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.19},
+            {"name": "sgd", "lr": 0.21}]}"#;
+
+/// The experiment of the "zigzag" scenario (a lesson shows it too).
+pub const ZIGZAG: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 40, "optimizers": [
+            {"name": "sgd", "lr": 0.075},
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7},
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#;
+
+/// The experiment of the "saddle" scenario (a lesson shows it too).
+pub const SADDLE: &str = r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
+            {"name": "sgd", "lr": 0.05},
+            {"name": "adam", "lr": 0.05},
+            {"name": "rmsprop", "lr": 0.02}]}"#;
+
+/// The experiment of the "schedule" scenario (a lesson shows it too).
+pub const SCHEDULE: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 1.0], "steps": 100, "optimizers": [
+            {"name": "sgd", "lr": 0.23},
+            {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
+            {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 4, "gamma": 0.8}}]}"#;
+
+/// The experiment of the "batch-size" scenario (a lesson shows it too).
+pub const BATCH_SIZE: &str = r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
+            "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.1, "batch_size": 10},
+            {"name": "sgd", "lr": 0.1, "batch_size": 1}]}"#;
+
+/// The experiment of the "clipping" scenario (a lesson shows it too).
+pub const CLIPPING: &str = r#"{"function": {"name": "rosenbrock"}, "start": [-1.9, -0.8], "steps": 400, "optimizers": [
+            {"name": "sgd", "lr": 0.004},
+            {"name": "sgd", "lr": 0.004, "clip": {"max_norm": 10}},
+            {"name": "sgd", "lr": 0.004, "clip": {"clip_value": 2}}]}"#;
+
+/// The experiment of the "valley" scenario (a lesson shows it too).
+pub const VALLEY: &str = r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.001},
+            {"name": "sgd", "lr": 0.001, "momentum": 0.9},
+            {"name": "adam", "lr": 0.2}]}"#;
+
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "valley",
         title: "Rosenbrock's valley",
         lesson: "Gradient descent drops into the curved valley in two steps, then crawls along its flat floor: after 500 steps it is not half way to the minimum at (1, 1). Momentum gathers speed along the floor, and Adam scales each coordinate's step: both arrive.",
-        json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
-            {"name": "sgd", "lr": 0.001},
-            {"name": "sgd", "lr": 0.001, "momentum": 0.9},
-            {"name": "adam", "lr": 0.2}]}"#,
+        json: VALLEY,
     },
     Scenario {
         id: "too-large",
         title: "A learning rate past 2/L diverges",
         lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2. At 0.1 it drops to the floor of the bowl in one step, then slides along it; at 0.19 it zig-zags across the bowl but settles; at 0.21 every step overshoots a little further, until the path leaves the picture.",
-        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
-            {"name": "sgd", "lr": 0.1},
-            {"name": "sgd", "lr": 0.19},
-            {"name": "sgd", "lr": 0.21}]}"#,
+        json: TOO_LARGE,
     },
     Scenario {
         id: "zigzag",
         title: "Momentum in a narrow valley",
         lesson: "With curvatures 1 and 25, a learning rate safe for the steep direction is tiny for the shallow one: in 40 steps gradient descent zig-zags across the valley dozens of times and is still short of the minimum. Momentum averages the swings away and builds up speed along the valley; Nesterov's look-ahead damps them almost at once.",
-        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 40, "optimizers": [
-            {"name": "sgd", "lr": 0.075},
-            {"name": "sgd", "lr": 0.04, "momentum": 0.7},
-            {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#,
+        json: ZIGZAG,
     },
     Scenario {
         id: "saddle",
         title: "Saddle: GD stalls, Adam escapes",
         lesson: "Starting almost on the line y = 0, the gradient's sideways part is tiny, so gradient descent walks into the saddle point at the centre and after 60 steps has only begun to turn away. Adam and RMSprop rescale each coordinate, so the tiny sideways gradient gets a full-sized step: they leave downhill at once.",
-        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
-            {"name": "sgd", "lr": 0.05},
-            {"name": "adam", "lr": 0.05},
-            {"name": "rmsprop", "lr": 0.02}]}"#,
+        json: SADDLE,
     },
     Scenario {
         id: "local-minima",
@@ -70,29 +101,19 @@ pub static SCENARIOS: &[Scenario] = &[
         id: "clipping",
         title: "Clipping tames a huge gradient",
         lesson: "From the valley's steep wall the first gradient is huge and plain gradient descent is thrown out of the picture in one step. Clipping the gradient's norm to 10, or each coordinate to 2, keeps the same learning rate usable: both paths walk down the wall and along the valley.",
-        json: r#"{"function": {"name": "rosenbrock"}, "start": [-1.9, -0.8], "steps": 400, "optimizers": [
-            {"name": "sgd", "lr": 0.004},
-            {"name": "sgd", "lr": 0.004, "clip": {"max_norm": 10}},
-            {"name": "sgd", "lr": 0.004, "clip": {"clip_value": 2}}]}"#,
+        json: CLIPPING,
     },
     Scenario {
         id: "schedule",
         title: "A schedule rescues a large step",
         lesson: "lr = 0.23 is past 2/L = 0.2: held constant, each step overshoots further and the path leaves the picture. Decaying it by 5% a step (exponential) or by 20% every 4 steps (step) brings it under the edge after a few wide swings, and both paths settle at the minimum.",
-        json: r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 1.0], "steps": 100, "optimizers": [
-            {"name": "sgd", "lr": 0.23},
-            {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
-            {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 4, "gamma": 0.8}}]}"#,
+        json: SCHEDULE,
     },
     Scenario {
         id: "batch-size",
         title: "Batch, mini-batch and SGD",
         lesson: "Fitting a line to 100 points: the full-batch gradient walks straight to the least-squares fit; mini-batches of 10 take a wobbly road there; single-example SGD (batch 1) zig-zags and, at a fixed learning rate, keeps jittering around the fit instead of settling.",
-        json: r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
-            "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
-            {"name": "sgd", "lr": 0.1},
-            {"name": "sgd", "lr": 0.1, "batch_size": 10},
-            {"name": "sgd", "lr": 0.1, "batch_size": 1}]}"#,
+        json: BATCH_SIZE,
     },
     Scenario {
         id: "noise-escape",
