@@ -1584,6 +1584,7 @@ test("Record GIF: a frame per step encoded in a worker with progress, the page a
   await page.selectOption("#gif-fps", "10");
   await watchLongTasks(page);
   const download = page.waitForEvent("download", { timeout: 60000 });
+  const recorded = await page.evaluate(() => optiviz.getExperiment());
   await page.click("#gif-run");
   // The page answers while it records; what it draws goes on from the copy taken at the start.
   await page.waitForFunction(() => document.getElementById("gif-progress").value > 0, null, { timeout: 20000 });
@@ -1596,7 +1597,7 @@ test("Record GIF: a frame per step encoded in a worker with progress, the page a
   const bytes = [...(await (await import("node:fs/promises")).readFile(await file.path()))];
   // Decoded by the browser: the frame count, the size, and the path's red
   // growing from the start (frame 0) to its whole length (the last).
-  const seen = await page.evaluate(async (bytes) => {
+  const seen = await page.evaluate(async ([bytes, experiment]) => {
     const decoder = new ImageDecoder({ data: new Uint8Array(bytes), type: "image/gif" });
     await decoder.tracks.ready;
     const count = decoder.tracks.selectedTrack.frameCount;
@@ -1612,11 +1613,35 @@ test("Record GIF: a frame per step encoded in a worker with progress, the page a
       image.close();
       return { n, size };
     };
-    return { count, first: await red(0), last: await red(count - 1) };
-  }, bytes);
+    // Where SGD's last point is in the figure of that size: its metadata
+    // gives the plot's rectangle and window (a figure from an engine of
+    // the test's own, for the experiment as it was recorded).
+    const B = window.wasmBindings;
+    const blank = () => document.createElement("canvas");
+    const own = new B.App(blank(), blank(), blank(), blank());
+    own.setExperiment(experiment);
+    const meta = JSON.parse(/<metadata id="optiviz">(.*?)<\/metadata>/.exec(own.figureSvgAt(480, 360, 40, false))[1]);
+    const end = own.runs().runs[0].points.at(-1);
+    const px = meta.plot.x + ((end[0] - meta.view.x[0]) / (meta.view.x[1] - meta.view.x[0])) * meta.plot.width;
+    const py = meta.plot.y + ((meta.view.y[1] - end[1]) / (meta.view.y[1] - meta.view.y[0])) * meta.plot.height;
+    // Reddish pixels (the path's red, its edges blended) within 4 px of it.
+    const redNear = async (i) => {
+      const { image } = await decoder.decode({ frameIndex: i });
+      const c = new OffscreenCanvas(480, 360);
+      c.getContext("2d").drawImage(image, 0, 0);
+      image.close();
+      const near = c.getContext("2d").getImageData(Math.round(px) - 4, Math.round(py) - 4, 9, 9).data;
+      let n = 0;
+      for (let k = 0; k < near.length; k += 4) if (near[k] > 200 && near[k + 1] < 90 && near[k + 2] < 90) n++;
+      return n;
+    };
+    return { count, first: await red(0), last: await red(count - 1), endAtFirst: await redNear(0), endAtLast: await redNear(count - 1) };
+  }, [bytes, recorded]);
   assert.equal(seen.count, 41);
   assert.deepEqual(seen.last.size, [480, 360]);
   assert.ok(seen.last.n > seen.first.n + 100, JSON.stringify(seen));
+  // The path's red where its last point is on the last frame, not yet on the first.
+  assert.ok(seen.endAtLast >= 10 && seen.endAtFirst === 0, JSON.stringify(seen));
   // No frame held the main thread long: each is its own task.
   const long = (await longTasks(page)).filter((d) => d > 200);
   assert.deepEqual(long, []);
