@@ -4,7 +4,8 @@
 //
 // Prints, as a table: load to first complete frame, a learning-rate slider's
 // input-to-painted-frame time with four optimizers of 500 steps, the surface
-// layer for an 800x600 plot, a 256x256 basin map in the page's workers, and
+// layer for an 800x600 plot and the same layer beside a plain-JS peer
+// (peer.mjs) with their ratio, a 256x256 basin map in the page's workers, and
 // the gzip payload.
 
 import { readdir, readFile } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { availableParallelism } from "node:os";
 import { serve, launch, open, dist, watchLongTasks, longTasks } from "./harness.mjs";
+import { PEER_SCRIPTS, peerLayer } from "./peer.mjs";
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,7 +25,7 @@ const server = await serve();
 const browser = await launch();
 const rows = [];
 // BENCH=relief,surface (say) runs only those sections: load, slider,
-// surface, basins, network, relief, payload.
+// surface, peer, basins, network, relief, payload.
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 const want = (name) => !only || only.includes(name);
 // Four optimizers of 500 steps on Rosenbrock (the slider's and the relief's).
@@ -99,6 +101,54 @@ try {
     for (const [fn, t] of Object.entries(surf)) {
       rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
     }
+  }
+  if (want("peer")) {
+    // 3b. The same layer, optiviz against the plain-JS peer (peer.mjs: a JS
+    // loop, d3-scale-chromatic's viridis, d3-contour, canvas axes), side by
+    // side in this Chromium, alternating, at two sizes and two device pixel
+    // ratios; every time is a median of 7 with the canvas flushed.
+    const MINIMA = {
+      rosenbrock: [[1, 1]],
+      rastrigin: [[0, 0]],
+      levi13: [[1, 1]],
+      himmelblau: [[3, 2], [-2.805118, 3.131312], [-3.77931, -3.283186], [3.584428, -1.848126]],
+    };
+    const { page: mine, context: c3 } = await open(browser, server.url);
+    const peerContext = await browser.newContext({ bypassCSP: true });
+    const peer = await peerContext.newPage();
+    await peer.goto(server.url);
+    for (const file of PEER_SCRIPTS) await peer.addScriptTag({ path: join(import.meta.dirname, "node_modules", file) });
+    for (const [w, h] of [[800, 600], [1024, 768]]) {
+      for (const dpr of [1, 2]) {
+        for (const name of Object.keys(MINIMA)) {
+          const ours = await mine.evaluate(({ name, w, h, dpr }) => {
+            const { App } = window.wasmBindings;
+            const times = [];
+            let view = null;
+            for (let i = 0; i < 8; i++) {
+              const mk = () => document.createElement("canvas");
+              const surface = mk();
+              const app = new App(surface, mk(), mk(), mk());
+              app.setFunction(name);
+              app.resize([w, h, w, 200, w, 240], dpr);
+              view = app.viewWindow();
+              const t0 = performance.now();
+              app.drawSurface(false);
+              surface.getContext("2d").getImageData(0, 0, 1, 1);
+              if (i > 0) times.push(performance.now() - t0);
+              app.free();
+            }
+            times.sort((a, b) => a - b);
+            return { t: times[3], view };
+          }, { name, w, h, dpr });
+          const theirs = await peer.evaluate(peerLayer, { name, view: ours.view, minima: MINIMA[name], w, h, dpr, reps: 7 });
+          const t = median(theirs.times);
+          rows.push([`surface ${w}x${h} at DPR ${dpr} (${name}): optiviz / plain JS + d3-contour`, `${ms(ours.t)} / ${ms(t)}`, `peer ÷ optiviz = ${(t / ours.t).toFixed(1)}×; medians of 7, nothing cached, canvas flushed`]);
+        }
+      }
+    }
+    await c3.close();
+    await peerContext.close();
   }
   if (want("basins")) {
     // 4. A basin map: 256 x 256 starts of 500-step Adam on Himmelblau, from the

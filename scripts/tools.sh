@@ -92,7 +92,8 @@ node_packages() {
     apt_install "Node.js and npm are" nodejs npm
   fi
   # e2e/package-lock.json pins playwright-core (drives Debian's Chromium),
-  # binaryen (wasm-opt for release builds) and esbuild (bundles the page's JS).
+  # binaryen (wasm-opt for release builds), esbuild (bundles the page's JS)
+  # and d3-contour with d3-scale-chromatic (the benchmark's plain-JS peer).
   if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] ||
      [ ! -x e2e/node_modules/.bin/esbuild ] ||
      [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
