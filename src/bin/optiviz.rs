@@ -281,10 +281,7 @@ fn animate(
     };
     // The last frame shows every colour to come: the palette is learned from it.
     let (w, h, key) = frame(last)?;
-    let exact: Vec<[u8; 3]> = figure::shown_paths(exp, runs)
-        .iter()
-        .map(|p| [p.color.r, p.color.g, p.color.b])
-        .collect();
+    let exact = figure::shown_colours(exp, runs);
     let mut gif = animation::Gif::new(w, h, fps, &key, &exact)?;
     let steps = figure::animation_steps(last);
     // Every step but the last, whose frame is the key already drawn.

@@ -127,6 +127,14 @@ pub fn shown_paths<'a>(exp: &Experiment, runs: &'a [Trajectory]) -> Vec<PathArt<
         .collect()
 }
 
+/// The shown paths' colours, RGB: what an animation's palette keeps exact.
+pub fn shown_colours(exp: &Experiment, runs: &[Trajectory]) -> Vec<[u8; 3]> {
+    shown_paths(exp, runs)
+        .iter()
+        .map(|p| [p.color.r, p.color.g, p.color.b])
+        .collect()
+}
+
 /// The names of a plot's axes: a data model's parameters (w, b or w1, w2),
 /// x, y otherwise.
 pub fn axis_names(exp: &Experiment) -> [&'static str; 2] {

@@ -480,10 +480,8 @@ pub struct App {
     relief_view: Option<relief_view::ReliefView>,
     /// What a teacher's link locks: edits that would change it are refused.
     lock: Lock,
-    /// Counts the experiments put in place, to tell a figure's still part
-    /// made for an earlier one.
-    generation: u64,
-    /// The last figure's still part (flat), with what it was made for.
+    /// The last figure's still part (flat) for this experiment, with the
+    /// size, chart, theme and view it was made for.
     still_plot: std::cell::RefCell<Option<(String, figure::StillPlot<String>)>>,
 }
 
@@ -521,7 +519,6 @@ impl App {
             relief: None,
             relief_view: None,
             lock: Lock::default(),
-            generation: 0,
             still_plot: Default::default(),
         }
     }
@@ -536,7 +533,7 @@ impl App {
 
     /// Takes `exp` in place of the experiment, the runs computed again.
     fn put(&mut self, exp: Experiment) {
-        self.generation += 1;
+        self.still_plot = Default::default();
         (self.surf, self.runs) = exp.surface_and_runs(page_record(&exp));
         self.detail = Default::default();
         self.exp = exp;
@@ -1553,10 +1550,7 @@ impl App {
     /// The shown paths' colours, RGB triples, for a GIF's palette to keep exact.
     #[wasm_bindgen(js_name = pathColours)]
     pub fn path_colours(&self) -> Vec<u8> {
-        figure::shown_paths(&self.exp, &self.runs)
-            .iter()
-            .flat_map(|p| [p.color.r, p.color.g, p.color.b])
-            .collect()
+        figure::shown_colours(&self.exp, &self.runs).concat()
     }
 
     fn figure_at(
@@ -1580,12 +1574,7 @@ impl App {
         let key = relief_view::mesh_key(&input, self.surface.handed_grid(&input));
         let mesh = self.relief_view.as_ref().and_then(|v| v.still_mesh(&key));
         // The surface is sampled once for every frame of a GIF.
-        let still_key = format!(
-            "{} {width}x{height} {chart} {} {:?}",
-            self.generation,
-            self.dark,
-            self.view()
-        );
+        let still_key = format!("{width}x{height} {chart} {} {:?}", self.dark, self.view());
         let mut still = self.still_plot.borrow_mut();
         if still.as_ref().is_none_or(|(k, _)| *k != still_key) {
             *still = figure::still_plot(&self.exp, &self.surf, &opts).map(|s| (still_key, s));

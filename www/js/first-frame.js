@@ -18,7 +18,8 @@ export async function firstFrame(ctx, catalogue) {
       // Said once the controls are up (lessons.applyLink).
     }
   }
-  const asks = named || ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null;
+  const linkAsks = ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null;
+  const asks = named || linkAsks;
   // A link's view3d shows the relief from the first frame; hide= hides
   // parts of the page before it is drawn; lock= holds parts of the
   // experiment as the link gave them.
@@ -62,7 +63,7 @@ export async function firstFrame(ctx, catalogue) {
   // The lesson (which may ask its part's question), else the link's question.
   const asked = ctx.lessons.applyLink(ctx.url.pageValue, true);
   if (ctx.lessons.active()) {
-    if (ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null) asked.push("predict, question: a lesson asks its own questions");
+    if (linkAsks) asked.push("predict, question: a lesson asks its own questions");
   } else {
     asked.push(...ctx.quiz.applyLink(ctx.url.pageValue));
   }

@@ -47,7 +47,7 @@ export function build(ctx) {
     if (p.quiz) {
       $("lesson-reveal").textContent = "";
       // The reveal goes under the lesson's text once answered.
-      ctx.quiz.start(p.quiz.predict !== undefined ? { predict: p.quiz.predict - 1 } : p.quiz, "", () => {
+      ctx.quiz.start(p.quiz, "", () => {
         $("lesson-reveal").textContent = p.reveal;
       });
     } else {
@@ -69,8 +69,8 @@ export function build(ctx) {
     const part = at.part + d;
     if (part >= 1 && part <= at.lesson.parts.length) go(at.lesson.id, part);
     // At either end its button is disabled: the focus goes to the other.
-    const at_end = document.activeElement;
-    if (at_end?.disabled) (at_end.id === "lesson-next" ? $("lesson-prev") : $("lesson-next")).focus();
+    const focused = document.activeElement;
+    if (focused?.disabled) (focused.id === "lesson-next" ? $("lesson-prev") : $("lesson-next")).focus();
   };
   $("lesson-prev").addEventListener("click", () => step(-1));
   $("lesson-next").addEventListener("click", () => step(1));

@@ -23,9 +23,11 @@ export function build(ctx) {
   const marks = $("quiz-marks");
   const plot = $("paths");
 
-  // What is asked: {predict: i} (0-based) or {question, choices, answer}
-  // (answer from 1), with `reveal`, the text for after the answer; the
-  // link's own quiz is kept for the link.
+  // What is asked, as the link, a lesson or a scenario says it:
+  // {predict: N} or {question, choices, answer}, N and answer from 1; and
+  // `quiz`, the same with `predict` an optimizer's index. The link's own
+  // question is kept for the link.
+  let asked = null;
   let quiz = null;
   let fromLink = null;
   // "ask" (paths held at step 0), "playing" (answered, the animation on its
@@ -38,10 +40,11 @@ export function build(ctx) {
   const label = (i) => app.statuses()[i]?.label ?? ctx.messages.groupName(i);
   const fmt = (v) => Number(v.toPrecision(3));
 
-  /** Starts asking `q` ({predict} or {question, choices, answer}); `reveal`
-   * is said once answered, `done` called then. */
+  /** Starts asking `q` ({predict: N} or {question, choices, answer}, N and
+   * answer from 1); `reveal` is said once answered, `done` called then. */
   function start(q, reveal = "", done = null) {
-    quiz = q;
+    asked = q;
+    quiz = q.predict !== undefined ? { predict: q.predict - 1 } : q;
     after = done;
     guess = marker = null;
     phase = "ask";
@@ -55,10 +58,10 @@ export function build(ctx) {
     again.hidden = true;
     skip.hidden = false;
     choicesBox.replaceChildren();
-    if (q.predict !== undefined) {
+    if (quiz.predict !== undefined) {
       const steps = app.experiment().steps;
       const touch = matchMedia("(pointer: coarse)").matches;
-      ask.textContent = `Where will ${label(q.predict)} be after ${steps} ${steps === 1 ? "step" : "steps"}? ${touch ? "Tap" : "Click"} your guess.`;
+      ask.textContent = `Where will ${label(quiz.predict)} be after ${steps} ${steps === 1 ? "step" : "steps"}? ${touch ? "Tap" : "Click"} your guess.`;
       help.textContent = "Or, with the plot focused, move the marker with the arrow keys (Shift for larger moves) and press Enter.";
       choicesBox.hidden = true;
     } else {
@@ -74,8 +77,8 @@ export function build(ctx) {
       });
     }
     holdControls(true);
+    // Drawn at step 0, the marks with it (`check`).
     ctx.draw.dynamic();
-    drawMarks();
   }
 
   // Playback waits for the answer, and so does the 3D view.
@@ -96,42 +99,46 @@ export function build(ctx) {
     ctx.messages.notice("Answer the question above the plot first");
   }
 
-  function commitGuess(p) {
-    skip.hidden = true;
-    guess = p;
-    marker = null;
+  // What is said, with the text for after the answer.
+  const say = (text) => { result.textContent = [text, box.dataset.reveal].filter(Boolean).join(" "); };
+
+  // Answered (or skipped): the controls back and the animation from step 0;
+  // the answer is shown once it reaches the end (`check`).
+  function answered() {
     phase = "playing";
     holdControls(false);
     help.textContent = "";
+    skip.hidden = true;
+    app.step = 0;
+    if (ctx.playback.isPlaying()) ctx.draw.dynamic();
+    else ctx.playback.play();
+  }
+
+  // A question's choices done with, the right one marked; its text.
+  function markRight() {
+    for (const b of choicesBox.children) b.disabled = true;
+    choicesBox.children[quiz.answer - 1].classList.add("right");
+    // The focused button is disabled now: the focus goes on to "Ask me again".
+    again.hidden = false;
+    again.focus();
+    return quiz.choices[quiz.answer - 1];
+  }
+
+  function commitGuess(p) {
+    guess = p;
+    marker = null;
     result.textContent = `Your guess: (${fmt(p[0])}, ${fmt(p[1])}). Now watch where it goes.`;
-    play();
+    answered();
   }
 
   function choose(k, button) {
     if (phase !== "ask") return;
     const right = k === quiz.answer;
-    for (const b of choicesBox.children) b.disabled = true;
     button.setAttribute("aria-pressed", "true");
     button.classList.add(right ? "right" : "wrong");
-    choicesBox.children[quiz.answer - 1].classList.add("right");
-    const answer = quiz.choices[quiz.answer - 1];
-    const said = right ? `Right: ${answer}.` : `Not this one: the answer is ${answer}.`;
-    phase = "playing";
-    holdControls(false);
-    help.textContent = "";
-    skip.hidden = true;
-    // The chosen button is disabled now: the focus goes on to "Ask me again".
-    again.hidden = false;
-    again.focus();
-    result.textContent = [said, box.dataset.reveal].filter(Boolean).join(" ");
-    play();
-  }
-
-  function play() {
-    app.step = 0;
-    ctx.draw.dynamic();
-    if (!ctx.playback.isPlaying()) ctx.playback.play();
-    check();
+    const answer = markRight();
+    say(right ? `Right: ${answer}.` : `Not this one: the answer is ${answer}.`);
+    answered();
   }
 
   /** After each drawing: the marks follow the view; the answer is shown
@@ -150,26 +157,24 @@ export function build(ctx) {
     if (quiz.predict !== undefined) {
       const end = app.endPoint(quiz.predict);
       const name = label(quiz.predict);
-      let said;
+      const ended = end && `${name} ended at (${fmt(end[0])}, ${fmt(end[1])}) after ${end[2]} ${end[2] === 1 ? "step" : "steps"}`;
       if (!end) {
-        said = `${name} left the numbers behind (it diverged), so no guess could be near it.`;
+        say(`${name} left the numbers behind (it diverged), so no guess could be near it.`);
       } else if (!guess) {
-        said = `${name} ended at (${fmt(end[0])}, ${fmt(end[1])}) after ${end[2]} ${end[2] === 1 ? "step" : "steps"}.`;
+        say(`${ended}.`);
       } else {
         const d = Math.hypot(end[0] - guess[0], end[1] - guess[1]);
         const w = app.viewWindow();
         const share = d / Math.hypot(w[1] - w[0], w[3] - w[2]);
-        said = `${name} ended at (${fmt(end[0])}, ${fmt(end[1])}) after ${end[2]} ${end[2] === 1 ? "step" : "steps"}; your guess (${fmt(guess[0])}, ${fmt(guess[1])}) was ${fmt(d)} away, ${Math.round(share * 100)}% of the plot's diagonal.`;
+        say(`${ended}; your guess (${fmt(guess[0])}, ${fmt(guess[1])}) was ${fmt(d)} away, ${Math.round(share * 100)}% of the plot's diagonal.`);
       }
-      result.textContent = [said, box.dataset.reveal].filter(Boolean).join(" ");
     }
     after?.();
-    drawMarks();
   }
 
   /** Ends any question: the paths shown as usual. */
   function clear() {
-    quiz = null;
+    quiz = asked = null;
     phase = null;
     guess = marker = null;
     press = null;
@@ -178,22 +183,17 @@ export function build(ctx) {
     marks.replaceChildren();
   }
 
-  again.addEventListener("click", () => { if (quiz) start(quiz, box.dataset.reveal, after); });
+  again.addEventListener("click", () => { if (asked) start(asked, box.dataset.reveal, after); });
   // No answer: the paths play, and what they show is said at the end.
   skip.addEventListener("click", () => {
     if (!holding()) return;
-    skip.hidden = true;
-    phase = "playing";
-    holdControls(false);
-    help.textContent = "";
     if (quiz.predict === undefined) {
-      for (const b of choicesBox.children) b.disabled = true;
-      choicesBox.children[quiz.answer - 1].classList.add("right");
-      result.textContent = [`The answer: ${quiz.choices[quiz.answer - 1]}.`, box.dataset.reveal].filter(Boolean).join(" ");
+      say(`The answer: ${markRight()}.`);
+    } else {
+      again.hidden = false;
+      again.focus();
     }
-    again.hidden = false;
-    again.focus();
-    play();
+    answered();
   });
 
   // The guess, the keyboard's marker and, once shown, the real end with a
@@ -290,7 +290,7 @@ export function build(ctx) {
     const n = app.experiment().optimizers.length;
     if (predict !== null) {
       const k = Number(predict);
-      if (Number.isInteger(k) && k >= 1 && k <= n) fromLink = { predict: k - 1 };
+      if (Number.isInteger(k) && k >= 1 && k <= n) fromLink = { predict: k };
       else problems.push(`predict: must be the number of an optimizer, 1 to ${n}, got ${predict}`);
     }
     if (question !== null || choices !== null || answer !== null) {
@@ -309,7 +309,7 @@ export function build(ctx) {
   /** The link's part for the link's own question. */
   function pageQuery() {
     if (!fromLink) return "";
-    if (fromLink.predict !== undefined) return `&predict=${fromLink.predict + 1}`;
+    if (fromLink.predict !== undefined) return `&predict=${fromLink.predict}`;
     const e = encodeURIComponent;
     return `&question=${e(fromLink.question)}&choices=${fromLink.choices.map(e).join("|")}&answer=${fromLink.answer}`;
   }

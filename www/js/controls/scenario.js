@@ -27,7 +27,7 @@ export function build(ctx) {
       ctx.rebuild();
       ctx.draw.all();
       // Some ask first (the lesson, which answers it, waits meanwhile).
-      if (asks) ctx.quiz.start(asks.predict !== undefined ? { predict: asks.predict - 1 } : asks);
+      if (asks) ctx.quiz.start(asks);
     }
   }
   function show() {
