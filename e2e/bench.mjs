@@ -25,7 +25,7 @@ const server = await serve();
 const browser = await launch();
 const rows = [];
 // BENCH=relief,surface (say) runs only those sections: load, slider,
-// surface, peer, basins, network, relief, payload.
+// surface, peer, basins, network, relief, gif, payload.
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 const want = (name) => !only || only.includes(name);
 // Four optimizers of 500 steps on Rosenbrock (the slider's and the relief's).
@@ -283,6 +283,25 @@ try {
       return { size: [c.width, c.height], fps: (1000 * gaps.length) / (stamps.at(-1) - stamps[0]), worst: Math.max(...gaps) };
     });
     rows.push([`relief drag on the page, plot ${drag.size.join("x")}`, `${drag.fps.toFixed(1)} frames/s`, `120 pointer moves, one per animation frame (the display's rate caps it); longest frame ${ms(drag.worst)}`]);
+    await context.close();
+  }
+  if (want("gif")) {
+    // 8. Record GIF: four optimizers of 500 steps at 640x480, 20 frames a
+    // second, from the click to the download; the main thread's long tasks
+    // meanwhile (the frames are drawn here a task each, encoded in a worker).
+    const { page, context } = await open(browser, `${server.url}?${four}`);
+    await page.evaluate(() => document.getElementById("record-gif").click());
+    await page.selectOption("#gif-size", "640x480");
+    await page.selectOption("#gif-fps", "20");
+    await watchLongTasks(page);
+    const t0 = Date.now();
+    const download = page.waitForEvent("download", { timeout: 600000 });
+    await page.click("#gif-run");
+    await download;
+    const seconds = (Date.now() - t0) / 1000;
+    const said = await page.locator("#gif-status").textContent();
+    const long = (await longTasks(page)).sort((a, b) => b - a);
+    rows.push(["Record GIF, 4 optimizers x 500 steps, 640x480, 20 fps: click to download", `${seconds.toFixed(1)} s`, `${said.replace(/^Saved optiviz\.gif: /, "").replace(/\.$/, "")}; ${long.length} main-thread tasks over 50 ms, the longest ${long.length ? ms(long[0]) : "none"}`]);
     await context.close();
   }
   if (want("payload")) {
