@@ -306,6 +306,22 @@ impl Objective for Surface {
             Surface::Network(n) => n.sample_row(xs, y, out),
         }
     }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        match self {
+            Surface::Formula { f, l2 } => {
+                f.sample_grid(xs, ys, out);
+                if *l2 != 0.0 {
+                    for (row, y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+                        for (o, x) in row.iter_mut().zip(xs) {
+                            *o += l2 * (x * x + y * y);
+                        }
+                    }
+                }
+            }
+            Surface::Data(m) => m.sample_grid(xs, ys, out),
+            Surface::Network(n) => n.sample_grid(xs, ys, out),
+        }
+    }
     fn cost(&self) -> usize {
         match self {
             Surface::Formula { f, .. } => f.cost(),

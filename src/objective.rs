@@ -45,6 +45,15 @@ pub trait Objective: Send + Sync {
             *o = self.sample([x, y]);
         }
     }
+    /// [`Objective::sample`] over a grid: at `(xs[i], ys[j])` into
+    /// `out[j * xs.len() + i]`. A function whose terms depend on x or on y
+    /// alone (Rastrigin's ripples, say) overrides it to work each out once a
+    /// column or a row instead of once a point.
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            self.sample_row(xs, y, row);
+        }
+    }
     /// The work of one `sample`, in units of one formula evaluation (a model
     /// over n rows costs n), so a plot can choose how densely to sample.
     fn cost(&self) -> usize {

@@ -247,6 +247,17 @@ mod tests {
     }
 
     #[test]
+    fn the_page_opens_with_the_first_scenarios_lesson() {
+        // index.html carries it so that it paints before the engine arrives.
+        let page = include_str!("../www/index.html");
+        let shown = format!(
+            r#"<p id="lesson" class="lesson">{}</p>"#,
+            SCENARIOS[0].lesson
+        );
+        assert!(page.contains(&shown), "www/index.html must show: {shown}");
+    }
+
+    #[test]
     fn each_network_scenario_shows_its_lesson() {
         let ln2 = std::f64::consts::LN_2;
         let v = network("vanishing");

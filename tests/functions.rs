@@ -109,6 +109,33 @@ fn gradients_match_central_differences() {
     }
 }
 
+#[test]
+fn a_sampled_grid_has_each_value_at_its_point() {
+    // The surface is drawn from `sample_grid`, which a function may work out
+    // a column or a row at a time: each sample must still be f at its point.
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for def in REGISTRY {
+        for params in settings(def, &mut rng) {
+            let f = def.instantiate(&params, "function.params").unwrap();
+            let view = f.view();
+            let xs: Vec<f64> = (0..13).map(|_| rng.uniform(view.x[0], view.x[1])).collect();
+            let ys: Vec<f64> = (0..7).map(|_| rng.uniform(view.y[0], view.y[1])).collect();
+            let mut out = vec![f64::NAN; xs.len() * ys.len()];
+            f.sample_grid(&xs, &ys, &mut out);
+            for (j, &y) in ys.iter().enumerate() {
+                for (i, &x) in xs.iter().enumerate() {
+                    let (got, want) = (out[j * xs.len() + i], f.value([x, y]));
+                    assert!(
+                        (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+                        "{} {params:?} at ({x}, {y}): sampled {got}, value {want}",
+                        def.name
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Checks `f.hessian(p)` against central differences of the analytic
 /// gradient with steps of `h` (relative to |p| beyond 1): each column from a
 /// step along its axis, so the mixed partial is checked from both sides; and

@@ -294,6 +294,65 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
 }
 
 #[wasm_bindgen_test]
+fn at_device_pixel_ratio_2_the_surface_has_a_sample_per_device_pixel_and_keeps_it() {
+    let surface = canvas();
+    let mut app = App::new(surface.clone(), canvas(), canvas(), canvas());
+    load(&mut app, PLOT_EXPERIMENT);
+    app.resize(&[400, 300, 400, 150, 400, 200], 2.0);
+    app.draw_surface(false).unwrap();
+    let view = View {
+        x: [-4.0, 4.0],
+        y: [-3.0, 3.0],
+    };
+    let rect = Frame::for_surface(800.0, 600.0, Scale(2.0), view).rect;
+    let (w, h) = (rect.w as usize, rect.h as usize);
+    let ctx: CanvasRenderingContext2d = surface
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let read = || {
+        ctx.get_image_data(rect.x, rect.y, rect.w, rect.h)
+            .unwrap()
+            .data()
+            .to_vec()
+    };
+    let got = read();
+    // The colours of f sampled at every device pixel's centre.
+    let f = Experiment::from_json(PLOT_EXPERIMENT)
+        .unwrap()
+        .function
+        .objective();
+    let plain = Grid::sample(f.as_ref(), view, w, h).rgba();
+    let (mut same, mut lighter) = (0, 0);
+    for (g, p) in got.chunks_exact(4).zip(plain.chunks_exact(4)) {
+        if g[..3] == p[..3] {
+            same += 1;
+        } else if (0..3).all(|c| g[c] >= p[c]) {
+            // A contour line, drawn into the raster, lightens what it crosses.
+            lighter += 1;
+        }
+    }
+    let n = w * h;
+    assert!(
+        same + lighter >= n * 995 / 1000,
+        "{same} exact and {lighter} lightened of {n} pixels"
+    );
+    assert!(
+        lighter > n / 100 && lighter < n / 5,
+        "{lighter} of {n} pixels on contour lines"
+    );
+    // Other work meanwhile (another surface, at another size) leaves the
+    // cached raster as it was.
+    let mut other = App::new(canvas(), canvas(), canvas(), canvas());
+    other.resize(&[640, 480, 400, 150, 400, 200], 1.0);
+    other.draw_surface(false).unwrap();
+    app.draw_surface(false).unwrap();
+    assert!(read() == got, "the cached raster was redrawn differently");
+}
+
+#[wasm_bindgen_test]
 fn url_queries_round_trip_any_valid_experiment() {
     let mut rng = Rng(2024);
     let functions = [

@@ -31,6 +31,10 @@ import * as api from "./js/api.js";
 import * as menu from "./js/menu.js";
 import { firstFrame } from "./js/first-frame.js";
 
+// The page's HTML opens with the first scenario's lesson; a link to anything
+// else must not show it while the engine loads.
+if (location.search) $("lesson").textContent = "";
+
 function start(bindings) {
   performance.mark("optiviz-start");
   const { App, catalogue, pageKeys, checkFormula } = bindings;

@@ -43,6 +43,19 @@ impl Objective for Rastrigin {
             value: 0.0,
         }]
     }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        // A sum of a term in x and a term in y: each cosine once a column
+        // or a row.
+        let a = self.a;
+        let term = |t: f64| t * t - a * libm::cos(2.0 * PI * t);
+        let across: Vec<f64> = xs.iter().map(|&x| term(x)).collect();
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            let down = 2.0 * a + term(y);
+            for (o, c) in row.iter_mut().zip(&across) {
+                *o = c + down;
+            }
+        }
+    }
 }
 
 pub static RASTRIGIN: FunctionDef = FunctionDef {
@@ -69,6 +82,19 @@ impl Objective for Ackley {
         let r = (0.5 * (x * x + y * y)).sqrt();
         let c = 0.5 * (libm::cos(2.0 * PI * x) + libm::cos(2.0 * PI * y));
         -20.0 * libm::exp(-0.2 * r) - libm::exp(c) + E + 20.0
+    }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        // exp(½(cos 2πx + cos 2πy)) is exp(½ cos 2πx) · exp(½ cos 2πy): one
+        // factor a column, one a row; only the cone needs every point.
+        let half = |t: f64| libm::exp(0.5 * libm::cos(2.0 * PI * t));
+        let across: Vec<f64> = xs.iter().map(|&x| half(x)).collect();
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            let down = half(y);
+            for ((o, &x), c) in row.iter_mut().zip(xs).zip(&across) {
+                let r = (0.5 * (x * x + y * y)).sqrt();
+                *o = -20.0 * libm::exp(-0.2 * r) - c * down + E + 20.0;
+            }
+        }
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let r = (0.5 * (x * x + y * y)).sqrt();
@@ -144,6 +170,18 @@ impl Objective for McCormick {
         let d = x - y;
         libm::sin(x + y) + d * d - 1.5 * x + 2.5 * y + 1.0
     }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        // sin(x + y) = sin x cos y + cos x sin y: the sines and cosines once
+        // a column or a row.
+        let across: Vec<[f64; 2]> = xs.iter().map(|&x| [libm::sin(x), libm::cos(x)]).collect();
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            let (sy, cy) = (libm::sin(y), libm::cos(y));
+            for ((o, &x), [sx, cx]) in row.iter_mut().zip(xs).zip(&across) {
+                let d = x - y;
+                *o = sx * cy + cx * sy + d * d - 1.5 * x + 2.5 * y + 1.0;
+            }
+        }
+    }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let c = libm::cos(x + y);
         let d = 2.0 * (x - y);
@@ -189,6 +227,25 @@ impl Objective for Levi13 {
         let s3 = libm::sin(2.0 * PI * y);
         let (dx, dy) = (x - 1.0, y - 1.0);
         s1 * s1 + dx * dx * (1.0 + s2 * s2) + dy * dy * (1.0 + s3 * s3)
+    }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        // sin²(3πx) once a column; (1 + sin²(3πy)) and the last term once a row.
+        let across: Vec<[f64; 2]> = xs
+            .iter()
+            .map(|&x| {
+                let s1 = libm::sin(3.0 * PI * x);
+                [s1 * s1, (x - 1.0) * (x - 1.0)]
+            })
+            .collect();
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            let s2 = libm::sin(3.0 * PI * y);
+            let s3 = libm::sin(2.0 * PI * y);
+            let dy = y - 1.0;
+            let (scale, last) = (1.0 + s2 * s2, dy * dy * (1.0 + s3 * s3));
+            for (o, [ripple, dx2]) in row.iter_mut().zip(&across) {
+                *o = ripple + dx2 * scale + last;
+            }
+        }
     }
     fn grad(&self, [x, y]: [f64; 2]) -> [f64; 2] {
         let s2 = libm::sin(3.0 * PI * y);

@@ -83,13 +83,17 @@ pub const COLOUR_SCALE_MIN_WIDTH: f64 = 360.0;
 /// large, with room for the axes and, when `colour_scale`, the colour scale
 /// on the right. The same for every layer.
 pub fn plot_rect(width: f64, height: f64, scale: Scale, colour_scale: bool) -> Rect {
-    let (l, t, b) = (scale.px(52.0), scale.px(10.0), scale.px(34.0));
-    let r = scale.px(if colour_scale {
+    // In whole device pixels, so that a raster with a sample per device
+    // pixel fills it exactly.
+    let px = |css: f64| scale.px(css).round();
+    let (l, t, b) = (px(52.0), px(10.0), px(34.0));
+    let r = px(if colour_scale {
         COLOUR_SCALE_MARGIN
     } else {
         12.0
     });
-    Rect::new(l, t, (width - l - r).max(1.0), (height - t - b).max(1.0))
+    let whole = |v: f64| v.round().max(1.0);
+    Rect::new(l, t, whole(width - l - r), whole(height - t - b))
 }
 
 /// Whether a plot `width` device pixels wide shows the colour scale.

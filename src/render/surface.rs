@@ -134,6 +134,154 @@ impl Grid {
     }
 }
 
+/// Colours a grid's samples and draws its contour lines into the same
+/// pixels, in one pass: each line is where the value crosses a level, and a
+/// pixel's distance to it is the distance in value over the slope (from the
+/// neighbouring samples), so lines are anti-aliased and as thin as asked
+/// whatever the zoom. Where levels crowd closer than a few line widths (a
+/// steep wall) their lines fade out rather than merge.
+pub struct Shader {
+    table: [[u8; 3]; 256],
+    /// The colour bounds between −∞ and +∞: a value has colour index k
+    /// where `bounds[k] <= v < bounds[k + 1]` (as `round(level × 255)`).
+    bounds: [f64; 257],
+    /// The levels between −∞ and +∞, likewise.
+    levels: Vec<f64>,
+    /// `gaps[k]`: the spacing of the levels around a value between
+    /// `levels[k]` and `levels[k + 1]` (the nearest spacing beyond either
+    /// end).
+    gaps: Vec<f64>,
+    /// Half the line width, in samples.
+    half: f64,
+    /// How much of the line colour covers a pixel the line fills.
+    alpha: f64,
+    line: [u8; 3],
+}
+
+impl Shader {
+    /// Lines of `width` samples across at `levels` (increasing), in `line`
+    /// colour covering `alpha` of what they cross.
+    pub fn new(
+        colours: ColourMap,
+        levels: &[f64],
+        width: f64,
+        line: [u8; 3],
+        alpha: f64,
+    ) -> Shader {
+        let mut bounds = [f64::INFINITY; 257];
+        bounds[0] = f64::NEG_INFINITY;
+        if colours.max > colours.min {
+            for (k, b) in bounds[1..256].iter_mut().enumerate() {
+                *b = colours.value_at_level((k as f64 + 0.5) / 255.0);
+            }
+        }
+        let fenced = |inner: &[f64]| {
+            let mut all = vec![f64::NEG_INFINITY];
+            all.extend_from_slice(inner);
+            all.push(f64::INFINITY);
+            all
+        };
+        let n = levels.len();
+        let gap = |k: usize| levels[k + 1] - levels[k];
+        let gaps = (0..=n)
+            .map(|k| match (k, n) {
+                (_, 0 | 1) => f64::INFINITY,
+                (0, _) => gap(0),
+                (k, n) if k == n => gap(n - 2),
+                (k, _) => gap(k - 1),
+            })
+            .collect();
+        Shader {
+            table: viridis_table(),
+            bounds,
+            levels: fenced(levels),
+            gaps,
+            half: width / 2.0,
+            alpha,
+            line,
+        }
+    }
+
+    /// Appends the RGBA bytes of `rows` of `grid` to `out`.
+    pub fn rows(&self, grid: &Grid, rows: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        let (w, h) = (grid.width, grid.height);
+        let v = &grid.values;
+        let (bounds, levels) = (&self.bounds, &self.levels[..]);
+        // A line reaches a pixel whose centre is within half its width and
+        // half a pixel of it.
+        let reach2 = (self.half + 0.5) * (self.half + 0.5);
+        let per_width = 0.5 / self.half;
+        let crowd2 = (4.0 * self.half) * (4.0 * self.half);
+        let start = out.len();
+        out.resize(start + rows.len() * w * 4, 255);
+        // Indices walked from one pixel to the next: neighbours differ little.
+        let (mut ci, mut li) = (0u8, 0usize);
+        for (row, pixels) in rows.zip(out[start..].chunks_exact_mut(w * 4)) {
+            let line = &v[row * w..(row + 1) * w];
+            // The rows above and below (the same row at an edge) and the
+            // spacing between them, for the slope.
+            let (up, down) = (row.saturating_sub(1), (row + 1).min(h - 1));
+            let (above, below) = (&v[up * w..(up + 1) * w], &v[down * w..(down + 1) * w]);
+            let dy = if down - up == 2 { 0.5 } else { 1.0 };
+            for (col, px) in pixels.chunks_exact_mut(4).enumerate() {
+                let x = line[col];
+                if !x.is_finite() {
+                    px[..3].copy_from_slice(&hatch(col, row));
+                    continue;
+                }
+                // (A u8 index: the fences keep it within 0..=255.)
+                while x >= bounds[usize::from(ci) + 1] {
+                    ci += 1;
+                }
+                while x < bounds[usize::from(ci)] {
+                    ci -= 1;
+                }
+                let colour = self.table[usize::from(ci)];
+                px[..3].copy_from_slice(&colour);
+                while x >= levels[li + 1] {
+                    li += 1;
+                }
+                while x < levels[li] {
+                    li -= 1;
+                }
+                // The distance in value to the nearer level, and the slope
+                // (a neighbour with no value leaves it NaN: no line there).
+                let dv = (x - levels[li]).min(levels[li + 1] - x);
+                let (left, right) = (col.saturating_sub(1), (col + 1).min(w - 1));
+                let dx = if right - left == 2 { 0.5 } else { 1.0 };
+                let gx = (line[right] - line[left]) * dx;
+                let gy = (below[col] - above[col]) * dy;
+                let g2 = gx * gx + gy * gy;
+                // Most pixels are far from every line, and where the
+                // levels crowd (fewer than two line widths apart) no line is
+                // drawn.
+                let gap = self.gaps[li];
+                // (A slope of NaN, beside a sample with no value, is near
+                // nothing.)
+                let near = dv * dv < reach2 * g2;
+                if !near || gap * gap <= crowd2 * g2 {
+                    continue;
+                }
+                let per = 1.0 / g2.sqrt();
+                let d = dv * per;
+                // The part of the pixel (a unit box across the line) the
+                // line covers.
+                let inside = ((d + 0.5).min(self.half) - (d - 0.5).max(-self.half)).clamp(0.0, 1.0);
+                // Where the levels crowd, the lines fade: gone at two line
+                // widths apart, whole at four.
+                let gap = gap * per * per_width;
+                let a = self.alpha * inside * ((gap - 2.0) / 2.0).clamp(0.0, 1.0);
+                // In 1/256ths, in integers.
+                let a = (a * 256.0 + 0.5) as i32;
+                for (c, (&base, &l)) in px.iter_mut().zip(colour.iter().zip(&self.line)) {
+                    let base = i32::from(base);
+                    *c = (base + (((i32::from(l) - base) * a + 128) >> 8)) as u8;
+                }
+            }
+        }
+    }
+}
+
 /// The map from a surface's values to colour: its range and scale. Uses
 /// `libm`, so a figure's colours are the same in every build.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -147,14 +295,30 @@ impl ColourMap {
     /// The map for these values: from the smallest to the largest finite
     /// one ([0, 1] when none is), on the scale they call for.
     pub fn of(values: &[f64]) -> ColourMap {
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in values.iter().filter(|v| v.is_finite()) {
-            min = min.min(v);
-            max = max.max(v);
+        // Eight running bounds at a time, each pass a plain comparison (no
+        // chain of NaN-aware min and max), so the loop vectorizes.
+        let (mut lo, mut hi) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
+        let mut chunks = values.chunks_exact(8);
+        let mut take = |lane: usize, v: f64| {
+            let finite = v.abs() < f64::INFINITY;
+            lo[lane] = if finite && v < lo[lane] { v } else { lo[lane] };
+            hi[lane] = if finite && v > hi[lane] { v } else { hi[lane] };
+        };
+        for chunk in &mut chunks {
+            for (lane, &v) in chunk.iter().enumerate() {
+                take(lane, v);
+            }
         }
-        if !min.is_finite() {
-            (min, max) = (0.0, 1.0);
+        for (lane, &v) in chunks.remainder().iter().enumerate() {
+            take(lane, v);
         }
+        let min = lo.into_iter().fold(f64::INFINITY, f64::min);
+        let max = hi.into_iter().fold(f64::NEG_INFINITY, f64::max);
+        let (min, max) = if min.is_finite() {
+            (min, max)
+        } else {
+            (0.0, 1.0)
+        };
         ColourMap {
             min,
             max,
@@ -222,19 +386,30 @@ pub fn sample_rows(
     let xs: Vec<f64> = (0..width)
         .map(|col| view.x[0] + (col as f64 + 0.5) * dx)
         .collect();
-    for row in rows {
-        let y = view.y[1] - (row as f64 + 0.5) * dy;
-        let at = values.len();
-        values.resize(at + width, 0.0);
-        f.sample_row(&xs, y, &mut values[at..]);
-    }
+    let ys: Vec<f64> = rows
+        .map(|row| view.y[1] - (row as f64 + 0.5) * dy)
+        .collect();
+    let at = values.len();
+    values.resize(at + width * ys.len(), 0.0);
+    f.sample_grid(&xs, &ys, &mut values[at..]);
 }
+
+/// How many values [`choose_scale`] reads at most.
+const SCALE_SAMPLES: usize = 1 << 16;
 
 /// Linear unless the values are heavily skewed: when the spread of the whole
 /// window is more than 30 times that of its lowest tenth, the interesting part
 /// (the valley floor) would be one flat colour, so use a log scale.
+/// The lowest tenth is judged from at most [`SCALE_SAMPLES`] values spread
+/// evenly over the grid, which a quantile needs no more of.
 fn choose_scale(values: &[f64], min: f64, max: f64) -> Scale {
-    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let every = values.len().div_ceil(SCALE_SAMPLES).max(1);
+    let mut finite: Vec<f64> = values
+        .iter()
+        .step_by(every)
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     if finite.len() < 10 || max <= min {
         return Scale::Linear;
     }

@@ -4,7 +4,7 @@
 
 use crate::render::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use crate::render::svg::FONT_FAMILY;
-use wasm_bindgen::{Clamped, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// The 2D context of a canvas.
@@ -48,6 +48,15 @@ impl CanvasPainter {
         })
     }
 
+    /// An opaque raster that [`Painter::draw_image`] puts as it is (one
+    /// call, no scaling or blending) where it fills its target one to one.
+    pub fn pixels(&mut self, width: usize, height: usize, rgba: &[u8]) -> Raster {
+        Raster {
+            put: true,
+            ..self.image(width, height, rgba)
+        }
+    }
+
     fn set_stroke(&self, s: Stroke) {
         self.ctx.set_stroke_style_str(&s.color.css());
         self.ctx.set_line_width(s.width);
@@ -60,29 +69,80 @@ impl CanvasPainter {
     }
 }
 
-impl Painter for CanvasPainter {
-    type Image = HtmlCanvasElement;
+/// A raster ready for a canvas: drawn through a canvas of its own, scaled
+/// and composited; or, made by [`CanvasPainter::pixels`], put as it is where
+/// it fills the target one to one.
+pub struct Raster {
+    data: Option<ImageData>,
+    /// Whether the raster is opaque and may replace the pixels it covers.
+    put: bool,
+    scaled: std::cell::OnceCell<Option<HtmlCanvasElement>>,
+}
 
-    /// The raster put into a canvas of its own size, ready to be scaled.
-    fn image(&mut self, width: usize, height: usize, rgba: &[u8]) -> HtmlCanvasElement {
-        let put = || -> Result<HtmlCanvasElement, JsValue> {
-            let c = offscreen(width as u32, height as u32)?;
-            let image = ImageData::new_with_u8_clamped_array_and_sh(
-                Clamped(rgba),
-                width as u32,
-                height as u32,
-            )?;
-            context(&c)?.put_image_data(&image, 0.0, 0.0)?;
-            Ok(c)
-        };
-        // A failure leaves a blank image; the rest of the layer still draws.
-        put().unwrap_or_else(|_| offscreen(1, 1).expect("a canvas element"))
+impl Raster {
+    /// A canvas already holding the raster, drawn scaled.
+    pub fn of_canvas(canvas: HtmlCanvasElement) -> Raster {
+        Raster {
+            data: None,
+            put: false,
+            scaled: std::cell::OnceCell::from(Some(canvas)),
+        }
     }
 
-    fn draw_image(&mut self, image: &HtmlCanvasElement, to: Rect) {
-        let _ = self
-            .ctx
-            .draw_image_with_html_canvas_element_and_dw_and_dh(image, to.x, to.y, to.w, to.h);
+    /// The raster put into a canvas of its own size, made once.
+    fn canvas(&self) -> Option<&HtmlCanvasElement> {
+        self.scaled
+            .get_or_init(|| {
+                let data = self.data.as_ref()?;
+                let c = offscreen(data.width(), data.height()).ok()?;
+                context(&c).ok()?.put_image_data(data, 0.0, 0.0).ok()?;
+                Some(c)
+            })
+            .as_ref()
+    }
+}
+
+impl Painter for CanvasPainter {
+    type Image = Raster;
+
+    fn image(&mut self, width: usize, height: usize, rgba: &[u8]) -> Raster {
+        // Copied out of the module's memory: an ImageData made on `rgba`
+        // itself would see that memory reused once `rgba` is dropped.
+        let pixels = js_sys::Uint8ClampedArray::new_with_length(rgba.len() as u32);
+        pixels.copy_from(rgba);
+        Raster {
+            put: false,
+            // A failure leaves the image out; the rest of the layer still draws.
+            data: ImageData::new_with_js_u8_clamped_array_and_sh(
+                &pixels,
+                width as u32,
+                height as u32,
+            )
+            .ok(),
+            scaled: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn draw_image(&mut self, image: &Raster, to: Rect) {
+        let exact = |data: &ImageData| {
+            image.put
+                && to.w == data.width() as f64
+                && to.h == data.height() as f64
+                && to.x.fract() == 0.0
+                && to.y.fract() == 0.0
+        };
+        match &image.data {
+            Some(data) if exact(data) => {
+                let _ = self.ctx.put_image_data(data, to.x, to.y);
+                return;
+            }
+            _ => {}
+        }
+        if let Some(c) = image.canvas() {
+            let _ = self
+                .ctx
+                .draw_image_with_html_canvas_element_and_dw_and_dh(c, to.x, to.y, to.w, to.h);
+        }
     }
 
     fn fill_rect(&mut self, r: Rect, color: Color) {

@@ -31,7 +31,7 @@ use crate::lessons::{self, Quiz};
 use crate::render::paint::Painter;
 use crate::run::{Record, Trajectory};
 use crate::{functions, optim, output, query, scenarios};
-use canvas::CanvasPainter;
+use canvas::{CanvasPainter, Raster};
 use serde::Serialize;
 use serde_json::{json, Value};
 use surface_layer::{SurfaceInput, SurfaceLayer};
@@ -471,7 +471,7 @@ pub struct App {
     sweep_frame: std::cell::RefCell<Option<SweepPicks>>,
     /// The basin map shown over the surface, if any: its image (a pixel a
     /// cell) and the window it covers.
-    basins: Option<(HtmlCanvasElement, View)>,
+    basins: Option<(Raster, View)>,
     /// The typed function last left for another, to come back to.
     typed: Option<Value>,
     /// The plot in relief, seen from this angle; `None` for the flat map.
@@ -862,11 +862,12 @@ impl App {
         )
     }
 
-    /// Draws the surface layer: axes, the heatmap raster (one sample per CSS
-    /// pixel, or per 4×4 CSS pixels when `coarse`, for a fast first frame and
-    /// while dragging; put on the canvas in one call), contours, minima and
-    /// the colour scale. Returns the milliseconds spent computing the raster
-    /// and contours (0 when cached).
+    /// Draws the surface layer: axes, the heatmap raster (a sample per
+    /// device pixel, its contour lines drawn in, put on the canvas in one
+    /// call), minima and the colour scale. With `fast` (the first frame,
+    /// dragging) a coarser preview stands in when the full detail would not
+    /// fit in a frame (see `refineSurface`). Returns the milliseconds spent
+    /// computing the raster (0 when cached).
     #[wasm_bindgen(js_name = drawSurface)]
     pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
@@ -1001,18 +1002,30 @@ impl App {
         self.surface.set_grid(&input, key, (width, height), values)
     }
 
-    /// Computes the full-detail surface a piece at a time (`rows` rows of
-    /// samples, or two contour levels, or the raster), so a page can spread the
-    /// work over several tasks; true once it is ready (the next
-    /// `drawSurface(false)` then only draws).
+    /// Computes the full-detail surface a piece at a time, for about
+    /// `budget` milliseconds, so a page can spread the work over several
+    /// tasks; true once it is ready (the next `drawSurface(false)` then only
+    /// draws).
     #[wasm_bindgen(js_name = refineSurface)]
-    pub fn refine_surface(&mut self, rows: usize) -> Result<bool, JsValue> {
+    pub fn refine_surface(&mut self, budget: f64) -> Result<bool, JsValue> {
         if self.relief.is_some() {
             // The relief draws its still view in one go.
             return Ok(true);
         }
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
-        self.surface.refine(&input, rows)
+        self.surface.refine(&input, budget)
+    }
+
+    /// Whether the surface layer shows its full detail (nothing left for
+    /// `refineSurface` to do). A relief's full resolution is drawn by
+    /// `drawSurface(false)` in one go: never detailed until then.
+    #[wasm_bindgen(js_name = surfaceDetailed)]
+    pub fn surface_detailed(&self) -> bool {
+        if self.relief.is_some() {
+            return false;
+        }
+        let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
+        self.surface.detailed(&input)
     }
 
     fn shown_paths(&self) -> Vec<PathArt<'_>> {

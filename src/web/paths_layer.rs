@@ -1,7 +1,7 @@
 //! The path layer view: the transparent canvas over the surface, redrawn on
 //! every edit and animation step.
 
-use super::canvas::{clear, CanvasPainter};
+use super::canvas::{clear, CanvasPainter, Raster};
 use crate::render::frame::{Frame, Scale};
 use crate::render::plot::{
     draw_arrows, draw_basins, draw_curvature, draw_paths, Arrows, BasinArt, Curvature, PathArt,
@@ -15,7 +15,7 @@ use web_sys::HtmlCanvasElement;
 pub fn draw(
     canvas: &HtmlCanvasElement,
     frame: &Frame,
-    basins: Option<&BasinArt<HtmlCanvasElement>>,
+    basins: Option<&BasinArt<Raster>>,
     paths: &[PathArt],
     curvature: &[Curvature],
     arrows: &[Arrows],

@@ -4,7 +4,7 @@
 //! paths are tested against) per angle, size and resolution, so an animation
 //! step redraws only the paths, and turning the view only rasterizes again.
 
-use super::canvas::{clear, context, offscreen, CanvasPainter};
+use super::canvas::{clear, context, offscreen, CanvasPainter, Raster};
 use super::surface_layer::{SurfaceInput, SurfaceLayer};
 use crate::objective::Objective;
 use crate::render::figure::relief_area;
@@ -120,8 +120,9 @@ impl ReliefView {
         let (_, raster, camera, turning) = self.raster.as_ref().expect("just drawn");
         let mesh = self.mesh(*turning);
         let mut p = CanvasPainter::new(canvas)?;
+        let image = Raster::of_canvas(self.image.clone());
         let art = BaseArt {
-            image: &self.image,
+            image: &image,
             colours: mesh.colours,
             minima: &input.minima,
             axes: input.axes,

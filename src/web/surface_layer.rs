@@ -1,25 +1,41 @@
 //! The surface layer view: the bottom canvas (axes, heatmap, contours,
-//! minima, colour scale). Its computed parts are cached per function, view
-//! and size, and the full-detail surface can be computed a piece at a time.
+//! minima, colour scale).
+//!
+//! The full-detail heatmap has a sample for every device pixel and its
+//! contour lines drawn into the same pixels ([`Shader`]), so it is put on the
+//! canvas as it is, in one call. A preview with fewer samples stands in while
+//! dragging only when the full detail would not fit in a frame; the full
+//! detail is then computed a piece at a time. A surface whose samples cost
+//! more (a model over many rows, a network computed by the page's workers)
+//! is sampled more coarsely, scaled up, and its contours traced as lines.
+//! Everything computed is cached per function, view and size.
 
-use super::canvas::CanvasPainter;
+use super::canvas::{CanvasPainter, Raster};
 use crate::experiment::Surface;
 use crate::objective::{Minimum, Objective, View};
-use crate::render::contour::{contour, Segment};
+use crate::render::contour::Segment;
 use crate::render::frame::{Frame, Scale, Theme};
-use crate::render::paint::Painter;
+use crate::render::paint::{Color, Painter};
 use crate::render::plot::{
-    contour_grid, draw_surface_layer, raster_size, SurfaceArt, CONTOUR_LEVELS,
+    contour_segments, draw_surface_layer, raster_size, SurfaceArt, CONTOUR_LEVELS,
 };
-use crate::render::surface::{sample_rows, ColourMap, Grid};
+use crate::render::surface::{sample_rows, ColourMap, Grid, Shader};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlCanvasElement;
+
+/// The milliseconds a surface may take to compute and still be drawn at
+/// once while dragging, leaving the rest of a 60 Hz frame to the paths and
+/// the browser.
+pub const FRAME_BUDGET_MS: f64 = 10.0;
+
+/// How opaque the contour lines are over the colours.
+const LINE_ALPHA: f64 = 0.35;
 
 /// The layer's computed parts for one function, view and size.
 struct Cache {
     key: String,
-    /// The heatmap, already put into a canvas of its own size.
-    raster: HtmlCanvasElement,
+    raster: Raster,
+    /// Contour lines drawn over the raster; none where they are in it.
     segments: Vec<Segment>,
     colours: ColourMap,
     /// How many samples the raster holds.
@@ -28,17 +44,36 @@ struct Cache {
     /// computed grid), not from the layer's own preview: the relief's mesh
     /// is read off it.
     handed: Option<Grid>,
+    /// Whether this is the full detail, not a preview.
+    full: bool,
+}
+
+/// A raster to compute: its key, its size in samples and how its contours
+/// are drawn.
+struct Plan {
+    key: String,
+    size: (usize, usize),
+    full: bool,
+    /// The contour lines' width in samples when they are drawn into the
+    /// raster; `None` when they are traced as lines over it.
+    lines: Option<f64>,
+}
+
+impl Plan {
+    fn samples(&self) -> usize {
+        self.size.0 * self.size.1
+    }
 }
 
 /// A full-detail surface being computed a piece at a time: rows of samples,
-/// then contour levels, then the raster.
+/// then rows of pixels.
 struct Pending {
     key: String,
     values: Vec<f64>,
-    /// Once every row is sampled: the grid, the grid contours are traced on,
-    /// and the levels still to trace.
-    sampled: Option<(Grid, Grid, Vec<f64>)>,
-    segments: Vec<Segment>,
+    /// Once every row is sampled: the grid, its shader and the pixels so far.
+    shading: Option<(Grid, Shader, Vec<u8>)>,
+    /// Milliseconds spent so far.
+    spent: f64,
 }
 
 /// What the layer needs from the page's state to draw.
@@ -57,11 +92,27 @@ pub struct SurfaceInput<'a> {
     pub remote: bool,
 }
 
+impl SurfaceInput<'_> {
+    /// The kind of surface a sample's cost is measured for: the function or
+    /// model, whatever its parameters.
+    fn kind(&self) -> &str {
+        self.id.split('|').next().unwrap_or_default()
+    }
+}
+
 /// The surface canvas and its caches.
 pub struct SurfaceLayer {
     pub canvas: HtmlCanvasElement,
     cache: Option<Cache>,
     pending: Option<Pending>,
+    /// Milliseconds per sample, as last measured, for a kind of surface.
+    rate: Option<(String, f64)>,
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 impl SurfaceLayer {
@@ -70,30 +121,83 @@ impl SurfaceLayer {
             canvas,
             cache: None,
             pending: None,
+            rate: None,
         }
     }
 
-    /// The key of a surface, and its size in samples: one per CSS pixel of
-    /// the plotting rectangle, or per 4×4 when `coarse`.
-    fn key(input: &SurfaceInput, coarse: bool) -> (String, usize, usize) {
-        if input.remote {
-            // The preview: one sample per 4×4 CSS pixels at most, within the
-            // budget (a quarter of it while dragging); whatever grid arrives
-            // later has the same key and replaces it.
-            let cost = input.surf.cost() as f64 * if coarse { 4.0 } else { 1.0 };
-            let (cw, ch) = raster_size(input.frame.rect, 4.0 * input.scale.0, cost);
-            return (Self::remote_key(input), cw, ch);
-        }
-        let per_sample = if coarse { 4.0 } else { 1.0 } * input.scale.0;
-        // A coarse first frame may spend as much as a full-detail one.
-        let cost = input.surf.cost() as f64 / if coarse { 16.0 } else { 1.0 };
-        let (cw, ch) = raster_size(input.frame.rect, per_sample, cost);
+    /// The full-detail raster (`every` = 1) or a preview with a sample per
+    /// `every` × `every` of its samples.
+    fn plan(input: &SurfaceInput, every: usize) -> Plan {
+        let rect = input.frame.rect;
+        let (cw, ch) = raster_size(rect, 1.0, input.surf.cost() as f64);
+        let size = ((cw / every).max(2), (ch / every).max(2));
         let key = format!(
-            "{}|{}|{cw}x{ch}",
+            "{}|{}|{}x{}",
             input.id,
-            serde_json::to_string(&input.frame.view).unwrap_or_default()
+            serde_json::to_string(&input.frame.view).unwrap_or_default(),
+            size.0,
+            size.1
         );
-        (key, cw, ch)
+        // A sample a device pixel: the lines go into the pixels. A preview's
+        // go in too, as wide as they will be once scaled up. A thinned
+        // full-detail raster is scaled up: its lines are traced.
+        let exact = (cw as f64, ch as f64) == (rect.w, rect.h);
+        let lines = (exact || every > 1).then(|| input.scale.0.max(1.0) * size.0 as f64 / rect.w);
+        Plan {
+            key,
+            size,
+            full: every == 1,
+            lines,
+        }
+    }
+
+    /// The milliseconds per sample last measured for this kind of surface.
+    fn rate(&self, input: &SurfaceInput) -> Option<f64> {
+        self.rate
+            .as_ref()
+            .and_then(|(kind, r)| (kind == input.kind()).then_some(*r))
+    }
+
+    fn measured(&mut self, input: &SurfaceInput, spent: f64, samples: usize) {
+        // Too few samples to time with the browser's coarse clock.
+        if samples >= 4096 && spent > 0.0 {
+            self.rate = Some((input.kind().to_string(), spent / samples as f64));
+        }
+    }
+
+    /// Samples, colours and traces `plan` in one go; the milliseconds spent.
+    fn compute(&mut self, input: &SurfaceInput, plan: Plan) -> Result<f64, JsValue> {
+        let t0 = now();
+        let (cw, ch) = plan.size;
+        let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
+        let mut painter = CanvasPainter::new(&self.canvas)?;
+        self.cache = Some(match plan.lines {
+            Some(width) => {
+                let mut rgba = Vec::new();
+                shader(&grid, width).rows(&grid, 0..ch, &mut rgba);
+                Cache {
+                    key: plan.key,
+                    raster: painter.pixels(cw, ch, &rgba),
+                    segments: Vec::new(),
+                    colours: grid.colours(),
+                    samples: cw * ch,
+                    handed: None,
+                    full: plan.full,
+                }
+            }
+            None => Cache {
+                key: plan.key,
+                raster: painter.pixels(cw, ch, &grid.rgba()),
+                segments: contour_segments(&grid, false),
+                colours: grid.colours(),
+                samples: cw * ch,
+                handed: None,
+                full: plan.full,
+            },
+        });
+        let spent = now() - t0;
+        self.measured(input, spent, cw * ch);
+        Ok(spent)
     }
 
     /// What a surface computed elsewhere is known by: the surface and the
@@ -135,10 +239,11 @@ impl SurfaceLayer {
             key: key.to_string(),
             raster: painter.image(grid.width, grid.height, &grid.rgba()),
             // Traced on every sample: a computed grid has none to spare.
-            segments: crate::render::plot::contour_segments(&grid, true),
+            segments: contour_segments(&grid, true),
             colours: grid.colours(),
             samples: width * height,
             handed: Some(grid),
+            full: true,
         });
         Ok(true)
     }
@@ -150,27 +255,70 @@ impl SurfaceLayer {
         (c.key == Self::remote_key(input)).then_some(c.handed.as_ref()?)
     }
 
-    /// Draws the layer (computing the surface first unless cached); the
-    /// milliseconds spent computing, 0 when cached.
-    pub fn draw(&mut self, input: &SurfaceInput, coarse: bool) -> Result<f64, JsValue> {
-        let (key, cw, ch) = Self::key(input, coarse);
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map_or(0.0, |p| p.now());
+    /// A remote surface's own preview: one sample per 4×4 CSS pixels at
+    /// most, within the budget (a quarter of it while dragging); whatever
+    /// grid arrives later has the same key and replaces it.
+    fn draw_remote_preview(&mut self, input: &SurfaceInput, fast: bool) -> Result<f64, JsValue> {
+        let key = Self::remote_key(input);
+        if self.cache.as_ref().map(|c| &c.key) == Some(&key) {
+            return Ok(0.0);
+        }
         let t0 = now();
-        let mut spent = 0.0;
+        let cost = input.surf.cost() as f64 * if fast { 4.0 } else { 1.0 };
+        let (cw, ch) = raster_size(input.frame.rect, 4.0 * input.scale.0, cost);
+        let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
         let mut painter = CanvasPainter::new(&self.canvas)?;
-        if self.cache.as_ref().map(|c| &c.key) != Some(&key) {
-            let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
-            let segments = crate::render::plot::contour_segments(&grid, coarse || input.remote);
-            self.cache = Some(Cache {
-                key,
-                raster: painter.image(grid.width, grid.height, &grid.rgba()),
-                segments,
-                colours: grid.colours(),
-                samples: cw * ch,
-                handed: None,
-            });
-            spent = now() - t0;
+        self.cache = Some(Cache {
+            key,
+            raster: painter.image(cw, ch, &grid.rgba()),
+            segments: contour_segments(&grid, true),
+            colours: grid.colours(),
+            samples: cw * ch,
+            handed: None,
+            full: false,
+        });
+        Ok(now() - t0)
+    }
+
+    /// Draws the layer, computing the surface first unless cached; the
+    /// milliseconds spent computing, 0 when cached.
+    ///
+    /// With `fast` (dragging, the first frame) the full detail is computed
+    /// only when it fits in [`FRAME_BUDGET_MS`]; otherwise the finest
+    /// preview that fits stands in. A surface not yet timed is timed on a
+    /// preview first, and the full detail follows in the same call when it
+    /// fits, so it is never shown coarse for nothing.
+    pub fn draw(&mut self, input: &SurfaceInput, fast: bool) -> Result<f64, JsValue> {
+        let mut spent = 0.0;
+        if input.remote {
+            spent = self.draw_remote_preview(input, fast)?;
+        } else {
+            let full = Self::plan(input, 1);
+            if self.cache.as_ref().map(|c| &c.key) != Some(&full.key) {
+                let fits = |rate: Option<f64>, spent: f64| {
+                    rate.is_some_and(|r| spent + r * full.samples() as f64 <= FRAME_BUDGET_MS)
+                };
+                if !fast || fits(self.rate(input), 0.0) {
+                    spent = self.compute(input, full)?;
+                } else {
+                    // The finest preview that fits; untimed, one sample per
+                    // 4 × 4 CSS pixels.
+                    let every = match self.rate(input) {
+                        Some(r) => [2, 4, 8, 16]
+                            .into_iter()
+                            .find(|k| r * (full.samples() / (k * k)) as f64 <= FRAME_BUDGET_MS)
+                            .unwrap_or(32),
+                        None => ((4.0 * input.scale.0).round() as usize).max(2),
+                    };
+                    let preview = Self::plan(input, every);
+                    if self.cache.as_ref().map(|c| &c.key) != Some(&preview.key) {
+                        spent = self.compute(input, preview)?;
+                        if fits(self.rate(input), spent) {
+                            spent += self.compute(input, full)?;
+                        }
+                    }
+                }
+            }
         }
         let cache = self.cache.as_ref().expect("just computed");
         let art = SurfaceArt {
@@ -181,6 +329,7 @@ impl SurfaceLayer {
             axes: input.axes,
         };
         let size = (self.canvas.width() as f64, self.canvas.height() as f64);
+        let mut painter = CanvasPainter::new(&self.canvas)?;
         draw_surface_layer(
             &mut painter,
             size,
@@ -192,71 +341,91 @@ impl SurfaceLayer {
         Ok(spent)
     }
 
-    /// Computes the full-detail surface a piece at a time (`rows` rows of
-    /// samples, or two contour levels, or the raster); true once it is ready
-    /// (the next full-detail `draw` then only draws).
-    pub fn refine(&mut self, input: &SurfaceInput, rows: usize) -> Result<bool, JsValue> {
-        if input.remote {
-            // Nothing more to do here: the full detail comes from elsewhere.
+    /// Whether the layer holds the full detail for this surface, view and
+    /// size (a remote surface's comes from elsewhere: nothing to refine).
+    pub fn detailed(&self, input: &SurfaceInput) -> bool {
+        input.remote
+            || self
+                .cache
+                .as_ref()
+                .is_some_and(|c| c.full && c.key == Self::plan(input, 1).key)
+    }
+
+    /// Computes the full-detail surface a piece at a time, for about
+    /// `budget` milliseconds (rows of samples, then rows of pixels); true
+    /// once it is ready (the next `draw` then only draws).
+    pub fn refine(&mut self, input: &SurfaceInput, budget: f64) -> Result<bool, JsValue> {
+        if self.detailed(input) {
             return Ok(true);
         }
-        let (key, cw, ch) = Self::key(input, false);
-        if self.cache.as_ref().map(|c| &c.key) == Some(&key) {
+        let plan = Self::plan(input, 1);
+        let Some(width) = plan.lines else {
+            // A thinned raster is small: computed in one go.
+            self.compute(input, plan)?;
             return Ok(true);
-        }
-        if self.pending.as_ref().map(|p| &p.key) != Some(&key) {
+        };
+        if self.pending.as_ref().map(|p| &p.key) != Some(&plan.key) {
             self.pending = Some(Pending {
-                key: key.clone(),
-                values: Vec::with_capacity(cw * ch),
-                sampled: None,
-                segments: Vec::new(),
+                key: plan.key.clone(),
+                values: Vec::with_capacity(plan.samples()),
+                shading: None,
+                spent: 0.0,
             });
         }
+        let t0 = now();
         let view: View = input.frame.view;
+        let (cw, ch) = plan.size;
         let pending = self.pending.as_mut().expect("just set");
-        match &mut pending.sampled {
-            None => {
-                let done_rows = pending.values.len() / cw;
-                let until = (done_rows + rows.max(1)).min(ch);
-                sample_rows(
-                    input.surf,
-                    view,
-                    cw,
-                    ch,
-                    done_rows..until,
-                    &mut pending.values,
-                );
-                if until == ch {
-                    let grid = Grid::from_values(view, cw, ch, std::mem::take(&mut pending.values));
-                    let traced = contour_grid(&grid, false);
-                    let mut levels = grid.contour_levels(CONTOUR_LEVELS);
-                    levels.reverse();
-                    pending.sampled = Some((grid, traced, levels));
-                }
-                Ok(false)
-            }
-            Some((_, traced, levels)) if !levels.is_empty() => {
-                for _ in 0..2 {
-                    if let Some(level) = levels.pop() {
-                        pending.segments.extend(contour(traced, level));
+        while now() - t0 < budget {
+            match &mut pending.shading {
+                None => {
+                    let done = pending.values.len() / cw;
+                    let until = (done + 16).min(ch);
+                    sample_rows(input.surf, view, cw, ch, done..until, &mut pending.values);
+                    if until == ch {
+                        let grid =
+                            Grid::from_values(view, cw, ch, std::mem::take(&mut pending.values));
+                        let shader = shader(&grid, width);
+                        pending.shading = Some((grid, shader, Vec::with_capacity(cw * ch * 4)));
                     }
                 }
-                Ok(false)
-            }
-            Some(_) => {
-                let pending = self.pending.take().expect("pending");
-                let (grid, _, _) = pending.sampled.expect("sampled");
-                let mut painter = CanvasPainter::new(&self.canvas)?;
-                self.cache = Some(Cache {
-                    key,
-                    raster: painter.image(grid.width, grid.height, &grid.rgba()),
-                    segments: pending.segments,
-                    colours: grid.colours(),
-                    samples: grid.width * grid.height,
-                    handed: None,
-                });
-                Ok(true)
+                Some((grid, shader, rgba)) if rgba.len() < cw * ch * 4 => {
+                    let done = rgba.len() / (cw * 4);
+                    shader.rows(grid, done..(done + 32).min(ch), rgba);
+                }
+                Some(_) => {
+                    let pending = self.pending.take().expect("pending");
+                    let (grid, _, rgba) = pending.shading.expect("shaded");
+                    let mut painter = CanvasPainter::new(&self.canvas)?;
+                    self.cache = Some(Cache {
+                        key: plan.key,
+                        raster: painter.pixels(cw, ch, &rgba),
+                        segments: Vec::new(),
+                        colours: grid.colours(),
+                        samples: cw * ch,
+                        handed: None,
+                        full: true,
+                    });
+                    let spent = pending.spent + now() - t0;
+                    self.measured(input, spent, cw * ch);
+                    return Ok(true);
+                }
             }
         }
+        pending.spent += now() - t0;
+        Ok(false)
     }
+}
+
+/// The shader of a grid: its colours and [`CONTOUR_LEVELS`] lines `width`
+/// samples wide.
+fn shader(grid: &Grid, width: f64) -> Shader {
+    let Color { r, g, b, .. } = Color::MARK_WHITE;
+    Shader::new(
+        grid.colours(),
+        &grid.contour_levels(CONTOUR_LEVELS),
+        width,
+        [r, g, b],
+        LINE_ALPHA,
+    )
 }

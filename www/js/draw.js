@@ -1,11 +1,13 @@
-// Drawing: everything (the surface, coarse first and refined once still) or
-// only what moves with the step (paths, chart, data, status).
+// Drawing: everything (the surface, previewed while dragging when its full
+// detail would not fit in a frame) or only what moves with the step (paths,
+// chart, data, status).
 
 export function build(ctx) {
   const { app } = ctx;
 
-  // The surface at full detail; `fast` draws a coarser raster first (first
-  // frame, dragging) and the full one once things are still.
+  // The surface at full detail; `fast` (the first frame, dragging) lets the
+  // engine draw a coarser preview when the full detail would not fit in a
+  // frame, and the full one follows as soon as the input rests.
   let refining = 0;
   function all(fast = false) {
     refining++;
@@ -14,24 +16,29 @@ export function build(ctx) {
     dynamic();
     if (fast) refine(refining);
   }
-  // The full-detail surface, a slice of rows per task, then drawn; a newer
-  // redraw (a new `refining` count) supersedes this one.
-  async function refine(generation) {
-    await new Promise((done) => setTimeout(done, 100));
-    while (generation === refining && !app.refineSurface(32)) {
+  // The full detail, once the input has rested two frames (or `rest` ms),
+  // about 8 ms of it per task, then drawn; newer input (a new `refining`
+  // count) supersedes it, and what was computed for the same window is kept.
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  async function refine(generation, rest = 0) {
+    if (!app.surfaceDetailed()) {
+      if (rest) await new Promise((done) => setTimeout(done, rest));
+      else await frame().then(frame);
       await new Promise((done) => setTimeout(done, 0));
-    }
-    if (generation === refining) {
+      while (generation === refining && !app.refineSurface(8)) {
+        await new Promise((done) => setTimeout(done, 0));
+      }
+      if (generation !== refining) return;
       app.drawSurface(false);
-      performance.mark("optiviz-refined");
     }
+    performance.mark("optiviz-refined");
   }
   // The relief turned: drawn at CSS resolution now (its paths with it),
   // at full resolution once still.
   function turned() {
     refining++;
     app.drawSurface(true);
-    refine(refining);
+    refine(refining, 100);
   }
   function dynamic() {
     // Held at step 0 while a question waits; its marks follow the view.

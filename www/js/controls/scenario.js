@@ -42,7 +42,9 @@ export function build(ctx) {
     if (s) active = s;
     select.value = s ? s.id : "";
     if (s || !active) {
-      lesson.replaceChildren(s ? s.lesson : "");
+      // (The text the page opened with stays the same node.)
+      const text = s ? s.lesson : "";
+      if (lesson.textContent !== text || lesson.children.length) lesson.replaceChildren(text);
       return;
     }
     const back = document.createElement("button");
