@@ -217,6 +217,51 @@ test("dragging the start handle, zooming and panning, and resetting the view", a
   assert.equal(await page.evaluate(() => window.optiviz.getExperiment().view), undefined);
 });
 
+// The page's surface canvas against a second engine's full-detail drawing of
+// the same experiment and size, after each animation frame for up to
+// `frames` frames: the number of frames it took, or null.
+async function framesToFullDetail(page, frames) {
+  return page.evaluate(async (frames) => {
+    const surface = document.getElementById("surface");
+    const mk = () => document.createElement("canvas");
+    const dpr = devicePixelRatio;
+    const pixels = (c) => c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let k = 0; k <= frames; k++) {
+      if (k) await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+      const ref = mk();
+      const app = new window.wasmBindings.App(ref, mk(), mk(), mk());
+      app.setExperiment(window.optiviz.getExperiment());
+      app.resize([surface.width / dpr, surface.height / dpr, 200, 100, 200, 100], dpr);
+      app.drawSurface(false);
+      const [a, b] = [pixels(surface), pixels(ref)];
+      app.free();
+      if (a.length === b.length && a.every((v, i) => v === b[i])) return k;
+    }
+    return null;
+  }, frames);
+}
+
+test("panning and zooming show the full-detail surface within frames of the input ending, at device pixel ratios 1 and 2", async () => {
+  for (const dpr of [1, 2]) {
+    const { page, context } = await open(browser, `${server.url}?fn=himmelblau`, { viewport: { width: 1100, height: 800 }, deviceScaleFactor: dpr });
+    await page.waitForFunction(() => performance.getEntriesByName("optiviz-refined").length > 0);
+    assert.equal(await framesToFullDetail(page, 0), 0, `DPR ${dpr}: the full detail once loaded`);
+    const box = await page.locator("#paths").boundingBox();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 8 });
+    await page.mouse.up();
+    // A frame takes the full detail when it fits (a cheap surface on a
+    // plain screen); otherwise a preview stands in until the input rests.
+    const panned = await framesToFullDetail(page, 12);
+    assert.ok(panned !== null, `DPR ${dpr}: the full detail after the pan`);
+    await page.mouse.wheel(0, -300);
+    const zoomed = await framesToFullDetail(page, 12);
+    assert.ok(zoomed !== null, `DPR ${dpr}: the full detail after the zoom`);
+    await context.close();
+  }
+});
+
 test("the trajectories download as CSV and JSON", async () => {
   const { page } = await open(browser, server.url);
   const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV" }).click()]);

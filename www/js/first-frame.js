@@ -30,8 +30,8 @@ export async function firstFrame(ctx, catalogue) {
   ctx.quiz.hold(asks);
   ctx.panels.init();
   ctx.layout.measure(true);
+  // The surface and the paths in one task: the first frame is complete.
   app.drawSurface(true);
-  await nextTask();
   ctx.draw.dynamic();
   performance.mark("optiviz-drawn");
   // The first complete frame is painted by the next animation frame.
