@@ -4,7 +4,7 @@
 
 use crate::render::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use crate::render::svg::FONT_FAMILY;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 /// The 2D context of a canvas.
@@ -50,10 +50,13 @@ impl CanvasPainter {
 
     /// An opaque raster that [`Painter::draw_image`] puts as it is (one
     /// call, no scaling or blending) where it fills its target one to one.
-    pub fn pixels(&mut self, width: usize, height: usize, rgba: &[u8]) -> Raster {
+    pub fn pixels(width: usize, height: usize, rgba: Vec<u8>) -> Raster {
         Raster {
+            rgba,
+            width: width as u32,
+            height: height as u32,
             put: true,
-            ..self.image(width, height, rgba)
+            scaled: std::cell::OnceCell::new(),
         }
     }
 
@@ -69,11 +72,15 @@ impl CanvasPainter {
     }
 }
 
-/// A raster ready for a canvas: drawn through a canvas of its own, scaled
-/// and composited; or, made by [`CanvasPainter::pixels`], put as it is where
-/// it fills the target one to one.
+/// A raster ready for a canvas, its pixels kept in the module's memory: drawn
+/// through a canvas of its own, scaled and composited; or, made by
+/// [`CanvasPainter::pixels`], put as it is where it fills the target one to
+/// one (one copy, into the canvas).
 pub struct Raster {
-    data: Option<ImageData>,
+    /// Row by row from the top, 4 bytes a pixel.
+    rgba: Vec<u8>,
+    width: u32,
+    height: u32,
     /// Whether the raster is opaque and may replace the pixels it covers.
     put: bool,
     scaled: std::cell::OnceCell<Option<HtmlCanvasElement>>,
@@ -83,19 +90,34 @@ impl Raster {
     /// A canvas already holding the raster, drawn scaled.
     pub fn of_canvas(canvas: HtmlCanvasElement) -> Raster {
         Raster {
-            data: None,
+            rgba: Vec::new(),
+            width: canvas.width(),
+            height: canvas.height(),
             put: false,
             scaled: std::cell::OnceCell::from(Some(canvas)),
         }
+    }
+
+    /// An `ImageData` over the pixels where they lie, not a copy: put it at
+    /// once, before anything else runs in the module.
+    fn view(&self) -> Option<ImageData> {
+        if self.rgba.len() != 4 * self.width as usize * self.height as usize || self.rgba.is_empty()
+        {
+            return None;
+        }
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.rgba), self.width, self.height)
+            .ok()
     }
 
     /// The raster put into a canvas of its own size, made once.
     fn canvas(&self) -> Option<&HtmlCanvasElement> {
         self.scaled
             .get_or_init(|| {
-                let data = self.data.as_ref()?;
-                let c = offscreen(data.width(), data.height()).ok()?;
-                context(&c).ok()?.put_image_data(data, 0.0, 0.0).ok()?;
+                let c = offscreen(self.width, self.height).ok()?;
+                context(&c)
+                    .ok()?
+                    .put_image_data(&self.view()?, 0.0, 0.0)
+                    .ok()?;
                 Some(c)
             })
             .as_ref()
@@ -106,39 +128,27 @@ impl Painter for CanvasPainter {
     type Image = Raster;
 
     fn image(&mut self, width: usize, height: usize, rgba: &[u8]) -> Raster {
-        // Copied out of the module's memory: an ImageData made on `rgba`
-        // itself would see that memory reused once `rgba` is dropped.
-        let pixels = js_sys::Uint8ClampedArray::new_with_length(rgba.len() as u32);
-        pixels.copy_from(rgba);
         Raster {
+            rgba: rgba.to_vec(),
+            width: width as u32,
+            height: height as u32,
             put: false,
-            // A failure leaves the image out; the rest of the layer still draws.
-            data: ImageData::new_with_js_u8_clamped_array_and_sh(
-                &pixels,
-                width as u32,
-                height as u32,
-            )
-            .ok(),
             scaled: std::cell::OnceCell::new(),
         }
     }
 
     fn draw_image(&mut self, image: &Raster, to: Rect) {
-        let exact = |data: &ImageData| {
-            image.put
-                && to.w == data.width() as f64
-                && to.h == data.height() as f64
-                && to.x.fract() == 0.0
-                && to.y.fract() == 0.0
-        };
-        match &image.data {
-            Some(data) if exact(data) => {
-                let _ = self.ctx.put_image_data(data, to.x, to.y);
-                return;
+        let exact = image.put
+            && to.w == image.width as f64
+            && to.h == image.height as f64
+            && to.x.fract() == 0.0
+            && to.y.fract() == 0.0;
+        if exact {
+            // (A failure leaves the image out; the rest of the layer still draws.)
+            if let Some(data) = image.view() {
+                let _ = self.ctx.put_image_data(&data, to.x, to.y);
             }
-            _ => {}
-        }
-        if let Some(c) = image.canvas() {
+        } else if let Some(c) = image.canvas() {
             let _ = self
                 .ctx
                 .draw_image_with_html_canvas_element_and_dw_and_dh(c, to.x, to.y, to.w, to.h);

@@ -170,14 +170,13 @@ impl SurfaceLayer {
         let t0 = now();
         let (cw, ch) = plan.size;
         let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
-        let mut painter = CanvasPainter::new(&self.canvas)?;
         self.cache = Some(match plan.lines {
             Some(width) => {
                 let mut rgba = Vec::new();
                 shader(&grid, width).rows(&grid, 0..ch, &mut rgba);
                 Cache {
                     key: plan.key,
-                    raster: painter.pixels(cw, ch, &rgba),
+                    raster: CanvasPainter::pixels(cw, ch, rgba),
                     segments: Vec::new(),
                     colours: grid.colours(),
                     samples: cw * ch,
@@ -187,7 +186,7 @@ impl SurfaceLayer {
             }
             None => Cache {
                 key: plan.key,
-                raster: painter.pixels(cw, ch, &grid.rgba()),
+                raster: CanvasPainter::pixels(cw, ch, grid.rgba()),
                 segments: contour_segments(&grid, false),
                 colours: grid.colours(),
                 samples: cw * ch,
@@ -396,10 +395,9 @@ impl SurfaceLayer {
                 Some(_) => {
                     let pending = self.pending.take().expect("pending");
                     let (grid, _, rgba) = pending.shading.expect("shaded");
-                    let mut painter = CanvasPainter::new(&self.canvas)?;
                     self.cache = Some(Cache {
                         key: plan.key,
-                        raster: painter.pixels(cw, ch, &rgba),
+                        raster: CanvasPainter::pixels(cw, ch, rgba),
                         segments: Vec::new(),
                         colours: grid.colours(),
                         samples: cw * ch,
