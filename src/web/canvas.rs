@@ -39,12 +39,16 @@ pub fn offscreen(width: u32, height: u32) -> Result<HtmlCanvasElement, JsValue> 
 /// Draws on one canvas through its 2D context.
 pub struct CanvasPainter {
     ctx: CanvasRenderingContext2d,
+    /// The font last set, as the context has it: setting a font parses it,
+    /// which a plot's every label would otherwise pay for.
+    font: Option<String>,
 }
 
 impl CanvasPainter {
     pub fn new(canvas: &HtmlCanvasElement) -> Result<CanvasPainter, JsValue> {
         Ok(CanvasPainter {
             ctx: context(canvas)?,
+            font: None,
         })
     }
 
@@ -209,8 +213,12 @@ impl Painter for CanvasPainter {
     }
 
     fn text(&mut self, text: &str, (x, y): (f64, f64), style: TextStyle) {
+        let font = format!("{}px {FONT_FAMILY}", style.size);
+        if self.font.as_ref() != Some(&font) {
+            self.ctx.set_font(&font);
+            self.font = Some(font);
+        }
         let ctx = &self.ctx;
-        ctx.set_font(&format!("{}px {FONT_FAMILY}", style.size));
         ctx.set_fill_style_str(&style.color.css());
         ctx.set_text_align(match style.align {
             Align::Start => "left",
@@ -242,6 +250,8 @@ impl Painter for CanvasPainter {
 
     fn end_clip(&mut self) {
         self.ctx.restore();
+        // The font is the one before the clip again.
+        self.font = None;
     }
 
     fn segments(&mut self, segments: &[[(f64, f64); 2]], stroke: Stroke) {
