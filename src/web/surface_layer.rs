@@ -48,6 +48,28 @@ struct Cache {
     full: bool,
 }
 
+impl Cache {
+    /// A raster the layer computed itself, from `grid`: its pixels and the
+    /// contour lines to draw over them (none where they are in the pixels).
+    fn computed(
+        key: String,
+        grid: &Grid,
+        rgba: Vec<u8>,
+        segments: Vec<Segment>,
+        full: bool,
+    ) -> Cache {
+        Cache {
+            key,
+            raster: CanvasPainter::pixels(grid.width, grid.height, rgba),
+            segments,
+            colours: grid.colours(),
+            samples: grid.width * grid.height,
+            handed: None,
+            full,
+        }
+    }
+}
+
 /// A raster to compute: its key, its size in samples and how its contours
 /// are drawn.
 struct Plan {
@@ -174,25 +196,12 @@ impl SurfaceLayer {
             Some(width) => {
                 let mut rgba = Vec::new();
                 shader(&grid, width).rows(&grid, 0..ch, &mut rgba);
-                Cache {
-                    key: plan.key,
-                    raster: CanvasPainter::pixels(cw, ch, rgba),
-                    segments: Vec::new(),
-                    colours: grid.colours(),
-                    samples: cw * ch,
-                    handed: None,
-                    full: plan.full,
-                }
+                Cache::computed(plan.key, &grid, rgba, Vec::new(), plan.full)
             }
-            None => Cache {
-                key: plan.key,
-                raster: CanvasPainter::pixels(cw, ch, grid.rgba()),
-                segments: contour_segments(&grid, false),
-                colours: grid.colours(),
-                samples: cw * ch,
-                handed: None,
-                full: plan.full,
-            },
+            None => {
+                let segments = contour_segments(&grid, false);
+                Cache::computed(plan.key, &grid, grid.rgba(), segments, plan.full)
+            }
         });
         let spent = now() - t0;
         self.measured(input, spent, cw * ch);
@@ -395,15 +404,7 @@ impl SurfaceLayer {
                 Some(_) => {
                     let pending = self.pending.take().expect("pending");
                     let (grid, _, rgba) = pending.shading.expect("shaded");
-                    self.cache = Some(Cache {
-                        key: plan.key,
-                        raster: CanvasPainter::pixels(cw, ch, rgba),
-                        segments: Vec::new(),
-                        colours: grid.colours(),
-                        samples: cw * ch,
-                        handed: None,
-                        full: true,
-                    });
+                    self.cache = Some(Cache::computed(plan.key, &grid, rgba, Vec::new(), true));
                     let spent = pending.spent + now() - t0;
                     self.measured(input, spent, cw * ch);
                     return Ok(true);
