@@ -1,7 +1,7 @@
 //! The surface layer's heatmap at full detail: each function sampled at every
-//! device pixel of an 800 × 600 plot (the plotting rectangle's 736 × 556
-//! pixels at device pixel ratio 1), then coloured with its 14 contour lines
-//! drawn in, as the page does it.
+//! device pixel of an 800 × 600 plot (the plotting rectangle's 670 × 556
+//! pixels at device pixel ratio 1, beside the colour scale), then coloured
+//! with its 14 contour lines drawn in, as the page does it.
 //!
 //!     cargo bench --bench surface
 
@@ -11,10 +11,10 @@ use optiviz::render::plot::CONTOUR_LEVELS;
 use optiviz::render::surface::{Grid, Shader};
 use std::hint::black_box;
 
-const SIZE: (usize, usize) = (736, 556);
+const SIZE: (usize, usize) = (670, 556);
 
 fn surface(c: &mut Criterion) {
-    let mut group = c.benchmark_group("surface_736x556");
+    let mut group = c.benchmark_group("surface_670x556");
     for name in ["rosenbrock", "rastrigin", "levi13", "himmelblau"] {
         let def = lookup(name).expect("a built-in function");
         let f = (def.build)(&def.defaults());

@@ -108,6 +108,10 @@ try {
     // side in this Chromium, one of each in turn (so that both see the host
     // at the same speed), at two sizes and two device pixel ratios; every
     // time is a median of 7 with the canvas flushed.
+    // The page's margins around the plotting rectangle at these widths, with
+    // the colour scale (src/render/frame.rs, plot_rect): the peer plots the
+    // same number of pixels.
+    const MARGINS = { l: 52, r: 78, t: 10, b: 34 };
     const MINIMA = {
       rosenbrock: [[1, 1]],
       rastrigin: [[0, 0]],
@@ -145,7 +149,7 @@ try {
               window.benchSurface.getContext("2d").getImageData(0, 0, 1, 1);
               return { t: performance.now() - t0, view: app.viewWindow() };
             }, r);
-            const theirs = await peer.evaluate(peerLayer, { name, view: ours.view, minima: MINIMA[name], w, h, dpr, reps: 1 });
+            const theirs = await peer.evaluate(peerLayer, { name, view: ours.view, minima: MINIMA[name], w, h, dpr, margins: MARGINS, reps: 1 });
             // The first of each warms up.
             if (r > 0) {
               mineTimes.push(ours.t);

@@ -18,10 +18,11 @@ export const PEER_SCRIPTS = [
 /**
  * Runs in the browser: draws the layer of function `name` over `view`
  * ([x0, x1, y0, y1]) on a canvas of `w` × `h` CSS pixels at `dpr` device
- * pixels each, `reps` times after one warm-up; returns each time (ms) and
+ * pixels each, its plotting rectangle inside `margins` ({l, r, t, b}, CSS
+ * pixels), `reps` times after one warm-up; returns each time (ms) and
  * what it drew, to tell it did the work.
  */
-export function peerLayer({ name, view, minima, w, h, dpr, reps }) {
+export function peerLayer({ name, view, minima, w, h, dpr, margins, reps }) {
   const d3 = window.d3;
   const PI = Math.PI;
   const s2 = (v) => Math.sin(v) ** 2;
@@ -36,8 +37,10 @@ export function peerLayer({ name, view, minima, w, h, dpr, reps }) {
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
   const g = canvas.getContext("2d");
-  // The plotting rectangle inside margins for the axes, in device pixels.
-  const m = { l: 48 * dpr, r: 16 * dpr, t: 10 * dpr, b: 34 * dpr };
+  // The plotting rectangle inside margins for the axes (CSS pixels, the
+  // page's own, so that both sample the same number of pixels), in device
+  // pixels.
+  const m = { l: margins.l * dpr, r: margins.r * dpr, t: margins.t * dpr, b: margins.b * dpr };
   const W = Math.round(canvas.width - m.l - m.r);
   const H = Math.round(canvas.height - m.t - m.b);
   const grid = new Float64Array(W * H);

@@ -46,7 +46,7 @@ pub trait Objective: Send + Sync {
         }
     }
     /// [`Objective::sample`] over a grid: at `(xs[i], ys[j])` into
-    /// `out[j * xs.len() + i]`. A function whose terms depend on x or on y
+    /// `out[j * xs.len() + i]` (`xs` not empty). A function whose terms depend on x or on y
     /// alone (Rastrigin's ripples, say) overrides it to work each out once a
     /// column or a row instead of once a point.
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {

@@ -396,6 +396,9 @@ pub fn sample_rows(
     rows: std::ops::Range<usize>,
     values: &mut Vec<f64>,
 ) {
+    if width == 0 || rows.is_empty() {
+        return;
+    }
     let dx = (view.x[1] - view.x[0]) / width as f64;
     let dy = (view.y[1] - view.y[0]) / height as f64;
     let xs: Vec<f64> = (0..width)

@@ -153,8 +153,10 @@ impl SurfaceLayer {
         let rect = input.frame.rect;
         let (cw, ch) = raster_size(rect, 1.0, input.surf.cost() as f64);
         let size = ((cw / every).max(2), (ch / every).max(2));
+        // (A preview's key says what it is: its size alone might be the full
+        // detail's on another screen.)
         let key = format!(
-            "{}|{}|{}x{}",
+            "{}|{}|{}x{}/{every}",
             input.id,
             serde_json::to_string(&input.frame.view).unwrap_or_default(),
             size.0,
@@ -190,6 +192,10 @@ impl SurfaceLayer {
     /// Samples, colours and traces `plan` in one go; the milliseconds spent.
     fn compute(&mut self, input: &SurfaceInput, plan: Plan) -> Result<f64, JsValue> {
         let t0 = now();
+        if plan.full {
+            // What was being refined a piece at a time is done.
+            self.pending = None;
+        }
         let (cw, ch) = plan.size;
         let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
         self.cache = Some(match plan.lines {
@@ -294,8 +300,8 @@ impl SurfaceLayer {
     /// With `fast` (dragging, the first frame) the full detail is computed
     /// only when it fits in [`FRAME_BUDGET_MS`]; otherwise the finest
     /// preview that fits stands in. A surface not yet timed is timed on a
-    /// preview first, and the full detail follows in the same call when it
-    /// fits, so it is never shown coarse for nothing.
+    /// preview first, and the full detail follows in the same call when the
+    /// preview's time says it fits.
     pub fn draw(&mut self, input: &SurfaceInput, fast: bool) -> Result<f64, JsValue> {
         let mut spent = 0.0;
         if input.remote {
@@ -303,10 +309,10 @@ impl SurfaceLayer {
         } else {
             let full = Self::plan(input, 1);
             if self.cache.as_ref().map(|c| &c.key) != Some(&full.key) {
-                let fits = |rate: Option<f64>, spent: f64| {
-                    rate.is_some_and(|r| spent + r * full.samples() as f64 <= FRAME_BUDGET_MS)
+                let fits = |per_sample: f64, spent: f64| {
+                    spent + per_sample * full.samples() as f64 <= FRAME_BUDGET_MS
                 };
-                if !fast || fits(self.rate(input), 0.0) {
+                if !fast || self.rate(input).is_some_and(|r| fits(r, 0.0)) {
                     spent = self.compute(input, full)?;
                 } else {
                     // The finest preview that fits; untimed, one sample per
@@ -319,9 +325,14 @@ impl SurfaceLayer {
                         None => ((4.0 * input.scale.0).round() as usize).max(2),
                     };
                     let preview = Self::plan(input, every);
+                    let samples = preview.samples();
                     if self.cache.as_ref().map(|c| &c.key) != Some(&preview.key) {
                         spent = self.compute(input, preview)?;
-                        if fits(self.rate(input), spent) {
+                        // The full detail's time as this preview predicts it
+                        // (one too quick for the browser's clock counts as a
+                        // tick of it, 0.1 ms).
+                        let per = self.rate(input).unwrap_or(spent.max(0.1) / samples as f64);
+                        if fits(per, spent) {
                             spent += self.compute(input, full)?;
                         }
                     }

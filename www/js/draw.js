@@ -15,6 +15,7 @@ export function build(ctx) {
     ctx.surface.showWindow();
     dynamic();
     if (fast) refine(refining);
+    else performance.mark("optiviz-refined");
   }
   // The full detail, once the input has rested two frames (or `rest` ms),
   // about 8 ms of it per task, then drawn; newer input (a new `refining`
