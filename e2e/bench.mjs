@@ -157,9 +157,8 @@ try {
             }
           }
           await mine.evaluate(() => window.benchApp.free());
-          const ours = { t: median(mineTimes) };
-          const t = median(peerTimes);
-          rows.push([`surface ${w}x${h} at DPR ${dpr} (${name}): optiviz / plain JS + d3-contour`, `${ms(ours.t)} / ${ms(t)}`, `peer ÷ optiviz = ${(t / ours.t).toFixed(1)}×; medians of 7 taken in turn, after a pan, nothing cached, canvas flushed`]);
+          const [ours, theirs] = [median(mineTimes), median(peerTimes)];
+          rows.push([`surface ${w}x${h} at DPR ${dpr} (${name}): optiviz / plain JS + d3-contour`, `${ms(ours)} / ${ms(theirs)}`, `peer ÷ optiviz = ${(theirs / ours).toFixed(1)}×; medians of 7 taken in turn, after a pan, nothing cached, canvas flushed`]);
         }
       }
     }

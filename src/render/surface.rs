@@ -114,17 +114,9 @@ impl Grid {
     /// number, say) the pixel is left out of the colour scale and drawn as a
     /// grey diagonal hatch.
     pub fn rgba(&self) -> Vec<u8> {
-        let table = viridis_table();
-        let level = self.colours().leveller();
+        // The page's shader, with no lines to draw.
         let mut out = Vec::with_capacity(self.values.len() * 4);
-        for (i, &v) in self.values.iter().enumerate() {
-            let [r, g, b] = if v.is_finite() {
-                table[(level(v) * 255.0).round() as usize]
-            } else {
-                hatch(i % self.width, i / self.width)
-            };
-            out.extend_from_slice(&[r, g, b, 255]);
-        }
+        Shader::new(self.colours(), &[], 1.0, [0; 3], 0.0).rows(self, 0..self.height, &mut out);
         out
     }
 

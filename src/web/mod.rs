@@ -75,9 +75,6 @@ pub fn page_keys() -> JsValue {
     to_js(query::PAGE_KEYS)
 }
 
-/// Everything the page's controls are built from: functions and their
-/// parameters, optimizers with their hyperparameters and update rules (as
-/// MathML), schedules and scenarios.
 /// A question for the page: `{predict: N}` or `{question, choices,
 /// answer}` (N and answer from 1), or null.
 fn quiz_json(quiz: &Quiz) -> Value {
@@ -92,6 +89,9 @@ fn quiz_json(quiz: &Quiz) -> Value {
     }
 }
 
+/// Everything the page's controls are built from: functions and their
+/// parameters, optimizers with their hyperparameters and update rules (as
+/// MathML), schedules and scenarios.
 #[wasm_bindgen]
 pub fn catalogue() -> JsValue {
     let range = |r: crate::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
@@ -869,7 +869,7 @@ impl App {
     /// fit in a frame (see `refineSurface`). Returns the milliseconds spent
     /// computing the raster (0 when cached).
     #[wasm_bindgen(js_name = drawSurface)]
-    pub fn draw_surface(&mut self, coarse: bool) -> Result<f64, JsValue> {
+    pub fn draw_surface(&mut self, fast: bool) -> Result<f64, JsValue> {
         let input = surface_input(&self.exp, &self.surf, self.frame(), self.dark, self.scale);
         match self.relief {
             Some(angle) => {
@@ -878,12 +878,12 @@ impl App {
                 }
                 let view = self.relief_view.as_mut().expect("just made");
                 let grid = self.surface.handed_grid(&input);
-                let spent = view.draw_base(&self.surface.canvas, &input, grid, angle, coarse)?;
+                let spent = view.draw_base(&self.surface.canvas, &input, grid, angle, fast)?;
                 // The paths' heights and what hides them follow the raster.
                 self.draw_paths()?;
                 Ok(spent)
             }
-            None => self.surface.draw(&input, coarse),
+            None => self.surface.draw(&input, fast),
         }
     }
 

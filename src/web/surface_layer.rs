@@ -15,7 +15,7 @@ use crate::experiment::Surface;
 use crate::objective::{Minimum, Objective, View};
 use crate::render::contour::Segment;
 use crate::render::frame::{Frame, Scale, Theme};
-use crate::render::paint::{Color, Painter};
+use crate::render::paint::Color;
 use crate::render::plot::{
     contour_segments, draw_surface_layer, raster_size, SurfaceArt, CONTOUR_LEVELS,
 };
@@ -49,8 +49,8 @@ struct Cache {
 }
 
 impl Cache {
-    /// A raster the layer computed itself, from `grid`: its pixels and the
-    /// contour lines to draw over them (none where they are in the pixels).
+    /// A raster made from `grid`: its pixels and the contour lines to draw
+    /// over them (none where they are in the pixels).
     fn computed(
         key: String,
         grid: &Grid,
@@ -248,17 +248,11 @@ impl SurfaceLayer {
             return Ok(false);
         }
         let grid = Grid::from_values(input.frame.view, width, height, values);
-        let mut painter = CanvasPainter::new(&self.canvas)?;
-        self.cache = Some(Cache {
-            key: key.to_string(),
-            raster: painter.image(grid.width, grid.height, &grid.rgba()),
-            // Traced on every sample: a computed grid has none to spare.
-            segments: contour_segments(&grid, true),
-            colours: grid.colours(),
-            samples: width * height,
-            handed: Some(grid),
-            full: true,
-        });
+        // Traced on every sample: a computed grid has none to spare.
+        let segments = contour_segments(&grid, true);
+        let mut cache = Cache::computed(key.to_string(), &grid, grid.rgba(), segments, true);
+        cache.handed = Some(grid);
+        self.cache = Some(cache);
         Ok(true)
     }
 
@@ -281,16 +275,8 @@ impl SurfaceLayer {
         let cost = input.surf.cost() as f64 * if fast { 4.0 } else { 1.0 };
         let (cw, ch) = raster_size(input.frame.rect, 4.0 * input.scale.0, cost);
         let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
-        let mut painter = CanvasPainter::new(&self.canvas)?;
-        self.cache = Some(Cache {
-            key,
-            raster: painter.image(cw, ch, &grid.rgba()),
-            segments: contour_segments(&grid, true),
-            colours: grid.colours(),
-            samples: cw * ch,
-            handed: None,
-            full: false,
-        });
+        let segments = contour_segments(&grid, true);
+        self.cache = Some(Cache::computed(key, &grid, grid.rgba(), segments, false));
         Ok(now() - t0)
     }
 
