@@ -575,3 +575,32 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         );
     }
 }
+
+/// The colour scale's range in WebAssembly's own lanes: the least and
+/// greatest finite values wherever they sit among values that are not
+/// finite, for every length left over after the lanes.
+#[wasm_bindgen_test]
+fn the_colour_scale_spans_the_finite_values_in_wasm() {
+    use optiviz::render::surface::ColourMap;
+    let mut rng = Rng(7);
+    for len in 1..40 {
+        let mut values: Vec<f64> = (0..len).map(|_| rng.uniform(-50.0, 50.0)).collect();
+        for (k, v) in values.iter_mut().enumerate() {
+            match k % 5 {
+                1 => *v = f64::NAN,
+                3 if k % 2 == 0 => *v = f64::INFINITY,
+                3 => *v = f64::NEG_INFINITY,
+                _ => {}
+            }
+        }
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let map = ColourMap::of(&values);
+        if finite.is_empty() {
+            assert_eq!((map.min, map.max), (0.0, 1.0), "{values:?}");
+        } else {
+            let min = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            assert_eq!((map.min, map.max), (min, max), "{values:?}");
+        }
+    }
+}

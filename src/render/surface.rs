@@ -257,7 +257,10 @@ impl Shader {
                 }
                 // The distance in value to the nearer level, and the slope
                 // (a neighbour with no value leaves it NaN: no line there).
-                let dv = (x - levels[li]).min(levels[li + 1] - x);
+                // (Compared, not `f64::min`: in WebAssembly that is a call
+                // per pixel, for its handling of NaN.)
+                let (below, above) = (x - levels[li], levels[li + 1] - x);
+                let dv = if below < above { below } else { above };
                 let g2 = slopes[col];
                 // Most pixels are far from every line, and where the
                 // levels crowd (fewer than two line widths apart) no line is
@@ -273,7 +276,14 @@ impl Shader {
                 let d = dv * per;
                 // The part of the pixel (a unit box across the line) the
                 // line covers.
-                let inside = ((d + 0.5).min(self.half) - (d - 0.5).max(-self.half)).clamp(0.0, 1.0);
+                let (upper, lower) = (d + 0.5, d - 0.5);
+                let upper = if upper < self.half { upper } else { self.half };
+                let lower = if lower > -self.half {
+                    lower
+                } else {
+                    -self.half
+                };
+                let inside = (upper - lower).clamp(0.0, 1.0);
                 // Where the levels crowd, the lines fade: gone at two line
                 // widths apart, whole at four.
                 let gap = gap * per * per_width;
@@ -302,25 +312,7 @@ impl ColourMap {
     /// The map for these values: from the smallest to the largest finite
     /// one ([0, 1] when none is), on the scale they call for.
     pub fn of(values: &[f64]) -> ColourMap {
-        // Eight running bounds at a time, each pass a plain comparison (no
-        // chain of NaN-aware min and max), so the loop vectorizes.
-        let (mut lo, mut hi) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
-        let mut chunks = values.chunks_exact(8);
-        let mut take = |lane: usize, v: f64| {
-            let finite = v.abs() < f64::INFINITY;
-            lo[lane] = if finite && v < lo[lane] { v } else { lo[lane] };
-            hi[lane] = if finite && v > hi[lane] { v } else { hi[lane] };
-        };
-        for chunk in &mut chunks {
-            for (lane, &v) in chunk.iter().enumerate() {
-                take(lane, v);
-            }
-        }
-        for (lane, &v) in chunks.remainder().iter().enumerate() {
-            take(lane, v);
-        }
-        let min = lo.into_iter().fold(f64::INFINITY, f64::min);
-        let max = hi.into_iter().fold(f64::NEG_INFINITY, f64::max);
+        let (min, max) = finite_range(values);
         let (min, max) = if min.is_finite() {
             (min, max)
         } else {
@@ -367,6 +359,66 @@ impl ColourMap {
             Scale::Log { s } => self.min + s * libm::expm1(t * libm::log1p(span / s)),
         }
     }
+}
+
+/// The smallest and largest finite value (∞ and −∞ when there is none).
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn finite_range(values: &[f64]) -> (f64, f64) {
+    // Eight running bounds at a time, each pass a plain comparison (no
+    // chain of NaN-aware min and max), so the loop vectorizes.
+    let (mut lo, mut hi) = ([f64::INFINITY; 8], [f64::NEG_INFINITY; 8]);
+    let mut chunks = values.chunks_exact(8);
+    let mut take = |lane: usize, v: f64| {
+        let finite = v.abs() < f64::INFINITY;
+        lo[lane] = if finite && v < lo[lane] { v } else { lo[lane] };
+        hi[lane] = if finite && v > hi[lane] { v } else { hi[lane] };
+    };
+    for chunk in &mut chunks {
+        for (lane, &v) in chunk.iter().enumerate() {
+            take(lane, v);
+        }
+    }
+    for (lane, &v) in chunks.remainder().iter().enumerate() {
+        take(lane, v);
+    }
+    let min = lo.into_iter().fold(f64::INFINITY, f64::min);
+    let max = hi.into_iter().fold(f64::NEG_INFINITY, f64::max);
+    (min, max)
+}
+
+/// [`finite_range`] in WebAssembly's 128-bit lanes, which its compiler
+/// does not vectorize to by itself (it leaves eight scalar lanes).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn finite_range(values: &[f64]) -> (f64, f64) {
+    use core::arch::wasm32::*;
+    let (inf, neg) = (f64x2_splat(f64::INFINITY), f64x2_splat(f64::NEG_INFINITY));
+    // Two pairs of running bounds; a value that is not finite counts as ∞
+    // for the least and −∞ for the greatest.
+    let (mut lo, mut hi) = ([inf; 2], [neg; 2]);
+    let mut chunks = values.chunks_exact(4);
+    for c in &mut chunks {
+        for (lane, pair) in c.chunks_exact(2).enumerate() {
+            let v = f64x2(pair[0], pair[1]);
+            let finite = f64x2_lt(f64x2_abs(v), inf);
+            lo[lane] = f64x2_pmin(lo[lane], v128_bitselect(v, inf, finite));
+            hi[lane] = f64x2_pmax(hi[lane], v128_bitselect(v, neg, finite));
+        }
+    }
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut take = |least: f64, greatest: f64| {
+        min = if least < min { least } else { min };
+        max = if greatest > max { greatest } else { max };
+    };
+    for (l, h) in lo.into_iter().zip(hi) {
+        take(f64x2_extract_lane::<0>(l), f64x2_extract_lane::<0>(h));
+        take(f64x2_extract_lane::<1>(l), f64x2_extract_lane::<1>(h));
+    }
+    for &v in chunks.remainder() {
+        if v.is_finite() {
+            take(v, v);
+        }
+    }
+    (min, max)
 }
 
 /// The hatch's two greys, neither of which the colour scale uses.
