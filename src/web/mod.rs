@@ -977,6 +977,14 @@ impl App {
         self.exp.function.mlp.is_some()
     }
 
+    /// The model fitted to data (`info().model`: `linear`, `logistic`,
+    /// ...), or `undefined` for a function: cheap, for the first frame,
+    /// which needs only this and [`App::is_network`] to lay the page out.
+    #[wasm_bindgen(js_name = modelKind)]
+    pub fn model_kind(&self) -> Option<String> {
+        self.exp.function.def.model.map(|m| m.key().to_string())
+    }
+
     /// What [`App::landscape_job`] would give as its `key`, cheaply, for a
     /// check at every redraw; `undefined` for any surface but a network's.
     #[wasm_bindgen(js_name = landscapeKey)]

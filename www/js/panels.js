@@ -7,11 +7,12 @@ export function build(ctx) {
   const { app } = ctx;
   const figure = $("data-figure");
 
-  // The first frame: the panel is there or not before anything is measured.
+  // The first frame: the panel is there or not before anything is measured
+  // (asked cheaply: the rest of info() waits for sync()).
   function init() {
-    const info = app.info();
-    figure.hidden = !info.model && !info.network;
-    figure.classList.toggle("network", !!info.network);
+    const network = app.isNetwork();
+    figure.hidden = !app.modelKind() && !network;
+    figure.classList.toggle("network", network);
   }
   function sync() {
     const info = app.info();
