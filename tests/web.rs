@@ -582,6 +582,13 @@ fn the_svg_download_is_what_optiviz_render_writes() {
 #[wasm_bindgen_test]
 fn the_colour_scale_spans_the_finite_values_in_wasm() {
     use optiviz::render::surface::ColourMap;
+    // Nothing finite (none at all, one, or a whole lane group and a
+    // remainder): the scale's fallback.
+    let (nan, inf) = (f64::NAN, f64::INFINITY);
+    for values in [&[][..], &[nan][..], &[nan, inf, -inf, nan, nan][..]] {
+        let map = ColourMap::of(values);
+        assert_eq!((map.min, map.max), (0.0, 1.0), "{values:?}");
+    }
     let mut rng = Rng(7);
     for len in 1..40 {
         let mut values: Vec<f64> = (0..len).map(|_| rng.uniform(-50.0, 50.0)).collect();
