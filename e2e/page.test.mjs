@@ -913,9 +913,13 @@ test("your own function: typed live with errors marked at their column, its math
   await page.getByRole("spinbutton", { name: "b (exact)" }).press("Enter");
   await page.waitForFunction(() => window.optiviz.getExperiment().function.params.b === 10);
   assert.match(await page.locator("#surface-note").textContent(), /Minimum found numerically .*: f = 0 at \(1, -2\)/);
-  // The link carries the formula and its parameters, and reproduces the runs.
-  await page.waitForFunction(() => new URL(location.href).searchParams.get("fn.expr") === "a*(x - 1)^2 + b*(y + 2)^2");
-  assert.equal(query(page).get("fn.b"), "10");
+  // The link carries the formula and its parameters, and reproduces the runs
+  // (the address is written 200 ms after the last change: the formula's
+  // write can be there before b's).
+  await page.waitForFunction(() => {
+    const q = new URL(location.href).searchParams;
+    return q.get("fn.expr") === "a*(x - 1)^2 + b*(y + 2)^2" && q.get("fn.b") === "10";
+  });
   const link = await page.evaluate(() => window.optiviz.getLink());
   const again = await open(browser, link);
   assert.deepEqual(
