@@ -7,19 +7,20 @@ export function build(ctx) {
   const { app } = ctx;
   const figure = $("data-figure");
 
-  // The first frame: the panel is there or not before anything is measured
-  // (asked cheaply: the rest of info() waits for sync()).
-  function init() {
+  // The panel is there for a model or a network, styled for a network;
+  // asked cheaply, so the first frame can place it before anything is
+  // measured (the rest of info() waits for sync()). True when it moved.
+  function place() {
     const network = app.isNetwork();
-    figure.hidden = !app.modelKind() && !network;
+    const show = !!app.modelKind() || network;
+    if (figure.hidden !== show && figure.classList.contains("network") === network) return false;
+    figure.hidden = !show;
     figure.classList.toggle("network", network);
+    return true;
   }
   function sync() {
     const info = app.info();
-    const show = !!info.model || !!info.network;
-    if (figure.hidden === show || figure.classList.contains("network") !== !!info.network) {
-      figure.hidden = !show;
-      figure.classList.toggle("network", !!info.network);
+    if (place()) {
       ctx.layout.measure(true);
       ctx.draw.all(true);
     }
@@ -45,5 +46,6 @@ export function build(ctx) {
     $("surface-note").textContent = [plane, gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
   }
 
-  return { init, sync, showsData: () => !figure.hidden };
+  // The first frame places the panel alone.
+  return { init: place, sync, showsData: () => !figure.hidden };
 }
