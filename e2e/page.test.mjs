@@ -407,6 +407,48 @@ test("zooming, panning, colours and hiding a path keep the lesson; a real change
   assert.deepEqual(errors, []);
 });
 
+test("a link shows its scenario's lesson from the first frame, and a custom experiment's link keeps no empty room for one, on a phone too", async () => {
+  // What the first frame shows: the lesson, its height and where the plot is.
+  const atFirstFrame = () => {
+    const mark = performance.mark.bind(performance);
+    performance.mark = (name, ...rest) => {
+      if (name === "optiviz-drawn") {
+        const lesson = document.getElementById("lesson");
+        window.firstFrame = { lesson: lesson.textContent, height: lesson.offsetHeight, top: document.getElementById("surface").getBoundingClientRect().top };
+      }
+      return mark(name, ...rest);
+    };
+  };
+  const now = (page) =>
+    page.evaluate(() => {
+      const lesson = document.getElementById("lesson");
+      return { lesson: lesson.textContent, height: lesson.offsetHeight, top: document.getElementById("surface").getBoundingClientRect().top };
+    });
+  const { page: picker } = await open(browser, server.url);
+  await picker.getByRole("combobox", { name: "Scenario" }).selectOption("too-large");
+  await picker.waitForFunction(() => new URL(location.href).searchParams.get("fn") === "quadratic");
+  const scenarioLink = picker.url();
+  const lesson = await picker.locator("#lesson").textContent();
+  assert.ok(lesson.length > 20);
+  await picker.getByRole("group", { name: "SGD", exact: true }).first().getByRole("slider", { name: "Learning rate" }).fill("-1.5");
+  await picker.waitForFunction((before) => location.href !== before, scenarioLink);
+  const customLink = picker.url();
+  for (const width of [1280, 375]) {
+    const { page, errors } = await open(browser, scenarioLink, { viewport: { width, height: 800 } }, atFirstFrame);
+    const first = await page.evaluate(() => window.firstFrame);
+    assert.equal(first.lesson, lesson, `the scenario's lesson at the first frame, ${width} px`);
+    assert.deepEqual(await now(page), first, `nothing moved after the first frame, ${width} px`);
+    const custom = await open(browser, customLink, { viewport: { width, height: 800 } }, atFirstFrame);
+    const bare = await custom.page.evaluate(() => window.firstFrame);
+    assert.equal(bare.lesson, "");
+    assert.equal(bare.height, 0, `no empty room for a lesson, ${width} px`);
+    assert.deepEqual(await now(custom.page), bare, `nothing moved after the first frame, ${width} px`);
+    assert.ok(bare.top < first.top, `the plot sits higher without a lesson, ${width} px: ${bare.top} against ${first.top}`);
+    if (width === 375) await custom.page.screenshot({ path: join(artifacts, "custom-link-phone.png") });
+    assert.deepEqual([...errors, ...custom.errors], []);
+  }
+});
+
 test("a refused value's message stands beside its field, named as the panel names it, and the card says it is not applied", async () => {
   for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 800 }]) {
     const { page, context, errors } = await open(browser, server.url, { viewport });

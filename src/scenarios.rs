@@ -199,6 +199,15 @@ pub fn lookup(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
 }
 
+/// The scenario whose runs `exp` computes (the view, colours and hidden
+/// paths aside), as the page's scenario picker names it.
+pub fn computing(exp: &Experiment) -> Option<&'static Scenario> {
+    let computed = crate::query::encode(&exp.computed()).ok()?;
+    SCENARIOS
+        .iter()
+        .find(|s| crate::query::encode(&s.experiment().computed()).is_ok_and(|q| q == computed))
+}
+
 /// What a scenario asks before its paths when it is picked (the reader
 /// can skip it); most ask nothing. Their lessons give the answers, which
 /// the tests below check.
@@ -244,6 +253,23 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn an_experiment_is_named_by_the_scenario_it_computes() {
+        for s in SCENARIOS {
+            let mut e = s.experiment();
+            // The view and a path's colour change only the picture.
+            e.view = Some(crate::objective::View {
+                x: [-9.0, 9.0],
+                y: [-7.0, 7.0],
+            });
+            e.optimizers[0].color = Some("#123456".into());
+            assert_eq!(computing(&e).map(|c| c.id), Some(s.id));
+            // Another step count is another experiment.
+            e.steps += 1;
+            assert!(computing(&e).is_none_or(|c| c.id != s.id), "{}", s.id);
+        }
     }
 
     #[test]

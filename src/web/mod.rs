@@ -738,6 +738,13 @@ impl App {
         query::encode(&self.exp.computed()).ok()
     }
 
+    /// The lesson of the scenario the experiment computes, if it computes
+    /// one: the page shows it above the plot from the first frame.
+    #[wasm_bindgen(js_name = scenarioLesson)]
+    pub fn scenario_lesson(&self) -> Option<String> {
+        scenarios::computing(&self.exp).map(|s| s.lesson.to_string())
+    }
+
     /// The experiment as JSON text, the file `optiviz run` reads.
     #[wasm_bindgen(js_name = experimentJson)]
     pub fn experiment_json(&self) -> String {

@@ -28,6 +28,8 @@ export async function firstFrame(ctx, catalogue) {
   app.step = asks ? 0 : app.maxStep();
   // Nothing plays, and no text gives the answer away, before it is asked.
   ctx.quiz.hold(asks);
+  // Before the plot is laid out, so that it does not move once drawn.
+  ctx.scenario.settle(named);
   ctx.panels.init();
   ctx.layout.measure(true);
   // The surface and the paths in one task: the first frame is complete.

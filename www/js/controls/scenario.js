@@ -55,6 +55,17 @@ export function build(ctx) {
     back.addEventListener("click", () => load(id));
     lesson.replaceChildren(`You changed “${active.title}”, so this may no longer hold: ${active.lesson} `, back);
   }
+  // The first frame's lesson: a link's scenario's (the page opened with the
+  // first scenario's, and a link cleared it), unless a lesson of the
+  // course takes its place. From then on an empty lesson keeps no room
+  // (style.css): the room was kept only while the engine loaded.
+  function settle(course) {
+    if (location.search && !course) {
+      const text = app.scenarioLesson() ?? "";
+      if (lesson.textContent !== text) lesson.replaceChildren(text);
+    }
+    lesson.classList.add("settled");
+  }
   select.addEventListener("change", () => {
     if (select.value.startsWith("lesson:")) {
       ctx.lessons.go(select.value.slice("lesson:".length), 1);
@@ -68,5 +79,5 @@ export function build(ctx) {
     }
   });
 
-  return { fill, show };
+  return { fill, show, settle };
 }
