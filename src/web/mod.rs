@@ -47,6 +47,14 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+/// A JSON value as a JavaScript one, through its text: for a large tree (the
+/// catalogue) the browser's `JSON.parse` is many times faster than `to_js`,
+/// which calls into JavaScript for every node. (A `Value` holds no NaN or
+/// infinity, so the two give the same object.)
+fn json_to_js(v: &Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
 /// Sets up panic reporting to the console before anything else runs.
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -197,7 +205,7 @@ pub fn catalogue() -> JsValue {
             json!({"id": l.id, "title": l.title, "parts": parts})
         })
         .collect();
-    to_js(&json!({
+    json_to_js(&json!({
         "functions": functions,
         "optimizers": optimizers,
         "schedules": schedules,
