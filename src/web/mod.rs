@@ -49,8 +49,9 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
 
 /// A JSON value as a JavaScript one, through its text: for a large tree (the
 /// catalogue) the browser's `JSON.parse` is many times faster than `to_js`,
-/// which calls into JavaScript for every node. (A `Value` holds no NaN or
-/// infinity, so the two give the same object.)
+/// which calls into JavaScript for every node; every `Value` the page gets
+/// goes this one way. (A `Value` holds no NaN or infinity, so the two give
+/// the same object.)
 fn json_to_js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
 }
@@ -248,7 +249,9 @@ fn network_entry() -> Value {
 pub fn check_formula(text: &str) -> JsValue {
     let expr = match crate::expr::Expr::parse(text) {
         Ok(e) => e,
-        Err(e) => return to_js(&json!({"ok": false, "column": e.column, "message": e.message})),
+        Err(e) => {
+            return json_to_js(&json!({"ok": false, "column": e.column, "message": e.message}))
+        }
     };
     let s = crate::symbolic::Symbolic::of(&expr);
     let show = |part: &Option<crate::symbolic::Formula>| {
@@ -259,7 +262,7 @@ pub fn check_formula(text: &str) -> JsValue {
     let (f, f_text) = show(&s.f);
     let (dfdx, dfdx_text) = show(&s.dfdx);
     let (dfdy, dfdy_text) = show(&s.dfdy);
-    to_js(&json!({
+    json_to_js(&json!({
         "ok": true, "params": expr.params(),
         "f": f, "dfdx": dfdx, "dfdy": dfdy,
         "f_text": f_text, "dfdx_text": dfdx_text, "dfdy_text": dfdy_text,
@@ -308,7 +311,7 @@ pub fn basin_rows(
         let grid = grid.clamp(1, crate::sweep::MAX_GRID);
         let rows = row0.min(grid)..row1.min(grid);
         let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
-        to_js(&json!({"runs": runs}))
+        json_to_js(&json!({"runs": runs}))
     })
 }
 
@@ -977,7 +980,7 @@ impl App {
         .copied()
         .collect();
         let v = frame.view;
-        to_js(&json!({
+        json_to_js(&json!({
             "key": SurfaceLayer::remote_key(&input),
             "experiment": self.experiment_json(),
             "plane": plane,
@@ -1700,7 +1703,7 @@ impl App {
                 "plane": if m.plane == crate::mlp::PlaneKind::Random { "random" } else { "pca" },
             })
         });
-        to_js(&json!({
+        json_to_js(&json!({
             "network": network,
             "gaps": gaps,
             "axes": figure::axis_names(&self.exp),
