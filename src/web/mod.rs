@@ -49,8 +49,8 @@ fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
 
 /// A JSON value as a JavaScript one, through its text: for a large tree (the
 /// catalogue) the browser's `JSON.parse` is many times faster than `to_js`,
-/// which calls into JavaScript for every node; every `Value` the page gets
-/// goes this one way. (A `Value` holds no NaN or infinity, so the two give
+/// which calls into JavaScript for every node; every `json!` object the page
+/// gets goes this way. (A `Value` holds no NaN or infinity, so the two give
 /// the same object.)
 fn json_to_js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)

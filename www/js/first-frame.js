@@ -28,8 +28,10 @@ export async function firstFrame(ctx, catalogue) {
   app.step = asks ? 0 : app.maxStep();
   // Nothing plays, and no text gives the answer away, before it is asked.
   ctx.quiz.hold(asks);
-  // Before the plot is laid out, so that it does not move once drawn.
-  ctx.scenario.settle(named);
+  // Before the plot is laid out, so that it does not move once drawn. (A
+  // lesson=NAME link keeps the room until the controls say whether the
+  // lesson is there, below: it hides this one.)
+  if (!named) ctx.scenario.settle(true);
   ctx.panels.init();
   ctx.layout.measure(true);
   // The surface and the paths in one task: the first frame is complete.
@@ -64,6 +66,7 @@ export async function firstFrame(ctx, catalogue) {
   }
   // The lesson (which may ask its part's question), else the link's question.
   const asked = ctx.lessons.applyLink(ctx.url.pageValue, true);
+  if (named) ctx.scenario.settle(false);
   if (ctx.lessons.active()) {
     if (linkAsks) asked.push("predict, question: a lesson asks its own questions");
   } else {

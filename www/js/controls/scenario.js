@@ -55,12 +55,12 @@ export function build(ctx) {
     back.addEventListener("click", () => load(id));
     lesson.replaceChildren(`You changed “${active.title}”, so this may no longer hold: ${active.lesson} `, back);
   }
-  // The first frame's lesson: a link's scenario's (the page opened with the
-  // first scenario's, and a link cleared it), unless a lesson of the
-  // course takes its place. From then on an empty lesson keeps no room
-  // (style.css): the room was kept only while the engine loaded.
-  function settle(course) {
-    if (location.search && !course) {
+  // The lesson is where it will stay: with `fill` (at the first frame) a
+  // link's scenario's lesson is put in first (the page opened with the
+  // first scenario's, and a link cleared it). From then on an empty lesson
+  // keeps no room (style.css): the room was kept only while the engine loaded.
+  function settle(fill) {
+    if (fill && location.search) {
       const text = app.scenarioLesson() ?? "";
       if (lesson.textContent !== text) lesson.replaceChildren(text);
     }
