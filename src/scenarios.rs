@@ -199,13 +199,27 @@ pub fn lookup(id: &str) -> Option<&'static Scenario> {
     SCENARIOS.iter().find(|s| s.id == id)
 }
 
+/// Each scenario's link to what it computes (the view, colours and hidden
+/// paths aside), in the order of [`SCENARIOS`]: worked out once, for the
+/// page's catalogue and for [`computing`].
+pub fn computed_queries() -> &'static [String] {
+    static QUERIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    QUERIES.get_or_init(|| {
+        SCENARIOS
+            .iter()
+            .map(|s| {
+                crate::query::encode(&s.experiment().computed()).expect("scenarios fit in a link")
+            })
+            .collect()
+    })
+}
+
 /// The scenario whose runs `exp` computes (the view, colours and hidden
 /// paths aside), as the page's scenario picker names it.
 pub fn computing(exp: &Experiment) -> Option<&'static Scenario> {
     let computed = crate::query::encode(&exp.computed()).ok()?;
-    SCENARIOS
-        .iter()
-        .find(|s| crate::query::encode(&s.experiment().computed()).is_ok_and(|q| q == computed))
+    let at = computed_queries().iter().position(|q| *q == computed)?;
+    Some(&SCENARIOS[at])
 }
 
 /// What a scenario asks before its paths when it is picked (the reader

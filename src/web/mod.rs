@@ -188,9 +188,10 @@ pub fn catalogue() -> JsValue {
         .collect();
     let scenarios: Vec<Value> = scenarios::SCENARIOS
         .iter()
-        .map(|s| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "quiz": quiz_json(&scenarios::asks(s.id)),
+        .zip(scenarios::computed_queries())
+        .map(|(s, computed)| json!({"id": s.id, "title": s.title, "lesson": s.lesson, "quiz": quiz_json(&scenarios::asks(s.id)),
             "query": query::encode(&s.experiment()).expect("scenarios fit in a link"),
-            "computed": query::encode(&s.experiment().computed()).expect("scenarios fit in a link")}))
+            "computed": computed}))
         .collect();
     let lessons: Vec<Value> = lessons::LESSONS
         .iter()
