@@ -30,11 +30,11 @@ tools-test:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 test-native:
-	cargo test
+	cargo test --workspace
 
 build-page:
 	trunk build --release

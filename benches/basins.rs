@@ -5,8 +5,8 @@
 //!     cargo bench --bench basins
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use optiviz::objective::View;
-use optiviz::sweep::basins;
+use optiviz::engine::sweep::basins;
+use optiviz::objectives::objective::View;
 use optiviz::Experiment;
 use std::hint::black_box;
 

@@ -6,7 +6,7 @@
 //!     cargo bench --bench surface
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use optiviz::functions::lookup;
+use optiviz::objectives::functions::lookup;
 use optiviz::render::plot::CONTOUR_LEVELS;
 use optiviz::render::surface::{Grid, Shader};
 use std::hint::black_box;

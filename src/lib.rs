@@ -1,12 +1,26 @@
 //! optiviz: see how optimizers move.
 //!
-//! The core of the tool: classic two-dimensional loss surfaces
-//! ([`functions`]), optimizers with `torch.optim` semantics ([`optim`]), and the
-//! [`Experiment`] that ties them together and [runs](Experiment::run) into
-//! [`Trajectory`]s. The core has no dependency on the browser; the page's
-//! bindings live in `web`, compiled only for `wasm32`.
+//! This root package holds the two front ends: the page's WebAssembly
+//! bindings (`web`, compiled for `wasm32` only) and the native CLI
+//! (`src/bin/optiviz.rs`). Everything they call lives in the workspace's
+//! crates, each depending only on those below it:
+//!
+//! | crate | what it holds |
+//! | --- | --- |
+//! | [`base`] | errors as data, ranges, numbers, the seeded generator |
+//! | [`expr`] | the formula language |
+//! | [`optim`] | optimizers and schedules |
+//! | [`objectives`] | surfaces, data models, networks |
+//! | [`experiment`] | the experiment: types, JSON, the link |
+//! | [`engine`] | runs, training, analysis, sweeps, basins |
+//! | [`render`] | drawing: plots, charts, relief, figures, GIFs |
+//! | [`app`] | the page's model |
+//!
+//! They are re-exported here under those names, so a program (and this
+//! package's tests) can name them as `optiviz::engine`, and so on.
 //!
 //! ```
+//! use optiviz::engine::Runs;
 //! let exp = optiviz::Experiment::from_json(r#"{
 //!     "function": {"name": "quadratic"},
 //!     "start": [3.0, 2.0],
@@ -19,35 +33,19 @@
 //! assert!(matches!(runs[1].status, optiviz::Status::Diverged { .. }));
 //! ```
 
-pub mod analyze;
-pub mod data;
-pub mod edit;
-pub mod error;
-pub mod experiment;
-pub mod expr;
-pub mod functions;
-pub mod inspect;
-pub mod lessons;
-pub mod lock;
-pub mod mlp;
-pub mod objective;
-pub mod optim;
-pub mod output;
-pub mod query;
-pub mod render;
-pub mod rng;
-pub mod run;
-pub mod scenarios;
-pub mod spec;
-pub mod stability;
-pub mod steps;
-pub mod sweep;
-pub mod symbolic;
+pub use optiviz_app as app;
+pub use optiviz_base as base;
+pub use optiviz_engine as engine;
+pub use optiviz_experiment as experiment;
+pub use optiviz_expr as expr;
+pub use optiviz_objectives as objectives;
+pub use optiviz_optim as optim;
+pub use optiviz_render as render;
+
+pub use optiviz_base::error::ConfigError;
+pub use optiviz_engine::run::{Status, Trajectory};
+pub use optiviz_experiment::experiment::Experiment;
+pub use optiviz_objectives::objective::Objective;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-
-pub use error::ConfigError;
-pub use experiment::Experiment;
-pub use objective::Objective;
-pub use run::{Status, Trajectory};

@@ -6,10 +6,11 @@
 mod common;
 
 use common::Rng;
-use optiviz::data::{DataModel, Dataset, Generate, Generate2d, ModelKind};
-use optiviz::experiment::Surface;
+use optiviz::engine::Runs;
 use optiviz::expr::Expr;
-use optiviz::functions::{self, REGISTRY};
+use optiviz::objectives::data::{DataModel, Dataset, Generate, Generate2d, ModelKind};
+use optiviz::objectives::functions::{self, REGISTRY};
+use optiviz::objectives::surface::Surface;
 use optiviz::Objective;
 use std::sync::Arc;
 
@@ -491,21 +492,21 @@ fn a_typed_function_reads_writes_and_links_back_the_same() {
     let back = optiviz::Experiment::from_json(&e.to_json()).unwrap();
     assert_eq!(back.to_json(), e.to_json());
     assert!(e.to_json().contains(r#""expr":"a*x^2 + b*y^2 - sin(x*y)""#));
-    let link = optiviz::query::encode(&e).unwrap();
+    let link = optiviz::experiment::link::encode(&e).unwrap();
     assert!(link.starts_with("fn=custom&fn.expr="), "{link}");
     assert!(link.contains("&fn.a=2&fn.b=0.5"), "{link}");
     assert!(link.contains("&fn.view=-3,3,-2,2&"), "{link}");
-    let linked = optiviz::query::decode(&link).unwrap();
+    let linked = optiviz::experiment::link::decode(&link).unwrap();
     assert_eq!(linked.to_json(), e.to_json());
     assert_eq!(linked.run()[0].points, e.run()[0].points);
     // The minima are looked for in the function's own window.
-    use optiviz::functions::Objective;
+    use optiviz::objectives::objective::Objective;
     let minima = e.surface().minima();
     assert_eq!(linked.surface().minima(), minima);
     assert!(!minima.is_empty() && minima.iter().all(|m| m.point[0].abs() <= 3.0));
-    let err = optiviz::query::decode("fn=custom&fn.expr=x&fn.view=1,2,3").unwrap_err();
+    let err = optiviz::experiment::link::decode("fn=custom&fn.expr=x&fn.view=1,2,3").unwrap_err();
     assert_eq!(err.field, "fn.view");
-    let err = optiviz::query::decode("fn=custom&fn.expr=x&fn.view=1,0,3,4").unwrap_err();
+    let err = optiviz::experiment::link::decode("fn=custom&fn.expr=x&fn.view=1,0,3,4").unwrap_err();
     assert_eq!(err.field, "fn.view");
 }
 

@@ -3,13 +3,15 @@
 //! rejected with an error, never a panic.
 #![cfg(not(target_arch = "wasm32"))]
 
+use optiviz::engine::Runs;
+use optiviz::objectives::functions;
 use optiviz::optim::{self, HyperKind};
-use optiviz::{functions, Experiment, Status};
+use optiviz::{Experiment, Status};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 /// A value inside `range`, biased towards the ordinary but reaching the edges.
-fn in_range(range: optiviz::spec::Range) -> impl Strategy<Value = f64> {
+fn in_range(range: optiviz::base::spec::Range) -> impl Strategy<Value = f64> {
     let lo = if range.lo.is_finite() { range.lo } else { -1e3 };
     let hi = if range.hi.is_finite() {
         range.hi
@@ -336,8 +338,8 @@ proptest! {
             prop_assert_eq!(again.to_json(), exp.to_json());
         }
         // And through a link.
-        let q = optiviz::query::encode(&exp).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let back = optiviz::query::decode(&q).map_err(|e| TestCaseError::fail(format!("{e} in {q}")))?;
+        let q = optiviz::experiment::link::encode(&exp).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back = optiviz::experiment::link::decode(&q).map_err(|e| TestCaseError::fail(format!("{e} in {q}")))?;
         prop_assert_eq!(back.to_json(), exp.to_json());
     }
 

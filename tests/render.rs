@@ -6,6 +6,7 @@
 mod common;
 
 use common::{assert_one_line_error, optiviz};
+use optiviz::engine::Runs;
 use optiviz::render::figure::Panels;
 use optiviz::render::frame::{Frame, Scale};
 use optiviz::render::paint::thin;
@@ -307,7 +308,7 @@ fn chart_and_data_panels_stack_under_the_plot() {
         600.0,
         panels.data.unwrap().1,
         Scale(1.0),
-        optiviz::data::data_view(&data, optiviz::data::ModelKind::Linear),
+        optiviz::objectives::data::data_view(&data, optiviz::objectives::data::ModelKind::Linear),
     );
     let (x, y) = frame.to_px([1.5, 4.0]);
     let near_red = (-2..=2).any(|dx| {
@@ -358,7 +359,10 @@ fn a_two_feature_data_panel_draws_predictions_against_actual_y() {
     let (dy, dh) = panels.data.unwrap();
     let e = Experiment::from_json(json).unwrap();
     let data = e.function.data.clone().unwrap();
-    let view = optiviz::data::data_view(&data, optiviz::data::ModelKind::LeastSquares2d);
+    let view = optiviz::objectives::data::data_view(
+        &data,
+        optiviz::objectives::data::ModelKind::LeastSquares2d,
+    );
     assert_eq!(view.x, view.y, "both axes span y");
     let frame = Frame::new(600.0, dh, Scale(1.0), view);
     for y in [5.0, -2.5] {

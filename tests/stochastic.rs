@@ -1,8 +1,9 @@
 //! Stochastic gradients: mini-batches, accumulation, gradient noise, data
 //! models, stopping rules and determinism.
 
+use optiviz::engine::run::{Gradients, StopRule};
+use optiviz::engine::Runs;
 use optiviz::experiment::{Batch, Sampling};
-use optiviz::run::{Gradients, StopRule};
 use optiviz::{Experiment, Objective, Status};
 
 fn exp(json: &str) -> Experiment {
@@ -263,7 +264,7 @@ fn stopping_rules_end_the_run_and_say_which_fired() {
         t.status.to_string(),
         format!(
             "stopped at step 40 (max_steps = 40 reached), loss {}",
-            optiviz::run::short(t.losses[40])
+            optiviz::base::number::short(t.losses[40])
         )
     );
 }

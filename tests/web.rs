@@ -9,13 +9,15 @@
 mod common;
 
 use common::{parse_case, paths_hash, worst_error, Rng, DETERMINISM};
-use optiviz::data::{data_view, ModelKind};
-use optiviz::functions::View;
+use optiviz::engine::Runs;
+use optiviz::objectives::data::{data_view, ModelKind};
+use optiviz::objectives::objective::View;
 use optiviz::render::colormap::viridis;
 use optiviz::render::frame::{Frame, Scale};
 use optiviz::render::surface::Grid;
 use optiviz::web::App;
-use optiviz::{query, Experiment};
+use optiviz::experiment::link as query;
+use optiviz::Experiment;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -131,7 +133,7 @@ fn the_javascript_entry_point_returns_what_the_cli_prints() {
     let runs: serde_json::Value = serde_wasm_bindgen::from_value(js_runs).unwrap();
     let native = Experiment::from_value(&case.experiment).unwrap().run();
     let expected: serde_json::Value =
-        serde_json::from_str(&optiviz::output::to_json(&native)).unwrap();
+        serde_json::from_str(&optiviz::engine::output::to_json(&native)).unwrap();
     assert!(
         same(&runs, &expected),
         "runExperiment differs from the native run"

@@ -1,10 +1,12 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
+use optiviz::engine::run::Record;
+use optiviz::engine::{output, Runs};
+use optiviz::objectives::{data, functions};
 use optiviz::render::animation;
 use optiviz::render::figure::{self, FigureOptions};
 use optiviz::render::relief::Angle;
-use optiviz::run::Record;
-use optiviz::{data, functions, optim, output, Experiment};
+use optiviz::{optim, Experiment};
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
@@ -150,7 +152,7 @@ fn analyze(args: &[String]) -> Result<String, String> {
     }
     let path = path.ok_or("analyze needs an experiment file (or '-' for stdin)")?;
     let exp = read_experiment(&path)?;
-    let analysis = optiviz::analyze::analyze(&exp, &at);
+    let analysis = optiviz::engine::analyze::analyze(&exp, &at);
     Ok(serde_json::to_string(&analysis).map_err(|e| e.to_string())? + "\n")
 }
 
@@ -183,15 +185,15 @@ fn sweep(args: &[String]) -> Result<String, String> {
         match a.as_str() {
             "--from" => from = number_option(a, it.next(), "a learning rate > 0")?,
             "--to" => to = number_option(a, it.next(), "a learning rate > 0")?,
-            "--count" => count = count_option(a, it.next(), 1, optiviz::sweep::MAX_COUNT)?,
+            "--count" => count = count_option(a, it.next(), 1, optiviz::engine::sweep::MAX_COUNT)?,
             p if path.is_none() => path = Some(p.to_string()),
             extra => return Err(format!("unexpected argument '{extra}'; try 'optiviz help'")),
         }
     }
-    let lrs = optiviz::sweep::log_spaced(from, to, count)?;
+    let lrs = optiviz::engine::sweep::log_spaced(from, to, count)?;
     let path = path.ok_or("sweep needs an experiment file (or '-' for stdin)")?;
     let exp = read_experiment(&path)?;
-    let s = optiviz::sweep::sweep(&exp, &lrs);
+    let s = optiviz::engine::sweep::sweep(&exp, &lrs);
     Ok(serde_json::to_string(&s).map_err(|e| e.to_string())? + "\n")
 }
 
@@ -201,7 +203,7 @@ fn basins(args: &[String]) -> Result<String, String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--grid" => grid = count_option(a, it.next(), 1, optiviz::sweep::MAX_GRID)?,
+            "--grid" => grid = count_option(a, it.next(), 1, optiviz::engine::sweep::MAX_GRID)?,
             "--view" => {
                 let what = "four numbers XMIN,XMAX,YMIN,YMAX with XMIN < XMAX and YMIN < YMAX";
                 let v = it
@@ -214,7 +216,7 @@ fn basins(args: &[String]) -> Result<String, String> {
                     .map_err(|_| format!("--view must be {what}, got '{v}'"))?;
                 match n[..] {
                     [x0, x1, y0, y1] if n.iter().all(|x| x.is_finite()) && x0 < x1 && y0 < y1 => {
-                        view = Some(optiviz::objective::View {
+                        view = Some(optiviz::objectives::objective::View {
                             x: [x0, x1],
                             y: [y0, y1],
                         })
@@ -233,7 +235,7 @@ fn basins(args: &[String]) -> Result<String, String> {
     }
     use optiviz::Objective;
     let view = view.or(exp.view).unwrap_or_else(|| exp.surface().view());
-    let b = optiviz::sweep::basins(&exp, grid, view);
+    let b = optiviz::engine::sweep::basins(&exp, grid, view);
     Ok(serde_json::to_string(&b).map_err(|e| e.to_string())? + "\n")
 }
 
@@ -259,7 +261,7 @@ const DEFAULT_FPS: u32 = 20;
 /// `render --step K` draws, rasterized a few at a time on every core.
 fn animate(
     exp: &Experiment,
-    surface: &optiviz::experiment::Surface,
+    surface: &optiviz::objectives::surface::Surface,
     runs: &[optiviz::Trajectory],
     opts: &FigureOptions,
     fps: u32,

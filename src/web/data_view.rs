@@ -2,7 +2,7 @@
 //! the current step; blank for formula functions.
 
 use super::canvas::{clear, CanvasPainter};
-use crate::data::DataModel;
+use crate::objectives::data::DataModel;
 use crate::render::data_panel::draw_data_panel;
 use crate::render::frame::{Scale, Theme};
 use crate::render::plot::PathArt;
@@ -32,7 +32,7 @@ pub fn draw(
 /// output and decision boundary at the current step.
 pub fn draw_network(
     canvas: &HtmlCanvasElement,
-    model: &crate::mlp::Model,
+    model: &crate::objectives::mlp::Model,
     paths: &[PathArt],
     step: usize,
     theme: Theme,

@@ -11,12 +11,12 @@ mod recording;
 mod relief_view;
 mod surface_layer;
 
-use crate::data::{self, ModelKind};
-use crate::edit::set_path;
-use crate::experiment::{default_start, Experiment, Surface, MIN_VIEW_SIZE, START_RANGE};
-use crate::inspect::{self, ADAPTIVE};
-use crate::lock::Lock;
-use crate::objective::{Objective, View};
+use crate::app::inspect::{self, ADAPTIVE};
+use crate::app::lock::Lock;
+use crate::experiment::edit::set_path;
+use crate::experiment::experiment::{default_start, Experiment, MIN_VIEW_SIZE, START_RANGE};
+use crate::objectives::data::{self, ModelKind};
+use crate::objectives::objective::{Objective, View};
 use crate::optim::schedule::KeyKind;
 use crate::render::chart::LossAxis;
 use crate::render::chart::Series;
@@ -26,11 +26,17 @@ use crate::render::mathml::{to_mathml, to_wrapping_html};
 use crate::render::plot::{Arrows, PathArt};
 use crate::render::relief::Angle;
 
-use crate::functions::custom;
-use crate::lessons::{self, Quiz};
+use crate::app::lessons;
+use crate::app::quiz::Quiz;
+use crate::app::scenarios;
+use crate::engine::run::{Record, Trajectory};
+use crate::engine::{output, Runs};
+use crate::experiment::link as query;
+use crate::objectives::functions;
+use crate::objectives::functions::custom;
+use crate::objectives::surface::Surface;
+use crate::optim;
 use crate::render::paint::Painter;
-use crate::run::{Record, Trajectory};
-use crate::{functions, optim, output, query, scenarios};
 use canvas::{CanvasPainter, Raster};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -103,7 +109,7 @@ fn quiz_json(quiz: &Quiz) -> Value {
 /// MathML), schedules and scenarios.
 #[wasm_bindgen]
 pub fn catalogue() -> JsValue {
-    let range = |r: crate::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
+    let range = |r: crate::base::spec::Range| json!({"lo": r.lo, "lo_inclusive": r.lo_inclusive, "hi": r.hi, "hi_inclusive": r.hi_inclusive, "text": r.to_string()});
     let functions: Vec<Value> = functions::REGISTRY
         .iter()
         .map(|d| {
@@ -219,9 +225,9 @@ pub fn catalogue() -> JsValue {
 
 /// The network's entry in the catalogue's functions: what its controls offer.
 fn network_entry() -> Value {
-    use crate::experiment::mlp as d;
-    use crate::mlp::{datasets::Pattern, init::Init, net::Activation};
-    let d_ = &crate::mlp::MLP;
+    use crate::experiment::network as d;
+    use crate::objectives::mlp::{datasets::Pattern, init::Init, net::Activation};
+    let d_ = &crate::objectives::mlp::MLP;
     json!({
         "name": d_.name, "title": d_.title, "about": d_.about,
         "formula": to_mathml(d_.formula), "formula_text": d_.formula,
@@ -230,10 +236,10 @@ fn network_entry() -> Value {
             "activations": Activation::ALL.map(Activation::key),
             "inits": Init::ALL.map(Init::key),
             "datasets": Pattern::ALL.map(Pattern::key),
-            "max_hidden": crate::mlp::MAX_HIDDEN,
-            "max_width": crate::mlp::MAX_WIDTH,
-            "max_params": crate::mlp::MAX_PARAMS,
-            "max_rows": crate::mlp::MAX_ROWS,
+            "max_hidden": crate::objectives::mlp::MAX_HIDDEN,
+            "max_width": crate::objectives::mlp::MAX_WIDTH,
+            "max_params": crate::objectives::mlp::MAX_PARAMS,
+            "max_rows": crate::objectives::mlp::MAX_ROWS,
             "default_hidden": d::DEFAULT_HIDDEN,
             "default_rows": {"n": d::DEFAULT_ROWS.0, "noise": d::DEFAULT_ROWS.1, "seed": d::DEFAULT_ROWS.2},
         },
@@ -254,8 +260,8 @@ pub fn check_formula(text: &str) -> JsValue {
             return json_to_js(&json!({"ok": false, "column": e.column, "message": e.message}))
         }
     };
-    let s = crate::symbolic::Symbolic::of(&expr);
-    let show = |part: &Option<crate::symbolic::Formula>| {
+    let s = crate::expr::symbolic::Symbolic::of(&expr);
+    let show = |part: &Option<crate::expr::symbolic::Formula>| {
         part.as_ref().map_or((Value::Null, Value::Null), |p| {
             (json!(p.mathml()), json!(p.plain()))
         })
@@ -309,9 +315,9 @@ pub fn basin_rows(
             x: [x0, x1],
             y: [y0, y1],
         };
-        let grid = grid.clamp(1, crate::sweep::MAX_GRID);
+        let grid = grid.clamp(1, crate::engine::sweep::MAX_GRID);
         let rows = row0.min(grid)..row1.min(grid);
-        let runs = crate::sweep::basin_rows(exp, surf, minima, grid, view, rows);
+        let runs = crate::engine::sweep::basin_rows(exp, surf, minima, grid, view, rows);
         json_to_js(&json!({"runs": runs}))
     })
 }
@@ -343,7 +349,7 @@ pub fn sweep_runs(json: &str, optimizer: usize, lrs: &[f64]) -> Result<JsValue, 
         if optimizer >= exp.optimizers.len() {
             return JsValue::NULL;
         }
-        to_js(&crate::sweep::sweep_one(exp, surf, optimizer, lrs))
+        to_js(&crate::engine::sweep::sweep_one(exp, surf, optimizer, lrs))
     })
 }
 
@@ -400,12 +406,12 @@ pub fn landscape_rows(
             "landscapeRows: the plane, window or rows do not fit the network",
         ));
     }
-    let plane = crate::mlp::plane::Plane {
+    let plane = crate::objectives::mlp::plane::Plane {
         origin: plane[..n].to_vec(),
         directions: [plane[n..2 * n].to_vec(), plane[2 * n..].to_vec()],
         explained: f64::NAN,
     };
-    let surface = crate::mlp::surface::NetSurface::new(model, plane, exp.l2, &[]);
+    let surface = crate::objectives::mlp::surface::NetSurface::new(model, plane, exp.l2, &[]);
     let view = View {
         x: [view[0], view[1]],
         y: [view[2], view[3]],
@@ -642,7 +648,7 @@ impl App {
     /// a start point inside that view.
     #[wasm_bindgen(js_name = setFunction)]
     pub fn set_function(&mut self, name: &str) -> Result<(), JsValue> {
-        if name == crate::mlp::MLP.name {
+        if name == crate::objectives::mlp::MLP.name {
             return self.set_network();
         }
         let def = functions::lookup(name)
@@ -690,7 +696,7 @@ impl App {
         if self.exp.function.typed.is_some() {
             self.typed = Some(doc["function"].clone());
         }
-        doc["function"] = json!({"name": crate::mlp::MLP.name});
+        doc["function"] = json!({"name": crate::objectives::mlp::MLP.name});
         if let Some(o) = doc.as_object_mut() {
             drop_keys(o, &["view", "start", "grad_noise"], "grad_noise");
         }
@@ -831,7 +837,7 @@ impl App {
                 let (state, mut text) = r.status_at(self.step);
                 if state == "diverged" {
                     let axes = figure::axis_names(&self.exp);
-                    if let Some(why) = crate::stability::explain(&self.exp, &self.surf, i, r, axes) {
+                    if let Some(why) = crate::engine::stability::explain(&self.exp, &self.surf, i, r, axes) {
                         text = format!("{text}: {why}");
                     }
                 }
@@ -1166,7 +1172,7 @@ impl App {
         let nearest = minima
             .iter()
             .min_by(|a, b| dist(a.point).total_cmp(&dist(b.point)));
-        let eigen = nearest.map(|m| crate::analyze::eigen(self.surf.hessian(m.point)).0);
+        let eigen = nearest.map(|m| crate::objectives::linalg::eigen(self.surf.hessian(m.point)).0);
         let shown: Vec<usize> = (0..self.exp.optimizers.len())
             .filter(|i| self.exp.optimizers[*i].enabled && self.sweep.1.contains_key(i))
             .collect();
@@ -1182,7 +1188,7 @@ impl App {
                     diverged,
                     current: o.lr,
                     edge: eigen
-                        .and_then(|v| crate::stability::edge(o, v))
+                        .and_then(|v| crate::engine::stability::edge(o, v))
                         .map(|e| e.lr)
                         .filter(|e| e.is_finite() && *e > 0.0),
                 }
@@ -1239,7 +1245,7 @@ impl App {
     #[wasm_bindgen(js_name = basinLegend)]
     pub fn basin_legend(&self) -> JsValue {
         use crate::render::plot::{BASIN_COLORS, BASIN_DIVERGED, BASIN_ELSEWHERE};
-        let short = crate::run::short;
+        let short = crate::base::number::short;
         let mut list: Vec<Value> = self
             .surf
             .minima()
@@ -1275,7 +1281,7 @@ impl App {
             .map(|(i, o)| {
                 let run = &self.runs[i];
                 let at = run.points[self.step.min(run.points.len() - 1)];
-                let (values, vectors) = crate::analyze::eigen(self.surf.hessian(at));
+                let (values, vectors) = crate::objectives::linalg::eigen(self.surf.hessian(at));
                 crate::render::plot::Curvature {
                     at,
                     color: crate::render::frame::path_color(i, o.color.as_deref()),
@@ -1372,7 +1378,7 @@ impl App {
         if let Some(model) = &self.exp.function.mlp {
             // A network's: its accuracy, each layer's gradient, its rates.
             let mut kinds = vec!["loss".to_string()];
-            if model.net.arch.task == crate::mlp::net::Task::Classification {
+            if model.net.arch.task == crate::objectives::mlp::net::Task::Classification {
                 kinds.push("accuracy".into());
             }
             kinds.extend(["layers".into(), "lr".into()]);
@@ -1482,7 +1488,8 @@ impl App {
             }
             "curvature" => {
                 let mut out = Vec::new();
-                let lmax = |q: &[f64; 2]| crate::analyze::eigen(self.surf.hessian(*q)).0[1];
+                let lmax =
+                    |q: &[f64; 2]| crate::objectives::linalg::eigen(self.surf.hessian(*q)).0[1];
                 for (i, cfg) in self.exp.optimizers.iter().enumerate() {
                     let run = &self.runs[i];
                     if !cfg.enabled {
@@ -1499,7 +1506,7 @@ impl App {
                     let limits: Vec<f64> = run
                         .lrs
                         .iter()
-                        .map_while(|&lr| crate::stability::curvature_limit(cfg, lr))
+                        .map_while(|&lr| crate::engine::stability::curvature_limit(cfg, lr))
                         .collect();
                     if !limits.is_empty() {
                         out.push(Series {
@@ -1701,7 +1708,7 @@ impl App {
                 "layers": m.net.layers.len(),
                 "task": m.net.arch.task.key(),
                 "explained": self.surf.network().map(|n| n.plane.explained),
-                "plane": if m.plane == crate::mlp::PlaneKind::Random { "random" } else { "pca" },
+                "plane": if m.plane == crate::objectives::mlp::PlaneKind::Random { "random" } else { "pca" },
             })
         });
         json_to_js(&json!({

@@ -6,7 +6,7 @@
 
 use super::canvas::{clear, context, offscreen, CanvasPainter, Raster};
 use super::surface_layer::{SurfaceInput, SurfaceLayer};
-use crate::objective::Objective;
+use crate::objectives::objective::Objective;
 use crate::render::figure::relief_area;
 use crate::render::plot::PathArt;
 use crate::render::relief::{self, Angle, BaseArt, Camera, Mesh, Relief, MESH};

@@ -11,8 +11,8 @@
 //! Everything computed is cached per function, view and size.
 
 use super::canvas::{CanvasPainter, Raster};
-use crate::experiment::Surface;
-use crate::objective::{Minimum, Objective, View};
+use crate::objectives::objective::{Minimum, Objective, View};
+use crate::objectives::surface::Surface;
 use crate::render::contour::Segment;
 use crate::render::frame::{Frame, Scale, Theme};
 use crate::render::paint::Color;

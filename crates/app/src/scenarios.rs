@@ -1,0 +1,503 @@
+//! Named experiments, each showing one lesson, for a teacher to pick or link.
+//! The first is what the page shows when it opens.
+
+use crate::quiz::Quiz;
+use optiviz_experiment::experiment::Experiment;
+
+/// A complete experiment with a title and the lesson it shows.
+pub struct Scenario {
+    /// A short key, usable in a link.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub lesson: &'static str,
+    /// The experiment as JSON, in the form the CLI reads.
+    pub json: &'static str,
+}
+
+impl Scenario {
+    pub fn experiment(&self) -> Experiment {
+        Experiment::from_json(self.json).expect("every scenario is a valid experiment")
+    }
+}
+
+/// The experiment of the "too-large" scenario (a lesson shows it too).
+pub const TOO_LARGE: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 60, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.19},
+            {"name": "sgd", "lr": 0.21}]}"#;
+
+/// The experiment of the "zigzag" scenario (a lesson shows it too).
+pub const ZIGZAG: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 40, "optimizers": [
+            {"name": "sgd", "lr": 0.075},
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7},
+            {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#;
+
+/// The experiment of the "saddle" scenario (a lesson shows it too).
+pub const SADDLE: &str = r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
+            {"name": "sgd", "lr": 0.05},
+            {"name": "adam", "lr": 0.05},
+            {"name": "rmsprop", "lr": 0.02}]}"#;
+
+/// The experiment of the "schedule" scenario (a lesson shows it too).
+pub const SCHEDULE: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 1.0], "steps": 100, "optimizers": [
+            {"name": "sgd", "lr": 0.23},
+            {"name": "sgd", "lr": 0.23, "schedule": {"name": "exponential", "gamma": 0.95}},
+            {"name": "sgd", "lr": 0.23, "schedule": {"name": "step", "step_size": 4, "gamma": 0.8}}]}"#;
+
+/// The experiment of the "batch-size" scenario (a lesson shows it too).
+pub const BATCH_SIZE: &str = r#"{"function": {"name": "linear_regression", "generate": {"n": 100, "w": 2, "b": -1, "noise": 0.5, "seed": 7}},
+            "start": [-0.5, 1.5], "steps": 150, "seed": 1, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.1, "batch_size": 10},
+            {"name": "sgd", "lr": 0.1, "batch_size": 1}]}"#;
+
+/// The experiment of the "clipping" scenario (a lesson shows it too).
+pub const CLIPPING: &str = r#"{"function": {"name": "rosenbrock"}, "start": [-1.9, -0.8], "steps": 400, "optimizers": [
+            {"name": "sgd", "lr": 0.004},
+            {"name": "sgd", "lr": 0.004, "clip": {"max_norm": 10}},
+            {"name": "sgd", "lr": 0.004, "clip": {"clip_value": 2}}]}"#;
+
+/// The experiment of the "valley" scenario (a lesson shows it too).
+pub const VALLEY: &str = r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1.0], "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.001},
+            {"name": "sgd", "lr": 0.001, "momentum": 0.9},
+            {"name": "adam", "lr": 0.2}]}"#;
+
+pub static SCENARIOS: &[Scenario] = &[
+    Scenario {
+        id: "valley",
+        title: "Rosenbrock's valley",
+        lesson: "Gradient descent drops into the curved valley in two steps, then crawls along its flat floor: after 500 steps it is not half way to the minimum at (1, 1). Momentum gathers speed along the floor, and Adam scales each coordinate's step: both arrive.",
+        json: VALLEY,
+    },
+    Scenario {
+        id: "too-large",
+        title: "A learning rate past 2/L diverges",
+        lesson: "On this bowl the steepest curvature is L = 10, so gradient descent converges only for lr < 2/L = 0.2. At 0.1 it drops to the floor of the bowl in one step, then slides along it; at 0.19 it zig-zags across the bowl but settles; at 0.21 every step overshoots a little further, until the path leaves the picture.",
+        json: TOO_LARGE,
+    },
+    Scenario {
+        id: "zigzag",
+        title: "Momentum in a narrow valley",
+        lesson: "With curvatures 1 and 25, a learning rate safe for the steep direction is tiny for the shallow one: in 40 steps gradient descent zig-zags across the valley dozens of times and is still short of the minimum. Momentum averages the swings away and builds up speed along the valley; Nesterov's look-ahead damps them almost at once.",
+        json: ZIGZAG,
+    },
+    Scenario {
+        id: "saddle",
+        title: "Saddle: GD stalls, Adam escapes",
+        lesson: "Starting almost on the line y = 0, the gradient's sideways part is tiny, so gradient descent walks into the saddle point at the centre and after 60 steps has only begun to turn away. Adam and RMSprop rescale each coordinate, so the tiny sideways gradient gets a full-sized step: they leave downhill at once.",
+        json: SADDLE,
+    },
+    Scenario {
+        id: "local-minima",
+        title: "Trapped in local minima",
+        lesson: "Rastrigin's ripples hold a local minimum in every cell. Gradient descent stops in the nearest one within 15 steps. Momentum carries its speed over three ridges into a lower cell, and Adam's large normalised steps hop two ridges the other way; none of them reaches the global minimum at the origin (the star).",
+        json: r#"{"function": {"name": "rastrigin"}, "start": [-3.2, 2.6], "steps": 300, "view": {"x": [-4.5, 1.5], "y": [-2.0, 4.5]}, "optimizers": [
+            {"name": "sgd", "lr": 0.002},
+            {"name": "sgd", "lr": 0.006, "momentum": 0.93},
+            {"name": "adam", "lr": 0.8, "betas": [0.95, 0.999]}]}"#,
+    },
+    Scenario {
+        id: "clipping",
+        title: "Clipping tames a huge gradient",
+        lesson: "From the valley's steep wall the first gradient is huge and plain gradient descent is thrown out of the picture in one step. Clipping the gradient's norm to 10, or each coordinate to 2, keeps the same learning rate usable: both paths walk down the wall and along the valley.",
+        json: CLIPPING,
+    },
+    Scenario {
+        id: "schedule",
+        title: "A schedule rescues a large step",
+        lesson: "lr = 0.23 is past 2/L = 0.2: held constant, each step overshoots further and the path leaves the picture. Decaying it by 5% a step (exponential) or by 20% every 4 steps (step) brings it under the edge after a few wide swings, and both paths settle at the minimum.",
+        json: SCHEDULE,
+    },
+    Scenario {
+        id: "batch-size",
+        title: "Batch, mini-batch and SGD",
+        lesson: "Fitting a line to 100 points: the full-batch gradient walks straight to the least-squares fit; mini-batches of 10 take a wobbly road there; single-example SGD (batch 1) zig-zags and, at a fixed learning rate, keeps jittering around the fit instead of settling.",
+        json: BATCH_SIZE,
+    },
+    Scenario {
+        id: "noise-escape",
+        title: "Noise escapes a saddle",
+        lesson: "Started exactly on the ridge, gradient descent slides into the saddle point and stays: the gradient there is zero though it is no minimum. Noise in the gradient knocks the path off the ridge, and after about 35 steps it escapes downhill; averaging 16 noisy gradients per step (accumulate) shrinks the noise four-fold, so that path escapes only around step 70.",
+        json: r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.0], "steps": 80, "seed": 6, "optimizers": [
+            {"name": "sgd", "lr": 0.05},
+            {"name": "sgd", "lr": 0.05, "grad_noise": 0.1},
+            {"name": "sgd", "lr": 0.05, "grad_noise": 0.1, "accumulate": 16}]}"#,
+    },
+    Scenario {
+        id: "separable",
+        title: "Separable data: no minimum",
+        lesson: "Without label noise a threshold on x splits the two classes, so the logistic loss only approaches 0 as the boundary sharpens: there is no lowest point to mark, and every optimizer keeps heading out to larger w.",
+        json: r#"{"function": {"name": "logistic_regression", "generate": {"n": 40, "w": 3, "b": 0.5, "noise": 0, "seed": 4}},
+            "start": [-1.0, 1.0], "steps": 300, "optimizers": [
+            {"name": "sgd", "lr": 0.5},
+            {"name": "adam", "lr": 0.1}]}"#,
+    },
+    Scenario {
+        id: "scaling",
+        title: "Unscaled features: GD crawls",
+        lesson: "Fitting y ≈ w1 x1 + w2 x2 where x2 is on ten times x1's scale and correlated with it (ρ = 0.6): the loss's Hessian (2/n) XᵀX has eigenvalues 1.3 and 176, a condition number of about 136 (shown under the plot). Gradient descent is stable only for lr < 2/176 ≈ 0.0114: at 0.012 it zig-zags out of the picture, and at 0.011 it crosses the narrow valley in a few steps, then crawls along its floor, still 0.6 short of the fit in w1 after 100 steps. Tick “Standardize x1 and x2” under Gradients, or pick the next scenario, to fit the same rows rescaled.",
+        json: r#"{"function": {"name": "least_squares_2d", "generate": {"rho": 0.6, "scale": 10}},
+            "start": [-1.5, 2.0], "steps": 100, "optimizers": [
+            {"name": "sgd", "lr": 0.011},
+            {"name": "sgd", "lr": 0.012}]}"#,
+    },
+    Scenario {
+        id: "standardized",
+        title: "Standardized: GD walks straight",
+        lesson: "The same rows with each feature rescaled to mean 0 and variance 1: the Hessian's eigenvalues become 1.0 and 3.0 (a condition number of 3, which is the features' correlation alone), so lr = 0.3 is safe and gradient descent walks straight to the fit in a few steps. The second path keeps the largest rate the raw features allowed, 0.011: it heads the right way but is still arriving after 100 steps. The weights are not the raw fit's: each now multiplies a rescaled feature, so w2 is about the raw w2 times x2's standard deviation.",
+        json: r#"{"function": {"name": "least_squares_2d", "generate": {"rho": 0.6, "scale": 10}, "standardize": true},
+            "start": [-1.5, 2.0], "steps": 100, "optimizers": [
+            {"name": "sgd", "lr": 0.3},
+            {"name": "sgd", "lr": 0.011}]}"#,
+    },
+    Scenario {
+        id: "vanishing",
+        title: "Net: vanishing gradients",
+        lesson: "Six Linear layers with a sigmoid after each hidden one. A sigmoid passes back at most a quarter of the gradient it gets, so each layer towards the input learns from a smaller signal: at step 0 the first layer's weight gradient is 6e-7 against 1e-2 at the last (pick Gradient norm per layer under Chart; L1 is the input layer). Gradient descent hardly moves: after 500 steps its loss is still ln 2 = 0.693, and it is guessing. Adam divides each weight's step by that weight's own gradient size, so even the tiny gradients take full steps: it classifies every row right. Compare the scenario with ReLU, and the one with batch norm.",
+        json: r#"{"function": {"name": "mlp", "hidden": [8, 8, 8, 8, 8], "activation": "sigmoid"}, "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.5},
+            {"name": "adam", "lr": 0.01}]}"#,
+    },
+    Scenario {
+        id: "deep-relu",
+        title: "Net: the same depth, ReLU",
+        lesson: "The deep net of the vanishing-gradients scenario with ReLU instead of sigmoid, and Kaiming (He) initial weights, the draw made for ReLU: a ReLU passes the gradient back whole where it is active, so at step 0 every layer's weight gradient is between 0.1 and 0.33 (Gradient norm per layer under Chart). Plain gradient descent now learns too, and classifies every row right within 150 steps; Adam within 100.",
+        json: r#"{"function": {"name": "mlp", "hidden": [8, 8, 8, 8, 8], "activation": "relu", "init": "kaiming_normal"}, "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.2},
+            {"name": "adam", "lr": 0.01}]}"#,
+    },
+    Scenario {
+        id: "batch-norm",
+        title: "Net: batch norm rescues it",
+        lesson: "The deep sigmoid net of the vanishing-gradients scenario with a batch norm after each hidden Linear: each layer's inputs to its sigmoid are rescaled to mean 0 and variance 1 over the batch, where the sigmoid is steepest, so the gradient reaches the first layer nearly whole (0.06 against 0.08 at the last at step 0). Plain gradient descent, which was stuck at ln 2 without it, classifies every row right, with or without momentum.",
+        json: r#"{"function": {"name": "mlp", "hidden": [8, 8, 8, 8, 8], "activation": "sigmoid", "batch_norm": true}, "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.5},
+            {"name": "sgd", "lr": 0.1, "momentum": 0.9}]}"#,
+    },
+    Scenario {
+        id: "spiral",
+        title: "Net: Adam vs SGD, spiral",
+        lesson: "Two interleaved spirals need a boundary that winds, and a tanh net of 16 and 16 units can draw one. Gradient descent and momentum spend their 500 steps on a plateau at a loss of about 0.66, with a boundary that cuts the plane once (about 64% right). Adam's per-weight steps leave the plateau after about a hundred steps: by the end its boundary follows both arms, over 96% right. Watch the panel under the plot.",
+        json: r#"{"function": {"name": "mlp", "hidden": [16, 16], "activation": "tanh", "dataset": {"name": "spiral"}}, "steps": 500, "optimizers": [
+            {"name": "sgd", "lr": 0.5},
+            {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+            {"name": "adam", "lr": 0.02}]}"#,
+    },
+    Scenario {
+        id: "exploding",
+        title: "Net: large init, clipping",
+        lesson: "A ReLU net of four layers of 16 whose weights start from N(0, 2²), far larger than PyTorch's default: the logits run into the thousands, the loss is 817 and the layers' weight gradients are 120 to 450 (Gradient norm per layer under Chart). One unclipped step of lr 0.1 throws the weights so far that every ReLU goes dark for every row: the gradient is 0 from then on and the net is stuck at ln 2 = 0.693, guessing. Clipping the gradient's total norm to 1 caps those first steps at a length of 0.1, and the same learning rate trains the net to 99% right.",
+        json: r#"{"function": {"name": "mlp", "hidden": [16, 16, 16, 16], "activation": "relu", "init": "normal", "init_std": 2}, "steps": 300, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "sgd", "lr": 0.1, "clip": {"max_norm": 1}}]}"#,
+    },
+];
+
+/// Looks a scenario up by its id.
+pub fn lookup(id: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.id == id)
+}
+
+/// Each scenario's link to what it computes (the view, colours and hidden
+/// paths aside), in the order of [`SCENARIOS`]: worked out once, for the
+/// page's catalogue and for [`computing`].
+pub fn computed_queries() -> &'static [String] {
+    static QUERIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    QUERIES.get_or_init(|| {
+        SCENARIOS
+            .iter()
+            .map(|s| {
+                optiviz_experiment::link::encode(&s.experiment().computed())
+                    .expect("scenarios fit in a link")
+            })
+            .collect()
+    })
+}
+
+/// The scenario whose runs `exp` computes (the view, colours and hidden
+/// paths aside), as the page's scenario picker names it.
+pub fn computing(exp: &Experiment) -> Option<&'static Scenario> {
+    let computed = optiviz_experiment::link::encode(&exp.computed()).ok()?;
+    let at = computed_queries().iter().position(|q| *q == computed)?;
+    Some(&SCENARIOS[at])
+}
+
+/// What a scenario asks before its paths when it is picked (the reader
+/// can skip it); most ask nothing. Their lessons give the answers, which
+/// the tests below check.
+pub fn asks(id: &str) -> Quiz {
+    match id {
+        "local-minima" => Quiz::Predict(1),
+        "noise-escape" => Quiz::Choose {
+            question: "Started exactly on the ridge of a saddle, which path leaves it first?",
+            choices: &[
+                "Plain gradient descent",
+                "With noise in each gradient",
+                "With noise, averaged over 16 gradients a step",
+            ],
+            answer: 2,
+        },
+        _ => Quiz::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use optiviz_engine::run::Status;
+    use optiviz_engine::runs::Runs;
+    use optiviz_objectives::objective::Objective;
+
+    fn runs(id: &str) -> Vec<optiviz_engine::run::Trajectory> {
+        lookup(id).unwrap().experiment().run()
+    }
+
+    /// A network scenario's runs: final loss, final accuracy and the layer
+    /// gradient norms at step 0.
+    fn network(id: &str) -> Vec<(f64, f64, Vec<f64>)> {
+        let (_, runs) = lookup(id)
+            .unwrap()
+            .experiment()
+            .surface_and_runs(optiviz_engine::run::Record::default());
+        runs.iter()
+            .map(|r| {
+                (
+                    *r.losses.last().unwrap(),
+                    *r.accuracy.last().unwrap(),
+                    r.layer_grad_norms[0].clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_experiment_is_named_by_the_scenario_it_computes() {
+        for s in SCENARIOS {
+            let mut e = s.experiment();
+            // The view and a path's colour change only the picture.
+            e.view = Some(optiviz_objectives::objective::View {
+                x: [-9.0, 9.0],
+                y: [-7.0, 7.0],
+            });
+            e.optimizers[0].color = Some("#123456".into());
+            assert_eq!(computing(&e).map(|c| c.id), Some(s.id));
+            // Another step count is another experiment.
+            e.steps += 1;
+            assert!(computing(&e).is_none_or(|c| c.id != s.id), "{}", s.id);
+        }
+    }
+
+    #[test]
+    fn the_page_opens_with_the_first_scenarios_lesson() {
+        // index.html carries it so that it paints before the engine arrives.
+        let page = include_str!("../../../www/index.html");
+        let shown = format!(
+            r#"<p id="lesson" class="lesson">{}</p>"#,
+            SCENARIOS[0].lesson
+        );
+        assert!(page.contains(&shown), "www/index.html must show: {shown}");
+    }
+
+    #[test]
+    fn each_network_scenario_shows_its_lesson() {
+        let ln2 = std::f64::consts::LN_2;
+        let v = network("vanishing");
+        let g = &v[0].2;
+        assert!(g[0] < 1e-6 && g[5] > 1e-2, "{g:?}");
+        assert!((v[0].0 - ln2).abs() < 1e-3 && v[0].1 < 0.6);
+        assert_eq!(v[1].1, 1.0);
+        let r = network("deep-relu");
+        assert!(
+            r[0].2.iter().all(|&n| (0.09..0.34).contains(&n)),
+            "{:?}",
+            r[0].2
+        );
+        assert!(r.iter().all(|run| run.1 == 1.0));
+        let b = network("batch-norm");
+        assert!(b[0].2[0] > 0.05 && b[0].2[5] < 0.09, "{:?}", b[0].2);
+        assert!(b.iter().all(|run| run.1 == 1.0));
+        let s = network("spiral");
+        assert!(s[0].1 < 0.7 && s[1].1 < 0.7 && s[2].1 > 0.95, "{s:?}");
+        let e = network("exploding");
+        assert!(
+            e[0].2.iter().all(|&n| (100.0..500.0).contains(&n)),
+            "{:?}",
+            e[0].2
+        );
+        assert!((e[0].0 - ln2).abs() < 1e-6 && e[0].1 == 0.5);
+        assert!(e[1].1 >= 0.99);
+    }
+
+    #[test]
+    fn every_scenario_is_valid() {
+        for s in SCENARIOS {
+            assert!(s.experiment().optimizers.len() >= 2, "{}", s.id);
+        }
+    }
+
+    #[test]
+    fn each_scenario_shows_its_lesson() {
+        let diverged =
+            |t: &optiviz_engine::run::Trajectory| matches!(t.status, Status::Diverged { .. });
+        let view = |id: &str| {
+            let e = lookup(id).unwrap().experiment();
+            e.view.unwrap_or_else(|| e.surface().view())
+        };
+        let inside = |id: &str, t: &optiviz_engine::run::Trajectory| {
+            let v = view(id);
+            t.points
+                .iter()
+                .all(|p| (v.x[0]..=v.x[1]).contains(&p[0]) && (v.y[0]..=v.y[1]).contains(&p[1]))
+        };
+        let near = |t: &optiviz_engine::run::Trajectory, q: [f64; 2], d: f64| {
+            let p = t.points.last().unwrap();
+            (p[0] - q[0]).hypot(p[1] - q[1]) < d
+        };
+        // Zig-zags: how often the path crosses y = 0.
+        let crossings = |t: &optiviz_engine::run::Trajectory| {
+            t.points
+                .windows(2)
+                .filter(|w| w[0][1] * w[1][1] < 0.0)
+                .count()
+        };
+
+        // GD drops into the valley without a spike and is not half way along
+        // the floor at the end; momentum and Adam arrive near (1, 1).
+        let r = runs("valley");
+        assert!(r[0].losses[..6].windows(2).all(|w| w[1] <= w[0]));
+        assert!(r[0].losses[2] < 5.0 && r[0].points.last().unwrap()[0] < -0.1);
+        assert!(near(&r[1], [1.0, 1.0], 0.1) && near(&r[2], [1.0, 1.0], 0.1));
+
+        // The two stable rates stay in the picture; the third leaves it.
+        let r = runs("too-large");
+        assert!(!diverged(&r[0]) && !diverged(&r[1]) && diverged(&r[2]));
+        assert!(inside("too-large", &r[0]) && inside("too-large", &r[1]));
+        assert!(crossings(&r[1]) > 20 && crossings(&r[0]) == 0);
+
+        let r = runs("clipping");
+        assert!(diverged(&r[0]) && !diverged(&r[1]) && !diverged(&r[2]));
+        assert!(inside("clipping", &r[1]) && inside("clipping", &r[2]));
+
+        // The rescued runs never leave the picture.
+        let r = runs("schedule");
+        assert!(diverged(&r[0]) && !diverged(&r[1]) && !diverged(&r[2]));
+        for t in &r[1..] {
+            assert!(inside("schedule", t) && *t.losses.last().unwrap() < 1e-3);
+        }
+
+        // After 30 steps GD has barely left the ridge; Adam is far away. At
+        // the end GD is still beside the saddle, the adaptive ones gone.
+        let r = runs("saddle");
+        assert!(r[0].points[30][1].abs() < 0.05 && r[1].points[30][1].abs() > 1.0);
+        assert!(near(&r[0], [0.0, 0.0], 0.5));
+        assert!(r[1..].iter().all(|t| t.points.last().unwrap()[1] > 2.0));
+
+        // Three paths, three different local minima, none the global one.
+        let r = runs("local-minima");
+        assert!(matches!(r[0].status, Status::Converged { step, .. } if step <= 20));
+        let cell = |t: &optiviz_engine::run::Trajectory| {
+            t.points.last().unwrap().map(|v| v.round() as i64)
+        };
+        assert!(
+            cell(&r[0]) != cell(&r[1]) && cell(&r[1]) != cell(&r[2]) && cell(&r[0]) != cell(&r[2])
+        );
+        assert!(r[1..].iter().all(|t| t.losses.last() < r[0].losses.last()));
+        assert!(r.iter().all(|t| *t.losses.last().unwrap() > 1.0));
+        assert!(r.iter().all(|t| inside("local-minima", t)));
+        // It asks where gradient descent ends: inside the picture, so a
+        // click can be compared with it.
+        assert!(matches!(asks("local-minima"), Quiz::Predict(1)));
+
+        // GD zig-zags far more, and is far behind, after 40 steps.
+        let r = runs("zigzag");
+        let swing = |t: &optiviz_engine::run::Trajectory| -> f64 {
+            t.points.windows(2).map(|w| (w[1][1] - w[0][1]).abs()).sum()
+        };
+        assert!(crossings(&r[0]) >= 30);
+        assert!(swing(&r[0]) > 2.0 * swing(&r[1]) && swing(&r[1]) > swing(&r[2]));
+        assert!(r[0].losses[40] > 100.0 * r[1].losses[40].max(r[2].losses[40]));
+
+        // The smaller the batch, the longer and more crooked the road.
+        let r = runs("batch-size");
+        let length = |t: &optiviz_engine::run::Trajectory| -> f64 {
+            t.points
+                .windows(2)
+                .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+                .sum()
+        };
+        assert!(length(&r[0]) < length(&r[1]) && length(&r[1]) < length(&r[2]));
+        let min = lookup("batch-size")
+            .unwrap()
+            .experiment()
+            .surface()
+            .minima()[0];
+        let gap = |t: &optiviz_engine::run::Trajectory| t.losses.last().unwrap() - min.value;
+        assert!(gap(&r[0]) < 1e-6 && gap(&r[2]) > 10.0 * gap(&r[0]));
+
+        // Batch GD sits at the saddle; both noisy paths leave, the averaged one later.
+        let r = runs("noise-escape");
+        let left =
+            |t: &optiviz_engine::run::Trajectory| t.points.iter().position(|p| p[1].abs() > 0.5);
+        assert_eq!(left(&r[0]), None);
+        // Its question's answer: the noisy path (the second) leaves first.
+        assert!(matches!(
+            asks("noise-escape"),
+            Quiz::Choose { answer: 2, .. }
+        ));
+        assert!(r[0].points.last().unwrap()[0].abs() < 1e-3);
+        let (noisy, averaged) = (left(&r[1]).unwrap(), left(&r[2]).unwrap());
+        assert!(noisy + 20 < averaged, "{noisy} {averaged}");
+        // At the end the noisy path has left the picture; the averaged one is
+        // leaving, on the other side, still in view.
+        let (a, b) = (r[1].points.last().unwrap(), r[2].points.last().unwrap());
+        assert!(a[1].abs() > 2.0 && b[1].abs() < 2.0 && a[1] * b[1] < 0.0);
+
+        // Raw features: the safe rate crosses the valley at once, then
+        // crawls along it; a little more diverges. The note gives κ.
+        let e = lookup("scaling").unwrap().experiment();
+        let surf = e.surface();
+        let min = surf.minima()[0].point;
+        let note = surf.curvature_note().unwrap();
+        assert!(note.contains("κ = λmax/λmin = 136"), "{note}");
+        let r = e.run();
+        assert!(!diverged(&r[0]) && diverged(&r[1]));
+        assert!(r[0].points[20..]
+            .iter()
+            .all(|p| (p[1] - min[1]).abs() < 0.6));
+        assert!(near(&r[0], min, 1.0) && !near(&r[0], min, 0.5));
+        assert!(inside("scaling", &r[0]));
+        // Standardized: straight to the fit, at a rate 27 times larger.
+        let e = lookup("standardized").unwrap().experiment();
+        let surf = e.surface();
+        let min = surf.minima()[0].point;
+        let note = surf.curvature_note().unwrap();
+        assert!(note.contains("κ = λmax/λmin = 2.97"), "{note}");
+        let r = e.run();
+        let length = |t: &optiviz_engine::run::Trajectory| -> f64 {
+            t.points
+                .windows(2)
+                .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
+                .sum()
+        };
+        let straight = |t: &optiviz_engine::run::Trajectory| {
+            let (a, b) = (t.points[0], t.points.last().unwrap());
+            (b[0] - a[0]).hypot(b[1] - a[1])
+        };
+        let p5 = r[0].points[5];
+        assert!((p5[0] - min[0]).hypot(p5[1] - min[1]) < 0.02, "{p5:?}");
+        assert!(length(&r[0]) < 1.02 * straight(&r[0]));
+        assert!(length(&r[1]) < 1.02 * straight(&r[1]) && !near(&r[1], min, 0.1));
+        assert!(r.iter().all(|t| inside("standardized", t)));
+
+        // No minimum, and w keeps growing to the end.
+        let e = lookup("separable").unwrap().experiment();
+        assert!(e.surface().minima().is_empty());
+        assert!(e.surface().minimum_note().unwrap().contains("separable"));
+        for t in e.run() {
+            let n = t.points.len();
+            assert!(t.points[n - 1][0] > t.points[n - 50][0] && t.points[n - 1][0] > 3.0);
+            assert!(t.losses[n - 1] < t.losses[n - 50]);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! The vocabulary every optiviz crate shares, and nothing else: errors that
+//! carry their path as data ([`error`]), numeric parameters with their ranges
+//! ([`spec`]), numbers written as people read them ([`number`]), text for
+//! markup ([`markup`]), JSON objects read with every problem collected
+//! ([`json`]), and the one seeded generator ([`rng`]).
+//!
+//! **Depends on no other optiviz crate.**
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod json;
+pub mod markup;
+pub mod number;
+pub mod rng;
+pub mod spec;
+
+pub use error::ConfigError;

@@ -1,0 +1,12 @@
+//! The formula language of optiviz: functions typed as text, `f(x, y)`,
+//! parsed and compiled to a tape ([`formula`]), evaluated with exact first
+//! and second derivatives, and shown as mathematics ([`symbolic`]). Nothing
+//! is ever run as script.
+//!
+//! **Depends only on `optiviz-base`.**
+#![warn(missing_docs)]
+
+pub mod formula;
+pub mod symbolic;
+
+pub use formula::{Expr, ExprError, Jet, FUNCTIONS, MAX_LEN, MAX_PARAMS};

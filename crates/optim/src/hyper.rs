@@ -1,0 +1,235 @@
+//! How an optimizer is described: its [`OptimizerDef`] (torch's name, default
+//! learning rate, hyperparameters, update rule, checks and constructors) and
+//! the [`HyperSpec`] of each keyword argument.
+
+use crate::optimizer::{Optimizer, Shape};
+use optiviz_base::error::ConfigError;
+use optiviz_base::spec::{ParamSpec, Range};
+use std::collections::BTreeMap;
+
+/// The kinds of hyperparameter torch's optimizers take.
+#[derive(Debug, Clone, Copy)]
+pub enum HyperKind {
+    /// A number in a range.
+    Number(Range),
+    /// A pair of numbers, each in the range (torch's `betas`).
+    Pair(Range),
+    /// A pair whose first entry may be null, torch's `None`: a value torch
+    /// chooses itself (Adafactor's `eps`, whose first entry then is the
+    /// float's machine epsilon).
+    AutoPair(Range),
+    /// A boolean switch (`nesterov`, `amsgrad`, `centered`).
+    Flag,
+    /// A whole number in `[min, max]`; with `none`, null too (torch's None:
+    /// a value the optimizer derives, like LBFGS's `max_eval`).
+    Count { min: u32, max: u32, none: bool },
+    /// One of these names, or null for torch's None (`line_search_fn`).
+    Choice(&'static [&'static str]),
+}
+
+/// A hyperparameter's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum HyperValue {
+    Number(f64),
+    Pair([f64; 2]),
+    /// The first entry `None` is torch's `None`.
+    AutoPair(Option<f64>, f64),
+    Flag(bool),
+    Count(Option<u32>),
+    Choice(Option<&'static str>),
+}
+
+/// One keyword argument of a torch optimizer.
+#[derive(Debug, Clone, Copy)]
+pub struct HyperSpec {
+    /// torch's keyword, e.g. `"weight_decay"`.
+    pub name: &'static str,
+    pub kind: HyperKind,
+    pub default: HyperValue,
+    pub doc: &'static str,
+    /// For a pair, what each entry is called on the page (e.g. β₁ and β₂).
+    pub parts: [&'static str; 2],
+}
+
+/// Validated hyperparameters of one optimizer, every key present.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Hyper(pub BTreeMap<&'static str, HyperValue>);
+
+impl Hyper {
+    /// A number (panics on a key the optimizer does not declare: a programming error).
+    pub fn num(&self, key: &str) -> f64 {
+        match self.0.get(key) {
+            Some(HyperValue::Number(x)) => *x,
+            other => panic!("hyperparameter {key} is not a number: {other:?}"),
+        }
+    }
+    pub fn pair(&self, key: &str) -> [f64; 2] {
+        match self.0.get(key) {
+            Some(HyperValue::Pair(x)) => *x,
+            other => panic!("hyperparameter {key} is not a pair: {other:?}"),
+        }
+    }
+    pub fn auto_pair(&self, key: &str) -> (Option<f64>, f64) {
+        match self.0.get(key) {
+            Some(HyperValue::AutoPair(a, b)) => (*a, *b),
+            other => panic!(
+                "hyperparameter {key} is not a pair with an automatic first entry: {other:?}"
+            ),
+        }
+    }
+    pub fn count(&self, key: &str) -> Option<u32> {
+        match self.0.get(key) {
+            Some(HyperValue::Count(x)) => *x,
+            other => panic!("hyperparameter {key} is not a count: {other:?}"),
+        }
+    }
+    pub fn choice(&self, key: &str) -> Option<&'static str> {
+        match self.0.get(key) {
+            Some(HyperValue::Choice(x)) => *x,
+            other => panic!("hyperparameter {key} is not a choice: {other:?}"),
+        }
+    }
+    pub fn flag(&self, key: &str) -> bool {
+        match self.0.get(key) {
+            Some(HyperValue::Flag(x)) => *x,
+            other => panic!("hyperparameter {key} is not a flag: {other:?}"),
+        }
+    }
+}
+
+/// The catalogue entry of an optimizer.
+pub struct OptimizerDef {
+    /// The lower-cased torch class name, the key used in experiments.
+    pub name: &'static str,
+    /// A display name, e.g. `"Adam"`.
+    pub title: &'static str,
+    /// torch's default learning rate (torch 2.x).
+    pub default_lr: f64,
+    /// Every keyword argument other than `lr`, with torch's defaults.
+    pub hyper: &'static [HyperSpec],
+    /// The update rule, one line per operation, in the order it is applied;
+    /// `g` is the (clipped) gradient, `θ` the parameters, `γ` the learning rate.
+    pub rule: &'static [&'static str],
+    /// Checks that involve several hyperparameters at once (torch's own
+    /// constructor checks); single values are already range-checked.
+    pub check: fn(&Hyper, &str) -> Result<(), ConfigError>,
+    /// Fresh optimizer state, for two parameters or for n.
+    pub build: Build,
+}
+
+/// A constructor of an optimizer's state for the parameters of the tensors
+/// shaped so, end to end.
+pub type BuildMany = fn(&Hyper, &[Shape]) -> Box<dyn Optimizer<Vec<f64>>>;
+
+/// An optimizer's two constructors, made by `builders!` from one expression.
+#[derive(Clone, Copy)]
+pub struct Build {
+    /// Fresh state for a point on a surface.
+    pub two: fn(&Hyper) -> Box<dyn Optimizer>,
+    /// Fresh state for the parameters of the tensors shaped so, end to end
+    /// (`&[Shape::Vector(n)]` for n parameters in one vector).
+    pub many: BuildMany,
+}
+
+/// The learning rate's allowed range, as torch checks it.
+pub const LR_RANGE: Range = Range::at_least(0.0);
+
+pub(crate) fn no_cross_checks(_: &Hyper, _: &str) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+impl OptimizerDef {
+    /// Hyperparameters at torch's defaults.
+    pub fn defaults(&self) -> Hyper {
+        Hyper(self.hyper.iter().map(|h| (h.name, h.default)).collect())
+    }
+
+    /// The spec of one hyperparameter.
+    pub fn spec(&self, key: &str) -> Option<&'static HyperSpec> {
+        self.hyper.iter().find(|h| h.name == key)
+    }
+
+    /// Whether it has a momentum or β₁ that a cyclic or one-cycle schedule
+    /// can cycle: torch's test, `momentum` or `betas` among its keywords.
+    pub fn has_momentum(&self) -> bool {
+        self.spec("momentum").is_some() || self.spec("betas").is_some()
+    }
+}
+
+// Hyperparameters several optimizers share, so their ranges and docs agree.
+
+pub(crate) const fn number(
+    name: &'static str,
+    default: f64,
+    range: Range,
+    doc: &'static str,
+) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Number(range),
+        default: HyperValue::Number(default),
+        doc,
+        parts: ["", ""],
+    }
+}
+
+pub(crate) const fn flag(name: &'static str, doc: &'static str) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Flag,
+        default: HyperValue::Flag(false),
+        doc,
+        parts: ["", ""],
+    }
+}
+
+pub(crate) const WEIGHT_DECAY: HyperSpec = number(
+    "weight_decay",
+    0.0,
+    Range::at_least(0.0),
+    "L2 penalty added to the gradient: g ← g + λθ",
+);
+
+pub(crate) const fn eps(default: f64) -> HyperSpec {
+    number(
+        "eps",
+        default,
+        Range::at_least(0.0),
+        "added to the denominator for numerical stability",
+    )
+}
+
+pub(crate) const BETAS: HyperSpec = pair(
+    "betas",
+    [0.9, 0.999],
+    Range::closed_open(0.0, 1.0),
+    "decay rates of the first and second moment averages",
+    ["β₁", "β₂"],
+);
+
+/// A pair of numbers, each in `range`, its entries called `parts` on the page.
+pub(crate) const fn pair(
+    name: &'static str,
+    default: [f64; 2],
+    range: Range,
+    doc: &'static str,
+    parts: [&'static str; 2],
+) -> HyperSpec {
+    HyperSpec {
+        name,
+        kind: HyperKind::Pair(range),
+        default: HyperValue::Pair(default),
+        doc,
+        parts,
+    }
+}
+
+/// `ParamSpec` view of the learning rate for a given optimizer.
+pub fn lr_spec(def: &OptimizerDef) -> ParamSpec {
+    ParamSpec {
+        name: "lr",
+        default: def.default_lr,
+        range: LR_RANGE,
+        doc: "learning rate",
+    }
+}

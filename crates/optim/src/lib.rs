@@ -1,0 +1,67 @@
+//! Optimizers with `torch.optim` semantics: the same names, the same defaults,
+//! the same order of operations, in float64.
+//!
+//! Each optimizer lives in its own file as a type implementing [`optimizer::Optimizer`]
+//! plus an [`hyper::OptimizerDef`] in [`registry::REGISTRY`] that declares its hyperparameters
+//! (under torch's keyword names) and shows its update rule. Gradient clipping and
+//! learning-rate schedules are in [`clip`] and [`schedule`]; they wrap any
+//! optimizer the way a torch training loop does.
+//!
+//! An optimizer works on any number of parameters held in a [`optimizer::Params`]
+//! vector: `[f64; 2]` for a point on a surface, `Vec<f64>` for n. Each
+//! [`hyper::OptimizerDef`] builds either ([`hyper::Build`]); the two share every line of the
+//! update rule, which loops over the coordinates the same way for both.
+
+//!
+//! **Depends only on `optiviz-base`:** an optimizer knows nothing of
+//! experiments, surfaces or networks; it steps a vector.
+#![warn(missing_docs)]
+
+/// The two constructors of an optimizer from one constructor expression:
+/// `builders!(|h, zero| Adam::new(h, zero, false))` evaluates the expression
+/// once with `zero = [0.0; 2]` and once with `zero = vec![0.0; n]`, n the
+/// parameters of every tensor. An optimizer that treats tensors apart names
+/// their shapes too: `builders!(|h, zero, shapes| …)`, where a point is one
+/// vector of two.
+macro_rules! builders {
+    (|$h:ident, $zero:ident| $body:expr) => {
+        builders!(|$h, $zero, _shapes| $body)
+    };
+    (|$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
+        $crate::hyper::Build {
+            two: |$h| {
+                let $zero = [0.0_f64; 2];
+                let $shapes: &[$crate::optimizer::Shape] = &[$crate::optimizer::Shape::Vector(2)];
+                Box::new($body)
+            },
+            many: |$h, $shapes| {
+                let $zero = vec![0.0_f64; $crate::optimizer::Shape::total($shapes)];
+                Box::new($body)
+            },
+        }
+    };
+}
+
+pub mod hyper;
+pub mod optimizer;
+pub mod registry;
+
+pub mod adadelta;
+pub mod adafactor;
+pub mod adagrad;
+pub mod adam;
+pub mod adamax;
+pub mod adamw;
+pub mod asgd;
+pub mod clip;
+pub mod lbfgs;
+pub mod nadam;
+pub mod radam;
+pub mod rmsprop;
+pub mod rprop;
+pub mod schedule;
+pub mod sgd;
+
+pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, LR_RANGE};
+pub use optimizer::{dot, norm, Optimizer, Params, Shape, State, StateValue, MAX_STEPS};
+pub use registry::{lookup, names, REGISTRY};

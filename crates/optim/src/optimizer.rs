@@ -1,0 +1,282 @@
+//! What every optimizer is: the [`Optimizer`] trait over a [`Params`]
+//! vector, the [`State`] it reports under torch's keys, the [`Shape`]s of the
+//! tensors it steps, and the sums and powers the update rules share.
+
+use serde::Serialize;
+
+/// The most steps one run may take.
+pub const MAX_STEPS: u32 = 100_000;
+
+/// A vector of parameters an optimizer updates: `[f64; 2]` (a point on a
+/// surface) or `Vec<f64>` (any number of them). The optimizer's state vectors
+/// are of the same type, as long as the parameters.
+pub trait Params:
+    Clone + std::fmt::Debug + AsRef<[f64]> + AsMut<[f64]> + Send + Sync + 'static
+{
+    /// A vector as long as this one with every entry `x`.
+    fn filled(&self, x: f64) -> Self;
+}
+
+impl Params for [f64; 2] {
+    fn filled(&self, x: f64) -> Self {
+        [x; 2]
+    }
+}
+
+impl Params for Vec<f64> {
+    fn filled(&self, x: f64) -> Self {
+        vec![x; self.len()]
+    }
+}
+
+/// The shape of one of the parameter tensors that lie end to end in a flat
+/// vector, in `model.parameters()` order. Most optimizers treat every
+/// coordinate alike; Adafactor factors a matrix's second moments into its
+/// rows and columns, and scales each tensor by its own RMS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A vector of this many (a bias, a batch norm's weight, a point).
+    Vector(usize),
+    /// A matrix of `rows` × `cols`, row-major (a Linear's weight is out × in).
+    Matrix(usize, usize),
+}
+
+impl Shape {
+    /// How many parameters the tensor holds.
+    pub fn len(self) -> usize {
+        match self {
+            Shape::Vector(n) => n,
+            Shape::Matrix(rows, cols) => rows * cols,
+        }
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many parameters the tensors hold together.
+    pub fn total(shapes: &[Shape]) -> usize {
+        shapes.iter().map(|s| s.len()).sum()
+    }
+}
+
+/// The state of one optimizer over the coordinates of `V`.
+pub trait Optimizer<V: Params = [f64; 2]> {
+    /// One `optimizer.step()`: updates `params` in place from the gradient
+    /// (already clipped) with the learning rate in force for this step.
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64);
+
+    /// What torch's `optimizer.state[θ]` holds after the steps so far: its
+    /// keys, in the order torch adds them, and nothing it does not hold.
+    fn state(&self) -> State;
+
+    /// Whether a step evaluates the objective again (`optimizer.step(closure)`,
+    /// LBFGS): then the run calls [`Optimizer::step_closure`] instead of `step`.
+    fn re_evaluates(&self) -> bool {
+        false
+    }
+
+    /// The most evaluations of the objective one step can make (1 for a
+    /// plain `step`), for bounding a run's work.
+    fn max_evaluations(&self) -> u32 {
+        1
+    }
+
+    /// One `optimizer.step(closure)`. `loss` and `grad` are the closure's
+    /// first evaluation, at `params` (the one the training loop made);
+    /// `closure` evaluates the loss and the (clipped) gradient anywhere else.
+    /// Returns how many evaluations the step made, the first included.
+    fn step_closure(
+        &mut self,
+        params: &mut V,
+        loss: f64,
+        grad: &V,
+        lr: f64,
+        closure: &mut Closure<V>,
+    ) -> u32 {
+        let _ = (loss, closure);
+        self.step(params, grad, lr);
+        1
+    }
+
+    /// The momentum factor (SGD, RMSprop) or β₁ (the Adam family) the next
+    /// step uses: what torch's CyclicLR and OneCycleLR cycle. `None` for an
+    /// optimizer with neither.
+    fn momentum(&self) -> Option<f64> {
+        None
+    }
+
+    /// Sets that momentum or β₁ between steps, as those schedulers do through
+    /// the param group; does nothing for an optimizer with neither.
+    fn set_momentum(&mut self, _momentum: f64) {}
+}
+
+/// One evaluation of the objective at a point: its loss and its gradient,
+/// clipped as the training loop clips.
+pub type Closure<'a, V = [f64; 2]> = dyn FnMut(&V) -> (f64, V) + 'a;
+
+/// One value of an optimizer's state: a number (the step count, NAdam's
+/// `mu_product`, …), a vector over the coordinates, or LBFGS's lists
+/// (of vectors, or of numbers where torch may hold None).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum StateValue {
+    Number(f64),
+    /// A count torch keeps as an integer (LBFGS's `func_evals`, `n_iter`).
+    Count(u64),
+    Vector(Vec<f64>),
+    Vectors(Vec<Vec<f64>>),
+    Numbers(Vec<Option<f64>>),
+}
+
+/// An optimizer's state under torch's key names, in torch's order; written
+/// as a JSON object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State(pub Vec<(&'static str, StateValue)>);
+
+impl State {
+    /// A state with `step` (a count torch keeps as a float) first.
+    pub fn counted(step: u64) -> State {
+        State(vec![("step", StateValue::Number(step as f64))])
+    }
+    /// Adds a vector under `key`.
+    pub fn vector(mut self, key: &'static str, v: impl AsRef<[f64]>) -> State {
+        self.0.push((key, StateValue::Vector(v.as_ref().to_vec())));
+        self
+    }
+    /// Adds a number under `key`.
+    pub fn number(mut self, key: &'static str, x: f64) -> State {
+        self.0.push((key, StateValue::Number(x)));
+        self
+    }
+    /// Adds an integer count under `key`.
+    pub fn count(mut self, key: &'static str, n: u64) -> State {
+        self.0.push((key, StateValue::Count(n)));
+        self
+    }
+    /// Adds a list of vectors under `key`.
+    pub fn vectors<T: AsRef<[f64]>>(mut self, key: &'static str, v: &[T]) -> State {
+        let v = v.iter().map(|x| x.as_ref().to_vec()).collect();
+        self.0.push((key, StateValue::Vectors(v)));
+        self
+    }
+    /// Adds a list of numbers (None for torch's None) under `key`.
+    pub fn numbers(mut self, key: &'static str, v: Vec<Option<f64>>) -> State {
+        self.0.push((key, StateValue::Numbers(v)));
+        self
+    }
+}
+
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// The Euclidean norm, as torch's `norm(2)` computes it: the root of the sum
+/// of squares (summed left to right).
+pub fn norm(v: &[f64]) -> f64 {
+    dot(v, v).sqrt()
+}
+
+/// The dot product Σ aᵢbᵢ, summed left to right from the first product (so
+/// for two coordinates `a[0] * b[0] + a[1] * b[1]`); 0 for empty vectors.
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let b = &b[..a.len()];
+    match a.len() {
+        0 => 0.0,
+        n => {
+            let mut s = a[0] * b[0];
+            for i in 1..n {
+                s += a[i] * b[i];
+            }
+            s
+        }
+    }
+}
+
+/// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
+/// `m ← m + (1 − β₁)(g − m)`, torch's `lerp_`.
+pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {
+    // torch computes lerp from the nearer end for accuracy.
+    if weight < 0.5 {
+        m + weight * (g - m)
+    } else {
+        g - (g - m) * (1.0 - weight)
+    }
+}
+
+thread_local! {
+    /// Powers already computed by [`power_of_step`], per base (by its bits):
+    /// `values[t]` is base^t.
+    static POWERS: std::cell::RefCell<Vec<(u64, Vec<f64>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `base^t` for a step count `t`, as `libm::pow(base, t as f64)` gives it
+/// (the same bits), remembered per thread: the bias corrections of Adam and
+/// its kin need β₁ᵗ and β₂ᵗ at every step, and a sweep or a basin map runs the
+/// same steps with the same β thousands of times. Only a few bases are kept.
+pub fn power_of_step(base: f64, t: u64) -> f64 {
+    const BASES: usize = 8;
+    // Beyond the longest run there is nothing to share.
+    if t > MAX_STEPS as u64 {
+        return libm::pow(base, t as f64);
+    }
+    POWERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = base.to_bits();
+        let at = match cache.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                if cache.len() == BASES {
+                    cache.remove(0);
+                }
+                cache.push((key, Vec::new()));
+                cache.len() - 1
+            }
+        };
+        let values = &mut cache[at].1;
+        while values.len() <= t as usize {
+            let k = values.len();
+            values.push(libm::pow(base, k as f64));
+        }
+        values[t as usize]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dot, norm, Params};
+
+    #[test]
+    fn two_coordinate_sums_are_the_two_term_sums_bit_for_bit() {
+        // Signed zeros included: a sum started from +0 would turn −0 + −0 into +0.
+        let xs = [0.0, -0.0, 1.5, -2.25, 1e-300, 3e300, 0.1, f64::NAN];
+        for &a in &xs {
+            for &b in &xs {
+                for &c in &xs {
+                    for &d in &xs {
+                        let want = a * c + b * d;
+                        assert_eq!(dot(&[a, b], &[c, d]).to_bits(), want.to_bits());
+                    }
+                }
+                assert_eq!(norm(&[a, b]).to_bits(), (a * a + b * b).sqrt().to_bits());
+            }
+        }
+        assert_eq!(dot(&[], &[]), 0.0);
+        assert_eq!(dot(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0]), 32.0);
+    }
+
+    #[test]
+    fn filled_keeps_the_length() {
+        assert_eq!([1.0, 2.0].filled(0.5), [0.5, 0.5]);
+        assert_eq!(vec![1.0; 5].filled(-1.0), vec![-1.0; 5]);
+        assert!(Vec::new().filled(3.0).is_empty());
+    }
+}
