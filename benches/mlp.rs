@@ -6,6 +6,7 @@
 //!     cargo bench --bench mlp
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use optiviz::engine::Runs;
 use optiviz::Experiment;
 use std::hint::black_box;
 

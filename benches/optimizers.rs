@@ -10,6 +10,7 @@
 //! with the rows.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use optiviz::engine::Runs;
 use optiviz::{optim, Experiment};
 use std::hint::black_box;
 

@@ -6,6 +6,7 @@
 //!     cargo bench --bench relief
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use optiviz::engine::Runs;
 use optiviz::render::figure::relief_area;
 use optiviz::render::frame::Scale;
 use optiviz::render::relief::{Angle, Camera, Mesh, Relief};
