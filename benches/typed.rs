@@ -14,7 +14,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use optiviz::expr::Expr;
-use optiviz::functions;
+use optiviz::objectives::functions;
 use optiviz::render::surface::Grid;
 use optiviz::Experiment;
 use std::hint::black_box;
