@@ -43,7 +43,7 @@ pub use optiviz_optim as optim;
 pub use optiviz_render as render;
 
 pub use optiviz_base::error::ConfigError;
-pub use optiviz_engine::run::{Status, Trajectory};
+pub use optiviz_engine::trajectory::{Status, Trajectory};
 pub use optiviz_experiment::experiment::Experiment;
 pub use optiviz_objectives::objective::Objective;
 

@@ -1,7 +1,8 @@
 //! Stochastic gradients: mini-batches, accumulation, gradient noise, data
 //! models, stopping rules and determinism.
 
-use optiviz::engine::run::{Gradients, StopRule};
+use optiviz::engine::run::Gradients;
+use optiviz::engine::trajectory::StopRule;
 use optiviz::engine::Runs;
 use optiviz::experiment::{Batch, Sampling};
 use optiviz::{Experiment, Objective, Status};

@@ -10,13 +10,13 @@ mod common;
 
 use common::{parse_case, paths_hash, worst_error, Rng, DETERMINISM};
 use optiviz::engine::Runs;
+use optiviz::experiment::link as query;
 use optiviz::objectives::data::{data_view, ModelKind};
 use optiviz::objectives::objective::View;
 use optiviz::render::colormap::viridis;
 use optiviz::render::frame::{Frame, Scale};
 use optiviz::render::surface::Grid;
 use optiviz::web::App;
-use optiviz::experiment::link as query;
 use optiviz::Experiment;
 use serde::Serialize;
 use wasm_bindgen::JsCast;

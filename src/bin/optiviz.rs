@@ -1,6 +1,6 @@
 //! The command-line tool: run an experiment and print its trajectories.
 
-use optiviz::engine::run::Record;
+use optiviz::engine::trajectory::Record;
 use optiviz::engine::{output, Runs};
 use optiviz::objectives::{data, functions};
 use optiviz::render::animation;

@@ -29,7 +29,7 @@ use crate::render::relief::Angle;
 use crate::app::lessons;
 use crate::app::quiz::Quiz;
 use crate::app::scenarios;
-use crate::engine::run::{Record, Trajectory};
+use crate::engine::trajectory::{Record, Trajectory};
 use crate::engine::{output, Runs};
 use crate::experiment::link as query;
 use crate::objectives::functions;

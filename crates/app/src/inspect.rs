@@ -1,11 +1,11 @@
 //! One step of one optimizer, explained: its update rule with that step's
 //! numbers in place of the symbols, from a run recorded with its state
-//! ([`Record::state`](optiviz_engine::run::Record)). The page's inspector shows the
+//! ([`Record::state`](optiviz_engine::trajectory::Record)). The page's inspector shows the
 //! lines, its arrows take the directions, and its chart of per-coordinate
 //! learning rates takes [`effective_lr`] at every step.
 
 use optiviz_base::number::short;
-use optiviz_engine::run::Trajectory;
+use optiviz_engine::trajectory::Trajectory;
 use optiviz_experiment::experiment::OptimizerConfig;
 use optiviz_optim::adafactor;
 use optiviz_optim::clip::Clip;
@@ -664,7 +664,7 @@ mod tests {
         assert_eq!(n(0.000463), "4.63·10⁻⁴");
         assert_eq!(n(0.0), "0");
     }
-    use optiviz_engine::run::Record;
+    use optiviz_engine::trajectory::Record;
 
     fn recorded(json: &str) -> (Experiment, Trajectory) {
         let e = Experiment::from_json(json).unwrap();

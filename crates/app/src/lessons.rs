@@ -150,9 +150,9 @@ pub fn lookup(id: &str) -> Option<&'static Lesson> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use optiviz_engine::run::Status;
-    use optiviz_engine::run::Trajectory;
     use optiviz_engine::runs::Runs;
+    use optiviz_engine::trajectory::Status;
+    use optiviz_engine::trajectory::Trajectory;
     use optiviz_objectives::objective::Objective;
     use optiviz_objectives::objective::View;
 

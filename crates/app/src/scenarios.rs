@@ -245,11 +245,11 @@ pub fn asks(id: &str) -> Quiz {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use optiviz_engine::run::Status;
     use optiviz_engine::runs::Runs;
+    use optiviz_engine::trajectory::Status;
     use optiviz_objectives::objective::Objective;
 
-    fn runs(id: &str) -> Vec<optiviz_engine::run::Trajectory> {
+    fn runs(id: &str) -> Vec<optiviz_engine::trajectory::Trajectory> {
         lookup(id).unwrap().experiment().run()
     }
 
@@ -259,7 +259,7 @@ mod tests {
         let (_, runs) = lookup(id)
             .unwrap()
             .experiment()
-            .surface_and_runs(optiviz_engine::run::Record::default());
+            .surface_and_runs(optiviz_engine::trajectory::Record::default());
         runs.iter()
             .map(|r| {
                 (
@@ -338,24 +338,25 @@ mod tests {
 
     #[test]
     fn each_scenario_shows_its_lesson() {
-        let diverged =
-            |t: &optiviz_engine::run::Trajectory| matches!(t.status, Status::Diverged { .. });
+        let diverged = |t: &optiviz_engine::trajectory::Trajectory| {
+            matches!(t.status, Status::Diverged { .. })
+        };
         let view = |id: &str| {
             let e = lookup(id).unwrap().experiment();
             e.view.unwrap_or_else(|| e.surface().view())
         };
-        let inside = |id: &str, t: &optiviz_engine::run::Trajectory| {
+        let inside = |id: &str, t: &optiviz_engine::trajectory::Trajectory| {
             let v = view(id);
             t.points
                 .iter()
                 .all(|p| (v.x[0]..=v.x[1]).contains(&p[0]) && (v.y[0]..=v.y[1]).contains(&p[1]))
         };
-        let near = |t: &optiviz_engine::run::Trajectory, q: [f64; 2], d: f64| {
+        let near = |t: &optiviz_engine::trajectory::Trajectory, q: [f64; 2], d: f64| {
             let p = t.points.last().unwrap();
             (p[0] - q[0]).hypot(p[1] - q[1]) < d
         };
         // Zig-zags: how often the path crosses y = 0.
-        let crossings = |t: &optiviz_engine::run::Trajectory| {
+        let crossings = |t: &optiviz_engine::trajectory::Trajectory| {
             t.points
                 .windows(2)
                 .filter(|w| w[0][1] * w[1][1] < 0.0)
@@ -396,7 +397,7 @@ mod tests {
         // Three paths, three different local minima, none the global one.
         let r = runs("local-minima");
         assert!(matches!(r[0].status, Status::Converged { step, .. } if step <= 20));
-        let cell = |t: &optiviz_engine::run::Trajectory| {
+        let cell = |t: &optiviz_engine::trajectory::Trajectory| {
             t.points.last().unwrap().map(|v| v.round() as i64)
         };
         assert!(
@@ -411,7 +412,7 @@ mod tests {
 
         // GD zig-zags far more, and is far behind, after 40 steps.
         let r = runs("zigzag");
-        let swing = |t: &optiviz_engine::run::Trajectory| -> f64 {
+        let swing = |t: &optiviz_engine::trajectory::Trajectory| -> f64 {
             t.points.windows(2).map(|w| (w[1][1] - w[0][1]).abs()).sum()
         };
         assert!(crossings(&r[0]) >= 30);
@@ -420,7 +421,7 @@ mod tests {
 
         // The smaller the batch, the longer and more crooked the road.
         let r = runs("batch-size");
-        let length = |t: &optiviz_engine::run::Trajectory| -> f64 {
+        let length = |t: &optiviz_engine::trajectory::Trajectory| -> f64 {
             t.points
                 .windows(2)
                 .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
@@ -432,13 +433,14 @@ mod tests {
             .experiment()
             .surface()
             .minima()[0];
-        let gap = |t: &optiviz_engine::run::Trajectory| t.losses.last().unwrap() - min.value;
+        let gap = |t: &optiviz_engine::trajectory::Trajectory| t.losses.last().unwrap() - min.value;
         assert!(gap(&r[0]) < 1e-6 && gap(&r[2]) > 10.0 * gap(&r[0]));
 
         // Batch GD sits at the saddle; both noisy paths leave, the averaged one later.
         let r = runs("noise-escape");
-        let left =
-            |t: &optiviz_engine::run::Trajectory| t.points.iter().position(|p| p[1].abs() > 0.5);
+        let left = |t: &optiviz_engine::trajectory::Trajectory| {
+            t.points.iter().position(|p| p[1].abs() > 0.5)
+        };
         assert_eq!(left(&r[0]), None);
         // Its question's answer: the noisy path (the second) leaves first.
         assert!(matches!(
@@ -474,13 +476,13 @@ mod tests {
         let note = surf.curvature_note().unwrap();
         assert!(note.contains("κ = λmax/λmin = 2.97"), "{note}");
         let r = e.run();
-        let length = |t: &optiviz_engine::run::Trajectory| -> f64 {
+        let length = |t: &optiviz_engine::trajectory::Trajectory| -> f64 {
             t.points
                 .windows(2)
                 .map(|w| (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]))
                 .sum()
         };
-        let straight = |t: &optiviz_engine::run::Trajectory| {
+        let straight = |t: &optiviz_engine::trajectory::Trajectory| {
             let (a, b) = (t.points[0], t.points.last().unwrap());
             (b[0] - a[0]).hypot(b[1] - a[1])
         };

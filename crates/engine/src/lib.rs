@@ -17,6 +17,7 @@ pub mod stability;
 pub mod steps;
 pub mod sweep;
 pub mod train;
+pub mod trajectory;
 
-pub use run::{Record, Status, Trajectory};
 pub use runs::Runs;
+pub use trajectory::{Record, Status, Trajectory};

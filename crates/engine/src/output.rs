@@ -1,7 +1,7 @@
 //! The printed forms of a run: the JSON document `optiviz run` writes (and the
 //! page's `getRuns()` returns) and a CSV table with one row per point.
 
-use crate::run::Trajectory;
+use crate::trajectory::Trajectory;
 use optiviz_objectives::mlp::plane::Plane;
 use serde::Serialize;
 use std::fmt::Write;

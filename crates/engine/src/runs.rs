@@ -1,7 +1,8 @@
 //! [`Runs`]: an experiment run, each optimizer's trajectory on its surface.
 
-use crate::run::{trajectory, Gradients, Record, Trajectory};
+use crate::run::{trajectory, Gradients};
 use crate::train::train;
+use crate::trajectory::{Record, Trajectory};
 use optiviz_experiment::experiment::{Experiment, OptimizerConfig};
 use optiviz_objectives::mlp::surface::NetSurface;
 use optiviz_objectives::mlp::Model;

@@ -147,12 +147,12 @@ pub fn explain(
     exp: &optiviz_experiment::experiment::Experiment,
     surf: &optiviz_objectives::surface::Surface,
     i: usize,
-    run: &crate::run::Trajectory,
+    run: &crate::trajectory::Trajectory,
     axes: [&str; 2],
 ) -> Option<String> {
     use optiviz_base::number::short;
     use optiviz_objectives::objective::Objective;
-    let crate::run::Status::Diverged { step, .. } = run.status else {
+    let crate::trajectory::Status::Diverged { step, .. } = run.status else {
         return None;
     };
     let cfg = &exp.optimizers[i];
@@ -293,7 +293,7 @@ mod tests {
         )
         .unwrap();
         let surf = e.surface();
-        let runs = e.run_on(&surf, crate::run::Record::default());
+        let runs = e.run_on(&surf, crate::trajectory::Record::default());
         let why = |i: usize| explain(&e, &surf, i, &runs[i], ["x", "y"]);
         assert_eq!(
             why(0).as_deref(),
@@ -347,7 +347,7 @@ mod tests {
                 stable.status
             );
             assert!(
-                matches!(unstable.status, crate::run::Status::Diverged { .. }),
+                matches!(unstable.status, crate::trajectory::Status::Diverged { .. }),
                 "μ {momentum}: {:?}",
                 unstable.status
             );

@@ -4,7 +4,7 @@
 //! rules and the outcome recorded on the way. A point on a plotted surface
 //! and a network's weights run through the same code.
 
-use crate::run::{
+use crate::trajectory::{
     Divergence, Record, Status, StopRule, GRAD_TOL, GROWTH_BOUND, LOSS_BOUND, PARAM_BOUND,
 };
 use optiviz_experiment::experiment::{OptimizerConfig, Stop};

@@ -2,8 +2,8 @@
 //! run independent of the others, so natively they share every core
 //! (rayon); in the browser a caller splits the work itself.
 
-use crate::run::{Record, Status, Trajectory};
 use crate::runs::Runs;
+use crate::trajectory::{Record, Status, Trajectory};
 use optiviz_experiment::experiment::Experiment;
 use optiviz_objectives::objective::{Objective, View};
 use serde::Serialize;

@@ -2,8 +2,8 @@
 //! same loop as any run ([`crate::steps`]), then the plane they are all drawn
 //! on.
 
-use crate::run::{Record, Trajectory};
 use crate::steps::{run_path, Batcher, Path, Problem};
+use crate::trajectory::{Record, Trajectory};
 use optiviz_experiment::experiment::{Batch, Experiment, Sampling};
 use optiviz_objectives::mlp::net::{Task, Workspace};
 use optiviz_objectives::mlp::plane::Plane;

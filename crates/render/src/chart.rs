@@ -5,7 +5,7 @@ use crate::paint::{thin_columns, Align, Baseline, Color, Painter, Rect, Stroke, 
 use crate::plot::{draw_legend_box, LegendRow, PathArt};
 use crate::text;
 use optiviz_base::number::short;
-use optiviz_engine::run::Status;
+use optiviz_engine::trajectory::Status;
 use optiviz_objectives::objective::Minimum;
 
 /// What the loss chart plots on its y axis.

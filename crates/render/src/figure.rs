@@ -16,7 +16,7 @@ use crate::plot::{
 use crate::relief::{self, Angle, BaseArt, Camera, Mesh, Relief};
 use crate::surface::Grid;
 use crate::svg::{document, panel, SvgPainter};
-use optiviz_engine::run::Trajectory;
+use optiviz_engine::trajectory::Trajectory;
 use optiviz_experiment::experiment::Experiment;
 use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;

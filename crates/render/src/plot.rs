@@ -7,7 +7,7 @@ use crate::frame::{shows_colour_scale, sig3, tick_label, ticks, Frame, Scale, Th
 use crate::paint::{thin, Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use crate::surface::{ColourMap, Grid};
 use crate::{colormap, text};
-use optiviz_engine::run::{Status, Trajectory};
+use optiviz_engine::trajectory::{Status, Trajectory};
 use optiviz_objectives::objective::{Minimum, View};
 
 /// Contour levels drawn on a surface.

@@ -903,7 +903,7 @@ fn draw_minima<P: Painter, I>(
 fn path_points(
     camera: &Camera,
     mesh: &Mesh,
-    run: &optiviz_engine::run::Trajectory,
+    run: &optiviz_engine::trajectory::Trajectory,
     end: usize,
 ) -> Vec<Option<(f64, f64, f64)>> {
     let v = camera.view;
