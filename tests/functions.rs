@@ -505,9 +505,9 @@ fn a_typed_function_reads_writes_and_links_back_the_same() {
     assert_eq!(linked.surface().minima(), minima);
     assert!(!minima.is_empty() && minima.iter().all(|m| m.point[0].abs() <= 3.0));
     let err = optiviz::experiment::link::decode("fn=custom&fn.expr=x&fn.view=1,2,3").unwrap_err();
-    assert_eq!(err.field, "fn.view");
+    assert_eq!(err.first().field, "fn.view");
     let err = optiviz::experiment::link::decode("fn=custom&fn.expr=x&fn.view=1,0,3,4").unwrap_err();
-    assert_eq!(err.field, "fn.view");
+    assert_eq!(err.first().field, "fn.view");
 }
 
 #[test]
@@ -533,7 +533,7 @@ fn typed_function_errors_name_the_field_and_say_what_to_do() {
         let text =
             format!(r#"{{"function": {function}, "start": [0, 0], "steps": 1, "optimizers": []}}"#);
         let e = optiviz::Experiment::from_json(&text).unwrap_err();
-        format!("{}: {}", e.field, e.message)
+        e.first().to_string()
     };
     for (function, want) in [
         (

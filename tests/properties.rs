@@ -267,7 +267,7 @@ fn experiment_strategy() -> impl Strategy<Value = Value> {
             // step): fewer steps until it fits.
             while let Err(err) = Experiment::from_value(&e) {
                 let steps = e["steps"].as_u64().unwrap_or(0);
-                if err.field != "steps" || steps == 0 {
+                if err.first().field != "steps" || steps == 0 {
                     break;
                 }
                 e["steps"] = json!(steps / 2);
@@ -349,7 +349,7 @@ proptest! {
         corrupt(&mut v, pick, bad);
         match Experiment::from_value(&v) {
             Ok(exp) => { exp.run(); }
-            Err(e) => prop_assert!(!e.message.is_empty()),
+            Err(e) => prop_assert!(e.iter().all(|e| !e.message.is_empty())),
         }
     }
 
@@ -363,7 +363,8 @@ proptest! {
         let v = json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 10,
                        "optimizers": [{"name": optim::REGISTRY[i].name, "lr": lr}]});
         let err = Experiment::from_value(&v).expect_err("negative lr is rejected");
-        prop_assert_eq!(err.field, "optimizers[0].lr");
+        let err = err.first();
+        prop_assert_eq!(&err.field, "optimizers[0].lr");
         prop_assert!(err.message.contains(">= 0"), "{}", err.message);
     }
 }

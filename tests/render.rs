@@ -661,7 +661,7 @@ fn a_bad_angle_is_named_and_writes_nothing() {
         ),
         (
             vec!["render", "-", "-o", o, "--3d", "--angle", "left"],
-            "--angle must be YAW,PITCH",
+            "--angle: must be YAW,PITCH",
         ),
         (
             vec!["render", "-", "-o", o, "--angle", "0,30"],

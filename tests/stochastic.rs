@@ -464,7 +464,7 @@ fn two_feature_batches_accumulation_l2_and_stopping_work_as_for_one_feature() {
         r#"{"function": {"name": "least_squares_2d"}, "start": [0, 0], "steps": 5, "grad_noise": 0.1, "optimizers": []}"#,
     )
     .unwrap_err();
-    assert_eq!(e.field, "grad_noise");
+    assert_eq!(e.first().field, "grad_noise");
 }
 
 #[test]

@@ -207,7 +207,7 @@ const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {
 #[wasm_bindgen_test]
 fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
     let (surface, paths, chart) = (canvas(), canvas(), canvas());
-    let mut app = App::new(surface.clone(), paths.clone(), chart.clone(), canvas());
+    let mut app = App::new(surface.clone(), paths.clone(), chart.clone(), canvas()).unwrap();
     load(&mut app, PLOT_EXPERIMENT);
     app.resize(&[400, 300, 400, 150, 400, 200], 1.0);
     app.set_step(40);
@@ -298,7 +298,7 @@ fn drawing_puts_paths_and_heatmap_at_the_right_pixels() {
 #[wasm_bindgen_test]
 fn at_device_pixel_ratio_2_the_surface_has_a_sample_per_device_pixel_and_keeps_it() {
     let surface = canvas();
-    let mut app = App::new(surface.clone(), canvas(), canvas(), canvas());
+    let mut app = App::new(surface.clone(), canvas(), canvas(), canvas()).unwrap();
     load(&mut app, PLOT_EXPERIMENT);
     app.resize(&[400, 300, 400, 150, 400, 200], 2.0);
     app.draw_surface(false).unwrap();
@@ -347,7 +347,7 @@ fn at_device_pixel_ratio_2_the_surface_has_a_sample_per_device_pixel_and_keeps_i
     );
     // Other work meanwhile (another surface, at another size) leaves the
     // cached raster as it was.
-    let mut other = App::new(canvas(), canvas(), canvas(), canvas());
+    let mut other = App::new(canvas(), canvas(), canvas(), canvas()).unwrap();
     other.resize(&[640, 480, 400, 150, 400, 200], 1.0);
     other.draw_surface(false).unwrap();
     app.draw_surface(false).unwrap();
@@ -414,7 +414,7 @@ fn a_bad_query_names_the_url_key() {
     );
     let e = query::decode("fn=quadratic&fn.b=0&start=0,0&steps=5").unwrap_err();
     assert_eq!(e.to_string(), "fn.b: must be in (0, 1000], got 0");
-    let mut app = App::new(canvas(), canvas(), canvas(), canvas());
+    let mut app = App::new(canvas(), canvas(), canvas(), canvas()).unwrap();
     let before = app.query().unwrap();
     let err = app
         .load_query("fn=rastrigin&steps=-3&start=0,0")
@@ -462,7 +462,7 @@ fn red_near(c: &HtmlCanvasElement, x: f64, y: f64) -> bool {
 #[wasm_bindgen_test]
 fn the_data_panel_draws_the_points_and_the_moving_line() {
     let data = canvas();
-    let mut app = App::new(canvas(), canvas(), canvas(), data.clone());
+    let mut app = App::new(canvas(), canvas(), canvas(), data.clone()).unwrap();
     load(&mut app, DATA_EXPERIMENT);
     app.resize(&[400, 300, 400, 150, 400, 240], 1.0);
     let e = Experiment::from_json(DATA_EXPERIMENT).unwrap();
@@ -560,7 +560,7 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         svg: recorded,
     } in cases
     {
-        let mut app = App::new(canvas(), canvas(), canvas(), canvas());
+        let mut app = App::new(canvas(), canvas(), canvas(), canvas()).unwrap();
         load(&mut app, json);
         app.resize(&[w, h, 400, 150, 400, 200], 2.0);
         app.set_dark(dark);

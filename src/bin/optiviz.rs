@@ -339,7 +339,7 @@ fn render(args: &[String]) -> Result<String, String> {
             }
             "--angle" => {
                 let v = value("--angle", "YAW,PITCH in degrees, e.g. -35,30")?;
-                angle = Some(Angle::parse(&v, "--angle")?);
+                angle = Some(Angle::parse(&v, "--angle").map_err(|e| e.to_string())?);
             }
             flag if flag.starts_with("--") => {
                 return Err(format!(

@@ -2,6 +2,7 @@
 //! 2D context, and the batched ones (a dot per step, contour segments) are
 //! one canvas path and one stroke or fill each.
 
+use crate::app::host::Host;
 use crate::render::paint::{Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use crate::render::svg::FONT_FAMILY;
 use wasm_bindgen::{Clamped, JsCast, JsValue};
@@ -282,5 +283,51 @@ impl Painter for CanvasPainter {
         }
         self.ctx.set_fill_style_canvas_gradient(&g);
         self.ctx.fill_rect(r.x, r.y, r.w, r.h);
+    }
+}
+
+/// The page as the model's host: its canvases, and the browser's clock.
+pub struct Page {
+    /// The relief's raster, put into a canvas of its own and reused from
+    /// frame to frame.
+    relief: HtmlCanvasElement,
+}
+
+impl Page {
+    /// A host with its offscreen canvas for the relief.
+    pub fn new() -> Result<Page, JsValue> {
+        Ok(Page {
+            relief: offscreen(1, 1)?,
+        })
+    }
+}
+
+impl Host for Page {
+    type Painter = CanvasPainter;
+
+    fn now(&self) -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    fn pixels(&self, width: usize, height: usize, rgba: Vec<u8>) -> Raster {
+        CanvasPainter::pixels(width, height, rgba)
+    }
+
+    fn relief_image(&mut self, width: usize, height: usize, rgba: &[u8]) -> Raster {
+        let (w, h) = (width as u32, height as u32);
+        let image = &self.relief;
+        if image.width() != w || image.height() != h {
+            image.set_width(w);
+            image.set_height(h);
+        }
+        // (A failure leaves the raster blank; the box and axes still draw.)
+        if let Ok(data) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), w, h) {
+            if let Ok(ctx) = context(image) {
+                let _ = ctx.put_image_data(&data, 0.0, 0.0);
+            }
+        }
+        Raster::of_canvas(image.clone())
     }
 }

@@ -9,6 +9,7 @@ use optiviz_experiment::experiment::Experiment;
 /// One part of a lesson: an experiment, the text shown with it and, after
 /// its question is answered, what the reader should take from it.
 pub struct Part {
+    /// Its heading.
     pub title: &'static str,
     /// Shown with the part, before any question is answered.
     pub text: &'static str,
@@ -16,10 +17,12 @@ pub struct Part {
     pub reveal: &'static str,
     /// The experiment as JSON, in the form the CLI reads.
     pub json: &'static str,
+    /// What it asks before its paths are shown.
     pub quiz: Quiz,
 }
 
 impl Part {
+    /// The part's experiment.
     pub fn experiment(&self) -> Experiment {
         Experiment::from_json(self.json).expect("every lesson part is a valid experiment")
     }
@@ -27,11 +30,15 @@ impl Part {
 
 /// A lesson: a short key for links, a title and its parts in order.
 pub struct Lesson {
+    /// Its key in a link, `lesson=ID`.
     pub id: &'static str,
+    /// Its title in the picker.
     pub title: &'static str,
+    /// Its parts, in order.
     pub parts: &'static [Part],
 }
 
+/// Every lesson, in the order the picker lists them.
 pub static LESSONS: &[Lesson] = &[Lesson {
     id: "how-optimizers-move",
     title: "How optimizers move",

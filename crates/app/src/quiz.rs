@@ -9,8 +9,11 @@ pub enum Quiz {
     Predict(usize),
     /// A multiple-choice question; `answer` counts from 1.
     Choose {
+        /// What is asked.
         question: &'static str,
+        /// The answers offered.
         choices: &'static [&'static str],
+        /// The right one, from 1.
         answer: usize,
     },
 }

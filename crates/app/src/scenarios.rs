@@ -8,13 +8,16 @@ use optiviz_experiment::experiment::Experiment;
 pub struct Scenario {
     /// A short key, usable in a link.
     pub id: &'static str,
+    /// Its title in the picker.
     pub title: &'static str,
+    /// The lesson it shows, over the plot.
     pub lesson: &'static str,
     /// The experiment as JSON, in the form the CLI reads.
     pub json: &'static str,
 }
 
 impl Scenario {
+    /// The scenario's experiment.
     pub fn experiment(&self) -> Experiment {
         Experiment::from_json(self.json).expect("every scenario is a valid experiment")
     }
@@ -63,6 +66,8 @@ pub const VALLEY: &str = r#"{"function": {"name": "rosenbrock"}, "start": [-1.2,
             {"name": "sgd", "lr": 0.001, "momentum": 0.9},
             {"name": "adam", "lr": 0.2}]}"#;
 
+/// Every scenario, in the order the picker lists them; the first is the
+/// page's opening screen.
 pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         id: "valley",

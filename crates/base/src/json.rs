@@ -63,15 +63,25 @@ impl<'a> Obj<'a> {
     /// As [`Obj::only`], also accepting the `unlisted` keys without naming them
     /// in the message.
     pub fn only_or(&self, allowed: &[&str], unlisted: &[&str]) -> Result<(), ConfigError> {
-        for key in self.map.keys() {
-            if !allowed.contains(&key.as_str()) && !unlisted.contains(&key.as_str()) {
-                return Err(ConfigError::new(
-                    self.field(key),
-                    format!("unknown key; allowed here: {}", allowed.join(", ")),
-                ));
-            }
+        match self.unknown(allowed, unlisted).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// Every key outside `allowed` (and `unlisted`, which are accepted but not
+    /// named in the message), each an error that lists what is allowed.
+    pub fn unknown(&self, allowed: &[&str], unlisted: &[&str]) -> Vec<ConfigError> {
+        self.map
+            .keys()
+            .filter(|k| !allowed.contains(&k.as_str()) && !unlisted.contains(&k.as_str()))
+            .map(|k| {
+                ConfigError::new(
+                    self.field(k),
+                    format!("unknown key; allowed here: {}", allowed.join(", ")),
+                )
+            })
+            .collect()
     }
 
     /// The value of `key`, which must be there.

@@ -10,9 +10,13 @@ use std::fmt;
 /// An interval of allowed values. Infinite ends are open.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
+    /// The lower end (−∞ for none).
     pub lo: f64,
+    /// Whether `lo` itself is allowed.
     pub lo_inclusive: bool,
+    /// The upper end (∞ for none).
     pub hi: f64,
+    /// Whether `hi` itself is allowed.
     pub hi_inclusive: bool,
 }
 
@@ -105,7 +109,9 @@ impl fmt::Display for Range {
 pub struct ParamSpec {
     /// The key in JSON, using torch's spelling for optimizers.
     pub name: &'static str,
+    /// Its value when none is given.
     pub default: f64,
+    /// The values allowed.
     pub range: Range,
     /// One line for a tooltip or a `--help`.
     pub doc: &'static str,

@@ -14,11 +14,15 @@ use serde::Serialize;
 /// The surface's shape at one point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Local {
+    /// Where, (x, y).
     pub point: [f64; 2],
+    /// f there.
     pub value: f64,
+    /// ∇f = (∂f/∂x, ∂f/∂y).
     pub gradient: [f64; 2],
+    /// The Hessian, row by row: `[[f_xx, f_xy], [f_yx, f_yy]]`.
     pub hessian: [[f64; 2]; 2],
-    /// Ascending.
+    /// The Hessian's eigenvalues (the curvatures), ascending.
     pub eigenvalues: [f64; 2],
     /// Unit eigenvectors, in the order of `eigenvalues`.
     pub eigenvectors: [[f64; 2]; 2],

@@ -10,7 +10,10 @@ use std::fmt::Write;
 /// `"plane"` (its origin, directions and the share of the motion it holds).
 #[derive(Serialize)]
 pub struct Runs<'a> {
+    /// Every optimizer's run, in the experiment's order.
     pub runs: &'a [Trajectory],
+    /// An MLP's plane, which the runs' points are coordinates on; `None`
+    /// (left out) for a plotted surface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plane: Option<&'a Plane>,
 }

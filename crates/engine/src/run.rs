@@ -3,14 +3,11 @@
 //! recorded with its losses, gradient norms, learning rates and an outcome.
 
 use crate::steps::{run_path, Batcher, Problem};
-use crate::trajectory::{Record, Status, StopRule, Trajectory};
+use crate::trajectory::{Record, Trajectory};
 use optiviz_experiment::experiment::{Batch, OptimizerConfig, Sampling, Stop};
 use optiviz_objectives::objective::Objective;
 use optiviz_objectives::surface::Surface;
 use optiviz_optim::clip::Clip;
-use optiviz_optim::State;
-use serde::Serialize;
-use std::fmt;
 
 /// Where the gradients of one run come from: the exact gradient, or
 /// mini-batches of a model's rows in a seeded shuffled order, or the exact
@@ -23,6 +20,8 @@ pub struct Gradients<'a> {
 }
 
 impl<'a> Gradients<'a> {
+    /// Gradients of `surface` drawn as `sampling` says, shuffles and noise
+    /// seeded by `seed`.
     pub fn new(surface: &'a Surface, sampling: Sampling, seed: u32) -> Gradients<'a> {
         let rows = surface.model().map_or(0, |m| m.data.len());
         Gradients {
@@ -123,6 +122,7 @@ impl<'a> Gradients<'a> {
 
 /// One step's draws ([`Gradients::fix_step`]).
 pub enum StepDraw {
+    /// Nothing sampled: the exact loss and gradient.
     Exact,
     /// The step's micro-batches (each a sorted list of rows).
     Batches(Vec<Vec<usize>>),
@@ -252,7 +252,7 @@ pub fn trajectory(
 mod tests {
     use super::*;
     use crate::runs::Runs;
-    use crate::trajectory::{Divergence, GRAD_TOL};
+    use crate::trajectory::{Divergence, Status, GRAD_TOL};
     use optiviz_base::number::short;
     use optiviz_experiment::experiment::Experiment;
 
@@ -360,7 +360,7 @@ mod tests {
         optimizer: &str,
         steps: u32,
         schedule: serde_json::Value,
-    ) -> Result<Experiment, optiviz_base::error::ConfigError> {
+    ) -> Result<Experiment, optiviz_base::error::ConfigErrors> {
         Experiment::from_value(&serde_json::json!({
             "function": {"name": "booth"}, "start": [0, 0], "steps": steps,
             "optimizers": [{"name": optimizer, "lr": 0.1, "schedule": schedule}]}))

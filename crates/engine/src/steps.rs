@@ -45,16 +45,20 @@ pub struct Path<V> {
     /// `steps + 1` points, fewer only when a value became non-finite; always
     /// at least the start (whose loss may then be NaN).
     pub points: Vec<V>,
+    /// The loss at each point, over everything (no mini-batch).
     pub losses: Vec<f64>,
     /// The norm of each gradient received, before clipping.
     pub grad_norms: Vec<f64>,
+    /// The learning rate each step used.
     pub lrs: Vec<f64>,
     /// After each step, for a model fitted to data; empty otherwise.
     pub epochs: Vec<f64>,
+    /// How the run ended.
     pub status: Status,
     /// With [`Record::state`]: the optimizer's state after each step and the
     /// gradient each step received.
     pub state: Vec<State>,
+    /// With [`Record::state`]: the gradient each step received, before clipping.
     pub grads: Vec<V>,
     /// Evaluations per step, for an optimizer that re-evaluates (L-BFGS).
     pub func_evals: Vec<u32>,

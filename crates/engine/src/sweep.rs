@@ -59,19 +59,24 @@ pub fn log_spaced(from: f64, to: f64, count: usize) -> Result<Vec<f64>, String> 
 /// One optimizer across the sweep.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepRun {
+    /// The optimizer's key, e.g. `"adam"`.
     pub name: String,
+    /// The name plus every setting that differs from torch's defaults.
     pub label: String,
     /// The loss at the last point of each run.
     pub final_loss: Vec<f64>,
     /// The lowest loss each run reached.
     pub best_loss: Vec<f64>,
+    /// How each run ended.
     pub status: Vec<Status>,
 }
 
 /// What `optiviz sweep` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Sweep {
+    /// The learning rates tried, ascending; each run's vectors follow them.
     pub lrs: Vec<f64>,
+    /// Each optimizer of the experiment, in order.
     pub runs: Vec<SweepRun>,
 }
 
@@ -143,7 +148,9 @@ pub const ELSEWHERE: i32 = -2;
 /// One optimizer's basin map.
 #[derive(Debug, Clone, Serialize)]
 pub struct BasinRun {
+    /// The optimizer's key, e.g. `"adam"`.
     pub name: String,
+    /// The name plus every setting that differs from torch's defaults.
     pub label: String,
     /// Per cell, row-major from the top row: the index of the minimum the
     /// run ended at, [`DIVERGED`] or [`ELSEWHERE`].
@@ -156,9 +163,13 @@ pub struct BasinRun {
 /// What `optiviz basins` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Basins {
+    /// Cells per side: the map is `grid` × `grid`.
     pub grid: usize,
+    /// The window the grid covers.
     pub view: View,
+    /// The surface's known minima, which [`BasinRun::outcome`] indexes.
     pub minima: Vec<[f64; 2]>,
+    /// Each optimizer of the experiment, in order.
     pub runs: Vec<BasinRun>,
 }
 

@@ -33,11 +33,15 @@ pub struct NetProblem<'a> {
 
 /// One step's draws: every row, or the step's micro-batches.
 pub enum NetDraw {
+    /// Every row: the whole-data loss and gradient.
     Exact,
+    /// The step's micro-batches (each a sorted list of rows).
     Batches(Vec<Vec<usize>>),
 }
 
 impl<'a> NetProblem<'a> {
+    /// Training `model` with `sampling`, the L2 factor `l2` and shuffles
+    /// seeded by `seed`.
     pub fn new(model: &'a Model, sampling: Sampling, l2: f64, seed: u32) -> NetProblem<'a> {
         let n = model.x.len();
         NetProblem {
@@ -172,6 +176,7 @@ impl Problem<Vec<f64>> for NetProblem<'_> {
 /// One optimizer's training.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetRun {
+    /// The run in the network's own parameters.
     pub path: Path<Vec<f64>>,
     /// Classification: the accuracy at each point; empty for regression.
     pub accuracy: Vec<f64>,
@@ -182,7 +187,9 @@ pub struct NetRun {
 /// Every optimizer's training and the plane they are drawn on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Training {
+    /// Each optimizer's training, in the experiment's order.
     pub runs: Vec<NetRun>,
+    /// The plane its landscape is drawn on (the kind [`optiviz_objectives::mlp::model::Model::plane`] asks for).
     pub plane: Plane,
 }
 

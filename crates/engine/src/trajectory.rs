@@ -40,6 +40,7 @@ pub struct Trajectory {
     /// far over the dataset's size). Empty for formula functions.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub epochs: Vec<f64>,
+    /// How the run ended.
     pub status: Status,
     /// The optimizer's state after each step taken, under torch's keys; only
     /// when asked for ([`Record::state`]), empty otherwise.
@@ -129,19 +130,37 @@ impl Trajectory {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Status {
     /// From `step` on, every point had gradient norm ≤ [`GRAD_TOL`].
-    Converged { step: usize, loss: f64 },
+    Converged {
+        /// The first point (by index) of the settled stretch.
+        step: usize,
+        /// The loss at the last point.
+        loss: f64,
+    },
     /// The path produced a non-finite value at `step`, or it was out of
     /// bounds from `step` to the end. (A path that leaves the bounds and comes
     /// back, say when a schedule shrinks a too-large step, has not diverged.)
-    Diverged { step: usize, reason: Divergence },
+    Diverged {
+        /// The index of the point where it diverged.
+        step: usize,
+        /// Which bound it passed.
+        reason: Divergence,
+    },
     /// A stopping rule of the experiment ended the run at `step`.
     Stopped {
+        /// The last point's index: how many steps were taken.
         step: usize,
+        /// The rule that held.
         rule: StopRule,
+        /// The loss at the last point.
         loss: f64,
     },
     /// Neither: the path was still moving after the last step.
-    Moving { step: usize, loss: f64 },
+    Moving {
+        /// The last point's index.
+        step: usize,
+        /// The loss there.
+        loss: f64,
+    },
 }
 
 /// Which stopping rule ended a run, with its setting.
@@ -149,11 +168,22 @@ pub enum Status {
 #[serde(tag = "name", rename_all = "snake_case")]
 pub enum StopRule {
     /// The gradient received had norm ≤ `tol`.
-    GradTol { tol: f64 },
+    GradTol {
+        /// The gradient-norm tolerance.
+        tol: f64,
+    },
     /// The loss changed by ≤ `tol` over the last `window` steps.
-    LossTol { tol: f64, window: u32 },
+    LossTol {
+        /// The largest change that counts as none.
+        tol: f64,
+        /// Over how many steps the change is measured.
+        window: u32,
+    },
     /// `max_steps` steps were taken.
-    MaxSteps { max_steps: u32 },
+    MaxSteps {
+        /// The step budget.
+        max_steps: u32,
+    },
 }
 
 impl fmt::Display for StopRule {

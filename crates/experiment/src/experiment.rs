@@ -7,7 +7,7 @@ use optiviz_base::spec::Range;
 use optiviz_objectives::data::{DataModel, Dataset};
 use optiviz_objectives::functions::custom::Typed;
 use optiviz_objectives::functions::FunctionDef;
-use optiviz_objectives::mlp::Model;
+
 use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;
 use optiviz_optim::clip::Clip;
@@ -47,13 +47,17 @@ pub const NOISE_RANGE: Range = Range::closed(0.0, 1e6);
 /// assert_eq!(exp.optimizers[1].hyper.num("momentum"), 0.9);
 /// // A bad field is named by its path.
 /// let err = Experiment::from_json(r#"{"function": {"name": "nope"}}"#).unwrap_err();
-/// assert_eq!(err.field, "function.name");
+/// assert_eq!(err.first().field, "function.name");
 /// ```
 #[derive(Clone)]
 pub struct Experiment {
+    /// The surface the optimizers descend.
     pub function: FunctionConfig,
+    /// Where every path starts ((0, 0), the initial weights, for a network).
     pub start: [f64; 2],
+    /// How many steps each optimizer takes at most.
     pub steps: u32,
+    /// The optimizers compared, in order.
     pub optimizers: Vec<OptimizerConfig>,
     /// The window a plot shows; `None` means the function's default view.
     /// It does not change the runs.
@@ -65,12 +69,14 @@ pub struct Experiment {
     pub seed: u32,
     /// `l2·(x² + y²)` added to the surface (and so to every gradient).
     pub l2: f64,
+    /// When a run stops before its last step.
     pub stop: Stop,
 }
 
 /// A function and its parameter values (every parameter present).
 #[derive(Clone)]
 pub struct FunctionConfig {
+    /// The function's catalogue entry.
     pub def: &'static FunctionDef,
     /// Parameter values in the order of `def.params`.
     pub params: Vec<f64>,
@@ -175,11 +181,15 @@ pub const OPTIMIZER_KEYS: &[&str] = &[
 /// One optimizer of an experiment with all of its settings.
 #[derive(Clone)]
 pub struct OptimizerConfig {
+    /// The optimizer's catalogue entry.
     pub def: &'static OptimizerDef,
+    /// The learning rate (a schedule may move it step by step).
     pub lr: f64,
     /// Every hyperparameter of `def`, defaults filled in.
     pub hyper: Hyper,
+    /// Gradient clipping before each step, if any.
     pub clip: Option<Clip>,
+    /// The learning-rate schedule, if any.
     pub schedule: Option<Schedule>,
     /// The colour its path is drawn in, `#rrggbb`; `None` picks one by position.
     pub color: Option<String>,
@@ -191,7 +201,9 @@ pub struct OptimizerConfig {
     /// This optimizer's own batch size, noise and accumulation, where they
     /// differ from the experiment's.
     pub batch_size: Option<Batch>,
+    /// Its own gradient noise, where it differs from the experiment's.
     pub grad_noise: Option<f64>,
+    /// Its own accumulation, where it differs from the experiment's.
     pub accumulate: Option<u32>,
 }
 
@@ -406,9 +418,6 @@ pub const MAX_NETWORK_WORK: f64 = 2e10;
 /// The most parameter values an MLP experiment keeps (each run keeps its
 /// parameters at every step for its plane).
 pub const MAX_NETWORK_POINTS: f64 = 5e7;
-
-/// The most schedules one sequence may hold.
-pub const MAX_SEQUENCE: usize = 16;
 
 /// The smallest width or height a view may have.
 pub const MIN_VIEW_SIZE: f64 = 1e-6;

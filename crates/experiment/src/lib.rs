@@ -8,9 +8,11 @@
 //! `optiviz-objectives`.** Nothing here runs an experiment.
 #![warn(missing_docs)]
 
+pub mod angle;
 pub mod edit;
 pub mod experiment;
 pub mod link;
+pub mod lock;
 pub mod network;
 pub mod parse;
 pub mod rows;

@@ -3,7 +3,7 @@
 
 use crate::experiment::{Batch, Experiment};
 use crate::rows::{feature_pairs, numbers};
-use optiviz_base::error::ConfigError;
+use optiviz_base::error::{ConfigError, Problems};
 use optiviz_base::json::{integer, kind_of, Obj};
 use optiviz_base::spec::Range;
 use optiviz_objectives::mlp::datasets::Pattern;
@@ -15,7 +15,7 @@ use optiviz_objectives::mlp::{
 use serde_json::Value;
 
 /// The keys an MLP's function takes.
-pub(super) const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "name",
     "hidden",
     "activation",
@@ -60,135 +60,97 @@ pub fn implied_task(rows: &Rows, y: &[f64]) -> Task {
     }
 }
 
-pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
-    o.only(KEYS)?;
+/// The network, or `None` with every problem of its keys noted.
+pub(crate) fn parse_mlp(o: &Obj, p: &mut Problems) -> Option<Model> {
+    let before = p.count();
+    p.extend(o.unknown(KEYS, &[]));
     let hidden = match o.map.get("hidden") {
-        None => DEFAULT_HIDDEN.to_vec(),
-        Some(Value::Array(items)) => {
-            if !(1..=MAX_HIDDEN).contains(&items.len()) {
-                return Err(ConfigError::new(
-                    o.field("hidden"),
-                    format!(
-                        "must list 1 to {MAX_HIDDEN} hidden layers, got {}",
-                        items.len()
-                    ),
-                ));
-            }
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    integer(
-                        v,
-                        &format!("{}[{i}]", o.field("hidden")),
-                        1,
-                        MAX_WIDTH as u32,
-                    )
-                    .map(|w| w as usize)
-                })
-                .collect::<Result<Vec<_>, _>>()?
+        None => Some(DEFAULT_HIDDEN.to_vec()),
+        Some(Value::Array(items)) if !(1..=MAX_HIDDEN).contains(&items.len()) => {
+            p.push(ConfigError::new(
+                o.field("hidden"),
+                format!(
+                    "must list 1 to {MAX_HIDDEN} hidden layers, got {}",
+                    items.len()
+                ),
+            ));
+            None
         }
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                p.take(integer(
+                    v,
+                    &format!("{}[{i}]", o.field("hidden")),
+                    1,
+                    MAX_WIDTH as u32,
+                ))
+                .map(|w| w as usize)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Option<Vec<_>>>(),
         Some(other) => {
-            return Err(ConfigError::new(
+            p.push(ConfigError::new(
                 o.field("hidden"),
                 format!(
                     "must be a list of layer widths such as [8, 8], got {}",
                     kind_of(other)
                 ),
-            ))
+            ));
+            None
         }
     };
-    let activation = o
-        .choice("activation", &words(&Activation::ALL, Activation::key))?
+    let activation = p
+        .take(o.choice("activation", &words(&Activation::ALL, Activation::key)))
+        .flatten()
         .and_then(Activation::parse)
         .unwrap_or(Activation::Tanh);
-    let batch_norm = o.flag("batch_norm")?.unwrap_or(false);
-
-    // The rows: generated (by default) or given.
-    let (x, y, rows) = match (o.map.get("dataset"), o.map.get("data")) {
-        (Some(_), Some(_)) => {
-            return Err(ConfigError::new(
-                o.field("data"),
-                "give either dataset (how to draw the rows) or data (the rows), not both",
-            ))
-        }
-        (None, Some(d)) => {
-            let d = Obj::new(d, &o.field("data"))?;
-            d.only(&["x", "y"])?;
-            let (x1, x2) = feature_pairs(d.required("x")?, &d.field("x"))?;
-            let y = numbers(d.required("y")?, &d.field("y"))?;
-            if !(2..=MAX_ROWS).contains(&x1.len()) {
-                return Err(ConfigError::new(
-                    d.field("x"),
-                    format!("must hold 2 to {MAX_ROWS} rows, got {}", x1.len()),
-                ));
-            }
-            if y.len() != x1.len() {
-                return Err(ConfigError::new(
-                    d.field("y"),
-                    format!(
-                        "must hold as many values as x has rows ({}), got {}",
-                        x1.len(),
-                        y.len()
-                    ),
-                ));
-            }
-            let x = x1.into_iter().zip(x2).map(|(a, b)| [a, b]).collect();
-            (x, y, Rows::Given)
-        }
-        (Some(g), None) => {
-            let g = Obj::new(g, &o.field("dataset"))?;
-            g.only(&["name", "n", "noise", "seed"])?;
-            let names = words(&Pattern::ALL, Pattern::key);
-            let pattern = g
-                .choice("name", &names)?
-                .and_then(Pattern::parse)
-                .unwrap_or(Pattern::Circle);
-            let (n, noise, seed) = DEFAULT_ROWS;
-            let n = g.int("n", 2, MAX_ROWS as u32)?.unwrap_or(n);
-            let noise = g.num("noise", NOISE_RANGE)?.unwrap_or(noise);
-            let seed = g.int("seed", 0, u32::MAX)?.unwrap_or(seed);
-            let (x, y) = pattern.draw(n as usize, noise, seed as u64);
-            (
-                x,
-                y,
-                Rows::Pattern {
-                    pattern,
-                    n,
-                    noise,
-                    seed,
-                },
-            )
-        }
-        (None, None) => {
-            let (n, noise, seed) = DEFAULT_ROWS;
-            let (x, y) = Pattern::Circle.draw(n as usize, noise, seed as u64);
-            let rows = Rows::Pattern {
-                pattern: Pattern::Circle,
-                n,
-                noise,
-                seed,
-            };
-            (x, y, rows)
-        }
+    let batch_norm = p.take(o.flag("batch_norm")).flatten().unwrap_or(false);
+    let rows = parse_rows(o, p);
+    let task = p
+        .take(o.choice("task", &["classification", "regression"]))
+        .flatten()
+        .map(|t| Task::parse(t).expect("one of the choices"));
+    let init = p
+        .take(o.choice("init", &words(&Init::ALL, Init::key)))
+        .flatten()
+        .and_then(Init::parse)
+        .unwrap_or(Init::TorchDefault);
+    let init_std = p
+        .take(o.num("init_std", INIT_STD_RANGE))
+        .flatten()
+        .unwrap_or(1.0);
+    let init_seed = p
+        .take(o.int("init_seed", 0, u32::MAX))
+        .flatten()
+        .unwrap_or(0);
+    let plane = match p.take(o.choice("plane", &["pca", "random"])).flatten() {
+        Some("random") => PlaneKind::Random,
+        _ => PlaneKind::Pca,
     };
-    let task = match o.choice("task", &["classification", "regression"])? {
-        Some(t) => Task::parse(t).expect("one of the choices"),
-        None => implied_task(&rows, &y),
+    let weights = o
+        .map
+        .get("weights")
+        .map(|w| p.take(numbers(w, &o.field("weights"))));
+    let (Some(hidden), Some((x, y, rows))) = (hidden, rows) else {
+        return None;
     };
+    let task = task.unwrap_or_else(|| implied_task(&rows, &y));
     if task == Task::Classification {
         if let Rows::Pattern {
             pattern: Pattern::Plane,
             ..
         } = rows
         {
-            return Err(ConfigError::new(
+            p.push(ConfigError::new(
                 o.field("task"),
                 "the plane dataset is for regression: set task to \"regression\", or pick the circle, xor, gauss or spiral dataset",
             ));
         }
-        if let Some((i, v)) = y.iter().enumerate().find(|(_, &v)| v != 0.0 && v != 1.0) {
-            return Err(ConfigError::new(
+        for (i, v) in y.iter().enumerate().filter(|(_, &v)| v != 0.0 && v != 1.0) {
+            p.push(ConfigError::new(
                 format!("{}.y[{i}]", o.field("data")),
                 format!(
                     "must be 0 or 1 for classification, got {v}; or set task to \"regression\""
@@ -203,42 +165,34 @@ pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
         task,
     });
     if net.count > MAX_PARAMS {
-        return Err(ConfigError::new(
+        p.push(ConfigError::new(
             o.field("hidden"),
             format!(
                 "this network has {} parameters; at most {MAX_PARAMS}: use fewer or narrower layers",
                 net.count
             ),
         ));
+        return None;
     }
-    let init = o
-        .choice("init", &words(&Init::ALL, Init::key))?
-        .and_then(Init::parse)
-        .unwrap_or(Init::TorchDefault);
-    let init_std = o.num("init_std", INIT_STD_RANGE)?.unwrap_or(1.0);
-    let init_seed = o.int("init_seed", 0, u32::MAX)?.unwrap_or(0);
-    let weights = match o.map.get("weights") {
-        None => None,
-        Some(w) => {
-            let w = numbers(w, &o.field("weights"))?;
-            if w.len() != net.count {
-                return Err(ConfigError::new(
-                    o.field("weights"),
-                    format!(
-                        "must hold the network's {} parameters (each Linear's weight row by row, then its bias; each batch norm's weight then bias), got {}",
-                        net.count,
-                        w.len()
-                    ),
-                ));
-            }
-            Some(w)
+    let weights = match weights {
+        Some(Some(w)) if w.len() != net.count => {
+            p.push(ConfigError::new(
+                o.field("weights"),
+                format!(
+                    "must hold the network's {} parameters (each Linear's weight row by row, then its bias; each batch norm's weight then bias), got {}",
+                    net.count,
+                    w.len()
+                ),
+            ));
+            None
         }
+        Some(w) => w,
+        None => None,
     };
-    let plane = match o.choice("plane", &["pca", "random"])? {
-        Some("random") => PlaneKind::Random,
-        _ => PlaneKind::Pca,
-    };
-    Ok(Model::new(
+    if p.count() != before {
+        return None;
+    }
+    Some(Model::new(
         net,
         (x, y),
         rows,
@@ -248,11 +202,99 @@ pub(super) fn parse_mlp(o: &Obj) -> Result<Model, ConfigError> {
     ))
 }
 
+/// The rows a network learns: drawn (by default) or given.
+#[allow(clippy::type_complexity)]
+fn parse_rows(o: &Obj, p: &mut Problems) -> Option<(Vec<[f64; 2]>, Vec<f64>, Rows)> {
+    match (o.map.get("dataset"), o.map.get("data")) {
+        (Some(_), Some(_)) => {
+            p.push(ConfigError::new(
+                o.field("data"),
+                "give either dataset (how to draw the rows) or data (the rows), not both",
+            ));
+            None
+        }
+        (None, Some(d)) => {
+            let d = p.take(Obj::new(d, &o.field("data")))?;
+            let before = p.count();
+            p.extend(d.unknown(&["x", "y"], &[]));
+            let x = p.take(
+                d.required("x")
+                    .and_then(|x| feature_pairs(x, &d.field("x"))),
+            );
+            let y = p.take(d.required("y").and_then(|y| numbers(y, &d.field("y"))));
+            let ((x1, x2), y) = (x?, y?);
+            if !(2..=MAX_ROWS).contains(&x1.len()) {
+                p.push(ConfigError::new(
+                    d.field("x"),
+                    format!("must hold 2 to {MAX_ROWS} rows, got {}", x1.len()),
+                ));
+            } else if y.len() != x1.len() {
+                p.push(ConfigError::new(
+                    d.field("y"),
+                    format!(
+                        "must hold as many values as x has rows ({}), got {}",
+                        x1.len(),
+                        y.len()
+                    ),
+                ));
+            }
+            let x = x1.into_iter().zip(x2).map(|(a, b)| [a, b]).collect();
+            (p.count() == before).then_some((x, y, Rows::Given))
+        }
+        (Some(g), None) => {
+            let g = p.take(Obj::new(g, &o.field("dataset")))?;
+            let before = p.count();
+            p.extend(g.unknown(&["name", "n", "noise", "seed"], &[]));
+            let names = words(&Pattern::ALL, Pattern::key);
+            let pattern = p
+                .take(g.choice("name", &names))
+                .flatten()
+                .and_then(Pattern::parse)
+                .unwrap_or(Pattern::Circle);
+            let (n, noise, seed) = DEFAULT_ROWS;
+            let n = p
+                .take(g.int("n", 2, MAX_ROWS as u32))
+                .flatten()
+                .unwrap_or(n);
+            let noise = p
+                .take(g.num("noise", NOISE_RANGE))
+                .flatten()
+                .unwrap_or(noise);
+            let seed = p.take(g.int("seed", 0, u32::MAX)).flatten().unwrap_or(seed);
+            if p.count() != before {
+                return None;
+            }
+            let (x, y) = pattern.draw(n as usize, noise, seed as u64);
+            Some((
+                x,
+                y,
+                Rows::Pattern {
+                    pattern,
+                    n,
+                    noise,
+                    seed,
+                },
+            ))
+        }
+        (None, None) => {
+            let (n, noise, seed) = DEFAULT_ROWS;
+            let (x, y) = Pattern::Circle.draw(n as usize, noise, seed as u64);
+            let rows = Rows::Pattern {
+                pattern: Pattern::Circle,
+                n,
+                noise,
+                seed,
+            };
+            Some((x, y, rows))
+        }
+    }
+}
+
 /// torch's batch norm in training mode refuses a batch of one row ("Expected
 /// more than 1 value per channel when training"), so with batch norm no
 /// optimizer's batches may hold one row: not a mini-batch of 1, nor the last
 /// batch of an epoch (the rows left over).
-pub(super) fn check_batch_norm_batches(exp: &Experiment, model: &Model) -> Result<(), ConfigError> {
+pub(crate) fn check_batch_norm_batches(exp: &Experiment, model: &Model) -> Result<(), ConfigError> {
     if !model.net.arch.batch_norm {
         return Ok(());
     }
@@ -288,15 +330,19 @@ pub(super) fn check_batch_norm_batches(exp: &Experiment, model: &Model) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use optiviz_base::error::ConfigErrors;
     use serde_json::json;
 
-    fn parse(v: Value) -> Result<Model, ConfigError> {
-        parse_mlp(&Obj::new(&v, "function").unwrap())
+    fn parse(v: Value) -> Result<Model, ConfigErrors> {
+        let mut p = Problems::default();
+        let m = parse_mlp(&Obj::new(&v, "function").unwrap(), &mut p);
+        p.finish(m)
+            .map(|m| m.expect("a model where nothing was wrong"))
     }
 
     fn error(v: Value) -> (String, String) {
         let e = parse(v).unwrap_err();
-        (e.field.clone(), e.message.clone())
+        (e.first().field.clone(), e.first().message.clone())
     }
 
     #[test]
@@ -438,6 +484,28 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_key_of_a_network_is_named_together() {
+        let e = parse(
+            json!({"name": "mlp", "hidden": [0, 65], "activation": "gelu",
+            "dataset": {"name": "moons", "n": 1}, "init_std": 0, "layers": 3}),
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "function.layers",
+                "function.hidden[0]",
+                "function.hidden[1]",
+                "function.activation",
+                "function.dataset.name",
+                "function.dataset.n",
+                "function.init_std"
+            ]
+        );
+    }
+
+    #[test]
     fn a_batch_norm_never_gets_a_batch_of_one_row() {
         let run = |bn: bool, batch: Value, own: Option<Value>| {
             let mut opt = json!({"name": "sgd", "lr": 0.1});
@@ -450,6 +518,7 @@ mod tests {
         };
         let refused = |batch: Value, own: Option<Value>, field: &str, words: &str| {
             let e = run(true, batch.clone(), own).unwrap_err();
+            let e = e.first();
             assert_eq!(e.field, field, "{batch}: {}", e.message);
             assert!(e.message.contains(words), "{batch}: {}", e.message);
         };

@@ -7,6 +7,7 @@ use optiviz_base::spec::Range;
 use optiviz_objectives::data::MAX_VALUE;
 use serde_json::Value;
 
+/// A list of numbers, each within the data models' bounds.
 pub fn numbers(v: &Value, field: &str) -> Result<Vec<f64>, ConfigError> {
     match v {
         Value::Array(items) => items

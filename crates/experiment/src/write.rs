@@ -1,8 +1,8 @@
 //! The experiment written back as JSON: the same keys it is read from, so
 //! that reading what is written gives the same experiment.
 
-use crate::experiment::{Batch, Experiment, FunctionConfig, OptimizerConfig, DEFAULT_WINDOW};
-use optiviz_optim::clip::Clip;
+use crate::experiment::{Experiment, FunctionConfig, OptimizerConfig};
+
 use optiviz_optim::HyperValue;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};

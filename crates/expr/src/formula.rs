@@ -20,7 +20,10 @@ pub const MAX_PARAMS: usize = 8;
 /// where it was found, when there is one, and what to do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExprError {
+    /// The 1-based column, in characters, where the problem is; `None` when
+    /// it is about the whole expression.
     pub column: Option<usize>,
+    /// What is wrong and what to do, without the column.
     pub message: String,
 }
 
@@ -161,11 +164,17 @@ pub struct Expr {
 /// A value with its first and second derivatives in x and y.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Jet {
+    /// The value f.
     pub v: f64,
+    /// ∂f/∂x.
     pub dx: f64,
+    /// ∂f/∂y.
     pub dy: f64,
+    /// ∂²f/∂x².
     pub dxx: f64,
+    /// ∂²f/∂x∂y.
     pub dxy: f64,
+    /// ∂²f/∂y².
     pub dyy: f64,
 }
 

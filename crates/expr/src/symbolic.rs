@@ -44,7 +44,9 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 /// A variable to differentiate in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Var {
+    /// The first coordinate, x.
     X,
+    /// The second coordinate, y.
     Y,
 }
 
@@ -59,8 +61,11 @@ pub struct Formula {
 /// too long to show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Symbolic {
+    /// The formula f(x, y) itself.
     pub f: Option<Formula>,
+    /// ∂f/∂x.
     pub dfdx: Option<Formula>,
+    /// ∂f/∂y.
     pub dfdy: Option<Formula>,
 }
 

@@ -45,6 +45,7 @@ impl ModelKind {
         }
     }
 
+    /// A display name, e.g. "linear regression".
     pub fn title(self) -> &'static str {
         match self {
             ModelKind::Linear => "linear regression",
@@ -84,11 +85,17 @@ impl ModelKind {
 /// (logistic), ε standard normal; all drawn from `seed`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Generate {
+    /// How many points.
     pub n: u32,
+    /// The true slope.
     pub w: f64,
+    /// The true intercept.
     pub b: f64,
+    /// The standard deviation of the noise added to w x + b.
     pub noise: f64,
+    /// The seed the points are drawn from.
     pub seed: u32,
+    /// The range `[low, high]` x is drawn from, uniformly.
     pub x_range: [f64; 2],
 }
 
@@ -150,12 +157,19 @@ impl Default for Generate {
 /// `seed`. Without noise the least-squares weights are (w1, w2) exactly.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Generate2d {
+    /// How many rows.
     pub n: u32,
+    /// The correlation of x2 with x1, in [−1, 1].
     pub rho: f64,
+    /// The standard deviation of x2 (x1's is 1).
     pub scale: f64,
+    /// The true weight of x1.
     pub w1: f64,
+    /// The true weight of x2.
     pub w2: f64,
+    /// The standard deviation of the noise added to w1 x1 + w2 x2.
     pub noise: f64,
+    /// The seed the rows are drawn from.
     pub seed: u32,
 }
 
@@ -224,7 +238,9 @@ impl Default for Generate2d {
 /// How generated rows came to be: one feature or two.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Recipe {
+    /// Rows of (x, y), for linear and logistic regression.
     Line(Generate),
+    /// Rows of (x1, x2, y), for two-feature least squares.
     Features(Generate2d),
 }
 
@@ -269,6 +285,7 @@ pub struct Dataset {
     pub x: Vec<f64>,
     /// The second feature x2; empty for a one-feature dataset.
     pub x2: Vec<f64>,
+    /// The target of each row (0 or 1 for logistic regression).
     pub y: Vec<f64>,
     /// Two features only: whether the model fits them rescaled to mean 0
     /// and variance 1 (the population variance, dividing by n).
@@ -418,10 +435,12 @@ impl Dataset {
         })
     }
 
+    /// How many rows.
     pub fn len(&self) -> usize {
         self.x.len()
     }
 
+    /// Whether it has no rows.
     pub fn is_empty(&self) -> bool {
         self.x.is_empty()
     }
@@ -582,6 +601,7 @@ pub fn data_view(d: &Dataset, kind: ModelKind) -> View {
 /// Where a model's loss is lowest, or why it has no lowest point.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fit {
+    /// The loss's lowest point.
     Minimum(Minimum),
     /// The loss has no minimum; the reason, in a sentence.
     None(&'static str),
@@ -659,8 +679,11 @@ impl Gram {
 /// A model over a dataset, with an optional L2 term `l2·(θ₁² + θ₂²)`
 /// (`l2·(w² + b²)`, or `l2·(w1² + w2²)`).
 pub struct DataModel {
+    /// Which model is fitted.
     pub kind: ModelKind,
+    /// The rows it is fitted to, shared with the experiment.
     pub data: Arc<Dataset>,
+    /// The factor of the L2 term (0 for none).
     pub l2: f64,
     moments: Moments,
     gram: Gram,

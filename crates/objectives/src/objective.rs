@@ -64,7 +64,9 @@ pub trait Objective: Send + Sync {
 /// A rectangle of the plane: `x = [min, max]`, `y = [min, max]`.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct View {
+    /// The x range `[min, max]`, in the surface's units.
     pub x: [f64; 2],
+    /// The y range `[min, max]`, in the surface's units.
     pub y: [f64; 2],
 }
 
@@ -78,6 +80,8 @@ impl View {
 /// A global minimum: where it is and the value there.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Minimum {
+    /// Where it is, (x, y).
     pub point: [f64; 2],
+    /// The function's value there.
     pub value: f64,
 }

@@ -9,10 +9,14 @@ use optiviz_base::number::show_number;
 
 /// The surface an experiment runs on: the function or model with its L2 term.
 pub enum Surface {
+    /// A test function or a typed formula, plus `l2·(x² + y²)`.
     Formula {
+        /// The function.
         f: Box<dyn Objective>,
+        /// The factor of the L2 term (0 for none).
         l2: f64,
     },
+    /// A model fitted to data; its L2 term is its own.
     Data(DataModel),
     /// A network's landscape on its plane (with the L2 term).
     Network(Box<NetSurface>),

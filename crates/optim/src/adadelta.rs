@@ -5,6 +5,8 @@ use crate::hyper::{eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef,
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
+/// `torch.optim.Adadelta`'s state over the coordinates of `V`: the running
+/// averages `square_avg` (of g²) and `acc_delta` (of squared updates).
 pub struct Adadelta<V> {
     rho: f64,
     eps: f64,
@@ -66,6 +68,7 @@ const HYPER: &[HyperSpec] = &[
     WEIGHT_DECAY,
 ];
 
+/// `torch.optim.Adadelta`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adadelta",
     title: "Adadelta",

@@ -11,6 +11,8 @@ use crate::hyper::{number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef
 use crate::optimizer::{norm, Optimizer, Params, Shape, State};
 use optiviz_base::spec::Range;
 
+/// `torch.optim.Adafactor`'s state over the coordinates of `V`: `variance` per
+/// vector tensor, and `row_var` and `col_var` per matrix.
 pub struct Adafactor<V> {
     beta2_decay: f64,
     /// torch's eps: (ε₁, or None for the float's machine epsilon; ε₂).
@@ -290,6 +292,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.Adafactor`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adafactor",
     title: "Adafactor",

@@ -5,6 +5,8 @@ use crate::hyper::{eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef,
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
+/// `torch.optim.Adagrad`'s state over the coordinates of `V`: the step count
+/// and `sum`, the sum of squared gradients so far.
 pub struct Adagrad<V> {
     lr_decay: f64,
     weight_decay: f64,
@@ -66,6 +68,7 @@ const HYPER: &[HyperSpec] = &[
     eps(1e-10),
 ];
 
+/// `torch.optim.Adagrad`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adagrad",
     title: "Adagrad",

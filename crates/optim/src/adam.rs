@@ -5,6 +5,9 @@
 use crate::hyper::{eps, flag, no_cross_checks, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY};
 use crate::optimizer::{Optimizer, Params, State};
 
+/// `torch.optim.Adam`'s state over the coordinates of `V` (AdamW's too): the
+/// averages torch calls `exp_avg` and `exp_avg_sq`, and `max_exp_avg_sq` with
+/// `amsgrad`.
 pub struct Adam<V> {
     /// betas and weight decay (AdamW's decoupled: θ shrinks by γλ before the
     /// step instead of λθ being added to g).
@@ -90,6 +93,7 @@ pub(crate) const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.Adam`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adam",
     title: "Adam",

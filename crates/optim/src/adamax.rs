@@ -4,6 +4,8 @@
 use crate::hyper::{eps, no_cross_checks, Hyper, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY};
 use crate::optimizer::{lerp, Optimizer, Params, State};
 
+/// `torch.optim.Adamax`'s state over the coordinates of `V`: `exp_avg` and
+/// `exp_inf`, the decaying maximum of |g|.
 pub struct Adamax<V> {
     betas: [f64; 2],
     eps: f64,
@@ -71,6 +73,7 @@ impl<V: Params> Optimizer<V> for Adamax<V> {
 
 const HYPER: &[HyperSpec] = &[BETAS, eps(1e-8), WEIGHT_DECAY];
 
+/// `torch.optim.Adamax`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adamax",
     title: "Adamax",

@@ -20,6 +20,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.AdamW`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "adamw",
     title: "AdamW",

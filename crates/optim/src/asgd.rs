@@ -5,6 +5,8 @@ use crate::hyper::{number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
+/// `torch.optim.ASGD`'s state over the coordinates of `V`: the step size
+/// `eta`, the averaging weight `mu` and the averaged iterate `ax`.
 pub struct Asgd<V> {
     lambd: f64,
     alpha: f64,
@@ -89,6 +91,7 @@ const HYPER: &[HyperSpec] = &[
     WEIGHT_DECAY,
 ];
 
+/// `torch.optim.ASGD`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "asgd",
     title: "ASGD",

@@ -22,7 +22,14 @@ pub enum HyperKind {
     Flag,
     /// A whole number in `[min, max]`; with `none`, null too (torch's None:
     /// a value the optimizer derives, like LBFGS's `max_eval`).
-    Count { min: u32, max: u32, none: bool },
+    Count {
+        /// The least value allowed.
+        min: u32,
+        /// The greatest value allowed.
+        max: u32,
+        /// Whether null (torch's `None`) is allowed too.
+        none: bool,
+    },
     /// One of these names, or null for torch's None (`line_search_fn`).
     Choice(&'static [&'static str]),
 }
@@ -30,12 +37,17 @@ pub enum HyperKind {
 /// A hyperparameter's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum HyperValue {
+    /// The value of a [`HyperKind::Number`].
     Number(f64),
+    /// The value of a [`HyperKind::Pair`], e.g. `betas`.
     Pair([f64; 2]),
-    /// The first entry `None` is torch's `None`.
+    /// The value of a [`HyperKind::AutoPair`]; the first entry `None` is torch's `None`.
     AutoPair(Option<f64>, f64),
+    /// The value of a [`HyperKind::Flag`].
     Flag(bool),
+    /// The value of a [`HyperKind::Count`]; `None` is torch's `None`.
     Count(Option<u32>),
+    /// The value of a [`HyperKind::Choice`]; `None` is torch's `None`.
     Choice(Option<&'static str>),
 }
 
@@ -44,8 +56,11 @@ pub enum HyperValue {
 pub struct HyperSpec {
     /// torch's keyword, e.g. `"weight_decay"`.
     pub name: &'static str,
+    /// What values it takes, and in what range.
     pub kind: HyperKind,
+    /// torch's default value.
     pub default: HyperValue,
+    /// What it does, in a short line for the page and the CLI.
     pub doc: &'static str,
     /// For a pair, what each entry is called on the page (e.g. β₁ and β₂).
     pub parts: [&'static str; 2],
@@ -63,12 +78,14 @@ impl Hyper {
             other => panic!("hyperparameter {key} is not a number: {other:?}"),
         }
     }
+    /// A pair, e.g. `betas` (panics as [`Hyper::num`] does).
     pub fn pair(&self, key: &str) -> [f64; 2] {
         match self.0.get(key) {
             Some(HyperValue::Pair(x)) => *x,
             other => panic!("hyperparameter {key} is not a pair: {other:?}"),
         }
     }
+    /// A pair whose first entry may be torch's `None` (panics as [`Hyper::num`] does).
     pub fn auto_pair(&self, key: &str) -> (Option<f64>, f64) {
         match self.0.get(key) {
             Some(HyperValue::AutoPair(a, b)) => (*a, *b),
@@ -77,18 +94,21 @@ impl Hyper {
             ),
         }
     }
+    /// A whole number, `None` for torch's `None` (panics as [`Hyper::num`] does).
     pub fn count(&self, key: &str) -> Option<u32> {
         match self.0.get(key) {
             Some(HyperValue::Count(x)) => *x,
             other => panic!("hyperparameter {key} is not a count: {other:?}"),
         }
     }
+    /// One of the declared names, `None` for torch's `None` (panics as [`Hyper::num`] does).
     pub fn choice(&self, key: &str) -> Option<&'static str> {
         match self.0.get(key) {
             Some(HyperValue::Choice(x)) => *x,
             other => panic!("hyperparameter {key} is not a choice: {other:?}"),
         }
     }
+    /// A boolean switch (panics as [`Hyper::num`] does).
     pub fn flag(&self, key: &str) -> bool {
         match self.0.get(key) {
             Some(HyperValue::Flag(x)) => *x,

@@ -19,6 +19,8 @@ const C1: f64 = 1e-4;
 const C2: f64 = 0.9;
 const LS_TOLERANCE_CHANGE: f64 = 1e-9;
 
+/// `torch.optim.LBFGS`'s state over the coordinates of `V`: torch's counters,
+/// the last direction and step, and the history of curvature pairs.
 pub struct Lbfgs<V> {
     max_iter: u32,
     max_eval: u32,
@@ -490,6 +492,7 @@ fn check(_: &Hyper, _: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// `torch.optim.LBFGS`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "lbfgs",
     title: "L-BFGS",

@@ -60,6 +60,7 @@ pub mod radam;
 pub mod rmsprop;
 pub mod rprop;
 pub mod schedule;
+pub mod schedules;
 pub mod sgd;
 
 pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, LR_RANGE};

@@ -13,6 +13,8 @@ pub fn momentum_at(b1: f64, psi: f64, t: f64) -> f64 {
     b1 * (1.0 - 0.5 * libm::pow(0.96, t * psi))
 }
 
+/// `torch.optim.NAdam`'s state over the coordinates of `V`: `mu_product` (the
+/// product of the momenta so far), `exp_avg` and `exp_avg_sq`.
 pub struct NAdam<V> {
     moments: Moments,
     eps: f64,
@@ -94,6 +96,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.NAdam`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "nadam",
     title: "NAdam",

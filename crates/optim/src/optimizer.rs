@@ -122,11 +122,15 @@ pub type Closure<'a, V = [f64; 2]> = dyn FnMut(&V) -> (f64, V) + 'a;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum StateValue {
+    /// A number torch keeps as a float tensor (`step`, NAdam's `mu_product`).
     Number(f64),
     /// A count torch keeps as an integer (LBFGS's `func_evals`, `n_iter`).
     Count(u64),
+    /// One value per coordinate (`exp_avg`, `square_avg`, `momentum_buffer`, …).
     Vector(Vec<f64>),
+    /// A list of vectors (LBFGS's `old_dirs`, `old_stps`).
     Vectors(Vec<Vec<f64>>),
+    /// A list of numbers, `None` where torch holds None (LBFGS's `al`, `ro`).
     Numbers(Vec<Option<f64>>),
 }
 

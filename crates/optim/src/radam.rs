@@ -24,6 +24,8 @@ pub fn rectification(b2: f64, t: f64) -> (f64, f64, Option<f64>) {
     (rho_inf, rho_t, r)
 }
 
+/// `torch.optim.RAdam`'s state over the coordinates of `V`: `exp_avg` and
+/// `exp_avg_sq`.
 pub struct RAdam<V> {
     moments: Moments,
     eps: f64,
@@ -95,6 +97,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.RAdam`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "radam",
     title: "RAdam",

@@ -7,6 +7,8 @@ use crate::hyper::{
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
+/// `torch.optim.RMSprop`'s state over the coordinates of `V`: `square_avg`,
+/// and `momentum_buffer` and `grad_avg` when momentum and `centered` ask for them.
 pub struct RmsProp<V> {
     alpha: f64,
     eps: f64,
@@ -106,6 +108,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.RMSprop`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "rmsprop",
     title: "RMSprop",

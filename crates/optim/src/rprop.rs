@@ -7,6 +7,8 @@ use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
 
+/// `torch.optim.Rprop`'s state over the coordinates of `V`: the previous
+/// gradient `prev` and each coordinate's `step_size`.
 pub struct Rprop<V> {
     etas: [f64; 2],
     step_sizes: [f64; 2],
@@ -108,6 +110,7 @@ const HYPER: &[HyperSpec] = &[
     ),
 ];
 
+/// `torch.optim.Rprop`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "rprop",
     title: "Rprop",

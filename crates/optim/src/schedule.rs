@@ -11,89 +11,124 @@
 //! scheduler restarts from its closed form where it has one) is replayed too,
 //! side effects included.
 //!
-//! [`SCHEDULES`] is the catalogue: each schedule's keys, torch's defaults and
-//! a line of documentation, for the page and for links.
+//! [`crate::schedules`] is the table of each schedule's keys, ranges and
+//! defaults, which reads and writes a schedule.
 
-use serde::Serialize;
-use serde_json::{json, Value};
 use std::f64::consts::PI;
 
 /// A learning-rate schedule and its parameters, under torch's names.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "name", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Schedule {
     /// `StepLR`: multiply by `gamma` every `step_size` steps.
-    Step { step_size: u32, gamma: f64 },
+    Step {
+        /// Steps between two decays (≥ 1).
+        step_size: u32,
+        /// The factor of each decay.
+        gamma: f64,
+    },
     /// `ExponentialLR`: multiply by `gamma` every step.
-    Exponential { gamma: f64 },
+    Exponential {
+        /// The factor of each step.
+        gamma: f64,
+    },
     /// `CosineAnnealingLR`: half a cosine from the base rate down to `eta_min`
     /// over `T_max` steps (and back up after, as torch does).
     Cosine {
-        #[serde(rename = "T_max")]
+        /// torch's `T_max`: steps from the base rate down to `eta_min`.
         t_max: u32,
+        /// The lowest rate, reached at step `T_max`.
         eta_min: f64,
     },
     /// `LinearLR`: the factor moves linearly from `start_factor` to
     /// `end_factor` over `total_iters` steps, then stays.
     Linear {
+        /// The factor at step 0.
         start_factor: f64,
+        /// The factor from step `total_iters` on.
         end_factor: f64,
+        /// Steps over which the factor moves.
         total_iters: u32,
     },
     /// `LambdaLR` with factor `1 / (1 + k t)`.
-    InverseTime { k: f64 },
+    InverseTime {
+        /// How fast the rate shrinks (≥ 0).
+        k: f64,
+    },
     /// `MultiStepLR`: multiply by `gamma` at each milestone step; a milestone
     /// listed `n` times multiplies by `gamma^n` (torch counts them).
-    #[serde(rename = "multistep")]
-    MultiStep { milestones: Vec<u32>, gamma: f64 },
+    MultiStep {
+        /// The steps at which the rate drops, increasing (repeats allowed).
+        milestones: Vec<u32>,
+        /// The factor of each drop.
+        gamma: f64,
+    },
     /// `ConstantLR`: multiply by `factor` for the first `total_iters` steps.
-    Constant { factor: f64, total_iters: u32 },
+    Constant {
+        /// The factor until step `total_iters`.
+        factor: f64,
+        /// The step at which the rate goes back to the base rate.
+        total_iters: u32,
+    },
     /// `PolynomialLR`: decay as `(1 − t/total_iters)^power`, then stay.
-    Polynomial { total_iters: u32, power: f64 },
+    Polynomial {
+        /// The step at which the rate reaches 0.
+        total_iters: u32,
+        /// The power of the decay (1 is a straight line).
+        power: f64,
+    },
     /// `CosineAnnealingWarmRestarts`: a cosine from the base rate to
     /// `eta_min` over `T_0` steps, restarted each period, each period `T_mult`
     /// times the last.
     CosineWarmRestarts {
-        #[serde(rename = "T_0")]
+        /// torch's `T_0`: steps until the first restart.
         t_0: u32,
-        #[serde(rename = "T_mult")]
+        /// torch's `T_mult`: each period's length over the one before.
         t_mult: u32,
+        /// The lowest rate, reached at the end of each period.
         eta_min: f64,
     },
     /// `CyclicLR`.
     Cyclic(Cyclic),
     /// `OneCycleLR`.
-    #[serde(rename = "onecycle")]
     OneCycle(OneCycle),
     /// `ReduceLROnPlateau`, fed the loss at the start of each step.
     Plateau(Plateau),
     /// `SequentialLR`: `schedulers[i + 1]` takes over at step `milestones[i]`.
     Sequential {
+        /// The schedules in order (neither plateau nor sequential).
         schedulers: Vec<Schedule>,
+        /// The steps at which the next schedule takes over, increasing, one
+        /// fewer than the schedules.
         milestones: Vec<u32>,
     },
 }
 
 /// `CyclicLR`'s settings. It sets the learning rate itself (from `base_lr`),
 /// whatever the optimizer's was.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cyclic {
+    /// The lowest rate, where each cycle starts.
     pub base_lr: f64,
+    /// The highest rate, at the top of the first cycle.
     pub max_lr: f64,
+    /// Steps from `base_lr` up to the top.
     pub step_size_up: u32,
-    /// `None` (torch's default) is `step_size_up`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Steps from the top back down; `None` (torch's default) is `step_size_up`.
     pub step_size_down: Option<u32>,
+    /// How each cycle's height is scaled.
     pub mode: CyclicMode,
+    /// The factor per step of [`CyclicMode::ExpRange`].
     pub gamma: f64,
+    /// Whether the momentum (or β₁) cycles too, the opposite way to the rate.
     pub cycle_momentum: bool,
+    /// The momentum at the top of a cycle.
     pub base_momentum: f64,
+    /// The momentum at the start of a cycle.
     pub max_momentum: f64,
 }
 
 /// How a cycle's height is scaled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CyclicMode {
     /// Every cycle full height.
     Triangular,
@@ -106,22 +141,32 @@ pub enum CyclicMode {
 /// `OneCycleLR`'s settings. The cycle's length is `total_steps`, or else
 /// `epochs × steps_per_epoch`; it sets the learning rate itself (starting at
 /// `max_lr / div_factor`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OneCycle {
+    /// The highest rate, at the top of the cycle.
     pub max_lr: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The cycle's length in steps; `None` to use `epochs × steps_per_epoch`.
     pub total_steps: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// With `steps_per_epoch`, the cycle's length when `total_steps` is `None`.
     pub epochs: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// With `epochs`, the cycle's length when `total_steps` is `None`.
     pub steps_per_epoch: Option<u32>,
+    /// The share of the cycle spent rising, in [0, 1].
     pub pct_start: f64,
+    /// How the rate moves between its values.
     pub anneal_strategy: Anneal,
+    /// Whether the momentum (or β₁) cycles too, the opposite way to the rate.
     pub cycle_momentum: bool,
+    /// The momentum at the top of the cycle.
     pub base_momentum: f64,
+    /// The momentum at the start and the end.
     pub max_momentum: f64,
+    /// The cycle starts at `max_lr / div_factor`.
     pub div_factor: f64,
+    /// It ends at the start's rate over `final_div_factor`.
     pub final_div_factor: f64,
+    /// Rise, fall back to the start's rate, then fall further (instead of one
+    /// long fall).
     pub three_phase: bool,
 }
 
@@ -167,8 +212,7 @@ impl OneCycle {
 }
 
 /// How OneCycleLR moves between two values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anneal {
     /// Half a cosine.
     Cos,
@@ -177,31 +221,41 @@ pub enum Anneal {
 }
 
 /// `ReduceLROnPlateau`'s settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plateau {
+    /// Whether a lower or a higher loss is better.
     pub mode: PlateauMode,
+    /// The factor of each reduction, in [0, 1).
     pub factor: f64,
+    /// Steps without improvement tolerated before a reduction.
     pub patience: u32,
+    /// How much better a loss must be to count as an improvement.
     pub threshold: f64,
+    /// Whether `threshold` is relative or absolute.
     pub threshold_mode: ThresholdMode,
+    /// Steps after a reduction during which no step counts as bad.
     pub cooldown: u32,
+    /// The rate is never reduced below this.
     pub min_lr: f64,
+    /// A reduction smaller than this is skipped.
     pub eps: f64,
 }
 
 /// Whether a lower or a higher metric is an improvement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlateauMode {
+    /// A lower loss is better (torch's `"min"`).
     Min,
+    /// A higher loss is better (torch's `"max"`).
     Max,
 }
 
 /// Whether `threshold` is relative to the best value so far or absolute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThresholdMode {
+    /// Better than `best · (1 ∓ threshold)` (torch's `"rel"`).
     Rel,
+    /// Better than `best ∓ threshold` (torch's `"abs"`).
     Abs,
 }
 
@@ -777,317 +831,6 @@ impl LrState {
     }
 }
 
-// ------------------------------------------------------------------ catalogue
-
-/// What kind of value a schedule key takes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum KeyKind {
-    /// A number (a whole number where the doc says so).
-    Number,
-    /// One of a few words.
-    Choice(&'static [&'static str]),
-    /// `true` or `false`.
-    Flag,
-    /// A list of whole numbers (step numbers).
-    List,
-    /// A list of schedules (SequentialLR's).
-    Schedules,
-}
-
-/// A key's default: torch's, or for a required key the value the page offers.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum KeyDefault {
-    Number(f64),
-    Text(&'static str),
-    Flag(bool),
-    List(&'static [u32]),
-    /// torch's `None`: not given.
-    Null,
-}
-
-impl KeyDefault {
-    /// As JSON.
-    pub fn to_json(self) -> Value {
-        match self {
-            KeyDefault::Number(x) => json!(x),
-            KeyDefault::Text(s) => json!(s),
-            KeyDefault::Flag(b) => json!(b),
-            KeyDefault::List(l) => json!(l),
-            KeyDefault::Null => Value::Null,
-        }
-    }
-
-    /// Whether `v` is this default.
-    pub fn is(self, v: &Value) -> bool {
-        match self {
-            KeyDefault::Number(x) => v.as_f64() == Some(x),
-            KeyDefault::Null => v.is_null(),
-            d => d.to_json() == *v,
-        }
-    }
-}
-
-/// One keyword argument of a torch scheduler.
-#[derive(Debug, Clone, Copy)]
-pub struct ScheduleKey {
-    /// torch's keyword, e.g. `"T_max"`.
-    pub name: &'static str,
-    pub kind: KeyKind,
-    pub default: KeyDefault,
-    /// torch has no default for it; `default` is what the page suggests.
-    pub required: bool,
-    pub doc: &'static str,
-}
-
-/// The catalogue entry of a schedule.
-#[derive(Debug, Clone, Copy)]
-pub struct ScheduleDef {
-    /// The key used in experiments.
-    pub name: &'static str,
-    pub title: &'static str,
-    pub about: &'static str,
-    pub keys: &'static [ScheduleKey],
-}
-
-impl ScheduleDef {
-    /// The spec of one key.
-    pub fn key(&self, name: &str) -> Option<&'static ScheduleKey> {
-        self.keys.iter().find(|k| k.name == name)
-    }
-}
-
-const fn num(name: &'static str, default: f64, doc: &'static str) -> ScheduleKey {
-    ScheduleKey {
-        name,
-        kind: KeyKind::Number,
-        default: KeyDefault::Number(default),
-        required: false,
-        doc,
-    }
-}
-
-/// A key torch has no default for; `offer` is what the page starts with.
-const fn required(name: &'static str, offer: f64, doc: &'static str) -> ScheduleKey {
-    ScheduleKey {
-        required: true,
-        ..num(name, offer, doc)
-    }
-}
-
-const fn choice(
-    name: &'static str,
-    choices: &'static [&'static str],
-    doc: &'static str,
-) -> ScheduleKey {
-    ScheduleKey {
-        name,
-        kind: KeyKind::Choice(choices),
-        default: KeyDefault::Text(choices[0]),
-        required: false,
-        doc,
-    }
-}
-
-const fn flag(name: &'static str, default: bool, doc: &'static str) -> ScheduleKey {
-    ScheduleKey {
-        name,
-        kind: KeyKind::Flag,
-        default: KeyDefault::Flag(default),
-        required: false,
-        doc,
-    }
-}
-
-const fn unset(name: &'static str, doc: &'static str) -> ScheduleKey {
-    ScheduleKey {
-        name,
-        kind: KeyKind::Number,
-        default: KeyDefault::Null,
-        required: false,
-        doc,
-    }
-}
-
-const fn milestones(offer: &'static [u32], doc: &'static str) -> ScheduleKey {
-    ScheduleKey {
-        name: "milestones",
-        kind: KeyKind::List,
-        default: KeyDefault::List(offer),
-        required: true,
-        doc,
-    }
-}
-
-const CYCLE_MOMENTUM: &str = "also cycle the optimizer's momentum (SGD, RMSprop) or β₁ (Adam and kin) the opposite way to lr; an optimizer with neither needs this false";
-
-/// Every schedule, in the order the page lists them.
-pub static SCHEDULES: &[ScheduleDef] = &[
-    ScheduleDef {
-        name: "step",
-        title: "Step (StepLR)",
-        about: "lr is multiplied by gamma every step_size steps",
-        keys: &[
-            required("step_size", 30.0, "steps between two decays (a whole number >= 1)"),
-            num("gamma", 0.1, "the factor lr is multiplied by at each decay (> 0)"),
-        ],
-    },
-    ScheduleDef {
-        name: "exponential",
-        title: "Exponential (ExponentialLR)",
-        about: "lr is multiplied by gamma after every step",
-        keys: &[required(
-            "gamma",
-            0.95,
-            "the factor lr is multiplied by after every step (> 0)",
-        )],
-    },
-    ScheduleDef {
-        name: "cosine",
-        title: "Cosine (CosineAnnealingLR)",
-        about: "lr falls from its value to eta_min along half a cosine over T_max steps, then rises again",
-        keys: &[
-            required("T_max", 100.0, "steps from the full lr down to eta_min (half a cosine period)"),
-            num("eta_min", 0.0, "the lowest learning rate, reached at step T_max"),
-        ],
-    },
-    ScheduleDef {
-        name: "linear",
-        title: "Linear (LinearLR)",
-        about: "lr is scaled by a factor that moves in a straight line from start_factor to end_factor",
-        keys: &[
-            num("start_factor", 1.0 / 3.0, "lr is multiplied by this at step 0 (in (0, 1])"),
-            num("end_factor", 1.0, "lr is multiplied by this from step total_iters on (in [0, 1])"),
-            num("total_iters", 5.0, "steps over which the factor moves from start_factor to end_factor"),
-        ],
-    },
-    ScheduleDef {
-        name: "inverse_time",
-        title: "Inverse time (1 / (1 + k t))",
-        about: "step t uses lr / (1 + k t)",
-        keys: &[required(
-            "k",
-            0.05,
-            "how fast lr shrinks: step t uses lr / (1 + k t) (>= 0)",
-        )],
-    },
-    ScheduleDef {
-        name: "multistep",
-        title: "Multi-step (MultiStepLR)",
-        about: "lr is multiplied by gamma at each milestone step (by gamma² at a milestone listed twice)",
-        keys: &[
-            milestones(&[30, 80], "the steps at which lr drops, in increasing order (a repeat drops it again)"),
-            num("gamma", 0.1, "the factor lr is multiplied by at each milestone (> 0)"),
-        ],
-    },
-    ScheduleDef {
-        name: "constant",
-        title: "Constant (ConstantLR)",
-        about: "lr is multiplied by factor for the first total_iters steps, then goes back to its value",
-        keys: &[
-            num("factor", 1.0 / 3.0, "lr is multiplied by this until step total_iters (in (0, 1])"),
-            num("total_iters", 5.0, "the step at which lr goes back to its value (a whole number >= 1)"),
-        ],
-    },
-    ScheduleDef {
-        name: "polynomial",
-        title: "Polynomial (PolynomialLR)",
-        about: "lr decays as (1 − t / total_iters)^power, reaching 0 at step total_iters",
-        keys: &[
-            num("total_iters", 5.0, "the step at which lr reaches 0 (a whole number >= 1)"),
-            num("power", 1.0, "the power of the decay: 1 is a straight line (>= 0)"),
-        ],
-    },
-    ScheduleDef {
-        name: "cosine_warm_restarts",
-        title: "Cosine with warm restarts (CosineAnnealingWarmRestarts)",
-        about: "lr falls along half a cosine to eta_min over T_0 steps, then jumps back to its value; each period is T_mult times the one before",
-        keys: &[
-            required("T_0", 10.0, "steps until the first restart (a whole number >= 1)"),
-            num("T_mult", 1.0, "each period is this many times the one before (a whole number >= 1)"),
-            num("eta_min", 0.0, "the lowest learning rate, reached at the end of each period"),
-        ],
-    },
-    ScheduleDef {
-        name: "cyclic",
-        title: "Cyclic (CyclicLR)",
-        about: "lr goes back and forth between base_lr and max_lr, replacing the optimizer's lr; with cycle_momentum, the momentum (or β₁) goes the opposite way between max_momentum and base_momentum. torch's scale_mode is accepted but, as in torch without a custom scale_fn, the mode decides it (per cycle for triangular and triangular2, per step for exp_range)",
-        keys: &[
-            required("base_lr", 0.001, "the lowest learning rate, where each cycle starts (it replaces the optimizer's lr)"),
-            required("max_lr", 0.1, "the highest learning rate, at the top of the first cycle"),
-            num("step_size_up", 2000.0, "steps from base_lr up to the top (a whole number >= 1)"),
-            unset("step_size_down", "steps from the top back down; empty means step_size_up"),
-            choice("mode", &["triangular", "triangular2", "exp_range"], "triangular: every cycle full height; triangular2: each cycle half as high as the last; exp_range: height gamma^t at step t"),
-            num("gamma", 1.0, "exp_range's factor per step (> 0)"),
-            flag("cycle_momentum", true, CYCLE_MOMENTUM),
-            num("base_momentum", 0.8, "the momentum at the top of a cycle (in [0, 1))"),
-            num("max_momentum", 0.9, "the momentum at the start of a cycle (in [0, 1))"),
-        ],
-    },
-    ScheduleDef {
-        name: "onecycle",
-        title: "One cycle (OneCycleLR)",
-        about: "lr rises from max_lr / div_factor to max_lr over the first pct_start of the cycle, then falls far below where it started; it replaces the optimizer's lr, and with cycle_momentum the momentum (or β₁) goes the opposite way. The cycle (total_steps, or epochs × steps_per_epoch) must be at least the run's steps: torch stops with an error past it",
-        keys: &[
-            required("max_lr", 0.1, "the highest learning rate, at the top of the cycle"),
-            unset("total_steps", "the cycle's length in steps (at least the run's steps); empty to use epochs × steps_per_epoch"),
-            unset("epochs", "with steps_per_epoch, the cycle's length when total_steps is empty"),
-            unset("steps_per_epoch", "with epochs, the cycle's length when total_steps is empty"),
-            num("pct_start", 0.3, "the share of the cycle spent rising (in [0, 1])"),
-            choice("anneal_strategy", &["cos", "linear"], "how lr moves between its values: along half a cosine, or in a straight line"),
-            flag("cycle_momentum", true, CYCLE_MOMENTUM),
-            num("base_momentum", 0.85, "the momentum at the top of the cycle (in [0, 1))"),
-            num("max_momentum", 0.95, "the momentum at the start and the end (in [0, 1))"),
-            num("div_factor", 25.0, "the cycle starts at max_lr / div_factor (> 0)"),
-            num("final_div_factor", 1e4, "it ends at the start's lr / final_div_factor (> 0)"),
-            flag("three_phase", false, "rise, fall back to the start's lr, then fall further (instead of one long fall)"),
-        ],
-    },
-    ScheduleDef {
-        name: "plateau",
-        title: "Reduce on plateau (ReduceLROnPlateau)",
-        about: "lr is multiplied by factor once the loss (at the start of each step) has not improved for more than patience steps",
-        keys: &[
-            choice("mode", &["min", "max"], "min: a lower loss is better; max: a higher one is"),
-            num("factor", 0.1, "the factor lr is multiplied by at each reduction (in [0, 1))"),
-            num("patience", 10.0, "steps without improvement tolerated before a reduction (a whole number)"),
-            num("threshold", 1e-4, "how much better a loss must be to count as an improvement (>= 0)"),
-            choice("threshold_mode", &["rel", "abs"], "rel: better than best·(1 ∓ threshold); abs: better than best ∓ threshold"),
-            num("cooldown", 0.0, "steps after a reduction during which no step counts as bad (a whole number)"),
-            num("min_lr", 0.0, "lr is never reduced below this (>= 0)"),
-            num("eps", 1e-8, "a reduction smaller than this is skipped (>= 0)"),
-        ],
-    },
-    ScheduleDef {
-        name: "sequential",
-        title: "Sequential (SequentialLR)",
-        about: "runs schedules one after another, each taking over at a milestone step (say, a linear warm-up then a cosine); each schedule below has its own keys, and milestones lists the steps at which the next one takes over",
-        keys: &[
-            ScheduleKey {
-                name: "schedulers",
-                kind: KeyKind::Schedules,
-                default: KeyDefault::Null,
-                required: true,
-                doc: "the schedules in order, each an object with its name and keys (not plateau or sequential)",
-            },
-            milestones(&[10], "the steps at which the next schedule takes over, increasing, one fewer than the schedules"),
-        ],
-    },
-];
-
-/// Looks a schedule up by its key.
-pub fn lookup(name: &str) -> Option<&'static ScheduleDef> {
-    SCHEDULES.iter().find(|d| d.name == name)
-}
-
-/// The keys of all schedules, for error messages.
-pub fn names() -> String {
-    SCHEDULES
-        .iter()
-        .map(|d| d.name)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1210,11 +953,11 @@ mod tests {
                 milestones: vec![],
             },
         ];
-        assert_eq!(all.len(), SCHEDULES.len());
+        assert_eq!(all.len(), crate::schedules::SCHEDULES.len());
         for s in all {
             let v = serde_json::to_value(&s).unwrap();
             assert_eq!(v["name"], s.name());
-            let def = lookup(s.name()).unwrap();
+            let def = crate::schedules::lookup(s.name()).unwrap();
             for key in v.as_object().unwrap().keys().filter(|k| *k != "name") {
                 assert!(def.key(key).is_some(), "{}: {key} not catalogued", s.name());
             }

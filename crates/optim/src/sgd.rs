@@ -6,6 +6,8 @@ use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
 
+/// `torch.optim.SGD`'s state over the coordinates of `V`: the
+/// `momentum_buffer`, made at the first step with momentum.
 pub struct Sgd<V> {
     momentum: f64,
     dampening: f64,
@@ -107,6 +109,7 @@ const HYPER: &[HyperSpec] = &[
     flag("nesterov", "look-ahead (Nesterov) momentum"),
 ];
 
+/// `torch.optim.SGD`'s entry in [`crate::registry::REGISTRY`].
 pub static DEF: OptimizerDef = OptimizerDef {
     name: "sgd",
     title: "SGD",

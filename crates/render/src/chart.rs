@@ -12,7 +12,10 @@ use optiviz_objectives::objective::Minimum;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LossAxis {
     /// loss − f* on a log scale, f* the known global minimum value.
-    GapLog { fstar: f64 },
+    GapLog {
+        /// f*, the value subtracted from every loss.
+        fstar: f64,
+    },
     /// The loss itself, linear (for surfaces without a minimum).
     Linear,
 }
@@ -298,7 +301,9 @@ pub(crate) fn draw_y_name<P: Painter>(
 
 /// One line of a [`draw_series_chart`]: values at steps, in a path's colour.
 pub struct Series {
+    /// The run's name in the legend.
     pub label: String,
+    /// The run's path colour.
     pub color: Color,
     /// (step, value) pairs; non-finite values and, on a log axis, values ≤ 0
     /// are left out.

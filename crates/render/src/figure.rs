@@ -27,8 +27,9 @@ pub const SIZE_RANGE: [u32; 2] = [100, 4000];
 /// What a figure shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FigureOptions {
-    /// The whole figure, in pixels.
+    /// The whole figure's width, in pixels.
     pub width: u32,
+    /// The whole figure's height, in pixels.
     pub height: u32,
     /// Paths drawn up to this step; `None` for every step.
     pub step: Option<usize>,
@@ -88,12 +89,17 @@ pub fn parse_size(text: &str) -> Result<(u32, u32), String> {
 /// The panels of a figure: the plot, then the data panel and the chart,
 /// stacked, as `(y, height)` in pixels.
 pub struct Panels {
+    /// The surface plot, at the top.
     pub plot: (f64, f64),
+    /// The data panel, when asked for.
     pub data: Option<(f64, f64)>,
+    /// The loss chart, when asked for, at the bottom.
     pub chart: Option<(f64, f64)>,
 }
 
 impl Panels {
+    /// A figure `height` pixels high split 3 : 1.2 : 1 among the plot and the
+    /// panels asked for, in whole pixels.
     pub fn new(height: f64, data: bool, chart: bool) -> Panels {
         // Weights: the plot 3, the data panel 1.2, the chart 1.
         let weights = [

@@ -20,8 +20,11 @@ impl Scale {
 /// line so that every path colour reads on it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Theme {
+    /// The panel's fill.
     pub background: Color,
+    /// Text, axes and ticks.
     pub foreground: Color,
+    /// The wider line drawn under each path line.
     pub casing: Color,
 }
 
@@ -104,7 +107,9 @@ pub fn shows_colour_scale(width: f64, scale: Scale) -> bool {
 /// Maps between data coordinates and device pixels of a plotting rectangle.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Frame {
+    /// The plotting rectangle, in device pixels.
     pub rect: Rect,
+    /// The data window it shows, in the surface's units.
     pub view: View,
 }
 
@@ -154,6 +159,7 @@ impl Frame {
         ]
     }
 
+    /// Whether a device pixel lies inside the plotting rectangle.
     pub fn contains_px(&self, x: f64, y: f64) -> bool {
         self.rect.contains(x, y)
     }

@@ -15,12 +15,15 @@ use optiviz_objectives::objective::View;
 
 /// One tile: an optimizer's network at the current step.
 pub struct NetTile<'a> {
+    /// The optimizer's label, written over the tile.
     pub label: &'a str,
+    /// The optimizer's path colour, for its decision boundary.
     pub color: Color,
     /// The flat parameters at the current step.
     pub params: &'a [f64],
     /// The loss and, for classification, the accuracy there.
     pub loss: f64,
+    /// The share of rows classified right; `None` for regression.
     pub accuracy: Option<f64>,
 }
 

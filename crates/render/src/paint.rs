@@ -10,15 +10,20 @@
 /// A colour with opacity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Color {
+    /// Red, 0 to 255.
     pub r: u8,
+    /// Green, 0 to 255.
     pub g: u8,
+    /// Blue, 0 to 255.
     pub b: u8,
     /// Opacity in [0, 1].
     pub a: f64,
 }
 
 impl Color {
+    /// Opaque black.
     pub const BLACK: Color = Color::rgb(0, 0, 0);
+    /// Opaque white.
     pub const WHITE: Color = Color::rgb(255, 255, 255);
     /// White for the marks that are not paths (contours, minima): a shade off
     /// the palette's pure white, so that in a figure the only lines stroked
@@ -63,9 +68,11 @@ impl Color {
 /// How a line is drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stroke {
+    /// The line's colour.
     pub color: Color,
+    /// The line's width, in device pixels.
     pub width: f64,
-    /// Dash and gap lengths, for a dashed line.
+    /// Dash and gap lengths in device pixels, for a dashed line.
     pub dash: Option<[f64; 2]>,
 }
 
@@ -91,15 +98,20 @@ impl Stroke {
 /// Where a text's anchor point lies along its width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// The anchor is the text's left end.
     Start,
+    /// The anchor is the text's centre.
     Middle,
+    /// The anchor is the text's right end.
     End,
 }
 
 /// Where a text's anchor point lies along its height.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Baseline {
+    /// The anchor is the text's top.
     Top,
+    /// The anchor is halfway up the text.
     Middle,
     /// The alphabetic baseline.
     Alphabetic,
@@ -109,10 +121,15 @@ pub enum Baseline {
 /// is turned a quarter turn counter-clockwise (a vertical axis name).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextStyle {
+    /// The font size, in device pixels.
     pub size: f64,
+    /// The text's colour.
     pub color: Color,
+    /// Where the anchor lies along the width.
     pub align: Align,
+    /// Where the anchor lies along the height.
     pub baseline: Baseline,
+    /// Turned a quarter turn counter-clockwise, reading upwards.
     pub vertical: bool,
 }
 
@@ -127,6 +144,7 @@ impl TextStyle {
             vertical: false,
         }
     }
+    /// The same style anchored at `align` and `baseline`.
     pub const fn anchor(self, align: Align, baseline: Baseline) -> TextStyle {
         TextStyle {
             align,
@@ -134,6 +152,7 @@ impl TextStyle {
             ..self
         }
     }
+    /// The same style turned a quarter turn counter-clockwise.
     pub const fn vertical(self) -> TextStyle {
         TextStyle {
             vertical: true,
@@ -145,22 +164,30 @@ impl TextStyle {
 /// A rectangle in device pixels: left, top, width, height.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rect {
+    /// The left edge.
     pub x: f64,
+    /// The top edge.
     pub y: f64,
+    /// The width.
     pub w: f64,
+    /// The height.
     pub h: f64,
 }
 
 impl Rect {
+    /// The rectangle with left `x`, top `y`, width `w` and height `h`.
     pub const fn new(x: f64, y: f64, w: f64, h: f64) -> Rect {
         Rect { x, y, w, h }
     }
+    /// The right edge.
     pub fn right(&self) -> f64 {
         self.x + self.w
     }
+    /// The bottom edge.
     pub fn bottom(&self) -> f64 {
         self.y + self.h
     }
+    /// Whether the point (`x`, `y`) lies inside (edges included).
     pub fn contains(&self, x: f64, y: f64) -> bool {
         x >= self.x && x <= self.right() && y >= self.y && y <= self.bottom()
     }
@@ -176,6 +203,7 @@ pub trait Painter {
     fn image(&mut self, width: usize, height: usize, rgba: &[u8]) -> Self::Image;
     /// Draws an image scaled into `to`.
     fn draw_image(&mut self, image: &Self::Image, to: Rect);
+    /// A rectangle, filled.
     fn fill_rect(&mut self, rect: Rect, color: Color);
     /// A closed polygon, filled.
     fn fill_polygon(&mut self, points: &[(f64, f64)], color: Color);
@@ -189,14 +217,17 @@ pub trait Painter {
         fill: Option<Color>,
         stroke: Option<Stroke>,
     );
+    /// One line of text anchored at `at` as `style` says.
     fn text(&mut self, text: &str, at: (f64, f64), style: TextStyle);
     /// Restricts what follows to `rect`, until the matching [`Painter::end_clip`].
     fn clip(&mut self, rect: Rect);
+    /// Ends the innermost [`Painter::clip`].
     fn end_clip(&mut self);
 
     /// A group of related marks (one optimizer's path, the axes), named for
     /// whoever reads the output; no effect on pixels.
     fn begin_group(&mut self, _name: &str) {}
+    /// Ends the innermost [`Painter::begin_group`].
     fn end_group(&mut self) {}
 
     /// Many line segments in one style (contour lines).

@@ -57,8 +57,11 @@ pub fn raster_size(rect: Rect, per_sample: f64, cost: f64) -> (usize, usize) {
 pub struct SurfaceArt<'a, I> {
     /// The heatmap, prepared by the painter.
     pub image: &'a I,
+    /// The contour lines, as segments in data coordinates.
     pub contours: &'a [Segment],
+    /// The heatmap's value-to-colour map, for the colour scale.
     pub colours: ColourMap,
+    /// The known minima, marked on the map.
     pub minima: &'a [Minimum],
     /// The axis names: x, y or w, b.
     pub axes: [&'a str; 2],
@@ -237,7 +240,9 @@ pub fn draw_colour_scale<P: Painter>(
 
 /// One optimizer's path to draw: its trajectory, colour and name.
 pub struct PathArt<'a> {
+    /// The run whose points are drawn.
     pub run: &'a Trajectory,
+    /// The optimizer's path colour.
     pub color: Color,
 }
 
@@ -360,8 +365,11 @@ pub fn draw_paths<P: Painter>(
 /// One row of a legend: a path's colour, its label and its status line
 /// (empty for none).
 pub struct LegendRow {
+    /// The path's colour, for the row's swatch.
     pub color: Color,
+    /// The optimizer's label.
     pub label: String,
+    /// How its run stands, e.g. "converged at step 143"; empty for none.
     pub status: String,
 }
 
@@ -501,10 +509,16 @@ pub fn draw_legend_box<P: Painter>(
 /// memory's direction (momentum, first moment) where it keeps one, and the
 /// step it takes next, in data units.
 pub struct Arrows {
+    /// The current point, where the arrows start.
     pub at: [f64; 2],
+    /// The optimizer's path colour.
     pub color: Color,
+    /// The negative gradient the step received (only its direction is drawn).
     pub descent: [f64; 2],
+    /// The direction the optimizer's memory pushes in, where it keeps one
+    /// (only its direction is drawn).
     pub memory: Option<[f64; 2]>,
+    /// The step taken next, θₖ₊₁ − θₖ.
     pub step: [f64; 2],
 }
 
@@ -583,9 +597,13 @@ pub fn draw_arrows<P: Painter>(p: &mut P, frame: &Frame, sets: &[Arrows], s: Sca
 /// The curvature at one optimizer's current point: the Hessian's eigenvalues
 /// (ascending) and unit eigenvectors there.
 pub struct Curvature {
+    /// The current point, where the ellipse is centred.
     pub at: [f64; 2],
+    /// The optimizer's path colour.
     pub color: Color,
+    /// The Hessian's eigenvalues, ascending.
     pub values: [f64; 2],
+    /// Unit eigenvectors, in the order of `values`.
     pub vectors: [[f64; 2]; 2],
 }
 
@@ -669,7 +687,9 @@ pub fn draw_curvature<P: Painter>(p: &mut P, frame: &Frame, sets: &[Curvature], 
 /// A basin map drawn over the surface: the image of its `n` × `n` cells (one
 /// pixel each, from [`basin_rgba`]) and the window `view` they cover.
 pub struct BasinArt<'a, I> {
+    /// The cells' image, prepared by the painter.
     pub image: &'a I,
+    /// The data window the cells cover.
     pub view: View,
 }
 

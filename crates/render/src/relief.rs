@@ -15,6 +15,7 @@ use crate::frame::{sig3, tick_label, ticks, Scale, Theme};
 use crate::paint::{thin, Align, Baseline, Color, Painter, Rect, Stroke, TextStyle};
 use crate::plot::{PathArt, CONTOUR_LEVELS, SURFACE_BUDGET};
 use crate::surface::{sample_rows, ColourMap, Grid};
+pub use optiviz_experiment::angle::Angle;
 use optiviz_objectives::objective::{Minimum, Objective, View};
 
 /// Mesh vertices per side at most: 128 × 128 cells, the still view's and a
@@ -24,116 +25,18 @@ pub const MESH: usize = 129;
 /// The box's half-height, its half-width being 1.
 const HEIGHT: f64 = 0.7;
 
-/// Where the relief is seen from: yaw about the vertical axis and pitch above
-/// the floor, in degrees, and a zoom (1 fits the box in the plot).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-pub struct Angle {
-    pub yaw: f64,
-    pub pitch: f64,
-    pub zoom: f64,
-}
-
-impl Default for Angle {
-    fn default() -> Angle {
-        Angle::DEFAULT
-    }
-}
-
-impl Angle {
-    /// An oblique view from the front left, a little above.
-    pub const DEFAULT: Angle = Angle {
-        yaw: -35.0,
-        pitch: 30.0,
-        zoom: 1.0,
-    };
-    /// Pitch from the side (0) to straight above (90).
-    pub const PITCH: [f64; 2] = [0.0, 90.0];
-    pub const ZOOM: [f64; 2] = [0.5, 4.0];
-
-    /// A view with yaw wrapped into [−180, 180), pitch and zoom held in range.
-    pub fn new(yaw: f64, pitch: f64, zoom: f64) -> Angle {
-        let yaw = (yaw + 180.0).rem_euclid(360.0) - 180.0;
-        Angle {
-            yaw,
-            pitch: pitch.clamp(Self::PITCH[0], Self::PITCH[1]),
-            zoom: zoom.clamp(Self::ZOOM[0], Self::ZOOM[1]),
-        }
-    }
-
-    /// Reads `YAW,PITCH` or `YAW,PITCH,ZOOM` (degrees); errors name `key`
-    /// and what is allowed. Yaw may be any angle; pitch and zoom must lie in
-    /// range.
-    pub fn parse(text: &str, key: &str) -> Result<Angle, String> {
-        let form = || {
-            format!(
-                "{key} must be YAW,PITCH or YAW,PITCH,ZOOM (degrees, and a zoom), \
-                 for example -35,30 or -35,30,1.5; got '{text}'"
-            )
-        };
-        let parts: Vec<f64> = text
-            .split(',')
-            .map(|p| p.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| form())?;
-        let (yaw, pitch, zoom) = match parts[..] {
-            [y, p] => (y, p, 1.0),
-            [y, p, z] => (y, p, z),
-            _ => return Err(form()),
-        };
-        if !yaw.is_finite() {
-            return Err(form());
-        }
-        if !(Self::PITCH[0]..=Self::PITCH[1]).contains(&pitch) {
-            return Err(format!(
-                "{key}: pitch must be in [0, 90] degrees (0 looks from the side, 90 from \
-                 straight above), got {pitch}"
-            ));
-        }
-        if !(Self::ZOOM[0]..=Self::ZOOM[1]).contains(&zoom) {
-            return Err(format!("{key}: zoom must be in [0.5, 4], got {zoom}"));
-        }
-        Ok(Angle::new(yaw, pitch, zoom))
-    }
-
-    /// `yaw,pitch,zoom` as [`Angle::parse`] reads it, to a tenth of a degree
-    /// and a hundredth of the zoom.
-    pub fn text(&self) -> String {
-        let r = |v: f64, k: f64| {
-            let v = (v * k).round() / k;
-            // No "-0".
-            if v == 0.0 {
-                "0".to_string()
-            } else {
-                format!("{v}")
-            }
-        };
-        format!(
-            "{},{},{}",
-            r(self.yaw, 10.0),
-            r(self.pitch, 10.0),
-            r(self.zoom, 100.0)
-        )
-    }
-
-    /// Turned by `yaw` and `pitch` degrees.
-    pub fn turn(self, yaw: f64, pitch: f64) -> Angle {
-        Angle::new(self.yaw + yaw, self.pitch + pitch, self.zoom)
-    }
-
-    /// Zoomed in by `factor` (> 1) or out.
-    pub fn zoom_by(self, factor: f64) -> Angle {
-        Angle::new(self.yaw, self.pitch, self.zoom * factor)
-    }
-}
-
 /// f sampled at the vertices of an `n` × `n` mesh over a window (corners
 /// included), row 0 at the top (largest y), with the colour map its heights
 /// follow.
 #[derive(Debug, Clone)]
 pub struct Mesh {
+    /// The data window, its corners among the vertices.
     pub view: View,
+    /// Vertices per side.
     pub n: usize,
+    /// f at each vertex, row by row from the top.
     pub values: Vec<f64>,
+    /// The map from f to colour, which also sets each vertex's height.
     pub colours: ColourMap,
 }
 
@@ -236,7 +139,9 @@ impl Mesh {
 /// by the pitch, centred in its area.
 #[derive(Debug, Clone, Copy)]
 pub struct Camera {
+    /// The data window spread across the box.
     pub view: View,
+    /// Where the box is seen from.
     pub angle: Angle,
     /// The area the relief is drawn in (device pixels).
     pub area: Rect,
@@ -327,8 +232,11 @@ impl Camera {
 /// the depth of every pixel, covering the camera's area at `per` raster
 /// pixels a device pixel.
 pub struct Relief {
+    /// The raster's width, in raster pixels.
     pub width: usize,
+    /// The raster's height, in raster pixels.
     pub height: usize,
+    /// 4 bytes a pixel, row by row from the top.
     pub rgba: Vec<u8>,
     depth: Vec<f32>,
     area: Rect,
@@ -605,8 +513,11 @@ fn project_mesh(mesh: &Mesh, camera: &Camera, area: Rect, per: f64) -> Vec<Verte
 
 /// What the relief's base layer draws besides the mesh.
 pub struct BaseArt<'a, I> {
+    /// The [`Relief`]'s raster, prepared by the painter.
     pub image: &'a I,
+    /// The mesh's colour map, for the colour scale.
     pub colours: ColourMap,
+    /// The known minima, marked on the mesh.
     pub minima: &'a [Minimum],
     /// The axis names: x, y or w, b.
     pub axes: [&'a str; 2],
@@ -1104,21 +1015,24 @@ mod tests {
             "10,0,0.5"
         );
         for (bad, says) in [
-            ("abc", "view3d must be YAW,PITCH"),
-            ("1,2,3,4", "view3d must be YAW,PITCH"),
-            ("1", "view3d must be YAW,PITCH"),
-            ("inf,20", "view3d must be YAW,PITCH"),
+            ("abc", "view3d: must be YAW,PITCH"),
+            ("1,2,3,4", "view3d: must be YAW,PITCH"),
+            ("1", "view3d: must be YAW,PITCH"),
+            ("inf,20", "view3d: must be YAW,PITCH"),
             ("0,95", "view3d: pitch must be in [0, 90]"),
             ("0,-1", "view3d: pitch must be in [0, 90]"),
             ("0,30,9", "view3d: zoom must be in [0.5, 4]"),
             ("0,30,NaN", "view3d: zoom must be in [0.5, 4]"),
         ] {
-            let e = Angle::parse(bad, "view3d").unwrap_err();
+            let e = Angle::parse(bad, "view3d").unwrap_err().to_string();
             assert!(e.starts_with(says), "{bad}: {e}");
         }
         assert!(Angle::parse("0,120", "--angle")
             .unwrap_err()
+            .to_string()
             .starts_with("--angle: pitch"));
+        // A pitch and a zoom both out of range are both named.
+        assert_eq!(Angle::parse("999,999,999", "view3d").unwrap_err().len(), 2);
         // The text reads back as the same angle.
         let a = Angle::new(-123.456, 45.67, 1.234);
         let b = Angle::parse(&a.text(), "view3d").unwrap();

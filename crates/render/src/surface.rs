@@ -12,20 +12,30 @@ pub enum Scale {
     /// By log(1 + (f − min) / s): for surfaces whose values span decades
     /// (Rosenbrock, Beale, Goldstein–Price), where a linear map would show one
     /// colour everywhere but the walls.
-    Log { s: f64 },
+    Log {
+        /// The knee, in f's units: nearly linear within s of the minimum,
+        /// logarithmic beyond (the lowest tenth's height above it).
+        s: f64,
+    },
 }
 
 /// f sampled on a grid over a view: `values[row * width + col]`, row 0 at the
 /// top (largest y), each sample at the centre of its cell.
 #[derive(Debug, Clone)]
 pub struct Grid {
+    /// The data window sampled.
     pub view: View,
+    /// Samples per row.
     pub width: usize,
+    /// Rows of samples.
     pub height: usize,
+    /// f at each sample, row by row from the top.
     pub values: Vec<f64>,
-    /// Smallest and largest finite value.
+    /// The smallest finite value.
     pub min: f64,
+    /// The largest finite value.
     pub max: f64,
+    /// How the values map to colour.
     pub scale: Scale,
 }
 
@@ -303,8 +313,11 @@ impl Shader {
 /// `libm`, so a figure's colours are the same in every build.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ColourMap {
+    /// The value at the bottom of the scale.
     pub min: f64,
+    /// The value at the top of the scale.
     pub max: f64,
+    /// Linear or logarithmic.
     pub scale: Scale,
 }
 

@@ -9,7 +9,9 @@ use optiviz_base::number::short;
 
 /// One optimizer's line of the sweep.
 pub struct SweepLine {
+    /// The optimizer's label, for the legend.
     pub label: String,
+    /// The optimizer's path colour.
     pub color: Color,
     /// The final loss at each of the chart's learning rates.
     pub final_loss: Vec<f64>,
@@ -24,8 +26,12 @@ pub struct SweepLine {
 /// Where the chart was drawn, to read a click back as a learning rate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SweepFrame {
+    /// The plotting rectangle, in device pixels.
     pub rect: Rect,
+    /// The learning rates at its left and right edges (a log axis).
     pub lrs: (f64, f64),
+    /// The plotted values at its bottom and top, and whether that axis is
+    /// logarithmic.
     pub values: (f64, f64, bool),
 }
 

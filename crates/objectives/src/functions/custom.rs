@@ -38,6 +38,7 @@ pub static CUSTOM: FunctionDef = FunctionDef {
 pub struct Typed {
     /// What the user typed.
     pub text: String,
+    /// The text parsed and compiled, with exact derivatives.
     pub expr: Expr,
     /// The parameters' values, in [`Expr::params`] order.
     pub values: Vec<f64>,

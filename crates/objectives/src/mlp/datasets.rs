@@ -22,6 +22,7 @@ pub enum Pattern {
 }
 
 impl Pattern {
+    /// Every pattern, in the order the page lists them.
     pub const ALL: [Pattern; 5] = [
         Pattern::Circle,
         Pattern::Xor,
@@ -30,6 +31,7 @@ impl Pattern {
         Pattern::Plane,
     ];
 
+    /// The key in experiments, e.g. `"spiral"`.
     pub fn key(self) -> &'static str {
         match self {
             Pattern::Circle => "circle",
@@ -40,6 +42,7 @@ impl Pattern {
         }
     }
 
+    /// The pattern whose [`Pattern::key`] is `key`.
     pub fn parse(key: &str) -> Option<Pattern> {
         Pattern::ALL.into_iter().find(|p| p.key() == key)
     }

@@ -24,6 +24,7 @@ pub enum Init {
 }
 
 impl Init {
+    /// Every scheme, in the order the page lists them.
     pub const ALL: [Init; 6] = [
         Init::TorchDefault,
         Init::XavierUniform,
@@ -33,6 +34,7 @@ impl Init {
         Init::Normal,
     ];
 
+    /// The key in experiments, e.g. `"xavier_uniform"`.
     pub fn key(self) -> &'static str {
         match self {
             Init::TorchDefault => "torch_default",
@@ -44,6 +46,7 @@ impl Init {
         }
     }
 
+    /// The scheme whose [`Init::key`] is `key`.
     pub fn parse(key: &str) -> Option<Init> {
         Init::ALL.into_iter().find(|i| i.key() == key)
     }

@@ -24,6 +24,7 @@ pub const MAX_ROWS: usize = crate::data::MAX_ROWS;
 pub const MAX_PARAMS: usize = 10_000;
 /// At most this many hidden layers, each at most [`MAX_WIDTH`] wide.
 pub const MAX_HIDDEN: usize = 8;
+/// At most this many units in a hidden layer.
 pub const MAX_WIDTH: usize = 64;
 
 /// Where a network's rows came from.
@@ -32,10 +33,14 @@ pub const MAX_WIDTH: usize = 64;
 pub enum Rows {
     /// Drawn: `{"name", "n", "noise", "seed"}`.
     Pattern {
+        /// The recipe, under the key `name`.
         #[serde(rename = "name")]
         pattern: Pattern,
+        /// How many rows.
         n: u32,
+        /// The σ of the noise (see [`Pattern::draw`]).
         noise: f64,
+        /// The seed the rows are drawn from.
         seed: u32,
     },
     /// Given row by row.
@@ -55,18 +60,25 @@ pub enum PlaneKind {
 /// An MLP experiment's model: the network, its rows and its initial weights.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
+    /// The architecture laid out over the flat parameters.
     pub net: Network,
+    /// Each row's two inputs (x1, x2).
     pub x: Vec<[f64; 2]>,
+    /// Each row's target: a class (0 or 1) or a number to fit.
     pub y: Vec<f64>,
+    /// Where the rows came from.
     pub rows: Rows,
+    /// How the initial weights are drawn.
     pub init: Init,
     /// σ of [`Init::Normal`].
     pub init_std: f64,
+    /// The seed the initial weights are drawn from.
     pub init_seed: u32,
     /// Initial weights given explicitly, which override `init`.
     pub weights: Option<Vec<f64>>,
     /// θ0: the given weights or the drawn ones.
     pub start: Vec<f64>,
+    /// Which plane the landscape is drawn on.
     pub plane: PlaneKind,
 }
 

@@ -10,12 +10,16 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Activation {
+    /// `nn.ReLU`: max(z, 0).
     Relu,
+    /// `nn.Tanh`.
     Tanh,
+    /// `nn.Sigmoid`: 1 / (1 + e⁻ᶻ).
     Sigmoid,
 }
 
 impl Activation {
+    /// Every activation, in the order the page lists them.
     pub const ALL: [Activation; 3] = [Activation::Relu, Activation::Tanh, Activation::Sigmoid];
 
     /// The key in experiments.
@@ -27,6 +31,7 @@ impl Activation {
         }
     }
 
+    /// The activation whose [`Activation::key`] is `key`.
     pub fn parse(key: &str) -> Option<Activation> {
         Activation::ALL.into_iter().find(|a| a.key() == key)
     }
@@ -108,6 +113,7 @@ pub enum Task {
 }
 
 impl Task {
+    /// The key in experiments: `"classification"` or `"regression"`.
     pub fn key(self) -> &'static str {
         match self {
             Task::Classification => "classification",
@@ -115,6 +121,7 @@ impl Task {
         }
     }
 
+    /// The task whose [`Task::key`] is `key`.
     pub fn parse(key: &str) -> Option<Task> {
         [Task::Classification, Task::Regression]
             .into_iter()
@@ -127,9 +134,11 @@ impl Task {
 pub struct Architecture {
     /// The width of each hidden layer, input side first.
     pub hidden: Vec<usize>,
+    /// The nonlinearity after each hidden layer.
     pub activation: Activation,
     /// A `BatchNorm1d` after each hidden `Linear` (which then has no bias).
     pub batch_norm: bool,
+    /// What the output predicts, and so the loss.
     pub task: Task,
 }
 
@@ -139,7 +148,9 @@ const BN_EPS: f64 = 1e-5;
 /// Where one `Linear` layer (and its batch norm) sit in the flat parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Layer {
+    /// Its inputs (`in_features`).
     pub fan_in: usize,
+    /// Its outputs (`out_features`).
     pub fan_out: usize,
     /// Offset of the weight, `fan_out` rows of `fan_in`.
     pub weight: usize,
@@ -152,6 +163,7 @@ pub struct Layer {
 /// An architecture laid out over a flat parameter vector.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
+    /// The shape it lays out.
     pub arch: Architecture,
     /// Every `Linear`, the output layer last.
     pub layers: Vec<Layer>,
@@ -162,6 +174,7 @@ pub struct Network {
 /// What one pass over a batch found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Eval {
+    /// The task's loss, the mean over the batch's rows.
     pub loss: f64,
     /// Classification: the share of rows with `(logit > 0) == y`.
     pub accuracy: Option<f64>,
@@ -185,6 +198,8 @@ pub struct Workspace {
 }
 
 impl Network {
+    /// `arch` laid out in `model.parameters()` order: each `Linear`'s weight
+    /// and bias, or with a batch norm its weight and then the norm's γ and β.
     pub fn new(arch: Architecture) -> Network {
         let mut layers = Vec::with_capacity(arch.hidden.len() + 1);
         let mut at = 0;

@@ -14,6 +14,8 @@ use serde::Serialize;
 /// k-th step of each path is used (always its last).
 const GRAM_WORK: usize = 400_000_000;
 
+/// A plane in parameter space, the points θ0 + a·d1 + b·d2: plane coordinates
+/// (a, b) are a landscape's x and y.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plane {
     /// θ0.

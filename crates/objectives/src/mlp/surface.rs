@@ -16,8 +16,11 @@ thread_local! {
 
 /// The full-data loss (with the experiment's L2 term) on a plane.
 pub struct NetSurface {
+    /// The network and the rows whose loss it is.
     pub model: Arc<Model>,
+    /// The plane the loss is evaluated on.
     pub plane: Plane,
+    /// The factor of the L2 term added to the loss (0 for none).
     pub l2: f64,
     /// The window that holds every run's projected path.
     pub window: View,

@@ -10,18 +10,16 @@
 //! is sampled more coarsely, scaled up, and its contours traced as lines.
 //! Everything computed is cached per function, view and size.
 
-use super::canvas::{CanvasPainter, Raster};
-use crate::objectives::objective::{Minimum, Objective, View};
-use crate::objectives::surface::Surface;
-use crate::render::contour::Segment;
-use crate::render::frame::{Frame, Scale, Theme};
-use crate::render::paint::Color;
-use crate::render::plot::{
+use crate::host::{Host, Image};
+use optiviz_objectives::objective::{Minimum, Objective, View};
+use optiviz_objectives::surface::Surface;
+use optiviz_render::contour::Segment;
+use optiviz_render::frame::{Frame, Scale, Theme};
+use optiviz_render::paint::Color;
+use optiviz_render::plot::{
     contour_segments, draw_surface_layer, raster_size, SurfaceArt, CONTOUR_LEVELS,
 };
-use crate::render::surface::{sample_rows, ColourMap, Grid, Shader};
-use wasm_bindgen::JsValue;
-use web_sys::HtmlCanvasElement;
+use optiviz_render::surface::{sample_rows, ColourMap, Grid, Shader};
 
 /// The milliseconds a surface may take to compute and still be drawn at
 /// once while dragging, leaving the rest of a 60 Hz frame to the paths and
@@ -32,9 +30,9 @@ pub const FRAME_BUDGET_MS: f64 = 10.0;
 const LINE_ALPHA: f64 = 0.35;
 
 /// The layer's computed parts for one function, view and size.
-struct Cache {
+struct Cache<I> {
     key: String,
-    raster: Raster,
+    raster: I,
     /// Contour lines drawn over the raster; none where they are in it.
     segments: Vec<Segment>,
     colours: ColourMap,
@@ -48,19 +46,19 @@ struct Cache {
     full: bool,
 }
 
-impl Cache {
+impl<I> Cache<I> {
     /// A raster made from `grid`: its pixels and the contour lines to draw
     /// over them (none where they are in the pixels).
     fn computed(
         key: String,
         grid: &Grid,
-        rgba: Vec<u8>,
+        raster: I,
         segments: Vec<Segment>,
         full: bool,
-    ) -> Cache {
+    ) -> Cache<I> {
         Cache {
             key,
-            raster: CanvasPainter::pixels(grid.width, grid.height, rgba),
+            raster,
             segments,
             colours: grid.colours(),
             samples: grid.width * grid.height,
@@ -100,13 +98,19 @@ struct Pending {
 
 /// What the layer needs from the page's state to draw.
 pub struct SurfaceInput<'a> {
+    /// The surface drawn.
     pub surf: &'a Surface,
     /// Identifies the surface: function, parameters, data and L2 term.
     pub id: String,
+    /// The plot's frame: its pixels and its window.
     pub frame: Frame,
+    /// The minima marked.
     pub minima: Vec<Minimum>,
+    /// The axes' names.
     pub axes: [&'a str; 2],
+    /// The page's theme.
     pub theme: Theme,
+    /// Device pixels per CSS pixel.
     pub scale: Scale,
     /// Whether the full-detail surface is computed elsewhere (a network's
     /// landscape, by the page's workers) and handed over with
@@ -122,31 +126,25 @@ impl SurfaceInput<'_> {
     }
 }
 
-/// The surface canvas and its caches.
-pub struct SurfaceLayer {
-    pub canvas: HtmlCanvasElement,
-    cache: Option<Cache>,
+/// The surface layer's caches.
+pub struct SurfaceLayer<H: Host> {
+    cache: Option<Cache<Image<H>>>,
     pending: Option<Pending>,
     /// Milliseconds per sample, as last measured, for a kind of surface.
     rate: Option<(String, f64)>,
 }
 
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-impl SurfaceLayer {
-    pub fn new(canvas: HtmlCanvasElement) -> SurfaceLayer {
+impl<H: Host> Default for SurfaceLayer<H> {
+    fn default() -> Self {
         SurfaceLayer {
-            canvas,
             cache: None,
             pending: None,
             rate: None,
         }
     }
+}
 
+impl<H: Host> SurfaceLayer<H> {
     /// The full-detail raster (`every` = 1) or a preview with a sample per
     /// `every` × `every` of its samples.
     fn plan(input: &SurfaceInput, every: usize) -> Plan {
@@ -190,8 +188,8 @@ impl SurfaceLayer {
     }
 
     /// Samples, colours and traces `plan` in one go; the milliseconds spent.
-    fn compute(&mut self, input: &SurfaceInput, plan: Plan) -> Result<f64, JsValue> {
-        let t0 = now();
+    fn compute(&mut self, host: &H, input: &SurfaceInput, plan: Plan) -> f64 {
+        let t0 = host.now();
         if plan.full {
             // What was being refined a piece at a time is done.
             self.pending = None;
@@ -202,16 +200,28 @@ impl SurfaceLayer {
             Some(width) => {
                 let mut rgba = Vec::new();
                 shader(&grid, width).rows(&grid, 0..ch, &mut rgba);
-                Cache::computed(plan.key, &grid, rgba, Vec::new(), plan.full)
+                Cache::computed(
+                    plan.key,
+                    &grid,
+                    host.pixels(grid.width, grid.height, rgba),
+                    Vec::new(),
+                    plan.full,
+                )
             }
             None => {
                 let segments = contour_segments(&grid, false);
-                Cache::computed(plan.key, &grid, grid.rgba(), segments, plan.full)
+                Cache::computed(
+                    plan.key,
+                    &grid,
+                    host.pixels(grid.width, grid.height, grid.rgba()),
+                    segments,
+                    plan.full,
+                )
             }
         });
-        let spent = now() - t0;
+        let spent = host.now() - t0;
         self.measured(input, spent, cw * ch);
-        Ok(spent)
+        spent
     }
 
     /// What a surface computed elsewhere is known by: the surface and the
@@ -231,11 +241,12 @@ impl SurfaceLayer {
     /// elsewhere (its own preview always gives way).
     pub fn set_grid(
         &mut self,
+        host: &H,
         input: &SurfaceInput,
         key: &str,
         (width, height): (usize, usize),
         values: Vec<f64>,
-    ) -> Result<bool, JsValue> {
+    ) -> bool {
         if Self::remote_key(input) != key
             || values.len() != width * height
             || width < 2
@@ -245,15 +256,21 @@ impl SurfaceLayer {
                 .as_ref()
                 .is_some_and(|c| c.key == key && c.handed.is_some() && c.samples >= values.len())
         {
-            return Ok(false);
+            return false;
         }
         let grid = Grid::from_values(input.frame.view, width, height, values);
         // Traced on every sample: a computed grid has none to spare.
         let segments = contour_segments(&grid, true);
-        let mut cache = Cache::computed(key.to_string(), &grid, grid.rgba(), segments, true);
+        let mut cache = Cache::computed(
+            key.to_string(),
+            &grid,
+            host.pixels(grid.width, grid.height, grid.rgba()),
+            segments,
+            true,
+        );
         cache.handed = Some(grid);
         self.cache = Some(cache);
-        Ok(true)
+        true
     }
 
     /// The grid computed elsewhere for this surface and window, if the
@@ -266,18 +283,24 @@ impl SurfaceLayer {
     /// A remote surface's own preview: one sample per 4×4 CSS pixels at
     /// most, within the budget (a quarter of it while dragging); whatever
     /// grid arrives later has the same key and replaces it.
-    fn draw_remote_preview(&mut self, input: &SurfaceInput, fast: bool) -> Result<f64, JsValue> {
+    fn draw_remote_preview(&mut self, host: &H, input: &SurfaceInput, fast: bool) -> f64 {
         let key = Self::remote_key(input);
         if self.cache.as_ref().map(|c| &c.key) == Some(&key) {
-            return Ok(0.0);
+            return 0.0;
         }
-        let t0 = now();
+        let t0 = host.now();
         let cost = input.surf.cost() as f64 * if fast { 4.0 } else { 1.0 };
         let (cw, ch) = raster_size(input.frame.rect, 4.0 * input.scale.0, cost);
         let grid = Grid::sample(input.surf, input.frame.view, cw, ch);
         let segments = contour_segments(&grid, true);
-        self.cache = Some(Cache::computed(key, &grid, grid.rgba(), segments, false));
-        Ok(now() - t0)
+        self.cache = Some(Cache::computed(
+            key,
+            &grid,
+            host.pixels(grid.width, grid.height, grid.rgba()),
+            segments,
+            false,
+        ));
+        host.now() - t0
     }
 
     /// Draws the layer, computing the surface first unless cached; the
@@ -288,10 +311,17 @@ impl SurfaceLayer {
     /// preview that fits stands in. A surface not yet timed is timed on a
     /// preview first, and the full detail follows in the same call when the
     /// preview's time says it fits.
-    pub fn draw(&mut self, input: &SurfaceInput, fast: bool) -> Result<f64, JsValue> {
+    pub fn draw(
+        &mut self,
+        host: &H,
+        painter: &mut H::Painter,
+        size: (f64, f64),
+        input: &SurfaceInput,
+        fast: bool,
+    ) -> f64 {
         let mut spent = 0.0;
         if input.remote {
-            spent = self.draw_remote_preview(input, fast)?;
+            spent = self.draw_remote_preview(host, input, fast);
         } else {
             let full = Self::plan(input, 1);
             if self.cache.as_ref().map(|c| &c.key) != Some(&full.key) {
@@ -299,7 +329,7 @@ impl SurfaceLayer {
                     spent + per_sample * full.samples() as f64 <= FRAME_BUDGET_MS
                 };
                 if !fast || self.rate(input).is_some_and(|r| fits(r, 0.0)) {
-                    spent = self.compute(input, full)?;
+                    spent = self.compute(host, input, full);
                 } else {
                     // The finest preview that fits; untimed, one sample per
                     // 4 × 4 CSS pixels.
@@ -313,13 +343,13 @@ impl SurfaceLayer {
                     let preview = Self::plan(input, every);
                     let samples = preview.samples();
                     if self.cache.as_ref().map(|c| &c.key) != Some(&preview.key) {
-                        spent = self.compute(input, preview)?;
+                        spent = self.compute(host, input, preview);
                         // The full detail's time as this preview predicts it
                         // (one too quick for the browser's clock counts as a
                         // tick of it, 0.1 ms).
                         let per = self.rate(input).unwrap_or(spent.max(0.1) / samples as f64);
                         if fits(per, spent) {
-                            spent += self.compute(input, full)?;
+                            spent += self.compute(host, input, full);
                         }
                     }
                 }
@@ -333,17 +363,8 @@ impl SurfaceLayer {
             minima: &input.minima,
             axes: input.axes,
         };
-        let size = (self.canvas.width() as f64, self.canvas.height() as f64);
-        let mut painter = CanvasPainter::new(&self.canvas)?;
-        draw_surface_layer(
-            &mut painter,
-            size,
-            &input.frame,
-            &art,
-            input.theme,
-            input.scale,
-        );
-        Ok(spent)
+        draw_surface_layer(painter, size, &input.frame, &art, input.theme, input.scale);
+        spent
     }
 
     /// Whether the layer holds the full detail for this surface, view and
@@ -359,15 +380,15 @@ impl SurfaceLayer {
     /// Computes the full-detail surface a piece at a time, for about
     /// `budget` milliseconds (rows of samples, then rows of pixels); true
     /// once it is ready (the next `draw` then only draws).
-    pub fn refine(&mut self, input: &SurfaceInput, budget: f64) -> Result<bool, JsValue> {
+    pub fn refine(&mut self, host: &H, input: &SurfaceInput, budget: f64) -> bool {
         if self.detailed(input) {
-            return Ok(true);
+            return true;
         }
         let plan = Self::plan(input, 1);
         let Some(width) = plan.lines else {
             // A thinned raster is small: computed in one go.
-            self.compute(input, plan)?;
-            return Ok(true);
+            self.compute(host, input, plan);
+            return true;
         };
         if self.pending.as_ref().map(|p| &p.key) != Some(&plan.key) {
             self.pending = Some(Pending {
@@ -377,11 +398,11 @@ impl SurfaceLayer {
                 spent: 0.0,
             });
         }
-        let t0 = now();
+        let t0 = host.now();
         let view: View = input.frame.view;
         let (cw, ch) = plan.size;
         let pending = self.pending.as_mut().expect("just set");
-        while now() - t0 < budget {
+        while host.now() - t0 < budget {
             match &mut pending.shading {
                 None => {
                     let done = pending.values.len() / cw;
@@ -401,15 +422,21 @@ impl SurfaceLayer {
                 Some(_) => {
                     let pending = self.pending.take().expect("pending");
                     let (grid, _, rgba) = pending.shading.expect("shaded");
-                    self.cache = Some(Cache::computed(plan.key, &grid, rgba, Vec::new(), true));
-                    let spent = pending.spent + now() - t0;
+                    self.cache = Some(Cache::computed(
+                        plan.key,
+                        &grid,
+                        host.pixels(grid.width, grid.height, rgba),
+                        Vec::new(),
+                        true,
+                    ));
+                    let spent = pending.spent + host.now() - t0;
                     self.measured(input, spent, cw * ch);
-                    return Ok(true);
+                    return true;
                 }
             }
         }
-        pending.spent += now() - t0;
-        Ok(false)
+        pending.spent += host.now() - t0;
+        false
     }
 }
 

@@ -17,7 +17,8 @@
 //! ([`Lock::check`]), so every way of editing (a control, a drag on the
 //! plot, a key, `setExperiment`) is held to it by one rule.
 
-use optiviz_experiment::experiment::{Experiment, OPTIMIZER_KEYS};
+use crate::experiment::{Experiment, OPTIMIZER_KEYS};
+use optiviz_base::error::{ConfigError, ConfigErrors, Problems};
 use optiviz_optim::REGISTRY;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -48,6 +49,16 @@ pub enum Part {
 }
 
 impl Part {
+    /// Where the part is in the experiment's JSON: `start`,
+    /// `optimizers[0]`, `optimizers[1].lr` (`sampling` for the sampling card).
+    fn path(&self) -> String {
+        match self {
+            Part::Named(n) => n.to_string(),
+            Part::Optimizer(n) => format!("optimizers[{}]", n - 1),
+            Part::Setting(n, k) => format!("optimizers[{}].{k}", n - 1),
+        }
+    }
+
     fn name(&self) -> String {
         match self {
             Part::Named(n) => n.to_string(),
@@ -100,7 +111,7 @@ impl Lock {
     /// Reads `lock=`'s value: the parts it names, and a message for each
     /// name that is not one (naming it and what is allowed). What is valid
     /// is kept.
-    pub fn parse(text: &str) -> (Lock, Vec<String>) {
+    pub fn parse(text: &str) -> (Lock, Vec<ConfigError>) {
         let mut lock = Lock::default();
         let mut errors = Vec::new();
         for name in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -116,12 +127,15 @@ impl Lock {
                     Ok(p) => {
                         lock.parts.insert(p);
                     }
-                    Err(e) => errors.push(format!("lock: {e}")),
+                    Err(e) => errors.push(ConfigError::new("lock", e)),
                 }
             } else {
-                errors.push(format!(
-                    "lock: '{name}' is not a part that can be locked; allowed: {}, oN (optimizer N's settings) or oN.K (one of them, as o1.lr)",
-                    PARTS.join(", ")
+                errors.push(ConfigError::new(
+                    "lock",
+                    format!(
+                        "'{name}' is not a part that can be locked; allowed: {}, oN (optimizer N's settings) or oN.K (one of them, as o1.lr)",
+                        PARTS.join(", ")
+                    ),
                 ));
             }
         }
@@ -130,7 +144,7 @@ impl Lock {
 
     /// Drops `oN` and `oN.K` for an N past the experiment's `count`
     /// optimizers, with a message for each.
-    pub fn keep_optimizers(&mut self, count: usize) -> Vec<String> {
+    pub fn keep_optimizers(&mut self, count: usize) -> Vec<ConfigError> {
         let past = |p: &Part| match p {
             Part::Optimizer(n) | Part::Setting(n, _) => *n > count,
             Part::Named(_) => false,
@@ -140,11 +154,14 @@ impl Lock {
             .iter()
             .filter(|p| past(p))
             .map(|p| {
-                format!(
-                    "lock: '{}': there {} {count} optimizer{}",
-                    p.name(),
-                    if count == 1 { "is" } else { "are" },
-                    if count == 1 { "" } else { "s" }
+                ConfigError::new(
+                    "lock",
+                    format!(
+                        "'{}': there {} {count} optimizer{}",
+                        p.name(),
+                        if count == 1 { "is" } else { "are" },
+                        if count == 1 { "" } else { "s" }
+                    ),
                 )
             })
             .collect();
@@ -152,6 +169,7 @@ impl Lock {
         errors
     }
 
+    /// Whether nothing is locked.
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }
@@ -191,34 +209,37 @@ impl Lock {
         self.parts.iter().map(Part::name).collect()
     }
 
-    /// Whether `after` keeps every locked part of `before`. The error names
-    /// what is locked and would have changed: `locked by this link: start, o1.lr`.
-    pub fn check(&self, before: &Experiment, after: &Experiment) -> Result<(), String> {
+    /// Whether `after` keeps every locked part of `before`: else an error
+    /// for each locked part that would have changed, at its path in the
+    /// experiment (`start`, `optimizers[0].lr`).
+    pub fn check(&self, before: &Experiment, after: &Experiment) -> Result<(), ConfigErrors> {
         if self.parts.is_empty() {
             return Ok(());
         }
         let (a, b) = (doc(before), doc(after));
-        let mut changed: Vec<String> = self
+        let mut changed: Vec<&Part> = self
             .parts
             .iter()
             .filter(|p| part_of(&a, p) != part_of(&b, p))
-            .map(Part::name)
             .collect();
+        let every: Vec<Part>;
         if self.all {
             // Every optimizer's every setting, named as oN.
             let count = |d: &Value| d["optimizers"].as_array().map_or(0, Vec::len);
-            for i in 1..=count(&a).max(count(&b)) {
-                let part = Part::Optimizer(i);
-                if part_of(&a, &part) != part_of(&b, &part) && !changed.contains(&part.name()) {
-                    changed.push(part.name());
+            every = (1..=count(&a).max(count(&b)))
+                .map(Part::Optimizer)
+                .collect();
+            for part in &every {
+                if part_of(&a, part) != part_of(&b, part) && !changed.contains(&part) {
+                    changed.push(part);
                 }
             }
         }
-        if changed.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("locked by this link: {}", changed.join(", ")))
+        let mut p = Problems::default();
+        for part in changed {
+            p.push(ConfigError::new(part.path(), "is locked by this link"));
         }
+        p.finish(())
     }
 }
 
@@ -284,6 +305,8 @@ mod tests {
         let (lock, errors) = Lock::parse("start, toolbar,o2.lr,o1.speed,o0");
         assert_eq!(lock.names(), ["start", "o2.lr"]);
         assert_eq!(errors.len(), 3);
+        let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(errors.iter().all(|e| e.starts_with("lock: ")), "{errors:?}");
         assert!(
             errors[0].starts_with(
                 "lock: 'toolbar' is not a part that can be locked; allowed: function, start"
@@ -300,7 +323,7 @@ mod tests {
         let (mut lock, _) = Lock::parse("o1,o3.lr,o2,steps");
         assert_eq!(
             lock.keep_optimizers(2),
-            ["lock: 'o3.lr': there are 2 optimizers"]
+            [ConfigError::new("lock", "'o3.lr': there are 2 optimizers")]
         );
         assert_eq!(lock.names(), ["steps", "o1", "o2"]);
     }
@@ -323,11 +346,11 @@ mod tests {
         let err = lock
             .check(&base, &edited(|d| d["steps"] = 10.into()))
             .unwrap_err();
-        assert_eq!(err, "locked by this link: steps");
+        assert_eq!(err.to_string(), "steps: is locked by this link");
         let err = lock
             .check(&base, &edited(|d| d["optimizers"][1]["lr"] = 0.5.into()))
             .unwrap_err();
-        assert_eq!(err, "locked by this link: o2");
+        assert_eq!(err.to_string(), "optimizers[1]: is locked by this link");
     }
 
     #[test]
@@ -388,7 +411,7 @@ mod tests {
             .0
             .check(&base, &cases[7].1)
             .unwrap_err();
-        assert_eq!(err, "locked by this link: o1.lr");
+        assert_eq!(err.to_string(), "optimizers[0].lr: is locked by this link");
     }
 
     #[test]

@@ -4,15 +4,14 @@
 //! paths are tested against) per angle, size and resolution, so an animation
 //! step redraws only the paths, and turning the view only rasterizes again.
 
-use super::canvas::{clear, context, offscreen, CanvasPainter, Raster};
-use super::surface_layer::{SurfaceInput, SurfaceLayer};
-use crate::objectives::objective::Objective;
-use crate::render::figure::relief_area;
-use crate::render::plot::PathArt;
-use crate::render::relief::{self, Angle, BaseArt, Camera, Mesh, Relief, MESH};
-use crate::render::surface::Grid;
-use wasm_bindgen::{Clamped, JsValue};
-use web_sys::{HtmlCanvasElement, ImageData};
+use crate::host::{Host, Image};
+use crate::surface_layer::{SurfaceInput, SurfaceLayer};
+use optiviz_objectives::objective::Objective;
+use optiviz_render::figure::relief_area;
+use optiviz_render::frame::Scale;
+use optiviz_render::plot::PathArt;
+use optiviz_render::relief::{self, Angle, BaseArt, Camera, Mesh, Relief, MESH};
+use optiviz_render::surface::Grid;
 
 /// The most vertices a side of a network's own preview mesh, before the
 /// workers' grid arrives.
@@ -27,34 +26,36 @@ struct Meshes {
 }
 
 /// What the relief view keeps between frames.
-pub struct ReliefView {
+pub struct ReliefView<H: Host> {
     meshes: Option<Meshes>,
     /// The raster's key, the raster, its camera and whether it shows the
     /// turning mesh.
     raster: Option<(String, Relief, Camera, bool)>,
-    /// The raster put into a canvas of its own, reused from frame to frame.
-    image: HtmlCanvasElement,
+    /// The raster as the host keeps it, to draw.
+    image: Option<Image<H>>,
 }
 
 /// What a surface's meshes are known by: the surface, the window and the
 /// size of the grid they were read off (a network's, from the workers).
-pub fn mesh_key(input: &SurfaceInput, grid: Option<&Grid>) -> String {
+pub fn mesh_key<H: Host>(input: &SurfaceInput, grid: Option<&Grid>) -> String {
     format!(
         "{}|{}",
-        SurfaceLayer::remote_key(input),
+        SurfaceLayer::<H>::remote_key(input),
         grid.map_or(0, |g| g.width * g.height)
     )
 }
 
-impl ReliefView {
-    pub fn new() -> Result<ReliefView, JsValue> {
-        Ok(ReliefView {
+impl<H: Host> Default for ReliefView<H> {
+    fn default() -> Self {
+        ReliefView {
             meshes: None,
             raster: None,
-            image: offscreen(1, 1)?,
-        })
+            image: None,
+        }
     }
+}
 
+impl<H: Host> ReliefView<H> {
     /// The still view's mesh, if the view has the one known by `key`.
     pub fn still_mesh(&self, key: &str) -> Option<&Mesh> {
         self.meshes
@@ -69,19 +70,19 @@ impl ReliefView {
     /// resolution (or 1.5 raster pixels a CSS pixel, if that is more). `grid`
     /// is a remote surface's computed grid, if it has one. Returns the
     /// milliseconds spent sampling and rasterizing.
+    #[allow(clippy::too_many_arguments)]
     pub fn draw_base(
         &mut self,
-        canvas: &HtmlCanvasElement,
+        host: &mut H,
+        painter: &mut H::Painter,
+        size: (f64, f64),
         input: &SurfaceInput,
         grid: Option<&Grid>,
         angle: Angle,
         fast: bool,
-    ) -> Result<f64, JsValue> {
-        let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map_or(0.0, |p| p.now());
-        let t0 = now();
+    ) -> f64 {
+        let t0 = host.now();
         let s = input.scale;
-        let size = (canvas.width() as f64, canvas.height() as f64);
         let window = input.frame.view;
         let (area, bar) = relief_area(size.0, size.1, s, window);
         let per = if fast {
@@ -89,7 +90,7 @@ impl ReliefView {
         } else {
             (1.5 / s.0).max(1.0)
         };
-        let key = mesh_key(input, grid);
+        let key = mesh_key::<H>(input, grid);
         if self.meshes.as_ref().map(|m| &m.key) != Some(&key) {
             // The raster drawn from the old meshes goes with them.
             self.raster = None;
@@ -113,22 +114,21 @@ impl ReliefView {
             self.raster = None;
             let camera = Camera::new(area, window, angle, s);
             let raster = Relief::render(self.mesh(fast), &camera, per);
-            put(&self.image, &raster)?;
+            self.image = Some(host.relief_image(raster.width, raster.height, &raster.rgba));
             self.raster = Some((raster_key, raster, camera, fast));
         }
-        let spent = now() - t0;
+        let spent = host.now() - t0;
         let (_, raster, camera, turning) = self.raster.as_ref().expect("just drawn");
         let mesh = self.mesh(*turning);
-        let mut p = CanvasPainter::new(canvas)?;
-        let image = Raster::of_canvas(self.image.clone());
+        let image = self.image.as_ref().expect("put with its raster");
         let art = BaseArt {
-            image: &image,
+            image,
             colours: mesh.colours,
             minima: &input.minima,
             axes: input.axes,
         };
-        relief::draw_base(&mut p, size, camera, raster, &art, input.theme, s, bar);
-        Ok(spent)
+        relief::draw_base(painter, size, camera, raster, &art, input.theme, s, bar);
+        spent
     }
 
     fn mesh(&self, turning: bool) -> &Mesh {
@@ -143,23 +143,21 @@ impl ReliefView {
         }
     }
 
-    /// Draws the paths in relief on the path canvas (cleared first), on the
-    /// raster drawn last.
+    /// Draws the paths in relief (on a cleared layer), on the raster drawn
+    /// last.
     pub fn draw_paths(
         &self,
-        canvas: &HtmlCanvasElement,
+        p: &mut H::Painter,
         paths: &[PathArt],
         step: usize,
         start: Option<([f64; 2], f64)>,
-        s: crate::render::frame::Scale,
-    ) -> Result<(), JsValue> {
-        clear(canvas)?;
+        s: Scale,
+    ) {
         let Some((_, raster, camera, turning)) = &self.raster else {
-            return Ok(());
+            return;
         };
-        let mut p = CanvasPainter::new(canvas)?;
         relief::draw_paths(
-            &mut p,
+            p,
             camera,
             raster,
             self.mesh(*turning),
@@ -168,17 +166,5 @@ impl ReliefView {
             start,
             s,
         );
-        Ok(())
     }
-}
-
-/// Puts the raster into `image`, sized to it.
-fn put(image: &HtmlCanvasElement, raster: &Relief) -> Result<(), JsValue> {
-    let (w, h) = (raster.width as u32, raster.height as u32);
-    if image.width() != w || image.height() != h {
-        image.set_width(w);
-        image.set_height(h);
-    }
-    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.rgba), w, h)?;
-    context(image)?.put_image_data(&data, 0.0, 0.0)
 }
