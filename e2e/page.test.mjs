@@ -104,7 +104,7 @@ test("clicking the plot moves the start point", async () => {
 
 test("a broken link names every bad key at once, keeps what was valid, and the address follows what is shown", async () => {
   const { page } = await open(browser, `${server.url}?fn=quadratic&fn.a=-1&start=3,2&steps=30&o1=sgd&o1.lr=abc&o2=adam&o2.lr=0.1`);
-  const message = page.getByRole("alert");
+  const message = page.locator("#message");
   await assert.doesNotReject(message.waitFor({ state: "visible" }));
   const text = await message.textContent();
   assert.match(text, /fn\.a: must be in \(0, 1000\], got -1/);
@@ -121,11 +121,11 @@ test("a broken link names every bad key at once, keeps what was valid, and the a
   await page.screenshot({ path: join(artifacts, "broken-link.png") });
   // An unknown function and a bad value: both named; a link without a start gets the function's own.
   const both = await open(browser, `${server.url}?fn=nope&o1.lr=abc`);
-  const said = await both.page.getByRole("alert").textContent();
+  const said = await both.page.locator("#message").textContent();
   assert.match(said, /fn: unknown function "nope"/);
   assert.match(said, /o1\.lr: /);
   const plain = await open(browser, `${server.url}?fn=booth&steps=20&o1=sgd&o1.lr=0.01`);
-  assert.equal(await plain.page.getByRole("alert").isVisible(), false);
+  assert.equal(await plain.page.locator("#message").isVisible(), false);
   assert.deepEqual(await plain.page.evaluate(() => window.optiviz.getExperiment().start), [-6, 6]);
 });
 
@@ -147,7 +147,7 @@ test("a non-numeric box is refused with a message and the last valid state is ke
   assert.equal(await again.inputValue(), "0.2");
   assert.equal(await again.getAttribute("aria-invalid"), null);
   const result = await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "adam", lr: 0.1, betas: [0.9, 2] }] }));
-  assert.deepEqual(result, { ok: false, error: "optimizers[0].betas[1]: must be in [0, 1), got 2" });
+  assert.deepEqual(result, { ok: false, error: "optimizers[0].betas[1]: must be in [0, 1), got 2", errors: [{ path: "optimizers[0].betas[1]", message: "must be in [0, 1), got 2" }] });
 });
 
 test("embed=1 shows the compact view", async () => {
@@ -533,7 +533,7 @@ test("play=1 and speed=N are the page's own keys: playing at that speed from the
   assert.equal(url.get("play"), "1");
   assert.equal(url.get("speed"), "80");
   const bad = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=40&o1=sgd&o1.lr=0.02&speed=9999`);
-  assert.match(await bad.page.getByRole("alert").textContent(), /^speed: must be a whole number of steps per second in \[1, 200\], got 9999/);
+  assert.match(await bad.page.locator("#message").textContent(), /speed: must be a whole number of steps per second in \[1, 200\], got 9999/);
   assert.deepEqual(errors, []);
 });
 
@@ -1471,8 +1471,8 @@ test("a teacher's link locks parts of the experiment: controls disabled with a n
   assert.deepEqual([after.start, after.view ?? null], [before.start, before.view ?? null]);
   // setExperiment says what is locked; what is free still changes.
   const refused = await page.evaluate(() => optiviz.setExperiment({ ...optiviz.getExperiment(), steps: 20 }));
-  assert.deepEqual(refused, { ok: false, error: "locked by this link: steps" });
-  assert.match(await page.locator("#message").textContent(), /setExperiment: locked by this link: steps/);
+  assert.deepEqual(refused, { ok: false, error: "steps: is locked by this link", errors: [{ path: "steps", message: "is locked by this link" }] });
+  assert.match(await page.locator("#message").textContent(), /setExperiment: Steps: is locked by this link/);
   const free = await page.evaluate(() => { const e = optiviz.getExperiment(); e.optimizers[0].momentum = 0.5; return optiviz.setExperiment(e); });
   assert.deepEqual(free, { ok: true });
   // Playback still works.

@@ -33,15 +33,15 @@ import { firstFrame } from "./js/first-frame.js";
 
 // The page's HTML opens with the first scenario's lesson; a link to anything
 // else must not show it while the engine loads.
-if (location.search) $("lesson").textContent = "";
+scenario.forLink();
 
 function start(bindings) {
   performance.mark("optiviz-start");
-  const { App, catalogue, pageKeys, checkFormula } = bindings;
+  const { App, catalogue, checkFormula } = bindings;
   const app = new App($("surface"), $("paths"), $("chart"), $("data"));
   // What the modules share: the engine, the catalogue (set once the plot is
   // drawn) and each other's interfaces, looked up when they are called.
-  const ctx = { app, App, cat: null, pageKeys: pageKeys(), checkFormula };
+  const ctx = { app, App, cat: null, checkFormula };
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.teaching = teaching.build(ctx);
   ctx.lock = lock.build(ctx);

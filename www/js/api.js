@@ -6,14 +6,16 @@ export function build(ctx) {
   return {
     /** The experiment as a plain object: the JSON `optiviz run` reads. */
     getExperiment: () => app.experiment(),
-    /** Validates and loads an experiment. Returns {ok: true} or {ok: false, error}; the error is also shown on the page. */
+    /** Validates and loads an experiment. Returns {ok: true}, or {ok: false, error, errors}: every problem
+     * as {path, message}, the path into `obj`, and `error` the one line naming them all. The problems are
+     * also shown on the page, each beside its control. */
     setExperiment(obj) {
       try {
         app.setExperiment(obj);
       } catch (e) {
-        // The error's path is into `obj`, so it is shown as it is.
-        messages.showError(`setExperiment: ${e}`);
-        return { ok: false, error: String(e) };
+        const errors = messages.problems(e);
+        messages.show(errors, { lead: "setExperiment: ", all: true });
+        return { ok: false, error: String(e.message ?? e), errors };
       }
       messages.clearError();
       app.step = app.maxStep();
@@ -25,7 +27,7 @@ export function build(ctx) {
     /** The trajectories, as `optiviz run` prints them: {runs: [...]}. */
     getRuns: () => app.runs(),
     /** The link that reproduces the current picture; null when a pasted dataset is too large for one. */
-    getLink: () => ctx.url.link(),
+    getLink: () => ctx.url.address(),
     play: () => { if (!ctx.playback.isPlaying()) ctx.playback.play(); },
     pause: () => ctx.playback.pause(),
   };

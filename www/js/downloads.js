@@ -67,8 +67,9 @@ export function build(ctx) {
       showError(`${file.name} is not a JSON file: ${e.message}`);
       return;
     }
+    // Every problem the file has is named (api.js shows them, each beside its control).
     const result = ctx.api.setExperiment(obj);
     if (result.ok) notice(`Opened ${file.name}`);
-    else showError(`${file.name}: ${result.error}`);
+    else ctx.messages.show(result.errors, { lead: `${file.name}: `, all: true });
   });
 }

@@ -2,7 +2,7 @@
 // message (beside the field it came from, or in the page's message place when
 // it has none) and the last valid state kept; then the panels and the URL follow.
 
-import { markInvalid, clearInvalid } from "./controls/fields.js";
+import { clearInvalid } from "./controls/fields.js";
 
 export function build(ctx) {
   // A control left holding a refused value is reset from the engine when the
@@ -14,13 +14,9 @@ export function build(ctx) {
     try {
       fn();
     } catch (e) {
-      const message = ctx.messages.friendly(e);
-      if (input?.isConnected) {
-        markInvalid(input, message);
-        invalid.add(input);
-      } else {
-        ctx.messages.showError(message);
-      }
+      // Each problem beside its control; the edit's own control takes what
+      // no other claims.
+      for (const el of ctx.messages.show(ctx.messages.problems(e), { input })) invalid.add(el);
       refused = true;
       return false;
     }

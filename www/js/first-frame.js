@@ -5,26 +5,22 @@ const nextTask = () => new Promise((done) => setTimeout(done, 0));
 
 export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
-  const hasExperiment = ctx.url.load();
-  // A lesson's part, when the link has nothing else to show; a question
-  // (the link's, or most of a lesson's) holds the paths back from the
-  // first frame.
-  const lesson = ctx.url.pageValue("lesson");
-  const named = lesson !== null && lesson !== "1" && lesson !== "0";
-  if (named && !hasExperiment) {
-    try {
-      app.loadLessonPart(lesson, Number(ctx.url.pageValue("part") ?? 1));
-    } catch {
-      // Said once the controls are up (lessons.applyLink).
-    }
-  }
-  const linkAsks = ctx.url.pageValue("predict") !== null || ctx.url.pageValue("question") !== null;
+  // The link was opened when the address was built (url.js): its
+  // experiment (or a lesson's part) is loaded, its lock and relief applied;
+  // its other page keys are applied here, each module its own.
+  const opened = ctx.url.link();
+  const page = opened.page;
+  const named = page.lesson !== undefined && page.lesson !== "1" && page.lesson !== "0";
+  const linkAsks = page.predict !== undefined || page.question !== undefined;
+  // A question (the link's, or most of a lesson's) holds the paths back from
+  // the first frame.
   const asks = named || linkAsks;
   // A link's view3d shows the relief from the first frame; hide= hides
   // parts of the page before it is drawn; lock= holds parts of the
   // experiment as the link gave them.
-  const linkProblems = [ctx.relief.applyLink(ctx.url.pageValue), ctx.teaching.applyLink(ctx.url.pageValue), ctx.lock.applyLink(ctx.url.pageValue)].filter(Boolean);
-  if (linkProblems.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${linkProblems.join("; ")}.`);
+  ctx.relief.applyLink(page);
+  ctx.teaching.applyLink(page);
+  ctx.lock.applyLink(page);
   app.step = asks ? 0 : app.maxStep();
   // Nothing plays, and no text gives the answer away, before it is asked.
   ctx.quiz.hold(asks);
@@ -57,33 +53,28 @@ export async function firstFrame(ctx, catalogue) {
   ctx.status.render();
   window.optiviz = ctx.api;
   performance.mark("optiviz-controls");
-  // The address follows what is shown, a link's bad keys left out.
-  ctx.url.write();
-  // The page's own keys: the animation's speed, and playing from the start.
-  const speed = ctx.url.pageValue("speed");
-  if (speed !== null && !ctx.playback.setSpeed(speed)) {
-    ctx.messages.showError(`speed: must be a whole number of steps per second in [1, 200], got ${speed}`);
-  }
-  // The lesson (which may ask its part's question), else the link's question.
-  const asked = ctx.lessons.applyLink(ctx.url.pageValue, true);
+  // The page's own keys: the animation's speed, what is shown under the
+  // plot, the lesson (which may ask its part's question), else the link's
+  // question.
+  if (page.speed !== undefined) ctx.playback.setSpeed(page.speed);
+  ctx.inspector.applyLink(page);
+  ctx.lessons.applyLink(page, opened.experiment);
   if (named) ctx.scenario.settle(false);
-  if (ctx.lessons.active()) {
-    if (linkAsks) asked.push("predict, question: a lesson asks its own questions");
-  } else {
-    asked.push(...ctx.quiz.applyLink(ctx.url.pageValue));
-  }
-  // Held back for nothing (a part with no question, a question at fault).
+  if (!ctx.lessons.active()) ctx.quiz.applyLink(page);
+  // Held back for nothing (a part with no question).
   if (asks && !ctx.quiz.holding()) {
     ctx.quiz.hold(false);
     app.step = app.maxStep();
     ctx.draw.dynamic();
   }
-  const shown = [...asked, ...ctx.inspector.applyLink(ctx.url.pageValue)];
-  if (shown.length) ctx.messages.showError(`Part of this link could not be used, and is left out: ${shown.join("; ")}.`);
+  // Every key at fault, named together: beside its control where the page
+  // shows one, and all of them in the message place.
+  if (opened.errors.length) {
+    ctx.messages.show(opened.errors, { lead: "Part of this link could not be used, and is left out: ", all: true, link: true });
+  }
+  // The address follows what is shown, a link's bad keys left out.
   ctx.url.write();
-  const play = ctx.url.pageValue("play");
-  if (play === "1") ctx.playback.play();
-  else if (play !== null && play !== "0") ctx.messages.showError(`play: must be 1 (play once loaded) or 0, got ${play}`);
+  if (page.play === true) ctx.playback.play();
   document.body.classList.add("ready");
   window.dispatchEvent(new CustomEvent("optiviz-ready"));
 }

@@ -95,26 +95,14 @@ export function build(ctx) {
     ctx.url.sync();
   });
 
-  // What a link says is shown: chart=K, arrows=1, inspect=1; a bad value is
-  // named and left out.
-  function applyLink(value) {
-    const problems = [];
-    const flag = (key, apply) => {
-      const v = value(key);
-      if (v === "1" || v === "0") apply(v === "1");
-      else if (v !== null) problems.push(`${key}: must be 1 (show) or 0, got ${v}`);
-    };
-    flag("arrows", showArrows);
-    flag("curvature", showCurvature);
-    flag("inspect", (on) => { fold.open = on; });
-    const chart = value("chart");
-    if (chart !== null) {
-      const kinds = app.chartKinds();
-      if (kinds.includes(chart)) kind = chart;
-      else problems.push(`chart: must be one of ${kinds.join(", ")} for these optimizers, got ${chart}`);
-    }
+  // What a link says is shown: chart=K, arrows=1, curvature=1, inspect=1
+  // (the engine checked each).
+  function applyLink(page) {
+    if (page.arrows !== undefined) showArrows(page.arrows);
+    if (page.curvature !== undefined) showCurvature(page.curvature);
+    if (page.inspect !== undefined) fold.open = page.inspect;
+    if (page.chart !== undefined) kind = page.chart;
     ctx.draw.dynamic();
-    return problems;
   }
   // The same as link keys, where they differ from the page's defaults.
   function pageQuery() {

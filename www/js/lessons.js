@@ -93,34 +93,27 @@ export function build(ctx) {
   }
 
   /** A link's lesson=NAME&part=N (lesson=1 and 0 are the embed's flag for a
-   * scenario's text); what is wrong, each naming its key. The link's own
-   * experiment, if it has one, is kept (a changed part stays changed). */
-  function applyLink(value, hasExperiment) {
-    const id = value("lesson");
-    if (id === null || id === "1" || id === "0") return value("part") === null ? [] : ["part: goes with lesson=NAME"];
-    const lesson = lessonOf(id);
-    if (!lesson) {
-      return [`lesson: must be 1 (show the scenario's lesson in the embed), 0, or a lesson's name (${ctx.cat.lessons.map((l) => l.id).join(", ")}); got ${id}`];
+   * scenario's text; the engine checked the name and the part, and loaded
+   * the part unless the link had its own experiment, which is kept: a
+   * changed part stays changed). */
+  function applyLink(page, hasExperiment) {
+    const lesson = lessonOf(page.lesson);
+    if (!lesson) return;
+    const part = page.part ?? 1;
+    at = { lesson, part };
+    const same = app.computedQuery() === lesson.parts[part - 1].computed;
+    if (!hasExperiment) {
+      ctx.quiz.forgetLink();
+      app.step = lesson.parts[part - 1].quiz ? 0 : app.maxStep();
+      ctx.rebuild();
+      ctx.draw.all();
     }
-    const text = value("part") ?? "1";
-    let part = Number(text);
-    const problems = [];
-    if (!Number.isInteger(part) || part < 1 || part > lesson.parts.length) {
-      problems.push(`part: must be a whole number from 1 to ${lesson.parts.length}, got ${text}`);
-      part = 1;
+    show(same);
+    if (!same) {
+      ctx.quiz.clear();
+      $("lesson-reveal").textContent = "";
     }
-    if (hasExperiment && !problems.length) {
-      at = { lesson, part };
-      const same = app.computedQuery() === lesson.parts[part - 1].computed;
-      show(same);
-      if (!same) {
-        ctx.quiz.clear();
-        $("lesson-reveal").textContent = "";
-      }
-    } else {
-      go(id, part);
-    }
-    return problems;
+    ctx.url.sync();
   }
 
   /** The link's part: the lesson and where in it. */

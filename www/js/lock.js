@@ -12,11 +12,9 @@ export function build(ctx) {
   const { app } = ctx;
   let parts = [];
 
-  /** Applies lock= from a link; returns a problem for the link's list, or null. */
-  function applyLink(value) {
-    const v = value("lock");
-    if (v === null) return null;
-    const errors = app.setLock(v);
+  /** Disables what a link's lock= locks (the engine holds the lock). */
+  function applyLink(page) {
+    if (page.lock === undefined) return;
     parts = app.locked();
     // Everything locked: said once, over the settings.
     if (parts.includes("all")) {
@@ -26,7 +24,6 @@ export function build(ctx) {
       document.querySelector(".panel").prepend(banner);
     }
     apply();
-    return errors.length ? errors.join("; ") : null;
   }
 
   /** The link's part for what is locked. */

@@ -86,13 +86,12 @@ export function build(ctx) {
   }
 
   // The speed a link asks for (`speed=N`); false when N is not allowed.
-  function setSpeed(text) {
-    const slider = $("speed");
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < Number(slider.min) || n > Number(slider.max)) return false;
-    slider.value = n;
-    return true;
+  /** The animation's speed, steps per second (the engine checked a link's). */
+  function setSpeed(n) {
+    $("speed").value = n;
   }
+  /** The speed slider, for a problem with a link's speed=. */
+  const control = (path) => (path === "speed" ? $("speed") : null);
 
-  return { play, pause, isPlaying: () => playing, showState, setSpeed };
+  return { play, pause, isPlaying: () => playing, showState, setSpeed, control };
 }

@@ -279,31 +279,12 @@ export function build(ctx) {
     }
   }, { capture: true });
 
-  /** A link's predict=N, or question=…&choices=A|B|C&answer=K: what is
-   * wrong with it, each naming its key. */
-  function applyLink(value) {
-    const problems = [];
-    const predict = value("predict");
-    const question = value("question");
-    const choices = value("choices");
-    const answer = value("answer");
-    const n = app.experiment().optimizers.length;
-    if (predict !== null) {
-      const k = Number(predict);
-      if (Number.isInteger(k) && k >= 1 && k <= n) fromLink = { predict: k };
-      else problems.push(`predict: must be the number of an optimizer, 1 to ${n}, got ${predict}`);
-    }
-    if (question !== null || choices !== null || answer !== null) {
-      const list = (choices ?? "").split("|").map((c) => c.trim()).filter(Boolean);
-      const k = Number(answer);
-      if (fromLink) problems.push("question: a link asks one thing at a time, and this one asks predict= first");
-      else if (!question?.trim()) problems.push("question: choices and an answer need the question, as question=Which one settles?");
-      else if (list.length < 2 || list.length > 6) problems.push(`choices: must be 2 to 6 answers separated by |, as choices=A|B|C; got ${list.length}`);
-      else if (!Number.isInteger(k) || k < 1 || k > list.length) problems.push(`answer: must be the number of the right choice, 1 to ${list.length}, got ${answer ?? "none"}`);
-      else fromLink = { question: question.trim(), choices: list, answer: k };
-    }
+  /** Asks a link's predict=N, or question=…&choices=A|B|C&answer=K (the
+   * engine checked them, and kept a question only whole). */
+  function applyLink(page) {
+    if (page.predict !== undefined) fromLink = { predict: page.predict };
+    else if (page.question !== undefined) fromLink = { question: page.question, choices: page.choices, answer: page.answer };
     if (fromLink) start(fromLink);
-    return problems;
   }
 
   /** The link's part for the link's own question. */

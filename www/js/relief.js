@@ -205,17 +205,9 @@ export function build(ctx) {
     act();
   });
 
-  /** What the link says: view3d=yaw,pitch[,zoom]; a problem for the link's list, or null. */
-  function applyLink(value) {
-    const v = value("view3d");
-    if (v === null) return null;
-    try {
-      app.setReliefText(v);
-    } catch (e) {
-      return String(e);
-    }
-    show();
-    return null;
+  /** Shows the relief a link's view3d set (the engine applied the angle). */
+  function applyLink(page) {
+    if (page.view3d !== undefined) show();
   }
   /** The view's part of a link. */
   function pageQuery() {

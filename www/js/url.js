@@ -1,29 +1,34 @@
-// The address: the experiment's query written into the URL, loading a link,
-// the page's own keys (embed=1 and the #home link, play=1, speed=N, kept in the
-// address as the link gave them; chart, arrows, inspect and view3d as they are now),
-// and the Share and Embed buttons.
+// The address: the link opened (the engine reads every key of it, the
+// experiment's and the page's own, by the one table of link keys), the
+// experiment's query written back into the address with the page's own keys
+// (those kept as the link gave them, and what the page shows now), and the
+// Share and Embed buttons.
 
 import { $ } from "./dom.js";
 
 export function build(ctx) {
   const { app } = ctx;
-  const params = new URLSearchParams(location.search);
-  const embed = params.get("embed") === "1";
-  // The page's own keys (the engine lists them), as the link gave them;
-  // what the page shows (the chart, the arrows, the inspector) is written as
-  // it is now instead (inspector.js).
-  // A lesson and its part, and a question, are written as they are now too
-  // (lesson=1 and 0, the embed's flag, stay as given).
-  const SHOWN = ["chart", "arrows", "curvature", "inspect", "view3d", "hide", "lock", "part", "predict", "question", "choices", "answer"];
-  const flag = (k, v) => k === "lesson" && (v === "1" || v === "0");
-  const own = [...params].filter(([k, v]) => ctx.pageKeys.includes(k) && !SHOWN.includes(k) && (k !== "lesson" || flag(k, v)));
-  const ownQuery = own.map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
+  // The link, opened once: its experiment loaded as far as it is valid, its
+  // page keys checked; `page` holds each valid one by its name.
+  const opened = app.openLink(location.search);
+  const page = opened.page;
+  const embed = page.embed === true;
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
-  if (params.get("lesson") === "1") document.body.classList.add("with-lesson");
+  if (page.lesson === "1") document.body.classList.add("with-lesson");
   if (embed) {
     document.body.classList.add("embed");
     $("home").target = "_blank";
     $("home").title = "Open this experiment in optiviz";
+  }
+
+  // The page's keys kept in the address as the link gave them (the table
+  // says which), and lesson=1 or 0, the embed's flag.
+  function keptQuery() {
+    const kept = ctx.cat ? ctx.cat.links.filter((k) => k.kept === "given").map((k) => k.key) : [];
+    const value = (v) => (v === true ? "1" : v === false ? "0" : String(v));
+    const pairs = Object.entries(page).filter(([k]) => kept.includes(k)).map(([k, v]) => `&${k}=${encodeURIComponent(value(v))}`);
+    if (page.lesson === "1" || page.lesson === "0") pairs.push(`&lesson=${page.lesson}`);
+    return pairs.join("");
   }
 
   // The query that reproduces the experiment; null when it cannot be a link.
@@ -41,7 +46,7 @@ export function build(ctx) {
     // A pasted dataset too large for a link: the address keeps its last
     // linkable state and the page says why (see panels.js).
     if (query === null) return;
-    const q = query + ownQuery;
+    const q = query + keptQuery();
     if (embed) $("home").href = `${location.pathname}?${query}`;
     // Replace, not push: editing should not flood the history.
     history.replaceState(null, "", `${location.pathname}?${q}`);
@@ -52,21 +57,10 @@ export function build(ctx) {
     clearTimeout(urlTimer);
     urlTimer = setTimeout(write, 200);
   }
-  // The experiment in the address, if any; true when there was one.
-  function load() {
-    const query = location.search.replace(/^\?/, "");
-    const hasExperiment = query.split("&").some((p) => p && !ctx.pageKeys.includes(decodeURIComponent(p.split("=")[0])));
-    if (hasExperiment) {
-      // What is valid is kept; every key at fault is named at once.
-      const errors = app.loadQueryKeeping(query);
-      if (errors.length) {
-        ctx.messages.showError(`Part of this link could not be used, and is left out: ${errors.join("; ")}.`);
-      }
-    }
-    return hasExperiment;
-  }
+  /** The link opened: whether it held an experiment, its page keys, and every key at fault. */
+  const link = () => opened;
   /** The link that reproduces the current picture; null when a pasted dataset is too large for one. */
-  function link() {
+  function address() {
     const q = linkQuery();
     return q === null ? null : `${location.origin}${location.pathname}?${q}`;
   }
@@ -93,13 +87,10 @@ export function build(ctx) {
     const q = linkOrSay();
     if (q === null) return;
     // A scenario's lesson goes with it into the embed.
-    const lesson = $("scenario").value && !ctx.lessons.active() ? "&lesson=1" : "";
+    const lesson = ctx.scenario.current() && !ctx.lessons.active() ? "&lesson=1" : "";
     const src = `${location.origin}${location.pathname}?${q}&embed=1${lesson}`;
     copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });
 
-  /** A page key's value from the link (`play`, `speed`), or null. */
-  const pageValue = (key) => params.get(key);
-
-  return { linkQuery, write, sync, load, link, pageValue };
+  return { linkQuery, write, sync, link, address, page: () => page };
 }

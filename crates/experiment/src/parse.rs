@@ -68,7 +68,10 @@ impl Experiment {
         let function = p
             .take(o.required("function"))
             .and_then(|f| parse_function(f, "function", &mut p));
-        let network = function.as_ref().is_some_and(|f| f.mlp.is_some());
+        // Whether the function is a network, even one with a problem: a
+        // network has no start to ask for.
+        let network =
+            o.map.get("function").and_then(|f| f.get("name")) == Some(&Value::from(MLP.name));
         // A network starts at its initial weights: (0, 0) on its plane.
         let start = match (network, o.map.get("start")) {
             (true, Some(_)) => {

@@ -10,6 +10,14 @@ function lrSliderValue(lr) {
 
 // `removed(i)`: what follows the card's Remove (the cards are built again).
 export function optimizerCard(ctx, o, i, removed) {
+  const card = buildCard(ctx, o, i, removed);
+  // What each control edits, for a problem to be shown beside it.
+  card.dataset.path = `optimizers[${i}]`;
+  for (const el of card.querySelectorAll("[data-setting]")) el.dataset.path = `optimizers[${i}].${el.dataset.setting}`;
+  return card;
+}
+
+function buildCard(ctx, o, i, removed) {
   const { app, edit, draw } = ctx;
   const def = ctx.cat.optimizers.find((d) => d.name === o.name);
   const name = ctx.messages.groupName(i);

@@ -15,6 +15,20 @@ export function setting(key, el) {
   return el;
 }
 
+/** The control under `root` that edits `path` (a JSON path into the
+ * experiment), or the one that edits the nearest part holding it
+ * (`optimizers[0].schedule.T_max` falls back to `optimizers[0].schedule`):
+ * controls say what they edit in `data-path`. The box itself, where a
+ * marked place holds a slider and a box. */
+export function controlIn(root, path) {
+  for (let p = path; p; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, "")) {
+    const el = root.querySelector(`[data-path="${CSS.escape(p)}"]`);
+    if (el) return el.matches("input, select, textarea") ? el : el.querySelector("input:not([type=range]), select, textarea") ?? el.querySelector("input");
+    if (!/[.[]/.test(p)) break;
+  }
+  return null;
+}
+
 export function field(labelText, input, doc) {
   if (!doc) {
     const label = document.createElement("label");
@@ -142,7 +156,9 @@ export function autoInput(ctx, value, onCommit, what) {
 export function optionalInput(ctx, value, path, what, placeholder = "off", redraw = () => ctx.draw.dynamic()) {
   const { app } = ctx;
   const commit = (text, input) => app.set(path, text === "" ? null : text === "full" ? "full" : numberFrom(input, what));
-  return blankable(ctx, value, placeholder, commit, redraw);
+  const input = blankable(ctx, value, placeholder, commit, redraw);
+  input.dataset.path = path;
+  return input;
 }
 
 // A function parameter's row: a slider over `range` ({min, max, step}) and an
@@ -171,6 +187,7 @@ export function parameterRow(ctx, name, value, range, label, doc) {
   });
   const row = document.createElement("div");
   row.className = "slider-row";
+  row.dataset.path = path;
   row.append(field(label, slider, doc), num);
   return row;
 }

@@ -18,6 +18,7 @@ export function formulaEditor(ctx, fn, showFormula) {
   box.className = "formula-editor";
 
   const input = document.createElement("input");
+  input.dataset.path = "function.expr";
   input.type = "text";
   input.id = id;
   input.value = fn.expr;
@@ -142,7 +143,7 @@ export function formulaEditor(ctx, fn, showFormula) {
     try {
       app.setFormula(text);
     } catch (e) {
-      showError(text, { message: ctx.messages.friendly(e).replace(/^function\.expr: /, "") });
+      showError(text, { message: ctx.messages.problems(e)[0].message });
       return;
     }
     ctx.messages.clearError();

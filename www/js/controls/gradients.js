@@ -2,7 +2,7 @@
 // pasted rows), batch size or gradient noise, accumulation, seed, L2, stop rules.
 
 import { $ } from "../dom.js";
-import { field, numberInput, optionalInput, randomSeed } from "./fields.js";
+import { controlIn, field, numberInput, optionalInput, randomSeed } from "./fields.js";
 
 export function build(ctx) {
   const { app, edit, draw } = ctx;
@@ -31,6 +31,7 @@ export function build(ctx) {
       head.className = "subhead";
       head.textContent = "Data";
       const source = document.createElement("select");
+      source.dataset.path = "function.generate";
       source.add(new Option("Generated from a seed", "generate"));
       source.add(new Option(`Your own rows (${shape})`, "data"));
       source.value = exp.function.data ? "data" : "generate";
@@ -51,6 +52,7 @@ export function build(ctx) {
         };
         for (const spec of def.generate) {
           const input = numberIn(g[spec.name], (x) => app.set(`function.generate.${spec.name}`, x), `Data › ${names[spec.name]}`);
+          input.dataset.path = `function.generate.${spec.name}`;
           // After the focus has moved on (Tab), so the rebuild can keep it there.
           input.addEventListener("change", () => {
             if (input.getAttribute("aria-invalid") !== "true") setTimeout(() => { render(); after(); }, 0);
@@ -70,6 +72,7 @@ export function build(ctx) {
         box.append(grid, buttons);
       } else {
         const area = document.createElement("textarea");
+        area.dataset.path = "function.data";
         area.value = app.dataCsv();
         area.spellcheck = false;
         const buttons = document.createElement("div");
@@ -126,6 +129,7 @@ export function build(ctx) {
       });
       const row = document.createElement("div");
       row.className = "batch";
+      row.dataset.path = "batch_size";
       row.append(field("Batch size", slider, "rows per gradient; a new shuffled order every epoch"), out);
       box.append(row);
     } else {
@@ -147,6 +151,7 @@ export function build(ctx) {
       });
       const row = document.createElement("div");
       row.className = "slider-row";
+      row.dataset.path = "grad_noise";
       row.append(field("Gradient noise σ", slider, "standard deviation of Gaussian noise added to each gradient coordinate"), num);
       box.append(row);
     }
@@ -154,6 +159,7 @@ export function build(ctx) {
     grid.className = "hyper";
     const seed = numberIn(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), batched ? "Shuffle seed" : "Noise seed");
     seed.min = 0;
+    seed.dataset.path = "seed";
     grid.append(
       field("Accumulate", optionalIn(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
       field(batched ? "Shuffle seed" : "Noise seed", seed, batched ? "seeds the order of the rows in each epoch" : "seeds the gradient noise"),
@@ -191,5 +197,9 @@ export function build(ctx) {
     if (focused) box.querySelector(`[data-key="${focused}"]`)?.focus();
   }
 
-  return { render };
+  /** The control that edits `path` (`batch_size`, `stop.window`, a
+   * generated dataset's key), if the card shows one. */
+  const control = (path) => controlIn($("gradients-body"), path);
+
+  return { render, control };
 }

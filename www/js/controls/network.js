@@ -71,6 +71,8 @@ export function networkControls(ctx, f, limits) {
   }
 
   const hidden = document.createElement("input");
+
+  hidden.dataset.path = "function.hidden";
   hidden.type = "text";
   hidden.value = (f.hidden ?? limits.default_hidden).join(", ");
   hidden.spellcheck = false;
@@ -88,10 +90,14 @@ export function networkControls(ctx, f, limits) {
   box.append(field("Hidden layers (widths)", hidden, `The width of each hidden layer, input side first, separated by commas: 1 to ${limits.max_hidden} layers of 1 to ${limits.max_width} units, at most ${limits.max_params} parameters in all. The network is Linear(2, h1), activation, …, Linear(h_last, 1).`));
 
   const act = select(ACTIVATIONS, f.activation ?? "tanh");
+
+  act.dataset.path = "function.activation";
   act.addEventListener("change", () => commit(act, (next) => { next.activation = act.value; }));
   box.append(field("Activation", act, "The nonlinearity after each hidden layer. A deep sigmoid net shrinks its gradients layer by layer (vanishing gradients); ReLU keeps them."));
 
   const bn = document.createElement("input");
+
+  bn.dataset.path = "function.batch_norm";
   bn.type = "checkbox";
   bn.checked = !!f.batch_norm;
   bn.addEventListener("change", () => commit(bn, (next) => { next.batch_norm = bn.checked; delete next.weights; }));
@@ -105,6 +111,7 @@ export function networkControls(ctx, f, limits) {
   const datasets = given ? { given: `The given rows (${f.data.y.length})`, ...DATASETS } : DATASETS;
   const ds = f.dataset ?? {};
   const pattern = select(datasets, given ? "given" : ds.name ?? "circle");
+  pattern.dataset.path = "function.dataset.name";
   pattern.addEventListener("change", () => commit(pattern, (next) => {
     if (pattern.value === "given") return;
     delete next.data;
@@ -119,6 +126,7 @@ export function networkControls(ctx, f, limits) {
     pair.className = "pair three";
     const rowBox = (key, title, min, max, step, doc) => {
       const input = numberBox(ds[key] ?? defaults[key], min, max, step);
+      input.dataset.path = `function.dataset.${key}`;
       input.addEventListener("change", () => commit(input, (next) => {
         next.dataset = { ...(next.dataset ?? { name: "circle" }), [key]: numberFrom(input, title) };
       }));
@@ -130,20 +138,25 @@ export function networkControls(ctx, f, limits) {
     box.append(pair);
   }
   const task = select({ classification: "Classification (BCE with logits)", regression: "Regression (MSE)" }, f.task ?? "classification");
+  task.dataset.path = "function.task";
   task.addEventListener("change", () => commit(task, (next) => { next.task = task.value; }));
   box.append(field("Task", task, "Classification predicts a logit for y ∈ {0, 1} with BCEWithLogitsLoss; regression predicts y with MSELoss."));
 
   const init = select(INITS, f.init ?? "torch_default");
+
+  init.dataset.path = "function.init";
   init.addEventListener("change", () => commit(init, (next) => { next.init = init.value; delete next.weights; }));
   box.append(field("Initial weights", init, "How the weights are drawn before step 0, as torch.nn.init draws them (biases start at 0, except PyTorch's default, which draws them too)."));
   const initPair = document.createElement("div");
   initPair.className = "pair";
   if ((f.init ?? "torch_default") === "normal") {
     const std = numberBox(f.init_std ?? 1, 0, 100);
+    std.dataset.path = "function.init_std";
     std.addEventListener("change", () => commit(std, (next) => { next.init_std = numberFrom(std, "Initial σ"); delete next.weights; }));
     initPair.append(field("Initial σ", std, "The standard deviation of the normal draw: too large and the activations saturate or the gradients explode."));
   }
   const seed = numberBox(f.init_seed ?? 0, 0, undefined, "1");
+  seed.dataset.path = "function.init_seed";
   seed.addEventListener("change", () => commit(seed, (next) => { next.init_seed = numberFrom(seed, "Weight seed"); delete next.weights; }));
   initPair.append(field("Weight seed", seed, "Which draw of the initial weights."));
   box.append(initPair);
@@ -155,6 +168,8 @@ export function networkControls(ctx, f, limits) {
   }
 
   const plane = select({ pca: "Principal: the plane of most motion", random: "Random, filter-normalised" }, f.plane ?? "pca");
+
+  plane.dataset.path = "function.plane";
   plane.addEventListener("change", () => commit(plane, (next) => {
     if (plane.value === "pca") delete next.plane;
     else next.plane = "random";

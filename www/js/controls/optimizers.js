@@ -3,6 +3,7 @@
 
 import { $ } from "../dom.js";
 import { optimizerCard } from "./card.js";
+import { controlIn } from "./fields.js";
 
 export function build(ctx) {
   const { app, edit, draw } = ctx;
@@ -57,5 +58,8 @@ export function build(ctx) {
     }
   });
 
-  return { fill, render, renderGradually, showStatuses };
+  /** The control that edits `path` (`optimizers[1].lr`), if its card shows one. */
+  const control = (path) => controlIn(box, path);
+
+  return { fill, render, renderGradually, showStatuses, control };
 }

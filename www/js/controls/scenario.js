@@ -5,6 +5,12 @@
 
 import { $ } from "../dom.js";
 
+/** Takes the first scenario's lesson, which the page's HTML opens with, off
+ * a link's page before the engine has loaded: a link may show anything else. */
+export function forLink() {
+  if (location.search) $("lesson").textContent = "";
+}
+
 export function build(ctx) {
   const { app } = ctx;
   const select = $("scenario");
@@ -79,5 +85,8 @@ export function build(ctx) {
     }
   });
 
-  return { fill, show, settle };
+    /** The scenario picked, or "" for a custom experiment. */
+  const current = () => select.value;
+
+  return { fill, show, settle, current };
 }

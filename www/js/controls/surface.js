@@ -3,7 +3,7 @@
 // window shown (#window-*), the start point (#start-x, #start-y) and #steps.
 
 import { $ } from "../dom.js";
-import { numberFrom, parameterRow } from "./fields.js";
+import { controlIn, numberFrom, parameterRow } from "./fields.js";
 import { setMath } from "../math.js";
 import { formulaEditor } from "./formula.js";
 import { networkControls } from "./network.js";
@@ -157,5 +157,10 @@ export function build(ctx) {
     }
   });
 
-  return { fill, render, showStart, showWindow, keepFocus, placeOf };
+  /** The control that edits `path` (`function.params.b`, `start[0]`, `steps`,
+   * a network's key), if the card shows one; a typed function's window is
+   * the card's window. */
+  const control = (path) => controlIn($("surface-card"), path.replace(/^function\.view\b/, "view"));
+
+  return { fill, render, showStart, showWindow, keepFocus, placeOf, control };
 }
