@@ -18,7 +18,6 @@ use optiviz::render::frame::{Frame, Scale};
 use optiviz::render::surface::Grid;
 use optiviz::web::App;
 use optiviz::Experiment;
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -125,12 +124,9 @@ fn the_javascript_entry_point_returns_what_the_cli_prints() {
         .find(|(id, _)| *id == "rosenbrock-adam")
         .unwrap();
     let case = parse_case(text);
-    let js_experiment = case
-        .experiment
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap();
+    let js_experiment = js(&case.experiment);
     let js_runs = optiviz::web::run_experiment(js_experiment).unwrap();
-    let runs: serde_json::Value = serde_wasm_bindgen::from_value(js_runs).unwrap();
+    let runs: serde_json::Value = from_js(js_runs);
     let native = Experiment::from_value(&case.experiment).unwrap().run();
     let expected: serde_json::Value =
         serde_json::from_str(&optiviz::engine::output::to_json(&native)).unwrap();
@@ -140,6 +136,16 @@ fn the_javascript_entry_point_returns_what_the_cli_prints() {
     );
     let points = runs["runs"][0]["points"].as_array().unwrap();
     assert_eq!(points.len(), case.points.len());
+}
+
+/// A JSON value as JavaScript, as the page would hand it over.
+fn js(v: &serde_json::Value) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap()
+}
+
+/// A JavaScript value as JSON.
+fn from_js(v: wasm_bindgen::JsValue) -> serde_json::Value {
+    serde_json::from_str(&js_sys::JSON::stringify(&v).unwrap().as_string().unwrap()).unwrap()
 }
 
 /// Equal as JSON documents; JavaScript has one number type, so 300 and 300.0 are the same.
@@ -159,13 +165,18 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 fn the_javascript_entry_point_reports_bad_experiments() {
     let bad = serde_json::json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 5,
                                  "optimizers": [{"name": "adam", "lr": 0.1, "betas": [0.9, 1.5]}]});
-    let js = bad
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap();
+    let js = js(&bad);
     let err = optiviz::web::run_experiment(js).unwrap_err();
+    // An Error whose message is the CLI's line and whose errors list each problem.
+    let message = js_sys::Error::from(err.clone()).message();
     assert_eq!(
-        err.as_string().unwrap(),
+        String::from(message),
         "optimizers[0].betas[1]: must be in [0, 1), got 1.5"
+    );
+    let errors = from_js(js_sys::Reflect::get(&err, &"errors".into()).unwrap());
+    assert_eq!(
+        errors,
+        serde_json::json!([{"path": "optimizers[0].betas[1]", "message": "must be in [0, 1), got 1.5"}])
     );
 }
 
@@ -193,11 +204,7 @@ fn pixel(c: &HtmlCanvasElement, x: f64, y: f64) -> [u8; 4] {
 /// plain JavaScript object.
 fn load(app: &mut App, json: &str) {
     let exp: serde_json::Value = serde_json::from_str(json).unwrap();
-    app.set_experiment(
-        exp.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap(),
-    )
-    .unwrap();
+    app.set_experiment(js(&exp)).unwrap();
 }
 
 const PLOT_EXPERIMENT: &str = r##"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}},
@@ -420,8 +427,12 @@ fn a_bad_query_names_the_url_key() {
         .load_query("fn=rastrigin&steps=-3&start=0,0")
         .unwrap_err();
     assert_eq!(
-        err.as_string().unwrap(),
+        String::from(js_sys::Error::from(err.clone()).message()),
         "steps: must be a whole number in [0, 100000], got -3"
+    );
+    assert_eq!(
+        from_js(js_sys::Reflect::get(&err, &"errors".into()).unwrap()),
+        serde_json::json!([{"path": "steps", "message": "must be a whole number in [0, 100000], got -3"}])
     );
     assert_eq!(
         app.query().unwrap(),

@@ -15,6 +15,7 @@ use crate::app::{catalogue as cat, workers};
 use crate::base::error::{ConfigError, ConfigErrors};
 use crate::engine::output;
 use crate::engine::runs::Runs;
+use crate::experiment::parse::read_json;
 use crate::objectives::objective::View;
 use crate::Experiment;
 use canvas::{clear, CanvasPainter, Page};
@@ -25,17 +26,22 @@ use web_sys::HtmlCanvasElement;
 
 pub use recording::GifEncoder;
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+/// JSON text as a JavaScript value, by the browser's `JSON.parse` (many
+/// times faster for a large tree than a call into JavaScript per node).
+/// Everything the page gets goes through JSON text, written by the crate
+/// that owns the type (one serializer per type in the module): what the CLI
+/// prints is what the page gets, a number that is not finite as null.
+fn parse_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-/// A JSON value as a JavaScript one, through its text: for a large tree (the
-/// catalogue) the browser's `JSON.parse` is many times faster than `to_js`,
-/// which calls into JavaScript for every node. (A `Value` holds no NaN or
-/// infinity, so the two give the same object.)
 fn json_to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    parse_js(&v.to_string())
+}
+
+/// A value of the bindings' own (a status line, a page key) as JavaScript.
+fn to_js<T: Serialize + ?Sized>(v: &T) -> JsValue {
+    json_to_js(&serde_json::to_value(v).unwrap_or(Value::Null))
 }
 
 /// Each problem as `{path, message}`.
@@ -59,10 +65,14 @@ fn thrown_one(e: ConfigError) -> JsValue {
     thrown(&e.into())
 }
 
-/// A value the page handed over, as JSON.
+/// A value the page handed over, as JSON (through `JSON.stringify`).
 fn from_js(v: JsValue, what: &str) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| thrown_one(ConfigError::new("", format!("not {what}: {e}"))))
+    let bad = |why: String| thrown_one(ConfigError::new("", format!("not {what}: {why}")));
+    let text = js_sys::JSON::stringify(&v)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| bad("it has no JSON form".into()))?;
+    read_json(&text).map_err(|e| bad(e.message))
 }
 
 /// Sets up panic reporting to the console before anything else runs.
@@ -78,11 +88,7 @@ pub fn start() {
 pub fn run_experiment(experiment: JsValue) -> Result<JsValue, JsValue> {
     let value = from_js(experiment, "an experiment object")?;
     let exp = Experiment::from_value(&value).map_err(|e| thrown(&e))?;
-    let runs = exp.run();
-    Ok(to_js(&output::Runs {
-        runs: &runs,
-        plane: None,
-    }))
+    Ok(parse_js(&output::to_json(&exp.run())))
 }
 
 /// Everything the page's controls are built from (see `optiviz_app::catalogue`).
@@ -265,7 +271,7 @@ impl App {
 
     /// The experiment as a plain object (the CLI's JSON).
     pub fn experiment(&self) -> JsValue {
-        to_js(self.model.experiment())
+        parse_js(&self.model.experiment_json())
     }
 
     /// The link's query for the experiment; throws (naming `data`) when a
@@ -286,18 +292,23 @@ impl App {
         self.model.scenario_lesson().map(str::to_string)
     }
 
-    /// The experiment as JSON text, the file `optiviz run` reads.
+    /// The experiment as JSON text, the file `optiviz run` reads, laid out
+    /// two spaces an indent.
     #[wasm_bindgen(js_name = experimentJson)]
     pub fn experiment_json(&self) -> String {
-        self.model.experiment_json()
+        js_sys::JSON::stringify_with_replacer_and_space(
+            &self.experiment(),
+            &JsValue::NULL,
+            &JsValue::from(2),
+        )
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_else(|| self.model.experiment_json())
     }
 
     /// `{runs: [...]}` as `optiviz run --state` prints it.
     pub fn runs(&self) -> JsValue {
-        to_js(&output::Runs {
-            runs: self.model.runs_with_state(),
-            plane: None,
-        })
+        parse_js(&self.model.json())
     }
 
     /// The runs as CSV.

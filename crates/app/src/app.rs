@@ -227,7 +227,7 @@ impl<H: Host> App<H> {
 
     /// The experiment as JSON.
     fn doc(&self) -> Value {
-        serde_json::to_value(&self.exp).unwrap_or(Value::Null)
+        self.exp.to_value()
     }
 
     /// Loads an experiment from a link's query. On error nothing changes and
@@ -430,7 +430,7 @@ impl<H: Host> App<H> {
 
     /// The experiment as JSON text, the file `optiviz run` reads.
     pub fn experiment_json(&self) -> String {
-        serde_json::to_string_pretty(&self.exp).unwrap_or_default()
+        self.exp.to_json()
     }
 
     /// The runs with each optimizer's state and gradient at every step.

@@ -244,7 +244,7 @@ impl Lock {
 }
 
 fn doc(exp: &Experiment) -> Value {
-    serde_json::to_value(exp).unwrap_or(Value::Null)
+    exp.to_value()
 }
 
 /// What a part is in an experiment's JSON, to compare before and after.

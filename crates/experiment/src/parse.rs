@@ -45,18 +45,7 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
 impl Experiment {
     /// Parses and validates an experiment from JSON text.
     pub fn from_json(text: &str) -> Result<Experiment, ConfigErrors> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ConfigError::new(
-                "",
-                format!(
-                    "not valid JSON (line {}, column {}): {}",
-                    e.line(),
-                    e.column(),
-                    json_reason(&e)
-                ),
-            )
-        })?;
-        Experiment::from_value(&value)
+        Experiment::from_value(&read_json(text)?)
     }
 
     /// Parses and validates an experiment from a JSON value: the experiment,
@@ -938,6 +927,22 @@ fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), 
         ));
     }
     Ok(())
+}
+
+/// JSON text as a value, or where and why it is not JSON: the one reader of
+/// JSON text (the page's bindings read what the page hands over with it).
+pub fn read_json(text: &str) -> Result<Value, ConfigError> {
+    serde_json::from_str(text).map_err(|e| {
+        ConfigError::new(
+            "",
+            format!(
+                "not valid JSON (line {}, column {}): {}",
+                e.line(),
+                e.column(),
+                json_reason(&e)
+            ),
+        )
+    })
 }
 
 fn json_reason(e: &serde_json::Error) -> String {

@@ -146,6 +146,12 @@ impl std::fmt::Debug for Experiment {
 }
 
 impl Experiment {
+    /// The experiment as a JSON value, the same as [`Experiment::to_json`]'s
+    /// text: what the page edits by path and what a lock compares.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(self).expect("an experiment always serializes")
+    }
+
     /// The experiment as JSON text that [`Experiment::from_json`] reads back
     /// to the same experiment.
     pub fn to_json(&self) -> String {

@@ -13,7 +13,6 @@ use optiviz_base::json::{integer, kind_of, number, Obj};
 use optiviz_base::spec::Range;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 /// The most schedules one sequence may hold.
 pub const MAX_SEQUENCE: usize = 16;
@@ -474,12 +473,14 @@ impl KeyValue {
 
 /// A schedule's keys with their values, every listed key present.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Values(BTreeMap<&'static str, KeyValue>);
+pub struct Values(Vec<(&'static str, KeyValue)>);
 
 impl Values {
     fn get(&self, key: &str) -> &KeyValue {
         self.0
-            .get(key)
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v)
             .unwrap_or_else(|| panic!("schedule key {key} is not in the table"))
     }
     fn num(&self, key: &str) -> f64 {
@@ -517,7 +518,10 @@ impl Values {
         }
     }
     fn insert(&mut self, key: &'static str, v: KeyValue) {
-        self.0.insert(key, v);
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = v,
+            None => self.0.push((key, v)),
+        }
     }
 }
 
@@ -736,7 +740,7 @@ pub fn values_of(s: &Schedule) -> Values {
             ("milestones", List(milestones.clone())),
         ],
     };
-    Values(pairs.into_iter().collect())
+    Values(pairs)
 }
 
 /// A schedule as JSON: its name, then each listed key of the table in order

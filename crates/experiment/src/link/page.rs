@@ -9,7 +9,6 @@ use crate::link::keys::{classify, page_keys, PageKind, Role, MAX_CHOICES};
 use crate::lock::Lock;
 use optiviz_base::error::{ConfigError, Problems};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// One page key's value, as its kind reads it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,14 +26,32 @@ pub enum PageValue {
     Angle([f64; 3]),
 }
 
-/// The page's keys a link holds, each valid one by its name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Page(pub BTreeMap<&'static str, PageValue>);
+/// The page's keys a link holds, each valid one by its name; written as a
+/// JSON object.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page(Vec<(&'static str, PageValue)>);
+
+impl Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
 
 impl Page {
     /// The value of `key`, if the link gave a valid one.
     pub fn get(&self, key: &str) -> Option<&PageValue> {
-        self.0.get(key)
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// Sets `key` to `value`.
+    pub fn set(&mut self, key: &'static str, value: PageValue) {
+        self.drop(key);
+        self.0.push((key, value));
     }
 
     /// A whole number's value.
@@ -55,7 +72,7 @@ impl Page {
 
     /// Leaves `key` out (a check that needs more than the link found it at fault).
     pub fn drop(&mut self, key: &str) {
-        self.0.remove(key);
+        self.0.retain(|(k, _)| *k != key);
     }
 }
 
@@ -164,7 +181,7 @@ pub fn decode_page(query: &str, exp: Option<&Experiment>) -> (Page, Vec<ConfigEr
         };
         let name = page_keys().find(|k| k.key == key).expect("a page key").key;
         if let Some(v) = read(name, kind, spec.takes, &text, &mut p) {
-            page.0.insert(name, v);
+            page.set(name, v);
         }
     }
     // Repeated page keys are named with the experiment's; a broken escape too.
@@ -186,7 +203,7 @@ fn check(page: &mut Page, exp: Option<&Experiment>, p: &mut Problems) {
         match lock.is_empty() && !lock.all() {
             true => page.drop("lock"),
             false => {
-                page.0.insert("lock", PageValue::Text(lock.text()));
+                page.set("lock", PageValue::Text(lock.text()));
             }
         }
     }
