@@ -23,8 +23,10 @@ use optiviz_objectives::mlp::MLP;
 use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;
 use optiviz_optim as optim;
+use optiviz_render::chart::LossAxis;
 use optiviz_render::figure::{self, FigureOptions, StillPlot};
 use optiviz_render::frame::{path_color, round_to_pixel, Frame, Scale, Theme};
+use optiviz_render::sweep_chart::SweepFrame;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::cell::{OnceCell, RefCell};
@@ -34,6 +36,10 @@ pub(crate) type SweepLines = (
     Vec<f64>,
     std::collections::BTreeMap<usize, (Vec<f64>, Vec<bool>)>,
 );
+
+/// The sweep chart as drawn: its frame, its axis and the optimizers whose
+/// lines it shows.
+pub(crate) type SweepPicks = (SweepFrame, LossAxis, Vec<usize>);
 
 /// The sizes of the page's canvases in device pixels.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -86,7 +92,7 @@ pub struct App<H: Host> {
     /// rate's final loss and whether it diverged.
     pub(crate) sweep: SweepLines,
     /// Where the sweep chart was last drawn, its axis and lines, for clicks.
-    pub(crate) sweep_frame: RefCell<Option<crate::views::SweepPicks>>,
+    pub(crate) sweep_frame: RefCell<Option<SweepPicks>>,
     /// The basin map shown over the surface, if any: its image (a pixel a
     /// cell) and the window it covers.
     pub(crate) basins: Option<(Image<H>, View)>,

@@ -25,12 +25,8 @@ use optiviz_render::plot::{
     basin_rgba, draw_arrows, draw_basins, draw_curvature, draw_paths, Arrows, BasinArt, Curvature,
     PathArt, BASIN_COLORS, BASIN_DIVERGED, BASIN_ELSEWHERE,
 };
-use optiviz_render::sweep_chart::{draw_sweep_chart, value_at, SweepFrame, SweepLine};
+use optiviz_render::sweep_chart::{draw_sweep_chart, value_at, SweepLine};
 use serde_json::{json, Value};
-
-/// The sweep chart as drawn: its frame, its axis and the optimizers whose
-/// lines it shows.
-pub(crate) type SweepPicks = (SweepFrame, LossAxis, Vec<usize>);
 
 /// The most samples a network's landscape takes (100 × 100 on a square
 /// plot), fewer for a network whose samples cost more than this budget
