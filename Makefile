@@ -2,8 +2,9 @@
 #
 #   make serve   build the page and serve it at http://127.0.0.1:8080
 #   make test    every check: format, lints, native tests, the page build,
-#                the wasm tests in headless Chrome, and the end-to-end tests
-#                of the built page in headless Chromium
+#                the page's script type-checked, the wasm tests in headless
+#                Chrome, and the end-to-end tests of the built page in
+#                headless Chromium
 #   make bench   criterion: optimizer steps per second
 #   make bench-page  the page's timing harness (load, slider, surface and its plain-JS peer, basins, network, relief, GIF, payload)
 #   make lighthouse  Lighthouse scores of the built page (three runs)
@@ -11,15 +12,15 @@
 # Both install what they need the first time (scripts/tools.sh).
 
 SHELL := bash
-# cargo-installed tools, and binaryen's wasm-opt from e2e/node_modules for Trunk.
+# cargo-installed tools, and e2e/node_modules' binaries (binaryen's wasm-opt for Trunk, tsc).
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/e2e/node_modules/.bin:$(PATH)
 
-.PHONY: serve test tools-serve tools-test lint test-native build-page test-wasm test-e2e bench bench-page lighthouse
+.PHONY: serve test tools-serve tools-test lint test-native build-page check-js test-wasm test-e2e bench bench-page lighthouse
 
 serve: tools-serve
 	trunk serve
 
-test: tools-test lint test-native build-page test-wasm test-e2e
+test: tools-test lint test-native build-page check-js test-wasm test-e2e
 	@echo "make test: all checks passed"
 
 tools-serve:
@@ -38,6 +39,14 @@ test-native:
 
 build-page:
 	trunk build --release
+
+# The page's script (www/, JSDoc types) checked by tsc against the engine's
+# TypeScript declarations, which wasm-bindgen writes (into target/) from the
+# WebAssembly build-page compiled; the worker with a worker's library.
+check-js:
+	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/release/optiviz.wasm
+	tsc --noEmit -p www
+	tsc --noEmit -p www/tsconfig.worker.json
 
 test-wasm:
 	wasm-pack test --headless --chrome -- --no-default-features

@@ -4,7 +4,7 @@
 #
 #   scripts/tools.sh serve   wasm32 target, wasm-bindgen-cli (= Cargo.lock), trunk,
 #                            and Node.js with e2e/'s npm packages (binaryen's wasm-opt,
-#                            esbuild)
+#                            esbuild, TypeScript)
 #   scripts/tools.sh test    the above, plus wasm-pack, Chromium and ChromeDriver
 #
 # Each tool is installed once; a tool already present at the right version is kept.
@@ -92,10 +92,11 @@ node_packages() {
     apt_install "Node.js and npm are" nodejs npm
   fi
   # e2e/package-lock.json pins playwright-core (drives Debian's Chromium),
-  # binaryen (wasm-opt for release builds), esbuild (bundles the page's JS)
-  # and d3-contour with d3-scale-chromatic (the benchmark's plain-JS peer).
+  # binaryen (wasm-opt for release builds), esbuild (bundles the page's JS),
+  # TypeScript (tsc checks the page's JS) and d3-contour with
+  # d3-scale-chromatic (the benchmark's plain-JS peer).
   if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] ||
-     [ ! -x e2e/node_modules/.bin/esbuild ] ||
+     [ ! -x e2e/node_modules/.bin/esbuild ] || [ ! -x e2e/node_modules/.bin/tsc ] ||
      [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
     say "installing e2e/'s npm packages"
     (cd e2e && npm ci --no-audit --no-fund --loglevel=error)

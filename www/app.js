@@ -1,3 +1,4 @@
+// @ts-check
 // The page's wiring: builds the modules in js/, which build the controls from
 // the engine's catalogue, send every edit to the Rust `App` (which owns the
 // one experiment and validates it), and redraw. No experiment state is kept here.
@@ -9,6 +10,7 @@ import * as draw from "./js/draw.js";
 import * as panels from "./js/panels.js";
 import * as status from "./js/status.js";
 import * as inspector from "./js/inspector.js";
+import * as pool from "./js/pool.js";
 import * as basins from "./js/basins.js";
 import * as sweep from "./js/sweep.js";
 import * as landscape from "./js/landscape.js";
@@ -35,22 +37,33 @@ import { firstFrame } from "./js/first-frame.js";
 // else must not show it while the engine loads.
 scenario.forLink();
 
+/** @param {typeof import("optiviz-wasm")} bindings */
 function start(bindings) {
   performance.mark("optiviz-start");
   const { App, catalogue, checkFormula } = bindings;
-  const app = new App($("surface"), $("paths"), $("chart"), $("data"));
+  // The engine's canvases, looked up here once and handed to the modules
+  // that size them, listen on them or name what they show.
+  const canvases = {
+    surface: $("surface", HTMLCanvasElement),
+    paths: $("paths", HTMLCanvasElement),
+    chart: $("chart", HTMLCanvasElement),
+    data: $("data", HTMLCanvasElement),
+  };
+  const app = new App(canvases.surface, canvases.paths, canvases.chart, canvases.data);
   // What the modules share: the engine, the catalogue (set once the plot is
-  // drawn) and each other's interfaces, looked up when they are called.
-  const ctx = { app, App, cat: null, checkFormula };
+  // drawn) and each other's interfaces, looked up when they are called. It
+  // is a Context once every module below is in it.
+  const ctx = /** @type {import("./js/context.js").Context} */ ({ app, App, cat: null, checkFormula });
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
-  ctx.teaching = teaching.build(ctx);
+  ctx.teaching = teaching.build();
   ctx.lock = lock.build(ctx);
   ctx.messages = messages.build(ctx);
   ctx.edit = editing.build(ctx);
   ctx.draw = draw.build(ctx);
   ctx.panels = panels.build(ctx);
   ctx.status = status.build(ctx);
-  ctx.inspector = inspector.build(ctx);
+  ctx.inspector = inspector.build(ctx, canvases.chart);
+  ctx.pool = pool.build();
   ctx.basins = basins.build(ctx);
   ctx.sweep = sweep.build(ctx);
   ctx.landscape = landscape.build(ctx);
@@ -67,11 +80,11 @@ function start(bindings) {
     ctx.panels.sync();
   };
   ctx.playback = playback.build(ctx);
-  ctx.relief = relief.build(ctx);
-  ctx.quiz = quiz.build(ctx);
+  ctx.relief = relief.build(ctx, canvases.paths);
+  ctx.quiz = quiz.build(ctx, canvases.paths);
   ctx.lessons = lessons.build(ctx);
-  plot.build(ctx);
-  ctx.layout = layout.build(ctx);
+  ctx.plot = plot.build(ctx, canvases.paths);
+  ctx.layout = layout.build(ctx, canvases);
   ctx.api = api.build(ctx);
   downloads.build(ctx);
   ctx.recording = recording.build(ctx);

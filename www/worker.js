@@ -1,59 +1,67 @@
-// A Web Worker that computes slices of the long work (a basin map's rows, a
-// learning-rate sweep's rates, a network landscape's rows): its own WebAssembly instance of the engine
-// (from the compiled module the page sends, or the module's URL), then one
-// message per slice, answered with that slice's results. A worker started
-// for "Record GIF" instead encodes the frames the page sends it, one GIF.
+// @ts-check
+// A Web Worker with its own WebAssembly instance of the engine (from the
+// compiled module the page sends, or the module's URL). Started by the
+// page's pool (js/pool.js), it computes a task at a time (js/tasks.js), a
+// slice of the long work, and answers with its result; started for "Record
+// GIF", it encodes the frames the page sends it, one GIF.
 
+import { run } from "./js/tasks.js";
+
+/** @typedef {import("./js/tasks.js").Engine} Engine */
+
+/** @type {Engine | null} */
 let engine = null;
+/** @type {import("optiviz-wasm").GifEncoder | null} */
 let gif = null;
 
-async function load(urls, module) {
+/** @param {Partial<import("./js/tasks.js").Load>} where */
+async function load({ urls, module }) {
   if (!engine) {
+    /** @type {Engine} */
     const glue = await import(urls.js);
     // The page's compiled module when it sends one: no compiling here.
     await glue.default({ module_or_path: module ?? urls.wasm });
     engine = glue;
   }
+  return engine;
 }
 
-// The GIF's messages: start (its size, rate, palette frame and exact
-// colours), a frame at a time, then finish, answered with the GIF's bytes.
-async function encode({ urls, module, gif: msg }) {
+/** @param {import("./js/tasks.js").GifAnswer} answer @param {Transferable[]} [transfer] */
+const answerGif = (answer, transfer = []) => self.postMessage(answer, transfer);
+
+// The GIF's messages: start, a frame at a time, then finish, answered with
+// the GIF's bytes.
+/** @param {import("./js/tasks.js").GifMessage} message */
+async function encode(message) {
+  const step = message.gif;
   try {
-    if (msg.kind === "start") {
-      await load(urls, module);
-      gif = new engine.GifEncoder(msg.width, msg.height, msg.fps, new Uint8Array(msg.key), new Uint8Array(msg.exact));
-      self.postMessage({ gif: "ready" });
-    } else if (msg.kind === "frame") {
-      gif.add(new Uint8Array(msg.rgba));
-      self.postMessage({ gif: "added" });
+    if (step.kind === "start") {
+      const { GifEncoder } = await load(message);
+      gif = new GifEncoder(step.width, step.height, step.fps, new Uint8Array(step.key), new Uint8Array(step.exact));
+      answerGif({ gif: "ready" });
+    } else if (step.kind === "frame") {
+      gif.add(new Uint8Array(step.rgba));
+      answerGif({ gif: "added" });
     } else {
       const bytes = gif.finish();
       gif = null;
-      self.postMessage({ gif: "done", bytes }, [bytes.buffer]);
+      answerGif({ gif: "done", bytes }, [bytes.buffer]);
     }
   } catch (e) {
-    self.postMessage({ gif: "error", error: String(e) });
+    answerGif({ gif: "error", error: String(e) });
   }
 }
 
-self.onmessage = async (event) => {
-  if (event.data.gif) return encode(event.data);
-  const { urls, module, job } = event.data;
+/** @param {import("./js/tasks.js").TaskMessage} message */
+async function compute(message) {
+  /** @type {import("./js/tasks.js").TaskAnswer} */
+  let answer;
   try {
-    await load(urls, module);
-    let result;
-    if (job.kind === "landscape") {
-      const { experiment, plane, view, width, height, rows } = job;
-      result = engine.landscapeRows(experiment, new Float64Array(plane), new Float64Array(view), width, height, rows[0], rows[1]);
-    } else if (job.kind === "sweep") {
-      result = engine.sweepRuns(job.experiment, job.optimizer, new Float64Array(job.lrs));
-    } else {
-      const { experiment, grid, view, rows } = job;
-      result = engine.basinRows(experiment, grid, view[0], view[1], view[2], view[3], rows[0], rows[1]);
-    }
-    self.postMessage({ id: job.id, job, result });
+    answer = { result: run(await load(message), message.task) };
   } catch (e) {
-    self.postMessage({ id: job.id, job, error: String(e) });
+    answer = { error: String(e) };
   }
-};
+  self.postMessage(answer);
+}
+
+self.onmessage = (event) => ("gif" in event.data ? encode(event.data) : compute(event.data));

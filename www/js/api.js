@@ -1,6 +1,8 @@
+// @ts-check
 // The page's JavaScript API, window.optiviz (published by first-frame.js once
 // the controls are built): get or set the experiment, the runs, the link.
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app, messages } = ctx;
   return {

@@ -1,32 +1,32 @@
+// @ts-check
 // The basin map (#basins): from which starts each optimizer reaches which
-// minimum, and how soon. It is computed in Web Workers (one engine each, as
-// many as the machine has cores, up to 16), a few rows of the grid per
-// message, and drawn over the surface as the rows arrive, with a progress bar
-// and a Cancel button; the page keeps answering meanwhile. A change to what
-// is computed (not the view) cancels a map in progress and takes a finished
-// one off the plot.
+// minimum, and how soon. It is computed by the page's workers (pool.js: one
+// engine each, as many as the machine has cores, up to 16), a few rows of
+// the grid per task, and drawn over the surface as the rows arrive, with a
+// progress bar and a Cancel button; the page keeps answering meanwhile. A
+// change to what is computed (not the view) cancels a map in progress and
+// takes a finished one off the plot.
 
 import { $ } from "./dom.js";
-import { engineModule, startWorker, WORKERS } from "./engine.js";
 
+/** @typedef {import("./pool.js").EntryOf<"basins">} BasinEntry */
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
-  const fold = $("basins");
-  const select = $("basin-optimizer");
-  const gridSelect = $("basin-grid");
-  const run = $("basin-run");
+  const fold = $("basins", HTMLDetailsElement);
+  const select = $("basin-optimizer", HTMLSelectElement);
+  const gridSelect = $("basin-grid", HTMLSelectElement);
+  const run = $("basin-run", HTMLButtonElement);
   const cancel = $("basin-cancel");
-  const progress = $("basin-progress");
+  const progress = $("basin-progress", HTMLProgressElement);
   const status = $("basin-status");
-  let pool = [];
-  let job = null; // the map being computed or shown: {id, computed, optimizer, grid, view, outcome, steps, done}
-  let ids = 0;
-
-  function stopWorkers() {
-    for (const w of pool) w.terminate();
-    pool = [];
-  }
+  const legend = $("basin-legend");
+  /** @typedef {{computed: string | undefined, optimizer: number, grid: number, view: Float64Array, outcome: Int32Array, steps: Int32Array, done: number}} BasinMap */
+  /** @type {BasinMap | null} the map being computed or shown */
+  let map = null;
+  /** @type {import("./pool.js").Job<BasinEntry> | null} */
+  let job = null;
 
   function fillOptimizers() {
     const exp = app.experiment();
@@ -44,13 +44,13 @@ export function build(ctx) {
       li.append(swatch, label);
       return li;
     });
-    $("basin-legend").replaceChildren(...items);
+    legend.replaceChildren(...items);
   }
 
   // Only the path layer changes: the map's image is made once per update.
   function draw() {
-    if (!job) return;
-    app.setBasins(job.grid, job.view, job.outcome, job.steps);
+    if (!map) return;
+    app.setBasins(map.grid, map.view, map.outcome, map.steps);
     app.drawPaths();
   }
 
@@ -65,60 +65,53 @@ export function build(ctx) {
     });
   }
 
+  /** @param {string} text */
   function finish(text) {
-    stopWorkers();
+    job?.cancel();
+    job = null;
     run.disabled = false;
     cancel.hidden = true;
     progress.hidden = true;
     status.textContent = text;
   }
 
-  async function start() {
-    stopWorkers();
-    run.disabled = true;
-    const module = await engineModule().catch(() => null);
+  function start() {
+    job?.cancel();
     const i = Number(select.value);
     const grid = Number(gridSelect.value);
     const exp = app.experiment();
     // Only the chosen optimizer is mapped.
     const one = { ...exp, optimizers: [exp.optimizers[i]] };
     const view = app.viewWindow();
-    const id = ++ids;
-    job = {
-      id, optimizer: i, grid, view, computed: app.computedQuery(),
+    const m = {
+      optimizer: i, grid, view, computed: app.computedQuery(),
       outcome: new Int32Array(grid * grid).fill(-3), steps: new Int32Array(grid * grid).fill(-1), done: 0,
     };
-    const slice = Math.max(1, Math.floor(grid / (WORKERS * 8)));
-    const queue = [];
-    for (let r = 0; r < grid; r += slice) queue.push([r, Math.min(grid, r + slice)]);
+    map = m;
+    const slice = Math.max(1, Math.floor(grid / (ctx.pool.size * 8)));
     const experiment = JSON.stringify(one);
-    const urls = window.wasmUrls;
-    const next = (w) => {
-      const rows = queue.shift();
-      if (rows) w.postMessage({ urls, module, job: { kind: "basins", id, experiment, grid, view, rows } });
-    };
-    for (let k = 0; k < Math.min(WORKERS, queue.length); k++) {
-      const received = (w, m) => {
-        if (!job || m.id !== job.id) return;
-        if (m.error) {
-          finish(`The map could not be computed: ${m.error}`);
-          return;
-        }
-        const [r0, r1] = m.job.rows;
-        const { outcome, steps } = m.result.runs[0];
-        job.outcome.set(outcome, r0 * grid);
-        job.steps.set(steps.map((s) => (s === null ? -1 : s)), r0 * grid);
-        job.done += r1 - r0;
-        progress.value = job.done / grid;
-        status.textContent = `${Math.round((100 * job.done) / grid)}% of ${grid} × ${grid} starts`;
-        drawSoon();
-        if (job.done >= grid) finish(`${grid} × ${grid} starts of ${select.selectedOptions[0].textContent}, ${exp.steps} steps each.`);
-        else next(w);
-      };
-      const w = startWorker(received, (e) => finish(`The map could not be computed: ${e.message ?? "a worker failed"}`));
-      pool.push(w);
-      next(w);
+    /** @type {BasinEntry[]} */
+    const tasks = [];
+    for (let r = 0; r < grid; r += slice) {
+      /** @type {[number, number]} */
+      const rows = [r, Math.min(grid, r + slice)];
+      tasks.push({ task: { kind: "basins", experiment, grid, view, rows }, weight: rows[1] - rows[0] });
     }
+    job = ctx.pool.start("basins", {
+      tasks,
+      result({ task }, result) {
+        const [r0, r1] = task.rows;
+        const { outcome, steps } = result.runs[0];
+        m.outcome.set(outcome, r0 * grid);
+        m.steps.set(steps.map((s) => (s === null ? -1 : s)), r0 * grid);
+        m.done += r1 - r0;
+        progress.value = job.progress();
+        status.textContent = `${Math.round((100 * m.done) / grid)}% of ${grid} × ${grid} starts`;
+        drawSoon();
+      },
+      done: () => finish(`${grid} × ${grid} starts of ${select.selectedOptions[0].textContent}, ${exp.steps} steps each.`),
+      failed: ({ message }) => finish(`The map could not be computed: ${message}`),
+    });
     showLegend();
     run.disabled = true;
     cancel.hidden = false;
@@ -129,8 +122,9 @@ export function build(ctx) {
   }
 
   function clear(text = "") {
-    stopWorkers();
+    job?.cancel();
     job = null;
+    map = null;
     app.clearBasins();
     run.disabled = false;
     cancel.hidden = true;
@@ -155,16 +149,16 @@ export function build(ctx) {
   function check() {
     // A network's plane moves with its runs: no map of starts on it.
     const network = app.isNetwork();
-    if (run.disabled !== network && !job) {
+    if (run.disabled !== network && !map) {
       run.disabled = network;
       status.textContent = network ? "A network has no start to move: its runs begin at the initial weights, so there is no basin map. Change the initial weights' seed to see where another start goes." : "";
     }
-    if (job && app.computedQuery() !== job.computed) {
-      clear(job.done < job.grid ? "Cancelled: the experiment changed." : "Taken off: the experiment changed.");
+    if (map && app.computedQuery() !== map.computed) {
+      clear(map.done < map.grid ? "Cancelled: the experiment changed." : "Taken off: the experiment changed.");
       ctx.draw.dynamic();
     }
     if (fold.open && select.options.length !== app.experiment().optimizers.length) fillOptimizers();
   }
 
-  return { check, running: () => pool.length > 0 };
+  return { check, running: () => job?.active() ?? false };
 }

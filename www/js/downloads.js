@@ -1,3 +1,4 @@
+// @ts-check
 // The header's file buttons: the plot as PNG or SVG, the trajectories as CSV
 // or JSON, and Save and Open of the experiment file.
 
@@ -11,6 +12,7 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const { showError, notice } = ctx.messages;
@@ -55,10 +57,11 @@ export function build(ctx) {
   $("download-csv").addEventListener("click", () => download("optiviz.csv", new Blob([app.csv()], { type: "text/csv" })));
   $("download-json").addEventListener("click", () => download("optiviz.json", new Blob([app.json()], { type: "application/json" })));
   $("save").addEventListener("click", () => download("experiment.json", new Blob([app.experimentJson()], { type: "application/json" })));
-  $("open").addEventListener("click", () => $("open-file").click());
-  $("open-file").addEventListener("change", async () => {
-    const file = $("open-file").files[0];
-    $("open-file").value = "";
+  const openFile = $("open-file", HTMLInputElement);
+  $("open").addEventListener("click", () => openFile.click());
+  openFile.addEventListener("change", async () => {
+    const file = openFile.files[0];
+    openFile.value = "";
     if (!file) return;
     let obj;
     try {

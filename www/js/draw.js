@@ -1,7 +1,9 @@
+// @ts-check
 // Drawing: everything (the surface, previewed while dragging when its full
 // detail would not fit in a frame) or only what moves with the step (paths,
 // chart, data, status).
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
 

@@ -1,9 +1,11 @@
+// @ts-check
 // Every edit goes through here: it is applied to the engine, or refused with a
 // message (beside the field it came from, or in the page's message place when
 // it has none) and the last valid state kept; then the panels and the URL follow.
 
 import { clearInvalid } from "./controls/fields.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   // A control left holding a refused value is reset from the engine when the
   // next edit succeeds.

@@ -1,8 +1,13 @@
+// @ts-check
 // The order the page comes up in: the plot first, then the controls a piece
 // per task so that the page answers input in between; the performance marks.
 
 const nextTask = () => new Promise((done) => setTimeout(done, 0));
 
+/**
+ * @param {import("./context.js").Context} ctx
+ * @param {typeof import("optiviz-wasm").catalogue} catalogue
+ */
 export async function firstFrame(ctx, catalogue) {
   const { app } = ctx;
   // The link was opened when the address was built (url.js): its

@@ -1,3 +1,4 @@
+// @ts-check
 // The chart choice under the plot (loss, learning rate, per-coordinate
 // learning rate, the curvature along each path against each optimizer's
 // stability limit, LBFGS's evaluations, a cycled momentum) and the inspector:
@@ -34,12 +35,17 @@ const CHARTS = {
 
 const subscript = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
 
-export function build(ctx) {
+/**
+ * @param {import("./context.js").Context} ctx
+ * @param {HTMLCanvasElement} chart The chart's canvas, named for what it shows.
+ */
+export function build(ctx, chart) {
   const { app } = ctx;
-  const select = $("chart-kind");
-  const fold = $("inspector");
-  const arrows = $("arrows");
-  const curvature = $("curvature");
+  const select = $("chart-kind", HTMLSelectElement);
+  const fold = $("inspector", HTMLDetailsElement);
+  const arrows = $("arrows", HTMLInputElement);
+  const curvature = $("curvature", HTMLInputElement);
+  const blocksBox = $("inspect-list");
   let kind = "loss";
 
   // The chart choices the runs offer; a choice that went away falls back to the loss.
@@ -58,7 +64,7 @@ export function build(ctx) {
     if (shownKind !== kind) {
       shownKind = kind;
       select.value = kind;
-      $("chart").setAttribute("aria-label", CHARTS[kind].aria);
+      chart.setAttribute("aria-label", CHARTS[kind].aria);
       $("chart-caption").textContent = CHARTS[kind].caption;
     }
   }
@@ -119,7 +125,7 @@ export function build(ctx) {
       const p = document.createElement("p");
       p.className = "ended";
       p.textContent = "A network's step moves every one of its weights at once, so there is no two-number update to show here. Its loss, accuracy and each layer's gradient are in the chart under the plot (pick them in Chart), and each network's output is in the panel above it.";
-      $("inspect-list").replaceChildren(p);
+      blocksBox.replaceChildren(p);
       return;
     }
     const blocks = list.map((o) => {
@@ -153,7 +159,7 @@ export function build(ctx) {
       p.textContent = "Turn an optimizer on to see its steps.";
       blocks.push(p);
     }
-    $("inspect-list").replaceChildren(...blocks);
+    blocksBox.replaceChildren(...blocks);
   }
 
   return { drawChart, render, applyLink, pageQuery };

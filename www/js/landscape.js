@@ -1,29 +1,37 @@
+// @ts-check
 // A network's landscape (function "mlp"): its loss over the plot's window of
-// the plane, computed in Web Workers, coarse to fine (three grids, each
-// drawn as it completes), while the plot shows the preview the engine made
-// itself. A change of the experiment or the window cancels the work in
-// progress and starts again once the edits pause; Cancel stops it and keeps
-// the finest grid done, until "Compute in full" (or the next change).
+// the plane, computed by the page's workers (pool.js), coarse to fine (three
+// grids, each drawn as it completes), while the plot shows the preview the
+// engine made itself. A change of the experiment or the window cancels the
+// work in progress and starts again once the edits pause; Cancel stops it
+// and keeps the finest grid done, until "Compute in full" (or the next change).
 
 import { $ } from "./dom.js";
-import { engineModule, startWorker, WORKERS } from "./engine.js";
 
+/** @typedef {import("./pool.js").EntryOf<"landscape">} LandscapeEntry */
+/**
+ * What the engine says to compute (App.landscapeJob): the landscape's key,
+ * the experiment, its plane and window, and the grids, coarse to fine.
+ * @typedef {{ key: string, experiment: string, plane: number[], view: number[], levels: [number, number][] }} Spec
+ */
+
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const box = $("landscape");
-  const progress = $("landscape-progress");
+  const progress = $("landscape-progress", HTMLProgressElement);
   const status = $("landscape-status");
   const cancel = $("landscape-cancel");
   const again = $("landscape-run");
-  let pool = [];
-  const busy = new Set();
-  let job = null; // {id, key, experiment, plane, view, levels, level, queue, values, done}
-  let ids = 0;
+  /** @type {import("./pool.js").Job<LandscapeEntry> | null} */
+  let job = null;
+  /** @type {string | null} */
   let wanted = null; // the key the page shows and the work is for
+  /** @type {string | null} */
   let stopped = null; // the key the user cancelled
   let timer = 0;
-  let module = null;
 
+  /** @param {string} text @param {boolean} computing */
   function show(text, computing) {
     box.hidden = false;
     status.textContent = text;
@@ -32,92 +40,73 @@ export function build(ctx) {
     again.hidden = computing || stopped === null;
   }
 
-  function feed(w) {
-    const part = job?.queue.shift();
-    if (!part) return;
-    busy.add(w);
-    const [width, height] = job.levels[job.level];
-    w.postMessage({
-      urls: window.wasmUrls, module,
-      job: { kind: "landscape", id: job.id, experiment: job.experiment, plane: job.plane, view: job.view, width, height, rows: part },
-    });
+  // The rows of a grid, a few per task.
+  /** @param {Spec} spec @param {number} level @returns {LandscapeEntry[]} */
+  function rowsOf(spec, level) {
+    const [width, height] = spec.levels[level];
+    const { experiment, plane, view } = spec;
+    const slice = Math.max(1, Math.ceil(height / (ctx.pool.size * 6)));
+    /** @type {LandscapeEntry[]} */
+    const tasks = [];
+    for (let r = 0; r < height; r += slice) {
+      /** @type {[number, number]} */
+      const rows = [r, Math.min(height, r + slice)];
+      tasks.push({ task: { kind: "landscape", experiment, plane, view, width, height, rows }, weight: (rows[1] - rows[0]) * width });
+    }
+    return tasks;
   }
 
-  // The rows of the current grid, a few per message.
-  function queueLevel() {
-    const [width, height] = job.levels[job.level];
-    job.values = new Float64Array(width * height);
-    job.done = 0;
-    const slice = Math.max(1, Math.ceil(height / (WORKERS * 6)));
-    job.queue = [];
-    for (let r = 0; r < height; r += slice) job.queue.push([r, Math.min(height, r + slice)]);
+  function stop() {
+    clearTimeout(timer);
+    job?.cancel();
+    job = null;
   }
 
-  function received(w, m) {
-    busy.delete(w);
-    if (!job || m.id !== job.id) {
-      feed(w);
-      return;
-    }
-    if (m.error) {
-      stop();
-      show(`The landscape could not be computed: ${m.error}`, false);
-      return;
-    }
-    const [width, height] = job.levels[job.level];
-    const [r0, r1] = m.job.rows;
-    job.values.set(m.result, r0 * width);
-    job.done += r1 - r0;
-    const total = job.levels.reduce((s, [a, b]) => s + a * b, 0);
-    const before = job.levels.slice(0, job.level).reduce((s, [a, b]) => s + a * b, 0);
-    progress.value = (before + job.done * width) / total;
-    if (job.done === height) {
-      // A finished grid replaces the coarser one on the plot.
-      if (app.setLandscape(job.key, width, height, job.values)) ctx.draw.surfaceOnly();
-      if (job.level + 1 < job.levels.length) {
-        job.level++;
-        queueLevel();
-        show(`Landscape: ${width} × ${height} done, computing ${job.levels[job.level].join(" × ")}…`, true);
-        for (const other of pool) if (!busy.has(other)) feed(other);
-      } else {
+  /** @param {Spec} spec */
+  function start(spec) {
+    stop();
+    performance.mark("optiviz-landscape-start");
+    let level = 0;
+    // The grid being computed: its values and how many of its rows are in.
+    let values = new Float64Array(spec.levels[0][0] * spec.levels[0][1]);
+    let done = 0;
+    job = ctx.pool.start("landscape", {
+      tasks: rowsOf(spec, 0),
+      // Every grid's samples: the bar goes once from empty to full.
+      total: spec.levels.reduce((s, [a, b]) => s + a * b, 0),
+      result({ task }, result) {
+        const { width, height, rows: [r0, r1] } = task;
+        values.set(result, r0 * width);
+        done += r1 - r0;
+        progress.value = job.progress();
+        if (done < height) return;
+        // A finished grid replaces the coarser one on the plot.
+        if (app.setLandscape(spec.key, width, height, values)) ctx.draw.surfaceOnly();
+        if (level + 1 < spec.levels.length) {
+          level++;
+          const [w, h] = spec.levels[level];
+          values = new Float64Array(w * h);
+          done = 0;
+          show(`Landscape: ${width} × ${height} done, computing ${spec.levels[level].join(" × ")}…`, true);
+          job.add(rowsOf(spec, level));
+        }
+      },
+      done() {
+        const [width, height] = spec.levels[level];
         job = null;
         const hadFocus = document.activeElement === cancel;
         show(`Landscape: ${width} × ${height} samples of the full-data loss.`, false);
         // The keyboard stays in the same place, not on a hidden button.
         if (hadFocus) status.focus();
         performance.mark("optiviz-landscape");
-      }
-      return;
-    }
-    feed(w);
-  }
-
-  function stop() {
-    clearTimeout(timer);
-    job = null;
-    ids++;
-  }
-
-  async function start(spec) {
-    stop();
-    const id = ids;
-    module = await engineModule().catch(() => null);
-    if (id !== ids) return;
-    job = { ...spec, id, level: 0 };
-    performance.mark("optiviz-landscape-start");
-    queueLevel();
-    show(`Landscape: computing ${job.levels[0].join(" × ")}…`, true);
-    progress.value = 0;
-    while (pool.length < WORKERS) {
-      pool.push(startWorker(received, () => {
-        for (const w of pool) w.terminate();
-        pool = [];
-        busy.clear();
+      },
+      failed({ message, worker }) {
         stop();
-        show("The landscape could not be computed: a worker failed.", false);
-      }));
-    }
-    for (const w of pool) if (!busy.has(w)) feed(w);
+        show(worker ? "The landscape could not be computed: a worker failed." : `The landscape could not be computed: ${message}`, false);
+      },
+    });
+    show(`Landscape: computing ${spec.levels[0].join(" × ")}…`, true);
+    progress.value = 0;
   }
 
   // After any redraw: a network whose landscape (or window) changed starts
@@ -127,9 +116,7 @@ export function build(ctx) {
     if (key === undefined) {
       if (wanted !== null) {
         stop();
-        for (const w of pool) w.terminate();
-        pool = [];
-        busy.clear();
+        ctx.pool.keep("landscape", false);
         wanted = stopped = null;
       }
       box.hidden = true;
@@ -137,6 +124,8 @@ export function build(ctx) {
     }
     if (key === wanted) return;
     wanted = key;
+    // The workers stay while a network is shown: its next landscape needs them.
+    ctx.pool.keep("landscape", true);
     // The plot's own preview of the new landscape at once: the paths are
     // already on the new plane and window.
     app.drawSurface(true);
@@ -165,8 +154,9 @@ export function build(ctx) {
     const spec = app.landscapeJob();
     if (spec) {
       wanted = spec.key;
+      start(spec);
       // Cancel is shown once the job starts; the keyboard goes there.
-      start(spec).then(() => { if (!cancel.hidden) cancel.focus(); });
+      if (!cancel.hidden) cancel.focus();
     }
   });
 

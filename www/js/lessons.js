@@ -1,3 +1,4 @@
+// @ts-check
 // Lessons (#lesson-bar): a lesson's parts one after another, each an
 // experiment with its text and, where it helps, a question asked before the
 // paths (quiz.js). Previous and Next (or P and N), "Part 3 of 8", and
@@ -6,9 +7,12 @@
 
 import { $ } from "./dom.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const bar = $("lesson-bar");
+  const prev = $("lesson-prev", HTMLButtonElement);
+  const next = $("lesson-next", HTMLButtonElement);
   // {lesson, part (from 1)}, or null outside a lesson.
   let at = null;
 
@@ -37,8 +41,8 @@ export function build(ctx) {
     const p = lesson.parts[part - 1];
     $("lesson-title").textContent = lesson.title;
     $("lesson-progress").textContent = `${part} of ${lesson.parts.length}: ${p.title}`;
-    $("lesson-prev").disabled = part <= 1;
-    $("lesson-next").disabled = part >= lesson.parts.length;
+    prev.disabled = part <= 1;
+    next.disabled = part >= lesson.parts.length;
     const same = app.computedQuery() === p.computed;
     $("lesson-text").textContent = same ? p.text : `You changed this part, so this may no longer hold: ${p.text}`;
     // Its question was about the part as it was.
@@ -70,10 +74,10 @@ export function build(ctx) {
     if (part >= 1 && part <= at.lesson.parts.length) go(at.lesson.id, part);
     // At either end its button is disabled: the focus goes to the other.
     const focused = document.activeElement;
-    if (focused?.disabled) (focused.id === "lesson-next" ? $("lesson-prev") : $("lesson-next")).focus();
+    if (focused instanceof HTMLButtonElement && focused.disabled) (focused === next ? prev : next).focus();
   };
-  $("lesson-prev").addEventListener("click", () => step(-1));
-  $("lesson-next").addEventListener("click", () => step(1));
+  prev.addEventListener("click", () => step(-1));
+  next.addEventListener("click", () => step(1));
   $("lesson-leave").addEventListener("click", leave);
   document.addEventListener("keydown", (e) => {
     const t = e.target;
@@ -83,13 +87,13 @@ export function build(ctx) {
     else if (e.key === "p" || e.key === "P") step(-1);
   });
 
-  /** The scenario picker's Lessons group. */
-  function fill(select) {
-    if (!ctx.cat.lessons.length) return;
+  /** The scenario picker's Lessons group; null when there is no lesson. */
+  function pickerGroup() {
+    if (!ctx.cat.lessons.length) return null;
     const group = document.createElement("optgroup");
     group.label = "Lessons";
     for (const l of ctx.cat.lessons) group.append(new Option(`Lesson: ${l.title}`, `lesson:${l.id}`));
-    select.append(group);
+    return group;
   }
 
   /** A link's lesson=NAME&part=N (lesson=1 and 0 are the embed's flag for a
@@ -121,5 +125,5 @@ export function build(ctx) {
   /** The picker's value while in a lesson. */
   const pickerValue = () => (at ? `lesson:${at.lesson.id}` : null);
 
-  return { go, fill, applyLink, pageQuery, pickerValue, leave, refresh: () => show(false), active: () => !!at };
+  return { go, pickerGroup, applyLink, pageQuery, pickerValue, leave, refresh: () => show(false), active: () => !!at };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Puts the engine's MathML into the page without innerHTML: the markup is
 // read as XML (which runs nothing) and rebuilt node by node, keeping only
 // MathML elements, the two span classes the inspector uses and a short list

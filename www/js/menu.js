@@ -1,3 +1,4 @@
+// @ts-check
 // On a phone the share and export buttons (#actions) fold into one menu
 // behind #menu-button; it closes on a choice, on Escape and on a click
 // elsewhere. On a wide screen the button is hidden and the row is shown.
@@ -22,6 +23,6 @@ export function build() {
     if (e.key === "Escape" && isOpen()) setOpen(false, true);
   });
   document.addEventListener("pointerdown", (e) => {
-    if (isOpen() && !menu.contains(e.target) && e.target !== button) setOpen(false);
+    if (isOpen() && !(e.target instanceof Node && menu.contains(e.target)) && e.target !== button) setOpen(false);
   });
 }

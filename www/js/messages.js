@@ -1,3 +1,4 @@
+// @ts-check
 // What the page says: errors (#message) and passing notices (#notice), in one
 // fixed place over the page that moves nothing, a new message replacing the
 // old; and problems shown where they belong.
@@ -15,6 +16,7 @@ import { markInvalid } from "./controls/fields.js";
 /** @typedef {{path: string, message: string}} Problem */
 
 // Which module owns the controls of which paths (JSON paths).
+/** @type {[RegExp, "cards" | "gradients" | "surface" | "playback"][]} */
 const OWNERS = [
   [/^optimizers(\[|$)/, "cards"],
   [/^(function\.(data|generate|standardize)|batch_size|seed|grad_noise|accumulate|l2|stop)(\W|$)/, "gradients"],
@@ -22,6 +24,7 @@ const OWNERS = [
   [/^speed$/, "playback"],
 ];
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const box = $("message-box");

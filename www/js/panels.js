@@ -1,8 +1,10 @@
+// @ts-check
 // What depends on the experiment as a whole: the data panel's presence
 // (#data-figure) and caption, and the note under the plot (#surface-note).
 
 import { $ } from "./dom.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const figure = $("data-figure");
@@ -46,6 +48,12 @@ export function build(ctx) {
     $("surface-note").textContent = [plane, gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
   }
 
-  // The first frame places the panel alone.
-  return { init: place, sync, showsData: () => !figure.hidden };
+  // The first frame places the panel alone; from then on the canvases are
+  // laid out again whenever it changes size.
+  function init() {
+    ctx.layout.watch(figure);
+    return place();
+  }
+
+  return { init, sync, showsData: () => !figure.hidden };
 }

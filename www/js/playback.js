@@ -1,19 +1,27 @@
+// @ts-check
 // Playback: the Play, Step, Reset and Show complete buttons, the speed slider,
-// the step slider, the keys (Space, →, r) and the animation frame that
-// advances the step.
+// the step slider (#scrub), the keys (Space, →, r) and the animation frame
+// that advances the step.
 
 import { $ } from "./dom.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
+  const playButton = $("play", HTMLButtonElement);
+  const stepButton = $("step", HTMLButtonElement);
+  const resetButton = $("reset", HTMLButtonElement);
+  const completeButton = $("complete", HTMLButtonElement);
+  const speed = $("speed", HTMLInputElement);
+  const scrub = $("scrub", HTMLInputElement);
   let playing = false;
   let lastFrame = 0;
   let carry = 0;
 
   function frame(t) {
     if (!playing) return;
-    const speed = Number($("speed").value); // steps per second
-    carry += ((t - (lastFrame || t)) / 1000) * speed;
+    const rate = Number(speed.value); // steps per second
+    carry += ((t - (lastFrame || t)) / 1000) * rate;
     lastFrame = t;
     const n = Math.floor(carry);
     if (n > 0) {
@@ -60,15 +68,15 @@ export function build(ctx) {
     app.step = 0;
     ctx.draw.dynamic();
   }
-  $("play").addEventListener("click", play);
-  $("step").addEventListener("click", stepOnce);
-  $("reset").addEventListener("click", reset);
-  $("complete").addEventListener("click", () => { if (held()) return; playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
+  playButton.addEventListener("click", play);
+  stepButton.addEventListener("click", stepOnce);
+  resetButton.addEventListener("click", reset);
+  completeButton.addEventListener("click", () => { if (held()) return; playing = false; app.step = app.maxStep(); ctx.draw.dynamic(); });
   // Dragging the step slider pauses and shows that step.
-  $("scrub").addEventListener("input", () => {
+  scrub.addEventListener("input", () => {
     if (held()) return;
     playing = false;
-    app.step = Number($("scrub").value);
+    app.step = Number(scrub.value);
     ctx.draw.dynamic();
   });
   document.addEventListener("keydown", (e) => {
@@ -80,18 +88,28 @@ export function build(ctx) {
     else if (e.key === "r" || e.key === "R") { reset(); }
   });
 
-  // The Play button says what a press would do.
+  // The step slider at the step shown; the Play button says what a press
+  // would do.
   function showState() {
-    $("play").textContent = playing ? "Pause" : "Play";
+    scrub.max = String(app.maxStep());
+    scrub.value = String(app.step);
+    scrub.setAttribute("aria-valuetext", `step ${app.step} of ${app.maxStep()}`);
+    playButton.textContent = playing ? "Pause" : "Play";
+  }
+
+  /** The buttons and the step slider off while a question waits for its
+   * answer (quiz.js), on again after. @param {boolean} off */
+  function hold(off) {
+    for (const control of [playButton, stepButton, completeButton, scrub]) control.disabled = off;
   }
 
   // The speed a link asks for (`speed=N`); false when N is not allowed.
-  /** The animation's speed, steps per second (the engine checked a link's). */
+  /** The animation's speed, steps per second (the engine checked a link's). @param {number} n */
   function setSpeed(n) {
-    $("speed").value = n;
+    speed.value = String(n);
   }
-  /** The speed slider, for a problem with a link's speed=. */
-  const control = (path) => (path === "speed" ? $("speed") : null);
+  /** The speed slider, for a problem with a link's speed=. @param {string} path */
+  const control = (path) => (path === "speed" ? speed : null);
 
-  return { play, pause, isPlaying: () => playing, showState, setSpeed, control };
+  return { play, pause, isPlaying: () => playing, showState, setSpeed, control, hold };
 }

@@ -1,13 +1,23 @@
-// The plot (#surface, #paths, #reset-view, the hint under it): click to move
-// the start, drag its handle, drag to pan, scroll to zoom; on a touch screen one
-// finger scrolls the page (a tap moves the start, the handle still drags) and
-// two pan and pinch-zoom; one redraw per animation frame.
+// @ts-check
+// @ts-check
+// The plot (the paths' canvas, #reset-view, the hint under it and the key's
+// start): click to move the start, drag its handle, drag to pan, scroll to
+// zoom; on a touch screen one finger scrolls the page (a tap moves the start,
+// the handle still drags) and two pan and pinch-zoom; one redraw per
+// animation frame.
 
 import { $ } from "./dom.js";
+import { disable } from "./lock.js";
 
-export function build(ctx) {
+/**
+ * @param {import("./context.js").Context} ctx
+ * @param {HTMLCanvasElement} plot The paths' canvas, on top of the surface's.
+ */
+export function build(ctx, plot) {
   const { app, edit, draw } = ctx;
-  const plot = $("paths");
+  const resetView = $("reset-view", HTMLButtonElement);
+  const hint = $("plot-hint");
+  const keyStart = $("key-start");
   let drag = null; // {mode: "start" | "pan" | "click" | "none", x, y}
   // Fingers on the plot (pointer id -> [x, y]) and, with two, their last
   // centre and spread.
@@ -124,10 +134,51 @@ export function build(ctx) {
     const [x, y] = local(e);
     if (edit(() => app.zoom(x, y, Math.pow(1.0015, e.deltaY)))) schedule(() => draw.all(true));
   }, { passive: false });
-  $("reset-view").addEventListener("click", () => {
+  resetView.addEventListener("click", () => {
     // In relief, the first angle too.
     if (ctx.relief.on()) ctx.relief.reset();
     if (edit(() => app.resetView())) draw.all();
   });
 
+  // What the key calls the white dot: in relief it is not a handle.
+  function startKey() {
+    if (app.isNetwork()) return "θ0, the initial weights";
+    return ctx.relief.on() ? "start" : ctx.lock.locked("start") ? "start (locked by this link)" : "start (drag it)";
+  }
+
+  // What the plot answers to: moving the start (unless a network's, or a
+  // teacher's link locks it) and the view (unless locked).
+  /** @param {boolean} network */
+  function plotHint(network) {
+    const start = !network && !ctx.lock.locked("start");
+    const view = !ctx.lock.locked("view");
+    const touch = matchMedia("(pointer: coarse)").matches;
+    const moves = [
+      start && (touch ? "tap the plot to move the start or drag the white handle" : "click the plot to move the start, drag the white handle"),
+      view && (touch ? "scroll the page with one finger, pan and pinch to zoom with two" : "scroll to zoom, drag to pan"),
+    ].filter(Boolean);
+    const first = network ? "The white dot is θ0, the initial weights every optimizer starts from." : "";
+    const locked = [!network && !start && "the start", !view && "the view"].filter(Boolean);
+    const said = [
+      first,
+      moves.length ? `${moves.join("; ")}.` : "",
+      locked.length ? `This link locks ${locked.join(" and ")}.` : "",
+    ].filter(Boolean).join(" ");
+    return said.charAt(0).toUpperCase() + said.slice(1);
+  }
+
+  /** The hint under the plot and the key's start say what can be done with
+   * it now: the flat map's hint, or none while the relief shows its own. */
+  function showHints() {
+    keyStart.textContent = startKey();
+    hint.textContent = plotHint(app.isNetwork());
+    hint.hidden = ctx.relief.on();
+  }
+
+  /** Disables Reset view where a link locks the view (lock.js). @param {string[]} parts */
+  function lock(parts) {
+    if (parts.includes("view")) disable(resetView);
+  }
+
+  return { showHints, lock };
 }

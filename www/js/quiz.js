@@ -1,3 +1,4 @@
+// @ts-check
 // Predict, then reveal: before the paths are shown the page asks, and holds
 // the animation at step 0 until the reader answers. Either "Where will
 // <optimizer> be after <steps> steps?" (a click on the plot, or a marker moved
@@ -11,7 +12,11 @@ import { $ } from "./dom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
-export function build(ctx) {
+/**
+ * @param {import("./context.js").Context} ctx
+ * @param {HTMLCanvasElement} plot The paths' canvas, where a guess is clicked.
+ */
+export function build(ctx, plot) {
   const { app } = ctx;
   const box = $("quiz");
   const ask = $("quiz-ask");
@@ -20,8 +25,7 @@ export function build(ctx) {
   const result = $("quiz-result");
   const again = $("quiz-again");
   const skip = $("quiz-skip");
-  const marks = $("quiz-marks");
-  const plot = $("paths");
+  const marks = $("quiz-marks", SVGSVGElement);
 
   // What is asked, as the link, a lesson or a scenario says it:
   // {predict: N} or {question, choices, answer}, N and answer from 1; and
@@ -83,7 +87,8 @@ export function build(ctx) {
 
   // Playback waits for the answer, and so does the 3D view.
   function holdControls(on) {
-    for (const id of ["play", "step", "complete", "scrub", "view-3d"]) $(id).disabled = on;
+    ctx.playback.hold(on);
+    ctx.relief.hold(on);
     document.body.classList.toggle("quiz-asking", on);
   }
 
@@ -116,7 +121,7 @@ export function build(ctx) {
 
   // A question's choices done with, the right one marked; its text.
   function markRight() {
-    for (const b of choicesBox.children) b.disabled = true;
+    for (const b of choicesBox.children) if (b instanceof HTMLButtonElement) b.disabled = true;
     choicesBox.children[quiz.answer - 1].classList.add("right");
     // The focused button is disabled now: the focus goes on to "Ask me again".
     again.hidden = false;
@@ -203,14 +208,14 @@ export function build(ctx) {
     const g = document.createElementNS(SVG, "g");
     g.setAttribute("class", cls);
     const ring = document.createElementNS(SVG, "circle");
-    ring.setAttribute("cx", x);
-    ring.setAttribute("cy", y);
-    ring.setAttribute("r", 8);
+    ring.setAttribute("cx", String(x));
+    ring.setAttribute("cy", String(y));
+    ring.setAttribute("r", "8");
     const cross = document.createElementNS(SVG, "path");
     cross.setAttribute("d", `M${x - 12} ${y} H${x + 12} M${x} ${y - 12} V${y + 12}`);
     const t = document.createElementNS(SVG, "text");
-    t.setAttribute("x", x + 12);
-    t.setAttribute("y", y - 12);
+    t.setAttribute("x", String(x + 12));
+    t.setAttribute("y", String(y - 12));
     t.textContent = text;
     g.append(ring, cross, t);
     return g;
@@ -222,10 +227,10 @@ export function build(ctx) {
     if (guess && end) {
       const [a, b] = [app.toCss(guess[0], guess[1]), app.toCss(end[0], end[1])];
       const line = document.createElementNS(SVG, "line");
-      line.setAttribute("x1", a[0]);
-      line.setAttribute("y1", a[1]);
-      line.setAttribute("x2", b[0]);
-      line.setAttribute("y2", b[1]);
+      line.setAttribute("x1", String(a[0]));
+      line.setAttribute("y1", String(a[1]));
+      line.setAttribute("x2", String(b[0]));
+      line.setAttribute("y2", String(b[1]));
       line.setAttribute("class", "quiz-gap");
       marks.append(line);
     }

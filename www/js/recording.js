@@ -1,3 +1,4 @@
+// @ts-check
 // "Record GIF" (#gif-panel): the animation from step 0 to the last as an
 // animated GIF. The frames are drawn here, each its own task (the figure
 // `optiviz render --step K` draws, from a copy of the engine taken when
@@ -12,16 +13,17 @@ import { engineModule, startWorker } from "./engine.js";
 const IN_FLIGHT = 4;
 const SIZES = [[480, 360], [640, 480], [800, 600]];
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const panel = $("gif-panel");
   const opener = $("record-gif");
-  const sizeSelect = $("gif-size");
-  const fpsSelect = $("gif-fps");
-  const chartBox = $("gif-chart");
+  const sizeSelect = $("gif-size", HTMLSelectElement);
+  const fpsSelect = $("gif-fps", HTMLSelectElement);
+  const chartBox = $("gif-chart", HTMLInputElement);
   const run = $("gif-run");
   const cancel = $("gif-cancel");
-  const progress = $("gif-progress");
+  const progress = $("gif-progress", HTMLProgressElement);
   const status = $("gif-status");
   // The recording under way: {worker, cancelled}.
   let job = null;
@@ -117,6 +119,8 @@ export function build(ctx) {
       const failed = { gif: "error", error: "the encoder stopped" };
       if (waiting) { const ok = waiting; waiting = null; ok(failed); } else answers.push(failed);
     });
+    /** @param {import("./tasks.js").GifMessage} message @param {Transferable[]} [transfer] */
+    const send = (message, transfer = []) => worker.postMessage(message, transfer);
     // Cancel wakes what waits for the worker.
     const me = { worker, cancelled: false, wake: () => waiting?.({ gif: "cancelled" }) };
     job = me;
@@ -139,7 +143,7 @@ export function build(ctx) {
       const key = await frame(copy, canvas, steps[steps.length - 1], chart);
       const module = await engineModule().catch(() => undefined);
       if (me.cancelled) return;
-      worker.postMessage({ urls: window.wasmUrls, module, gif: { kind: "start", width: w, height: h, fps, key: key.slice().buffer, exact: copy.pathColours().buffer } });
+      send({ urls: window.wasmUrls, module, gif: { kind: "start", width: w, height: h, fps, key: key.slice().buffer, exact: copy.pathColours().buffer } });
       const ready = await next();
       if (ready.gif !== "ready") throw ready.error;
       let sent = 0;
@@ -147,7 +151,7 @@ export function build(ctx) {
       for (const step of steps.slice(0, -1)) {
         const rgba = await frame(copy, canvas, step, chart);
         if (me.cancelled) return;
-        worker.postMessage({ gif: { kind: "frame", rgba: rgba.buffer } }, [rgba.buffer]);
+        send({ gif: { kind: "frame", rgba: rgba.buffer } }, [rgba.buffer]);
         sent++;
         while (sent - added >= IN_FLIGHT) {
           const msg = await next();
@@ -156,14 +160,14 @@ export function build(ctx) {
         }
         if (me.cancelled) return;
       }
-      worker.postMessage({ gif: { kind: "frame", rgba: key.buffer } }, [key.buffer]);
+      send({ gif: { kind: "frame", rgba: key.buffer } }, [key.buffer]);
       sent++;
       while (added < sent) {
         const msg = await next();
         if (msg.gif !== "added") throw msg.error;
         say(++added);
       }
-      worker.postMessage({ gif: { kind: "finish" } });
+      send({ gif: { kind: "finish" } });
       const out = await next();
       if (out.gif !== "done") throw out.error;
       if (me.cancelled) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // The plot in relief (the "3D" switch): drag turns it, the wheel and a
 // pinch zoom, a double-click goes back to the first angle; with the focus on
 // the plot the arrow keys turn it and + and − zoom. The angle is the
@@ -13,10 +14,14 @@ const PER_PIXEL = 0.4;
 const KEY_STEP = 5;
 const KEY_STEP_SHIFT = 15;
 
-export function build(ctx) {
+/**
+ * @param {import("./context.js").Context} ctx
+ * @param {HTMLCanvasElement} plot The paths' canvas, which takes the pointer.
+ */
+export function build(ctx, plot) {
   const { app } = ctx;
-  const plot = $("paths");
-  const button = $("view-3d");
+  const button = $("view-3d", HTMLButtonElement);
+  const reliefHint = $("relief-hint");
   const reduced = matchMedia("(prefers-reduced-motion: reduce)");
   const on = () => app.reliefAngle() !== undefined;
 
@@ -36,10 +41,11 @@ export function build(ctx) {
   let tween = 0;
   // Moves the view to `to` ([yaw, pitch, zoom]) over a third of a second
   // (at once with reduced motion); yaw the shorter way round.
+  /** @param {ArrayLike<number>} to @param {ArrayLike<number> | null} [from] */
   function glide(to, from = app.reliefAngle()) {
     cancelAnimationFrame(tween);
     if (reduced.matches || !from) {
-      app.setRelief(...to);
+      app.setRelief(to[0], to[1], to[2]);
       frame();
       ctx.url.sync();
       return;
@@ -69,11 +75,6 @@ export function build(ctx) {
     ctx.url.sync();
   }
 
-  // What the key calls the white dot: in relief it is not a handle.
-  function startKey() {
-    if (app.isNetwork()) return "θ0, the initial weights";
-    return on() ? "start" : ctx.lock.locked("start") ? "start (locked by this link)" : "start (drag it)";
-  }
   // The plot's name says the angle, for a screen reader.
   function describe() {
     const a = app.reliefAngle();
@@ -88,9 +89,8 @@ export function build(ctx) {
     button.title = relief ? "Back to the flat map" : "Show the surface in relief, the paths on it";
     plot.classList.toggle("relief", relief);
     describe();
-    $("relief-hint").hidden = !relief;
-    $("plot-hint").hidden = relief;
-    $("key-start").textContent = startKey();
+    reliefHint.hidden = !relief;
+    ctx.plot.showHints();
     ctx.inspector.render();
   }
 
@@ -219,5 +219,10 @@ export function build(ctx) {
     glide(DEFAULT);
   }
 
-  return { on, show, applyLink, pageQuery, reset, setOn, startKey };
+  /** The switch off while a question waits for its answer (quiz.js), on again after. @param {boolean} off */
+  function hold(off) {
+    button.disabled = off;
+  }
+
+  return { on, show, applyLink, pageQuery, reset, setOn, hold };
 }

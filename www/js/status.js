@@ -1,9 +1,11 @@
-// The legend under the plot (#legend), the step counter (#step-out) and its
-// slider (#scrub), and what screen readers hear (#announce); the cards and
-// the Play button show theirs.
+// @ts-check
+// The legend under the plot (#legend), the step counter (#step-out), and
+// what screen readers hear (#announce); the cards, the step slider and the
+// Play button show theirs.
 
 import { $ } from "./dom.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
 
@@ -38,10 +40,6 @@ export function build(ctx) {
     );
     ctx.cards.showStatuses(list);
     $("step-out").textContent = `step ${app.step} of ${app.maxStep()}`;
-    const scrub = $("scrub");
-    scrub.max = app.maxStep();
-    scrub.value = app.step;
-    scrub.setAttribute("aria-valuetext", `step ${app.step} of ${app.maxStep()}`);
     ctx.playback.showState();
   }
 

@@ -1,32 +1,36 @@
+// @ts-check
 // The learning-rate sweep (#sweep): each shown optimizer's final loss at 61
 // learning rates from 1e-5 to 10 (log-spaced, as `optiviz sweep` takes them),
 // against its learning rate now (a ring) and its stability edge (dashed).
-// Computed in Web Workers while the fold is open, again whenever something
-// other than the learning rates changes; a click on the chart sets the
-// learning rate of the optimizer whose line passes nearest. Cancel stops a
-// sweep in progress; nothing is computed again until "Compute the sweep".
+// Computed by the page's workers (pool.js) while the fold is open, again
+// whenever something other than the learning rates changes; a click on the
+// chart sets the learning rate of the optimizer whose line passes nearest.
+// Cancel stops a sweep in progress; nothing is computed again until
+// "Compute the sweep".
 
 import { $ } from "./dom.js";
-import { engineModule, startWorker, WORKERS } from "./engine.js";
+
+/** @typedef {import("./pool.js").EntryOf<"sweep"> & { from: number }} SweepEntry */
 
 const LRS = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
-  const fold = $("sweep");
-  const canvas = $("sweep-chart");
+  const fold = $("sweep", HTMLDetailsElement);
+  const canvas = $("sweep-chart", HTMLCanvasElement);
   const status = $("sweep-status");
-  const progress = $("sweep-progress");
+  const progress = $("sweep-progress", HTMLProgressElement);
   const controls = $("sweep-controls");
   const cancel = $("sweep-cancel");
   const again = $("sweep-run");
-  let pool = [];
-  let ids = 0;
+  /** @type {string | null} */
   let key = null; // what the sweep shown was computed for
   let timer = 0;
   let cancelled = false; // by the user: no sweep until asked again
 
   // Cancel while computing; "Compute the sweep" once cancelled.
+  /** @param {boolean} computing */
   function buttons(computing) {
     controls.hidden = !computing && !cancelled;
     cancel.hidden = !computing;
@@ -62,106 +66,74 @@ export function build(ctx) {
     app.drawSweep(canvas);
   }
 
-  // Stops the workers and forgets what they were computing.
-  // The workers stay while the fold is open, so a new sweep does not load
-  // the engine again; each is busy with at most one slice at a time, and a
-  // slice of an older sweep is answered but ignored.
-  let sweep = null; // {id, experiment, queue, lines, done, total}
-  const busy = new Set();
+  /** @type {import("./pool.js").Job<SweepEntry> | null} */
+  let job = null;
 
-  let module = null; // the engine's compiled module, once there
-  function feed(w) {
-    const part = sweep?.queue.shift();
-    if (!part) return;
-    busy.add(w);
-    const { id, experiment } = sweep;
-    w.postMessage({ urls: window.wasmUrls, module, job: { kind: "sweep", id, experiment, optimizer: part.optimizer, from: part.from, lrs: part.lrs } });
-  }
-
-  function received(w, m) {
-    busy.delete(w);
-    if (!sweep || m.id !== sweep.id) {
-      feed(w);
-      return;
-    }
-    if (m.error || !m.result) {
-      stop();
-      status.textContent = `The sweep could not be computed: ${m.error ?? "no such optimizer"}`;
-      return;
-    }
-    const line = sweep.lines[m.job.optimizer];
-    m.result.final_loss.forEach((v, j) => { line.final[m.job.from + j] = v; });
-    m.result.status.forEach((st, j) => { line.diverged[m.job.from + j] = st.state === "diverged" ? 1 : 0; });
-    line.done += m.job.lrs.length;
-    if (line.done === LRS.length) {
-      app.setSweep(m.job.optimizer, new Float64Array(LRS), line.final, line.diverged);
-      draw();
-    }
-    sweep.done++;
-    progress.value = sweep.done / sweep.total;
-    if (sweep.done === sweep.total) {
-      sweep = null;
-      progress.hidden = true;
-      buttons(false);
-      status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
-    } else feed(w);
-  }
-
-  // Forgets the sweep in progress (its workers' answers are ignored).
+  // Forgets the sweep in progress (its answers still to come are dropped).
   function stop() {
     clearTimeout(timer);
-    sweep = null;
-    ids++;
+    job?.cancel();
+    job = null;
     app.clearSweep();
     progress.hidden = true;
     buttons(false);
   }
 
-  // Stops and lets the workers go: nothing computes behind a closed fold.
-  function release() {
-    stop();
-    for (const w of pool) w.terminate();
-    pool = [];
-    busy.clear();
-  }
-
-  async function start() {
+  function start() {
     stop();
     key = computedKey();
-    const id = ids;
-    module = await engineModule().catch(() => null);
-    // Something newer started or stopped the sweep meanwhile.
-    if (id !== ids) return;
     const count = app.experiment().optimizers.length;
-    // A few learning rates per message, every optimizer's.
-    const queue = [];
+    const experiment = app.experimentJson();
+    // A few learning rates per task, every optimizer's.
+    /** @type {SweepEntry[]} */
+    const tasks = [];
     for (let i = 0; i < count; i++) {
-      for (let j = 0; j < LRS.length; j += 8) queue.push({ optimizer: i, from: j, lrs: LRS.slice(j, j + 8) });
+      for (let j = 0; j < LRS.length; j += 8) tasks.push({ task: { kind: "sweep", experiment, optimizer: i, lrs: LRS.slice(j, j + 8) }, from: j });
     }
-    if (!queue.length) {
+    if (!tasks.length) {
       status.textContent = "No optimizer to sweep: add one.";
       draw();
       return;
     }
     const lines = Array.from({ length: count }, () => ({ final: new Float64Array(LRS.length), diverged: new Uint8Array(LRS.length), done: 0 }));
-    sweep = { id: ids, experiment: app.experimentJson(), queue, lines, done: 0, total: queue.length };
+    job = ctx.pool.start("sweep", {
+      tasks,
+      result({ task, from }, result) {
+        if (!result) {
+          stop();
+          status.textContent = "The sweep could not be computed: no such optimizer";
+          return;
+        }
+        const line = lines[task.optimizer];
+        result.final_loss.forEach((v, j) => { line.final[from + j] = v; });
+        result.status.forEach((st, j) => { line.diverged[from + j] = st.state === "diverged" ? 1 : 0; });
+        line.done += task.lrs.length;
+        if (line.done === LRS.length) {
+          app.setSweep(task.optimizer, new Float64Array(LRS), line.final, line.diverged);
+          draw();
+        }
+        progress.value = job.progress();
+      },
+      done() {
+        job = null;
+        progress.hidden = true;
+        buttons(false);
+        status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
+      },
+      failed({ message, worker }) {
+        stop();
+        status.textContent = worker ? "The sweep could not be computed: a worker failed." : `The sweep could not be computed: ${message}`;
+      },
+    });
     progress.hidden = false;
     progress.value = 0;
     buttons(true);
     status.textContent = "Computing…";
-    while (pool.length < Math.min(WORKERS, queue.length)) {
-      pool.push(
-        startWorker(received, () => {
-          release();
-          status.textContent = "The sweep could not be computed: a worker failed.";
-        }),
-      );
-    }
-    for (const w of pool) if (!busy.has(w)) feed(w);
   }
 
   // After any redraw: the marker follows the learning rates; anything else
   // changed recomputes the sweep (once the edits pause).
+  /** @type {string | null} */
   let waiting = null; // the key a restart is scheduled for
   function check() {
     if (!fold.open || cancelled) return;
@@ -181,10 +153,13 @@ export function build(ctx) {
   }
 
   fold.addEventListener("toggle", () => {
+    // The workers stay while the fold is open, so a new sweep does not load
+    // the engine again.
+    ctx.pool.keep("sweep", fold.open);
     if (fold.open) check();
     else {
       // Closed: no work goes on behind it; it starts again when opened.
-      release();
+      stop();
       key = null;
       waiting = null;
       cancelled = false;

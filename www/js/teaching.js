@@ -1,3 +1,4 @@
+// @ts-check
 // What a teacher's link sets for the reader: hide=controls,chart,data,
 // legend,buttons hides those parts of the page (the settings beside the
 // plot, the chart under it, the data or network panel, the legend with each

@@ -1,3 +1,4 @@
+// @ts-check
 // The address: the link opened (the engine reads every key of it, the
 // experiment's and the page's own, by the one table of link keys), the
 // experiment's query written back into the address with the page's own keys
@@ -6,6 +7,7 @@
 
 import { $ } from "./dom.js";
 
+/** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   // The link, opened once: its experiment loaded as far as it is valid, its
@@ -13,12 +15,13 @@ export function build(ctx) {
   const opened = app.openLink(location.search);
   const page = opened.page;
   const embed = page.embed === true;
+  const home = $("home", HTMLAnchorElement);
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
   if (page.lesson === "1") document.body.classList.add("with-lesson");
   if (embed) {
     document.body.classList.add("embed");
-    $("home").target = "_blank";
-    $("home").title = "Open this experiment in optiviz";
+    home.target = "_blank";
+    home.title = "Open this experiment in optiviz";
   }
 
   // The page's keys kept in the address as the link gave them (the table
@@ -47,7 +50,7 @@ export function build(ctx) {
     // linkable state and the page says why (see panels.js).
     if (query === null) return;
     const q = query + keptQuery();
-    if (embed) $("home").href = `${location.pathname}?${query}`;
+    if (embed) home.href = `${location.pathname}?${query}`;
     // Replace, not push: editing should not flood the history.
     history.replaceState(null, "", `${location.pathname}?${q}`);
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // The lower parts of an optimizer's card: gradient clipping, the learning-rate
 // schedule, its own sampling and its update rule; each returns its element.
 
@@ -6,6 +7,7 @@ import { setMath } from "../math.js";
 
 // Gradient clipping: none, by value or by norm, and the threshold. `name`:
 // the card's name, for the error messages.
+/** @param {import("../context.js").Context} ctx @param {number} i */
 export function clipping(ctx, o, i, name) {
   const { app, edit, draw } = ctx;
   const clipRow = document.createElement("div");
@@ -34,6 +36,7 @@ export function clipping(ctx, o, i, name) {
 // A schedule's JSON at its catalogue defaults: torch's, or what the page
 // offers for a key torch requires; keys torch leaves as None are left out.
 // `ctx.scheduleOffer` fills the ones that depend on the experiment.
+/** @param {import("../context.js").Context} ctx @param {number} i */
 function scheduleDefaults(ctx, spec, i) {
   const exp = ctx.app.experiment();
   const steps = Math.max(1, exp.steps);
@@ -69,6 +72,7 @@ function stepList(text, what) {
 
 // The editor of one schedule at `path` (an optimizer's schedule, or one of a
 // sequence's): a choice of schedule and a box for each of its keys.
+/** @param {import("../context.js").Context} ctx @param {number} i */
 function scheduleEditor(ctx, i, path, name, inSequence) {
   const { app, edit, draw } = ctx;
   const get = () => path.split(/\.|\[|\]/).filter(Boolean).reduce((v, k) => v?.[k], { optimizers: app.experiment().optimizers });
@@ -144,7 +148,7 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
     const cur = get();
     const off = (key, why) => {
       const box = keys.querySelector(`[data-key="${key}"]`);
-      if (!box) return;
+      if (!(box instanceof HTMLInputElement)) return;
       box.disabled = Boolean(why);
       box.title = why || "";
     };
@@ -171,6 +175,7 @@ function scheduleEditor(ctx, i, path, name, inSequence) {
 
 // SequentialLR's schedules, each with its own editor, and buttons to add
 // or remove one (with its milestone).
+/** @param {import("../context.js").Context} ctx @param {number} i */
 function sequenceEditor(ctx, i, path, name, cur, refill) {
   const { app, edit, draw } = ctx;
   const box = document.createElement("div");
@@ -204,12 +209,14 @@ function sequenceEditor(ctx, i, path, name, cur, refill) {
 }
 
 // The learning-rate schedule and its keys.
+/** @param {import("../context.js").Context} ctx @param {number} i */
 export function schedule(ctx, o, i, name) {
   return scheduleEditor(ctx, i, `optimizers[${i}].schedule`, name, false);
 }
 
 // Its own sampling, where it differs from the experiment's (a batch size for
 // a data model, `isModel`; gradient noise for a formula).
+/** @param {import("../context.js").Context} ctx @param {number} i */
 export function ownSampling(ctx, o, i, name, isModel) {
   const own = document.createElement("div");
   own.className = "hyper";

@@ -1,3 +1,4 @@
+// @ts-check
 // One optimizer's card: show, colour and Remove, the learning rate, the
 // hyperparameters under torch's names, the parts in card-extras.js, its status.
 
@@ -9,14 +10,24 @@ function lrSliderValue(lr) {
 }
 
 // `removed(i)`: what follows the card's Remove (the cards are built again).
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {number} i
+ * @param {(i: number) => void} removed
+ */
 export function optimizerCard(ctx, o, i, removed) {
   const card = buildCard(ctx, o, i, removed);
   // What each control edits, for a problem to be shown beside it.
   card.dataset.path = `optimizers[${i}]`;
-  for (const el of card.querySelectorAll("[data-setting]")) el.dataset.path = `optimizers[${i}].${el.dataset.setting}`;
+  for (const el of card.querySelectorAll("[data-setting]")) el.setAttribute("data-path", `optimizers[${i}].${el.getAttribute("data-setting")}`);
   return card;
 }
 
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {number} i
+ * @param {(i: number) => void} removed
+ */
 function buildCard(ctx, o, i, removed) {
   const { app, edit, draw } = ctx;
   const def = ctx.cat.optimizers.find((d) => d.name === o.name);
@@ -68,26 +79,26 @@ function buildCard(ctx, o, i, removed) {
   lrRow.dataset.setting = "lr";
   const slider = document.createElement("input");
   slider.type = "range";
-  slider.min = -6;
-  slider.max = 1;
-  slider.step = 0.01;
-  slider.value = lrSliderValue(o.lr);
+  slider.min = "-6";
+  slider.max = "1";
+  slider.step = "0.01";
+  slider.value = String(lrSliderValue(o.lr));
   slider.setAttribute("aria-label", "Learning rate");
   slider.setAttribute("aria-valuetext", `${o.lr}`);
   const lrBox = numberInput(ctx, o.lr, (x) => app.set(`optimizers[${i}].lr`, x), `${name} › lr`);
   lrBox.setAttribute("aria-label", "Learning rate (exact)");
-  lrBox.min = 0;
+  lrBox.min = "0";
   slider.addEventListener("input", () => {
     const lr = Number(Math.pow(10, Number(slider.value)).toPrecision(3));
     if (edit(() => app.set(`optimizers[${i}].lr`, lr), slider)) {
-      lrBox.value = lr;
+      lrBox.value = String(lr);
       slider.setAttribute("aria-valuetext", `${lr}`);
       draw.dynamic();
     }
   });
   lrBox.addEventListener("change", () => {
     if (lrBox.getAttribute("aria-invalid") === "true") return;
-    slider.value = lrSliderValue(Number(lrBox.value));
+    slider.value = String(lrSliderValue(Number(lrBox.value)));
     slider.setAttribute("aria-valuetext", lrBox.value);
   });
   const lrLabel = document.createElement("span");
@@ -164,7 +175,7 @@ function buildCard(ctx, o, i, removed) {
 
   const status = document.createElement("p");
   status.className = "status";
-  status.dataset.status = i;
+  status.dataset.status = String(i);
   card.append(status);
   card.style.setProperty("--path", app.color(i));
   return card;

@@ -1,3 +1,4 @@
+// @ts-check
 // Form pieces the settings cards share: a labelled field (with its
 // explanation behind a "?" button), number boxes that commit through edit(),
 // reading a number out of a box, a random seed, and a refused value's message
@@ -119,6 +120,11 @@ export function clearInvalid(input) {
   if (card && !card.querySelector(".field-error")) card.classList.remove("not-applied");
 }
 
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {(x: number) => void} onCommit
+ * @param {string} what
+ */
 export function numberInput(ctx, value, onCommit, what) {
   const input = document.createElement("input");
   input.type = "number";
@@ -133,6 +139,12 @@ export function numberInput(ctx, value, onCommit, what) {
 
 // A text box for a number that may be left empty; `commit(text, input)`
 // applies its trimmed text through edit(), then `redraw` runs.
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {string} placeholder
+ * @param {(text: string, input: HTMLInputElement) => void} commit
+ * @param {() => void} redraw
+ */
 function blankable(ctx, value, placeholder, commit, redraw) {
   const input = document.createElement("input");
   input.type = "text";
@@ -147,12 +159,22 @@ function blankable(ctx, value, placeholder, commit, redraw) {
 
 // A number box that may be left empty for torch's None (a value torch
 // chooses itself): `onCommit` gets null then.
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {(x: number | null) => void} onCommit
+ * @param {string} what
+ */
 export function autoInput(ctx, value, onCommit, what) {
   const commit = (text, input) => onCommit(text === "" ? null : numberFrom(input, what));
   return blankable(ctx, value, "None (auto)", commit, () => ctx.draw.dynamic());
 }
 
 // A number field whose empty value removes the key (an unset rule or override).
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {string} path
+ * @param {string} what
+ */
 export function optionalInput(ctx, value, path, what, placeholder = "off", redraw = () => ctx.draw.dynamic()) {
   const { app } = ctx;
   const commit = (text, input) => app.set(path, text === "" ? null : text === "full" ? "full" : numberFrom(input, what));
@@ -163,13 +185,21 @@ export function optionalInput(ctx, value, path, what, placeholder = "off", redra
 
 // A function parameter's row: a slider over `range` ({min, max, step}) and an
 // exact box, both setting function.params.<name> and redrawing the surface.
+/**
+ * @param {import("../context.js").Context} ctx
+ * @param {string} name
+ * @param {number} value
+ * @param {{ min: number, max: number, step: number }} range
+ * @param {string} label
+ * @param {string} doc
+ */
 export function parameterRow(ctx, name, value, range, label, doc) {
   const { app, edit, draw } = ctx;
   const path = `function.params.${name}`;
   const slider = document.createElement("input");
   slider.type = "range";
   Object.assign(slider, range);
-  slider.value = value;
+  slider.value = String(value);
   slider.setAttribute("aria-label", name);
   const num = numberInput(ctx, value, (x) => app.set(path, x), `function parameter ${name}`);
   num.setAttribute("aria-label", `${name} (exact)`);

@@ -1,3 +1,4 @@
+// @ts-check
 // "Your own function": the formula box with its error shown live under it
 // (the offending column marked), the formula and its partial derivatives as
 // mathematics, and a slider and box per parameter. The text is parsed and
@@ -11,6 +12,7 @@ let ids = 0;
 
 // The formula editor for the typed function `fn` (the experiment's function
 // object); `showFormula(mathml)` shows f in the card's formula line.
+/** @param {import("../context.js").Context} ctx @param {(mathml: string) => void} showFormula */
 export function formulaEditor(ctx, fn, showFormula) {
   const { app, draw } = ctx;
   const id = `formula-${++ids}`;

@@ -1,13 +1,20 @@
+// @ts-check
 // The "Gradients and stopping" card (#gradients-body): the data (generated or
 // pasted rows), batch size or gradient noise, accumulation, seed, L2, stop rules.
 
 import { $ } from "../dom.js";
+import { controlsIn, disable, isControl, lockField, lockGroup, lockNote } from "../lock.js";
 import { controlIn, field, numberInput, optionalInput, randomSeed } from "./fields.js";
 
+/** @param {import("../context.js").Context} ctx */
 export function build(ctx) {
   const { app, edit, draw } = ctx;
-  const numberIn = (...args) => numberInput(ctx, ...args);
-  const optionalIn = (...args) => optionalInput(ctx, ...args);
+  const card = $("gradients");
+  const body = $("gradients-body");
+  /** @type {(value: number, onCommit: (x: number) => void, what: string) => HTMLInputElement} */
+  const numberIn = (value, onCommit, what) => numberInput(ctx, value, onCommit, what);
+  /** @type {(value: unknown, path: string, what: string, placeholder?: string, redraw?: () => void) => HTMLInputElement} */
+  const optionalIn = (value, path, what, placeholder, redraw) => optionalInput(ctx, value, path, what, placeholder, redraw);
 
   // Data, batch size or noise, accumulation, seed, L2 and the stopping rules.
   function render() {
@@ -17,9 +24,9 @@ export function build(ctx) {
     // Rows of x1, x2, y for two-feature least squares; of x, y otherwise.
     const two = model === "least_squares_2d";
     const shape = two ? "x1,x2,y" : "x,y";
-    const box = $("gradients-body");
+    const box = body;
     // A rebuild (after a change to the data) keeps the keyboard focus where it was.
-    const focused = box.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+    const focused = box.contains(document.activeElement) ? document.activeElement.getAttribute("data-key") : null;
     box.replaceChildren();
     const after = () => { app.step = app.maxStep(); draw.all(); };
     // A network's rows are set in the Surface card; it has a batch size too.
@@ -104,15 +111,15 @@ export function build(ctx) {
       }
       }
       // The rows are the function's (a teacher's link locks them with it).
-      for (const el of box.children) el.dataset.part = "function";
+      for (const el of box.children) el.setAttribute("data-part", "function");
       // Batch size: 1 … n, the right end being the full batch (B = n is batch GD).
       const slider = document.createElement("input");
       slider.type = "range";
-      slider.min = 1;
-      slider.max = rows;
-      slider.step = 1;
+      slider.min = "1";
+      slider.max = String(rows);
+      slider.step = "1";
       const current = exp.batch_size === undefined || exp.batch_size === "full" ? rows : exp.batch_size;
-      slider.value = current;
+      slider.value = String(current);
       const out = document.createElement("output");
       out.className = "batch-out";
       const describe = (v) => v >= rows ? `full batch (${rows} rows): batch gradient descent`
@@ -136,16 +143,16 @@ export function build(ctx) {
       const sigma = exp.grad_noise ?? 0;
       const slider = document.createElement("input");
       slider.type = "range";
-      slider.min = 0;
-      slider.max = 3;
-      slider.step = 0.01;
-      slider.value = Math.min(sigma, 3);
+      slider.min = "0";
+      slider.max = "3";
+      slider.step = "0.01";
+      slider.value = String(Math.min(sigma, 3));
       const num = numberIn(sigma, (x) => app.set("grad_noise", x === 0 ? null : x), "Gradient noise σ");
       num.setAttribute("aria-label", "Gradient noise σ (exact)");
       slider.addEventListener("input", () => {
         const x = Number(slider.value);
         if (edit(() => app.set("grad_noise", x === 0 ? null : x), slider)) {
-          num.value = x;
+          num.value = String(x);
           draw.dynamic();
         }
       });
@@ -158,7 +165,7 @@ export function build(ctx) {
     const grid = document.createElement("div");
     grid.className = "hyper";
     const seed = numberIn(exp.seed ?? 0, (x) => app.set("seed", x === 0 ? null : x), batched ? "Shuffle seed" : "Noise seed");
-    seed.min = 0;
+    seed.min = "0";
     seed.dataset.path = "seed";
     grid.append(
       field("Accumulate", optionalIn(exp.accumulate, "accumulate", "Accumulate", "1"), "micro-batches (or noisy gradients) averaged into each update"),
@@ -193,13 +200,32 @@ export function build(ctx) {
       field("max steps", optionalIn(stop.max_steps, "stop.max_steps", "Stop › max steps"), "stop after this many steps"),
     );
     box.append(grid, buttons, stopHead, rules);
-    box.querySelectorAll("input, select, textarea, button").forEach((el, i) => { el.dataset.key = `g${i}`; });
-    if (focused) box.querySelector(`[data-key="${focused}"]`)?.focus();
+    box.querySelectorAll("input, select, textarea, button").forEach((el, i) => { el.setAttribute("data-key", `g${i}`); });
+    const refocus = focused && box.querySelector(`[data-key="${focused}"]`);
+    if (refocus instanceof HTMLElement) refocus.focus();
   }
 
   /** The control that edits `path` (`batch_size`, `stop.window`, a
    * generated dataset's key), if the card shows one. */
-  const control = (path) => controlIn($("gradients-body"), path);
+  const control = (path) => controlIn(body, path);
 
-  return { render, control };
+  /** Disables what a link locks of the card (lock.js): the rows with the
+   * function, the rest with the sampling. @param {string[]} parts */
+  function lock(parts) {
+    const own = '[data-part="function"]';
+    if (parts.includes("function")) {
+      for (const el of body.querySelectorAll(own)) {
+        if (isControl(el)) lockField(el);
+        else if (controlsIn(el).length) lockGroup(el, el);
+      }
+    }
+    if (parts.includes("sampling")) {
+      for (const el of controlsIn(body)) {
+        if (!el.closest(own)) disable(el);
+      }
+      lockNote(card.querySelector("legend"));
+    }
+  }
+
+  return { render, control, lock };
 }

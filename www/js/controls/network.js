@@ -1,3 +1,4 @@
+// @ts-check
 // A network's settings in the Surface card (function "mlp"): its hidden
 // layers, activation, batch norm, task, rows, initial weights and the plane
 // its landscape is drawn on. Each edit sets the whole function object
@@ -41,6 +42,7 @@ function numberBox(value, min, max, step = "any") {
   return input;
 }
 
+/** @param {import("../context.js").Context} ctx */
 export function networkControls(ctx, f, limits) {
   const { app, edit, draw } = ctx;
   const box = document.createElement("div");

@@ -1,14 +1,18 @@
+// @ts-check
 // The optimizer cards (#optimizers, one card.js each), the optimizer to add
 // (#add-name, #add), and each card's status line.
 
 import { $ } from "../dom.js";
+import { disable, lockField, lockGroup } from "../lock.js";
 import { optimizerCard } from "./card.js";
 import { controlIn } from "./fields.js";
 
+/** @param {import("../context.js").Context} ctx */
 export function build(ctx) {
   const { app, edit, draw } = ctx;
   const box = $("optimizers");
-  const addSelect = $("add-name");
+  const addSelect = $("add-name", HTMLSelectElement);
+  const addCard = addSelect.closest(".card");
 
   function fill() {
     for (const o of ctx.cat.optimizers) addSelect.add(new Option(o.title, o.name));
@@ -20,7 +24,7 @@ export function build(ctx) {
     draw.dynamic();
     const cards = box.querySelectorAll(".card");
     const next = cards[Math.min(i, cards.length - 1)];
-    if (next) next.focus();
+    if (next instanceof HTMLElement) next.focus();
     else addSelect.focus();
   }
   const card = (o, i) => optimizerCard(ctx, o, i, removed);
@@ -61,5 +65,24 @@ export function build(ctx) {
   /** The control that edits `path` (`optimizers[1].lr`), if its card shows one. */
   const control = (path) => controlIn(box, path);
 
-  return { fill, render, renderGradually, showStatuses, control };
+  /** Disables what a link locks of the cards (lock.js): adding and removing
+   * where the list of optimizers is locked, every card where all is, and
+   * each card (o2) or setting (o2.lr) named. @param {string[]} parts */
+  function lock(parts) {
+    if (parts.includes("optimizers")) {
+      lockGroup(addCard, addCard);
+      box.querySelectorAll(".remove").forEach(disable);
+    }
+    const cards = [...box.querySelectorAll(":scope > .card")];
+    if (parts.includes("all")) cards.forEach((card) => lockGroup(card, card.querySelector("legend")));
+    for (const p of parts) {
+      const m = /^o(\d+)(?:\.(.+))?$/.exec(p);
+      const card = m && cards[Number(m[1]) - 1];
+      if (!card) continue;
+      if (m[2] === undefined) lockGroup(card, card.querySelector("legend"));
+      else card.querySelectorAll(`[data-setting="${m[2]}"]`).forEach(lockField);
+    }
+  }
+
+  return { fill, render, renderGradually, showStatuses, control, lock };
 }

@@ -1,9 +1,11 @@
+// @ts-check
 // The scenario picker (#scenario) and the lesson (#lesson). A scenario stays
 // named while what it computes is unchanged (zooming, panning, colours and
 // hiding a path change only the picture); after a real change the lesson
 // says so and offers the way back.
 
 import { $ } from "../dom.js";
+import { lockField } from "../lock.js";
 
 /** Takes the first scenario's lesson, which the page's HTML opens with, off
  * a link's page before the engine has loaded: a link may show anything else. */
@@ -11,16 +13,18 @@ export function forLink() {
   if (location.search) $("lesson").textContent = "";
 }
 
+/** @param {import("../context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
-  const select = $("scenario");
+  const select = $("scenario", HTMLSelectElement);
   const lesson = $("lesson");
   // The scenario last shown: page state, not the experiment's.
   let active = null;
 
   function fill() {
     for (const s of ctx.cat.scenarios) select.add(new Option(s.title, s.id));
-    ctx.lessons.fill(select);
+    const lessons = ctx.lessons.pickerGroup();
+    if (lessons) select.append(lessons);
   }
   function load(id) {
     if (ctx.lessons.active()) ctx.lessons.leave();
@@ -65,6 +69,7 @@ export function build(ctx) {
   // link's scenario's lesson is put in first (the page opened with the
   // first scenario's, and a link cleared it). From then on an empty lesson
   // keeps no room (style.css): the room was kept only while the engine loaded.
+  /** @param {boolean} fill */
   function settle(fill) {
     if (fill && location.search) {
       const text = app.scenarioLesson() ?? "";
@@ -85,8 +90,11 @@ export function build(ctx) {
     }
   });
 
-    /** The scenario picked, or "" for a custom experiment. */
+  /** The scenario picked, or "" for a custom experiment. */
   const current = () => select.value;
 
-  return { fill, show, settle, current };
+  /** Disables the picker where a link locks anything: a scenario would replace all of it. */
+  const lock = () => lockField(select);
+
+  return { fill, show, settle, current, lock };
 }

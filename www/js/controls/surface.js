@@ -1,16 +1,26 @@
+// @ts-check
 // The Surface card: the function picker (#function), its formula, note and
 // parameter sliders (or, for your own function, the formula editor), the
 // window shown (#window-*), the start point (#start-x, #start-y) and #steps.
 
 import { $ } from "../dom.js";
+import { disableIn, lockField, lockGroup } from "../lock.js";
 import { controlIn, numberFrom, parameterRow } from "./fields.js";
 import { setMath } from "../math.js";
 import { formulaEditor } from "./formula.js";
 import { networkControls } from "./network.js";
 
+/** @param {import("../context.js").Context} ctx */
 export function build(ctx) {
   const { app, edit, draw } = ctx;
-  const fnSelect = $("function");
+  const card = $("surface-card");
+  const fnSelect = $("function", HTMLSelectElement);
+  const params = $("function-params");
+  const startX = $("start-x", HTMLInputElement);
+  const startY = $("start-y", HTMLInputElement);
+  const steps = $("steps", HTMLInputElement);
+  const windowBox = card.querySelector(".window");
+  const windowInputs = ["window-x0", "window-x1", "window-y0", "window-y1"].map((id) => $(id, HTMLInputElement));
 
   function fill() {
     for (const f of ctx.cat.functions) fnSelect.add(new Option(f.title, f.name));
@@ -18,14 +28,14 @@ export function build(ctx) {
   function showStart() {
     const start = app.experiment().start;
     if (!start) return;
-    $("start-x").value = start[0];
-    $("start-y").value = start[1];
+    startX.value = start[0];
+    startY.value = start[1];
   }
 
   // The place of the network control that has the focus when an edit
   // rebuilds the card, to focus again once rebuilt.
   let refocus = null;
-  const focusable = () => [...$("function-params").querySelectorAll("input, select, button, textarea")];
+  const focusable = () => [...params.querySelectorAll("input, select, button, textarea")].filter((el) => el instanceof HTMLElement);
   // The place of a control among the card's, to come back to.
   const placeOf = (el) => focusable().indexOf(el);
   function keepFocus(el, fallback = -1) {
@@ -42,7 +52,7 @@ export function build(ctx) {
     fnSelect.value = def.name;
     setMath($("formula"), def.formula);
     $("about").textContent = def.about;
-    const box = $("function-params");
+    const box = params;
     box.replaceChildren();
     if (exp.function.expr !== undefined) {
       box.append(formulaEditor(ctx, exp.function, (mathml) => setMath($("formula"), mathml)));
@@ -54,11 +64,10 @@ export function build(ctx) {
     }
     // A network starts at its initial weights, the plane's origin.
     const network = !!def.network;
-    $("start-x").closest(".pair").hidden = network;
+    startX.closest(".pair").toggleAttribute("hidden", network);
     $("start-note").hidden = !network;
     // The plot's hint and key say what can be done with it.
-    $("key-start").textContent = ctx.relief.startKey();
-    $("plot-hint").textContent = plotHint(network);
+    ctx.plot.showHints();
     for (const p of def.params) {
       const lo = Number.isFinite(p.range.lo) ? p.range.lo : -10;
       const hi = Number.isFinite(p.range.hi) ? p.range.hi : 10;
@@ -69,8 +78,8 @@ export function build(ctx) {
       box.append(parameterRow(ctx, p.name, exp.function.params[p.name], { min, max, step }, `${p.name} (${p.range.text})`, p.doc));
     }
     if (exp.start) {
-      $("start-x").value = exp.start[0];
-      $("start-y").value = exp.start[1];
+      startX.value = exp.start[0];
+      startY.value = exp.start[1];
     }
     // Named as the plot's axes are: x and y, or a model's w and b.
     const axes = app.info().axes;
@@ -78,40 +87,19 @@ export function build(ctx) {
     $("start-y-name").textContent = `Start ${axes[1]}`;
     $("window-x-name").textContent = `${axes[0]} from`;
     $("window-y-name").textContent = `${axes[1]} from`;
-    $("window-x1").setAttribute("aria-label", `${axes[0]} to`);
-    $("window-y1").setAttribute("aria-label", `${axes[1]} to`);
-    $("steps").value = exp.steps;
+    windowInputs[1].setAttribute("aria-label", `${axes[0]} to`);
+    windowInputs[3].setAttribute("aria-label", `${axes[1]} to`);
+    steps.value = exp.steps;
     showWindow();
-  }
-
-  // What the plot answers to: moving the start (unless a network's, or a
-  // teacher's link locks it) and the view (unless locked).
-  function plotHint(network) {
-    const start = !network && !ctx.lock.locked("start");
-    const view = !ctx.lock.locked("view");
-    const touch = matchMedia("(pointer: coarse)").matches;
-    const moves = [
-      start && (touch ? "tap the plot to move the start or drag the white handle" : "click the plot to move the start, drag the white handle"),
-      view && (touch ? "scroll the page with one finger, pan and pinch to zoom with two" : "scroll to zoom, drag to pan"),
-    ].filter(Boolean);
-    const first = network ? "The white dot is θ0, the initial weights every optimizer starts from." : "";
-    const locked = [!network && !start && "the start", !view && "the view"].filter(Boolean);
-    const said = [
-      first,
-      moves.length ? `${moves.join("; ")}.` : "",
-      locked.length ? `This link locks ${locked.join(" and ")}.` : "",
-    ].filter(Boolean).join(" ");
-    return said.charAt(0).toUpperCase() + said.slice(1);
   }
 
   // The window's ranges as the plot shows them (after a pan or zoom too),
   // except in a box being typed in.
   function showWindow() {
     const w = app.viewWindow();
-    ["window-x0", "window-x1", "window-y0", "window-y1"].forEach((id, i) => {
-      const input = $(id);
+    windowInputs.forEach((input, i) => {
       if (document.activeElement !== input && input.getAttribute("aria-invalid") !== "true") {
-        input.value = Number(w[i].toPrecision(6));
+        input.value = String(Number(w[i].toPrecision(6)));
       }
     });
   }
@@ -123,9 +111,8 @@ export function build(ctx) {
       draw.all();
     }
   });
-  for (const [id, idx] of [["start-x", 0], ["start-y", 1]]) {
-    $(id).addEventListener("change", () => {
-      const input = $(id);
+  [startX, startY].forEach((input, idx) => {
+    input.addEventListener("change", () => {
       const ok = edit(() => {
         const s = app.experiment().start;
         s[idx] = numberFrom(input, `Start ${app.info().axes[idx]}`);
@@ -133,14 +120,13 @@ export function build(ctx) {
       }, input);
       if (ok) draw.dynamic();
     });
-  }
-  for (const id of ["window-x0", "window-x1", "window-y0", "window-y1"]) {
-    $(id).addEventListener("change", () => {
-      const input = $(id);
+  });
+  for (const input of windowInputs) {
+    input.addEventListener("change", () => {
       const axes = app.info().axes;
-      const names = { "window-x0": `Window ${axes[0]} from`, "window-x1": `Window ${axes[0]} to`, "window-y0": `Window ${axes[1]} from`, "window-y1": `Window ${axes[1]} to` };
+      const names = [`Window ${axes[0]} from`, `Window ${axes[0]} to`, `Window ${axes[1]} from`, `Window ${axes[1]} to`];
       const ok = edit(() => {
-        const w = ["window-x0", "window-x1", "window-y0", "window-y1"].map((k) => numberFrom($(k), names[k]));
+        const w = windowInputs.map((box, k) => numberFrom(box, names[k]));
         app.setWindow(w[0], w[1], w[2], w[3]);
       }, input);
       if (ok) {
@@ -149,9 +135,8 @@ export function build(ctx) {
       }
     });
   }
-  $("steps").addEventListener("change", () => {
-    const input = $("steps");
-    if (edit(() => app.set("steps", numberFrom(input, "Steps")), input)) {
+  steps.addEventListener("change", () => {
+    if (edit(() => app.set("steps", numberFrom(steps, "Steps")), steps)) {
       app.step = app.maxStep();
       draw.dynamic();
     }
@@ -160,7 +145,20 @@ export function build(ctx) {
   /** The control that edits `path` (`function.params.b`, `start[0]`, `steps`,
    * a network's key), if the card shows one; a typed function's window is
    * the card's window. */
-  const control = (path) => controlIn($("surface-card"), path.replace(/^function\.view\b/, "view"));
+  const control = (path) => controlIn(card, path.replace(/^function\.view\b/, "view"));
 
-  return { fill, render, showStart, showWindow, keepFocus, placeOf, control };
+  /** Disables what a link locks of the card (lock.js): the function where
+   * it, the start or the view is locked (a new function takes its own
+   * start and view), its parameters with it, the start, the steps and the
+   * window. @param {string[]} parts */
+  function lock(parts) {
+    const has = (/** @type {string} */ p) => parts.includes(p);
+    if (has("function") || has("start") || has("view")) lockField(fnSelect);
+    if (has("function")) disableIn(params);
+    if (has("start")) lockField(startX.closest(".pair"));
+    if (has("steps")) lockField(steps);
+    if (has("view")) lockGroup(windowBox, windowBox.querySelector(":scope > legend"));
+  }
+
+  return { fill, render, showStart, showWindow, keepFocus, placeOf, control, lock };
 }
