@@ -40,11 +40,13 @@ test-native:
 build-page:
 	trunk build --release
 
-# The page's script (www/, JSDoc types) checked by tsc against the engine's
-# TypeScript declarations, which wasm-bindgen writes (into target/) from the
-# WebAssembly build-page compiled; the worker with a worker's library.
+# The page's script (www/, JSDoc types) checked by tsc against the
+# TypeScript declarations of its two WebAssembly modules, which wasm-bindgen
+# writes (into target/) from what build-page compiled; the worker with a
+# worker's library.
 check-js:
 	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/release/optiviz.wasm
+	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/release/optiviz_figures.wasm
 	tsc --noEmit -p www
 	tsc --noEmit -p www/tsconfig.worker.json
 

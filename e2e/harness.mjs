@@ -19,13 +19,16 @@ const TYPES = {
   ".png": "image/png",
 };
 
-/** Serves dist/ on 127.0.0.1; resolves to {url, close}. */
+/** Serves dist/ on 127.0.0.1; resolves to {url, close, served}, `served`
+ * the path of every request, in order. */
 export async function serve() {
+  const served = [];
   await stat(join(dist, "index.html")).catch(() => {
     throw new Error("dist/index.html is missing: run `trunk build --release` first (make test does)");
   });
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    served.push(path);
     const file = join(dist, path.endsWith("/") ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
@@ -37,7 +40,7 @@ export async function serve() {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)), served };
 }
 
 /** Debian's Chromium, with the flags that keep it from waiting on the network. */

@@ -274,8 +274,12 @@ test("the trajectories download as CSV and JSON", async () => {
   assert.deepEqual(runs, await page.evaluate(() => window.optiviz.getRuns()));
 });
 
-test("the plot downloads as an SVG figure of the current step, with a path per shown optimizer", async () => {
+test("the plot downloads as an SVG figure of the current step, with a path per shown optimizer, and as a PNG twice its size, from the figures' module the page fetches only then", async () => {
+  const from = server.served.length;
   const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=-0.5,-4.2&steps=80&o1=sgd&o1.lr=0.01&o2=adam&o2.lr=0.15&o3=rmsprop&o3.lr=0.02`);
+  const figures = () => server.served.slice(from).filter((p) => p.includes("optiviz-figures")).map((p) => p.replace(/^.*[/\\]/, "")).sort();
+  // The page loads without the figures' module.
+  assert.deepEqual(figures(), []);
   // Hide the third optimizer and step back to step 30.
   await page.getByRole("group", { name: "RMSprop" }).getByRole("checkbox", { name: "Show" }).uncheck();
   await page.getByRole("button", { name: "Reset", exact: true }).click();
@@ -298,6 +302,13 @@ test("the plot downloads as an SVG figure of the current step, with a path per s
   const ring = svg.match(new RegExp(`<circle cx="([^"]*)" cy="([^"]*)" r="[^"]*" fill="none" stroke="${colours[0]}"`));
   assert.equal(sgd.at(-1), `${ring[1]},${ring[2]}`);
   assert.match(svg, />step 30, loss /);
+  // Its glue and its WebAssembly, fetched by the figures' worker.
+  assert.deepEqual(figures(), ["optiviz-figures.js", "optiviz-figures_bg.wasm"]);
+  const [pngFile] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "PNG" }).click()]);
+  assert.equal(pngFile.suggestedFilename(), "optiviz.png");
+  const png = await (await import("node:fs/promises")).readFile(await pngFile.path());
+  assert.equal(png.toString("latin1", 1, 4), "PNG");
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [2 * Math.floor(box.width), 2 * Math.floor(box.height)]);
   assert.deepEqual(errors, []);
 });
 
@@ -1705,13 +1716,17 @@ test("Record GIF: a frame per step encoded in a worker with progress, the page a
       return { n, size };
     };
     // Where SGD's last point is in the figure of that size: its metadata
-    // gives the plot's rectangle and window (a figure from an engine of
-    // the test's own, for the experiment as it was recorded).
+    // gives the plot's rectangle and window (a figure from the figures'
+    // module loaded by the test itself, and runs from an engine of its own,
+    // for the experiment as it was recorded).
+    const figures = await import(new URL("optiviz-figures.js", location.href).href);
+    await figures.default();
+    const figure = new figures.Figures(JSON.stringify(experiment), false, undefined);
+    const meta = JSON.parse(/<metadata id="optiviz">(.*?)<\/metadata>/.exec(figure.svg(480, 360, 40, false))[1]);
     const B = window.wasmBindings;
     const blank = () => document.createElement("canvas");
     const own = new B.App(blank(), blank(), blank(), blank());
     own.setExperiment(experiment);
-    const meta = JSON.parse(/<metadata id="optiviz">(.*?)<\/metadata>/.exec(own.figureSvgAt(480, 360, 40, false))[1]);
     const end = own.runs().runs[0].points.at(-1);
     const px = meta.plot.x + ((end[0] - meta.view.x[0]) / (meta.view.x[1] - meta.view.x[0])) * meta.plot.width;
     const py = meta.plot.y + ((meta.view.y[1] - end[1]) / (meta.view.y[1] - meta.view.y[0])) * meta.plot.height;

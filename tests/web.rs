@@ -521,8 +521,9 @@ fn the_data_panel_draws_the_points_and_the_moving_line() {
     }
 }
 
-/// The page's SVG download for a recorded experiment, size, step and theme:
-/// byte for byte the file `optiviz render` wrote (tests/data/figures).
+/// The page's SVG download (from its second module, `optiviz_figures`) for a
+/// recorded experiment, size, step, theme and angle: byte for byte the file
+/// `optiviz render` wrote (tests/data/figures).
 #[wasm_bindgen_test]
 fn the_svg_download_is_what_optiviz_render_writes() {
     /// An experiment, the figure's size, step and theme, and the file
@@ -571,15 +572,9 @@ fn the_svg_download_is_what_optiviz_render_writes() {
         svg: recorded,
     } in cases
     {
-        let mut app = App::new(canvas(), canvas(), canvas(), canvas()).unwrap();
-        load(&mut app, json);
-        app.resize(&[w, h, 400, 150, 400, 200], 2.0);
-        app.set_dark(dark);
-        app.set_step(step.unwrap_or(usize::MAX));
-        if let Some([yaw, pitch, zoom]) = relief {
-            app.set_relief(yaw, pitch, zoom);
-        }
-        let svg = app.figure_svg(w, h).unwrap();
+        let mut figures =
+            optiviz_figures::Figures::new(json, dark, relief.map(|r| r.to_vec())).unwrap();
+        let svg = figures.svg(w, h, step, false).unwrap();
         assert!(
             svg == recorded,
             "the page's SVG differs from optiviz render's ({} vs {} bytes)",

@@ -1,9 +1,11 @@
 // @ts-check
-// A Web Worker with its own WebAssembly instance of the engine (from the
-// compiled module the page sends, or the module's URL). Started by the
-// page's pool (js/pool.js), it computes a task at a time (js/tasks.js), a
-// slice of the long work, and answers with its result; started for "Record
-// GIF", it encodes the frames the page sends it, one GIF.
+// A Web Worker of the page. Started by the page's pool (js/pool.js), it
+// computes a task at a time (js/tasks.js), a slice of the long work, in its
+// own WebAssembly instance of the engine (from the compiled module the page
+// sends, or the module's URL), and answers with its result. Started for the
+// figures (js/figures.js), it loads the figures' module instead (fetched
+// the first time a figure is asked for), draws an experiment's figure as
+// SVG and encodes the frames the page rasterizes into a GIF.
 
 import { run } from "./js/tasks.js";
 
@@ -11,9 +13,6 @@ import { run } from "./js/tasks.js";
 
 /** @type {Engine | null} */
 let engine = null;
-/** @type {import("optiviz-wasm").GifEncoder | null} */
-let gif = null;
-
 /** @param {Partial<import("./js/tasks.js").Load>} where */
 async function load({ urls, module }) {
   if (!engine) {
@@ -26,30 +25,63 @@ async function load({ urls, module }) {
   return engine;
 }
 
-/** @param {import("./js/tasks.js").GifAnswer} answer @param {Transferable[]} [transfer] */
-const answerGif = (answer, transfer = []) => self.postMessage(answer, transfer);
+/** @type {typeof import("optiviz-figures") | null} */
+let figures = null;
+/** @type {import("optiviz-figures").Figures | null} */
+let figure = null;
+/** @type {import("optiviz-figures").GifEncoder | null} */
+let gif = null;
 
-// The GIF's messages: start, a frame at a time, then finish, answered with
-// the GIF's bytes.
-/** @param {import("./js/tasks.js").GifMessage} message */
-async function encode(message) {
-  const step = message.gif;
-  try {
-    if (step.kind === "start") {
-      const { GifEncoder } = await load(message);
-      gif = new GifEncoder(step.width, step.height, step.fps, new Uint8Array(step.key), new Uint8Array(step.exact));
-      answerGif({ gif: "ready" });
-    } else if (step.kind === "frame") {
-      gif.add(new Uint8Array(step.rgba));
-      answerGif({ gif: "added" });
-    } else {
-      const bytes = gif.finish();
-      gif = null;
-      answerGif({ gif: "done", bytes }, [bytes.buffer]);
+/**
+ * A figures' message, answered.
+ * @param {import("./js/tasks.js").FigureStep} step
+ * @returns {Promise<[import("./js/tasks.js").FigureAnswer, Transferable[]]>}
+ */
+async function draw(step) {
+  switch (step.kind) {
+    case "open": {
+      if (!figures) {
+        /** @type {typeof import("optiviz-figures")} */
+        const glue = await import(step.urls.js);
+        await glue.default({ module_or_path: step.urls.wasm });
+        figures = glue;
+      }
+      figure?.free();
+      figure = new figures.Figures(step.experiment, step.dark, step.angle ? new Float64Array(step.angle) : undefined);
+      const steps = Array.from(figure.steps());
+      return [{ figure: "opened", steps, colours: figure.colours() }, []];
     }
-  } catch (e) {
-    answerGif({ gif: "error", error: String(e) });
+    case "svg":
+      return [{ figure: "svg", svg: figure.svg(step.width, step.height, step.step ?? undefined, step.chart) }, []];
+    case "start":
+      gif?.free();
+      gif = new figures.GifEncoder(step.width, step.height, step.fps, new Uint8Array(step.key), step.exact);
+      return [{ figure: "ready" }, []];
+    case "frame":
+      gif.add(new Uint8Array(step.rgba));
+      return [{ figure: "added" }, []];
+    case "finish": {
+      // A copy out of the module's memory, in an ArrayBuffer of its own.
+      const bytes = /** @type {Uint8Array<ArrayBuffer>} */ (gif.finish());
+      gif = null;
+      return [{ figure: "done", bytes }, [bytes.buffer]];
+    }
   }
+}
+
+// The figures' messages are answered in the order they came, each after the
+// one before (the first loads the module).
+let queue = Promise.resolve();
+/** @param {import("./js/tasks.js").FigureMessage} message */
+function figureMessage(message) {
+  queue = queue.then(async () => {
+    try {
+      const [answer, transfer] = await draw(message.figure);
+      self.postMessage(answer, transfer);
+    } catch (e) {
+      self.postMessage({ figure: "error", error: String(e?.message ?? e) });
+    }
+  });
 }
 
 /** @param {import("./js/tasks.js").TaskMessage} message */
@@ -64,4 +96,4 @@ async function compute(message) {
   self.postMessage(answer);
 }
 
-self.onmessage = (event) => ("gif" in event.data ? encode(event.data) : compute(event.data));
+self.onmessage = (event) => ("figure" in event.data ? figureMessage(event.data) : compute(event.data));

@@ -4,7 +4,7 @@ use optiviz::engine::trajectory::Record;
 use optiviz::engine::{output, Runs};
 use optiviz::objectives::{data, functions};
 use optiviz::render::animation;
-use optiviz::render::figure::{self, FigureOptions};
+use optiviz::render::figure::{self, Figure, FigureOptions};
 use optiviz::render::relief::Angle;
 use optiviz::{optim, Experiment};
 use std::io::Read;
@@ -259,35 +259,24 @@ const DEFAULT_FPS: u32 = 20;
 /// The run as an animated GIF: a frame per step from 0 to the figure's step
 /// (at most [`figure::MAX_FRAMES`], spread evenly), each the figure
 /// `render --step K` draws, rasterized a few at a time on every core.
-fn animate(
-    exp: &Experiment,
-    surface: &optiviz::objectives::surface::Surface,
-    runs: &[optiviz::Trajectory],
-    opts: &FigureOptions,
-    fps: u32,
-) -> Result<Vec<u8>, String> {
+fn animate(figure: &mut Figure, opts: &FigureOptions, fps: u32) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
-    let last = opts
-        .step
-        .unwrap_or(usize::MAX)
-        .min(figure::last_step(exp, runs));
+    let steps = figure.steps(opts.step);
     // The surface is sampled once, every frame drawn on it.
-    let still = figure::still_plot(exp, surface, opts);
+    figure.prepare(opts);
+    let figure = &*figure;
     let frame = |k: usize| {
         let o = FigureOptions {
             step: Some(k),
             ..*opts
         };
-        let svg = figure::figure_svg_on(exp, surface, runs, &o, None, still.as_ref());
-        optiviz::render::png::svg_to_rgba(&svg)
+        optiviz::render::png::svg_to_rgba(&figure.draw(&o))
     };
     // The last frame shows every colour to come: the palette is learned from it.
-    let (w, h, key) = frame(last)?;
-    let exact = figure::shown_colours(exp, runs);
-    let mut gif = animation::Gif::new(w, h, fps, &key, &exact)?;
-    let steps = figure::animation_steps(last);
-    // Every step but the last, whose frame is the key already drawn.
-    for chunk in steps[..steps.len() - 1].chunks(16) {
+    let (last, rest) = steps.split_last().expect("an animation has a frame");
+    let (w, h, key) = frame(*last)?;
+    let mut gif = animation::Gif::new(w, h, fps, &key, &figure.colours())?;
+    for chunk in rest.chunks(16) {
         let frames = chunk
             .par_iter()
             .map(|&k| frame(k))
@@ -383,13 +372,11 @@ fn render(args: &[String]) -> Result<String, String> {
             exp.function.def.name
         ));
     }
-    let (surface, runs) = exp.surface_and_runs(Record::default());
+    let mut figure = Figure::new(exp);
     let bytes = match ext.as_str() {
-        "gif" => animate(&exp, &surface, &runs, &opts, fps.unwrap_or(DEFAULT_FPS))?,
-        "png" => {
-            optiviz::render::png::svg_to_png(&figure::figure_svg(&exp, &surface, &runs, &opts))?
-        }
-        _ => figure::figure_svg(&exp, &surface, &runs, &opts).into_bytes(),
+        "gif" => animate(&mut figure, &opts, fps.unwrap_or(DEFAULT_FPS))?,
+        "png" => optiviz::render::png::svg_to_png(&figure.svg(&opts))?,
+        _ => figure.svg(&opts).into_bytes(),
     };
     // Written beside the target and renamed, so a failure leaves no partial file.
     let tmp = out.with_extension(format!("{ext}.part"));

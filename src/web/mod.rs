@@ -7,7 +7,6 @@
 //! Compiled for `wasm32` only.
 
 mod canvas;
-mod recording;
 
 use crate::app::app::{App as Model, Sizes};
 use crate::app::opening::Opened;
@@ -23,8 +22,6 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
-
-pub use recording::GifEncoder;
 
 /// JSON text as a JavaScript value, by the browser's `JSON.parse` (many
 /// times faster for a large tree than a call into JavaScript per node).
@@ -568,38 +565,6 @@ impl App {
         self.model
             .draw_chart(&mut CanvasPainter::new(&self.chart)?, kind);
         Ok(())
-    }
-
-    /// The plot at the current step as an SVG figure, CSS pixels large.
-    #[wasm_bindgen(js_name = figureSvg)]
-    pub fn figure_svg(&self, width: u32, height: u32) -> Result<String, JsValue> {
-        self.figure_svg_at(width, height, self.model.step(), false)
-    }
-
-    /// The figure at step `step`, with the loss chart under it when `chart`.
-    #[wasm_bindgen(js_name = figureSvgAt)]
-    pub fn figure_svg_at(
-        &self,
-        width: u32,
-        height: u32,
-        step: usize,
-        chart: bool,
-    ) -> Result<String, JsValue> {
-        self.model
-            .figure_svg(width, height, step, chart)
-            .map_err(thrown_one)
-    }
-
-    /// The steps a GIF of the run shows.
-    #[wasm_bindgen(js_name = animationSteps)]
-    pub fn animation_steps(&self) -> Vec<usize> {
-        self.model.animation_steps()
-    }
-
-    /// The shown paths' colours, RGB triples.
-    #[wasm_bindgen(js_name = pathColours)]
-    pub fn path_colours(&self) -> Vec<u8> {
-        self.model.path_colours()
     }
 
     /// Replaces a data model's rows with typed or pasted rows.

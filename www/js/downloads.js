@@ -3,6 +3,7 @@
 // or JSON, and Save and Open of the experiment file.
 
 import { $ } from "./dom.js";
+import { FigureWorker, rasterize, shown } from "./figures.js";
 
 function download(name, blob) {
   const a = document.createElement("a");
@@ -17,43 +18,38 @@ export function build(ctx) {
   const { app } = ctx;
   const { showError, notice } = ctx.messages;
 
-  // The figure at the plot's size on screen, in CSS pixels: the SVG, and
-  // the same picture (legend and colour scale included) as a PNG at twice
-  // that size.
-  function figure() {
-    const [w, h] = ctx.layout.plotSize();
+  // The figure at the plot's size on screen, in CSS pixels, drawn in the
+  // figures' worker (figures.js): the SVG, and the same picture (legend and
+  // colour scale included) as a PNG at twice that size. A click while one is
+  // being made is ignored.
+  let making = false;
+  async function figure(what, save) {
+    if (making) return;
+    making = true;
+    const worker = new FigureWorker();
     try {
-      return { svg: app.figureSvg(w, h), w, h };
+      const [w, h] = ctx.layout.plotSize();
+      await worker.open(...shown(ctx));
+      await save(await worker.svg(w, h, app.step, false), w, h);
     } catch (e) {
-      showError(`The figure could not be made: ${e}`);
-      return null;
+      showError(`The ${what} could not be made: ${e.message ?? e}`);
+    } finally {
+      worker.stop();
+      making = false;
     }
   }
-  $("download-png").addEventListener("click", async () => {
-    const f = figure();
-    if (!f) return;
-    const url = URL.createObjectURL(new Blob([f.svg], { type: "image/svg+xml" }));
-    try {
-      const img = new Image();
-      img.src = url;
-      await img.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = f.w * 2;
-      canvas.height = f.h * 2;
-      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-      const png = await new Promise((done) => canvas.toBlob(done, "image/png"));
-      if (!png) throw new Error("the browser made no image");
-      download("optiviz.png", png);
-    } catch (e) {
-      showError(`The PNG figure could not be made: ${e.message ?? e}`);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
-  });
-  $("download-svg").addEventListener("click", () => {
-    const f = figure();
-    if (f) download("optiviz.svg", new Blob([f.svg], { type: "image/svg+xml" }));
-  });
+  $("download-png").addEventListener("click", () => figure("PNG figure", async (svg, w, h) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = w * 2;
+    canvas.height = h * 2;
+    await rasterize(svg, canvas);
+    const png = await new Promise((done) => canvas.toBlob(done, "image/png"));
+    if (!png) throw new Error("the browser made no image");
+    download("optiviz.png", png);
+  }));
+  $("download-svg").addEventListener("click", () => figure("SVG figure", (svg) => {
+    download("optiviz.svg", new Blob([svg], { type: "image/svg+xml" }));
+  }));
   $("download-csv").addEventListener("click", () => download("optiviz.csv", new Blob([app.csv()], { type: "text/csv" })));
   $("download-json").addEventListener("click", () => download("optiviz.json", new Blob([app.json()], { type: "application/json" })));
   $("save").addEventListener("click", () => download("experiment.json", new Blob([app.experimentJson()], { type: "application/json" })));

@@ -51,5 +51,5 @@ export function build(ctx, { chart, data }) {
   /** Lays out again whenever `box` changes size (a panel that comes and goes). @param {Element} box */
   const watch = (box) => resizer.observe(box);
 
-  return { measure, plotSize, watch };
+  return { measure, plotSize, watch, isDark: () => dark.matches };
 }

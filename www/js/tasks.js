@@ -2,7 +2,7 @@
 // What the page's Web Workers (www/worker.js) are sent and answer, in one
 // place for both sides: a task of the long work (a basin map's rows, a
 // sweep's learning rates, a landscape's rows), each kind computed by `run`
-// in a worker's own engine; and the GIF's messages (recording.js).
+// in a worker's own engine; and the figures' messages (figures.js).
 
 /** @typedef {typeof import("optiviz-wasm")} Engine */
 
@@ -32,13 +32,18 @@
  */
 
 /**
- * The GIF's messages: start (its size, rate, palette frame and exact
- * colours), a frame at a time, then finish; each answered in turn.
- * @typedef {{ kind: "start", width: number, height: number, fps: number, key: ArrayBuffer, exact: ArrayBuffer }
- *   | { kind: "frame", rgba: ArrayBuffer } | { kind: "finish" }} GifStep
- * @typedef {Partial<Load> & { gif: GifStep }} GifMessage
- * @typedef {{ gif: "ready" } | { gif: "added" } | { gif: "done", bytes: Uint8Array }
- *   | { gif: "error", error: string } | { gif: "cancelled" }} GifAnswer
+ * The figures' messages (figures.js), each answered in turn: open an
+ * experiment's figure (which loads the figures' module, crates/figures, the
+ * first time), draw it as SVG, and write a GIF: start (its size, rate,
+ * palette frame and exact colours), a frame at a time, then finish.
+ * @typedef {{ kind: "open", urls: { js: string, wasm: string }, experiment: string, dark: boolean, angle: number[] | null }
+ *   | { kind: "svg", width: number, height: number, step: number | null, chart: boolean }
+ *   | { kind: "start", width: number, height: number, fps: number, key: ArrayBuffer, exact: Uint8Array }
+ *   | { kind: "frame", rgba: ArrayBuffer } | { kind: "finish" }} FigureStep
+ * @typedef {{ figure: FigureStep }} FigureMessage
+ * @typedef {{ figure: "opened", steps: number[], colours: Uint8Array } | { figure: "svg", svg: string }
+ *   | { figure: "ready" } | { figure: "added" } | { figure: "done", bytes: Uint8Array<ArrayBuffer> }
+ *   | { figure: "error", error: string }} FigureAnswer
  */
 
 /**

@@ -24,7 +24,7 @@ use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;
 use optiviz_optim as optim;
 use optiviz_render::chart::LossAxis;
-use optiviz_render::figure::{self, FigureOptions, StillPlot};
+use optiviz_render::figure;
 use optiviz_render::frame::{path_color, round_to_pixel, Frame, Scale, Theme};
 use optiviz_render::sweep_chart::SweepFrame;
 use serde::Serialize;
@@ -104,9 +104,6 @@ pub struct App<H: Host> {
     pub(crate) relief_view: Option<ReliefView<H>>,
     /// What a teacher's link locks: edits that would change it are refused.
     lock: Lock,
-    /// The last figure's still part (flat) for this experiment, with the
-    /// size, chart, theme and view it was made for.
-    pub(crate) still_plot: RefCell<Option<(String, StillPlot<String>)>>,
 }
 
 /// What the page keeps of each run: a network's parameters at every step
@@ -195,7 +192,6 @@ impl<H: Host> App<H> {
             relief: None,
             relief_view: None,
             lock: Lock::default(),
-            still_plot: Default::default(),
         }
     }
 
@@ -224,7 +220,6 @@ impl<H: Host> App<H> {
 
     /// Takes `exp` in place of the experiment, the runs computed again.
     fn put(&mut self, exp: Experiment) {
-        self.still_plot = Default::default();
         (self.surf, self.runs) = exp.surface_and_runs(page_record(&exp));
         self.detail = Default::default();
         self.exp = exp;
@@ -838,58 +833,6 @@ impl<H: Host> App<H> {
             "curvature": self.surf.curvature_note(),
             "link": link::encode(&self.exp).err().map(|e| e.to_string()),
         })
-    }
-
-    /// The plot at `step` as an SVG figure `width` × `height` CSS pixels
-    /// large, with its legend and, with `chart`, the loss chart under it:
-    /// the file `optiviz render` writes for the same experiment, size, step
-    /// and theme (a frame of "Record GIF").
-    pub fn figure_svg(
-        &self,
-        width: u32,
-        height: u32,
-        step: usize,
-        chart: bool,
-    ) -> Result<String, ConfigError> {
-        let opts = FigureOptions {
-            width: figure::check_side("width", width).map_err(|m| ConfigError::new("width", m))?,
-            height: figure::check_side("height", height)
-                .map_err(|m| ConfigError::new("height", m))?,
-            step: Some(step),
-            dark: self.dark,
-            chart,
-            data: false,
-            relief: self.relief,
-        };
-        // In relief, the mesh on screen, so the figure is the relief as seen.
-        let input = self.surface_input();
-        let key = crate::relief_view::mesh_key::<H>(&input, self.surface.handed_grid(&input));
-        let mesh = self.relief_view.as_ref().and_then(|v| v.still_mesh(&key));
-        // The surface is sampled once for every frame of a GIF.
-        let still_key = format!("{width}x{height} {chart} {} {:?}", self.dark, self.view());
-        let mut still = self.still_plot.borrow_mut();
-        if still.as_ref().is_none_or(|(k, _)| *k != still_key) {
-            *still = figure::still_plot(&self.exp, &self.surf, &opts).map(|s| (still_key, s));
-        }
-        Ok(figure::figure_svg_on(
-            &self.exp,
-            &self.surf,
-            &self.runs,
-            &opts,
-            mesh,
-            still.as_ref().map(|(_, s)| s),
-        ))
-    }
-
-    /// The steps a GIF of the run shows, a frame each (at most
-    /// `figure::MAX_FRAMES`, first and last among them).
-    pub fn animation_steps(&self) -> Vec<usize> {
-        figure::animation_steps(self.max_step())
-    }
-
-    /// The shown paths' colours, RGB triples, for a GIF's palette to keep exact.
-    pub fn path_colours(&self) -> Vec<u8> {
-        figure::shown_colours(&self.exp, &self.runs).concat()
     }
 
     /// The host, for a layer that draws.

@@ -56,14 +56,6 @@ impl<H: Host> Default for ReliefView<H> {
 }
 
 impl<H: Host> ReliefView<H> {
-    /// The still view's mesh, if the view has the one known by `key`.
-    pub fn still_mesh(&self, key: &str) -> Option<&Mesh> {
-        self.meshes
-            .as_ref()
-            .filter(|m| m.key == key)
-            .map(|m| &m.still)
-    }
-
     /// Draws the relief's base on the surface canvas, seen from `angle`:
     /// while it turns (`fast`), the mesh of 64 × 64 cells rasterized per CSS
     /// pixel; once still, the mesh of 128 × 128 cells at the device's

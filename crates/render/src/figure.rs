@@ -16,7 +16,8 @@ use crate::plot::{
 use crate::relief::{self, Angle, BaseArt, Camera, Mesh, Relief};
 use crate::surface::Grid;
 use crate::svg::{document, panel, SvgPainter};
-use optiviz_engine::trajectory::Trajectory;
+use optiviz_engine::runs::Runs;
+use optiviz_engine::trajectory::{Record, Trajectory};
 use optiviz_experiment::experiment::Experiment;
 use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;
@@ -364,31 +365,101 @@ pub fn animation_steps(last: usize) -> Vec<usize> {
     steps
 }
 
-/// The figure as an SVG document.
-pub fn figure_svg(
-    exp: &Experiment,
-    surf: &Surface,
-    runs: &[Trajectory],
-    opts: &FigureOptions,
-) -> String {
-    figure_svg_with(exp, surf, runs, opts, None)
+/// A figure to draw at any step: an experiment with its surface and runs,
+/// computed once, and the still part of its flat plot kept for the size
+/// last drawn, so an animation's frames are each drawn on it. `optiviz
+/// render` draws its GIFs with one, and the page its downloads.
+pub struct Figure {
+    exp: Experiment,
+    surface: Surface,
+    runs: Vec<Trajectory>,
+    /// The still plot, and the width, height, chart and data panel it is for.
+    still: Option<(StillKey, StillPlot<String>)>,
+    /// The relief's mesh, made the first time the figure is in relief.
+    mesh: Option<Mesh>,
 }
 
-/// [`figure_svg`], a relief drawn from a mesh the caller already has (the
-/// page's, so its download is the relief as seen).
-pub fn figure_svg_with(
-    exp: &Experiment,
-    surf: &Surface,
-    runs: &[Trajectory],
-    opts: &FigureOptions,
-    mesh: Option<&Mesh>,
-) -> String {
-    figure_svg_on(exp, surf, runs, opts, mesh, None)
+impl Figure {
+    /// `exp`'s figure, its surface and runs computed here.
+    pub fn new(exp: Experiment) -> Figure {
+        let (surface, runs) = exp.surface_and_runs(Record::default());
+        Figure::with(exp, surface, runs)
+    }
+
+    /// The figure of `exp`, whose surface and runs the caller has.
+    pub fn with(exp: Experiment, surface: Surface, runs: Vec<Trajectory>) -> Figure {
+        Figure {
+            exp,
+            surface,
+            runs,
+            still: None,
+            mesh: None,
+        }
+    }
+
+    /// The experiment drawn.
+    pub fn experiment(&self) -> &Experiment {
+        &self.exp
+    }
+
+    /// The last step of the longest run.
+    pub fn last_step(&self) -> usize {
+        last_step(&self.exp, &self.runs)
+    }
+
+    /// The shown paths' colours: a GIF keeps them exact.
+    pub fn colours(&self) -> Vec<[u8; 3]> {
+        shown_colours(&self.exp, &self.runs)
+    }
+
+    /// The steps an animation up to `last` (or the last step) shows.
+    pub fn steps(&self, last: Option<usize>) -> Vec<usize> {
+        animation_steps(last.unwrap_or(usize::MAX).min(self.last_step()))
+    }
+
+    /// The figure as `opts` asks, as an SVG document.
+    pub fn svg(&mut self, opts: &FigureOptions) -> String {
+        self.prepare(opts);
+        self.draw(opts)
+    }
+
+    /// Samples the surface for `opts`: the mesh of the relief (once), or
+    /// the still part of a flat plot of `opts`'s size (unless the one kept
+    /// is for it already).
+    pub fn prepare(&mut self, opts: &FigureOptions) {
+        let key = still_key(opts);
+        if opts.relief.is_some() {
+            if self.mesh.is_none() {
+                let view = self.exp.view.unwrap_or_else(|| self.surface.view());
+                self.mesh = Some(Mesh::for_surface(&self.surface, view));
+            }
+        } else if self.still.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.still = still_plot(&self.exp, &self.surface, opts).map(|s| (key, s));
+        }
+    }
+
+    /// [`Figure::svg`] without keeping anything: on what
+    /// [`Figure::prepare`] made for `opts` (so frames can be drawn side by
+    /// side), or sampling the surface afresh.
+    pub fn draw(&self, opts: &FigureOptions) -> String {
+        let key = still_key(opts);
+        let still = self.still.as_ref().filter(|(k, _)| *k == key).map(|(_, s)| s);
+        draw_figure(&self.exp, &self.surface, &self.runs, opts, self.mesh.as_ref(), still)
+    }
+}
+
+/// What a still plot depends on besides the experiment: the figure's width
+/// and height, and whether the chart and the data panel are under it.
+type StillKey = (u32, u32, bool, bool);
+
+/// The [`StillKey`] of `opts`.
+fn still_key(opts: &FigureOptions) -> StillKey {
+    (opts.width, opts.height, opts.chart, opts.data)
 }
 
 /// The still part of a flat figure's plot (`None` in relief), for
-/// [`figure_svg_on`] to draw every frame of an animation on.
-pub fn still_plot(
+/// [`Figure::draw`] to draw every frame of an animation on.
+fn still_plot(
     exp: &Experiment,
     surf: &Surface,
     opts: &FigureOptions,
@@ -409,9 +480,10 @@ pub fn still_plot(
     })
 }
 
-/// [`figure_svg_with`], a flat plot drawn on `still` when given (made by
+/// The figure as an SVG document: a relief drawn from `mesh` when given (else
+/// the surface's own), a flat plot on `still` when given (made by
 /// [`still_plot`] for the same experiment and options).
-pub fn figure_svg_on(
+fn draw_figure(
     exp: &Experiment,
     surf: &Surface,
     runs: &[Trajectory],
