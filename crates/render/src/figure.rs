@@ -443,8 +443,19 @@ impl Figure {
     /// side), or sampling the surface afresh.
     pub fn draw(&self, opts: &FigureOptions) -> String {
         let key = still_key(opts);
-        let still = self.still.as_ref().filter(|(k, _)| *k == key).map(|(_, s)| s);
-        draw_figure(&self.exp, &self.surface, &self.runs, opts, self.mesh.as_ref(), still)
+        let still = self
+            .still
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, s)| s);
+        draw_figure(
+            &self.exp,
+            &self.surface,
+            &self.runs,
+            opts,
+            self.mesh.as_ref(),
+            still,
+        )
     }
 }
 
@@ -459,11 +470,7 @@ fn still_key(opts: &FigureOptions) -> StillKey {
 
 /// The still part of a flat figure's plot (`None` in relief), for
 /// [`Figure::draw`] to draw every frame of an animation on.
-fn still_plot(
-    exp: &Experiment,
-    surf: &Surface,
-    opts: &FigureOptions,
-) -> Option<StillPlot<String>> {
+fn still_plot(exp: &Experiment, surf: &Surface, opts: &FigureOptions) -> Option<StillPlot<String>> {
     let panels = Panels::new(
         opts.height as f64,
         opts.data && surf.model().is_some(),
