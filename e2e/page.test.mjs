@@ -118,6 +118,15 @@ test("a broken link names every bad key at once, keeps what was valid, and the a
   const url = query(page);
   assert.equal(url.get("fn.a"), null);
   assert.equal(url.get("o1"), "adam");
+  // The engine reports each bad key as data, the page's own keys among them.
+  const keys = await page.evaluate(() => {
+    const blank = () => document.createElement("canvas");
+    const own = new window.wasmBindings.App(blank(), blank(), blank(), blank());
+    return own.openLink("?fn=quadratic&fn.a=-1&o1=sgd&o1.lr=abc&speed=fast&view3d=1").errors;
+  });
+  assert.deepEqual(keys.map((e) => e.key), ["fn.a", "o1.lr", "o1", "speed", "view3d"]);
+  assert.equal(keys[2].message, "left out, for want of a valid lr");
+  assert.ok(keys.every((e) => e.path === e.key && e.message.length > 0), JSON.stringify(keys));
   await page.screenshot({ path: join(artifacts, "broken-link.png") });
   // An unknown function and a bad value: both named; a link without a start gets the function's own.
   const both = await open(browser, `${server.url}?fn=nope&o1.lr=abc`);
@@ -148,6 +157,14 @@ test("a non-numeric box is refused with a message and the last valid state is ke
   assert.equal(await again.getAttribute("aria-invalid"), null);
   const result = await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 5, optimizers: [{ name: "adam", lr: 0.1, betas: [0.9, 2] }] }));
   assert.deepEqual(result, { ok: false, error: "optimizers[0].betas[1]: must be in [0, 1), got 2", errors: [{ path: "optimizers[0].betas[1]", message: "must be in [0, 1), got 2" }] });
+  // Every problem of an experiment at once, each at its path, and the page unchanged.
+  const before = await page.evaluate(() => JSON.stringify(window.optiviz.getExperiment()));
+  const many = await page.evaluate(() => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, "x"], steps: -5, optimizers: [{ name: "adam", lr: -1, betas: [0.9, 2] }, { name: "nope" }] }));
+  assert.equal(many.ok, false);
+  assert.deepEqual(many.errors.map((e) => e.path), ["start[1]", "steps", "optimizers[0].lr", "optimizers[0].betas[1]", "optimizers[1].name"]);
+  assert.match(many.errors[4].message, /^unknown optimizer "nope"; choose one of sgd, /);
+  assert.equal(many.error, many.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  assert.equal(await page.evaluate(() => JSON.stringify(window.optiviz.getExperiment())), before);
 });
 
 test("embed=1 shows the compact view", async () => {

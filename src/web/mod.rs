@@ -200,7 +200,7 @@ impl App {
     /// Opens a link's query: `{experiment, page, errors}` — whether it held
     /// an experiment, the page's own keys it gave (each valid one by its
     /// name, read by its kind in the table of keys) and every key at fault
-    /// as `{path, message}` (the path is the URL key).
+    /// as `{key, message}` (and `path`, the same key).
     #[wasm_bindgen(js_name = openLink)]
     pub fn open_link(&mut self, query: &str) -> JsValue {
         let Opened {
@@ -211,7 +211,11 @@ impl App {
         let page = serde_json::to_value(&page).unwrap_or(Value::Null);
         let out = serde_json::json!({"experiment": experiment, "page": page});
         let out = json_to_js(&out);
-        let _ = js_sys::Reflect::set(&out, &"errors".into(), &problems(&errors));
+        let errors: Vec<Value> = errors
+            .iter()
+            .map(|e| serde_json::json!({"key": e.field, "path": e.field, "message": e.message}))
+            .collect();
+        let _ = js_sys::Reflect::set(&out, &"errors".into(), &json_to_js(&Value::Array(errors)));
         out
     }
 

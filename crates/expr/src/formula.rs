@@ -425,6 +425,7 @@ impl Expr {
 
     /// f at (x, y) with the parameters' values (in [`Expr::params`] order);
     /// `slots` is scratch space, reused between calls.
+    #[inline]
     pub fn value_with(&self, slots: &mut Vec<f64>, x: f64, y: f64, params: &[f64]) -> f64 {
         slots.clear();
         for op in &self.tape {
