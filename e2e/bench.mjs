@@ -25,7 +25,7 @@ const server = await serve();
 const browser = await launch();
 const rows = [];
 // BENCH=relief,surface (say) runs only those sections: load, slider,
-// surface, peer, basins, network, relief, gif, payload.
+// surface, peer, basins, network, relief, gif, figure, payload.
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 const want = (name) => !only || only.includes(name);
 // Four optimizers of 500 steps on Rosenbrock (the slider's and the relief's).
@@ -308,7 +308,8 @@ try {
   if (want("gif")) {
     // 8. Record GIF: four optimizers of 500 steps at 640x480, 20 frames a
     // second, from the click to the download; the main thread's long tasks
-    // meanwhile (the frames are drawn here a task each, encoded in a worker).
+    // meanwhile (the frames drawn as SVG and encoded in the figures' worker,
+    // rasterized here a task each).
     const { page, context } = await open(browser, `${server.url}?${four}`);
     await page.evaluate(() => document.getElementById("record-gif").click());
     await page.selectOption("#gif-size", "640x480");
@@ -323,6 +324,41 @@ try {
     const long = (await longTasks(page)).sort((a, b) => b - a);
     rows.push(["Record GIF, 4 optimizers x 500 steps, 640x480, 20 fps: click to download", `${seconds.toFixed(1)} s`, `${said.replace(/^Saved optiviz\.gif: /, "").replace(/\.$/, "")}; ${long.length} main-thread tasks over 50 ms, the longest ${long.length ? ms(long[0]) : "none"}`]);
     await context.close();
+  }
+  if (want("figure")) {
+    // 9. The SVG download of four optimizers' 500 steps, from the click to
+    // the file: the first (the figures' module fetched and compiled, from a
+    // fresh browser context), then the next three (from the browser's cache).
+    const clicks = [];
+    for (let round = 0; round < 5; round++) {
+      const { page, context } = await open(browser, `${server.url}?${four}`);
+      const times = [];
+      for (let i = 0; i < 4; i++) {
+        const t0 = Date.now();
+        const [download] = await Promise.all([page.waitForEvent("download"), page.evaluate(() => document.getElementById("download-svg").click())]);
+        await download.path();
+        times.push(Date.now() - t0);
+      }
+      clicks.push(times);
+      await context.close();
+    }
+    const first = median(clicks.map((t) => t[0]));
+    const next = median(clicks.flatMap((t) => t.slice(1)));
+    rows.push(["SVG download, 4 optimizers x 500 steps: click to file", `${ms(first)} the first, ${ms(next)} after`, "medians of 5 fresh pages (the figures' module fetched and compiled on the first) and of their next 3 clicks each"]);
+    // The first click of a visit when the pointer has rested on the button
+    // for half a second before it (the page starts the worker on hover).
+    const warmed = [];
+    for (let round = 0; round < 5; round++) {
+      const { page, context } = await open(browser, `${server.url}?${four}`);
+      await page.evaluate(() => document.getElementById("download-svg").dispatchEvent(new PointerEvent("pointerenter")));
+      await page.waitForTimeout(500);
+      const t0 = Date.now();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.evaluate(() => document.getElementById("download-svg").click())]);
+      await download.path();
+      warmed.push(Date.now() - t0);
+      await context.close();
+    }
+    rows.push(["SVG download, the first of a visit after 500 ms over the button", ms(median(warmed)), "median of 5 fresh pages"]);
   }
   if (want("payload")) {
     // 7. Payload: what a visit downloads (HTML, JS, WASM, CSS), and apart

@@ -29,6 +29,8 @@ async function load({ urls, module }) {
 let figures = null;
 /** @type {import("optiviz-figures").Figures | null} */
 let figure = null;
+// What `figure` was opened with.
+let opened = "";
 /** @type {import("optiviz-figures").GifEncoder | null} */
 let gif = null;
 
@@ -46,8 +48,16 @@ async function draw(step) {
         await glue.default({ module_or_path: step.urls.wasm });
         figures = glue;
       }
-      figure?.free();
-      figure = new figures.Figures(step.experiment, step.dark, step.angle ? new Float64Array(step.angle) : undefined);
+      // The same experiment, theme and angle again (another download of
+      // what is shown): the figure kept, its sampled surface with it.
+      const key = JSON.stringify([step.experiment, step.dark, step.angle]);
+      if (key !== opened) {
+        figure?.free();
+        figure = null;
+        opened = "";
+        figure = new figures.Figures(step.experiment, step.dark, step.angle ? new Float64Array(step.angle) : undefined);
+        opened = key;
+      }
       const steps = Array.from(figure.steps());
       return [{ figure: "opened", steps, colours: figure.colours() }, []];
     }

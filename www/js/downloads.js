@@ -20,23 +20,47 @@ export function build(ctx) {
 
   // The figure at the plot's size on screen, in CSS pixels, drawn in the
   // figures' worker (figures.js): the SVG, and the same picture (legend and
-  // colour scale included) as a PNG at twice that size. A click while one is
-  // being made is ignored.
+  // colour scale included) as a PNG at twice that size. The worker stays a
+  // while for the next download, then goes (its memory with it). A click
+  // while one is being made is ignored.
+  const LINGER_MS = 60_000;
+  /** @type {FigureWorker | null} */
+  let worker = null;
+  let linger = 0;
   let making = false;
+  const lingering = () => {
+    clearTimeout(linger);
+    linger = window.setTimeout(() => { worker?.stop(); worker = null; }, LINGER_MS);
+  };
+  // A pointer over PNG or SVG, or the focus on one, starts the worker (and
+  // its module loading) ahead of the click.
+  function warm() {
+    if (worker || making) return;
+    worker = new FigureWorker();
+    worker.open(...shown(ctx)).catch(() => {});
+    lingering();
+  }
   async function figure(what, save) {
     if (making) return;
     making = true;
-    const worker = new FigureWorker();
+    clearTimeout(linger);
+    worker ??= new FigureWorker();
     try {
       const [w, h] = ctx.layout.plotSize();
       await worker.open(...shown(ctx));
       await save(await worker.svg(w, h, app.step, false), w, h);
     } catch (e) {
       showError(`The ${what} could not be made: ${e.message ?? e}`);
-    } finally {
       worker.stop();
+      worker = null;
+    } finally {
       making = false;
+      lingering();
     }
+  }
+  for (const id of ["download-png", "download-svg"]) {
+    $(id).addEventListener("pointerenter", warm);
+    $(id).addEventListener("focus", warm);
   }
   $("download-png").addEventListener("click", () => figure("PNG figure", async (svg, w, h) => {
     const canvas = document.createElement("canvas");

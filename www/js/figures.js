@@ -52,13 +52,17 @@ export class FigureWorker {
    * @returns {Promise<Extract<FigureAnswer, { figure: K }>>}
    */
   ask(step, expected, transfer = []) {
-    return new Promise((ok, fail) => {
+    const answer = new Promise((ok, fail) => {
       this.waiting.push({
         ok: (a) => (a.figure === expected ? ok(/** @type {Extract<FigureAnswer, { figure: K }>} */ (a)) : fail(new Error(`the figures' worker answered ${a.figure}`))),
         fail,
       });
       this.worker.postMessage({ figure: step }, transfer);
     });
+    // An answer nobody waits for any more (a frame asked for ahead, when
+    // the recording is cancelled) fails quietly.
+    answer.catch(() => {});
+    return answer;
   }
 
   /**
@@ -76,8 +80,10 @@ export class FigureWorker {
    * chart under it when `chart`: SVG text.
    * @param {number} width @param {number} height @param {number | null} step @param {boolean} chart
    */
-  async svg(width, height, step, chart) {
-    return (await this.ask({ kind: "svg", width, height, step, chart }, "svg")).svg;
+  svg(width, height, step, chart) {
+    const svg = this.ask({ kind: "svg", width, height, step, chart }, "svg").then((a) => a.svg);
+    svg.catch(() => {}); // as in `ask`
+    return svg;
   }
 
   /** @param {Error} e */
