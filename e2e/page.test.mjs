@@ -419,11 +419,23 @@ test("zooming, panning, colours and hiding a path keep the lesson; a real change
   await page.waitForFunction(() => new URL(location.href).searchParams.has("view"));
   assert.equal(await picker.inputValue(), scenario, "still the scenario after zoom, pan and hiding a path");
   assert.equal(await page.locator("#lesson").textContent(), lesson);
-  // A change to what is computed: the lesson says so, and the way back restores it.
+  // A change to what is computed: the note under the plot says so, the
+  // lesson stays where it was (faint), the plot does not move, and the way
+  // back restores it.
+  // (Where the plot is on screen, the page scrolled to the slider first.)
+  const plotTop = () => page.evaluate(() => document.getElementById("paths").getBoundingClientRect().top);
+  await sgd.getByRole("slider", { name: "Learning rate" }).scrollIntoViewIfNeeded();
+  const before = await plotTop();
   await sgd.getByRole("slider", { name: "Learning rate" }).fill("-3.5");
   // (The picker and the lesson follow once the URL is written, as a slider rests.)
   await page.waitForFunction(() => document.getElementById("scenario").value === "");
-  assert.match(await page.locator("#lesson").textContent(), /^You changed “.+”, so this may no longer hold: /);
+  assert.match(await page.locator("#lesson").textContent(), /^You changed “.+”, so its lesson may no longer hold\. Back to “.+” /);
+  assert.equal(await page.locator("#lesson .stale").textContent(), lesson);
+  assert.equal(await plotTop(), before, "the plot stays put on the first edit");
+  // Another function: the lesson follows it (its description), still in place.
+  await page.getByRole("combobox", { name: "Function", exact: true }).selectOption("himmelblau");
+  await page.waitForFunction(() => /may no longer hold\. Back to “.+” Himmelblau/.test(document.getElementById("lesson").textContent));
+  assert.equal(await plotTop(), before, "the plot stays put on a change of function");
   await page.getByRole("button", { name: /^Back to “/ }).click();
   await page.waitForFunction((s) => document.getElementById("scenario").value === s, scenario);
   assert.equal(await page.locator("#lesson").textContent(), lesson);

@@ -139,6 +139,11 @@ const BAD: &[(&str, &str)] = &[
      "-: function.data.y[1]: must be in [-10000, 10000], got 1e200"),
     (r#"{"function": {"name": "logistic_regression", "generate": {"n": 5000}}, "start": [0, 0], "steps": 100000, "optimizers": [{"name": "sgd", "lr": 0.1}]}"#,
      "-: steps: this experiment asks for 1.00e9 row evaluations"),
+    // L-BFGS's two-loop recursion over a long history: its own work counts.
+    (r#"{"function": {"name": "rastrigin"}, "start": [-3, 3], "steps": 24000, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": 100, "max_eval": 1000, "history_size": 1000, "tolerance_grad": 0, "tolerance_change": 0}]}"#,
+     "-: optimizers[0].history_size: L-BFGS's history makes this experiment as long as 7.69e8 row evaluations"),
+    (r#"{"function": {"name": "mlp", "hidden": [64, 64, 64], "dataset": {"name": "xor", "n": 3}}, "steps": 30, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": 100, "max_eval": 1000, "history_size": 1000, "tolerance_grad": 0, "tolerance_change": 0}]}"#,
+     "-: optimizers[0].history_size: training asks for about"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "l2": -1, "optimizers": []}"#,
      "-: l2: must be in [0, 1000], got -1"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "nesterov": true}]}"#,
@@ -470,4 +475,34 @@ fn basins_map_where_each_start_ends() {
     ] {
         assert_one_line_error(&optiviz(&args, exp), want, &format!("{args:?}"));
     }
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // As `optiviz run … | head -c 100`: the pipe is closed after the first
+    // bytes; the CLI stops without a panic and exits 0, as Unix tools do.
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let long = ISSUE_EXAMPLE.replace("\"steps\": 300", "\"steps\": 20000");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optiviz"))
+        .args(["run", "-", "--format", "csv"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(long.as_bytes())
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The read end is dropped here: the rest of the output meets a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert!(head.starts_with(b"run,name,step"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "stderr: {err}");
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -7,7 +7,7 @@ use optiviz::render::animation;
 use optiviz::render::figure::{self, Figure, FigureOptions};
 use optiviz::render::relief::Angle;
 use optiviz::{optim, Experiment};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -57,8 +57,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
+            // A reader that stops early (`optiviz run … | head`) closes the
+            // pipe: the rest is not wanted, and that is not a failure.
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("optiviz: writing the output: {e}");
+                    ExitCode::from(1)
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(msg) => {
             eprintln!("optiviz: {msg}");

@@ -613,6 +613,13 @@ impl App {
         self.model.end_point(i).map(|p| p.to_vec())
     }
 
+    /// The CSS pixels the plot's buttons must leave clear (the start handle,
+    /// each run's end), as x0, y0, x1, y1, …
+    #[wasm_bindgen(js_name = keepClear)]
+    pub fn keep_clear(&self) -> Vec<f64> {
+        self.model.keep_clear().concat()
+    }
+
     /// Whether a CSS pixel is on the start handle.
     #[wasm_bindgen(js_name = nearStart)]
     pub fn near_start(&self, css_x: f64, css_y: f64) -> bool {

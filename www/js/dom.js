@@ -39,3 +39,37 @@ export function find(root, selector, kind) {
   if (el instanceof kind) return el;
   throw new Error(`${selector} is ${el ? `not a ${kind.name}` : "not on the page"}`);
 }
+
+/**
+ * A scenario's or a lesson part's text in `box` after a real change: `said`
+ * (what changed) with a button back, then `text`, faint when it no longer
+ * holds; the box held at the height it had, so that nothing under it (the
+ * plot) moves. `said` null: the text alone, the box free again.
+ * @param {HTMLElement} box @param {string | null} said @param {string} text
+ * @param {{ label: string, back: () => void, stale: boolean }} [how]
+ */
+export function changedNote(box, said, text, how) {
+  if (said === null || !how) {
+    box.classList.remove("changed-note");
+    box.style.height = "";
+    // (The text the page opened with stays the same node.)
+    if (box.textContent !== text || box.children.length) box.replaceChildren(text);
+    return;
+  }
+  if (!box.classList.contains("changed-note")) {
+    box.style.height = `${box.getBoundingClientRect().height}px`;
+    box.classList.add("changed-note");
+  }
+  const note = document.createElement("span");
+  note.className = "said";
+  note.textContent = `${said} `;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button";
+  button.textContent = how.label;
+  button.addEventListener("click", how.back);
+  const rest = document.createElement("span");
+  if (how.stale) rest.className = "stale";
+  rest.textContent = text;
+  box.replaceChildren(note, button, " ", rest);
+}

@@ -48,6 +48,7 @@ export function build(ctx) {
     ctx.quiz?.check();
     ctx.basins?.check();
     app.drawPaths();
+    ctx.plot.placeTools();
     ctx.inspector.drawChart();
     if (ctx.panels.showsData()) app.drawData();
     ctx.status.render();

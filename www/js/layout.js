@@ -14,7 +14,9 @@ const size = (el, minW, minH) => [Math.max(minW, Math.floor(el.clientWidth)), Ma
  */
 export function build(ctx, { chart, data }) {
   const { app } = ctx;
-  const dark = matchMedia("(prefers-color-scheme: dark)");
+  const system = matchMedia("(prefers-color-scheme: dark)");
+  // A link's theme= (url.js sets data-theme), else the reader's system.
+  const dark = { get matches() { const t = document.documentElement.dataset.theme; return t ? t === "dark" : system.matches; } };
   const plot = $("plot");
   // The stylesheet sizes every box (so nothing shifts when they are drawn).
   const plotSize = () => size(plot, 200, 150);
@@ -34,7 +36,7 @@ export function build(ctx, { chart, data }) {
   function layout(force = false) {
     if (measure(force)) ctx.draw.all(true);
   }
-  dark.addEventListener("change", () => layout());
+  system.addEventListener("change", () => layout());
   let resizeTimer = 0;
   const resizer = new ResizeObserver(() => {
     clearTimeout(resizeTimer);

@@ -5,7 +5,7 @@
 // lesson=NAME&part=3 in the address. Started from the scenario picker's
 // Lessons group, or by a link.
 
-import { $ } from "./dom.js";
+import { $, changedNote } from "./dom.js";
 
 /** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
@@ -44,7 +44,9 @@ export function build(ctx) {
     prev.disabled = part <= 1;
     next.disabled = part >= lesson.parts.length;
     const same = app.computedQuery() === p.computed;
-    $("lesson-text").textContent = same ? p.text : `You changed this part, so this may no longer hold: ${p.text}`;
+    const id = lesson.id;
+    changedNote($("lesson-text"), same ? null : "You changed this part, so its text may no longer hold.", p.text,
+      { label: `Back to part ${part}`, back: () => go(id, part), stale: true });
     // Its question was about the part as it was.
     if (!same && ctx.quiz.holding()) ctx.quiz.clear();
     if (!ask) return;

@@ -48,7 +48,33 @@ export function mathNodes(markup) {
   return [...root.childNodes].map(rebuild).filter(Boolean);
 }
 
-// Shows `markup` in `el`, replacing what it held.
+// Shows `markup` in `el`, replacing what it held, whole: scaled down to
+// the width it has whenever it is shown or its width changes.
 export function setMath(el, markup) {
   el.replaceChildren(...mathNodes(markup));
+  if (el instanceof HTMLElement) {
+    el.style.fontSize = "";
+    fitting.observe(el);
+  }
 }
+
+// A formula wider than its box is drawn smaller, in proportion, so that it
+// is seen whole (on a phone the sideways scrollbar hides, and a line would
+// be cut off); the smallest size keeps it legible, and past that it scrolls.
+const SMALLEST_PX = 7;
+const fitting = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    if (!(target instanceof HTMLElement)) continue;
+    if (!target.isConnected) {
+      fitting.unobserve(target);
+      continue;
+    }
+    if (!target.clientWidth) continue;
+    target.style.fontSize = "";
+    const room = target.clientWidth;
+    const needs = target.scrollWidth;
+    if (needs <= room + 1) continue;
+    const size = parseFloat(getComputedStyle(target).fontSize);
+    target.style.fontSize = `${Math.max(SMALLEST_PX, Math.floor(size * (room / needs) * 20) / 20)}px`;
+  }
+});

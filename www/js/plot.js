@@ -159,12 +159,44 @@ export function build(ctx, plot) {
     ].filter(Boolean);
     const first = network ? "The white dot is θ0, the initial weights every optimizer starts from." : "";
     const locked = [!network && !start && "the start", !view && "the view"].filter(Boolean);
-    const said = [
+    const sentence = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+    return [
       first,
-      moves.length ? `${moves.join("; ")}.` : "",
+      moves.length ? sentence(`${moves.join("; ")}.`) : "",
       locked.length ? `This link locks ${locked.join(" and ")}.` : "",
     ].filter(Boolean).join(" ");
-    return said.charAt(0).toUpperCase() + said.slice(1);
+  }
+
+  // 3D and Reset view sit in a corner of the plotting area; when the start
+  // handle or a path's end lies under them (or a finger's width from them),
+  // they move to the next corner that is clear: top right, top left,
+  // bottom right, bottom left.
+  const tools = $("plot-tools");
+  const CORNERS = [[], ["at-left"], ["at-bottom"], ["at-bottom", "at-left"]];
+  const REACH = 16; // CSS px around a point that a tap may aim at
+  let clearOf = "";
+  function placeTools() {
+    const points = app.keepClear();
+    const key = Array.from(points, Math.round).join();
+    if (key === clearOf) return;
+    clearOf = key;
+    const covered = () => {
+      const p = plot.getBoundingClientRect();
+      const t = tools.getBoundingClientRect();
+      for (let i = 0; i + 1 < points.length; i += 2) {
+        const x = points[i] + p.left;
+        const y = points[i + 1] + p.top;
+        if (x > t.left - REACH && x < t.right + REACH && y > t.top - REACH && y < t.bottom + REACH) return true;
+      }
+      return false;
+    };
+    for (const corner of CORNERS) {
+      tools.classList.remove("at-left", "at-bottom");
+      tools.classList.add(...corner);
+      if (!covered()) return;
+    }
+    // Nowhere clear (points in every corner): the usual place.
+    tools.classList.remove("at-left", "at-bottom");
   }
 
   /** The hint under the plot and the key's start say what can be done with
@@ -180,5 +212,5 @@ export function build(ctx, plot) {
     if (parts.includes("view")) disable(resetView);
   }
 
-  return { showHints, lock };
+  return { showHints, lock, placeTools };
 }

@@ -15,6 +15,10 @@ export function build(ctx) {
   const opened = app.openLink(location.search);
   const page = opened.page;
   const embed = page.embed === true;
+  // The colours: theme=light|dark|auto; auto (the reader's system) by
+  // default, light in an embed (most host pages are light).
+  const theme = page.theme ?? (embed ? "light" : "auto");
+  if (theme !== "auto") document.documentElement.dataset.theme = String(theme);
   const home = $("home", HTMLAnchorElement);
   // lesson=1: the embed keeps a scenario's lesson text over the plot.
   if (page.lesson === "1") document.body.classList.add("with-lesson");
@@ -91,8 +95,11 @@ export function build(ctx) {
     if (q === null) return;
     // A scenario's lesson goes with it into the embed.
     const lesson = ctx.scenario.current() && !ctx.lessons.active() ? "&lesson=1" : "";
-    const src = `${location.origin}${location.pathname}?${q}&embed=1${lesson}`;
-    copy(`<iframe src="${src.replace(/&/g, "&amp;")}" width="760" height="640" style="border:0" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
+    const themed = page.theme ? `&theme=${page.theme}` : "";
+    const src = `${location.origin}${location.pathname}?${q}&embed=1${lesson}${themed}`;
+    // As wide as the host's column (up to 800 px), 4:3, and never so short
+    // that the plot has no room; the page inside fits itself to the frame.
+    copy(`<iframe src="${src.replace(/&/g, "&amp;")}" style="border:0;width:100%;max-width:800px;aspect-ratio:4/3;min-height:420px" title="optiviz: optimizer paths" loading="lazy"></iframe>`, "Embed code copied");
   });
 
   return { linkQuery, write, sync, link, address, page: () => page };

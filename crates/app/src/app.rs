@@ -9,6 +9,7 @@ use crate::relief_view::ReliefView;
 use crate::scenarios;
 use crate::surface_layer::{SurfaceInput, SurfaceLayer};
 use optiviz_base::error::{ConfigError, ConfigErrors};
+use optiviz_base::number::round_to_pixel;
 use optiviz_engine::output;
 use optiviz_engine::runs::Runs;
 use optiviz_engine::stability;
@@ -25,7 +26,7 @@ use optiviz_objectives::surface::Surface;
 use optiviz_optim as optim;
 use optiviz_render::chart::LossAxis;
 use optiviz_render::figure;
-use optiviz_render::frame::{path_color, round_to_pixel, Frame, Scale, Theme};
+use optiviz_render::frame::{path_color, Frame, Scale, Theme};
 use optiviz_render::sweep_chart::SweepFrame;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -609,6 +610,21 @@ impl<H: Host> App<H> {
         (p[0].is_finite() && p[1].is_finite()).then_some([p[0], p[1], step as f64])
     }
 
+    /// The CSS pixels the plot's buttons must leave clear on the flat map:
+    /// the start handle (where it can be dragged) and each run's end.
+    pub fn keep_clear(&self) -> Vec<[f64; 2]> {
+        if self.relief.is_some() {
+            return Vec::new();
+        }
+        let handle = self.exp.function.mlp.is_none().then_some(self.exp.start);
+        let ends = (0..self.runs.len()).filter_map(|i| self.end_point(i).map(|p| [p[0], p[1]]));
+        handle
+            .into_iter()
+            .chain(ends)
+            .map(|p| self.to_css(p[0], p[1]))
+            .collect()
+    }
+
     /// Whether a CSS pixel is on the start handle.
     pub fn near_start(&self, css_x: f64, css_y: f64) -> bool {
         if self.exp.function.mlp.is_some() || self.relief.is_some() {
@@ -659,8 +675,18 @@ impl<H: Host> App<H> {
         })
     }
 
-    /// Zooming or panning past the allowed window simply stops there.
+    /// Zooming or panning past the allowed window simply stops there. The
+    /// window's edges are rounded to what a CSS pixel of the plot tells apart.
     fn set_view(&mut self, v: View) -> Result<(), ConfigErrors> {
+        let r = self.frame().rect;
+        let round = |a: [f64; 2], px: f64| {
+            let pixel = (a[1] - a[0]) / px * self.scale;
+            a.map(|e| round_to_pixel(e, pixel))
+        };
+        let v = View {
+            x: round(v.x, r.w),
+            y: round(v.y, r.h),
+        };
         let inside = |a: [f64; 2]| START_RANGE.contains(a[0]) && START_RANGE.contains(a[1]);
         if v.x[1] - v.x[0] < MIN_VIEW_SIZE * 10.0
             || v.y[1] - v.y[0] < MIN_VIEW_SIZE * 10.0

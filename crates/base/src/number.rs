@@ -1,4 +1,5 @@
-//! Numbers written as people read them: as typed, and short for a status line.
+//! Numbers written as people read them: as typed, short for a status line,
+//! and rounded to what a picture can tell apart.
 
 /// Formats a number the way a user typed it, with names for the non-finite ones.
 pub fn show_number(x: f64) -> String {
@@ -31,5 +32,34 @@ pub fn short(x: f64) -> String {
             Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
             None => s,
         }
+    }
+}
+
+/// `v` rounded to what a pixel `pixel` data units wide can tell apart: to the
+/// decimals of `pixel`'s magnitude, written without binary noise (a click at
+/// x = −0.3611 gives −0.3611, not −0.36110000000000003).
+pub fn round_to_pixel(v: f64, pixel: f64) -> f64 {
+    if !(pixel.is_finite() && pixel > 0.0 && v.is_finite()) {
+        return v;
+    }
+    let exp = libm::floor(libm::log10(pixel));
+    if exp >= 0.0 {
+        let q = libm::pow(10.0, exp);
+        return (v / q).round() * q;
+    }
+    let decimals = (-exp) as usize;
+    format!("{v:.decimals$}").parse().unwrap_or(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounded_to_a_pixel() {
+        assert_eq!(round_to_pixel(-0.361_100_000_000_000_03, 0.005), -0.361);
+        assert_eq!(round_to_pixel(-0.36110000000000003, 0.0005), -0.3611);
+        assert_eq!(round_to_pixel(1234.567, 20.0), 1230.0);
+        assert_eq!(round_to_pixel(0.1 + 0.2, 0.01).to_string(), "0.3");
     }
 }

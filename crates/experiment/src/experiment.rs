@@ -3,6 +3,7 @@
 //! JavaScript API carry and what the tests build; it is parsed and validated
 //! here, once, with errors that name the field at fault.
 
+use optiviz_base::number::{round_to_pixel, show_number};
 use optiviz_base::spec::Range;
 use optiviz_objectives::data::{DataModel, Dataset};
 use optiviz_objectives::functions::custom::Typed;
@@ -25,6 +26,15 @@ pub const START_RANGE: Range = Range::closed(-1e6, 1e6);
 /// The most work one experiment may ask for, in row evaluations (a formula's
 /// gradient or noise draw counts as one): about a second or two in a browser.
 pub const MAX_WORK: f64 = 5e7;
+/// How many of an optimizer's multiply-adds over its vectors (at two
+/// parameters, its loops' bookkeeping counted) take about as long as a row
+/// evaluation: L-BFGS's two-loop recursion takes about 0.9 ns for each, a
+/// row evaluation at the limit about 37 ns (natively, docs/benchmarks.md).
+pub const VECTOR_MADDS_PER_ROW: f64 = 40.0;
+/// How many of a network's multiply-adds (in its layers' matrix products)
+/// take about as long as one of an optimizer's over the network's weights:
+/// about 0.19 ns against 0.56 ns (natively, docs/benchmarks.md).
+pub const NETWORK_MADDS_PER_VECTOR_MADD: f64 = 3.0;
 
 /// The most micro-batches one update may accumulate.
 pub const MAX_ACCUMULATE: u32 = 1000;
@@ -249,16 +259,18 @@ impl OptimizerConfig {
     /// e.g. `"sgd lr=0.1 momentum=0.9"`: the name, the learning rate and every
     /// hyperparameter that differs from torch's default.
     pub fn label(&self) -> String {
-        let mut s = format!("{} lr={}", self.def.name, self.lr);
+        let mut s = format!("{} lr={}", self.def.name, show_number(self.lr));
         for spec in self.def.hyper {
             let v = self.hyper.0[spec.name];
             if v != spec.default {
                 match v {
-                    HyperValue::Number(x) => s += &format!(" {}={x}", spec.name),
-                    HyperValue::Pair([a, b]) => s += &format!(" {}=({a}, {b})", spec.name),
+                    HyperValue::Number(x) => s += &format!(" {}={}", spec.name, show_number(x)),
+                    HyperValue::Pair([a, b]) => {
+                        s += &format!(" {}=({}, {})", spec.name, show_number(a), show_number(b))
+                    }
                     HyperValue::AutoPair(a, b) => {
-                        let a = a.map_or("None".to_string(), |a| a.to_string());
-                        s += &format!(" {}=({a}, {b})", spec.name)
+                        let a = a.map_or("None".to_string(), show_number);
+                        s += &format!(" {}=({a}, {})", spec.name, show_number(b))
                     }
                     HyperValue::Flag(true) => s += &format!(" {}", spec.name),
                     HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
@@ -279,8 +291,8 @@ impl OptimizerConfig {
             s += " maximize";
         }
         match self.clip {
-            Some(Clip::MaxNorm(m)) => s += &format!(" clip max_norm={m}"),
-            Some(Clip::Value(v)) => s += &format!(" clip value={v}"),
+            Some(Clip::MaxNorm(m)) => s += &format!(" clip max_norm={}", show_number(m)),
+            Some(Clip::Value(v)) => s += &format!(" clip value={}", show_number(v)),
             None => {}
         }
         if let Some(sch) = &self.schedule {
@@ -292,7 +304,7 @@ impl OptimizerConfig {
             None => {}
         }
         if let Some(sigma) = self.grad_noise {
-            s += &format!(" noise={sigma}");
+            s += &format!(" noise={}", show_number(sigma));
         }
         if let Some(k) = self.accumulate {
             s += &format!(" accumulate={k}");
@@ -394,6 +406,24 @@ impl Experiment {
             .sum()
     }
 
+    /// What each optimizer's own arithmetic over a run takes at `n`
+    /// parameters, in multiply-adds over its vectors (L-BFGS's two-loop
+    /// recursion over its history; a few per parameter for the rest).
+    pub fn optimizer_work(&self, n: usize) -> Vec<f64> {
+        self.optimizers
+            .iter()
+            .map(|o| (o.def.build.two)(&o.hyper).run_work(n, self.steps))
+            .collect()
+    }
+
+    /// The most numbers every optimizer's state holds at `n` parameters.
+    pub fn optimizer_state(&self, n: usize) -> f64 {
+        self.optimizers
+            .iter()
+            .map(|o| (o.def.build.two)(&o.hyper).state_size(n, self.steps))
+            .sum()
+    }
+
     /// Whether optimizer `i`'s gradients are drawn (mini-batches smaller than
     /// the data, or noise), so two calls at one point may differ.
     pub fn stochastic(&self, i: usize) -> bool {
@@ -423,12 +453,11 @@ pub const MAX_NETWORK_POINTS: f64 = 5e7;
 pub const MIN_VIEW_SIZE: f64 = 1e-6;
 
 /// Where a path starts when none is given: up and to the left in `view`, away
-/// from the middle where most minima lie.
+/// from the middle where most minima lie, rounded to a ten-thousandth of
+/// the view (finer than a plot's pixel): 1.8, not 1.8000000000000007.
 pub fn default_start(view: View) -> [f64; 2] {
-    [
-        view.x[0] + 0.2 * (view.x[1] - view.x[0]),
-        view.y[0] + 0.8 * (view.y[1] - view.y[0]),
-    ]
+    let at = |[a, b]: [f64; 2], f: f64| round_to_pixel(a + f * (b - a), (b - a) / 10_000.0);
+    [at(view.x, 0.2), at(view.y, 0.8)]
 }
 
 pub(crate) fn batch_json(b: Batch) -> Value {

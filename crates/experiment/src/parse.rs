@@ -5,7 +5,8 @@
 use crate::experiment::{
     Batch, Experiment, FunctionConfig, OptimizerConfig, Sampling, Stop, DEFAULT_WINDOW, L2_RANGE,
     MAX_ACCUMULATE, MAX_NETWORK_POINTS, MAX_NETWORK_WORK, MAX_OPTIMIZERS, MAX_STEPS, MAX_WORK,
-    MIN_VIEW_SIZE, NOISE_RANGE, OPTIMIZER_KEYS, START_RANGE,
+    MIN_VIEW_SIZE, NETWORK_MADDS_PER_VECTOR_MADD, NOISE_RANGE, OPTIMIZER_KEYS, START_RANGE,
+    VECTOR_MADDS_PER_ROW,
 };
 use crate::network::{check_batch_norm_batches, parse_mlp};
 use crate::rows::{feature_pairs, numbers};
@@ -140,6 +141,8 @@ impl Experiment {
         if let Some(model) = &exp.function.mlp {
             check_network_work(&exp, model, work)?;
             check_batch_norm_batches(&exp, model)?;
+        } else {
+            check_work(&exp, work)?;
         }
         if work > MAX_WORK {
             return Err(ConfigError::new(
@@ -904,27 +907,78 @@ fn check_cycle_length(s: &Schedule, reach: u32, path: &str) -> Result<(), Config
 }
 
 /// `work`: the experiment's row evaluations ([`Experiment::work`]).
+/// A formula's or a data model's work: its row evaluations, and the
+/// optimizers' own arithmetic at two parameters (L-BFGS's history) in row
+/// evaluations' time.
+fn check_work(exp: &Experiment, rows: f64) -> Result<(), ConfigError> {
+    let own: Vec<f64> = exp
+        .optimizer_work(2)
+        .iter()
+        .map(|w| w / VECTOR_MADDS_PER_ROW)
+        .collect();
+    let work = rows + own.iter().sum::<f64>();
+    if work <= MAX_WORK {
+        return Ok(());
+    }
+    match heaviest_history(exp, &own, work) {
+        Some(key) => Err(ConfigError::new(
+            key,
+            format!(
+                "L-BFGS's history makes this experiment as long as {work:.2e} row evaluations (steps × max_iter × history_size, with the evaluations); at most {MAX_WORK:e}: use a smaller history_size or max_iter, or fewer steps"
+            ),
+        )),
+        None => Err(ConfigError::new(
+            "steps",
+            format!(
+                "this experiment asks for {work:.2e} row evaluations (steps × (rows for the loss + accumulate × batch size), over every optimizer, with the optimizers' own work); at most {MAX_WORK:e}: use fewer steps, rows, optimizers or a smaller accumulate"
+            ),
+        )),
+    }
+}
+
+/// The history_size of the optimizer whose own work is most of `total`,
+/// when one is: the setting to lower.
+fn heaviest_history(exp: &Experiment, own: &[f64], total: f64) -> Option<String> {
+    let (i, w) = own.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    let o = &exp.optimizers[i];
+    (*w > total / 2.0 && o.def.hyper.iter().any(|h| h.name == "history_size"))
+        .then(|| format!("optimizers[{i}].history_size"))
+}
+
 fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), ConfigError> {
     let count = model.net.count as f64;
-    let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64;
+    let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64
+        + exp.optimizer_state(model.net.count);
     if kept > MAX_NETWORK_POINTS {
         return Err(ConfigError::new(
             "steps",
             format!(
-                "every run keeps its {} parameters at each of its {} points: {kept:.2e} values in all, at most {MAX_NETWORK_POINTS:e}; use fewer steps, optimizers or a smaller network",
+                "every run keeps its {} parameters at each of its {} points, and its optimizer's state (L-BFGS's history): {kept:.2e} values in all, at most {MAX_NETWORK_POINTS:e}; use fewer steps, optimizers, a smaller history_size or a smaller network",
                 model.net.count,
                 exp.steps + 1
             ),
         ));
     }
-    let work = work * 3.0 * count;
+    let own: Vec<f64> = exp
+        .optimizer_work(model.net.count)
+        .iter()
+        .map(|w| w * NETWORK_MADDS_PER_VECTOR_MADD)
+        .collect();
+    let work = work * 3.0 * count + own.iter().sum::<f64>();
     if work > MAX_NETWORK_WORK {
-        return Err(ConfigError::new(
-            "steps",
-            format!(
-                "training asks for about {work:.2e} multiply-adds (rows evaluated × 3 per parameter); at most {MAX_NETWORK_WORK:e}: use fewer steps, rows, optimizers, or a smaller network or batch"
+        let message = format!(
+            "training asks for about {work:.2e} multiply-adds (rows evaluated × 3 per parameter, and the optimizers' own work over the parameters); at most {MAX_NETWORK_WORK:e}"
+        );
+        return Err(match heaviest_history(exp, &own, work) {
+            Some(key) => ConfigError::new(
+                key,
+                format!("{message}: L-BFGS's history takes most of it; use a smaller history_size or max_iter, fewer steps or a smaller network"),
             ),
-        ));
+            None => ConfigError::new(
+                "steps",
+                format!("{message}: use fewer steps, rows, optimizers, or a smaller network or batch"),
+            ),
+        });
     }
     Ok(())
 }

@@ -91,6 +91,24 @@ impl<V: Params> Lbfgs<V> {
         }
     }
 
+    /// The most inner iterations `steps` steps make: max_iter each, and no
+    /// more than the evaluations max_eval allows (each iteration but a
+    /// step's last evaluates at least once).
+    fn iterations(&self, steps: u32) -> f64 {
+        steps as f64 * self.max_iter.min(self.max_eval + 1) as f64
+    }
+
+    /// Σ over `iterations` inner iterations of the pairs the history holds
+    /// at each: one more each iteration, until history_size.
+    fn pairs_held(&self, iterations: f64) -> f64 {
+        let h = self.history_size as f64;
+        if iterations <= h {
+            iterations * (iterations - 1.0) / 2.0
+        } else {
+            h * (h - 1.0) / 2.0 + (iterations - h) * h
+        }
+    }
+
     /// The two-loop recursion: `m.d` ← −H∇f from the stored pairs.
     fn direction(&mut self, g: &[f64], m: &mut Memory<V>) {
         let al = self.al.get_or_insert_with(|| vec![None; self.history_size]);
@@ -136,6 +154,24 @@ impl<V: Params> Optimizer<V> for Lbfgs<V> {
     /// max_eval, and the one more its line search may finish with.
     fn max_evaluations(&self) -> u32 {
         self.max_eval + 1
+    }
+
+    /// The two-loop recursion grows with the history: each inner iteration
+    /// makes a dot product and a scaled add over the parameters for every
+    /// pair it holds, in each of the two loops (counted with one more per
+    /// pair for the loops' own bookkeeping, which is what costs at two
+    /// parameters), and a dozen vector operations of its own.
+    fn run_work(&self, n: usize, steps: u32) -> f64 {
+        let iterations = self.iterations(steps);
+        let pairs = self.pairs_held(iterations);
+        4.0 * (n as f64 + 1.0) * pairs + 12.0 * n as f64 * iterations
+    }
+
+    /// The history's pairs (two vectors each, as many as the iterations so
+    /// far up to history_size), and the direction, step and gradients.
+    fn state_size(&self, n: usize, steps: u32) -> f64 {
+        let held = (self.history_size as f64).min(self.iterations(steps));
+        (2.0 * held + 4.0) * n as f64
     }
 
     fn step_closure(
@@ -591,6 +627,52 @@ mod tests {
         match dirs {
             Some(StateValue::Vectors(v)) => assert_eq!(v.len(), 2),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_work_bound_holds_what_a_run_does() {
+        // Rastrigin's bumps keep the inner iterations going, at the settings
+        // that allow the most work: the iterations torch counts and the
+        // pairs the history holds stay within what run_work assumes.
+        let mut bumpy = |p: &[f64; 2]| {
+            let tau = std::f64::consts::TAU;
+            let f = 20.0
+                + p.iter()
+                    .map(|x| x * x - 10.0 * (tau * x).cos())
+                    .sum::<f64>();
+            (f, p.map(|x| 2.0 * x + 10.0 * tau * (tau * x).sin()))
+        };
+        for search in [None, Some("strong_wolfe")] {
+            let mut h = DEF.defaults();
+            for (k, v) in [
+                ("max_iter", HyperValue::Count(Some(100))),
+                ("max_eval", HyperValue::Count(Some(1000))),
+                ("history_size", HyperValue::Count(Some(30))),
+                ("tolerance_grad", HyperValue::Number(0.0)),
+                ("tolerance_change", HyperValue::Number(0.0)),
+                ("line_search_fn", HyperValue::Choice(search)),
+            ] {
+                h.0.insert(k, v);
+            }
+            let mut opt = Lbfgs::new(&h, [0.0; 2]);
+            let mut p = [-3.1, 2.9];
+            let mut held = 0.0;
+            for steps in 1..=20u32 {
+                let (loss, g) = bumpy(&p);
+                opt.step_closure(&mut p, loss, &g, 0.01, &mut bumpy);
+                let n_iter = opt.n_iter as f64;
+                assert!(
+                    n_iter <= opt.iterations(steps),
+                    "{search:?}: {n_iter} iterations"
+                );
+                let pairs = opt.memory.as_ref().map_or(0, |m| m.old_dirs.len());
+                assert!(pairs as f64 <= n_iter.min(30.0));
+                held = n_iter;
+            }
+            // The history filled: the bound was reached, not just respected.
+            assert!(held > 30.0, "{search:?}: {held}");
+            assert!(opt.run_work(2, 20) >= 4.0 * 3.0 * opt.pairs_held(held));
         }
     }
 

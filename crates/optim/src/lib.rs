@@ -64,5 +64,7 @@ pub mod schedules;
 pub mod sgd;
 
 pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, LR_RANGE};
-pub use optimizer::{dot, norm, Optimizer, Params, Shape, State, StateValue, MAX_STEPS};
+pub use optimizer::{
+    dot, norm, Optimizer, Params, Shape, State, StateValue, MAX_STEPS, UPDATE_WORK,
+};
 pub use registry::{lookup, names, REGISTRY};

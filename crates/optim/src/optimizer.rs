@@ -7,6 +7,10 @@ use serde::Serialize;
 /// The most steps one run may take.
 pub const MAX_STEPS: u32 = 100_000;
 
+/// The most multiply-adds per parameter an update of the optimizers that
+/// keep per-parameter state makes (NAdam's and RAdam's are the longest).
+pub const UPDATE_WORK: f64 = 16.0;
+
 /// A vector of parameters an optimizer updates: `[f64; 2]` (a point on a
 /// surface) or `Vec<f64>` (any number of them). The optimizer's state vectors
 /// are of the same type, as long as the parameters.
@@ -81,6 +85,22 @@ pub trait Optimizer<V: Params = [f64; 2]> {
     /// plain `step`), for bounding a run's work.
     fn max_evaluations(&self) -> u32 {
         1
+    }
+
+    /// The most arithmetic a run of `steps` steps over `n` parameters does
+    /// in the optimizer itself, its evaluations of the objective apart, in
+    /// multiply-adds over its vectors: for bounding a run's work. An update
+    /// of every kind here reads and writes each parameter's state a few
+    /// times (at most [`UPDATE_WORK`] per parameter).
+    fn run_work(&self, n: usize, steps: u32) -> f64 {
+        UPDATE_WORK * n as f64 * steps as f64
+    }
+
+    /// The most numbers the optimizer's state holds over `n` parameters
+    /// after `steps` steps: for bounding a run's memory.
+    fn state_size(&self, n: usize, steps: u32) -> f64 {
+        let _ = steps;
+        4.0 * n as f64
     }
 
     /// One `optimizer.step(closure)`. `loss` and `grad` are the closure's

@@ -226,22 +226,6 @@ pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     out
 }
 
-/// `v` rounded to what a pixel `pixel` data units wide can tell apart: to the
-/// decimals of `pixel`'s magnitude, written without binary noise (a click at
-/// x = −0.3611 gives −0.3611, not −0.36110000000000003).
-pub fn round_to_pixel(v: f64, pixel: f64) -> f64 {
-    if !(pixel.is_finite() && pixel > 0.0 && v.is_finite()) {
-        return v;
-    }
-    let exp = libm::floor(libm::log10(pixel));
-    if exp >= 0.0 {
-        let q = libm::pow(10.0, exp);
-        return (v / q).round() * q;
-    }
-    let decimals = (-exp) as usize;
-    format!("{v:.decimals$}").parse().unwrap_or(v)
-}
-
 /// A tick label with `decimals` digits after the point.
 pub fn tick_label(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
@@ -343,9 +327,5 @@ mod tests {
         assert_eq!(sig3(24.8759), "24.9");
         assert_eq!(sig3(0.000219), "2.19e−4");
         assert_eq!(sig3(-1.5), "−1.50");
-        assert_eq!(round_to_pixel(-0.361_100_000_000_000_03, 0.005), -0.361);
-        assert_eq!(round_to_pixel(-0.36110000000000003, 0.0005), -0.3611);
-        assert_eq!(round_to_pixel(1234.567, 20.0), 1230.0);
-        assert_eq!(round_to_pixel(0.1 + 0.2, 0.01).to_string(), "0.3");
     }
 }

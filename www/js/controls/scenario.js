@@ -2,9 +2,11 @@
 // The scenario picker (#scenario) and the lesson (#lesson). A scenario stays
 // named while what it computes is unchanged (zooming, panning, colours and
 // hiding a path change only the picture); after a real change the lesson
-// says so and offers the way back.
+// says so and offers the way back, in the room it had (the plot under it does
+// not move): its text faint while the function is the scenario's, the
+// function's own description once it is another.
 
-import { $ } from "../dom.js";
+import { $, changedNote } from "../dom.js";
 import { lockField } from "../lock.js";
 
 /** Takes the first scenario's lesson, which the page's HTML opens with, off
@@ -52,18 +54,17 @@ export function build(ctx) {
     if (s) active = s;
     select.value = s ? s.id : "";
     if (s || !active) {
-      // (The text the page opened with stays the same node.)
-      const text = s ? s.lesson : "";
-      if (lesson.textContent !== text || lesson.children.length) lesson.replaceChildren(text);
+      changedNote(lesson, null, s ? s.lesson : "");
       return;
     }
-    const back = document.createElement("button");
-    back.type = "button";
-    back.className = "link-button";
-    back.textContent = `Back to “${active.title}”`;
+    const fn = app.experiment().function.name;
+    const same = new URLSearchParams(active.computed).get("fn") === fn;
+    // Another function: its own description, not the scenario's.
+    const def = ctx.cat.functions.find((f) => f.name === fn);
+    const text = same ? active.lesson : def ? `${def.title}: ${def.about}` : "";
     const id = active.id;
-    back.addEventListener("click", () => load(id));
-    lesson.replaceChildren(`You changed “${active.title}”, so this may no longer hold: ${active.lesson} `, back);
+    changedNote(lesson, `You changed “${active.title}”, so its lesson may no longer hold.`, text,
+      { label: `Back to “${active.title}”`, back: () => load(id), stale: same });
   }
   // The lesson is where it will stay: with `fill` (at the first frame) a
   // link's scenario's lesson is put in first (the page opened with the

@@ -129,6 +129,10 @@ pub const CHARTS: &[&str] = &[
     "layers",
 ];
 
+/// The page's themes: auto follows the reader's system (the page's default;
+/// an embed's is light, as most host pages are).
+pub const THEMES: &[&str] = &["light", "dark", "auto"];
+
 /// The parts of the page a link may hide.
 pub const HIDEABLE: &[&str] = &["controls", "chart", "data", "legend", "buttons"];
 
@@ -183,6 +187,12 @@ pub static KEYS: &[LinkKey] = &[
         PageKind::Switch,
         Kept::AsGiven,
         "1 (the compact view for an iframe) or 0",
+    ),
+    page(
+        "theme",
+        PageKind::Word(THEMES),
+        Kept::AsGiven,
+        "light, dark or auto (the reader's system)",
     ),
     page(
         "lesson",

@@ -54,8 +54,10 @@ pub(crate) fn decode_component(s: &str, key: &str) -> Result<String, ConfigError
     String::from_utf8(out).map_err(|_| ConfigError::new(key, "is not valid UTF-8"))
 }
 
+/// A number in a link: its shortest form that reads back the same, with
+/// an exponent when very large or small (1e-300, not 300 zeros).
 pub(crate) fn num(x: f64) -> String {
-    format!("{x}")
+    show_number(x)
 }
 
 /// A JSON value as a query value: a string as it is, a number in its
