@@ -6,7 +6,7 @@
 #                Chrome, and the end-to-end tests of the built page in
 #                headless Chromium
 #   make bench   criterion: optimizer steps per second
-#   make bench-page  the page's timing harness (load, slider, surface and its plain-JS peer, basins, network, relief, GIF, figure, payload)
+#   make bench-page  the page's timing harness (load, slider, surface and its plain-JS peer, basins, network, relief, GIF, figure, limits, payload)
 #   make lighthouse  Lighthouse scores of the built page (three runs)
 #
 # Both install what they need the first time (scripts/tools.sh).

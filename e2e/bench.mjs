@@ -25,7 +25,7 @@ const server = await serve();
 const browser = await launch();
 const rows = [];
 // BENCH=relief,surface (say) runs only those sections: load, slider,
-// surface, peer, basins, network, relief, gif, figure, payload.
+// surface, peer, basins, network, relief, gif, figure, limits, payload.
 const only = process.env.BENCH?.split(",").map((s) => s.trim());
 const want = (name) => !only || only.includes(name);
 // Four optimizers of 500 steps on Rosenbrock (the slider's and the relief's).
@@ -359,6 +359,47 @@ try {
       await context.close();
     }
     rows.push(["SVG download, the first of a visit after 500 ms over the button", ms(median(warmed)), "median of 5 fresh pages"]);
+  }
+  if (want("limits")) {
+    // 10. The most work the limits accept: L-BFGS at its longest settings
+    // (max_iter 100, max_eval 1000, history_size 1000, both tolerances 0,
+    // a small lr that keeps every inner iteration going),
+    // on Rastrigin and on a 64-64-64 network of 3 rows, at the most steps
+    // accepted (found by bisection, each probe stopped after a step by
+    // stop.max_steps, which the limits do not count), then run in full:
+    // App.setExperiment on the main thread, as a link would.
+    const lbfgs = { name: "lbfgs", lr: 0.001, max_iter: 100, max_eval: 1000, history_size: 1000, tolerance_grad: 0, tolerance_change: 0 };
+    const cases = [
+      ["Rastrigin", { function: { name: "rastrigin" }, start: [-3, 3], optimizers: [lbfgs] }],
+      ["a 64-64-64 network on 3 rows", { function: { name: "mlp", hidden: [64, 64, 64], dataset: { name: "xor", n: 3 } }, optimizers: [lbfgs] }],
+      // For comparison: plain SGD on the same network and 200 rows.
+      ["SGD: a 64-64-64 network on 200 rows", { function: { name: "mlp", hidden: [64, 64, 64], dataset: { name: "xor", n: 200 } }, optimizers: [{ name: "sgd", lr: 0.01 }] }],
+    ];
+    for (const [what, exp] of cases) {
+      const { page, context } = await open(browser, server.url);
+      const result = await page.evaluate(({ exp, what }) => {
+        const make = (steps) => ({ ...exp, steps });
+        const { App } = window.wasmBindings;
+        const mk = () => document.createElement("canvas");
+        const app = new App(mk(), mk(), mk(), mk());
+        const accepted = (steps) => { try { app.setExperiment({ ...make(steps), stop: { max_steps: 1 } }); return true; } catch { return false; } };
+        let [lo, hi] = [0, 100000];
+        while (lo < hi) {
+          const mid = Math.ceil((lo + hi) / 2);
+          if (accepted(mid)) lo = mid; else hi = mid - 1;
+        }
+        const times = [];
+        for (let i = 0; i < 3 && lo > 0; i++) {
+          const t0 = performance.now();
+          app.setExperiment(make(lo));
+          times.push(performance.now() - t0);
+        }
+        app.free();
+        return { steps: lo, times, what };
+      }, { exp, what });
+      rows.push([`the most work accepted, ${what.startsWith("SGD") ? what : `L-BFGS, ${what}`}`, result.steps ? ms(Math.max(...result.times)) : "refused at every length", `${result.steps} steps (the most accepted); the longest of 3 runs (${result.times.map(ms).join(", ")}), App.setExperiment (main thread)`]);
+      await context.close();
+    }
   }
   if (want("payload")) {
     // 7. Payload: what a visit downloads (HTML, JS, WASM, CSS), and apart

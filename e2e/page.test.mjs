@@ -136,6 +136,56 @@ test("a broken link names every bad key at once, keeps what was valid, and the a
   const plain = await open(browser, `${server.url}?fn=booth&steps=20&o1=sgd&o1.lr=0.01`);
   assert.equal(await plain.page.locator("#message").isVisible(), false);
   assert.deepEqual(await plain.page.evaluate(() => window.optiviz.getExperiment().start), [-6, 6]);
+  // Mixed bad keys, the experiment's and the page's: every one named together.
+  for (const [link, named] of [
+    ["?fn=nosuchfn&o1=adam&o1.lr=0.05&play=7&speed=999&lock=zzz", ["fn", "play", "speed", "lock"]],
+    ["?hide=foo&chart=zzz", ["hide", "chart"]],
+    ["?predict=abc&fn=booth&fn=himmelblau&o1=sgd&o1.lr=0.1", ["predict", "fn"]],
+  ]) {
+    const mixed = await open(browser, `${server.url}${link}`);
+    const text = await mixed.page.locator("#message").textContent();
+    for (const key of named) assert.match(text, new RegExp(`(^|; |: )${key.replace(".", "\\.")}: `), `${link}: ${key} in ${text}`);
+    await mixed.context.close();
+  }
+  const angle = await open(browser, `${server.url}?view3d=999,999,999`);
+  assert.match(await angle.page.locator("#message").textContent(), /view3d: pitch .*view3d: zoom /);
+  // A bad view with no start: the view named, the rest of the link kept.
+  const view = await open(browser, `${server.url}?fn=quadratic&view=0,0,0,0&o1=sgd&o1.lr=0.1&steps=20`);
+  assert.match(await view.page.locator("#message").textContent(), /view: must be/);
+  const kept = await view.page.evaluate(() => window.optiviz.getExperiment());
+  assert.deepEqual([kept.function.name, kept.steps, kept.optimizers[0].name, kept.optimizers[0].lr], ["quadratic", 20, "sgd", 0.1]);
+  assert.deepEqual(kept.start, [-2.4, 1.8], "the default start, without binary noise");
+  for (const c of [angle, view, plain, both]) await c.context.close();
+});
+
+test("numbers nobody typed are written short: every function's start from the menu, a zoomed view; extreme rates keep the page's width", async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  const fns = await page.locator("#function option").evaluateAll((os) => os.map((o) => /** @type {HTMLOptionElement} */ (o).value));
+  const noisy = (s) => /\d\.?\d{9,}/.test(s);
+  for (const fn of fns.filter((f) => f !== "custom" && f !== "mlp")) {
+    await page.locator("#function").selectOption(fn);
+    const start = [await page.locator("#start-x").inputValue(), await page.locator("#start-y").inputValue()];
+    assert.ok(!start.some(noisy), `${fn}: start ${start}`);
+    await page.waitForFunction(() => new URL(location.href).searchParams.has("start"));
+    const linked = await page.evaluate(() => new URL(location.href).searchParams.get("start"));
+    assert.ok(!noisy(linked), `${fn}: link start ${linked}`);
+  }
+  // A zoom writes the view as the plot tells it apart.
+  const box = await page.locator("#paths").boundingBox();
+  await page.mouse.move(box.x + box.width * 0.37, box.y + box.height * 0.41);
+  await page.mouse.wheel(0, -230);
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("view"));
+  const view = await page.evaluate(() => new URL(location.href).searchParams.get("view"));
+  assert.ok(!noisy(view), `view=${view}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+  for (const width of [1280, 375]) {
+    const wide = await open(browser, `${server.url}?fn=quadratic&steps=10&o1=sgd&o1.lr=1e-300&o2=adam&o2.lr=1e308`, { viewport: { width, height: 800 } });
+    assert.equal(await wide.page.evaluate(() => document.documentElement.scrollWidth), width);
+    assert.match(await wide.page.locator("#legend").textContent(), /lr=1e-300.*lr=1e308/s);
+    assert.match(await wide.page.evaluate(() => location.search), /o1\.lr=1e-300&.*o2\.lr=1e308/);
+    await wide.context.close();
+  }
 });
 
 test("a non-numeric box is refused with a message and the last valid state is kept", async () => {
@@ -165,6 +215,31 @@ test("a non-numeric box is refused with a message and the last valid state is ke
   assert.match(many.errors[4].message, /^unknown optimizer "nope"; choose one of sgd, /);
   assert.equal(many.error, many.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
   assert.equal(await page.evaluate(() => JSON.stringify(window.optiviz.getExperiment())), before);
+});
+
+test("the Embed snippet fits a 640 x 480 host: the plot, Reset view and Play in the frame, light in a dark system unless theme= says", async () => {
+  const { page, context } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=60&o1=sgd&o1.lr=0.1&o2=sgd&o2.lr=0.19&o3=sgd&o3.lr=0.21`);
+  await page.evaluate(() => { Object.defineProperty(navigator, "clipboard", { value: { writeText: (t) => { window.copied = t; return Promise.resolve(); } } }); });
+  await page.locator("#embed-button").evaluate((b) => /** @type {HTMLElement} */ (b).click());
+  const snippet = await page.waitForFunction(() => window.copied).then((h) => h.jsonValue());
+  assert.match(snippet, /^<iframe src="[^"]+&amp;embed=1&amp;lesson=1" style="[^"]*width:100%[^"]*aspect-ratio:4\/3/);
+  await context.close();
+  for (const [theme, dark] of [["", false], ["&amp;theme=dark", true], ["&amp;theme=auto", true]]) {
+    const host = await browser.newContext({ viewport: { width: 900, height: 800 }, colorScheme: "dark" });
+    const hp = await host.newPage();
+    await hp.setContent(`<body style="margin:0;background:#fff"><div style="width:640px">${snippet.replace('&amp;lesson=1"', `&amp;lesson=1${theme}"`)}</div></body>`);
+    const frame = await (await hp.waitForSelector("iframe")).contentFrame();
+    await frame.waitForFunction(() => document.body.classList.contains("ready"));
+    const frameBox = await (await hp.$("iframe")).boundingBox();
+    assert.equal(Math.round(frameBox.width), 640);
+    for (const sel of ["#paths", "#reset-view", "#play"]) {
+      const b = await frame.locator(sel).boundingBox();
+      assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= frameBox.width + 0.5 && b.y + b.height <= frameBox.height + 0.5, `${theme} ${sel} inside the frame: ${JSON.stringify(b)} in ${JSON.stringify(frameBox)}`);
+    }
+    const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    assert.equal(bg === "rgb(22, 22, 26)", dark, `${theme || "no theme"}: ${bg}`);
+    await host.close();
+  }
 });
 
 test("embed=1 shows the compact view", async () => {
@@ -338,6 +413,34 @@ test("opening every update rule keeps the cards and the page their width, on a d
     assert.equal(await page.locator(".rule[open]").count(), 3);
     assert.deepEqual(await widths(), before, `${viewport.width} px: page and card widths`);
     assert.equal(before[0], viewport.width, "no horizontal scroll bar");
+    // Each line of each rule is seen whole: none needs a sideways scroll.
+    await page.waitForFunction(() => [...document.querySelectorAll(".rule[open] li")].every((li) => li.scrollWidth <= li.clientWidth + 1));
+
+    await context.close();
+  }
+});
+
+test("on a phone the plot's buttons never cover the start handle, wherever a scenario or lesson puts it", async () => {
+  for (const link of ["?fn=quadratic&start=3,2&steps=60&o1=sgd&o1.lr=0.1&o2=sgd&o2.lr=0.19&o3=sgd&o3.lr=0.21", "?lesson=how-optimizers-move&part=1", "?lesson=how-optimizers-move&part=2", "?fn=quadratic&start=-3.5,2.6&steps=20&o1=sgd&o1.lr=0.1"]) {
+    const { page, context } = await open(browser, `${server.url}${link}`, { viewport: { width: 375, height: 800 } });
+    // The handle is the one white mark of the paths' layer (no path is white).
+    const [hx, hy, tools] = await page.evaluate(() => {
+      const c = /** @type {HTMLCanvasElement} */ (document.getElementById("paths"));
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let sx = 0, sy = 0, n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255 && d[i + 3] === 255) {
+          sx += (i / 4) % c.width; sy += Math.floor(i / 4 / c.width); n++;
+        }
+      }
+      const k = c.clientWidth / c.width;
+      const p = c.getBoundingClientRect();
+      const t = document.getElementById("plot-tools").getBoundingClientRect();
+      return [sx / n * k, sy / n * k, [t.left - p.left, t.top - p.top, t.right - p.left, t.bottom - p.top]];
+    });
+    assert.ok(Number.isFinite(hx), `${link}: the handle is drawn`);
+    const [l, t, r, b] = tools;
+    assert.ok(hx < l - 8 || hx > r + 8 || hy < t - 8 || hy > b + 8, `${link}: handle at (${hx.toFixed(0)}, ${hy.toFixed(0)}), buttons over ${tools.map(Math.round)}`);
     await context.close();
   }
 });
@@ -747,10 +850,17 @@ test("the plot has a key; no optimizer is white and nine have nine colours; the 
 test("every hyperparameter is explained by keyboard, rare parts fold under More, and Remove leaves the focus on a neighbour", async () => {
   const { page, errors } = await open(browser, server.url);
   const sgd = page.getByRole("group", { name: "SGD", exact: true });
-  // Keyboard: Tab reaches the "?" beside dampening, Enter opens its explanation.
+  // Beside the rate, the keys a lesson turns on (momentum); the rest of
+  // torch's keys fold under "All of torch's keys", which says how many.
+  const dampening = sgd.getByRole("spinbutton", { name: "dampening" });
+  assert.equal(await sgd.getByRole("spinbutton", { name: "momentum" }).isVisible(), true);
+  assert.equal(await dampening.isVisible(), false);
+  await sgd.getByText(/^All of torch's keys \(\d+ more\)$/).click();
+  assert.equal(await dampening.isVisible(), true);
+  // Keyboard: the "?" beside dampening is reached by Tab, Enter opens its explanation.
   const help = sgd.getByRole("button", { name: "What is dampening?" });
-  await sgd.getByRole("spinbutton", { name: "momentum" }).focus();
-  await page.keyboard.press("Tab");
+  await dampening.focus();
+  await page.keyboard.press("Shift+Tab");
   assert.equal(await help.evaluate((b) => b === document.activeElement), true);
   await page.keyboard.press("Enter");
   assert.equal(await help.getAttribute("aria-expanded"), "true");
@@ -809,8 +919,12 @@ test("on a phone the plot and Play come first and the exports share one menu; a 
     return [...sel.options].filter((o) => g.measureText(o.text).width > room).map((o) => o.text);
   });
   assert.deepEqual(cut, []);
-  // A tap on a "?" opens the explanation.
-  const help = page.getByRole("group", { name: "Adam" }).getByRole("button", { name: "What is eps?" });
+  // A tap on a "?" opens the explanation (eps under "All of torch's keys").
+  const adam = page.getByRole("group", { name: "Adam" });
+  const all = adam.getByText(/^All of torch's keys/);
+  await all.scrollIntoViewIfNeeded();
+  await all.tap();
+  const help = adam.getByRole("button", { name: "What is eps?" });
   await help.scrollIntoViewIfNeeded();
   await help.tap();
   assert.equal(await help.getAttribute("aria-expanded"), "true");

@@ -32,6 +32,13 @@ export function build(ctx) {
   const note = $("notice");
   $("message-close").addEventListener("click", () => clearError());
 
+  // The message floats over the page's foot (it moves nothing); while it
+  // shows, the page gains that much room at its end, so that what it covers
+  // (the legend, a card's last lines) can be scrolled clear of it.
+  const room = new ResizeObserver(() => {
+    document.body.style.paddingBottom = box.hidden ? "" : `${box.offsetHeight + 24}px`;
+  });
+  room.observe(box);
   function showError(message) {
     note.textContent = "";
     text.textContent = message;

@@ -45,7 +45,28 @@ export function build(ctx) {
       : net.explained === null || !Number.isFinite(net.explained)
         ? `The landscape: the full-data loss of the network's ${net.params} weights on the plane through θ0; nothing moved yet to choose it by.`
         : `This plane holds ${Math.round(100 * net.explained)}% of the motion: the landscape is the full-data loss of the network's ${net.params} weights on the plane through θ0 along which the optimizers moved most; paths drawn on it are their projections.`);
-    $("surface-note").textContent = [plane, gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+    const note = $("surface-note");
+    note.textContent = [plane, gaps, info.note, info.curvature, info.link && `Not linkable: ${info.link}`].filter(Boolean).join(" ");
+    // f has no value at the start (log x at x < 0): said first, with the
+    // nearest start where it has one.
+    const instead = info.start_instead;
+    if (instead) {
+      const [x, y] = app.experiment().start;
+      const [a, b] = info.axes;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = `Start at (${instead[0]}, ${instead[1]}) instead`;
+      button.addEventListener("click", () => {
+        if (ctx.edit(() => app.set("start", instead))) {
+          ctx.rebuild();
+          ctx.draw.all();
+        }
+      });
+      const said = document.createElement("strong");
+      said.textContent = `f has no value at the start (${a} = ${x}, ${b} = ${y}), so every path stops there at step 0. `;
+      note.prepend(said, button, " ");
+    }
   }
 
   // The first frame places the panel alone; from then on the canvases are

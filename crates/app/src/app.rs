@@ -62,7 +62,7 @@ pub struct StatusLine {
     pub color: String,
     /// Whether the plot shows it.
     pub enabled: bool,
-    /// `moving`, `converged`, `stopped` or `diverged`.
+    /// `moving`, `converged`, `settled`, `stopped` or `diverged`.
     pub state: &'static str,
     /// The line a learner reads.
     pub text: String,
@@ -852,6 +852,7 @@ impl<H: Host> App<H> {
         json!({
             "network": network,
             "gaps": gaps,
+            "start_instead": self.start_instead(),
             "axes": figure::axis_names(&self.exp),
             "model": self.model_kind(),
             "rows": self.exp.function.rows(),
@@ -859,6 +860,36 @@ impl<H: Host> App<H> {
             "curvature": self.surf.curvature_note(),
             "link": link::encode(&self.exp).err().map(|e| e.to_string()),
         })
+    }
+
+    /// Where the start could be when f has no value at it (a typed
+    /// function's log or square root beside the start): the nearest point of
+    /// the plot, on a 64 × 64 grid, where f and its gradient are finite,
+    /// rounded as a click is. `None` when the start is fine or no point is.
+    pub fn start_instead(&self) -> Option<[f64; 2]> {
+        if self.exp.function.mlp.is_some() {
+            return None;
+        }
+        let fine = |p: [f64; 2]| {
+            self.surf.value(p).is_finite() && self.surf.grad(p).iter().all(|g| g.is_finite())
+        };
+        let start = self.exp.start;
+        if fine(start) {
+            return None;
+        }
+        let v = self.frame().view;
+        const N: usize = 64;
+        let at = |k: usize, [a, b]: [f64; 2]| a + (b - a) * (k as f64 + 0.5) / N as f64;
+        let d2 = |p: [f64; 2]| (p[0] - start[0]).powi(2) + (p[1] - start[1]).powi(2);
+        let best = (0..N)
+            .flat_map(|i| (0..N).map(move |j| (i, j)))
+            .map(|(i, j)| [at(i, v.x), at(j, v.y)])
+            .filter(|&p| fine(p))
+            .min_by(|&p, &q| d2(p).total_cmp(&d2(q)))?;
+        Some([
+            round_to_pixel(best[0], (v.x[1] - v.x[0]) / 1000.0),
+            round_to_pixel(best[1], (v.y[1] - v.y[0]) / 1000.0),
+        ])
     }
 
     /// The host, for a layer that draws.

@@ -209,6 +209,21 @@ impl Problem<[f64; 2]> for OnSurface<'_> {
     }
 }
 
+/// Whether a point where the gradient vanished, with loss `loss`, is a
+/// minimum: one of the function's known minima (its loss no more than a
+/// minimum's value, within rounding), or, where none is known, a point whose
+/// curvature is positive along both of the Hessian's axes.
+fn at_minimum(f: &Surface, p: [f64; 2], loss: f64) -> bool {
+    let minima = f.minima();
+    if !minima.is_empty() {
+        return minima
+            .iter()
+            .any(|m| loss <= m.value + 1e-6 * (1.0 + m.value.abs()));
+    }
+    let [[a, b], [_, d]] = f.hessian(p);
+    a > 0.0 && a * d - b * b > 0.0
+}
+
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
 /// from `grads` and ending early when a rule of `stop` holds; `record` says
 /// what to keep beyond the path.
@@ -229,6 +244,9 @@ pub fn trajectory(
     };
     let opt = (cfg.def.build.two)(&cfg.hyper);
     let path = run_path(&mut problem, opt, start, steps, cfg, stop, record);
+    let end = path.points.last().copied().unwrap_or(start);
+    let loss = path.losses.last().copied().unwrap_or(f64::NAN);
+    let status = path.status.judged(at_minimum(f, end, loss));
     Trajectory {
         name: cfg.def.name.to_string(),
         label: cfg.label(),
@@ -237,7 +255,7 @@ pub fn trajectory(
         grad_norms: path.grad_norms,
         lrs: path.lrs,
         epochs: path.epochs,
-        status: path.status,
+        status,
         state: path.state,
         grads: path.grads,
         func_evals: path.func_evals,

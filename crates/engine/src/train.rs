@@ -240,6 +240,15 @@ impl Training {
             .zip(&exp.optimizers)
             .map(|(r, cfg)| {
                 let p = r.path;
+                // A network has learned when it classifies (nearly) every
+                // row right, or its loss fell a thousandfold.
+                let learned = match r.accuracy.last() {
+                    Some(&a) => a >= 0.99,
+                    None => match (p.losses.first(), p.losses.last()) {
+                        (Some(&first), Some(&last)) => last <= 1e-3 * first,
+                        _ => false,
+                    },
+                };
                 Trajectory {
                     name: cfg.def.name.to_string(),
                     label: cfg.label(),
@@ -248,7 +257,7 @@ impl Training {
                     grad_norms: p.grad_norms,
                     lrs: p.lrs,
                     epochs: p.epochs,
-                    status: p.status,
+                    status: p.status.judged(learned),
                     state: p.state,
                     grads: Vec::new(),
                     func_evals: p.func_evals,

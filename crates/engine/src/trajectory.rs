@@ -90,17 +90,19 @@ impl Trajectory {
     }
 
     /// What a learner reads about this path at `step`: its state
-    /// (`"moving"`, `"converged"`, `"diverged"` or `"stopped"`) and a status
+    /// (`"moving"`, `"converged"`, `"settled"`, `"diverged"` or `"stopped"`) and a status
     /// line, the final status once the path has reached the step it ended at.
     pub fn status_at(&self, step: usize) -> (&'static str, String) {
         match &self.status {
             Status::Converged { step: s, .. }
+            | Status::Settled { step: s, .. }
             | Status::Diverged { step: s, .. }
             | Status::Stopped { step: s, .. }
                 if *s <= step =>
             {
                 let (state, right) = match self.status {
                     Status::Converged { step, .. } => ("converged", self.right_at(step)),
+                    Status::Settled { step, .. } => ("settled", self.right_at(step)),
                     Status::Diverged { .. } => ("diverged", String::new()),
                     Status::Stopped { step, .. } => ("stopped", self.right_at(step)),
                     _ => unreachable!("matched above"),
@@ -129,8 +131,19 @@ impl Trajectory {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Status {
-    /// From `step` on, every point had gradient norm ≤ [`GRAD_TOL`].
+    /// From `step` on, every point had gradient norm ≤ [`GRAD_TOL`], at a
+    /// minimum: a known one of the function (or, where none is known, a
+    /// point whose curvature is positive both ways), or for a network an
+    /// accuracy or loss that says it has learned ([`Status::judged`]).
     Converged {
+        /// The first point (by index) of the settled stretch.
+        step: usize,
+        /// The loss at the last point.
+        loss: f64,
+    },
+    /// From `step` on, every point had gradient norm ≤ [`GRAD_TOL`], but not
+    /// at a minimum: a local pit, a saddle, a network that stopped learning.
+    Settled {
         /// The first point (by index) of the settled stretch.
         step: usize,
         /// The loss at the last point.
@@ -226,12 +239,26 @@ impl fmt::Display for Divergence {
     }
 }
 
+impl Status {
+    /// A path whose gradient vanished is said to have converged only where
+    /// `at_minimum`; elsewhere it stopped moving.
+    pub fn judged(self, at_minimum: bool) -> Status {
+        match self {
+            Status::Converged { step, loss } if !at_minimum => Status::Settled { step, loss },
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for Status {
     /// The sentence a learner reads, e.g. "converged at step 143, loss 2.1e-9".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Status::Converged { step, loss } => {
                 write!(f, "converged at step {step}, loss {}", short(*loss))
+            }
+            Status::Settled { step, loss } => {
+                write!(f, "stopped moving at step {step}, loss {}", short(*loss))
             }
             Status::Diverged { step, reason } => write!(f, "diverged at step {step}: {reason}"),
             Status::Stopped { step, rule, loss } => {

@@ -29,12 +29,13 @@ pub const MAX_WORK: f64 = 5e7;
 /// How many of an optimizer's multiply-adds over its vectors (at two
 /// parameters, its loops' bookkeeping counted) take about as long as a row
 /// evaluation: L-BFGS's two-loop recursion takes about 0.9 ns for each, a
-/// row evaluation at the limit about 37 ns (natively, docs/benchmarks.md).
+/// row evaluation at the limit about 37 ns (natively; in a browser the two
+/// take about as long as each other, docs/benchmarks.md).
 pub const VECTOR_MADDS_PER_ROW: f64 = 40.0;
 /// How many of a network's multiply-adds (in its layers' matrix products)
 /// take about as long as one of an optimizer's over the network's weights:
-/// about 0.19 ns against 0.56 ns (natively, docs/benchmarks.md).
-pub const NETWORK_MADDS_PER_VECTOR_MADD: f64 = 3.0;
+/// about 0.21 ns against 0.7 ns in a browser (docs/benchmarks.md).
+pub const NETWORK_MADDS_PER_VECTOR_MADD: f64 = 3.5;
 
 /// The most micro-batches one update may accumulate.
 pub const MAX_ACCUMULATE: u32 = 1000;
@@ -443,8 +444,9 @@ impl Experiment {
 }
 
 /// The most multiply-adds an MLP experiment's training may take (each row a
-/// step evaluates costs about three per parameter, forward and backward).
-pub const MAX_NETWORK_WORK: f64 = 2e10;
+/// step evaluates costs about three per parameter, forward and backward):
+/// about two seconds in a browser (`BENCH=limits` in docs/benchmarks.md).
+pub const MAX_NETWORK_WORK: f64 = 1e10;
 /// The most parameter values an MLP experiment keeps (each run keeps its
 /// parameters at every step for its plane).
 pub const MAX_NETWORK_POINTS: f64 = 5e7;

@@ -96,22 +96,36 @@ fn layout(width: f64, height: f64, n: usize, head: f64, s: Scale) -> Vec<Rect> {
 }
 
 /// The longest of a tile's titles that fits `room` device pixels at
-/// `size`: the optimizer's label with its loss and accuracy, or less.
+/// `size`: the optimizer's label with its loss and accuracy, or its label
+/// cut short, or its name with less; a tile always says whose it is.
 fn title(tile: &NetTile, room: f64, size: f64) -> String {
     let right = tile
         .accuracy
         .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0));
     let loss = format!("loss {}{right}", optiviz_base::number::short(tile.loss));
     // About 0.6 of the size per character in the page's sans-serif.
-    let fits = |t: &str| t.chars().count() as f64 * size * 0.6 <= room;
+    let chars = (room / (size * 0.6)).floor() as usize;
+    let fits = |t: &str| t.chars().count() <= chars;
+    let name = tile.label.split_whitespace().next().unwrap_or_default();
+    // The label cut to what leaves room for the loss, when a useful part fits.
+    let cut = chars.saturating_sub(loss.chars().count() + 3);
+    let shortened = (cut > name.chars().count()).then(|| {
+        format!(
+            "{}…: {loss}",
+            tile.label.chars().take(cut).collect::<String>().trim_end()
+        )
+    });
     [
-        format!("{}: {loss}", tile.label),
-        loss,
-        right.trim_start_matches(", ").to_string(),
+        Some(format!("{}: {loss}", tile.label)),
+        shortened,
+        Some(format!("{name}: {loss}")),
+        (!right.is_empty()).then(|| format!("{name}: {}", right.trim_start_matches(", "))),
+        Some(name.to_string()),
     ]
     .into_iter()
+    .flatten()
     .find(|t| fits(t))
-    .unwrap_or_default()
+    .unwrap_or_else(|| name.to_string())
 }
 
 /// Draws the panel: one tile per entry of `tiles`.

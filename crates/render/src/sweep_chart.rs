@@ -182,6 +182,8 @@ pub fn draw_sweep_chart<P: Painter>(
 
     p.clip(r);
     let mut curves = Vec::with_capacity(lines.len());
+    // The rows the "edge" labels took: two edges close together stack.
+    let mut labels: Vec<(f64, f64)> = Vec::new();
     for line in lines {
         p.begin_group(&line.label);
         // The line breaks where a run diverged; those are marked at the top.
@@ -217,9 +219,18 @@ pub fn draw_sweep_chart<P: Painter>(
             let x = frame.x_of(e);
             let dashed = Stroke::new(line.color, s.px(1.5)).dashed(s.px(5.0), s.px(4.0));
             p.polyline(&[(x, r.y), (x, r.bottom())], dashed);
+            // A label about 30 px wide: the first row free of the others.
+            let mut y = r.y + s.px(12.0);
+            while labels
+                .iter()
+                .any(|&(lx, ly)| (lx - x).abs() < s.px(32.0) && (ly - y).abs() < s.px(6.0))
+            {
+                y += s.px(12.0);
+            }
+            labels.push((x, y));
             p.text(
                 "edge",
-                (x + s.px(3.0), r.y + s.px(12.0)),
+                (x + s.px(3.0), y),
                 TextStyle::new(s.px(10.0), line.color).anchor(Align::Start, Baseline::Middle),
             );
         }

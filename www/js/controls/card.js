@@ -5,6 +5,12 @@
 import { autoInput, field, helpButton, numberInput, setting } from "./fields.js";
 import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
 
+// The keys a card shows beside the learning rate: those that change what a
+// lesson shows (momentum, the betas and their kin, L-BFGS's iterations,
+// history and line search). The rest of torch's keys fold away until asked
+// for, or until a link or scenario sets them.
+const MAIN_KEYS = ["momentum", "betas", "alpha", "rho", "etas", "max_iter", "history_size", "line_search_fn"];
+
 function lrSliderValue(lr) {
   return lr > 0 ? Math.log10(lr) : -6;
 }
@@ -108,10 +114,16 @@ function buildCard(ctx, o, i, removed) {
   lrRow.append(lrLabel, slider, lrBox);
   card.append(lrRow);
 
-  // Hyperparameters under torch's names.
+  // Hyperparameters under torch's names: those that shape a lesson (and any
+  // a link or scenario set away from torch's default) in the card, the rest
+  // folded under "All of torch's keys".
   const grid = document.createElement("div");
   grid.className = "hyper";
+  const rest = document.createElement("div");
+  rest.className = "hyper";
+  const differs = (h) => JSON.stringify(o[h.name]) !== JSON.stringify(h.default);
   for (const h of def.hyper) {
+    const into = MAIN_KEYS.includes(h.name) || differs(h) ? grid : rest;
     const path = `optimizers[${i}].${h.name}`;
     const value = o[h.name];
     if (h.kind === "flag") {
@@ -122,7 +134,7 @@ function buildCard(ctx, o, i, removed) {
         if (edit(() => app.set(path, box.checked), box)) draw.dynamic();
         else box.checked = !box.checked;
       });
-      grid.append(setting(h.name, field(h.name, box, h.doc)));
+      into.append(setting(h.name, field(h.name, box, h.doc)));
     } else if (h.kind === "pair" || h.kind === "auto_pair") {
       const current = () => app.experiment().optimizers[i][h.name];
       // An automatic first entry (torch's None) is an empty box.
@@ -130,7 +142,7 @@ function buildCard(ctx, o, i, removed) {
         ? autoInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`)
         : numberInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`);
       const b = numberInput(ctx, value[1], (x) => app.set(path, [current()[0], x]), `${name} › ${h.name}[1]`);
-      grid.append(setting(h.name, field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`)), setting(h.name, field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`)));
+      into.append(setting(h.name, field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`)), setting(h.name, field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`)));
     } else if (h.kind === "choice") {
       // torch's None is the first option.
       const select = document.createElement("select");
@@ -141,16 +153,16 @@ function buildCard(ctx, o, i, removed) {
         if (edit(() => app.set(path, select.value === "" ? null : select.value), select)) draw.dynamic();
         else select.value = app.experiment().optimizers[i][h.name] ?? "";
       });
-      grid.append(setting(h.name, field(h.name, select, h.doc)));
+      into.append(setting(h.name, field(h.name, select, h.doc)));
     } else if (h.kind === "count") {
       const what = `${name} › ${h.name}`;
       const box = h.none
         ? autoInput(ctx, value, (x) => app.set(path, x), what)
         : numberInput(ctx, value, (x) => app.set(path, x), what);
       if (!h.none) Object.assign(box, { step: "1", min: String(h.min), max: String(h.max) });
-      grid.append(setting(h.name, field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`)));
+      into.append(setting(h.name, field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`)));
     } else {
-      grid.append(setting(h.name, field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`)));
+      into.append(setting(h.name, field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`)));
     }
   }
   const maximize = document.createElement("input");
@@ -160,8 +172,17 @@ function buildCard(ctx, o, i, removed) {
     if (edit(() => app.set(`optimizers[${i}].maximize`, maximize.checked ? true : null), maximize)) draw.dynamic();
     else maximize.checked = !maximize.checked;
   });
-  grid.append(setting("maximize", field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign")));
+  (o.maximize === true ? grid : rest).append(setting("maximize", field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign")));
   card.append(grid);
+  if (rest.children.length) {
+    const all = document.createElement("details");
+    all.className = "all-keys";
+    const summary = document.createElement("summary");
+    const n = new Set([...rest.children].map((c) => /** @type {HTMLElement} */ (c).dataset.setting)).size;
+    summary.textContent = `All of torch's keys (${n} more)`;
+    all.append(summary, rest);
+    card.append(all);
+  }
 
   // The parts used less often fold under "More", open when any is set.
   const more = document.createElement("details");

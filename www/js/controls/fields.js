@@ -24,7 +24,12 @@ export function setting(key, el) {
 export function controlIn(root, path) {
   for (let p = path; p; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, "")) {
     const el = root.querySelector(`[data-path="${CSS.escape(p)}"]`);
-    if (el) return el.matches("input, select, textarea") ? el : el.querySelector("input:not([type=range]), select, textarea") ?? el.querySelector("input");
+    if (el) {
+      // A control folded away (under "All of torch's keys", "More") is
+      // unfolded: a message is to stand beside it.
+      for (let d = el.closest("details:not([open])"); d; d = d.parentElement?.closest("details:not([open])") ?? null) d.open = true;
+      return el.matches("input, select, textarea") ? el : el.querySelector("input:not([type=range]), select, textarea") ?? el.querySelector("input");
+    }
     if (!/[.[]/.test(p)) break;
   }
   return null;

@@ -251,7 +251,7 @@ mod round_trips {
                     "stop": {"grad_tol": 0.001, "loss_tol": 1e-8, "window": 5, "max_steps": 40},
                     "optimizers": [{"name": "sgd", "lr": 0.1, "batch_size": "full"}, {"name": "adam", "lr": 0.1, "accumulate": 3}]}"#,
                 "fn=linear_regression&data.n=40&data.noise=0.25&data.seed=3&data.x=0,4&start=0,0&steps=50\
-                 &accumulate=2&batch_size=8&l2=0.01&seed=12&stop.grad_tol=0.001&stop.loss_tol=0.00000001&stop.max_steps=40&stop.window=5\
+                 &accumulate=2&batch_size=8&l2=0.01&seed=12&stop.grad_tol=0.001&stop.loss_tol=1e-8&stop.max_steps=40&stop.window=5\
                  &o1=sgd&o1.lr=0.1&o1.batch_size=full&o2=adam&o2.lr=0.1&o2.accumulate=3",
             ),
             (
