@@ -344,7 +344,11 @@ mod tests {
         said("exploding", e[1].1);
         // The dead net (stuck at ln 2) stopped moving; it did not converge.
         let dead = runs("exploding");
-        assert!(matches!(dead[0].status, Status::Settled { .. }), "{:?}", dead[0].status);
+        assert!(
+            matches!(dead[0].status, Status::Settled { .. }),
+            "{:?}",
+            dead[0].status
+        );
         said("spiral", s[0].1);
         said("spiral", s[2].1);
     }
