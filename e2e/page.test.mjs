@@ -242,6 +242,59 @@ test("the Embed snippet fits a 640 x 480 host: the plot, Reset view and Play in 
   }
 });
 
+test("every optimizer at its longest settings: past the limits refused with the setting to lower, at the limits run to the end", async () => {
+  const { page, errors, context } = await open(browser, server.url);
+  const result = await page.evaluate(() => {
+    const { App, catalogue } = window.wasmBindings;
+    const mk = () => document.createElement("canvas");
+    const app = new App(mk(), mk(), mk(), mk());
+    const refused = (exp) => { try { app.setExperiment(exp); return null; } catch (e) { return e.errors ?? [{ path: "", message: String(e.message ?? e) }]; } };
+    // L-BFGS at the settings the issue named: Rastrigin for 24 000 steps and
+    // a 64-64-64 network on 3 rows for 30 (25 s and 59 s of CPU before).
+    const lbfgs = { name: "lbfgs", lr: 1, max_iter: 100, max_eval: 1000, history_size: 1000, tolerance_grad: 0, tolerance_change: 0 };
+    const named = [
+      refused({ function: { name: "rastrigin" }, start: [-3, 3], steps: 24000, optimizers: [lbfgs] }),
+      refused({ function: { name: "mlp", hidden: [64, 64, 64], dataset: { name: "xor", n: 3 } }, steps: 30, optimizers: [lbfgs] }),
+    ].map((e) => e && e.map((x) => x.path));
+    // Each optimizer with every count at its most (L-BFGS's iterations,
+    // evaluations and history), the line search on, no early stop and a rate
+    // small enough to keep moving: the most steps the limits accept (probes
+    // stopped after one step by stop.max_steps, which they do not count),
+    // then run in full.
+    const ends = [];
+    for (const def of catalogue().optimizers) {
+      const o = { name: def.name, lr: 1e-3 };
+      for (const h of def.hyper) {
+        if (h.kind === "count") o[h.name] = h.max;
+        if (h.kind === "choice") o[h.name] = h.choices[h.choices.length - 1];
+        if (h.name.startsWith("tolerance")) o[h.name] = 0;
+      }
+      const make = (steps) => ({ function: { name: "rastrigin" }, start: [-3, 3], steps, optimizers: [o] });
+      let [lo, hi] = [1, 100000];
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (refused({ ...make(mid), stop: { max_steps: 1 } })) hi = mid - 1; else lo = mid;
+      }
+      app.setExperiment(make(lo));
+      const run = app.runs().runs[0];
+      ends.push([def.name, lo, run.points.length - 1, run.status.state]);
+    }
+    app.free();
+    return { named, ends };
+  });
+  assert.deepEqual(result.named, [["optimizers[0].history_size"], ["optimizers[0].history_size"]]);
+  assert.ok(result.ends.length >= 13, JSON.stringify(result.ends));
+  for (const [name, accepted, ran, state] of result.ends) {
+    assert.ok(accepted >= 1, `${name}: some length is accepted`);
+    assert.ok(ran === accepted || state !== "moving", `${name}: ${ran} of ${accepted} steps (${state})`);
+  }
+  // L-BFGS at its longest is held to far fewer steps than the others.
+  const lbfgsSteps = result.ends.find(([n]) => n === "lbfgs")[1];
+  assert.ok(lbfgsSteps < 24000, `L-BFGS accepted ${lbfgsSteps} steps`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("embed=1 shows the compact view", async () => {
   const { page } = await open(browser, `${server.url}?fn=saddle&start=-1.8,0.001&steps=80&o1=sgd&o1.lr=0.05&o2=adam&o2.lr=0.05&embed=1`, { viewport: { width: 760, height: 640 } });
   assert.equal(await page.locator(".panel").isVisible(), false);
