@@ -73,3 +73,17 @@ export function changedNote(box, said, text, how) {
   rest.textContent = text;
   box.replaceChildren(note, button, " ", rest);
 }
+
+// Boxes that may scroll within: each marked "more-below" while content
+// waits under its foot, so that a reader sees there is more.
+const cues = new ResizeObserver((entries) => { for (const e of entries) cue(/** @type {HTMLElement} */ (e.target)); });
+/** @param {HTMLElement} el */
+function cue(el) {
+  el.classList.toggle("more-below", el.scrollHeight - el.scrollTop - el.clientHeight > 2);
+}
+/** Marks `el` while more of it is below its foot (as it scrolls, resizes or changes). @param {HTMLElement} el */
+export function scrollCue(el) {
+  cues.observe(el);
+  el.addEventListener("scroll", () => cue(el), { passive: true });
+  new MutationObserver(() => cue(el)).observe(el, { childList: true, subtree: true, characterData: true });
+}

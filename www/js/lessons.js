@@ -5,12 +5,14 @@
 // lesson=NAME&part=3 in the address. Started from the scenario picker's
 // Lessons group, or by a link.
 
-import { $, changedNote } from "./dom.js";
+import { $, changedNote, scrollCue } from "./dom.js";
 
 /** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
   const bar = $("lesson-bar");
+  scrollCue(bar);
+  scrollCue($("lesson-text"));
   const prev = $("lesson-prev", HTMLButtonElement);
   const next = $("lesson-next", HTMLButtonElement);
   // {lesson, part (from 1)}, or null outside a lesson.

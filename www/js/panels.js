@@ -65,7 +65,10 @@ export function build(ctx) {
       });
       const said = document.createElement("strong");
       said.textContent = `f has no value at the start (${a} = ${x}, ${b} = ${y}), so every path stops there at step 0. `;
-      note.prepend(said, button, " ");
+      const line = document.createElement("span");
+      line.className = "start-instead";
+      line.append(said, button);
+      note.prepend(line);
     }
   }
 

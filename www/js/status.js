@@ -3,11 +3,13 @@
 // what screen readers hear (#announce); the cards, the step slider and the
 // Play button show theirs.
 
-import { $ } from "./dom.js";
+import { $, scrollCue } from "./dom.js";
 
 /** @param {import("./context.js").Context} ctx */
 export function build(ctx) {
   const { app } = ctx;
+  // In an embed the legend may scroll within the frame: it says when more is below.
+  if (document.body.classList.contains("embed")) scrollCue($("legend"));
 
   // Screen readers hear when a path converges or diverges, not every step.
   let announced = [];

@@ -864,8 +864,8 @@ impl<H: Host> App<H> {
 
     /// Where the start could be when f has no value at it (a typed
     /// function's log or square root beside the start): the nearest point of
-    /// the plot, on a 64 × 64 grid, where f and its gradient are finite,
-    /// rounded as a click is. `None` when the start is fine or no point is.
+    /// the plot, on a 64 × 64 grid, where f and its gradient are finite
+    /// around it too, rounded as a click is. `None` when the start is fine or no point is.
     pub fn start_instead(&self) -> Option<[f64; 2]> {
         if self.exp.function.mlp.is_some() {
             return None;
@@ -879,12 +879,22 @@ impl<H: Host> App<H> {
         }
         let v = self.frame().view;
         const N: usize = 64;
+        // Well inside: every cell within REACH cells (a tenth of the plot)
+        // has a value too, so that the first steps stay where f is defined.
+        const REACH: usize = 6;
         let at = |k: usize, [a, b]: [f64; 2]| a + (b - a) * (k as f64 + 0.5) / N as f64;
+        let ok: Vec<bool> = (0..N * N)
+            .map(|c| fine([at(c % N, v.x), at(c / N, v.y)]))
+            .collect();
+        let inside = |i: usize, j: usize| {
+            let span = |k: usize| k.saturating_sub(REACH)..=(k + REACH).min(N - 1);
+            span(j).all(|b| span(i).all(|a| ok[b * N + a]))
+        };
         let d2 = |p: [f64; 2]| (p[0] - start[0]).powi(2) + (p[1] - start[1]).powi(2);
         let best = (0..N)
             .flat_map(|i| (0..N).map(move |j| (i, j)))
+            .filter(|&(i, j)| inside(i, j))
             .map(|(i, j)| [at(i, v.x), at(j, v.y)])
-            .filter(|&p| fine(p))
             .min_by(|&p, &q| d2(p).total_cmp(&d2(q)))?;
         Some([
             round_to_pixel(best[0], (v.x[1] - v.x[0]) / 1000.0),

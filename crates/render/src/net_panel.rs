@@ -96,36 +96,31 @@ fn layout(width: f64, height: f64, n: usize, head: f64, s: Scale) -> Vec<Rect> {
 }
 
 /// The longest of a tile's titles that fits `room` device pixels at
-/// `size`: the optimizer's label with its loss and accuracy, or its label
-/// cut short, or its name with less; a tile always says whose it is.
+/// `size`: the optimizer's label with its loss and accuracy, or the label's
+/// first words (its name first) and "…", or the name with less; a tile
+/// always says whose it is.
 fn title(tile: &NetTile, room: f64, size: f64) -> String {
     let right = tile
         .accuracy
         .map_or(String::new(), |a| format!(", {:.0}% right", a * 100.0));
     let loss = format!("loss {}{right}", optiviz_base::number::short(tile.loss));
-    // About 0.6 of the size per character in the page's sans-serif.
-    let chars = (room / (size * 0.6)).floor() as usize;
-    let fits = |t: &str| t.chars().count() <= chars;
-    let name = tile.label.split_whitespace().next().unwrap_or_default();
-    // The label cut to what leaves room for the loss, when a useful part fits.
-    let cut = chars.saturating_sub(loss.chars().count() + 3);
-    let shortened = (cut > name.chars().count()).then(|| {
-        format!(
-            "{}…: {loss}",
-            tile.label.chars().take(cut).collect::<String>().trim_end()
-        )
+    // About 0.56 of the size per character in the page's sans-serif (its
+    // digits and lower case; a title has few capitals).
+    let fits = |t: &str| t.chars().count() as f64 * size * 0.56 <= room;
+    let words: Vec<&str> = tile.label.split_whitespace().collect();
+    let name = words.first().copied().unwrap_or_default();
+    let labelled = (1..=words.len()).rev().map(|k| {
+        let more = if k < words.len() { " …" } else { "" };
+        format!("{}{more}: {loss}", words[..k].join(" "))
     });
-    [
-        Some(format!("{}: {loss}", tile.label)),
-        shortened,
-        Some(format!("{name}: {loss}")),
+    let shorter = [
         (!right.is_empty()).then(|| format!("{name}: {}", right.trim_start_matches(", "))),
         Some(name.to_string()),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|t| fits(t))
-    .unwrap_or_else(|| name.to_string())
+    ];
+    labelled
+        .chain(shorter.into_iter().flatten())
+        .find(|t| fits(t))
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Draws the panel: one tile per entry of `tiles`.

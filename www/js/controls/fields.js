@@ -135,7 +135,8 @@ export function numberInput(ctx, value, onCommit, what) {
   input.type = "number";
   input.step = "any";
   input.inputMode = "decimal";
-  input.value = value;
+  // As the engine writes it everywhere else: 1e308, not 1e+308.
+  input.value = String(value).replace("e+", "e");
   input.addEventListener("change", () => {
     if (ctx.edit(() => onCommit(numberFrom(input, what)), input)) ctx.draw.dynamic();
   });

@@ -6,7 +6,7 @@
 // not move): its text faint while the function is the scenario's, the
 // function's own description once it is another.
 
-import { $, changedNote } from "../dom.js";
+import { $, changedNote, scrollCue } from "../dom.js";
 import { lockField } from "../lock.js";
 
 /** Takes the first scenario's lesson, which the page's HTML opens with, off
@@ -20,6 +20,7 @@ export function build(ctx) {
   const { app } = ctx;
   const select = $("scenario", HTMLSelectElement);
   const lesson = $("lesson");
+  scrollCue(lesson);
   // The scenario last shown: page state, not the experiment's.
   let active = null;
 
