@@ -1,14 +1,22 @@
-//! In headless Chrome: every PyTorch reference case gives the same numbers as
-//! natively, through both the Rust API and the page's JavaScript entry point;
-//! drawing on real canvases puts the expected colours at the expected pixels;
-//! URL queries round-trip.
+//! In headless Chrome: every PyTorch reference case of every set (the lists
+//! of tests/common/cases.rs) matches torch under the native tests' own check
+//! (tests/common/reference.rs), points, losses, learning rates, state and
+//! networks included; the page's JavaScript entry point returns what the
+//! command line printed; the paths of one experiment per function family
+//! and optimizer have the native bits; drawing on real canvases puts the
+//! expected colours at the expected pixels; URL queries round-trip.
 //!
 //!     wasm-pack test --headless --chrome -- --no-default-features
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
-use common::{parse_case, paths_hash, worst_error, Rng, DETERMINISM};
+use common::cases::{Set, MLP, MLP_EXTRA, REFERENCE, REFERENCE2};
+use common::reference::{
+    analyze_here, check_derivatives, check_first, check_second, derivative_points, parse_case,
+    run_here,
+};
+use common::{paths_hash, Rng, CLI_RUN_EXPERIMENT, CLI_RUN_OUTPUT, DETERMINISM};
 use optiviz::engine::Runs;
 use optiviz::experiment::link as query;
 use optiviz::objectives::data::{data_view, ModelKind};
@@ -24,118 +32,86 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-macro_rules! reference {
-    ($($id:literal,)*) => {
-        /// Every file of tests/data/reference (tests/reference.rs checks the list is complete).
-        const CASES: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!("data/reference/", $id, ".json"))),)*
-        ];
-    };
-}
-
-reference! {
-    "beale-adam",
-    "booth-gd",
-    "extra-ackley-nesterov-wd",
-    "extra-beale-nadam-decoupled",
-    "extra-booth-sgd-dampening-linear",
-    "extra-goldstein-price-adam-clipnorm",
-    "extra-goldstein-price-adamax-amsgradless",
-    "extra-himmelblau-adam-cosine-restart",
-    "extra-himmelblau-adamw-foreach-off",
-    "extra-himmelblau-nadam-exp-clipvalue",
-    "extra-levi13-adamw-amsgrad",
-    "extra-linear-regression-gd",
-    "extra-linear-regression-minibatch-momentum",
-    "extra-linear-regression-sgd-accumulate-l2",
-    "extra-logistic-regression-adam-minibatch",
-    "extra-logistic-regression-gd-l2",
-    "extra-matyas-nesterov-inverse-time",
-    "extra-matyas-rmsprop-maximize-clipvalue",
-    "extra-mccormick-adadelta-wd",
-    "extra-quadratic-rmsprop-wd",
-    "extra-rastrigin-a5-adam",
-    "extra-rastrigin-adadelta-default",
-    "extra-rosenbrock-adamax-step",
-    "extra-rosenbrock-adamw-clipvalue-step",
-    "extra-rosenbrock-l2-rmsprop",
-    "extra-saddle-adam-maximize",
-    "extra-saddle-rmsprop-momentum-linear-default",
-    "extra-six-hump-camel-rmsprop-centered",
-    "extra-styblinski-tang-adagrad-decay",
-    "extra-styblinski-tang-gd-diverge",
-    "extra-three-hump-camel-adagrad-clipnorm",
-    "himmelblau-adam",
-    "himmelblau-momentum",
-    "matyas-nadam",
-    "quadratic-adam-amsgrad",
-    "quadratic-adam-cosine",
-    "quadratic-adamw",
-    "quadratic-gd-diverge",
-    "quadratic-gd-exp-schedule",
-    "quadratic-gd-inverse-time",
-    "quadratic-gd-linear-schedule",
-    "quadratic-gd-stable",
-    "quadratic-gd-step-schedule",
-    "quadratic-momentum-dampened",
-    "quadratic-momentum",
-    "quadratic-rmsprop-centered-momentum",
-    "quadratic-sgd-weight-decay",
-    "rastrigin-momentum",
-    "rosenbrock-adadelta",
-    "rosenbrock-adagrad",
-    "rosenbrock-adam",
-    "rosenbrock-gd-clipnorm",
-    "rosenbrock-gd-clipvalue",
-    "rosenbrock-gd",
-    "rosenbrock-momentum",
-    "rosenbrock-nesterov",
-    "rosenbrock-rmsprop",
-    "saddle-adam",
-    "saddle-gd",
-    "three-hump-camel-adamax",
-}
-
-const TOLERANCE: f64 = 1e-9;
-
+/// Every case of the first set (tests/data/reference: points and losses),
+/// through the page's JavaScript entry point, held as natively
+/// (tests/reference.rs) by the same check.
 #[wasm_bindgen_test]
 fn reference_cases_match_pytorch_in_wasm() {
     let mut failures = Vec::new();
-    for (id, text) in CASES {
+    for (id, text) in REFERENCE.cases {
         let case = parse_case(text);
-        let exp = Experiment::from_value(&case.experiment).unwrap();
-        let run = &exp.run()[0];
-        let (err, step) = worst_error(&run.points, &case.points);
-        if run.points.len() != case.points.len() || err > TOLERANCE {
-            failures.push(format!(
-                "{id}: {} points vs {}, worst error {err:.2e} at step {step}",
-                run.points.len(),
-                case.points.len()
-            ));
+        let out = from_js(optiviz::web::run_experiment(js(&case.experiment)).unwrap());
+        let problems = check_first(&case, &out);
+        if !problems.is_empty() {
+            failures.push(format!("{id}:\n  {}", problems.join("\n  ")));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every case of `set`, run in the browser as `optiviz run` runs it with the
+/// set's flags, against its reference by the native tests' own check.
+fn second_set_in_wasm(set: &Set) {
+    let mut failures = Vec::new();
+    for (name, text) in set.cases {
+        let case: serde_json::Value = serde_json::from_str(text).unwrap();
+        let problems = check_second(&case, &run_here(&case["experiment"], set));
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The second set (tests/data/reference2): points, losses, learning rates,
+/// momenta, function evaluations and the optimizer's state at every step.
+#[wasm_bindgen_test]
+fn second_set_cases_match_pytorch_with_their_state_in_wasm() {
+    second_set_in_wasm(&REFERENCE2);
+}
+
+/// The networks: parameters, losses, layer gradient norms and accuracy (and
+/// learning rates and state, for mlp-extra), and the plane's origin.
+#[wasm_bindgen_test]
+fn network_cases_match_pytorch_in_wasm() {
+    second_set_in_wasm(&MLP);
+    second_set_in_wasm(&MLP_EXTRA);
+}
+
+/// The typed functions' (and two-feature least squares') value, gradient
+/// and Hessian at torch's points, as `optiviz analyze --at` gives them.
+#[wasm_bindgen_test]
+fn derivatives_match_torch_autograd_in_wasm() {
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for (name, text) in REFERENCE2.cases {
+        let case: serde_json::Value = serde_json::from_str(text).unwrap();
+        let at = derivative_points(&case);
+        if at.is_empty() {
+            continue;
+        }
+        seen += 1;
+        let problems = check_derivatives(&case, &analyze_here(&case["experiment"], &at));
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    assert!(seen > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What the page's JavaScript entry point returns for an experiment is what
+/// `optiviz run` printed for it (tests/data/cli_run.out.json, which
+/// tests/cli_record.rs holds the command line to).
 #[wasm_bindgen_test]
 fn the_javascript_entry_point_returns_what_the_cli_prints() {
-    let (_, text) = CASES
-        .iter()
-        .find(|(id, _)| *id == "rosenbrock-adam")
-        .unwrap();
-    let case = parse_case(text);
-    let js_experiment = js(&case.experiment);
-    let js_runs = optiviz::web::run_experiment(js_experiment).unwrap();
-    let runs: serde_json::Value = from_js(js_runs);
-    let native = Experiment::from_value(&case.experiment).unwrap().run();
-    let expected: serde_json::Value =
-        serde_json::from_str(&optiviz::engine::output::to_json(&native)).unwrap();
+    let experiment: serde_json::Value = serde_json::from_str(CLI_RUN_EXPERIMENT).unwrap();
+    let runs = from_js(optiviz::web::run_experiment(js(&experiment)).unwrap());
+    let printed: serde_json::Value = serde_json::from_str(CLI_RUN_OUTPUT).unwrap();
     assert!(
-        same(&runs, &expected),
-        "runExperiment differs from the native run"
+        same(&runs, &printed),
+        "runExperiment differs from what optiviz run printed"
     );
-    let points = runs["runs"][0]["points"].as_array().unwrap();
-    assert_eq!(points.len(), case.points.len());
 }
 
 /// A JSON value as JavaScript, as the page would hand it over.

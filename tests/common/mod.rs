@@ -1,25 +1,11 @@
-//! Helpers shared by the native integration tests.
+//! Helpers shared by the integration tests, native and wasm.
 #![allow(dead_code)]
 
-use serde_json::{json, Value};
 use std::path::PathBuf;
 
-/// One PyTorch reference case.
-pub struct Case {
-    pub id: String,
-    /// The experiment the case describes, in the form `optiviz run` reads.
-    pub experiment: Value,
-    /// The reference up to (not including) the first point where torch's
-    /// coordinates or loss were not finite.
-    pub points: Vec<[f64; 2]>,
-    pub losses: Vec<f64>,
-    /// Whether torch's trajectory became non-finite (and so was cut short here).
-    pub non_finite: bool,
-}
-
-pub fn reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/reference")
-}
+pub mod cases;
+pub mod reference;
+pub mod tolerance;
 
 /// The JSON files of a folder, sorted by name.
 pub fn json_files(dir: PathBuf) -> Vec<PathBuf> {
@@ -30,68 +16,6 @@ pub fn json_files(dir: PathBuf) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Every reference case, sorted by file name.
-pub fn reference_cases() -> Vec<Case> {
-    json_files(reference_dir())
-        .iter()
-        .map(|f| parse_case(&std::fs::read_to_string(f).unwrap()))
-        .collect()
-}
-
-pub fn parse_case(text: &str) -> Case {
-    let v: Value = serde_json::from_str(text).unwrap();
-    let mut experiment = json!({
-        "function": v["function"],
-        "start": v["start"],
-        "steps": v["steps"],
-        "optimizers": [v["optimizer"]],
-    });
-    // The data models' sampling and the L2 term, where a case has them.
-    for key in ["batch_size", "seed", "accumulate", "l2"] {
-        if !v[key].is_null() {
-            experiment[key] = v[key].clone();
-        }
-    }
-    let reference = &v["reference"];
-    let raw_points = reference["points"].as_array().unwrap();
-    let raw_losses = reference["losses"].as_array().unwrap();
-    assert_eq!(raw_points.len(), raw_losses.len());
-    let (mut points, mut losses) = (Vec::new(), Vec::new());
-    // null stands for a value that was not finite in torch.
-    for (p, l) in raw_points.iter().zip(raw_losses) {
-        match (p[0].as_f64(), p[1].as_f64(), l.as_f64()) {
-            (Some(x), Some(y), Some(l)) => {
-                points.push([x, y]);
-                losses.push(l);
-            }
-            _ => break,
-        }
-    }
-    Case {
-        id: v["id"].as_str().unwrap().to_string(),
-        experiment,
-        non_finite: points.len() < raw_points.len(),
-        points,
-        losses,
-    }
-}
-
-/// The largest error of `got` against `want`, each coordinate measured as
-/// |got − want| / max(1, |want|), and the step where it occurs.
-pub fn worst_error(got: &[[f64; 2]], want: &[[f64; 2]]) -> (f64, usize) {
-    let mut worst = (0.0, 0);
-    for (k, (g, w)) in got.iter().zip(want).enumerate() {
-        for i in 0..2 {
-            let e = (g[i] - w[i]).abs() / w[i].abs().max(1.0);
-            // NaN compares false, so count it explicitly.
-            if e.is_nan() || e > worst.0 {
-                worst = (if e.is_nan() { f64::INFINITY } else { e }, k);
-            }
-        }
-    }
-    worst
 }
 
 /// A small deterministic generator (xorshift64*), so tests need no seed files.
@@ -128,6 +52,12 @@ pub fn paths_hash(runs: &[optiviz::Trajectory]) -> String {
 /// Stochastic experiments and the hash of their paths as computed natively
 /// (tests/data/determinism.json); the browser must compute the same bits.
 pub const DETERMINISM: &str = include_str!("../data/determinism.json");
+
+/// An experiment (tests/data/cli_run.json) and what `optiviz run` printed
+/// for it (tests/data/cli_run.out.json): tests/cli_record.rs holds the
+/// command line to the record, tests/web.rs the page's JavaScript entry point.
+pub const CLI_RUN_EXPERIMENT: &str = include_str!("../data/cli_run.json");
+pub const CLI_RUN_OUTPUT: &str = include_str!("../data/cli_run.out.json");
 
 /// Runs the `optiviz` binary with `args`, `stdin` on its standard input.
 /// A bad argument may be reported before stdin is read: a closed pipe is fine.
