@@ -7,12 +7,16 @@
 //! JavaScript entry point must return the same, so the browser is compared
 //! with the command line, not with itself. After a deliberate change to the
 //! numbers, `OPTIVIZ_BLESS=1 cargo test --test records` writes it again.
-
+//!
+//! The bit-for-bit paths of tests/data/determinism.json (whose hashes
+//! tests/stochastic.rs checks natively) take in every function family and
+//! every optimizer.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
-use common::{optiviz, CLI_RUN_EXPERIMENT, CLI_RUN_OUTPUT};
+use common::{optiviz, CLI_RUN_EXPERIMENT, CLI_RUN_OUTPUT, DETERMINISM};
+use serde_json::Value;
 
 #[test]
 fn optiviz_run_prints_the_recorded_output() {
@@ -50,3 +54,48 @@ fn optiviz_run_prints_the_recorded_output() {
     );
 }
 
+#[test]
+fn the_bit_for_bit_paths_take_in_every_function_family_and_optimizer() {
+    let doc: Value = serde_json::from_str(DETERMINISM).unwrap();
+    let (mut families, mut optimizers) = (Vec::new(), Vec::new());
+    for case in doc["cases"].as_array().unwrap() {
+        let e = &case["experiment"];
+        let family = match e["function"]["name"].as_str().unwrap() {
+            "custom" => "typed formula",
+            "mlp" => "network",
+            name if optiviz::objectives::functions::lookup(name)
+                .is_some_and(|d| d.model.is_some()) =>
+            {
+                name
+            }
+            _ => "formula",
+        };
+        families.push(family);
+        for o in e["optimizers"].as_array().unwrap() {
+            optimizers.push(o["name"].as_str().unwrap());
+        }
+    }
+    for family in ["formula", "typed formula", "network"] {
+        assert!(
+            families.contains(&family),
+            "no {family} in determinism.json"
+        );
+    }
+    // Each data model of the functions' registry.
+    for def in optiviz::objectives::functions::REGISTRY {
+        if def.model.is_some() {
+            assert!(
+                families.contains(&def.name),
+                "no {} in determinism.json",
+                def.name
+            );
+        }
+    }
+    for def in optiviz::optim::REGISTRY {
+        assert!(
+            optimizers.contains(&def.name),
+            "no {} in determinism.json",
+            def.name
+        );
+    }
+}
