@@ -9,4 +9,10 @@
 pub mod formula;
 pub mod symbolic;
 
+/// The rule the tests hold every number to torch's by (shared with the
+/// workspace's tests: tests/common/tolerance.rs).
+#[cfg(test)]
+#[path = "../../../tests/common/tolerance.rs"]
+mod tolerance;
+
 pub use formula::{Expr, ExprError, Jet, FUNCTIONS, MAX_LEN, MAX_PARAMS};

@@ -8,9 +8,15 @@ use crate::mlp::init::{initial_weights, Init};
 use crate::mlp::net::{Activation, Architecture, Network, Task, Workspace};
 use serde_json::Value;
 
-fn close(got: f64, want: f64, what: &str) {
+/// The rule every number is held to torch's by (tests/common/tolerance.rs).
+#[path = "../../../../tests/common/tolerance.rs"]
+mod tolerance;
+
+/// Asserts that `got` agrees with torch's `want`, a number of a step's
+/// entry whose floor is `floor` (`want`'s own size for a number alone).
+fn close(got: f64, want: f64, floor: f64, what: &str) {
     assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+        tolerance::close(got, want, floor, tolerance::TOLERANCE),
         "{what}: {got} against torch's {want}"
     );
 }
@@ -133,11 +139,8 @@ fn loss_accuracy_and_layer_gradient_norms_match_torch_at_every_step() {
             let e = c
                 .net
                 .pass(&p, (&c.x, &c.y), &rows, Some(&mut grad), &mut ws);
-            close(
-                e.loss,
-                r["losses"][k].as_f64().unwrap(),
-                &format!("{name} loss {k}"),
-            );
+            let loss = r["losses"][k].as_f64().unwrap();
+            close(e.loss, loss, loss.abs(), &format!("{name} loss {k}"));
             // Accuracy and gradient norms are recorded per step taken.
             if let Some(a) = r["accuracy"][k].as_f64() {
                 assert_eq!(e.accuracy, Some(a), "{name} accuracy {k}");
@@ -146,10 +149,12 @@ fn loss_accuracy_and_layer_gradient_norms_match_torch_at_every_step() {
                 let want = numbers(norms);
                 let got = c.net.layer_grad_norms(&grad);
                 assert_eq!(got.len(), want.len());
+                let floor = tolerance::floor_of_numbers(&want);
                 for (l, (g, w)) in got.iter().zip(&want).enumerate() {
                     close(
                         *g,
                         *w,
+                        floor,
                         &format!("{name} layer {l} gradient norm at step {k}"),
                     );
                 }
@@ -175,9 +180,15 @@ fn plain_sgd_steps_are_the_whole_gradient() {
         let (p, next) = (numbers(&params[k]), numbers(&params[k + 1]));
         c.net
             .pass(&p, (&c.x, &c.y), &rows, Some(&mut grad), &mut ws);
+        let floor = tolerance::floor_of_numbers(&next);
         for i in 0..p.len() {
             let stepped = p[i] - lr * grad[i];
-            close(stepped, next[i], &format!("parameter {i} after step {k}"));
+            close(
+                stepped,
+                next[i],
+                floor,
+                &format!("parameter {i} after step {k}"),
+            );
         }
     }
 }
