@@ -4,15 +4,17 @@
 //
 // Prints, as a table: load to first complete frame, a learning-rate slider's
 // input-to-painted-frame time with four optimizers of 500 steps, the surface
-// layer for an 800x600 plot and the same layer beside a plain-JS peer
-// (peer.mjs) with their ratio, a 256x256 basin map in the page's workers, and
-// the gzip payload.
+// layer for an 800x600 plot, the frames to the full detail after a pan and a
+// zoom, the same layer beside a plain-JS peer (peer.mjs) with their ratio, a
+// 256x256 basin map in the page's workers with the main thread's longest task
+// meanwhile, a network and its landscape, the relief, Record GIF with its
+// long tasks, the figures, the limits, and the gzip payload.
 
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { availableParallelism } from "node:os";
-import { serve, launch, open, dist, watchLongTasks, longTasks } from "./harness.mjs";
+import { serve, launch, open, dist, watchLongTasks, longTasks, framesToFullDetail } from "./harness.mjs";
 import { PEER_SCRIPTS, peerLayer } from "./peer.mjs";
 
 const median = (xs) => {
@@ -105,6 +107,31 @@ try {
     await c2.close();
     for (const [fn, t] of Object.entries(surf)) {
       rows.push([`surface layer 800x600 (${fn}): raster, contours, axes`, ms(t), "median of 7, nothing cached"]);
+    }
+    // 3a. The full detail on the page after a pan (a drag of 8 moves) and a
+    // zoom (one wheel turn) of Himmelblau in a 1100x800 window: the animation
+    // frames until the page's surface canvas equals a second engine's
+    // full-detail drawing pixel for pixel (each check itself a full drawing,
+    // so the frames are the page's and the check's), five times each.
+    for (const dpr of [1, 2]) {
+      const frames = { pan: [], zoom: [] };
+      for (let round = 0; round < 5; round++) {
+        const { page, context } = await open(browser, `${server.url}?fn=himmelblau`, { viewport: { width: 1100, height: 800 }, deviceScaleFactor: dpr });
+        await page.waitForFunction(() => performance.getEntriesByName("optiviz-refined").length > 0);
+        await framesToFullDetail(page, 600);
+        const box = await page.locator("#paths").boundingBox();
+        await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 8 });
+        await page.mouse.up();
+        frames.pan.push(await framesToFullDetail(page, 600));
+        await page.mouse.wheel(0, -300);
+        frames.zoom.push(await framesToFullDetail(page, 600));
+        await context.close();
+      }
+      for (const [what, n] of Object.entries(frames)) {
+        rows.push([`full detail after a ${what}, Himmelblau, DPR ${dpr}`, `${median(n)} frames`, `median of 5 (${n.join(", ")}); animation frames from the input's end to the page's canvas equal to a full-detail drawing`]);
+      }
     }
   }
   if (want("peer")) {

@@ -63,15 +63,28 @@ export function launch() {
 /** Every Content-Security-Policy violation any page opened here reported. */
 export const cspViolations = [];
 
+/** Every page opened here (by `open`, or given to `track`), with its
+ * context, the address it was opened at and the errors it threw, until a
+ * test's teardown takes them (`opened.splice(0)`). */
+export const opened = [];
+
+/** Records the uncaught errors of `page` (in `opened`); returns their list. */
+export function track(page, context, url) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  opened.push({ url, errors, context });
+  return errors;
+}
+
 /** Opens a page and waits until the app has drawn its first frame. Errors
- * thrown in the page and CSP violations are collected in `errors`; the
- * violations also in `cspViolations`, which the tests require to stay empty.
- * `init`, if given, runs in the page before its own scripts, given `initArg`. */
+ * thrown in the page and CSP violations are collected in `errors` (and the
+ * page in `opened`); the violations also in `cspViolations`, which the tests
+ * require to stay empty. `init`, if given, runs in the page before its own
+ * scripts, given `initArg`. */
 export async function open(browser, url, options = {}, init = null, initArg = undefined) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  const errors = track(page, context, url);
   await page.exposeFunction("__optivizCspViolation", (text) => {
     cspViolations.push(`${url}: ${text}`);
     errors.push(`CSP violation: ${text}`);
@@ -101,3 +114,54 @@ export async function watchLongTasks(page) {
 
 /** The durations of the long tasks since `watchLongTasks(page)`. */
 export const longTasks = (page) => page.evaluate(() => window.longTasks);
+
+/** An init script (`open`'s `init`): counts, per Web Worker the page starts,
+ * the messages sent to it and received from it, and whether it was
+ * terminated, in `window.workerMessages` (the page's workers answer each
+ * message once, so a live worker's `sent - received` are still to come). */
+export function countWorkerMessages() {
+  const Base = window.Worker;
+  const workers = [];
+  window.workerMessages = workers;
+  window.Worker = class extends Base {
+    constructor(...args) {
+      super(...args);
+      const w = { sent: 0, received: 0, terminated: false };
+      workers.push(w);
+      this.counts = w;
+      this.addEventListener("message", () => w.received++);
+    }
+    postMessage(...args) {
+      this.counts.sent++;
+      return super.postMessage(...args);
+    }
+    terminate() {
+      this.counts.terminated = true;
+      return super.terminate();
+    }
+  };
+}
+
+/** The page's surface canvas against a second engine's full-detail drawing
+ * of the same experiment and size, after each animation frame for up to
+ * `frames` frames: the number of frames it took, or null. */
+export async function framesToFullDetail(page, frames) {
+  return page.evaluate(async (frames) => {
+    const surface = document.getElementById("surface");
+    const mk = () => document.createElement("canvas");
+    const dpr = devicePixelRatio;
+    const pixels = (c) => c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (let k = 0; k <= frames; k++) {
+      if (k) await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+      const ref = mk();
+      const app = new window.wasmBindings.App(ref, mk(), mk(), mk());
+      app.setExperiment(window.optiviz.getExperiment());
+      app.resize([surface.width / dpr, surface.height / dpr, 200, 100, 200, 100], dpr);
+      app.drawSurface(false);
+      const [a, b] = [pixels(surface), pixels(ref)];
+      app.free();
+      if (a.length === b.length && a.every((v, i) => v === b[i])) return k;
+    }
+    return null;
+  }, frames);
+}
