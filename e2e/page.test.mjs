@@ -196,10 +196,19 @@ test("numbers nobody typed are written short: every function's start from the me
   }
 });
 
-test("a non-numeric box is refused with a message and the last valid state is kept", async () => {
+test("a box holding no number, or a number out of range, is refused with a message and the last valid state is kept", async () => {
   const { page } = await open(browser, server.url);
   const group = page.getByRole("group", { name: "Adam" });
   const box = group.getByRole("spinbutton", { name: "Learning rate (exact)" });
+  // Text that is no number (the browser lets "1e-" be typed, and reads it as none).
+  await box.fill("");
+  await box.pressSequentially("1e-");
+  assert.equal(await box.evaluate((b) => /** @type {HTMLInputElement} */ (b).validity.badInput), true);
+  await box.press("Enter");
+  assert.equal(await page.getByRole("alert").textContent(), "Adam › lr: that is not a number; type a number such as 1.5");
+  assert.equal(await box.getAttribute("aria-invalid"), "true");
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[2].lr), 0.2);
+  // A number out of range.
   await box.fill("-2");
   await box.press("Enter");
   await box.blur();
@@ -492,6 +501,18 @@ test("a clicked or dragged start is rounded to what a pixel tells apart", async 
     for (const v of start) assert.match(String(v), /^-?\d+(\.\d{1,3})?$/, `start ${start}`);
     assert.equal(await page.getByRole("spinbutton", { name: "Start x" }).inputValue(), String(start[0]));
   }
+  // The handle, where the last click put it, dragged to a point no click gave.
+  const [hx, hy] = [box.x + box.width * 0.77, box.y + box.height * 0.43];
+  const clicked = await page.evaluate(() => window.optiviz.getExperiment().start);
+  await page.mouse.move(hx, hy);
+  await page.mouse.down();
+  await page.mouse.move(hx - 53.3, hy + 37.7, { steps: 6 });
+  await page.mouse.up();
+  const dragged = await page.evaluate(() => window.optiviz.getExperiment().start);
+  assert.ok(dragged[0] < clicked[0] && dragged[1] < clicked[1], `dragged left and down: ${clicked} to ${dragged}`);
+  for (const v of dragged) assert.match(String(v), /^-?\d+(\.\d{1,3})?$/, `start ${dragged}`);
+  assert.equal(await page.getByRole("spinbutton", { name: "Start y" }).inputValue(), String(dragged[1]));
+  await page.waitForFunction((s) => new URL(location.href).searchParams.get("start") === s, dragged.join(","));
 });
 
 test("messages take one fixed place: they move nothing, and a new one replaces the old", async () => {
@@ -556,8 +577,10 @@ test("zooming, panning, colours and hiding a path keep the lesson; a real change
   await page.mouse.up();
   const sgd = page.getByRole("group", { name: "SGD", exact: true });
   await sgd.getByRole("checkbox", { name: "Show" }).uncheck();
-  await page.waitForFunction(() => new URL(location.href).searchParams.has("view"));
-  assert.equal(await picker.inputValue(), scenario, "still the scenario after zoom, pan and hiding a path");
+  await sgd.locator('input[type="color"]').fill("#123456");
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[0].color), "#123456");
+  await page.waitForFunction(() => new URL(location.href).searchParams.has("view") && new URL(location.href).searchParams.get("o1.color") === "#123456");
+  assert.equal(await picker.inputValue(), scenario, "still the scenario after zoom, pan, a colour and hiding a path");
   assert.equal(await page.locator("#lesson").textContent(), lesson);
   // A change to what is computed: the note under the plot says so, the
   // lesson stays where it was (faint), the plot does not move, and the way
@@ -1068,7 +1091,10 @@ test("every torch scheduler can be chosen on a card; a sequence is edited in pla
   const card = (i) => page.locator(".card.optimizer").nth(i);
   await card(0).locator("details.more summary").click();
   const kind = card(0).locator(".schedule select").first();
-  for (const name of ["multistep", "constant", "polynomial", "cosine_warm_restarts", "cyclic", "onecycle", "plateau", "sequential"]) {
+  // Every one the menu offers (the sequence last: it is edited next).
+  const offered = (await kind.locator("option").evaluateAll((os) => os.map((o) => /** @type {HTMLOptionElement} */ (o).value))).filter((v) => v !== "");
+  assert.deepEqual([...offered].sort(), ["constant", "cosine", "cosine_warm_restarts", "cyclic", "exponential", "inverse_time", "linear", "multistep", "onecycle", "plateau", "polynomial", "sequential", "step"]);
+  for (const name of [...offered.filter((n) => n !== "sequential"), "sequential"]) {
     await kind.selectOption(name);
     assert.equal(await page.locator("#message").isVisible(), false, `${name}: ${await page.locator("#message").textContent()}`);
     assert.equal((await page.evaluate(() => window.optiviz.getExperiment())).optimizers[0].schedule.name, name);
