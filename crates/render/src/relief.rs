@@ -1053,7 +1053,7 @@ mod tests {
 
     #[test]
     fn straight_above_the_relief_is_the_flat_map() {
-        let (f, view) = bowl();
+        let (_, view) = bowl();
         let area = Rect::new(0.0, 0.0, 400.0, 400.0);
         let cam = Camera::new(area, view, Angle::new(0.0, 90.0, 1.0), Scale(1.0));
         // x to the right, y up, the height toward the viewer.
@@ -1065,7 +1065,26 @@ mod tests {
         let (_, _, high) = cam.point(0.0, 0.0, 1.0);
         let (_, _, low) = cam.point(0.0, 0.0, 0.0);
         assert!(high < low, "the top is nearer than the floor");
-        let _ = f;
+        // A flat map: a point's place does not depend on its height, and the
+        // plane maps to the screen linearly, the window drawn as a square (the
+        // relief's box, whatever the window's aspect).
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9 * (1.0 + a.abs());
+        for &(x, y) in &[(view.x[0], view.y[0]), (0.3, -0.7), (view.x[1], view.y[1])] {
+            let (x0, y0, _) = cam.point(x, y, 0.0);
+            let (x1, y1, _) = cam.point(x, y, 1.0);
+            assert!(near(x0, x1) && near(y0, y1), "({x}, {y}) moved with its height");
+        }
+        let at = |x: f64, y: f64| {
+            let (sx, sy, _) = cam.point(x, y, 0.0);
+            (sx, sy)
+        };
+        let mid = at((view.x[0] + view.x[1]) / 2.0, (view.y[0] + view.y[1]) / 2.0);
+        let (a, b) = (at(view.x[0], view.y[0]), at(view.x[1], view.y[1]));
+        assert!(near(mid.0, (a.0 + b.0) / 2.0) && near(mid.1, (a.1 + b.1) / 2.0));
+        let (wide, tall) = (b.0 - a.0, a.1 - b.1);
+        assert!(near(wide, tall), "the window is {wide} wide and {tall} tall");
+        // No turn: a line of constant y is level on the screen.
+        assert!(near(at(view.x[0], 0.2).1, at(view.x[1], 0.2).1));
     }
 
     #[test]
