@@ -353,9 +353,50 @@ proptest! {
         }
     }
 
+    /// Text that is not JSON is one error at the document, with where the
+    /// JSON broke; JSON that is not an object, one error saying so; an
+    /// object of other keys, an error at each key and each required one
+    /// missing (a random one is never a whole experiment).
     #[test]
-    fn arbitrary_text_gives_errors_not_panics(text in ".{0,200}") {
-        let _ = Experiment::from_json(&text);
+    fn arbitrary_text_gives_errors_not_panics(
+        text in prop_oneof![".{0,200}", junk().prop_map(|v| v.to_string())],
+    ) {
+        let errors = match Experiment::from_json(&text) {
+            Ok(exp) => return Err(TestCaseError::fail(format!("{text:?} is an experiment: {}", exp.to_json()))),
+            Err(e) => e.into_vec(),
+        };
+        prop_assert!(!errors.is_empty());
+        prop_assert!(errors.iter().all(|e| !e.message.is_empty()), "{errors:?}");
+        match serde_json::from_str::<Value>(&text) {
+            Err(_) => {
+                prop_assert_eq!(errors.len(), 1, "{:?}", errors);
+                prop_assert_eq!(&errors[0].field, "");
+                prop_assert!(errors[0].message.starts_with("not valid JSON (line "), "{}", errors[0]);
+            }
+            Ok(Value::Object(m)) => {
+                const TOP: [&str; 11] = ["function", "start", "steps", "optimizers", "view", "batch_size",
+                                         "seed", "grad_noise", "accumulate", "l2", "stop"];
+                for e in &errors {
+                    let key = e.field.split(['.', '[']).next().unwrap();
+                    prop_assert!(m.contains_key(key) || TOP.contains(&key), "{} in {}", e, text);
+                }
+                // Each key that is not an experiment's is named.
+                for k in m.keys().filter(|k| !TOP.contains(&k.as_str())) {
+                    prop_assert!(errors.iter().any(|e| e.field == *k), "{} not named in {:?}", k, errors);
+                }
+                // Each required key that is missing is named.
+                for k in ["function", "optimizers"] {
+                    if !m.contains_key(k) {
+                        prop_assert!(errors.iter().any(|e| e.field == k), "{} not named in {:?}", k, errors);
+                    }
+                }
+            }
+            Ok(_) => {
+                prop_assert_eq!(errors.len(), 1, "{:?}", errors);
+                prop_assert_eq!(&errors[0].field, "");
+                prop_assert!(errors[0].message.starts_with("must be an object"), "{}", errors[0]);
+            }
+        }
     }
 
     #[test]
