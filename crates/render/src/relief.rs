@@ -1072,7 +1072,10 @@ mod tests {
         for &(x, y) in &[(view.x[0], view.y[0]), (0.3, -0.7), (view.x[1], view.y[1])] {
             let (x0, y0, _) = cam.point(x, y, 0.0);
             let (x1, y1, _) = cam.point(x, y, 1.0);
-            assert!(near(x0, x1) && near(y0, y1), "({x}, {y}) moved with its height");
+            assert!(
+                near(x0, x1) && near(y0, y1),
+                "({x}, {y}) moved with its height"
+            );
         }
         let at = |x: f64, y: f64| {
             let (sx, sy, _) = cam.point(x, y, 0.0);
@@ -1082,7 +1085,10 @@ mod tests {
         let (a, b) = (at(view.x[0], view.y[0]), at(view.x[1], view.y[1]));
         assert!(near(mid.0, (a.0 + b.0) / 2.0) && near(mid.1, (a.1 + b.1) / 2.0));
         let (wide, tall) = (b.0 - a.0, a.1 - b.1);
-        assert!(near(wide, tall), "the window is {wide} wide and {tall} tall");
+        assert!(
+            near(wide, tall),
+            "the window is {wide} wide and {tall} tall"
+        );
         // No turn: a line of constant y is level on the screen.
         assert!(near(at(view.x[0], 0.2).1, at(view.x[1], 0.2).1));
     }
