@@ -181,51 +181,11 @@ fn decoded(
     for e in &errors {
         prop_assert!(!e.message.is_empty(), "{q}: {e:?}");
         prop_assert!(
-            e.field.is_empty() || named_in(&e.field, parts) || known_bug(parts),
+            e.field.is_empty() || named_in(&e.field, parts),
             "{q}: {e} names nothing of the link"
         );
     }
     Ok((kept, errors))
-}
-
-/// Whether the query meets a KNOWN BUG, reported with issue 31 (see
-/// `known_bugs_of_decode_keeping`, ignored until they are fixed): its
-/// optimizers misnumbered (an `o0`, a number past the last allowed, a gap),
-/// after which `decode_keeping` moves the optimizers after the bad number
-/// down onto it and drops them too, unnamed or under keys the link does not
-/// hold; or a network's `fn.dataset` or `fn.data`, read as the function's
-/// `dataset` or `data` and named `data`, a key the link does not hold, so
-/// that nothing is kept. Such queries are still decoded here, without a
-/// panic and with the same verdict from both decoders, but what is named
-/// and kept is not asserted.
-fn known_bug(parts: &[(String, String)]) -> bool {
-    parts
-        .iter()
-        .any(|(k, _)| under(k, "fn.dataset") || under(k, "fn.data"))
-        || misnumbered(parts)
-}
-
-/// Whether a limit's error names a setting to lower (`o1.history_size` of
-/// `steps=100000&o1=lbfgs`). KNOWN BUG, reported with issue 31:
-/// `decode_keeping` leaves that setting out (or cannot, where the link
-/// leaves it at its default), finds the run still past the limit, and
-/// keeps nothing, where leaving out the key that went past the limit would
-/// keep the rest.
-fn past_a_limit(errors: &[ConfigError]) -> bool {
-    errors
-        .iter()
-        .any(|e| sets_the_work(&e.field) && e.message.contains("at most"))
-}
-
-fn misnumbered(parts: &[(String, String)]) -> bool {
-    let mut numbers: Vec<usize> = parts
-        .iter()
-        .filter_map(|(k, _)| optimizer_of(k))
-        .map(|o| o[1..].parse().unwrap_or(usize::MAX))
-        .collect();
-    numbers.sort();
-    numbers.dedup();
-    numbers.iter().enumerate().any(|(i, n)| *n != i + 1) || numbers.last().is_some_and(|n| *n > 16)
 }
 
 /// What a mutation does to one key of a link.
@@ -409,9 +369,6 @@ proptest! {
         let key = mutate(&mut parts, i, &m);
         let q = join(&parts);
         let (kept, errors) = decoded(&parts)?;
-        if known_bug(&parts) {
-            return Ok(());
-        }
         for e in &errors {
             prop_assert!(
                 e.field.is_empty() || owed_to(&e.field, &key) || owed_to(&e.field, &old),
@@ -423,10 +380,7 @@ proptest! {
             .chain(errors.iter().map(|e| e.field.as_str()))
             .collect();
         let kept = kept.map(|e| json_of(&e));
-        // One key at fault leaves something to keep; but see `past_a_limit`.
-        if kept.is_none() && past_a_limit(&errors) {
-            return Ok(());
-        }
+        // One key at fault leaves something to keep.
         prop_assert!(kept.is_some(), "{q}: nothing kept: {errors:?}");
         let kept = kept.unwrap();
         match &m {
@@ -647,7 +601,7 @@ proptest! {
         for e in &opened.errors {
             prop_assert!(!e.message.is_empty());
             prop_assert!(
-                e.field.is_empty() || named_in(&e.field, &parts) || known_bug(&parts),
+                e.field.is_empty() || named_in(&e.field, &parts),
                 "{q}: {e} names nothing of the link"
             );
         }
@@ -818,27 +772,18 @@ proptest! {
     }
 }
 
-/// KNOWN BUGS, reported with issue 31, which the properties above step
-/// around (`known_bug`):
+/// Cases the fuzzing found (issue 31), each a bad key going alone, named as
+/// the link writes it, and the rest kept:
 ///
-/// - crates/experiment/src/link/keeping.rs: an optimizer whose number is
-///   out of range or leaves a gap goes, and the valid optimizers after it
-///   are moved down onto its number and go too, named under keys the link
-///   does not hold (`o0.lr`, `o11`) or not at all.
-/// - crates/experiment/src/link/decode.rs: a network's `fn.dataset` (any
-///   value, `xor` too) is read as the function's `dataset` and its error
-///   named `data`, which the link does not hold, so `decode_keeping` can
-///   leave nothing out and keeps nothing; beside `data.*` keys it is
-///   dropped without a word.
-/// - keeping.rs again: a link past a limit whose error names a setting
-///   to lower (`steps=100000&o1=lbfgs`: "use a smaller o1.history_size",
-///   which the link leaves at its default) keeps nothing (`past_a_limit`).
-///
-/// Each bad key should go alone, named as the link writes it, and the rest
-/// be kept.
+/// - an optimizer numbered out of range (`o0`) goes, and those after keep
+///   their numbers; a gap in the numbers (`o1`, `o3`) is closed, the later
+///   ones read one down and named;
+/// - a network's `fn.dataset` is not a key of a link, and is named so;
+/// - a link past a limit whose error names a setting the link leaves at its
+///   default (`steps=100000&o1=lbfgs`: "o1.history_size") keeps the rest at
+///   the default number of steps.
 #[test]
-#[ignore = "known bugs of decode_keeping, reported with issue 31"]
-fn known_bugs_of_decode_keeping() {
+fn misnumbered_optimizers_a_networks_dataset_and_a_link_past_a_limit_keep_the_rest() {
     for (q, bad, kept) in [
         ("fn=booth&o0=sgd&o0.lr=0.1&o1=adam&o1.lr=0.1", "o0", 1),
         (
@@ -848,6 +793,11 @@ fn known_bugs_of_decode_keeping() {
         ),
         ("fn=booth&o2=sgd&o2.lr=0.1&o3=adam&o3.lr=0.2", "o2", 1),
         ("fn=mlp&fn.dataset=xor&o1=sgd&o1.lr=0.1", "fn.dataset", 1),
+        (
+            "fn=himmelblau&start=-1.2,2.5&steps=100000&o1=lbfgs&o1.lr=1",
+            "o1.history_size",
+            1,
+        ),
     ] {
         let parts = split(q);
         let (e, errors) = link::decode_keeping(q);

@@ -201,6 +201,14 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
     if network {
         // A network's keys are its function's own, its drawn rows `dataset`.
         for (k, v) in params {
+            if k == "dataset" || k == "data" {
+                // Not keys of a link: a network's rows are data= or data.K.
+                p.push(ConfigError::new(
+                    format!("fn.{k}"),
+                    "is not a key of a link; a network's rows are given as data=x1,x2,y;… or drawn by data.name=…, data.n=…",
+                ));
+                continue;
+            }
             let v = match (k.as_str(), v) {
                 ("hidden", Value::Number(n)) => json!([n]),
                 (_, v) => v,

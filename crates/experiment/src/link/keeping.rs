@@ -1,11 +1,11 @@
 //! As much of a link as is valid: every key at fault named, the rest kept.
 
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, MAX_OPTIMIZERS};
 use crate::link::decode::{decode, optimizer_number, pairs, FALLBACK_FUNCTION};
 use crate::link::text::encode_component;
 use optiviz_base::error::{ConfigError, Problems};
 use optiviz_objectives::functions::custom::DEFAULT_EXPR;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Whether `key` is `head` or lies under it (`o1.sched.T_max` under `o1.sched`).
 fn under(key: &str, head: &str) -> bool {
@@ -30,6 +30,10 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
         .err()
         .map(|e| e.into_vec())
         .unwrap_or_default();
+    // Each optimizer's number as the link wrote it, by the number it is
+    // read as now (they move when a gap closes or one before them goes):
+    // every error names the link's own key.
+    let mut origin = renumber(&mut parts, &mut errors);
     let join = |parts: &[(String, String)]| {
         parts
             .iter()
@@ -38,11 +42,18 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
             .join("&")
     };
     for _ in 0..=parts.len() + 2 {
+        let said = errors.len();
         let found = match decode(&join(&parts)) {
             Ok(exp) => return (Some(exp), once(errors)),
             Err(e) => e,
         };
         let round = parts.clone();
+        // A limit's error may name a setting the link leaves at its default
+        // (o1.history_size of an L-BFGS past the cost limit): nothing of the
+        // link to leave out but its length.
+        let unheld = found
+            .iter()
+            .any(|e| !e.field.is_empty() && !parts.iter().any(|(k, _)| under(k, &e.field)));
         // Optimizers that go whole, by number: those after them move up
         // once every error of this round has been dealt with.
         let mut gone: BTreeSet<usize> = BTreeSet::new();
@@ -138,6 +149,9 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                 ));
             }
         }
+        for e in errors[said..].iter_mut() {
+            e.field = as_written(&e.field, &origin);
+        }
         // Those after a dropped optimizer move up, one number for each gone
         // before them.
         for (k, _) in parts.iter_mut() {
@@ -149,11 +163,87 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                 }
             }
         }
+        origin = origin
+            .iter()
+            .filter(|(m, _)| !gone.contains(m))
+            .map(|(&m, &o)| (m - gone.iter().filter(|&&g| g < m).count(), o))
+            .collect();
         if parts == round {
+            if unheld && parts.iter().any(|(k, _)| k == "steps") {
+                parts.retain(|(k, _)| k != "steps");
+                errors.push(ConfigError::new(
+                    "steps",
+                    "left out: the default number of steps, so that the rest stays within the limits",
+                ));
+                continue;
+            }
             return (None, once(errors));
         }
     }
     (None, once(errors))
+}
+
+/// Optimizers numbered outside o1 to o16 are named and left out; a gap in
+/// the numbers (o1, o3) is closed, each later optimizer read one number down
+/// and named with the number it is read as: their settings are kept.
+fn renumber(
+    parts: &mut Vec<(String, String)>,
+    errors: &mut Vec<ConfigError>,
+) -> BTreeMap<usize, usize> {
+    let head = |k: &str| k.split('.').next().unwrap_or("").to_string();
+    let numbers: BTreeSet<usize> = parts
+        .iter()
+        .filter_map(|(k, _)| optimizer_number(&head(k)))
+        .collect();
+    let allowed = 1..=MAX_OPTIMIZERS;
+    for &n in numbers.iter().filter(|n| !allowed.contains(n)) {
+        let name = format!("o{n}");
+        errors.push(ConfigError::new(
+            name.clone(),
+            format!("optimizers are numbered o1 to o{MAX_OPTIMIZERS}"),
+        ));
+        for (k, _) in parts.iter().filter(|(k, _)| under(k, &name) && *k != name) {
+            errors.push(ConfigError::new(k.clone(), format!("left out with {name}")));
+        }
+        parts.retain(|(k, _)| !under(k, &name));
+    }
+    let read_as: Vec<(usize, usize)> = numbers
+        .iter()
+        .filter(|n| allowed.contains(n))
+        .enumerate()
+        .map(|(i, &n)| (n, i + 1))
+        .filter(|(n, to)| n != to)
+        .collect();
+    for &(n, to) in &read_as {
+        errors.push(ConfigError::new(
+            format!("o{n}"),
+            format!("optimizers are numbered o1, o2, … without gaps: read as o{to}"),
+        ));
+    }
+    for (k, _) in parts.iter_mut() {
+        let h = head(k);
+        let Some(&(_, to)) =
+            optimizer_number(&h).and_then(|n| read_as.iter().find(|(m, _)| *m == n))
+        else {
+            continue;
+        };
+        *k = format!("o{to}{}", &k[h.len()..]);
+    }
+    numbers
+        .iter()
+        .filter(|n| allowed.contains(n))
+        .enumerate()
+        .map(|(i, &n)| (i + 1, n))
+        .collect()
+}
+
+/// `field` with its optimizer's number as the link wrote it.
+fn as_written(field: &str, origin: &BTreeMap<usize, usize>) -> String {
+    let h = field.split('.').next().unwrap_or("");
+    match optimizer_number(h).and_then(|n| origin.get(&n)) {
+        Some(&o) => format!("o{o}{}", &field[h.len()..]),
+        None => field.to_string(),
+    }
 }
 
 /// Each problem once: a problem that no round could mend is found again in
