@@ -288,11 +288,12 @@ test("every optimizer at its longest settings: past the limits refused with the 
         if (h.name.startsWith("tolerance")) o[h.name] = 0;
       }
       const make = (steps) => ({ function: { name: "rastrigin" }, start: [-3, 3], steps, optimizers: [o] });
-      let [lo, hi] = [1, 100000];
+      let [lo, hi] = [0, 100000];
       while (lo < hi) {
         const mid = Math.ceil((lo + hi) / 2);
         if (refused({ ...make(mid), stop: { max_steps: 1 } })) hi = mid - 1; else lo = mid;
       }
+      if (lo === 0) { ends.push([def.name, 0, 0, "refused"]); continue; }
       app.setExperiment(make(lo));
       const run = app.runs().runs[0];
       ends.push([def.name, lo, run.points.length - 1, run.status.state]);

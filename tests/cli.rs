@@ -144,6 +144,9 @@ const BAD: &[(&str, &str)] = &[
      "-: optimizers[0].history_size: L-BFGS's history makes this experiment as long as 7.69e8 row evaluations"),
     (r#"{"function": {"name": "mlp", "hidden": [64, 64, 64], "dataset": {"name": "xor", "n": 3}}, "steps": 30, "optimizers": [{"name": "lbfgs", "lr": 1, "max_iter": 100, "max_eval": 1000, "history_size": 1000, "tolerance_grad": 0, "tolerance_change": 0}]}"#,
      "-: optimizers[0].history_size: training asks for about"),
+    // Its state kept at every step (the inspector, --state): 860 MB here before.
+    (r#"{"function": {"name": "rosenbrock"}, "start": [-1, 1], "steps": 75000, "optimizers": [{"name": "lbfgs", "lr": 1}]}"#,
+     "-: optimizers[0].history_size: the runs' state at every step"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "l2": -1, "optimizers": []}"#,
      "-: l2: must be in [0, 1000], got -1"),
     (r#"{"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [{"name": "sgd", "lr": 0.1, "nesterov": true}]}"#,

@@ -57,7 +57,10 @@ export function changedNote(box, said, text, how) {
     return;
   }
   if (!box.classList.contains("changed-note")) {
-    box.style.height = `${box.getBoundingClientRect().height}px`;
+    // Held at the height it had; a box not shown yet (an empty lesson text
+    // on a link's first frame) keeps its natural height.
+    const height = box.getBoundingClientRect().height;
+    if (height > 0) box.style.height = `${height}px`;
     box.classList.add("changed-note");
   }
   const note = document.createElement("span");

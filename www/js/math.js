@@ -54,6 +54,8 @@ export function setMath(el, markup) {
   el.replaceChildren(...mathNodes(markup));
   if (el instanceof HTMLElement) {
     el.style.fontSize = "";
+    fitted.delete(el);
+    fitting.unobserve(el);
     fitting.observe(el);
   }
 }
@@ -62,6 +64,9 @@ export function setMath(el, markup) {
 // is seen whole (on a phone the sideways scrollbar hides, and a line would
 // be cut off); the smallest size keeps it legible, and past that it scrolls.
 const SMALLEST_PX = 7;
+// The width each formula was last fitted to: a refit only when it changes
+// (the smaller size changes the box's height, which must not refit it).
+const fitted = new WeakMap();
 const fitting = new ResizeObserver((entries) => {
   for (const { target } of entries) {
     if (!(target instanceof HTMLElement)) continue;
@@ -69,7 +74,8 @@ const fitting = new ResizeObserver((entries) => {
       fitting.unobserve(target);
       continue;
     }
-    if (!target.clientWidth) continue;
+    if (!target.clientWidth || fitted.get(target) === target.clientWidth) continue;
+    fitted.set(target, target.clientWidth);
     target.style.fontSize = "";
     const room = target.clientWidth;
     const needs = target.scrollWidth;

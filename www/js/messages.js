@@ -35,8 +35,10 @@ export function build(ctx) {
   // The message floats over the page's foot (it moves nothing); while it
   // shows, the page gains that much room at its end, so that what it covers
   // (the legend, a card's last lines) can be scrolled clear of it.
+  // (Not in an embed, whose page is its frame's height: the plot would shrink.)
   const room = new ResizeObserver(() => {
-    document.body.style.paddingBottom = box.hidden ? "" : `${box.offsetHeight + 24}px`;
+    const embed = document.body.classList.contains("embed");
+    document.body.style.paddingBottom = box.hidden || embed ? "" : `${box.offsetHeight + 24}px`;
   });
   room.observe(box);
   function showError(message) {

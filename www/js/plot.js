@@ -74,7 +74,7 @@ export function build(ctx, plot) {
     plot.setPointerCapture(e.pointerId);
     drag = { mode: app.nearStart(x, y) && !ctx.lock.locked("start") ? "start" : "click", x, y, id: e.pointerId };
   });
-  const endDrag = () => { drag = null; };
+  const endDrag = () => { drag = null; placeTools(); };
   const lift = (e) => {
     if (!fingers.delete(e.pointerId)) return;
     if (pinch && fingers.size < 2) {
@@ -176,6 +176,9 @@ export function build(ctx, plot) {
   const REACH = 16; // CSS px around a point that a tap may aim at
   let clearOf = "";
   function placeTools() {
+    // Not while a drag or pinch moves the view or the handle (the buttons
+    // would hop under the pointer): once it ends.
+    if (drag || pinch) return;
     const points = app.keepClear();
     const key = Array.from(points, Math.round).join();
     if (key === clearOf) return;

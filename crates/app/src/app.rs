@@ -676,11 +676,12 @@ impl<H: Host> App<H> {
     }
 
     /// Zooming or panning past the allowed window simply stops there. The
-    /// window's edges are rounded to what a CSS pixel of the plot tells apart.
+    /// window's edges are rounded to a hundredth of a CSS pixel of the plot
+    /// (no binary noise in the link, and no slow zoom or pan lost).
     fn set_view(&mut self, v: View) -> Result<(), ConfigErrors> {
         let r = self.frame().rect;
         let round = |a: [f64; 2], px: f64| {
-            let pixel = (a[1] - a[0]) / px * self.scale;
+            let pixel = (a[1] - a[0]) / px * self.scale / 100.0;
             a.map(|e| round_to_pixel(e, pixel))
         };
         let v = View {

@@ -210,15 +210,20 @@ impl Problem<[f64; 2]> for OnSurface<'_> {
 }
 
 /// Whether a point where the gradient vanished, with loss `loss`, is a
-/// minimum: one of the function's known minima (its loss no more than a
-/// minimum's value, within rounding), or, where none is known, a point whose
-/// curvature is positive along both of the Hessian's axes.
+/// minimum: beside one of the function's known minima and at its value
+/// (within rounding), or, where none is known, a point whose curvature is
+/// positive along both of the Hessian's axes.
 fn at_minimum(f: &Surface, p: [f64; 2], loss: f64) -> bool {
     let minima = f.minima();
     if !minima.is_empty() {
-        return minima
-            .iter()
-            .any(|m| loss <= m.value + 1e-6 * (1.0 + m.value.abs()));
+        // Near one (a hundredth of the default window's diagonal, as the
+        // sweep and basin maps judge), at its value.
+        let v = f.view();
+        let reach = 0.01 * (v.x[1] - v.x[0]).hypot(v.y[1] - v.y[0]);
+        return minima.iter().any(|m| {
+            (p[0] - m.point[0]).hypot(p[1] - m.point[1]) <= reach
+                && loss <= m.value + 1e-6 * (1.0 + m.value.abs())
+        });
     }
     let [[a, b], [_, d]] = f.hessian(p);
     a > 0.0 && a * d - b * b > 0.0

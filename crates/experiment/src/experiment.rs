@@ -26,6 +26,10 @@ pub const START_RANGE: Range = Range::closed(-1e6, 1e6);
 /// The most work one experiment may ask for, in row evaluations (a formula's
 /// gradient or noise draw counts as one): about a second or two in a browser.
 pub const MAX_WORK: f64 = 5e7;
+/// The most numbers the runs of a formula or data model may keep as their
+/// optimizers' state, a copy at every step (the inspector, the arrows, the
+/// JSON download, `--state`): about 160 MB.
+pub const MAX_STATE_VALUES: f64 = 2e7;
 /// How many of an optimizer's multiply-adds over its vectors (at two
 /// parameters, its loops' bookkeeping counted) take about as long as a row
 /// evaluation: L-BFGS's two-loop recursion takes about 0.9 ns for each, a
@@ -419,10 +423,15 @@ impl Experiment {
 
     /// The most numbers every optimizer's state holds at `n` parameters.
     pub fn optimizer_state(&self, n: usize) -> f64 {
+        self.optimizer_states(n).iter().sum()
+    }
+
+    /// The most numbers each optimizer's state holds at `n` parameters.
+    pub fn optimizer_states(&self, n: usize) -> Vec<f64> {
         self.optimizers
             .iter()
             .map(|o| (o.def.build.two)(&o.hyper).state_size(n, self.steps))
-            .sum()
+            .collect()
     }
 
     /// Whether optimizer `i`'s gradients are drawn (mini-batches smaller than

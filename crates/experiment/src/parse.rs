@@ -4,9 +4,9 @@
 
 use crate::experiment::{
     Batch, Experiment, FunctionConfig, OptimizerConfig, Sampling, Stop, DEFAULT_WINDOW, L2_RANGE,
-    MAX_ACCUMULATE, MAX_NETWORK_POINTS, MAX_NETWORK_WORK, MAX_OPTIMIZERS, MAX_STEPS, MAX_WORK,
-    MIN_VIEW_SIZE, NETWORK_MADDS_PER_VECTOR_MADD, NOISE_RANGE, OPTIMIZER_KEYS, START_RANGE,
-    VECTOR_MADDS_PER_ROW,
+    MAX_ACCUMULATE, MAX_NETWORK_POINTS, MAX_NETWORK_WORK, MAX_OPTIMIZERS, MAX_STATE_VALUES,
+    MAX_STEPS, MAX_WORK, MIN_VIEW_SIZE, NETWORK_MADDS_PER_VECTOR_MADD, NOISE_RANGE, OPTIMIZER_KEYS,
+    START_RANGE, VECTOR_MADDS_PER_ROW,
 };
 use crate::network::{check_batch_norm_batches, parse_mlp};
 use crate::rows::{feature_pairs, numbers};
@@ -918,7 +918,7 @@ fn check_work(exp: &Experiment, rows: f64) -> Result<(), ConfigError> {
         .collect();
     let work = rows + own.iter().sum::<f64>();
     if work <= MAX_WORK {
-        return Ok(());
+        return check_state(exp);
     }
     match heaviest_history(exp, &own, work) {
         Some(key) => Err(ConfigError::new(
@@ -934,6 +934,27 @@ fn check_work(exp: &Experiment, rows: f64) -> Result<(), ConfigError> {
             ),
         )),
     }
+}
+
+/// The state a formula's or a data model's runs keep at every step when it
+/// is recorded (the inspector, the arrows, the JSON download, `--state`).
+fn check_state(exp: &Experiment) -> Result<(), ConfigError> {
+    let states: Vec<f64> = exp
+        .optimizer_states(2)
+        .iter()
+        .map(|s| s * (exp.steps as f64 + 1.0))
+        .collect();
+    let kept = states.iter().sum::<f64>();
+    if kept > MAX_STATE_VALUES {
+        let key = heaviest_history(exp, &states, kept).unwrap_or_else(|| "steps".into());
+        return Err(ConfigError::new(
+            key,
+            format!(
+                "the runs' state at every step (which the inspector, the arrows and the JSON download keep) would hold {kept:.2e} numbers, at most {MAX_STATE_VALUES:e}: use fewer steps or optimizers, or a smaller history_size for L-BFGS"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The history_size of the optimizer whose own work is most of `total`,

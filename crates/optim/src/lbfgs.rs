@@ -168,10 +168,11 @@ impl<V: Params> Optimizer<V> for Lbfgs<V> {
     }
 
     /// The history's pairs (two vectors each, as many as the iterations so
-    /// far up to history_size), and the direction, step and gradients.
+    /// far up to history_size) with their ρ, the two-loop coefficients (one
+    /// per pair it may hold), and the direction, step and gradients.
     fn state_size(&self, n: usize, steps: u32) -> f64 {
         let held = (self.history_size as f64).min(self.iterations(steps));
-        (2.0 * held + 4.0) * n as f64
+        (2.0 * held + 4.0) * n as f64 + held + self.history_size as f64
     }
 
     fn step_closure(
