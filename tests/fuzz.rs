@@ -11,15 +11,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use optiviz::app::app::{App, Sizes};
-use optiviz::app::host::Host;
+use optiviz::app::host::Headless;
 use optiviz::base::error::ConfigError;
 use optiviz::experiment::link;
-use optiviz::render::paint::Painter;
-use optiviz::render::svg::SvgPainter;
 use optiviz::Experiment;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// The cases a property runs: `n`, or as many times more as
@@ -509,34 +506,8 @@ fn query_key() -> impl Strategy<Value = String> {
     prop::sample::select(keys)
 }
 
-/// A host for the page's model that draws SVG and keeps time on a clock
-/// of its own.
-struct Test {
-    clock: Cell<f64>,
-}
-
-impl Host for Test {
-    type Painter = SvgPainter;
-
-    fn now(&self) -> f64 {
-        let t = self.clock.get() + 1.0;
-        self.clock.set(t);
-        t
-    }
-
-    fn pixels(&self, width: usize, height: usize, rgba: Vec<u8>) -> String {
-        SvgPainter::new("t").image(width, height, &rgba)
-    }
-
-    fn relief_image(&mut self, width: usize, height: usize, rgba: &[u8]) -> String {
-        SvgPainter::new("r").image(width, height, rgba)
-    }
-}
-
-fn app() -> App<Test> {
-    let mut app = App::new(Test {
-        clock: Cell::new(0.0),
-    });
+fn app() -> App<Headless> {
+    let mut app = App::new(Headless::default());
     app.resize(
         Sizes {
             plot: (200, 150),

@@ -4,40 +4,12 @@
 //! links, drawing) do what the page relies on.
 
 use optiviz_app::app::{App, Sizes};
-use optiviz_app::host::Host;
-use optiviz_render::paint::Painter;
+use optiviz_app::host::Headless;
 use optiviz_render::svg::SvgPainter;
 use serde_json::{json, Value};
-use std::cell::Cell;
 
-/// A host that draws SVG and keeps time on a clock the test moves.
-struct Test {
-    clock: Cell<f64>,
-}
-
-impl Host for Test {
-    type Painter = SvgPainter;
-
-    fn now(&self) -> f64 {
-        // Every look at the clock moves it a millisecond on.
-        let t = self.clock.get() + 1.0;
-        self.clock.set(t);
-        t
-    }
-
-    fn pixels(&self, width: usize, height: usize, rgba: Vec<u8>) -> String {
-        SvgPainter::new("t").image(width, height, &rgba)
-    }
-
-    fn relief_image(&mut self, width: usize, height: usize, rgba: &[u8]) -> String {
-        SvgPainter::new("r").image(width, height, rgba)
-    }
-}
-
-fn app() -> App<Test> {
-    let mut app = App::new(Test {
-        clock: Cell::new(0.0),
-    });
+fn app() -> App<Headless> {
+    let mut app = App::new(Headless::default());
     app.resize(
         Sizes {
             plot: (400, 300),
@@ -52,14 +24,14 @@ fn app() -> App<Test> {
 const BOOTH: &str = r#"{"function": {"name": "booth"}, "start": [4, -3], "steps": 40,
     "optimizers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.3}]}"#;
 
-fn loaded(json: &str) -> App<Test> {
+fn loaded(json: &str) -> App<Headless> {
     let mut a = app();
     a.set_experiment(&serde_json::from_str(json).unwrap())
         .unwrap();
     a
 }
 
-fn doc(a: &App<Test>) -> Value {
+fn doc(a: &App<Headless>) -> Value {
     serde_json::to_value(a.experiment()).unwrap()
 }
 
