@@ -6,7 +6,7 @@ use crate::host::Host;
 use crate::lessons;
 use optiviz_base::error::ConfigError;
 use optiviz_experiment::link::keys::{classify, Role};
-use optiviz_experiment::link::{decode_page, Page, PageValue};
+use optiviz_experiment::link::{decode_page, unknown_keys, Page, PageValue};
 
 /// What opening a link gave.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -19,14 +19,15 @@ pub struct Opened {
     pub errors: Vec<ConfigError>,
 }
 
-/// Whether a link's query holds any of the experiment's keys.
+/// Whether a link's query holds any of the experiment's keys (an unknown
+/// key alone, `?scenario=x`, leaves the page its own experiment).
 pub fn holds_experiment(query: &str) -> bool {
     query
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|p| p.split_once('=').map_or(p, |(k, _)| k))
-        .any(|k| !matches!(classify(k).map(|k| k.role), Some(Role::Page(_))))
+        .any(|k| matches!(classify(k).map(|k| k.role), Some(r) if !matches!(r, Role::Page(_))))
 }
 
 impl<H: Host> App<H> {
@@ -39,6 +40,8 @@ impl<H: Host> App<H> {
         let mut errors = Vec::new();
         if experiment {
             errors.extend(self.load_query_keeping(query));
+        } else {
+            errors.extend(unknown_keys(query));
         }
         let (mut page, page_errors) = decode_page(query, Some(self.experiment()));
         errors.extend(page_errors);

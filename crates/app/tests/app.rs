@@ -159,6 +159,16 @@ fn a_link_opens_as_far_as_it_is_valid_and_names_every_bad_key() {
     });
     let opened = b.open_link("?lesson=how-optimizers-move&part=99");
     assert_eq!(opened.errors[0].field, "part");
+    // Unknown keys alone hold no experiment: the page keeps its own, and
+    // each is named (a tracker's key is not).
+    let mut c = app();
+    let before = c.experiment().to_json();
+    let opened = c.open_link("?scenario=too-large&utm_source=mail&speed=20");
+    assert!(!opened.experiment);
+    let named: Vec<&str> = opened.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(named, ["scenario"]);
+    assert!(opened.errors[0].message.starts_with("unknown URL parameter; allowed: fn, "));
+    assert_eq!(c.experiment().to_json(), before);
 }
 
 #[test]

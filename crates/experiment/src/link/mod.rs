@@ -55,4 +55,4 @@ mod tests;
 pub use decode::{decode, DEFAULT_STEPS, FALLBACK_FUNCTION};
 pub use encode::{encode, MAX_LINK_DATA};
 pub use keeping::decode_keeping;
-pub use page::{decode_page, Page, PageValue};
+pub use page::{decode_page, unknown_keys, Page, PageValue};

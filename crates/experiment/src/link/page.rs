@@ -5,7 +5,8 @@
 use crate::angle::Angle;
 use crate::experiment::Experiment;
 use crate::link::decode::pairs;
-use crate::link::keys::{classify, page_keys, PageKind, Role, MAX_CHOICES};
+use crate::link::keys::{classify, experiment_keys, page_keys, PageKind, Role, MAX_CHOICES};
+use crate::link::text::is_foreign_key;
 use crate::lock::Lock;
 use optiviz_base::error::{ConfigError, Problems};
 use serde::Serialize;
@@ -161,6 +162,23 @@ fn read(
             Some(PageValue::Texts(list))
         }
     }
+}
+
+/// The keys of a link that are neither the experiment's nor the page's
+/// (nor a tracker's, as `utm_source`), each named with what is allowed: for
+/// a link that holds no experiment key, whose page is the default one.
+pub fn unknown_keys(query: &str) -> Vec<ConfigError> {
+    let mut ignored = Problems::default();
+    pairs(query, &mut ignored)
+        .into_iter()
+        .filter(|(k, _, _)| !is_foreign_key(k) && classify(k).is_none())
+        .map(|(k, _, _)| {
+            ConfigError::new(
+                k,
+                format!("unknown URL parameter; allowed: {}", experiment_keys()),
+            )
+        })
+        .collect()
 }
 
 /// The page's keys of a link, each read by its kind; the checks that need
