@@ -167,7 +167,9 @@ fn a_link_opens_as_far_as_it_is_valid_and_names_every_bad_key() {
     assert!(!opened.experiment);
     let named: Vec<&str> = opened.errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(named, ["scenario"]);
-    assert!(opened.errors[0].message.starts_with("unknown URL parameter; allowed: fn, "));
+    assert!(opened.errors[0]
+        .message
+        .starts_with("unknown URL parameter; allowed: fn, "));
     assert_eq!(c.experiment().to_json(), before);
 }
 
