@@ -421,11 +421,6 @@ impl Experiment {
             .collect()
     }
 
-    /// The most numbers every optimizer's state holds at `n` parameters.
-    pub fn optimizer_state(&self, n: usize) -> f64 {
-        self.optimizer_states(n).iter().sum()
-    }
-
     /// The most numbers each optimizer's state holds at `n` parameters.
     pub fn optimizer_states(&self, n: usize) -> Vec<f64> {
         self.optimizers

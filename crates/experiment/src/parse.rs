@@ -138,20 +138,22 @@ impl Experiment {
         // What the whole experiment asks for, once every part is sound.
         let exp = p.finish(exp)?;
         let work = exp.work();
-        if let Some(model) = &exp.function.mlp {
-            check_network_work(&exp, model, work)?;
-            check_batch_norm_batches(&exp, model)?;
-        } else {
-            check_work(&exp, work)?;
-        }
-        if work > MAX_WORK {
-            return Err(ConfigError::new(
-                "steps",
-                format!(
-                    "this experiment asks for {work:.2e} row evaluations (steps × (rows for the loss + accumulate × batch size), over every optimizer); at most {MAX_WORK:e}: use fewer steps, rows, optimizers or a smaller accumulate"
-                ),
-            )
-            .into());
+        match &exp.function.mlp {
+            Some(model) => {
+                check_network_work(&exp, model, work)?;
+                check_batch_norm_batches(&exp, model)?;
+                // A network's rows too (a formula's are in check_work).
+                if work > MAX_WORK {
+                    return Err(ConfigError::new(
+                        "steps",
+                        format!(
+                            "this experiment asks for {work:.2e} row evaluations (steps × (rows for the loss + accumulate × batch size), over every optimizer); at most {MAX_WORK:e}: use fewer steps, rows, optimizers or a smaller accumulate"
+                        ),
+                    )
+                    .into());
+                }
+            }
+            None => check_work(&exp, work)?,
         }
         Ok(exp)
     }
@@ -969,7 +971,7 @@ fn heaviest_history(exp: &Experiment, own: &[f64], total: f64) -> Option<String>
 fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), ConfigError> {
     let count = model.net.count as f64;
     let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64
-        + exp.optimizer_state(model.net.count);
+        + exp.optimizer_states(model.net.count).iter().sum::<f64>();
     if kept > MAX_NETWORK_POINTS {
         return Err(ConfigError::new(
             "steps",
