@@ -437,6 +437,130 @@ fn sweep_prints_final_and_best_loss_and_status_per_learning_rate() {
     }
 }
 
+/// An entry of every optimizer, the wrappers around SGD with momentum.
+fn every_optimizer(lr: f64) -> Vec<Value> {
+    optiviz::optim::REGISTRY
+        .iter()
+        .map(|d| match d.wraps {
+            Some(w) if w.default.is_none() => {
+                serde_json::json!({"name": d.name, "lr": lr, w.key: {"name": "sgd", "momentum": 0.9}})
+            }
+            _ => serde_json::json!({"name": d.name, "lr": lr}),
+        })
+        .collect()
+}
+
+/// The index `optiviz tune` must choose from a sweep's run, found here
+/// from the sweep's own output: the lowest final loss of the runs that did
+/// not diverge, the smaller rate on a tie.
+fn best_of_sweep(run: &Value) -> Option<usize> {
+    let losses = run["final_loss"].as_array().unwrap();
+    let status = run["status"].as_array().unwrap();
+    let mut best: Option<(usize, f64)> = None;
+    for (j, (l, s)) in losses.iter().zip(status).enumerate() {
+        let (Some(l), false) = (l.as_f64(), s["state"] == "diverged") else {
+            continue;
+        };
+        if best.is_none_or(|(_, b)| l < b) {
+            best = Some((j, l));
+        }
+    }
+    best.map(|(j, _)| j)
+}
+
+#[test]
+fn tune_sets_each_optimizer_to_its_best_rate_of_the_sweep() {
+    let all = every_optimizer(0.003);
+    // An experiment holds at most 16: every optimizer, in two halves.
+    let (first, second) = all.split_at(all.len() / 2);
+    for (function, optimizers) in [
+        (r#"{"name": "rosenbrock"}, "start": [-1.5, 2]"#, first),
+        (r#"{"name": "rosenbrock"}, "start": [-1.5, 2]"#, second),
+        (r#"{"name": "himmelblau"}, "start": [0.5, -3]"#, first),
+        (r#"{"name": "himmelblau"}, "start": [0.5, -3]"#, second),
+    ] {
+        let exp = format!(
+            r#"{{"function": {function}, "steps": 60, "optimizers": {}}}"#,
+            Value::Array(optimizers.to_vec())
+        );
+        let rates = ["--from", "1e-4", "--to", "3", "--count", "9"];
+        let sweep = optiviz(&[&["sweep", "-"][..], &rates].concat(), &exp);
+        let tune = optiviz(&[&["tune", "-"][..], &rates].concat(), &exp);
+        assert!(
+            tune.status.success(),
+            "{}",
+            String::from_utf8_lossy(&tune.stderr)
+        );
+        let sweep: Value = serde_json::from_slice(&sweep.stdout).unwrap();
+        let tune: Value = serde_json::from_slice(&tune.stdout).unwrap();
+        assert_eq!(tune["lrs"], sweep["lrs"]);
+        let lrs = sweep["lrs"].as_array().unwrap();
+        let runs = sweep["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), optimizers.len());
+        for (i, run) in runs.iter().enumerate() {
+            let t = &tune["tuned"][i];
+            let o = &tune["experiment"]["optimizers"][i];
+            assert_eq!(t["name"], run["name"]);
+            match best_of_sweep(run) {
+                Some(j) => {
+                    assert_eq!(t["lr"], lrs[j], "{}", run["name"]);
+                    assert_eq!(o["lr"], lrs[j], "{}", run["name"]);
+                    assert_eq!(t["final_loss"], run["final_loss"][j]);
+                    assert_eq!(t["all_diverged"], false);
+                }
+                None => {
+                    assert_eq!(t["lr"], 0.003);
+                    assert_eq!(t["all_diverged"], true);
+                }
+            }
+            let count = |state: &str| {
+                run["status"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["state"] == state)
+                    .count()
+            };
+            assert_eq!(t["converged"], count("converged"));
+            assert_eq!(t["not_diverged"], lrs.len() - count("diverged"));
+        }
+        // What tune prints is an experiment the rest of the tools read.
+        let again = optiviz(&["run", "-"], &tune["experiment"].to_string());
+        assert!(
+            again.status.success(),
+            "{}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+    }
+}
+
+#[test]
+fn tune_keeps_the_rate_of_an_optimizer_whose_every_rate_diverges() {
+    // On the quadratic (curvature 10 along y) SGD diverges at every rate past 0.2.
+    let exp = r#"{"function": {"name": "quadratic"}, "start": [3, 2], "steps": 100,
+                  "optimizers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.05}]}"#;
+    let out = optiviz(
+        &["tune", "-", "--from", "0.5", "--to", "2", "--count", "4"],
+        exp,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["tuned"][0]["all_diverged"], true);
+    assert_eq!(v["tuned"][0]["lr"], 0.05);
+    assert_eq!(v["tuned"][0]["final_loss"], Value::Null);
+    assert_eq!(v["experiment"]["optimizers"][0]["lr"], 0.05);
+    assert_eq!(v["tuned"][1]["all_diverged"], false);
+    assert_one_line_error(
+        &optiviz(&["tune", "-", "--count", "0"], exp),
+        "--count must be a whole number from 1 to 1000, got '0'",
+        "tune --count 0",
+    );
+}
+
 #[test]
 fn basins_map_where_each_start_ends() {
     let exp = r#"{"function": {"name": "himmelblau"}, "start": [0, 0], "steps": 200,

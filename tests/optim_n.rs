@@ -50,6 +50,14 @@ fn flag(b: bool) -> HyperValue {
     HyperValue::Flag(b)
 }
 
+fn pair(a: f64, b: f64) -> HyperValue {
+    HyperValue::Pair([a, b])
+}
+
+fn count(n: u32) -> HyperValue {
+    HyperValue::Count(Some(n))
+}
+
 /// The settings each optimizer is tried with: its defaults first, then the
 /// switches and terms that change its update.
 fn cases(name: &str) -> Vec<Case> {
@@ -186,6 +194,125 @@ fn cases(name: &str) -> Vec<Case> {
                 ],
             ),
         ],
+        "lion" => vec![
+            case(1e-3, &[]),
+            case(
+                1e-3,
+                &[
+                    ("betas", pair(0.8, 0.95)),
+                    ("weight_decay", num(0.1)),
+                    ("weight_decouple", flag(false)),
+                ],
+            ),
+            case(
+                1e-3,
+                &[("weight_decay", num(0.1)), ("fixed_decay", flag(true))],
+            ),
+            cycled(case(1e-3, &[])),
+        ],
+        "adabelief" => vec![
+            case(1e-2, &[]),
+            case(
+                1e-2,
+                &[
+                    ("rectify", flag(true)),
+                    ("degenerated_to_sgd", flag(false)),
+                    ("n_sma_threshold", count(4)),
+                ],
+            ),
+            case(
+                1e-2,
+                &[("ams_bound", flag(true)), ("weight_decay", num(0.01))],
+            ),
+        ],
+        "adopt" => vec![
+            case(1e-2, &[]),
+            case(
+                1e-2,
+                &[("weight_decay", num(0.01)), ("weight_decouple", flag(true))],
+            ),
+        ],
+        "ademamix" => vec![
+            case(1e-2, &[]),
+            case(
+                1e-2,
+                &[
+                    ("t_alpha_beta3", HyperValue::MaybeNumber(Some(20.0))),
+                    ("alpha", num(2.0)),
+                    ("betas", HyperValue::Triple([0.8, 0.99, 0.999])),
+                ],
+            ),
+        ],
+        "schedulefree_sgd" => vec![
+            case(1e-3, &[]),
+            case(
+                1e-3,
+                &[
+                    ("warmup_steps", count(5)),
+                    ("r", num(1.0)),
+                    ("weight_lr_power", num(1.0)),
+                    ("weight_decay", num(0.01)),
+                ],
+            ),
+        ],
+        "schedulefree_adamw" => vec![
+            case(1e-2, &[]),
+            case(
+                1e-2,
+                &[
+                    ("ams_bound", flag(true)),
+                    ("weight_decay", num(0.01)),
+                    ("warmup_steps", count(3)),
+                    ("decoupling_c", num(2.0)),
+                ],
+            ),
+        ],
+        "prodigy" => vec![
+            case(1.0, &[]),
+            case(
+                1.0,
+                &[
+                    ("d_coef", num(2.0)),
+                    ("growth_rate", HyperValue::MaybeNumber(Some(1.5))),
+                    ("bias_correction", flag(true)),
+                ],
+            ),
+            case(1.0, &[("safeguard_warmup", flag(true)), ("d0", num(1e-3))]),
+            case(1.0, &[("eps", HyperValue::MaybeNumber(None))]),
+        ],
+        // The wrappers hold SGD with momentum 0.9 (hyper() gives it).
+        "sam" => vec![
+            case(1e-4, &[]),
+            case(1e-4, &[("adaptive", flag(true)), ("rho", num(0.01))]),
+            cycled(case(1e-4, &[])),
+        ],
+        "lookahead" => vec![
+            case(5e-4, &[]),
+            case(
+                5e-4,
+                &[
+                    ("k", count(3)),
+                    ("alpha", num(0.6)),
+                    ("pullback_momentum", HyperValue::Choice(Some("pullback"))),
+                ],
+            ),
+            case(
+                5e-4,
+                &[("pullback_momentum", HyperValue::Choice(Some("reset")))],
+            ),
+        ],
+        "muon" => vec![
+            case(1e-2, &[]),
+            case(
+                1e-2,
+                &[
+                    ("nesterov", flag(false)),
+                    ("weight_decay", num(0.0)),
+                    ("adjust_lr_fn", HyperValue::Choice(Some("match_rms_adamw"))),
+                ],
+            ),
+            case(1e-2, &[("ns_steps", count(2))]),
+        ],
         other => panic!("no cases for the optimizer {other}: add some"),
     }
 }
@@ -195,9 +322,23 @@ fn hyper(def: &OptimizerDef, c: &Case) -> Hyper {
     let mut h = def.defaults();
     for (k, v) in &c.settings {
         assert!(def.spec(k).is_some(), "{}: no hyperparameter {k}", def.name);
-        h.0.insert(k, *v);
+        h.values.insert(k, *v);
     }
     (def.check)(&h, def.name).unwrap_or_else(|e| panic!("{e}"));
+    // A wrapper's base is SGD with momentum; Muon's others its default.
+    if let Some(w) = def.wraps {
+        let (name, lr) = w.default.unwrap_or(("sgd", 0.0));
+        let inner = optim::lookup(name).unwrap();
+        let mut hyper = inner.defaults();
+        if name == "sgd" {
+            hyper.values.insert("momentum", num(0.9));
+        }
+        h.inner = Some(Box::new(optim::Inner {
+            def: inner,
+            lr: (!w.shares_lr).then_some(lr),
+            hyper,
+        }));
+    }
     h
 }
 
@@ -295,7 +436,12 @@ fn every_optimizer_built_for_n_parameters_steps_as_its_two_parameter_build_when_
             let what = format!("{} case {i}", def.name);
             let h = hyper(def, c);
             let mut two = (def.build.two)(&h);
-            let mut many = (def.build.many)(&h, &[Shape::Vector(2)]);
+            // Muon steps a point as the 1 × 2 matrix it is on a surface.
+            let shape = match def.name {
+                "muon" => Shape::Matrix(1, 2),
+                _ => Shape::Vector(2),
+            };
+            let mut many = (def.build.many)(&h, &[shape]);
             let a = run(
                 two.as_mut(),
                 start,
@@ -331,8 +477,9 @@ fn every_optimizer_built_for_n_parameters_steps_as_its_two_parameter_build_when_
 /// Those whose update of a coordinate reads no other coordinate.
 fn coordinate_wise(def: &OptimizerDef) -> bool {
     // Adafactor scales by the RMS of θ and of the update; L-BFGS's direction
-    // and steps come from sums over all coordinates.
-    !matches!(def.name, "adafactor" | "lbfgs")
+    // and steps, Prodigy's distance estimate and SAM's climb come from sums
+    // over all coordinates; Muon orthogonalizes a matrix of them.
+    !matches!(def.name, "adafactor" | "lbfgs" | "prodigy" | "sam" | "muon")
 }
 
 #[test]
@@ -392,6 +539,9 @@ fn coordinate_wise_optimizers_on_four_separable_parameters_step_as_two_pairs() {
                         (StateValue::Number(xa), StateValue::Number(xb), StateValue::Number(x)) => {
                             assert_eq!(xa.to_bits(), x.to_bits(), "{at}: {k4}");
                             assert_eq!(xb.to_bits(), x.to_bits(), "{at}: {k4}");
+                        }
+                        (StateValue::Count(a), StateValue::Count(b), StateValue::Count(c)) => {
+                            assert!(a == c && b == c, "{at}: {k4}");
                         }
                         other => panic!("{at}: {k4}: {other:?}"),
                     }

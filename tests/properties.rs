@@ -155,6 +155,16 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                     let names: Vec<Value> = names.iter().map(|n| json!(n)).collect();
                     prop_oneof![Just(Value::Null), proptest::sample::select(names)].boxed()
                 }
+                HyperKind::Word(names) => {
+                    let names: Vec<Value> = names.iter().map(|n| json!(n)).collect();
+                    proptest::sample::select(names).boxed()
+                }
+                HyperKind::Triple(r, _) => (in_range(r), in_range(r), in_range(r))
+                    .prop_map(|(a, b, c)| json!([a, b, c]))
+                    .boxed(),
+                HyperKind::MaybeNumber(r, _) => proptest::option::of(in_range(r))
+                    .prop_map(|x| json!(x))
+                    .boxed(),
             })
             .collect();
         (
@@ -183,6 +193,20 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                     let (a, b) = (e[0].as_f64().unwrap(), e[1].as_f64().unwrap());
                     let (lo, hi) = (a.min(b), a.max(b));
                     m.insert("etas".into(), json!([lo.min(1.0) / 2.0, 1.0 + hi]));
+                }
+                // Schedule-free AdamW divides by β₁; AdEMAMix needs β₁, β₂ < 1
+                // and, warming up, takes the logarithms of β₁ and β₃.
+                if let Some(Value::Array(b)) = m.get_mut("betas") {
+                    if matches!(def.name, "schedulefree_adamw" | "ademamix") {
+                        for x in b.iter_mut() {
+                            let v = x.as_f64().unwrap();
+                            *x = json!(v.clamp(0.05, 0.95));
+                        }
+                    }
+                }
+                // A wrapper holds SGD with momentum (Muon's others: its default).
+                if let Some(w) = def.wraps.filter(|w| w.default.is_none()) {
+                    m.insert(w.key.into(), json!({"name": "sgd", "momentum": 0.5}));
                 }
                 if let Some(c) = clip {
                     m.insert("clip".into(), c);

@@ -8,31 +8,10 @@
 
 mod common;
 
-use common::cases::{Set, MLP, MLP_EXTRA, REFERENCE2};
-use common::reference::{check_derivatives, check_second, derivative_points, is_network};
+use common::cases::{MLP, MLP_EXTRA, REFERENCE2};
+use common::reference::check_set;
+use common::reference::{check_derivatives, derivative_points, is_network};
 use serde_json::Value;
-
-/// Runs every case of `set` through `optiviz run -` with the set's flags and
-/// compares it with its reference; returns the cases' problems.
-fn check_set(set: &Set) -> Vec<String> {
-    let mut failures = Vec::new();
-    for (name, text) in set.cases {
-        let case: Value = serde_json::from_str(text).unwrap();
-        let args = [&["run", "-"][..], &set.flags()].concat();
-        let out = common::optiviz(&args, &case["experiment"].to_string());
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let problems = check_second(&case, &v);
-        if !problems.is_empty() {
-            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
-        }
-    }
-    failures
-}
 
 #[test]
 fn every_second_set_case_matches_pytorch_with_its_state() {

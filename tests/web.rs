@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::cases::{Set, MLP, MLP_EXTRA, REFERENCE, REFERENCE2};
+use common::cases::{Set, MLP, MLP3, MLP_EXTRA, REFERENCE, REFERENCE2, REFERENCE3};
 use common::reference::{
     analyze_here, check_derivatives, check_first, check_second, derivative_points, parse_case,
     run_here,
@@ -76,6 +76,14 @@ fn second_set_cases_match_pytorch_with_their_state_in_wasm() {
 fn network_cases_match_pytorch_in_wasm() {
     second_set_in_wasm(&MLP);
     second_set_in_wasm(&MLP_EXTRA);
+}
+
+/// The third set: Muon and the optimizers of pytorch_optimizer, their extra
+/// series included, on surfaces and networks.
+#[wasm_bindgen_test]
+fn third_set_cases_match_their_reference_in_wasm() {
+    second_set_in_wasm(&REFERENCE3);
+    second_set_in_wasm(&MLP3);
 }
 
 /// The typed functions' (and two-feature least squares') value, gradient

@@ -39,6 +39,13 @@ USAGE:
                                                       each optimizer at N learning rates evenly spaced in log
                                                       from A to B (default 1e-5, 10, 61): final and best
                                                       loss and status per rate (JSON)
+    optiviz tune EXPERIMENT.json [--from A] [--to B] [--count N]
+                                                      a fair comparison: the experiment with each optimizer's
+                                                      lr set to the rate of its own sweep (the same rates as
+                                                      sweep) that ends lowest without diverging, the smaller
+                                                      on a tie; per optimizer the rate, its final loss and how
+                                                      many rates converged; one whose every rate diverges
+                                                      keeps its rate (JSON)
     optiviz basins EXPERIMENT.json [--grid N] [--view XMIN,XMAX,YMIN,YMAX]
                                                       each optimizer from the centre of each of N x N cells
                                                       (default 64, over the experiment's view): which known
@@ -81,6 +88,7 @@ fn run(args: &[String]) -> Result<String, String> {
         Some("render") => render(&args[1..]),
         Some("analyze") => analyze(&args[1..]),
         Some("sweep") => sweep(&args[1..]),
+        Some("tune") => tune(&args[1..]),
         Some("basins") => basins(&args[1..]),
         Some("functions") => Ok(list_functions()),
         Some("optimizers") => Ok(list_optimizers()),
@@ -185,8 +193,9 @@ fn count_option(name: &str, value: Option<&String>, lo: usize, hi: usize) -> Res
         .ok_or_else(|| format!("{name} must be {what}, got '{v}'"))
 }
 
-/// `optiviz sweep`: every optimizer at each of a range of learning rates.
-fn sweep(args: &[String]) -> Result<String, String> {
+/// `optiviz sweep` and `optiviz tune`'s arguments: the experiment's path and
+/// the rates (`--from`, `--to`, `--count`).
+fn sweep_args(command: &str, args: &[String]) -> Result<(String, Vec<f64>), String> {
     let (mut path, mut from, mut to, mut count) = (None, 1e-5, 10.0, 61);
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -199,10 +208,27 @@ fn sweep(args: &[String]) -> Result<String, String> {
         }
     }
     let lrs = optiviz::engine::sweep::log_spaced(from, to, count)?;
-    let path = path.ok_or("sweep needs an experiment file (or '-' for stdin)")?;
+    let path = path.ok_or(format!(
+        "{command} needs an experiment file (or '-' for stdin)"
+    ))?;
+    Ok((path, lrs))
+}
+
+/// `optiviz sweep`: every optimizer at each of a range of learning rates.
+fn sweep(args: &[String]) -> Result<String, String> {
+    let (path, lrs) = sweep_args("sweep", args)?;
     let exp = read_experiment(&path)?;
     let s = optiviz::engine::sweep::sweep(&exp, &lrs);
     Ok(serde_json::to_string(&s).map_err(|e| e.to_string())? + "\n")
+}
+
+/// `optiviz tune`: the experiment with each optimizer at the rate of its own
+/// sweep that ends lowest without diverging.
+fn tune(args: &[String]) -> Result<String, String> {
+    let (path, lrs) = sweep_args("tune", args)?;
+    let exp = read_experiment(&path)?;
+    let t = optiviz::engine::sweep::tune(&exp, &lrs);
+    Ok(serde_json::to_string(&t).map_err(|e| e.to_string())? + "\n")
 }
 
 /// `optiviz basins`: where each optimizer ends from every cell of a grid.
@@ -487,9 +513,35 @@ fn list_optimizers() -> String {
                     c.map_or("null".to_string(), |c| format!("\"{c}\"")),
                     format!("null or {}", names.join(", ")),
                 ),
+                (optim::HyperValue::Choice(c), optim::HyperKind::Word(names)) => (
+                    format!("\"{}\"", c.unwrap_or_default()),
+                    format!("one of {}", names.join(", ")),
+                ),
+                (optim::HyperValue::Triple(t), optim::HyperKind::Triple(r, _)) => (
+                    format!("[{}, {}, {}]", t[0], t[1], t[2]),
+                    format!("each {r}"),
+                ),
+                (optim::HyperValue::MaybeNumber(x), optim::HyperKind::MaybeNumber(r, means)) => (
+                    x.map_or("null".to_string(), |x| x.to_string()),
+                    format!("{r}, or null for {means}"),
+                ),
                 _ => unreachable!("a hyperparameter's default matches its kind"),
             };
             s += &format!("    {} = {default} ({range}): {}\n", h.name, h.doc);
+        }
+        if let Some(w) = d.wraps {
+            let default = w.default.map_or("required".to_string(), |(name, lr)| {
+                format!("{{\"name\": \"{name}\", \"lr\": {lr}}}")
+            });
+            s += &format!(
+                "    {} = {default} (an optimizer entry; not {}): the optimizer it {}\n",
+                w.key,
+                w.refuses.join(", "),
+                w.doc
+            );
+        }
+        if let Some(series) = d.series {
+            s += &format!("    runs also give {series}\n");
         }
         for line in d.rule {
             s += &format!("      {line}\n");

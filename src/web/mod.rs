@@ -501,6 +501,20 @@ impl App {
         self.model.set_sweep(optimizer, lrs, final_loss, &diverged);
     }
 
+    /// Sets each optimizer's rate to its sweep's best, as one edit; returns
+    /// the message that names each new rate. Throws when the sweep is not
+    /// complete or the lock refuses the edit.
+    pub fn tune(&mut self, names: Vec<String>) -> Result<String, JsValue> {
+        let report = self.model.tune().map_err(|e| thrown(&e))?;
+        Ok(Model::<Page>::tune_message(&report, &names))
+    }
+
+    /// Takes the last tuning back.
+    #[wasm_bindgen(js_name = undoTune)]
+    pub fn undo_tune(&mut self) -> Done {
+        done(self.model.undo_tune())
+    }
+
     /// Forgets the sweep.
     #[wasm_bindgen(js_name = clearSweep)]
     pub fn clear_sweep(&mut self) {

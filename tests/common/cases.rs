@@ -283,5 +283,104 @@ set! {
     ]
 }
 
+set! {
+    /// The third set: Muon and the optimizers of pytorch_optimizer, shared
+    /// (`s3-*`) and made by make_reference3.py (`extra-*`), with their extra
+    /// series (eval, ascent and slow points).
+    REFERENCE3,
+    "reference3",
+    state: false,
+    params: false,
+    [
+        "extra-adabelief-booth-ams-bound-coupled-clip",
+        "extra-adabelief-himmelblau-rectify-threshold-no-sgd",
+        "extra-adabelief-six-hump-rectify",
+        "extra-adabelief-three-hump-clip-value-maximize",
+        "extra-ademamix-beale-coupled-long-warmup",
+        "extra-ademamix-booth-decoupled-fixed-eps",
+        "extra-ademamix-rosenbrock-betas-alpha-warmup",
+        "extra-ademamix-styblinski-maximize",
+        "extra-adopt-beale-decoupled-fixed",
+        "extra-adopt-booth-decoupled",
+        "extra-adopt-himmelblau-betas-eps-coupled",
+        "extra-adopt-logistic-minibatch",
+        "extra-adopt-rosenbrock-no-clip-lambda",
+        "extra-adopt-styblinski-maximize",
+        "extra-lion-beale-coupled-wd",
+        "extra-lion-himmelblau-betas-wd",
+        "extra-lion-linear-regression-wd",
+        "extra-lion-matyas-fixed-decay-cosine",
+        "extra-lion-styblinski-maximize",
+        "extra-lookahead-adam-rosenbrock",
+        "extra-lookahead-rmsprop-himmelblau-pullback",
+        "extra-lookahead-sgd-booth-reset",
+        "extra-lookahead-sgd-six-hump-pullback",
+        "extra-muon-beale-clip-ns-steps",
+        "extra-muon-booth-ns-spectral",
+        "extra-muon-rosenbrock-momentum-wd-rms",
+        "extra-muon-six-hump-eps-original",
+        "extra-prodigy-beale-coupled-safeguard-atan2",
+        "extra-prodigy-booth-betas-dcoef-fixed-decay",
+        "extra-prodigy-himmelblau-beta3-d0-growth-bias",
+        "extra-prodigy-styblinski-maximize",
+        "extra-sam-adam-himmelblau-rho",
+        "extra-sam-adamw-booth-gc-perturb-eps",
+        "extra-sam-rmsprop-six-hump",
+        "extra-sam-sgd-beale-adaptive-nesterov",
+        "extra-sf-adamw-beale-wd-ams-bound-eps",
+        "extra-sf-adamw-rosenbrock-warmup-r-power",
+        "extra-sf-adamw-six-hump-decoupling",
+        "extra-sf-adamw-styblinski-maximize-step",
+        "extra-sf-sgd-booth-wd-power-eps",
+        "extra-sf-sgd-himmelblau-momentum-warmup-r",
+        "extra-sf-sgd-matyas-cosine",
+        "extra-sf-sgd-styblinski-maximize",
+        "s3-adabelief-beale",
+        "s3-ademamix-himmelblau",
+        "s3-adopt-rosenbrock",
+        "s3-lion-rosenbrock",
+        "s3-lookahead-sgd-himmelblau",
+        "s3-muon-himmelblau",
+        "s3-prodigy-rosenbrock",
+        "s3-sam-sgd-rosenbrock",
+        "s3-sf-adamw-himmelblau",
+        "s3-sf-sgd-rosenbrock",
+    ]
+}
+
+set! {
+    /// The third set's networks: Muon beside the optimizer of the other
+    /// parameters, and the others on a network.
+    MLP3,
+    "reference3/mlp",
+    state: false,
+    params: true,
+    [
+        "extra-mlp-adabelief-rectify-bn-tanh",
+        "extra-mlp-ademamix-warmup-tanh",
+        "extra-mlp-adopt-clip-regression-relu",
+        "extra-mlp-lion-relu-two-layers",
+        "extra-mlp-lookahead-adam-reset-regression",
+        "extra-mlp-lookahead-sgd-pullback-relu",
+        "extra-mlp-muon-default-others-regression",
+        "extra-mlp-muon-others-adam-ns-relu",
+        "extra-mlp-muon-others-adamw-bn-tanh",
+        "extra-mlp-muon-others-sgd-relu-two-layers",
+        "extra-mlp-prodigy-tanh-two-layers",
+        "extra-mlp-sam-adam-bn-tanh",
+        "extra-mlp-sam-sgd-gc-adaptive-relu",
+        "extra-mlp-sf-adamw-cosine-regression",
+        "extra-mlp-sf-sgd-warmup-relu-two-layers",
+        "s3-mlp-muon",
+    ]
+}
+
 /// Every set.
-pub const ALL: [&Set; 4] = [&REFERENCE, &REFERENCE2, &MLP, &MLP_EXTRA];
+pub const ALL: [&Set; 6] = [
+    &REFERENCE,
+    &REFERENCE2,
+    &MLP,
+    &MLP_EXTRA,
+    &REFERENCE3,
+    &MLP3,
+];

@@ -122,7 +122,8 @@ pub fn compare(run: &Value, reference: &Value) -> Vec<String> {
         .map_or(points.len() - 1, |k| k as usize);
     // Per point (points, losses, a network's params) and per step (lrs,
     // state, func_evals, momenta, a network's layer gradient norms and
-    // accuracy, recorded at the point each step starts from).
+    // accuracy, recorded at the point each step starts from, and the extra
+    // series each step adds).
     for (key, per_step) in [
         ("points", false),
         ("params", false),
@@ -133,6 +134,10 @@ pub fn compare(run: &Value, reference: &Value) -> Vec<String> {
         ("momenta", true),
         ("layer_grad_norms", true),
         ("accuracy", true),
+        // The extra series: entry k belongs to step k + 1.
+        ("eval_points", true),
+        ("ascent_points", true),
+        ("slow_points", true),
     ] {
         let Some(want) = reference[key].as_array() else {
             continue;
@@ -288,4 +293,27 @@ pub fn run_here(experiment: &Value, set: &Set) -> Value {
 pub fn analyze_here(experiment: &Value, at: &[[f64; 2]]) -> Value {
     let exp = optiviz::Experiment::from_value(experiment).unwrap_or_else(|e| panic!("{e}"));
     serde_json::to_value(optiviz::engine::analyze::analyze(&exp, at)).unwrap()
+}
+
+/// Runs every case of `set` through `optiviz run -` with the set's flags and
+/// compares it with its reference; returns the cases' problems.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn check_set(set: &super::cases::Set) -> Vec<String> {
+    let mut failures = Vec::new();
+    for (name, text) in set.cases {
+        let case: Value = serde_json::from_str(text).unwrap();
+        let args = [&["run", "-"][..], &set.flags()].concat();
+        let out = super::optiviz(&args, &case["experiment"].to_string());
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let problems = check_second(&case, &v);
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    failures
 }

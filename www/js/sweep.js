@@ -6,7 +6,9 @@
 // whenever something other than the learning rates changes; a click on the
 // chart sets the learning rate of the optimizer whose line passes nearest.
 // Cancel stops a sweep in progress; nothing is computed again until
-// "Compute the sweep".
+// "Compute the sweep". "Tune each learning rate" sets every optimizer to its
+// own best rate of the sweep (waiting for it, or computing it, first) as one
+// edit, which "Undo the tuning" takes back.
 
 import { $ } from "./dom.js";
 
@@ -24,6 +26,11 @@ export function build(ctx) {
   const controls = $("sweep-controls");
   const cancel = $("sweep-cancel");
   const again = $("sweep-run");
+  const tuneButton = $("sweep-tune", HTMLButtonElement);
+  const undoButton = $("sweep-undo", HTMLButtonElement);
+  const tuneStatus = $("tune-status");
+  // A tuning asked for while the sweep is still being computed.
+  let tuneWaiting = false;
   /** @type {string | null} */
   let key = null; // what the sweep shown was computed for
   let timer = 0;
@@ -119,9 +126,14 @@ export function build(ctx) {
         progress.hidden = true;
         buttons(false);
         status.textContent = `${LRS.length} learning rates from 1e-5 to 10 per optimizer, ${app.experiment().steps} steps each.`;
+        if (tuneWaiting) tune();
       },
       failed({ message, worker }) {
         stop();
+        if (tuneWaiting) {
+          tuneWaiting = false;
+          tuneStatus.textContent = "Not tuned: the sweep could not be computed.";
+        }
         status.textContent = worker ? "The sweep could not be computed: a worker failed." : `The sweep could not be computed: ${message}`;
       },
     });
@@ -159,6 +171,11 @@ export function build(ctx) {
     if (fold.open) check();
     else {
       // Closed: no work goes on behind it; it starts again when opened.
+      if (tuneWaiting) {
+        tuneWaiting = false;
+        tuneButton.disabled = false;
+        tuneStatus.textContent = "Tuning cancelled: no learning rate changed.";
+      }
       stop();
       key = null;
       waiting = null;
@@ -166,7 +183,55 @@ export function build(ctx) {
       buttons(false);
     }
   });
+  // Each optimizer to its best rate, once the sweep is complete.
+  function tune() {
+    tuneWaiting = false;
+    tuneButton.disabled = false;
+    const names = app.experiment().optimizers.map((_, i) => ctx.messages.groupName(i));
+    /** @type {string} */
+    let message = "";
+    if (!ctx.edit(() => { message = app.tune(names); })) {
+      tuneStatus.textContent = "Not tuned: see the message.";
+      return;
+    }
+    ctx.rebuild();
+    ctx.draw.dynamic();
+    tuneStatus.textContent = message;
+    undoButton.hidden = false;
+  }
+
+  tuneButton.addEventListener("click", () => {
+    undoButton.hidden = true;
+    tuneStatus.textContent = "";
+    if (job || waiting !== null || key !== computedKey()) {
+      // The sweep first: computed (or finished) now, then the tuning.
+      tuneWaiting = true;
+      tuneButton.disabled = true;
+      tuneStatus.textContent = "Tuning: waiting for the sweep…";
+      if (!job && waiting === null) {
+        cancelled = false;
+        start();
+      }
+      return;
+    }
+    tune();
+  });
+  undoButton.addEventListener("click", () => {
+    if (ctx.edit(() => app.undoTune())) {
+      ctx.rebuild();
+      ctx.draw.dynamic();
+      tuneStatus.textContent = "The tuning is undone: every learning rate is as it was.";
+    } else tuneStatus.textContent = "";
+    undoButton.hidden = true;
+    tuneButton.focus();
+  });
+
   cancel.addEventListener("click", () => {
+    if (tuneWaiting) {
+      tuneWaiting = false;
+      tuneButton.disabled = false;
+      tuneStatus.textContent = "Tuning cancelled: no learning rate changed.";
+    }
     stop();
     key = null;
     waiting = null;

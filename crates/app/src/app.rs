@@ -104,7 +104,9 @@ pub struct App<H: Host> {
     /// The relief's mesh and raster, kept between frames.
     pub(crate) relief_view: Option<ReliefView<H>>,
     /// What a teacher's link locks: edits that would change it are refused.
-    lock: Lock,
+    pub(crate) lock: Lock,
+    /// The experiment as it was before the last tuning, for its Undo.
+    pub(crate) before_tune: Option<Experiment>,
 }
 
 /// What the page keeps of each run: a network's parameters at every step
@@ -117,7 +119,7 @@ fn page_record(exp: &Experiment) -> Record {
 }
 
 /// An error about the whole edit, not one field.
-fn refused(field: &str, message: impl Into<String>) -> ConfigErrors {
+pub(crate) fn refused(field: &str, message: impl Into<String>) -> ConfigErrors {
     ConfigError::new(field, message).into()
 }
 
@@ -193,6 +195,7 @@ impl<H: Host> App<H> {
             relief: None,
             relief_view: None,
             lock: Lock::default(),
+            before_tune: None,
         }
     }
 
@@ -213,7 +216,7 @@ impl<H: Host> App<H> {
 
     /// Takes `exp` in place of the experiment unless it changes what the
     /// link locks (each locked part that would change is named).
-    fn replace(&mut self, exp: Experiment) -> Result<(), ConfigErrors> {
+    pub(crate) fn replace(&mut self, exp: Experiment) -> Result<(), ConfigErrors> {
         self.lock.check(&self.exp, &exp)?;
         self.put(exp);
         Ok(())

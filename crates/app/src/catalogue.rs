@@ -62,6 +62,9 @@ pub fn catalogue() -> Value {
                         (_, optim::HyperValue::Flag(b)) => ("flag", None, json!(b)),
                         (optim::HyperKind::Count { .. }, optim::HyperValue::Count(n)) => ("count", None, json!(n)),
                         (optim::HyperKind::Choice(_), optim::HyperValue::Choice(c)) => ("choice", None, json!(c)),
+                        (optim::HyperKind::Word(_), optim::HyperValue::Choice(c)) => ("word", None, json!(c)),
+                        (optim::HyperKind::Triple(r, _), optim::HyperValue::Triple(t)) => ("triple", Some(r), json!(t)),
+                        (optim::HyperKind::MaybeNumber(r, _), optim::HyperValue::MaybeNumber(x)) => ("maybe_number", Some(r), json!(x)),
                         _ => ("number", None, Value::Null),
                     };
                     let mut v = json!({"name": h.name, "kind": kind, "default": default, "range": r.map(range), "doc": h.doc, "parts": h.parts});
@@ -71,7 +74,11 @@ pub fn catalogue() -> Value {
                             v["max"] = json!(max);
                             v["none"] = json!(none);
                         }
-                        optim::HyperKind::Choice(names) => v["choices"] = json!(names),
+                        optim::HyperKind::Choice(names) | optim::HyperKind::Word(names) => {
+                            v["choices"] = json!(names)
+                        }
+                        optim::HyperKind::Triple(_, parts) => v["parts"] = json!(parts),
+                        optim::HyperKind::MaybeNumber(_, means) => v["none"] = json!(means),
                         _ => {}
                     }
                     v
@@ -83,6 +90,13 @@ pub fn catalogue() -> Value {
                 "momentum": d.has_momentum(),
                 "rule": d.rule.iter().map(|l| to_mathml(l)).collect::<Vec<_>>(),
                 "rule_text": d.rule,
+                // The optimizer it holds (SAM's and Lookahead's base, Muon's others).
+                "wraps": d.wraps.map(|w| json!({
+                    "key": w.key, "default": w.default.map(|(name, lr)| json!({"name": name, "lr": lr})),
+                    "shares_lr": w.shares_lr, "refuses": w.refuses, "doc": w.doc,
+                })),
+                // The extra points its runs give, drawn as a faint second path.
+                "series": d.series,
             })
         })
         .collect();

@@ -461,7 +461,7 @@ fn sign_word(x: f64) -> &'static str {
 
 /// Whether the optimizer has torch's `amsgrad` and it is on.
 fn amsgrad(h: &Hyper) -> bool {
-    h.0.contains_key("amsgrad") && h.flag("amsgrad")
+    h.values.contains_key("amsgrad") && h.flag("amsgrad")
 }
 
 /// Adam, AdamW, NAdam, RAdam and Adamax: the moment averages, the bias

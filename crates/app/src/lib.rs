@@ -23,5 +23,6 @@ pub mod quiz;
 pub mod relief_view;
 pub mod scenarios;
 pub mod surface_layer;
+pub mod tune;
 pub mod views;
 pub mod workers;

@@ -215,6 +215,26 @@ pub fn pair(v: &Value, field: &str, range: Range) -> Result<[f64; 2], ConfigErro
     Ok([first.expect("a first entry is required"), second])
 }
 
+/// Three numbers, each in `range`.
+pub fn triple(v: &Value, field: &str, range: Range) -> Result<[f64; 3], ConfigError> {
+    match v {
+        Value::Array(items) if items.len() == 3 => {
+            let at = |i: usize| number(&items[i], &format!("{field}[{i}]"), range);
+            Ok([at(0)?, at(1)?, at(2)?])
+        }
+        other => Err(ConfigError::new(
+            field,
+            format!(
+                "must be a list of three numbers, each {range}, got {}",
+                match other {
+                    Value::Array(items) => format!("a list of {}", items.len()),
+                    _ => kind_of(other).to_string(),
+                }
+            ),
+        )),
+    }
+}
+
 /// Two numbers, each in `range`; with `null_first`, the first may be null
 /// (torch's None).
 pub fn pair_of(

@@ -3,11 +3,12 @@
 //! recorded with its losses, gradient norms, learning rates and an outcome.
 
 use crate::steps::{run_path, Batcher, Problem};
-use crate::trajectory::{Record, Trajectory};
+use crate::trajectory::{Record, Series, Trajectory};
 use optiviz_experiment::experiment::{Batch, OptimizerConfig, Sampling, Stop};
 use optiviz_objectives::objective::Objective;
 use optiviz_objectives::surface::Surface;
 use optiviz_optim::clip::Clip;
+use std::collections::BTreeMap;
 
 /// Where the gradients of one run come from: the exact gradient, or
 /// mini-batches of a model's rows in a seeded shuffled order, or the exact
@@ -229,6 +230,30 @@ fn at_minimum(f: &Surface, p: [f64; 2], loss: f64) -> bool {
     a > 0.0 && a * d - b * b > 0.0
 }
 
+/// An optimizer's extra points under its series' name, each placed on the
+/// plot by `place`, and with `params` kept as they are too (a network's);
+/// empty for an optimizer without.
+pub(crate) fn named_series<V: AsRef<[f64]>>(
+    cfg: &OptimizerConfig,
+    points: Vec<V>,
+    place: impl Fn(&V) -> [f64; 2],
+    params: bool,
+) -> BTreeMap<&'static str, Series> {
+    match cfg.def.series {
+        Some(name) if !points.is_empty() => {
+            let series = Series {
+                on_plot: points.iter().map(place).collect(),
+                params: match params {
+                    true => points.iter().map(|p| p.as_ref().to_vec()).collect(),
+                    false => Vec::new(),
+                },
+            };
+            [(name, series)].into()
+        }
+        _ => BTreeMap::new(),
+    }
+}
+
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
 /// from `grads` and ending early when a rule of `stop` holds; `record` says
 /// what to keep beyond the path.
@@ -268,6 +293,8 @@ pub fn trajectory(
         accuracy: Vec::new(),
         layer_grad_norms: Vec::new(),
         params: Vec::new(),
+        series: named_series(cfg, path.series, |p| *p, false),
+        readouts: path.readout.into_iter().collect(),
     }
 }
 

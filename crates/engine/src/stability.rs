@@ -38,7 +38,7 @@ pub struct Edge {
 }
 
 fn number(cfg: &OptimizerConfig, key: &str) -> f64 {
-    match cfg.hyper.0.get(key) {
+    match cfg.hyper.values.get(key) {
         Some(HyperValue::Number(x)) => *x,
         _ => 0.0,
     }
@@ -56,7 +56,10 @@ pub fn edge_along(cfg: &OptimizerConfig, lambda: f64) -> Option<f64> {
         "sgd" => {
             let mu = number(cfg, "momentum");
             let tau = number(cfg, "dampening");
-            let nesterov = matches!(cfg.hyper.0.get("nesterov"), Some(HyperValue::Flag(true)));
+            let nesterov = matches!(
+                cfg.hyper.values.get("nesterov"),
+                Some(HyperValue::Flag(true))
+            );
             Some(sgd_edge(k, mu, tau, nesterov))
         }
         "asgd" => {

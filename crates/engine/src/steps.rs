@@ -64,6 +64,12 @@ pub struct Path<V> {
     pub func_evals: Vec<u32>,
     /// The momentum or β₁ in force during each step, when a schedule cycles it.
     pub momenta: Vec<f64>,
+    /// The optimizer's extra point after each step
+    /// ([`Optimizer::series_point`]); empty for one without.
+    pub series: Vec<V>,
+    /// The number the optimizer estimates for itself after each step, with
+    /// its name ([`Optimizer::readout`]); `None` for one without.
+    pub readout: Option<(&'static str, Vec<f64>)>,
 }
 
 fn finite<V: Params>(p: &V) -> bool {
@@ -98,6 +104,8 @@ pub fn run_path<V: Params, P: Problem<V>>(
     let record_momenta =
         cfg.schedule.as_ref().is_some_and(|s| s.records_momentum()) && opt.momentum().is_some();
     let mut momenta = Vec::new();
+    let mut series = Vec::new();
+    let mut readout: Option<(&'static str, Vec<f64>)> = None;
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
     // Set from the first loss: past this the loss has grown GROWTH_BOUND-fold.
@@ -217,6 +225,13 @@ pub fn run_path<V: Params, P: Problem<V>>(
         if record.state {
             state.push(opt.state());
         }
+        series.extend(opt.series_point());
+        if let Some((name, value)) = opt.readout() {
+            readout
+                .get_or_insert((name, Vec::with_capacity(n)))
+                .1
+                .push(value);
+        }
         lr.advance(loss);
         if is_model {
             epochs.push(problem.epochs());
@@ -259,6 +274,8 @@ pub fn run_path<V: Params, P: Problem<V>>(
         grads: received,
         func_evals,
         momenta,
+        series,
+        readout,
     }
 }
 

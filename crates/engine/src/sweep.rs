@@ -123,6 +123,105 @@ pub fn sweep_one(
     summary(o, &runs)
 }
 
+/// The rate a fair comparison gives one optimizer: of the sweep's runs
+/// that did not diverge, the one with the lowest final loss, the smaller
+/// rate on a tie (the rates ascend). `None` when every run diverged.
+pub fn best_rate(run: &SweepRun) -> Option<usize> {
+    best_index(&run.final_loss, |j| {
+        matches!(run.status[j], Status::Diverged { .. })
+    })
+}
+
+/// [`best_rate`] over a sweep's final losses and whether each run diverged
+/// (the page keeps no more of a sweep than that).
+pub fn best_index(final_loss: &[f64], diverged: impl Fn(usize) -> bool) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (j, &loss) in final_loss.iter().enumerate() {
+        if diverged(j) || !loss.is_finite() {
+            continue;
+        }
+        if best.is_none_or(|b| loss < final_loss[b]) {
+            best = Some(j);
+        }
+    }
+    best
+}
+
+/// One optimizer's tuned rate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tuned {
+    /// The optimizer's key, e.g. `"adam"`.
+    pub name: String,
+    /// Its label before tuning.
+    pub label: String,
+    /// The rate it had.
+    pub was: f64,
+    /// The rate it has now: the sweep's best, or the rate it had when every
+    /// rate diverged.
+    pub lr: f64,
+    /// The final loss of the sweep's run at `lr`; null when every rate diverged.
+    pub final_loss: Option<f64>,
+    /// How many of the sweep's rates did not diverge.
+    pub not_diverged: usize,
+    /// How many of the sweep's rates converged (to a minimum, or a network
+    /// that learned).
+    pub converged: usize,
+    /// Whether every rate diverged, so the rate was kept.
+    pub all_diverged: bool,
+}
+
+impl Tuned {
+    /// The tuned rate of the optimizer whose sweep over `lrs` is `run`, and
+    /// which had the rate `was`.
+    pub fn from_sweep(run: &SweepRun, lrs: &[f64], was: f64) -> Tuned {
+        let best = best_rate(run);
+        let count = |f: fn(&Status) -> bool| run.status.iter().filter(|s| f(s)).count();
+        Tuned {
+            name: run.name.clone(),
+            label: run.label.clone(),
+            was,
+            lr: best.map_or(was, |j| lrs[j]),
+            final_loss: best.map(|j| run.final_loss[j]),
+            not_diverged: count(|s| !matches!(s, Status::Diverged { .. })),
+            converged: count(|s| matches!(s, Status::Converged { .. })),
+            all_diverged: best.is_none(),
+        }
+    }
+}
+
+/// What `optiviz tune` prints: the experiment with each optimizer at its
+/// own best rate of the sweep, and what each sweep found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tune {
+    /// The experiment, each optimizer's `lr` tuned.
+    pub experiment: Experiment,
+    /// The rates tried, ascending (the sweep's).
+    pub lrs: Vec<f64>,
+    /// Each optimizer, in order.
+    pub tuned: Vec<Tuned>,
+}
+
+/// Each optimizer of `exp` at the rate of its sweep over `lrs` that ends
+/// lowest without diverging ([`best_rate`]).
+pub fn tune(exp: &Experiment, lrs: &[f64]) -> Tune {
+    let s = sweep(exp, lrs);
+    let tuned: Vec<Tuned> = s
+        .runs
+        .iter()
+        .zip(&exp.optimizers)
+        .map(|(run, o)| Tuned::from_sweep(run, lrs, o.lr))
+        .collect();
+    let mut experiment = exp.clone();
+    for (o, t) in experiment.optimizers.iter_mut().zip(&tuned) {
+        o.lr = t.lr;
+    }
+    Tune {
+        experiment,
+        lrs: s.lrs,
+        tuned,
+    }
+}
+
 /// The sweep's line for optimizer `o` from its runs at each learning rate.
 fn summary(o: &optiviz_experiment::experiment::OptimizerConfig, runs: &[Trajectory]) -> SweepRun {
     SweepRun {

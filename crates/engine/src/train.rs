@@ -264,6 +264,13 @@ impl Training {
                     momenta: p.momenta,
                     accuracy: r.accuracy,
                     layer_grad_norms: r.layer_grad_norms,
+                    series: crate::run::named_series(
+                        cfg,
+                        p.series,
+                        |t| plane.project(t),
+                        record.params,
+                    ),
+                    readouts: p.readout.into_iter().collect(),
                     params: if record.params { p.points } else { Vec::new() },
                 }
             })

@@ -5,6 +5,7 @@
 use optiviz_base::number::short;
 use optiviz_optim::State;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A path whose |loss| passes this has diverged.
@@ -69,6 +70,38 @@ pub struct Trajectory {
     /// ([`Record::params`]); its `points` are where they fall on the plane.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<Vec<f64>>,
+    /// The optimizer's extra points, one per step taken (entry k after step
+    /// k + 1), under the name its catalogue entry gives
+    /// ([`optiviz_optim::OptimizerDef::series`]): a schedule-free run's
+    /// `eval_points`, SAM's `ascent_points`, Lookahead's `slow_points`.
+    /// Written beside the points.
+    #[serde(flatten)]
+    pub series: BTreeMap<&'static str, Series>,
+    /// What the optimizer estimates for itself after each step taken, by
+    /// name (Prodigy's `d`). Written beside the losses.
+    #[serde(flatten)]
+    pub readouts: BTreeMap<&'static str, Vec<f64>>,
+}
+
+/// An optimizer's extra points ([`Trajectory::series`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Series {
+    /// Where each falls on the plot: the point itself on a surface, its
+    /// place on the plane for a network.
+    pub on_plot: Vec<[f64; 2]>,
+    /// A network's flat parameters at each, when its parameters are
+    /// recorded ([`Record::params`]); then they are what is written, as
+    /// `params` are.
+    pub params: Vec<Vec<f64>>,
+}
+
+impl Serialize for Series {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.params.is_empty() {
+            true => self.on_plot.serialize(s),
+            false => self.params.serialize(s),
+        }
+    }
 }
 
 /// What a run records beyond the path.

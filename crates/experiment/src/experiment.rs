@@ -259,39 +259,60 @@ impl FunctionConfig {
     }
 }
 
+/// The hyperparameters of `def` that differ from torch's defaults, each as
+/// ` key=value`, then the optimizer it holds as ` base=sgd(lr=0.01 momentum=0.9)`.
+fn changed_hyper(def: &OptimizerDef, hyper: &Hyper) -> String {
+    let mut s = String::new();
+    for spec in def.hyper {
+        let v = hyper.values[spec.name];
+        if v == spec.default {
+            continue;
+        }
+        let none = || "None".to_string();
+        s += &match v {
+            HyperValue::Number(x) => format!(" {}={}", spec.name, show_number(x)),
+            HyperValue::Pair([a, b]) => {
+                format!(" {}=({}, {})", spec.name, show_number(a), show_number(b))
+            }
+            HyperValue::AutoPair(a, b) => {
+                let a = a.map_or_else(none, show_number);
+                format!(" {}=({a}, {})", spec.name, show_number(b))
+            }
+            HyperValue::Triple(t) => format!(" {}=({})", spec.name, t.map(show_number).join(", ")),
+            HyperValue::MaybeNumber(x) => {
+                format!(" {}={}", spec.name, x.map_or_else(none, show_number))
+            }
+            HyperValue::Flag(true) => format!(" {}", spec.name),
+            HyperValue::Flag(false) => format!(" {}=false", spec.name),
+            HyperValue::Count(n) => {
+                format!(" {}={}", spec.name, n.map_or_else(none, |n| n.to_string()))
+            }
+            HyperValue::Choice(c) => format!(" {}={}", spec.name, c.unwrap_or("None")),
+        };
+    }
+    if let (Some(w), Some(inner)) = (def.wraps, &hyper.inner) {
+        let lr = inner.lr.map(|lr| format!("lr={}", show_number(lr)));
+        let rest = changed_hyper(inner.def, &inner.hyper);
+        let inside = [lr.unwrap_or_default(), rest.trim().to_string()]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        s += &match inside.is_empty() {
+            true => format!(" {}={}", w.key, inner.def.name),
+            false => format!(" {}={}({inside})", w.key, inner.def.name),
+        };
+    }
+    s
+}
+
 impl OptimizerConfig {
     /// A short label that tells apart two entries of the same optimizer,
     /// e.g. `"sgd lr=0.1 momentum=0.9"`: the name, the learning rate and every
     /// hyperparameter that differs from torch's default.
     pub fn label(&self) -> String {
         let mut s = format!("{} lr={}", self.def.name, show_number(self.lr));
-        for spec in self.def.hyper {
-            let v = self.hyper.0[spec.name];
-            if v != spec.default {
-                match v {
-                    HyperValue::Number(x) => s += &format!(" {}={}", spec.name, show_number(x)),
-                    HyperValue::Pair([a, b]) => {
-                        s += &format!(" {}=({}, {})", spec.name, show_number(a), show_number(b))
-                    }
-                    HyperValue::AutoPair(a, b) => {
-                        let a = a.map_or("None".to_string(), show_number);
-                        s += &format!(" {}=({a}, {})", spec.name, show_number(b))
-                    }
-                    HyperValue::Flag(true) => s += &format!(" {}", spec.name),
-                    HyperValue::Flag(false) => s += &format!(" {}=false", spec.name),
-                    HyperValue::Count(n) => {
-                        s += &format!(
-                            " {}={}",
-                            spec.name,
-                            n.map_or("None".into(), |n| n.to_string())
-                        )
-                    }
-                    HyperValue::Choice(c) => {
-                        s += &format!(" {}={}", spec.name, c.unwrap_or("None"))
-                    }
-                }
-            }
-        }
+        s += &changed_hyper(self.def, &self.hyper);
         if self.maximize {
             s += " maximize";
         }

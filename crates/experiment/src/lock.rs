@@ -80,7 +80,7 @@ fn is_setting(key: &str) -> bool {
     OPTIMIZER_KEYS.contains(&key)
         || REGISTRY
             .iter()
-            .any(|d| d.hyper.iter().any(|h| h.name == key))
+            .any(|d| d.hyper.iter().any(|h| h.name == key) || d.wraps.is_some_and(|w| w.key == key))
 }
 
 /// `oN` or `oN.K`: N from 1.

@@ -11,7 +11,8 @@ use crate::experiment::{
 use crate::network::{check_batch_norm_batches, parse_mlp};
 use crate::rows::{feature_pairs, numbers};
 use optiviz_base::error::{ConfigError, ConfigErrors, Problems};
-use optiviz_base::json::{integer, join, kind_of, number, pair, pair_of, Obj};
+use optiviz_base::json::{integer, join, kind_of, number, pair, pair_of, triple, Obj};
+use optiviz_base::number::show_number;
 use optiviz_base::spec::Range;
 use optiviz_expr::Expr;
 use optiviz_objectives::data::{
@@ -24,7 +25,7 @@ use optiviz_objectives::objective::View;
 use optiviz_optim::clip::Clip;
 use optiviz_optim::schedule::Schedule;
 use optiviz_optim::schedules;
-use optiviz_optim::{self as optim, HyperKind, HyperValue, OptimizerDef};
+use optiviz_optim::{self as optim, Hyper, HyperKind, HyperValue, Inner, OptimizerDef, Wraps};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -680,16 +681,176 @@ fn hyper_value(spec_kind: HyperKind, raw: &Value, field: &str) -> Result<HyperVa
                     field,
                     format!(
                         "must be null (None) or one of {}, got {shown}",
-                        names
-                            .iter()
-                            .map(|n| format!("\"{n}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        quoted(names)
                     ),
                 ));
             }
         },
+        HyperKind::Word(names) => match raw {
+            Value::String(c) if names.contains(&c.as_str()) => {
+                HyperValue::Choice(names.iter().copied().find(|n| n == c))
+            }
+            other => {
+                let shown = match other {
+                    Value::String(c) => format!("\"{c}\""),
+                    _ => kind_of(other).to_string(),
+                };
+                return Err(ConfigError::new(
+                    field,
+                    format!("must be one of {}, got {shown}", quoted(names)),
+                ));
+            }
+        },
+        HyperKind::Triple(range, _) => HyperValue::Triple(triple(raw, field, range)?),
+        HyperKind::MaybeNumber(_, _) if raw.is_null() => HyperValue::MaybeNumber(None),
+        HyperKind::MaybeNumber(range, means) => {
+            let x = number(raw, field, range).map_err(|e| {
+                ConfigError::new(
+                    e.field,
+                    e.message
+                        .replacen(", got", &format!(", or null for {means}, got"), 1),
+                )
+            })?;
+            HyperValue::MaybeNumber(Some(x))
+        }
     })
+}
+
+/// Names written in quotes, one after another: `"a", "b"`.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every hyperparameter of `def` from the entry `o` (torch's defaults where
+/// a key is absent), with the optimizer it holds under its [`Wraps::key`];
+/// `None` once a problem is recorded.
+fn parse_hyper(o: &Obj, def: &'static OptimizerDef, path: &str, p: &mut Problems) -> Option<Hyper> {
+    let (mut hyper, ok) = sound(p, |p| {
+        let mut hyper = def.defaults();
+        for spec in def.hyper {
+            if let Some(raw) = o.map.get(spec.name) {
+                if let Some(value) = p.take(hyper_value(spec.kind, raw, &o.field(spec.name))) {
+                    hyper.values.insert(spec.name, value);
+                }
+            }
+        }
+        hyper
+    });
+    if ok {
+        p.take((def.check)(&hyper, path))?;
+    }
+    if let Some(w) = def.wraps {
+        hyper.inner = Some(Box::new(parse_inner(
+            o.map.get(w.key),
+            &o.field(w.key),
+            def,
+            w,
+            p,
+        )?));
+    }
+    ok.then_some(hyper)
+}
+
+/// The optimizer `def` holds under `w.key`: an entry `{"name", "lr", its
+/// keys}` or just its name, which may not be one `w` refuses.
+fn parse_inner(
+    v: Option<&Value>,
+    path: &str,
+    def: &OptimizerDef,
+    w: Wraps,
+    p: &mut Problems,
+) -> Option<Inner> {
+    let named = |name: &str| -> Result<&'static OptimizerDef, ConfigError> {
+        let choices = || {
+            optim::REGISTRY
+                .iter()
+                .filter(|d| d.wraps.is_none() && !w.refuses.contains(&d.name))
+                .map(|d| d.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match optim::lookup(name) {
+            Some(d) if d.wraps.is_some() || w.refuses.contains(&d.name) => Err(ConfigError::new(
+                path,
+                format!(
+                    "{} cannot hold {}: {}; choose one of {}",
+                    def.title,
+                    d.title,
+                    if d.wraps.is_some() {
+                        "an optimizer that holds another cannot be held"
+                    } else {
+                        w.refusal
+                    },
+                    choices()
+                ),
+            )),
+            Some(d) => Ok(d),
+            None => Err(ConfigError::new(
+                path,
+                format!("unknown optimizer \"{name}\"; choose one of {}", choices()),
+            )),
+        }
+    };
+    let needs = || {
+        ConfigError::new(
+            path,
+            format!(
+                "{} needs the optimizer it {}, e.g. {{\"name\": \"sgd\", \"lr\": 0.01}}",
+                def.title, w.doc
+            ),
+        )
+    };
+    match v {
+        None | Some(Value::Null) => match w.default {
+            Some((name, lr)) => {
+                let def = optim::lookup(name).expect("a default inner optimizer is registered");
+                let lr = (!w.shares_lr).then_some(lr);
+                Some(Inner {
+                    def,
+                    lr,
+                    hyper: def.defaults(),
+                })
+            }
+            None => {
+                p.push(needs());
+                None
+            }
+        },
+        Some(Value::String(name)) => {
+            let d = p.take(named(name))?;
+            let lr = (!w.shares_lr).then_some(d.default_lr);
+            Some(Inner {
+                def: d,
+                lr,
+                hyper: d.defaults(),
+            })
+        }
+        Some(v) => {
+            let o = p.take(Obj::new(v, path))?;
+            let name = p.take(o.str("name"))?;
+            let d =
+                p.take(named(name).map_err(|e| ConfigError::new(o.field("name"), e.message)))?;
+            let mut allowed = vec!["name", "lr"];
+            allowed.extend(d.hyper.iter().map(|h| h.name));
+            let before = p.count();
+            p.extend(o.unknown(&allowed, &IMPLEMENTATION_KEYS));
+            let lr = match o.map.get("lr") {
+                None => Some(d.default_lr),
+                Some(v) => p.take(number(v, &o.field("lr"), optim::LR_RANGE)),
+            };
+            let hyper = parse_hyper(&o, d, path, p);
+            let lr = (!w.shares_lr).then_some(lr?);
+            (p.count() == before).then_some(Inner {
+                def: d,
+                lr,
+                hyper: hyper?,
+            })
+        }
+    }
 }
 
 fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerConfig> {
@@ -710,26 +871,11 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
     // hyperparameters, then the rest.
     let mut allowed = vec!["name", OPTIMIZER_KEYS[0]];
     allowed.extend(def.hyper.iter().map(|h| h.name));
+    allowed.extend(def.wraps.map(|w| w.key));
     allowed.extend(&OPTIMIZER_KEYS[1..]);
     p.extend(o.unknown(&allowed, &IMPLEMENTATION_KEYS));
-    let lr = p.take(
-        o.required("lr")
-            .and_then(|v| number(v, &o.field("lr"), optim::LR_RANGE)),
-    );
-    let (hyper, hyper_ok) = sound(p, |p| {
-        let mut hyper = def.defaults();
-        for spec in def.hyper {
-            if let Some(raw) = o.map.get(spec.name) {
-                if let Some(value) = p.take(hyper_value(spec.kind, raw, &o.field(spec.name))) {
-                    hyper.0.insert(spec.name, value);
-                }
-            }
-        }
-        hyper
-    });
-    if hyper_ok {
-        p.take((def.check)(&hyper, path));
-    }
+    let lr = p.take(own_lr(&o, def));
+    let hyper = parse_hyper(&o, def, path, p);
     let clip = o
         .map
         .get("clip")
@@ -785,7 +931,7 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
     Some(OptimizerConfig {
         def,
         lr: lr?,
-        hyper,
+        hyper: hyper?,
         clip: clip?,
         schedule: schedule?,
         color,
@@ -795,6 +941,48 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
         grad_noise,
         accumulate,
     })
+}
+
+/// The learning rate of the entry `o`. An optimizer that steps its base at
+/// the run's rate (SAM, Lookahead) takes it as `lr` or as its base's `lr`,
+/// not as two different numbers.
+fn own_lr(o: &Obj, def: &OptimizerDef) -> Result<f64, ConfigError> {
+    let Some(w) = def.wraps.filter(|w| w.shares_lr) else {
+        return o
+            .required("lr")
+            .and_then(|v| number(v, &o.field("lr"), optim::LR_RANGE));
+    };
+    let top = o
+        .map
+        .get("lr")
+        .map(|v| number(v, &o.field("lr"), optim::LR_RANGE))
+        .transpose()?;
+    let base_lr = o
+        .map
+        .get(w.key)
+        .and_then(|b| b.get("lr"))
+        .and_then(Value::as_f64);
+    match (top, base_lr) {
+        (Some(a), Some(b)) if a != b => Err(ConfigError::new(
+            o.field("lr"),
+            format!(
+                "is {} but {}.lr is {}: {} steps its base at one rate; give it once",
+                show_number(a),
+                w.key,
+                show_number(b),
+                def.title
+            ),
+        )),
+        (Some(lr), _) | (None, Some(lr)) => Ok(lr),
+        // Neither: the base's own default (a bad base is named where it is read).
+        (None, None) => {
+            let name = o.map.get(w.key).and_then(|b| b.get("name").or(Some(b)));
+            Ok(name
+                .and_then(Value::as_str)
+                .and_then(optim::lookup)
+                .map_or(def.default_lr, |d| d.default_lr))
+        }
+    }
 }
 
 fn is_hex_color(s: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use crate::experiment::{Experiment, FunctionConfig, OptimizerConfig};
 
-use optiviz_optim::HyperValue;
+use optiviz_optim::{Hyper, HyperValue, Inner, OptimizerDef};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -75,16 +75,7 @@ impl Serialize for OptimizerConfig {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("name", self.def.name)?;
         m.serialize_entry("lr", &self.lr)?;
-        for spec in self.def.hyper {
-            match self.hyper.0[spec.name] {
-                HyperValue::Number(x) => m.serialize_entry(spec.name, &x)?,
-                HyperValue::Pair(p) => m.serialize_entry(spec.name, &p)?,
-                HyperValue::AutoPair(a, b) => m.serialize_entry(spec.name, &(a, b))?,
-                HyperValue::Flag(b) => m.serialize_entry(spec.name, &b)?,
-                HyperValue::Count(n) => m.serialize_entry(spec.name, &n)?,
-                HyperValue::Choice(c) => m.serialize_entry(spec.name, &c)?,
-            }
-        }
+        write_hyper(&mut m, self.def, &self.hyper)?;
         if let Some(clip) = &self.clip {
             m.serialize_entry("clip", clip)?;
         }
@@ -109,6 +100,46 @@ impl Serialize for OptimizerConfig {
         if let Some(k) = self.accumulate {
             m.serialize_entry("accumulate", &k)?;
         }
+        m.end()
+    }
+}
+
+/// Every hyperparameter of `def` in `hyper` as entries of `m`, then the
+/// optimizer it holds under its key.
+fn write_hyper<M: SerializeMap>(
+    m: &mut M,
+    def: &OptimizerDef,
+    hyper: &Hyper,
+) -> Result<(), M::Error> {
+    for spec in def.hyper {
+        match hyper.values[spec.name] {
+            HyperValue::Number(x) => m.serialize_entry(spec.name, &x)?,
+            HyperValue::Pair(p) => m.serialize_entry(spec.name, &p)?,
+            HyperValue::AutoPair(a, b) => m.serialize_entry(spec.name, &(a, b))?,
+            HyperValue::Flag(b) => m.serialize_entry(spec.name, &b)?,
+            HyperValue::Count(n) => m.serialize_entry(spec.name, &n)?,
+            HyperValue::Choice(c) => m.serialize_entry(spec.name, &c)?,
+            HyperValue::Triple(t) => m.serialize_entry(spec.name, &t)?,
+            HyperValue::MaybeNumber(x) => m.serialize_entry(spec.name, &x)?,
+        }
+    }
+    if let (Some(w), Some(inner)) = (def.wraps, &hyper.inner) {
+        m.serialize_entry(w.key, &InnerEntry(inner))?;
+    }
+    Ok(())
+}
+
+/// An optimizer held by another, written as an entry of its own.
+struct InnerEntry<'a>(&'a Inner);
+
+impl Serialize for InnerEntry<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("name", self.0.def.name)?;
+        if let Some(lr) = self.0.lr {
+            m.serialize_entry("lr", &lr)?;
+        }
+        write_hyper(&mut m, self.0.def, &self.0.hyper)?;
         m.end()
     }
 }

@@ -83,4 +83,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| Adadelta::new(h, zero)),
+    wraps: None,
+    series: None,
 };

@@ -306,4 +306,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: crate::hyper::no_cross_checks,
     build: builders!(|h, zero, shapes| Adafactor::new(h, zero, shapes)),
+    wraps: None,
+    series: None,
 };

@@ -82,4 +82,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| Adagrad::new(h, zero)),
+    wraps: None,
+    series: None,
 };

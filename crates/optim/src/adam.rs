@@ -108,6 +108,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| Adam::new(h, zero, false)),
+    wraps: None,
+    series: None,
 };
 
 /// The start of an Adam-family step (Adam, AdamW, NAdam, RAdam) for one

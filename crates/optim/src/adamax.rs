@@ -87,4 +87,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| Adamax::new(h, zero)),
+    wraps: None,
+    series: None,
 };

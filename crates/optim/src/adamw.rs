@@ -35,4 +35,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| Adam::new(h, zero, true)),
+    wraps: None,
+    series: None,
 };

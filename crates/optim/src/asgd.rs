@@ -105,4 +105,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: crate::hyper::no_cross_checks,
     build: builders!(|h, zero| Asgd::new(h, zero)),
+    wraps: None,
+    series: None,
 };

@@ -32,6 +32,14 @@ pub enum HyperKind {
     },
     /// One of these names, or null for torch's None (`line_search_fn`).
     Choice(&'static [&'static str]),
+    /// One of these names, never null (Lookahead's `pullback_momentum`).
+    Word(&'static [&'static str]),
+    /// Three numbers, each in the range (AdEMAMix's `betas`, Muon's
+    /// `ns_coefficients`), each entry called as `parts` on the page.
+    Triple(Range, [&'static str; 3]),
+    /// A number in the range, or null for torch's None: a value the
+    /// optimizer derives or a bound it does not apply, which the text says.
+    MaybeNumber(Range, &'static str),
 }
 
 /// A hyperparameter's value.
@@ -47,8 +55,13 @@ pub enum HyperValue {
     Flag(bool),
     /// The value of a [`HyperKind::Count`]; `None` is torch's `None`.
     Count(Option<u32>),
-    /// The value of a [`HyperKind::Choice`]; `None` is torch's `None`.
+    /// The value of a [`HyperKind::Choice`] or a [`HyperKind::Word`];
+    /// `None` is torch's `None`.
     Choice(Option<&'static str>),
+    /// The value of a [`HyperKind::Triple`].
+    Triple([f64; 3]),
+    /// The value of a [`HyperKind::MaybeNumber`]; `None` is torch's `None`.
+    MaybeNumber(Option<f64>),
 }
 
 /// One keyword argument of a torch optimizer.
@@ -66,28 +79,96 @@ pub struct HyperSpec {
     pub parts: [&'static str; 2],
 }
 
-/// Validated hyperparameters of one optimizer, every key present.
+/// Validated hyperparameters of one optimizer, every key present, and the
+/// optimizer it wraps or steps beside, for those that take one.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Hyper(pub BTreeMap<&'static str, HyperValue>);
+pub struct Hyper {
+    /// Each keyword's value.
+    pub values: BTreeMap<&'static str, HyperValue>,
+    /// The optimizer given under [`Wraps::key`] (SAM's and Lookahead's
+    /// `base`, Muon's `others`); `None` for an optimizer that takes none.
+    pub inner: Option<Box<Inner>>,
+}
+
+/// An optimizer inside another: SAM's or Lookahead's `base`, Muon's
+/// `others`.
+#[derive(Clone)]
+pub struct Inner {
+    /// Its catalogue entry.
+    pub def: &'static OptimizerDef,
+    /// Its own learning rate (Muon's `others`); `None` inside a wrapper
+    /// whose [`Wraps::shares_lr`] holds, which steps its base at the run's
+    /// rate (the entry's `lr`, moved by its schedule).
+    pub lr: Option<f64>,
+    /// Its hyperparameters.
+    pub hyper: Hyper,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("name", &self.def.name)
+            .field("lr", &self.lr)
+            .field("hyper", &self.hyper)
+            .finish()
+    }
+}
+
+impl PartialEq for Inner {
+    fn eq(&self, other: &Inner) -> bool {
+        self.def.name == other.def.name && self.lr == other.lr && self.hyper == other.hyper
+    }
+}
+
+impl Inner {
+    /// Fresh state of the inner optimizer for a point on a surface.
+    pub fn build_two(&self) -> Box<dyn Optimizer> {
+        (self.def.build.two)(&self.hyper)
+    }
+    /// Fresh state of the inner optimizer for tensors shaped so.
+    pub fn build_many(&self, shapes: &[Shape]) -> Box<dyn Optimizer<Vec<f64>>> {
+        (self.def.build.many)(&self.hyper, shapes)
+    }
+}
+
+/// What an optimizer that holds another says of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Wraps {
+    /// The key it is given under (`base`, `others`).
+    pub key: &'static str,
+    /// The optimizer used when none is given, with its learning rate;
+    /// `None` when one must be given.
+    pub default: Option<(&'static str, f64)>,
+    /// Whether the inner optimizer steps at the run's learning rate (SAM
+    /// and Lookahead share their base's param groups, so a schedule moves
+    /// it); otherwise it keeps its own `lr`.
+    pub shares_lr: bool,
+    /// The optimizers it cannot hold, and why (one line).
+    pub refuses: &'static [&'static str],
+    /// Why those are refused.
+    pub refusal: &'static str,
+    /// What the inner optimizer does, for the page and the CLI.
+    pub doc: &'static str,
+}
 
 impl Hyper {
     /// A number (panics on a key the optimizer does not declare: a programming error).
     pub fn num(&self, key: &str) -> f64 {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::Number(x)) => *x,
             other => panic!("hyperparameter {key} is not a number: {other:?}"),
         }
     }
     /// A pair, e.g. `betas` (panics as [`Hyper::num`] does).
     pub fn pair(&self, key: &str) -> [f64; 2] {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::Pair(x)) => *x,
             other => panic!("hyperparameter {key} is not a pair: {other:?}"),
         }
     }
     /// A pair whose first entry may be torch's `None` (panics as [`Hyper::num`] does).
     pub fn auto_pair(&self, key: &str) -> (Option<f64>, f64) {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::AutoPair(a, b)) => (*a, *b),
             other => panic!(
                 "hyperparameter {key} is not a pair with an automatic first entry: {other:?}"
@@ -96,21 +177,42 @@ impl Hyper {
     }
     /// A whole number, `None` for torch's `None` (panics as [`Hyper::num`] does).
     pub fn count(&self, key: &str) -> Option<u32> {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::Count(x)) => *x,
             other => panic!("hyperparameter {key} is not a count: {other:?}"),
         }
     }
     /// One of the declared names, `None` for torch's `None` (panics as [`Hyper::num`] does).
     pub fn choice(&self, key: &str) -> Option<&'static str> {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::Choice(x)) => *x,
             other => panic!("hyperparameter {key} is not a choice: {other:?}"),
         }
     }
+    /// Three numbers (panics as [`Hyper::num`] does).
+    pub fn triple(&self, key: &str) -> [f64; 3] {
+        match self.values.get(key) {
+            Some(HyperValue::Triple(x)) => *x,
+            other => panic!("hyperparameter {key} is not a triple: {other:?}"),
+        }
+    }
+    /// A number or torch's `None` (panics as [`Hyper::num`] does).
+    pub fn maybe_num(&self, key: &str) -> Option<f64> {
+        match self.values.get(key) {
+            Some(HyperValue::MaybeNumber(x)) => *x,
+            other => panic!("hyperparameter {key} is not a number or None: {other:?}"),
+        }
+    }
+    /// The optimizer this one holds (panics for one that holds none: a
+    /// programming error, as the parser always fills it in).
+    pub fn inner(&self) -> &Inner {
+        self.inner
+            .as_deref()
+            .expect("an optimizer that wraps another is built with it")
+    }
     /// A boolean switch (panics as [`Hyper::num`] does).
     pub fn flag(&self, key: &str) -> bool {
-        match self.0.get(key) {
+        match self.values.get(key) {
             Some(HyperValue::Flag(x)) => *x,
             other => panic!("hyperparameter {key} is not a flag: {other:?}"),
         }
@@ -135,6 +237,12 @@ pub struct OptimizerDef {
     pub check: fn(&Hyper, &str) -> Result<(), ConfigError>,
     /// Fresh optimizer state, for two parameters or for n.
     pub build: Build,
+    /// The optimizer it holds, for one that wraps or steps beside another.
+    pub wraps: Option<Wraps>,
+    /// The name of the extra point series its runs give, one entry per
+    /// step ([`Optimizer::series_point`]): schedule-free's `eval_points`,
+    /// SAM's `ascent_points`, Lookahead's `slow_points`.
+    pub series: Option<&'static str>,
 }
 
 /// A constructor of an optimizer's state for the parameters of the tensors
@@ -161,7 +269,10 @@ pub(crate) fn no_cross_checks(_: &Hyper, _: &str) -> Result<(), ConfigError> {
 impl OptimizerDef {
     /// Hyperparameters at torch's defaults.
     pub fn defaults(&self) -> Hyper {
-        Hyper(self.hyper.iter().map(|h| (h.name, h.default)).collect())
+        Hyper {
+            values: self.hyper.iter().map(|h| (h.name, h.default)).collect(),
+            inner: None,
+        }
     }
 
     /// The spec of one hyperparameter.

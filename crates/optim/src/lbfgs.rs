@@ -544,6 +544,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check,
     build: builders!(|h, zero| Lbfgs::new(h, zero)),
+    wraps: None,
+    series: None,
 };
 
 #[cfg(test)]
@@ -558,7 +560,7 @@ mod tests {
     fn build(settings: &[(&'static str, HyperValue)]) -> Box<dyn Optimizer> {
         let mut h = DEF.defaults();
         for (k, v) in settings {
-            h.0.insert(k, *v);
+            h.values.insert(k, *v);
         }
         (DEF.build.two)(&h)
     }
@@ -654,7 +656,7 @@ mod tests {
                 ("tolerance_change", HyperValue::Number(0.0)),
                 ("line_search_fn", HyperValue::Choice(search)),
             ] {
-                h.0.insert(k, v);
+                h.values.insert(k, v);
             }
             let mut opt = Lbfgs::new(&h, [0.0; 2]);
             let mut p = [-3.1, 2.9];

@@ -46,24 +46,33 @@ pub mod hyper;
 pub mod optimizer;
 pub mod registry;
 
+pub mod adabelief;
 pub mod adadelta;
 pub mod adafactor;
 pub mod adagrad;
 pub mod adam;
 pub mod adamax;
 pub mod adamw;
+pub mod ademamix;
+pub mod adopt;
 pub mod asgd;
 pub mod clip;
+mod decay;
 pub mod lbfgs;
+pub mod lion;
+pub mod lookahead;
 pub mod nadam;
+pub mod prodigy;
 pub mod radam;
 pub mod rmsprop;
 pub mod rprop;
+pub mod sam;
 pub mod schedule;
+pub mod schedulefree;
 pub mod schedules;
 pub mod sgd;
 
-pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, LR_RANGE};
+pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, Inner, OptimizerDef, Wraps, LR_RANGE};
 pub use optimizer::{
     dot, norm, Optimizer, Params, Shape, State, StateValue, MAX_STEPS, UPDATE_WORK,
 };

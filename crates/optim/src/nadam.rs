@@ -112,4 +112,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| NAdam::new(h, zero)),
+    wraps: None,
+    series: None,
 };

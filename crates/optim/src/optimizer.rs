@@ -130,6 +130,38 @@ pub trait Optimizer<V: Params = [f64; 2]> {
     /// Sets that momentum or β₁ between steps, as those schedulers do through
     /// the param group; does nothing for an optimizer with neither.
     fn set_momentum(&mut self, _momentum: f64) {}
+
+    /// torch's `momentum_buffer` in this optimizer's state, where it keeps
+    /// one (SGD with momentum, once it has stepped): what Lookahead's
+    /// `pullback_momentum` pulls back or resets.
+    fn momentum_buffer(&self) -> Option<&V> {
+        None
+    }
+
+    /// Puts `buffer` in the state as `momentum_buffer`, as Lookahead does
+    /// between its base's steps. An optimizer that reads no such key keeps
+    /// stepping as before.
+    fn set_momentum_buffer(&mut self, _buffer: V) {}
+
+    /// The point of the optimizer's extra series after the last step
+    /// ([`crate::OptimizerDef::series`]): schedule-free's averaged iterate,
+    /// SAM's ascent point, Lookahead's slow weights. `None` for the others.
+    fn series_point(&self) -> Option<V> {
+        None
+    }
+
+    /// A number the optimizer estimates for itself, shown as the run goes,
+    /// with its name: Prodigy's distance estimate `d`. `None` for the others.
+    fn readout(&self) -> Option<(&'static str, f64)> {
+        None
+    }
+
+    /// What the last step computed that torch keeps in no state but that
+    /// explains it (Muon's momentum matrix before Newton–Schulz and the
+    /// orthogonalized update after it): shown by the inspector.
+    fn inside(&self) -> State {
+        State::default()
+    }
 }
 
 /// One evaluation of the objective at a point: its loss and its gradient,

@@ -112,4 +112,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| RAdam::new(h, zero)),
+    wraps: None,
+    series: None,
 };

@@ -1,10 +1,12 @@
 //! Every optimizer, in the order the page lists them.
 
 use crate::hyper::OptimizerDef;
+use crate::{adabelief, ademamix, adopt, lion};
 use crate::{
     adadelta, adafactor, adagrad, adam, adamax, adamw, asgd, lbfgs, nadam, radam, rmsprop, rprop,
     sgd,
 };
+use crate::{lookahead, prodigy, sam, schedulefree};
 
 /// Every optimizer.
 pub static REGISTRY: &[&OptimizerDef] = &[
@@ -21,6 +23,15 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &asgd::DEF,
     &adafactor::DEF,
     &lbfgs::DEF,
+    &schedulefree::SGD_DEF,
+    &schedulefree::ADAMW_DEF,
+    &prodigy::DEF,
+    &lion::DEF,
+    &adabelief::DEF,
+    &adopt::DEF,
+    &ademamix::DEF,
+    &sam::DEF,
+    &lookahead::DEF,
 ];
 
 /// Looks an optimizer up by its key.

@@ -80,6 +80,15 @@ impl<V: Params> Optimizer<V> for RmsProp<V> {
         self.momentum = momentum;
     }
 
+    fn momentum_buffer(&self) -> Option<&V> {
+        self.has_buf.then_some(&self.buf)
+    }
+
+    fn set_momentum_buffer(&mut self, buffer: V) {
+        self.buf = buffer;
+        self.has_buf = true;
+    }
+
     fn state(&self) -> State {
         let mut s = State::counted(self.step).vector("square_avg", &self.square_avg);
         if self.has_buf {
@@ -122,4 +131,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_cross_checks,
     build: builders!(|h, zero| RmsProp::new(h, zero)),
+    wraps: None,
+    series: None,
 };

@@ -124,6 +124,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check,
     build: builders!(|h, zero| Rprop::new(h, zero)),
+    wraps: None,
+    series: None,
 };
 
 #[cfg(test)]
@@ -135,7 +137,7 @@ mod tests {
     fn etas_must_straddle_one() {
         let check = |etas: [f64; 2]| {
             let mut h = DEF.defaults();
-            h.0.insert("etas", HyperValue::Pair(etas));
+            h.values.insert("etas", HyperValue::Pair(etas));
             (DEF.check)(&h, "optimizers[0]")
         };
         let err = check([1.2, 0.5]).unwrap_err().to_string();

@@ -73,6 +73,15 @@ impl<V: Params> Optimizer<V> for Sgd<V> {
         self.momentum = momentum;
     }
 
+    fn momentum_buffer(&self) -> Option<&V> {
+        self.buf.as_ref()
+    }
+
+    fn set_momentum_buffer(&mut self, buffer: V) {
+        // From here on torch averages into it instead of starting it afresh.
+        self.buf = Some(buffer);
+    }
+
     fn state(&self) -> State {
         // torch keeps `momentum_buffer: None` without momentum: nothing to show.
         match &self.buf {
@@ -123,4 +132,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check,
     build: builders!(|h, zero| Sgd::new(h, zero)),
+    wraps: None,
+    series: None,
 };

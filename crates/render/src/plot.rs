@@ -327,6 +327,7 @@ pub fn draw_paths<P: Painter>(
     for (_, path, end, pts) in lines {
         let run = path.run;
         p.begin_group(&run.label);
+        draw_series(p, frame, run, end, path.color, s);
         // A dark casing under the line keeps it visible on every colour of the map.
         p.polyline(&pts, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
@@ -360,6 +361,50 @@ pub fn draw_paths<P: Painter>(
     );
     p.end_group();
     p.end_clip();
+}
+
+/// An optimizer's extra points up to `end` steps, faint in its colour under
+/// its path: SAM's ascent points as a tick from each point the step started
+/// from to where it took its second gradient; a schedule-free run's averaged
+/// iterate and Lookahead's slow weights as a second, thinner path from the
+/// start.
+fn draw_series<P: Painter>(
+    p: &mut P,
+    frame: &Frame,
+    run: &Trajectory,
+    end: usize,
+    color: Color,
+    s: Scale,
+) {
+    for (name, series) in &run.series {
+        let series = &series.on_plot;
+        let n = end.min(series.len());
+        if n == 0 {
+            continue;
+        }
+        let faint = Stroke::new(color.alpha(0.75), s.px(1.5));
+        if *name == "ascent_points" {
+            let ticks: Vec<[(f64, f64); 2]> = (0..n)
+                .map(|k| {
+                    [
+                        frame.to_px_bounded(run.points[k]),
+                        frame.to_px_bounded(series[k]),
+                    ]
+                })
+                .collect();
+            p.segments(&ticks, faint);
+        } else {
+            let pts: Vec<(f64, f64)> = std::iter::once(run.points[0])
+                .chain(series[..n].iter().copied())
+                .map(|q| frame.to_px_bounded(q))
+                .collect();
+            p.polyline(
+                &thin(&pts, 0.5 * s.0),
+                Stroke::new(Color::BLACK.alpha(0.35), s.px(3.0)),
+            );
+            p.polyline(&thin(&pts, 0.5 * s.0), faint.dashed(s.px(5.0), s.px(3.0)));
+        }
+    }
 }
 
 /// One row of a legend: a path's colour, its label and its status line

@@ -25,8 +25,13 @@ export function optimizerCard(ctx, o, i, removed) {
   const card = buildCard(ctx, o, i, removed);
   // What each control edits, for a problem to be shown beside it.
   card.dataset.path = `optimizers[${i}]`;
-  for (const el of card.querySelectorAll("[data-setting]")) el.setAttribute("data-path", `optimizers[${i}].${el.getAttribute("data-setting")}`);
+  markPaths(card, i);
   return card;
+}
+
+/** Marks each control under `root` with the path it edits in optimizer `i`. */
+function markPaths(root, i) {
+  for (const el of root.querySelectorAll("[data-setting]")) el.setAttribute("data-path", `optimizers[${i}].${el.getAttribute("data-setting")}`);
 }
 
 /**
@@ -124,47 +129,9 @@ function buildCard(ctx, o, i, removed) {
   const differs = (h) => JSON.stringify(o[h.name]) !== JSON.stringify(h.default);
   for (const h of def.hyper) {
     const into = MAIN_KEYS.includes(h.name) || differs(h) ? grid : rest;
-    const path = `optimizers[${i}].${h.name}`;
-    const value = o[h.name];
-    if (h.kind === "flag") {
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.checked = value;
-      box.addEventListener("change", () => {
-        if (edit(() => app.set(path, box.checked), box)) draw.dynamic();
-        else box.checked = !box.checked;
-      });
-      into.append(setting(h.name, field(h.name, box, h.doc)));
-    } else if (h.kind === "pair" || h.kind === "auto_pair") {
-      const current = () => app.experiment().optimizers[i][h.name];
-      // An automatic first entry (torch's None) is an empty box.
-      const a = h.kind === "auto_pair"
-        ? autoInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`)
-        : numberInput(ctx, value[0], (x) => app.set(path, [x, current()[1]]), `${name} › ${h.name}[0]`);
-      const b = numberInput(ctx, value[1], (x) => app.set(path, [current()[0], x]), `${name} › ${h.name}[1]`);
-      into.append(setting(h.name, field(`${h.name} ${h.parts[0]}`, a, `${h.doc} (${h.range.text})`)), setting(h.name, field(`${h.name} ${h.parts[1]}`, b, `${h.doc} (${h.range.text})`)));
-    } else if (h.kind === "choice") {
-      // torch's None is the first option.
-      const select = document.createElement("select");
-      select.add(new Option("None", ""));
-      for (const c of h.choices) select.add(new Option(c, c));
-      select.value = value ?? "";
-      select.addEventListener("change", () => {
-        if (edit(() => app.set(path, select.value === "" ? null : select.value), select)) draw.dynamic();
-        else select.value = app.experiment().optimizers[i][h.name] ?? "";
-      });
-      into.append(setting(h.name, field(h.name, select, h.doc)));
-    } else if (h.kind === "count") {
-      const what = `${name} › ${h.name}`;
-      const box = h.none
-        ? autoInput(ctx, value, (x) => app.set(path, x), what)
-        : numberInput(ctx, value, (x) => app.set(path, x), what);
-      if (!h.none) Object.assign(box, { step: "1", min: String(h.min), max: String(h.max) });
-      into.append(setting(h.name, field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`)));
-    } else {
-      into.append(setting(h.name, field(h.name, numberInput(ctx, value, (x) => app.set(path, x), `${name} › ${h.name}`), `${h.doc} (${h.range.text})`)));
-    }
+    into.append(...hyperFields(ctx, h, o[h.name], `optimizers[${i}]`, "", name));
   }
+  if (def.wraps) card.append(innerOptimizer(ctx, def, o, i, name));
   const maximize = document.createElement("input");
   maximize.type = "checkbox";
   maximize.checked = o.maximize === true;
@@ -200,4 +167,106 @@ function buildCard(ctx, o, i, removed) {
   card.append(status);
   card.style.setProperty("--path", app.color(i));
   return card;
+}
+
+/**
+ * The controls of one hyperparameter `h` holding `value`, which edit
+ * `${at}.${h.name}`; `key` prefixes the setting's name (`base.` inside the
+ * optimizer a wrapper holds), `name` is the card's, for messages.
+ * @param {import("../context.js").Context} ctx
+ * @returns {HTMLElement[]}
+ */
+function hyperFields(ctx, h, value, at, key, name) {
+  const { app, edit, draw } = ctx;
+  const path = `${at}.${h.name}`;
+  const what = `${name} › ${key}${h.name}`;
+  const mark = (el) => setting(`${key}${h.name}`, el);
+  // The value now, read back (a list is edited one entry at a time).
+  const current = () => path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce((v, k) => v?.[k], app.experiment());
+  if (h.kind === "flag") {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = value;
+    box.addEventListener("change", () => {
+      if (edit(() => app.set(path, box.checked), box)) draw.dynamic();
+      else box.checked = !box.checked;
+    });
+    return [mark(field(h.name, box, h.doc))];
+  }
+  if (h.kind === "pair" || h.kind === "auto_pair" || h.kind === "triple") {
+    // An automatic first entry (torch's None) is an empty box.
+    return value.map((x, j) => {
+      const put = (y) => app.set(path, current().map((z, k) => (k === j ? y : z)));
+      const box = j === 0 && h.kind === "auto_pair" ? autoInput(ctx, x, put, `${what}[${j}]`) : numberInput(ctx, x, put, `${what}[${j}]`);
+      return mark(field(`${h.name} ${h.parts[j]}`, box, `${h.doc} (${h.range.text})`));
+    });
+  }
+  if (h.kind === "choice" || h.kind === "word") {
+    // torch's None, where allowed, is the first option.
+    const select = document.createElement("select");
+    if (h.kind === "choice") select.add(new Option("None", ""));
+    for (const c of h.choices) select.add(new Option(c, c));
+    select.value = value ?? "";
+    select.addEventListener("change", () => {
+      if (edit(() => app.set(path, select.value === "" ? null : select.value), select)) draw.dynamic();
+      else select.value = current() ?? "";
+    });
+    return [mark(field(h.name, select, h.doc))];
+  }
+  if (h.kind === "count") {
+    const box = h.none ? autoInput(ctx, value, (x) => app.set(path, x), what) : numberInput(ctx, value, (x) => app.set(path, x), what);
+    if (!h.none) Object.assign(box, { step: "1", min: String(h.min), max: String(h.max) });
+    return [mark(field(h.name, box, `${h.doc} (a whole number from ${h.min} to ${h.max}${h.none ? "; empty for None" : ""})`))];
+  }
+  if (h.kind === "maybe_number") {
+    // Empty is torch's None, which the text names.
+    const box = autoInput(ctx, value, (x) => app.set(path, x), what);
+    box.placeholder = "None";
+    return [mark(field(h.name, box, `${h.doc} (${h.range.text}; empty for None: ${h.none})`))];
+  }
+  return [mark(field(h.name, numberInput(ctx, value, (x) => app.set(path, x), what), `${h.doc} (${h.range.text})`))];
+}
+
+/**
+ * The optimizer a wrapper holds (SAM's and Lookahead's base, Muon's
+ * others): which one, its own rate where it keeps one, and its keys.
+ * @param {import("../context.js").Context} ctx
+ */
+function innerOptimizer(ctx, def, o, i, name) {
+  const { app, edit, draw } = ctx;
+  const w = def.wraps;
+  const at = `optimizers[${i}].${w.key}`;
+  const inner = o[w.key];
+  const innerDef = ctx.cat.optimizers.find((d) => d.name === inner.name);
+  const box = document.createElement("fieldset");
+  box.className = "inner-optimizer";
+  const legend = document.createElement("legend");
+  legend.textContent = w.key === "base" ? "Base optimizer" : "Other parameters";
+  box.append(legend);
+  const select = document.createElement("select");
+  for (const d of ctx.cat.optimizers) {
+    if (!d.wraps && !w.refuses.includes(d.name)) select.add(new Option(d.title, d.name));
+  }
+  select.value = inner.name;
+  select.addEventListener("change", () => {
+    const picked = ctx.cat.optimizers.find((d) => d.name === select.value);
+    // A fresh entry at the optimizer's defaults (its own rate, where it keeps one).
+    const entry = w.shares_lr ? { name: picked.name } : { name: picked.name, lr: picked.default_lr };
+    if (edit(() => app.set(at, entry), select)) {
+      draw.dynamic();
+      box.replaceWith(innerOptimizer(ctx, def, app.experiment().optimizers[i], i, name));
+    } else select.value = inner.name;
+  });
+  const fields = document.createElement("div");
+  fields.className = "hyper";
+  fields.append(setting(w.key, field(w.key, select, `the optimizer ${def.title} ${w.doc}`)));
+  if (!w.shares_lr) {
+    const lr = numberInput(ctx, inner.lr, (x) => app.set(`${at}.lr`, x), `${name} › ${w.key}.lr`);
+    lr.min = "0";
+    fields.append(setting(`${w.key}.lr`, field("lr", lr, `its own learning rate (${w.key === "others" ? "the biases' and batch norm's" : "its"} rate, which the schedule does not move)`)));
+  }
+  for (const h of innerDef.hyper) fields.append(...hyperFields(ctx, h, inner[h.name], at, `${w.key}.`, name));
+  box.append(fields);
+  markPaths(box, i);
+  return box;
 }

@@ -79,6 +79,17 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigErrors> {
     }
 }
 
+/// The entry of the optimizer held under `key` in the optimizer entry `o`
+/// (`base`, `others`), made an object if it was only a name so far.
+fn inner_of<'a>(o: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String, Value> {
+    let entry = o.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    if !entry.is_object() {
+        // A name, or whatever was given as one (which the reader then names).
+        *entry = json!({ "name": entry.take() });
+    }
+    entry.as_object_mut().expect("made an object above")
+}
+
 /// The experiment's JSON from a link's keys, and whether a typed formula was
 /// written with a `+` (which a link reads as a space).
 fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, bool) {
@@ -145,6 +156,7 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
             }
             Role::Optimizer
             | Role::OptimizerKey
+            | Role::InnerKey
             | Role::Clip
             | Role::Schedule
             | Role::ScheduleKey
@@ -191,6 +203,14 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
                     }
                     _ if rest == "color" => {
                         o.insert("color".into(), Value::String(text.clone()));
+                    }
+                    // `oN.base=sgd` with `oN.base.momentum=…`: one entry.
+                    Role::InnerKey => {
+                        let (at, k) = rest.split_once('.').expect("W.K");
+                        put(inner_of(o, at), k, p);
+                    }
+                    _ if o.get(rest).is_some_and(Value::is_object) => {
+                        inner_of(o, rest).insert("name".into(), Value::String(text.clone()));
                     }
                     _ => put(o, rest, p),
                 }

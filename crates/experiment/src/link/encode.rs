@@ -14,7 +14,7 @@ use optiviz_objectives::mlp::net::Activation;
 use optiviz_objectives::mlp::{Model, PlaneKind, Rows};
 use optiviz_optim::schedule::Schedule;
 use optiviz_optim::schedules;
-use optiviz_optim::HyperValue;
+use optiviz_optim::{Hyper, HyperValue, OptimizerDef};
 use serde_json::Value;
 
 /// The longest given dataset a link carries, in characters of `x,y;x,y;…`
@@ -109,23 +109,7 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
         let k = format!("o{}", i + 1);
         pairs.push((k.clone(), o.def.name.into()));
         pairs.push((format!("{k}.lr"), num(o.lr)));
-        for spec in o.def.hyper {
-            let v = o.hyper.0[spec.name];
-            if v == spec.default {
-                continue;
-            }
-            let text = match v {
-                HyperValue::Number(x) => num(x),
-                HyperValue::Pair([a, b]) => format!("{},{}", num(a), num(b)),
-                HyperValue::AutoPair(a, b) => {
-                    format!("{},{}", a.map_or("null".into(), num), num(b))
-                }
-                HyperValue::Flag(b) => b.to_string(),
-                HyperValue::Count(n) => n.map_or("null".into(), |n| n.to_string()),
-                HyperValue::Choice(c) => c.unwrap_or("null").to_string(),
-            };
-            pairs.push((format!("{k}.{}", spec.name), text));
-        }
+        hyper_pairs(&k, o.def, &o.hyper, &mut pairs);
         // A clip serializes to a small JSON object of numbers.
         if let Some(clip) = &o.clip {
             let v = serde_json::to_value(clip).expect("a clip serializes");
@@ -301,5 +285,37 @@ pub(crate) fn batch_text(b: Batch) -> String {
     match b {
         Batch::Full => "full".into(),
         Batch::Size(n) => n.to_string(),
+    }
+}
+
+/// The link's pairs of the hyperparameters of `def` that differ from torch's
+/// defaults, as `{prefix}.{key}`, then the optimizer it holds as
+/// `{prefix}.{key}` (its name), its own `lr` and its keys below that.
+fn hyper_pairs(prefix: &str, def: &OptimizerDef, hyper: &Hyper, pairs: &mut Vec<(String, String)>) {
+    for spec in def.hyper {
+        let v = hyper.values[spec.name];
+        if v == spec.default {
+            continue;
+        }
+        let null = || "null".to_string();
+        let text = match v {
+            HyperValue::Number(x) => num(x),
+            HyperValue::Pair([a, b]) => format!("{},{}", num(a), num(b)),
+            HyperValue::AutoPair(a, b) => format!("{},{}", a.map_or_else(null, num), num(b)),
+            HyperValue::Triple(t) => t.map(num).join(","),
+            HyperValue::MaybeNumber(x) => x.map_or_else(null, num),
+            HyperValue::Flag(b) => b.to_string(),
+            HyperValue::Count(n) => n.map_or_else(null, |n| n.to_string()),
+            HyperValue::Choice(c) => c.unwrap_or("null").to_string(),
+        };
+        pairs.push((format!("{prefix}.{}", spec.name), text));
+    }
+    if let (Some(w), Some(inner)) = (def.wraps, &hyper.inner) {
+        let at = format!("{prefix}.{}", w.key);
+        pairs.push((at.clone(), inner.def.name.into()));
+        if let Some(lr) = inner.lr {
+            pairs.push((format!("{at}.lr"), num(lr)));
+        }
+        hyper_pairs(&at, inner.def, &inner.hyper, pairs);
     }
 }

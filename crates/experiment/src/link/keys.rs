@@ -32,6 +32,9 @@ pub enum Role {
     Optimizer,
     /// `oN.K`: a key of optimizer N.
     OptimizerKey,
+    /// `oN.base.K`, `oN.others.K`: a key of the optimizer it holds (whose
+    /// name is `oN.base`, `oN.others`).
+    InnerKey,
     /// `oN.clip.K`: its clipping.
     Clip,
     /// `oN.sched`: its schedule's name.
@@ -172,6 +175,16 @@ pub static KEYS: &[LinkKey] = &[
     exp("stop.K", Role::Stop, "a number"),
     exp("oN", Role::Optimizer, "an optimizer's name"),
     exp("oN.K", Role::OptimizerKey, "a value"),
+    exp(
+        "oN.base.K",
+        Role::InnerKey,
+        "a value of the optimizer SAM or Lookahead wraps",
+    ),
+    exp(
+        "oN.others.K",
+        Role::InnerKey,
+        "a value of the optimizer Muon steps the other parameters with",
+    ),
     exp("oN.clip.max_norm", Role::Clip, "a number > 0"),
     exp("oN.clip.clip_value", Role::Clip, "a number > 0"),
     exp("oN.sched", Role::Schedule, "a schedule's name"),

@@ -1,0 +1,240 @@
+//! `SAM` (sharpness-aware minimization) from pytorch_optimizer 4.1.0: each
+//! step climbs from θ along the gradient to the worst nearby point
+//! θ + ε, takes the gradient there, and lets the base optimizer step θ with
+//! it. Two evaluations of the objective a step, so it steps through the
+//! run's closure, as torch's `SAM.step(closure)` does.
+
+use crate::hyper::{flag, number, Hyper, HyperSpec, OptimizerDef, Wraps};
+use crate::optimizer::{Closure, Optimizer, Params, Shape, State};
+use optiviz_base::error::ConfigError;
+use optiviz_base::spec::Range;
+
+/// SAM's settings and the base optimizer it drives.
+pub struct Sam<V: Params> {
+    rho: f64,
+    adaptive: bool,
+    use_gc: bool,
+    perturb_eps: f64,
+    /// The tensors end to end, for the gradient norms and centralization,
+    /// which go tensor by tensor.
+    shapes: Vec<Shape>,
+    base: Box<dyn Optimizer<V>>,
+    /// Where the last step took its second gradient.
+    ascent: Option<V>,
+}
+
+impl<V: Params> Sam<V> {
+    fn new(h: &Hyper, shapes: &[Shape], base: Box<dyn Optimizer<V>>) -> Sam<V> {
+        Sam {
+            rho: h.num("rho"),
+            adaptive: h.flag("adaptive"),
+            use_gc: h.flag("use_gc"),
+            perturb_eps: h.num("perturb_eps"),
+            shapes: shapes.to_vec(),
+            base,
+            ascent: None,
+        }
+    }
+
+    /// The size of the climb over the gradient's norm, as the reference
+    /// computes it: each tensor's norm (of g·|θ| when adaptive) in float64,
+    /// then squared, summed and rooted in float32, plus `perturb_eps`, and ρ
+    /// divided by that as float32 (the reciprocal, then times ρ).
+    fn scale(&self, p: &[f64], g: &[f64]) -> f64 {
+        let mut at = 0;
+        let mut squares = Vec::with_capacity(self.shapes.len());
+        for s in &self.shapes {
+            let range = at..at + s.len();
+            at += s.len();
+            let norm = if self.adaptive {
+                let weighted: Vec<f64> = g[range.clone()]
+                    .iter()
+                    .zip(&p[range])
+                    .map(|(g, p)| g * p.abs())
+                    .collect();
+                crate::norm(&weighted)
+            } else {
+                crate::norm(&g[range])
+            };
+            let n = norm as f32;
+            squares.push(n * n);
+        }
+        let norm = float32_sum(&squares).sqrt() + self.perturb_eps as f32;
+        ((1.0_f32 / norm) * self.rho as f32) as f64
+    }
+}
+
+/// The sum of a few float32 numbers in the order torch's CPU sum takes
+/// them (found by experiment, exact up to nine terms): the terms past the
+/// first four (or eight, from eight on) are added to the first, then the
+/// rest in turn.
+fn float32_sum(xs: &[f32]) -> f32 {
+    let Some(&first) = xs.first() else {
+        return 0.0;
+    };
+    let lanes = match xs.len() {
+        k if k >= 8 => 8,
+        k if k >= 4 => 4,
+        k => k,
+    };
+    let mut s = first;
+    for x in xs[lanes..].iter().chain(&xs[1..lanes]) {
+        s += x;
+    }
+    s
+}
+
+/// Subtracts from each row of every matrix its mean (gradient
+/// centralization); vectors are left alone.
+fn centralize(shapes: &[Shape], g: &mut [f64]) {
+    let mut at = 0;
+    for s in shapes {
+        if let Shape::Matrix(rows, cols) = *s {
+            for r in 0..rows {
+                let row = &mut g[at + r * cols..at + (r + 1) * cols];
+                let mean = row.iter().sum::<f64>() / cols as f64;
+                row.iter_mut().for_each(|x| *x += -mean);
+            }
+        }
+        at += s.len();
+    }
+}
+
+impl<V: Params> Optimizer<V> for Sam<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
+        // Without a closure (never, in a run) the base steps on the gradient.
+        self.base.step(params, grad, lr);
+    }
+
+    fn re_evaluates(&self) -> bool {
+        true
+    }
+
+    fn max_evaluations(&self) -> u32 {
+        2
+    }
+
+    fn run_work(&self, n: usize, steps: u32) -> f64 {
+        self.base.run_work(n, steps) + 4.0 * n as f64 * steps as f64
+    }
+
+    fn state_size(&self, n: usize, steps: u32) -> f64 {
+        self.base.state_size(n, steps) + n as f64
+    }
+
+    fn step_closure(
+        &mut self,
+        params: &mut V,
+        _loss: f64,
+        grad: &V,
+        lr: f64,
+        closure: &mut Closure<V>,
+    ) -> u32 {
+        // The norm is of the gradient as it came; the climb follows it
+        // centralized, with use_gc.
+        let scale = self.scale(params.as_ref(), grad.as_ref());
+        let mut g = grad.clone();
+        if self.use_gc {
+            centralize(&self.shapes, g.as_mut());
+        }
+        let mut ascent = params.clone();
+        for (q, g) in ascent.as_mut().iter_mut().zip(g.as_ref()) {
+            let e = if self.adaptive {
+                *q * *q * *g * scale
+            } else {
+                *g * scale
+            };
+            *q += e;
+        }
+        let (_, second) = closure(&ascent);
+        self.ascent = Some(ascent);
+        // θ is restored (it never moved here) and the base steps from it.
+        self.base.step(params, &second, lr);
+        2
+    }
+
+    fn state(&self) -> State {
+        // SAM shares its base's state (its `old_p` is gone after each step).
+        self.base.state()
+    }
+
+    fn momentum(&self) -> Option<f64> {
+        self.base.momentum()
+    }
+
+    fn set_momentum(&mut self, momentum: f64) {
+        self.base.set_momentum(momentum)
+    }
+
+    fn series_point(&self) -> Option<V> {
+        self.ascent.clone()
+    }
+
+    fn readout(&self) -> Option<(&'static str, f64)> {
+        self.base.readout()
+    }
+}
+
+const HYPER: &[HyperSpec] = &[
+    number(
+        "rho",
+        0.05,
+        Range::at_least(0.0),
+        "radius ρ of the neighbourhood whose worst point SAM steps from",
+    ),
+    flag(
+        "adaptive",
+        "ASAM: scale the climb coordinate by coordinate by θ²",
+    ),
+    flag(
+        "use_gc",
+        "centralize each weight matrix's gradient rows before the climb",
+    ),
+    number(
+        "perturb_eps",
+        1e-12,
+        Range::at_least(0.0),
+        "added to the gradient's norm before dividing by it",
+    ),
+];
+
+/// The optimizers SAM cannot drive: those that need a closure themselves.
+const REFUSES: &[&str] = &["lbfgs"];
+
+fn no_checks(_: &Hyper, _: &str) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+/// SAM's entry in [`crate::registry::REGISTRY`].
+pub static DEF: OptimizerDef = OptimizerDef {
+    name: "sam",
+    title: "SAM",
+    default_lr: 1e-3,
+    hyper: HYPER,
+    rule: &[
+        "s ← ρ / (‖g‖ + ε)  (‖g ⊙ |θ|‖ if adaptive)",
+        "θ̃ ← θ + s·g  (s·θ²·g if adaptive)",
+        "g̃ ← ∇f(θ̃)",
+        "θ ← base step from θ with g̃",
+    ],
+    check: no_checks,
+    build: crate::hyper::Build {
+        two: |h| {
+            let base = h.inner().build_two();
+            Box::new(Sam::new(h, &[Shape::Vector(2)], base))
+        },
+        many: |h, shapes| {
+            let base = h.inner().build_many(shapes);
+            Box::new(Sam::new(h, shapes, base))
+        },
+    },
+    wraps: Some(Wraps {
+        key: "base",
+        default: None,
+        shares_lr: true,
+        refuses: REFUSES,
+        refusal: "it needs a closure of its own",
+        doc: "steps with the gradient taken at the climbed point",
+    }),
+    series: Some("ascent_points"),
+};
