@@ -3,6 +3,10 @@
 //! Adam, RMSprop), the plane and the projected paths included: what
 //! `optiviz run` does for such an experiment.
 //!
+//! Then one optimizer alone on the same network, Adam against Muon (whose
+//! Newton–Schulz iteration orthogonalizes each weight matrix every step, the
+//! biases stepped by AdamW): what Muon's matrices cost.
+//!
 //!     cargo bench --bench mlp
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -27,5 +31,23 @@ fn training(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, training);
+fn muon_against_adam(c: &mut Criterion) {
+    let mut group = c.benchmark_group("mlp_2_8_8_1_200_rows_500_steps");
+    group.sample_size(10);
+    for (name, entry) in [
+        ("adam", r#"{"name": "adam", "lr": 0.01}"#),
+        ("muon", r#"{"name": "muon", "lr": 0.02}"#),
+    ] {
+        let exp = Experiment::from_json(&format!(
+            r#"{{"function": {{"name": "mlp", "hidden": [8, 8], "activation": "tanh",
+                             "dataset": {{"name": "circle", "n": 200}}}},
+                "steps": 500, "optimizers": [{entry}]}}"#
+        ))
+        .expect("the experiment is valid");
+        group.bench_function(name, |b| b.iter(|| black_box(&exp).run()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, training, muon_against_adam);
 criterion_main!(benches);

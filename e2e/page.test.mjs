@@ -1445,6 +1445,91 @@ test("the learning-rate sweep is computed in workers, marks the current lr and t
   assert.deepEqual(errors, []);
 });
 
+test("Muon and the optimizers of pytorch_optimizer are offered by package, run, tell their estimate, and draw their extra series on the plot and in the figure", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=0.5,-3&steps=40&o1=sgd&o1.lr=0.01`);
+  const groups = await page.evaluate(() => [...document.querySelectorAll("#add-name optgroup")].map((g) => [g.label, [...g.querySelectorAll("option")].map((o) => o.value)]));
+  const added = ["muon", "lion", "adabelief", "adopt", "ademamix", "schedulefree_sgd", "schedulefree_adamw", "prodigy", "sam", "lookahead"];
+  assert.deepEqual(groups.map((g) => g[0]), ["torch.optim", "pytorch_optimizer 4.1.0"]);
+  assert.ok(groups[0][1].includes("muon") && groups[0][1].includes("lbfgs"));
+  for (const name of added.slice(1)) assert.ok(groups[1][1].includes(name), `${name} is offered under pytorch_optimizer`);
+  for (const name of added) {
+    await page.locator("#add-name").selectOption(name);
+    await page.locator("#add").click();
+  }
+  await page.waitForFunction((n) => document.querySelectorAll(".card.optimizer").length === n, added.length + 1);
+  const runs = (await page.evaluate(() => window.optiviz.getRuns())).runs;
+  assert.deepEqual(runs.map((r) => r.name), ["sgd", ...added]);
+  for (const r of runs) {
+    assert.equal(r.points.length, 41, `${r.name} runs its 40 steps`);
+    assert.ok(r.points.every((p) => p.every(Number.isFinite)), `${r.name} stays finite`);
+  }
+  // Each extra series has an entry per step, and only where it belongs.
+  const series = Object.fromEntries(runs.map((r) => [r.name, ["eval_points", "ascent_points", "slow_points"].filter((k) => k in r)]));
+  assert.deepEqual(series.schedulefree_sgd, ["eval_points"]);
+  assert.deepEqual(series.schedulefree_adamw, ["eval_points"]);
+  assert.deepEqual(series.sam, ["ascent_points"]);
+  assert.deepEqual(series.lookahead, ["slow_points"]);
+  assert.deepEqual(series.lion, []);
+  for (const r of runs) for (const k of series[r.name]) assert.equal(r[k].length, 40, `${r.name}'s ${k}`);
+  // SAM and Lookahead hold a base: its card part offers the optimizers it may hold.
+  const sam = page.getByRole("group", { name: "SAM" });
+  await assert.doesNotReject(sam.getByRole("group", { name: "Base optimizer" }).waitFor());
+  const bases = await sam.locator('[data-setting="base"] select option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(bases.includes("adam") && !bases.includes("lbfgs") && !bases.includes("sam"), bases.join());
+  await sam.locator('[data-setting="base"] select').selectOption("adam");
+  await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[9].base.name === "adam");
+  assert.match(query(page).get("o10.base"), /^adam$/);
+  // Prodigy says its distance estimate in its status line.
+  await page.waitForFunction(() => /· d = /.test(document.querySelector('[data-status="8"]').textContent));
+  // The figure draws the extra series faint in each optimizer's colour:
+  // the averaged iterate and the slow weights dashed, SAM's climbs as ticks.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG" }).click()]);
+  const svg = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  const colour = await page.evaluate(() => Object.fromEntries(window.optiviz.getExperiment().optimizers.map((o, i) => [o.name, document.querySelectorAll('input[type="color"]')[i].value])));
+  const dashed = (c) => [...svg.matchAll(new RegExp(`<polyline [^>]*stroke="${c}"[^>]*stroke-dasharray`, "g"))].length;
+  for (const name of ["schedulefree_sgd", "schedulefree_adamw", "lookahead"]) assert.equal(dashed(colour[name]), 1, `${name}'s second path`);
+  for (const name of ["sgd", "lion", "prodigy", "sam"]) assert.equal(dashed(colour[name]), 0, `no second path for ${name}`);
+  const ticks = svg.match(new RegExp(`<path d="((M[^L]+L[^M"]+)+)" fill="none" stroke="${colour.sam}"`));
+  assert.ok(ticks && ticks[1].split("M").length - 1 === 40, "a tick for each of SAM's 40 climbs");
+  await page.screenshot({ path: join(artifacts, "beyond-torch.png") });
+  assert.deepEqual(errors, []);
+});
+
+test("Tune each learning rate sets every optimizer to the best rate of its own sweep as one edit, names each, keeps a locked one, and Undo takes it back", async () => {
+  const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100&o1=sgd&o1.lr=0.01&o2=adam&o2.lr=0.01&o3=lion&o3.lr=0.001&lock=o3.lr`);
+  const grid = Array.from({ length: 61 }, (_, j) => (j === 0 ? 1e-5 : j === 60 ? 10 : Math.pow(10, -5 + (6 * j) / 60)));
+  await page.locator("#sweep summary").click();
+  // Pressed at once: it waits for the sweep, with its progress and Cancel.
+  await page.getByRole("button", { name: "Tune each learning rate" }).click();
+  assert.match(await page.locator("#tune-status").textContent(), /^Tuning: waiting for the sweep/);
+  await page.waitForFunction(() => document.getElementById("tune-status").textContent.startsWith("Tuned:"), null, { timeout: 60000 });
+  const lrs = await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr));
+  for (const lr of lrs.slice(0, 2)) assert.ok(grid.some((g) => Math.abs(g / lr - 1) < 1e-12), `${lr} is one of the sweep's rates`);
+  // SGD's best converging rate is below its edge at 2/10; Lion's is locked.
+  assert.ok(lrs[0] > 0.01 && lrs[0] < 0.2, `SGD at ${lrs[0]}`);
+  assert.equal(lrs[2], 0.001);
+  const message = await page.locator("#tune-status").textContent();
+  assert.match(message, /SGD lr [0-9.e-]+/);
+  assert.match(message, /Adam lr [0-9.e-]+/);
+  assert.match(message, /Lion kept lr 0\.001 \(locked by the link\)/);
+  assert.equal(Number(query(page).get("o1.lr")), lrs[0], "the address follows");
+  // One Undo restores every rate.
+  await page.getByRole("button", { name: "Undo the tuning" }).click();
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr)), [0.01, 0.01, 0.001]);
+  assert.match(await page.locator("#tune-status").textContent(), /undone/);
+  assert.equal(await page.getByRole("button", { name: "Undo the tuning" }).isHidden(), true);
+  // With the sweep done, a second Tune applies at once; Cancel during a
+  // sweep changes nothing.
+  await page.getByRole("spinbutton", { name: "Steps" }).fill("60");
+  await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
+  await page.getByRole("button", { name: "Tune each learning rate" }).click();
+  await page.getByRole("button", { name: "Cancel the sweep" }).click();
+  assert.equal(await page.locator("#tune-status").textContent(), "Tuning cancelled: no learning rate changed.");
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr)), [0.01, 0.01, 0.001]);
+  await page.locator("#sweep").screenshot({ path: join(artifacts, "tune.png") });
+  assert.deepEqual(errors, []);
+});
+
 test("a sweep in progress is cancelled by Cancel and waits for Compute the sweep; edits meanwhile compute nothing", async () => {
   const { page, errors } = await open(browser, `${server.url}?fn=quadratic&start=3,2&steps=100000&o1=sgd&o1.lr=0.05&o2=adam&o2.lr=0.1`, {}, countWorkerMessages);
   await page.locator("#sweep summary").click();

@@ -184,7 +184,7 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
                     }
                 }
                 // Nesterov is only valid with momentum > 0 and no dampening, as in torch.
-                if m.get("nesterov") == Some(&json!(true)) {
+                if def.name == "sgd" && m.get("nesterov") == Some(&json!(true)) {
                     m.insert("momentum".into(), json!(0.9));
                     m.insert("dampening".into(), json!(0.0));
                 }

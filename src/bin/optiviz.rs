@@ -488,7 +488,13 @@ fn list_functions() -> String {
 fn list_optimizers() -> String {
     let mut s = String::new();
     for d in optim::REGISTRY {
-        s += &format!("{} ({}), default lr = {}\n", d.name, d.title, d.default_lr);
+        s += &format!(
+            "{} ({}, {}), default lr = {}\n",
+            d.name,
+            d.title,
+            d.origin.package(),
+            d.default_lr
+        );
         for h in d.hyper {
             let (default, range) = match (h.default, h.kind) {
                 (optim::HyperValue::Number(x), optim::HyperKind::Number(r)) => {

@@ -390,9 +390,15 @@ impl<H: Host> App<H> {
                 ),
             )
         })?;
+        let mut entry = json!({"name": name, "lr": def.default_lr});
+        // One that wraps a base starts around SGD with momentum, at its rate.
+        if let Some(w) = def.wraps.filter(|w| w.default.is_none()) {
+            entry[w.key] = json!({"name": "sgd", "momentum": 0.9});
+            entry["lr"] = json!(0.01);
+        }
         let mut doc = self.doc();
         if let Some(list) = doc["optimizers"].as_array_mut() {
-            list.push(json!({"name": name, "lr": def.default_lr}));
+            list.push(entry);
         }
         self.replace(Experiment::from_value(&doc)?)
     }

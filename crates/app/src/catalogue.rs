@@ -86,6 +86,7 @@ pub fn catalogue() -> Value {
                 .collect();
             json!({
                 "name": d.name, "title": d.title, "default_lr": d.default_lr, "hyper": hyper,
+                "origin": d.origin.package(),
                 // Whether a cyclic or one-cycle schedule can cycle its momentum or β₁.
                 "momentum": d.has_momentum(),
                 "rule": d.rule.iter().map(|l| to_mathml(l)).collect::<Vec<_>>(),

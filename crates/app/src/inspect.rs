@@ -100,6 +100,10 @@ struct Step<'a> {
     eff: [f64; 2],
     /// The momentum or β₁ this step used when a schedule cycles it.
     momentum: Option<f64>,
+    /// The optimizer's extra point of this step, by its series' name.
+    series: Option<(&'static str, [f64; 2])>,
+    /// What the step computed that no state keeps (Muon's Newton–Schulz).
+    inside: Option<&'a State>,
     lines: Vec<String>,
 }
 
@@ -177,6 +181,10 @@ pub fn step_view(
         delta: zip(p1, p0, |a, b| a - b),
         eff: effective_lr(cfg, run, k).unwrap_or([f64::NAN; 2]),
         momentum: run.momenta.get(k).copied(),
+        series: run
+            .series()
+            .and_then(|(name, x)| Some((name, *x.on_plot.get(k)?))),
+        inside: run.inside.get(k),
         lines: Vec::new(),
     };
     s.line(format!("θ = {},  γ = {}", v(p0), n(s.lr)));
@@ -443,9 +451,64 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             None
         }
         _ => {
+            state_lines(s);
             s.taken("θₖ₊₁ − θₖ");
             None
         }
+    }
+}
+
+/// What an optimizer the inspector has no formulas for did: what the step
+/// computed on the way (Muon's matrix before and after Newton–Schulz), each
+/// key of its state before and after the step, and its extra point (SAM's
+/// climb, the averaged iterate, the slow weights).
+fn state_lines(s: &mut Step) {
+    let shown = |x: &StateValue| match x {
+        StateValue::Number(x) => n(*x),
+        StateValue::Count(c) => c.to_string(),
+        StateValue::Vector(x) => match <[f64; 2]>::try_from(x.as_slice()) {
+            Ok(x) => v(x),
+            Err(_) => format!(
+                "[{}]",
+                x.iter().map(|x| n(*x)).collect::<Vec<_>>().join(", ")
+            ),
+        },
+        _ => "…".to_string(),
+    };
+    if let Some(inside) = s.inside {
+        let text: Vec<String> = inside
+            .0
+            .iter()
+            .map(|(key, x)| format!("{key} = {}", shown(x)))
+            .collect();
+        if !text.is_empty() {
+            s.line(text.join(",  "));
+        }
+    }
+    let after = s.after;
+    for (key, x) in &after.0 {
+        let line = match get(s.before, key) {
+            Some(b) if b != x => format!("{key}: {} → {}", shown(b), shown(x)),
+            Some(_) => format!("{key} = {}  (unchanged)", shown(x)),
+            None => format!("{key} = {}  (new)", shown(x)),
+        };
+        s.line(line);
+    }
+    let line = match s.series {
+        Some(("ascent_points", a)) => Some(format!(
+            "θ̃ = {}  (the climbed point: the base stepped with ∇f(θ̃))",
+            v(a)
+        )),
+        Some(("eval_points", x)) => Some(format!(
+            "x = {}  (the averaged iterate optimizer.eval() would load)",
+            v(x)
+        )),
+        Some(("slow_points", x)) => Some(format!("φ = {}  (the slow weights)", v(x))),
+        Some((name, x)) => Some(format!("{name} = {}", v(x))),
+        None => None,
+    };
+    if let Some(line) = line {
+        s.line(line);
     }
 }
 

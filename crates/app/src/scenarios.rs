@@ -35,6 +35,30 @@ pub const ZIGZAG: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1
             {"name": "sgd", "lr": 0.04, "momentum": 0.7},
             {"name": "sgd", "lr": 0.04, "momentum": 0.7, "nesterov": true}]}"#;
 
+/// The experiment of the "schedule-free" scenario.
+pub const SCHEDULE_FREE: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 10}}, "start": [3.0, 2.0], "steps": 150, "grad_noise": 2, "seed": 3, "optimizers": [
+            {"name": "sgd", "lr": 0.1},
+            {"name": "schedulefree_sgd", "lr": 0.1}]}"#;
+
+/// The experiment of the "sam" scenario: a narrow well beside a wide bowl.
+pub const SAM: &str = r#"{"function": {"name": "custom", "expr": "-exp(-8*((x-1.2)^2 + y^2)) - 0.8*exp(-((x+1)^2 + y^2)/2)", "view": {"x": [-3, 3], "y": [-2, 2]}},
+            "start": [0.7, 0.3], "steps": 300, "optimizers": [
+            {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+            {"name": "sam", "rho": 0.3, "base": {"name": "sgd", "lr": 0.1, "momentum": 0.9}}]}"#;
+
+/// The experiment of the "lookahead" scenario.
+pub const LOOKAHEAD: &str = r#"{"function": {"name": "quadratic", "params": {"a": 1, "b": 25}}, "start": [-3.5, 1.5], "steps": 60, "optimizers": [
+            {"name": "sgd", "lr": 0.088},
+            {"name": "lookahead", "k": 5, "alpha": 0.5, "base": {"name": "sgd", "lr": 0.088}}]}"#;
+
+/// The experiment of the "fair-comparison" scenario: each optimizer at the
+/// rate `optiviz tune` gives it.
+pub const FAIR: &str = r#"{"function": {"name": "himmelblau"}, "start": [0.5, -3.0], "steps": 200, "optimizers": [
+            {"name": "adam", "lr": 0.3981071705534969},
+            {"name": "lion", "lr": 0.05011872336272725},
+            {"name": "muon", "lr": 0.07943282347242814},
+            {"name": "schedulefree_adamw", "lr": 2.5118864315095824}]}"#;
+
 /// The experiment of the "saddle" scenario (a lesson shows it too).
 pub const SADDLE: &str = r#"{"function": {"name": "saddle"}, "start": [-1.8, 0.001], "steps": 60, "optimizers": [
             {"name": "sgd", "lr": 0.05},
@@ -155,6 +179,30 @@ pub static SCENARIOS: &[Scenario] = &[
             "start": [-1.5, 2.0], "steps": 100, "optimizers": [
             {"name": "sgd", "lr": 0.3},
             {"name": "sgd", "lr": 0.011}]}"#,
+    },
+    Scenario {
+        id: "schedule-free",
+        title: "Schedule-free: the average settles",
+        lesson: "Every gradient here is noisy (σ = 2), and at a fixed learning rate plain gradient descent never settles: it rattles around the minimum, its loss over the last 50 steps near 0.3. Schedule-free SGD takes its gradients at the path drawn, and keeps the running average of its iterates, the faint dashed path: that is what it hands to evaluation (optimizer.eval()). Without any schedule the average sits on the minimum, its loss over the last 50 steps under a hundredth of gradient descent's.",
+        json: SCHEDULE_FREE,
+    },
+    Scenario {
+        id: "sam",
+        title: "SAM: a flat minimum over a sharp one",
+        lesson: "Two minima: a deep, narrow well at (1.2, 0) and a shallower, wide bowl at (−1, 0). SGD with momentum drops into the narrow well, the nearer one. SAM takes each step's gradient at the worst point within ρ = 0.3 of where it stands (the ticks): inside the narrow well that point is up its wall, so the well cannot hold it, and it settles in the wide bowl, the minimum whose loss changes little when the weights move a little.",
+        json: SAM,
+    },
+    Scenario {
+        id: "lookahead",
+        title: "Lookahead: past 2/L, and back",
+        lesson: "Past lr = 2/L = 0.08 gradient descent on this valley diverges: at 0.088 each step overshoots the steep direction 1.2 times further. Lookahead runs the same SGD for k = 5 fast steps, then pulls the weights half-way back toward where they were five steps before (its slow weights, the faint path). Five overshoots point the other way from the start, so the pull-back lands near the valley floor, and the run converges.",
+        json: LOOKAHEAD,
+    },
+    Scenario {
+        id: "fair-comparison",
+        title: "A fair comparison: each at its best rate",
+        lesson: "Adam, Lion, Muon and schedule-free AdamW, each at its own best learning rate: the rate of its own sweep (61 rates from 1e-5 to 10) that ends lowest without diverging, which \"Tune each learning rate\" under the chart finds. At their best, Adam and schedule-free AdamW reach the minimum, a loss under 1e-8. Lion and Muon stop near a loss of 0.01: Lion moves every coordinate by ±lr, and Muon's orthogonalized step of the 1 × 2 matrix [[x, y]] has about the same length whatever the gradient's, so both rattle around the minimum at a distance their rate sets, until a schedule shrinks it.",
+        json: FAIR,
     },
     Scenario {
         id: "vanishing",
@@ -516,6 +564,47 @@ mod tests {
         assert!(length(&r[0]) < 1.02 * straight(&r[0]));
         assert!(length(&r[1]) < 1.02 * straight(&r[1]) && !near(&r[1], min, 0.1));
         assert!(r.iter().all(|t| inside("standardized", t)));
+
+        // Plain SGD rattles; schedule-free's average sits on the minimum.
+        let r = runs("schedule-free");
+        let f = |p: &[f64; 2]| 0.5 * (p[0] * p[0] + 10.0 * p[1] * p[1]);
+        let last50 = |xs: Vec<f64>| xs[xs.len() - 50..].iter().sum::<f64>() / 50.0;
+        let sgd = last50(r[0].losses.clone());
+        let average = last50(
+            r[1].eval_points
+                .as_ref()
+                .unwrap()
+                .on_plot
+                .iter()
+                .map(f)
+                .collect(),
+        );
+        assert!((0.2..0.4).contains(&sgd), "{sgd}");
+        assert!(average < sgd / 100.0, "{average} against {sgd}");
+
+        // SGD in the narrow well, SAM in the wide bowl.
+        let r = runs("sam");
+        assert!(near(&r[0], [1.19, 0.0], 0.05));
+        assert!(near(&r[1], [-1.0, 0.0], 0.05));
+        assert_eq!(r[1].ascent_points.as_ref().unwrap().on_plot.len(), 300);
+
+        // Past 2/L SGD diverges; Lookahead (k = 5) converges.
+        let r = runs("lookahead");
+        assert!(diverged(&r[0]));
+        assert!(!diverged(&r[1]) && *r[1].losses.last().unwrap() < 0.1);
+        assert_eq!(r[1].slow_points.as_ref().unwrap().on_plot.len(), 60);
+
+        // Each at the rate tuning gives it; two reach the minimum, two rattle.
+        let e = lookup("fair-comparison").unwrap().experiment();
+        let lrs = optiviz_engine::sweep::log_spaced(1e-5, 10.0, 61).unwrap();
+        let tuned = optiviz_engine::sweep::tune(&e, &lrs);
+        for (o, t) in e.optimizers.iter().zip(&tuned.tuned) {
+            assert_eq!(o.lr, t.lr, "{} is at its tuned rate", o.def.name);
+        }
+        let r = e.run();
+        let last = |i: usize| *r[i].losses.last().unwrap();
+        assert!(last(0) < 1e-8 && last(3) < 1e-8, "{} {}", last(0), last(3));
+        assert!((1e-3..0.02).contains(&last(1)) && (1e-3..0.02).contains(&last(2)));
 
         // No minimum, and w keeps growing to the end.
         let e = lookup("separable").unwrap().experiment();

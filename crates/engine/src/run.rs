@@ -8,7 +8,6 @@ use optiviz_experiment::experiment::{Batch, OptimizerConfig, Sampling, Stop};
 use optiviz_objectives::objective::Objective;
 use optiviz_objectives::surface::Surface;
 use optiviz_optim::clip::Clip;
-use std::collections::BTreeMap;
 
 /// Where the gradients of one run come from: the exact gradient, or
 /// mini-batches of a model's rows in a seeded shuffled order, or the exact
@@ -232,26 +231,22 @@ fn at_minimum(f: &Surface, p: [f64; 2], loss: f64) -> bool {
 
 /// An optimizer's extra points under its series' name, each placed on the
 /// plot by `place`, and with `params` kept as they are too (a network's);
-/// empty for an optimizer without.
+/// `None` for an optimizer without.
 pub(crate) fn named_series<V: AsRef<[f64]>>(
     cfg: &OptimizerConfig,
     points: Vec<V>,
     place: impl Fn(&V) -> [f64; 2],
     params: bool,
-) -> BTreeMap<&'static str, Series> {
-    match cfg.def.series {
-        Some(name) if !points.is_empty() => {
-            let series = Series {
-                on_plot: points.iter().map(place).collect(),
-                params: match params {
-                    true => points.iter().map(|p| p.as_ref().to_vec()).collect(),
-                    false => Vec::new(),
-                },
-            };
-            [(name, series)].into()
-        }
-        _ => BTreeMap::new(),
-    }
+) -> Option<(&'static str, Series)> {
+    let name = cfg.def.series.filter(|_| !points.is_empty())?;
+    let series = Series {
+        on_plot: points.iter().map(place).collect(),
+        params: match params {
+            true => points.iter().map(|p| p.as_ref().to_vec()).collect(),
+            false => Vec::new(),
+        },
+    };
+    Some((name, series))
 }
 
 /// Runs one optimizer from `start` for `steps` steps, drawing gradients
@@ -293,9 +288,13 @@ pub fn trajectory(
         accuracy: Vec::new(),
         layer_grad_norms: Vec::new(),
         params: Vec::new(),
-        series: named_series(cfg, path.series, |p| *p, false),
-        readouts: path.readout.into_iter().collect(),
+        inside: path.inside,
+        eval_points: None,
+        ascent_points: None,
+        slow_points: None,
+        d: Vec::new(),
     }
+    .with_extras(named_series(cfg, path.series, |p| *p, false), path.readout)
 }
 
 #[cfg(test)]

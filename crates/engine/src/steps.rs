@@ -64,6 +64,9 @@ pub struct Path<V> {
     pub func_evals: Vec<u32>,
     /// The momentum or β₁ in force during each step, when a schedule cycles it.
     pub momenta: Vec<f64>,
+    /// With [`Record::state`]: what each step computed that no state keeps
+    /// ([`Optimizer::inside`]); empty for an optimizer that tells nothing.
+    pub inside: Vec<State>,
     /// The optimizer's extra point after each step
     /// ([`Optimizer::series_point`]); empty for one without.
     pub series: Vec<V>,
@@ -105,6 +108,7 @@ pub fn run_path<V: Params, P: Problem<V>>(
         cfg.schedule.as_ref().is_some_and(|s| s.records_momentum()) && opt.momentum().is_some();
     let mut momenta = Vec::new();
     let mut series = Vec::new();
+    let mut inside = Vec::new();
     let mut readout: Option<(&'static str, Vec<f64>)> = None;
     // Where the path left the bounds for good (so far), and why.
     let mut out_since: Option<(usize, Divergence)> = None;
@@ -224,6 +228,10 @@ pub fn run_path<V: Params, P: Problem<V>>(
         }
         if record.state {
             state.push(opt.state());
+            let told = opt.inside();
+            if !told.0.is_empty() {
+                inside.push(told);
+            }
         }
         series.extend(opt.series_point());
         if let Some((name, value)) = opt.readout() {
@@ -274,6 +282,7 @@ pub fn run_path<V: Params, P: Problem<V>>(
         grads: received,
         func_evals,
         momenta,
+        inside,
         series,
         readout,
     }

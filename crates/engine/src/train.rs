@@ -249,10 +249,14 @@ impl Training {
                         _ => false,
                     },
                 };
+                let series =
+                    crate::run::named_series(cfg, p.series, |t| plane.project(t), record.params);
+                let points = p.points.iter().map(|t| plane.project(t)).collect();
+                let params = if record.params { p.points } else { Vec::new() };
                 Trajectory {
                     name: cfg.def.name.to_string(),
                     label: cfg.label(),
-                    points: p.points.iter().map(|t| plane.project(t)).collect(),
+                    points,
                     losses: p.losses,
                     grad_norms: p.grad_norms,
                     lrs: p.lrs,
@@ -264,15 +268,14 @@ impl Training {
                     momenta: p.momenta,
                     accuracy: r.accuracy,
                     layer_grad_norms: r.layer_grad_norms,
-                    series: crate::run::named_series(
-                        cfg,
-                        p.series,
-                        |t| plane.project(t),
-                        record.params,
-                    ),
-                    readouts: p.readout.into_iter().collect(),
-                    params: if record.params { p.points } else { Vec::new() },
+                    inside: p.inside,
+                    eval_points: None,
+                    ascent_points: None,
+                    slow_points: None,
+                    d: Vec::new(),
+                    params,
                 }
+                .with_extras(series, p.readout)
             })
             .collect()
     }

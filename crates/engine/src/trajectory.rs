@@ -5,7 +5,6 @@
 use optiviz_base::number::short;
 use optiviz_optim::State;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A path whose |loss| passes this has diverged.
@@ -70,17 +69,62 @@ pub struct Trajectory {
     /// ([`Record::params`]); its `points` are where they fall on the plane.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<Vec<f64>>,
+    /// With the state: what each step computed that no state keeps (Muon's
+    /// momentum matrix before Newton–Schulz and the update after it); empty
+    /// for the optimizers that tell nothing more.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inside: Vec<State>,
     /// The optimizer's extra points, one per step taken (entry k after step
-    /// k + 1), under the name its catalogue entry gives
+    /// k + 1), named as its catalogue entry names them
     /// ([`optiviz_optim::OptimizerDef::series`]): a schedule-free run's
-    /// `eval_points`, SAM's `ascent_points`, Lookahead's `slow_points`.
-    /// Written beside the points.
-    #[serde(flatten)]
-    pub series: BTreeMap<&'static str, Series>,
-    /// What the optimizer estimates for itself after each step taken, by
-    /// name (Prodigy's `d`). Written beside the losses.
-    #[serde(flatten)]
-    pub readouts: BTreeMap<&'static str, Vec<f64>>,
+    /// averaged iterate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_points: Option<Series>,
+    /// SAM's climbed points,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ascent_points: Option<Series>,
+    /// Lookahead's slow weights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slow_points: Option<Series>,
+    /// Prodigy's distance estimate after each step taken
+    /// ([`optiviz_optim::Optimizer::readout`]); empty for the others.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub d: Vec<f64>,
+}
+
+impl Trajectory {
+    /// The optimizer's extra points, with their name, if it gives any.
+    pub fn series(&self) -> Option<(&'static str, &Series)> {
+        [
+            ("eval_points", &self.eval_points),
+            ("ascent_points", &self.ascent_points),
+            ("slow_points", &self.slow_points),
+        ]
+        .into_iter()
+        .find_map(|(name, s)| Some((name, s.as_ref()?)))
+    }
+
+    /// Keeps the extra points `series` under `name` (as
+    /// [`optiviz_optim::OptimizerDef::series`] names them), and what the
+    /// optimizer estimated for itself.
+    pub fn with_extras(
+        mut self,
+        series: Option<(&'static str, Series)>,
+        readout: Option<(&'static str, Vec<f64>)>,
+    ) -> Trajectory {
+        if let Some((name, s)) = series {
+            match name {
+                "eval_points" => self.eval_points = Some(s),
+                "ascent_points" => self.ascent_points = Some(s),
+                "slow_points" => self.slow_points = Some(s),
+                other => unreachable!("no series is named {other}"),
+            }
+        }
+        if let Some(("d", values)) = readout {
+            self.d = values;
+        }
+        self
+    }
 }
 
 /// An optimizer's extra points ([`Trajectory::series`]).
@@ -126,6 +170,17 @@ impl Trajectory {
     /// (`"moving"`, `"converged"`, `"settled"`, `"diverged"` or `"stopped"`) and a status
     /// line, the final status once the path has reached the step it ended at.
     pub fn status_at(&self, step: usize) -> (&'static str, String) {
+        let (state, text) = self.status_only(step);
+        // What the optimizer estimates for itself, as the step left it.
+        let k = step.min(self.points.len().saturating_sub(1));
+        let told = match k.checked_sub(1).and_then(|j| self.d.get(j)) {
+            Some(d) => format!(" · d = {}", short(*d)),
+            None => String::new(),
+        };
+        (state, text + &told)
+    }
+
+    fn status_only(&self, step: usize) -> (&'static str, String) {
         match &self.status {
             Status::Converged { step: s, .. }
             | Status::Settled { step: s, .. }

@@ -13,7 +13,7 @@ use optiviz_objectives::objective::{Objective, View};
 use optiviz_objectives::surface::Surface;
 use optiviz_optim::clip::Clip;
 use optiviz_optim::schedule::Schedule;
-use optiviz_optim::{Hyper, HyperValue, OptimizerDef};
+use optiviz_optim::{Hyper, HyperValue, OptimizerDef, Shape};
 use serde_json::{Map, Value};
 use std::sync::Arc;
 
@@ -432,21 +432,24 @@ impl Experiment {
             .sum()
     }
 
-    /// What each optimizer's own arithmetic over a run takes at `n`
-    /// parameters, in multiply-adds over its vectors (L-BFGS's two-loop
-    /// recursion over its history; a few per parameter for the rest).
-    pub fn optimizer_work(&self, n: usize) -> Vec<f64> {
+    /// What each optimizer's own arithmetic over a run takes over tensors
+    /// shaped so (a point is one vector of two), in multiply-adds over its
+    /// vectors (L-BFGS's two-loop recursion over its history, Muon's
+    /// Newton–Schulz on each matrix; a few per parameter for the rest).
+    pub fn optimizer_work(&self, shapes: &[Shape]) -> Vec<f64> {
+        let n = Shape::total(shapes);
         self.optimizers
             .iter()
-            .map(|o| (o.def.build.two)(&o.hyper).run_work(n, self.steps))
+            .map(|o| (o.def.build.many)(&o.hyper, shapes).run_work(n, self.steps))
             .collect()
     }
 
-    /// The most numbers each optimizer's state holds at `n` parameters.
-    pub fn optimizer_states(&self, n: usize) -> Vec<f64> {
+    /// The most numbers each optimizer's state holds over tensors shaped so.
+    pub fn optimizer_states(&self, shapes: &[Shape]) -> Vec<f64> {
+        let n = Shape::total(shapes);
         self.optimizers
             .iter()
-            .map(|o| (o.def.build.two)(&o.hyper).state_size(n, self.steps))
+            .map(|o| (o.def.build.many)(&o.hyper, shapes).state_size(n, self.steps))
             .collect()
     }
 

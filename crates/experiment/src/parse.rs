@@ -25,7 +25,9 @@ use optiviz_objectives::objective::View;
 use optiviz_optim::clip::Clip;
 use optiviz_optim::schedule::Schedule;
 use optiviz_optim::schedules;
-use optiviz_optim::{self as optim, Hyper, HyperKind, HyperValue, Inner, OptimizerDef, Wraps};
+use optiviz_optim::{
+    self as optim, Hyper, HyperKind, HyperValue, Inner, OptimizerDef, Shape, Wraps,
+};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -885,7 +887,12 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
         None => Some(None),
     };
     if let Some(Some(s)) = &schedule {
-        p.take(check_cycled_momentum(s, def, &o.field("schedule")));
+        p.take(check_cycled_momentum(
+            s,
+            def,
+            hyper.as_ref(),
+            &o.field("schedule"),
+        ));
     }
     let color = match o.map.get("color") {
         None | Some(Value::Null) => None,
@@ -1024,19 +1031,26 @@ pub(crate) fn parse_view(v: &Value, path: &str, p: &mut Problems) -> Option<View
 /// Refuses a schedule that cycles the momentum of an optimizer without one,
 /// as torch's CyclicLR and OneCycleLR do (they look for `momentum` or
 /// `betas` among the optimizer's keywords).
-fn check_cycled_momentum(s: &Schedule, def: &OptimizerDef, path: &str) -> Result<(), ConfigError> {
+fn check_cycled_momentum(
+    s: &Schedule,
+    def: &OptimizerDef,
+    hyper: Option<&Hyper>,
+    path: &str,
+) -> Result<(), ConfigError> {
     let cycles = match s {
         Schedule::Cyclic(c) => c.cycle_momentum,
         Schedule::OneCycle(o) => o.cycle_momentum,
         Schedule::Sequential { schedulers, .. } => {
             for (i, s) in schedulers.iter().enumerate() {
-                check_cycled_momentum(s, def, &format!("{path}.schedulers[{i}]"))?;
+                check_cycled_momentum(s, def, hyper, &format!("{path}.schedulers[{i}]"))?;
             }
             false
         }
         _ => false,
     };
-    if cycles && !def.has_momentum() {
+    // SAM and Lookahead pass the momentum on to their base.
+    let inner = hyper.and_then(|h| h.inner.as_ref());
+    if cycles && !def.has_momentum() && !inner.is_some_and(|i| i.def.has_momentum()) {
         return Err(ConfigError::new(
             format!("{path}.cycle_momentum"),
             format!(
@@ -1102,7 +1116,7 @@ fn check_cycle_length(s: &Schedule, reach: u32, path: &str) -> Result<(), Config
 /// evaluations' time.
 fn check_work(exp: &Experiment, rows: f64) -> Result<(), ConfigError> {
     let own: Vec<f64> = exp
-        .optimizer_work(2)
+        .optimizer_work(&[Shape::Vector(2)])
         .iter()
         .map(|w| w / VECTOR_MADDS_PER_ROW)
         .collect();
@@ -1130,7 +1144,7 @@ fn check_work(exp: &Experiment, rows: f64) -> Result<(), ConfigError> {
 /// is recorded (the inspector, the arrows, the JSON download, `--state`).
 fn check_state(exp: &Experiment) -> Result<(), ConfigError> {
     let states: Vec<f64> = exp
-        .optimizer_states(2)
+        .optimizer_states(&[Shape::Vector(2)])
         .iter()
         .map(|s| s * (exp.steps as f64 + 1.0))
         .collect();
@@ -1159,7 +1173,10 @@ fn heaviest_history(exp: &Experiment, own: &[f64], total: f64) -> Option<String>
 fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), ConfigError> {
     let count = model.net.count as f64;
     let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64
-        + exp.optimizer_states(model.net.count).iter().sum::<f64>();
+        + exp
+            .optimizer_states(&model.net.shapes())
+            .iter()
+            .sum::<f64>();
     if kept > MAX_NETWORK_POINTS {
         return Err(ConfigError::new(
             "steps",
@@ -1171,7 +1188,7 @@ fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), 
         ));
     }
     let own: Vec<f64> = exp
-        .optimizer_work(model.net.count)
+        .optimizer_work(&model.net.shapes())
         .iter()
         .map(|w| w * NETWORK_MADDS_PER_VECTOR_MADD)
         .collect();

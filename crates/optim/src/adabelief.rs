@@ -5,7 +5,8 @@
 
 use crate::decay::{self, WeightDecay};
 use crate::hyper::{
-    eps, flag, no_cross_checks, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, BETAS,
+    eps, flag, no_cross_checks, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin,
+    BETAS,
 };
 use crate::optimizer::{lerp, power_of_step, Optimizer, Params, State};
 
@@ -200,8 +201,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "  else if degenerated_to_sgd: θ ← θ − γ/(1 − β₁ᵗ) · m;  else θ stays",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| AdaBelief::new(h, zero)),
+    build: builders!(vec |h, zero, _shapes| AdaBelief::new(h, zero)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: None,
 };
 

@@ -1,7 +1,9 @@
 //! `torch.optim.Adadelta`: steps whose size is the ratio of two running RMS
 //! averages, of past updates and of past gradients.
 
-use crate::hyper::{eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY};
+use crate::hyper::{
+    eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, Origin, WEIGHT_DECAY,
+};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
@@ -84,5 +86,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| Adadelta::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -7,7 +7,7 @@
 //! row × column / (the rows' mean), as torch's `_single_tensor_adafactor`
 //! does for a tensor of two dimensions.
 
-use crate::hyper::{number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef};
+use crate::hyper::{number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin};
 use crate::optimizer::{norm, Optimizer, Params, Shape, State};
 use optiviz_base::spec::Range;
 
@@ -307,5 +307,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: crate::hyper::no_cross_checks,
     build: builders!(|h, zero, shapes| Adafactor::new(h, zero, shapes)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

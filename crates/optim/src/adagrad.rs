@@ -1,7 +1,9 @@
 //! `torch.optim.Adagrad`: per-coordinate steps scaled by the root of the sum of
 //! all squared gradients so far.
 
-use crate::hyper::{eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY};
+use crate::hyper::{
+    eps, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, Origin, WEIGHT_DECAY,
+};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
@@ -83,5 +85,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| Adagrad::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -2,7 +2,9 @@
 //! its square. AdamW ([`crate::adamw`]) is the same state with decoupled weight
 //! decay.
 
-use crate::hyper::{eps, flag, no_cross_checks, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY};
+use crate::hyper::{
+    eps, flag, no_cross_checks, HyperSpec, OptimizerDef, Origin, BETAS, WEIGHT_DECAY,
+};
 use crate::optimizer::{Optimizer, Params, State};
 
 /// `torch.optim.Adam`'s state over the coordinates of `V` (AdamW's too): the
@@ -109,6 +111,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| Adam::new(h, zero, false)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };
 

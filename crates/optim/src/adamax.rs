@@ -1,7 +1,9 @@
 //! `torch.optim.Adamax`: Adam with the second moment replaced by a decaying
 //! running maximum of |g| (the infinity norm).
 
-use crate::hyper::{eps, no_cross_checks, Hyper, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY};
+use crate::hyper::{
+    eps, no_cross_checks, Hyper, HyperSpec, OptimizerDef, Origin, BETAS, WEIGHT_DECAY,
+};
 use crate::optimizer::{lerp, Optimizer, Params, State};
 
 /// `torch.optim.Adamax`'s state over the coordinates of `V`: `exp_avg` and
@@ -88,5 +90,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| Adamax::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -2,7 +2,7 @@
 //! parameters directly instead of adding λθ to the gradient.
 
 use super::adam::Adam;
-use crate::hyper::{eps, flag, no_cross_checks, number, HyperSpec, OptimizerDef, BETAS};
+use crate::hyper::{eps, flag, no_cross_checks, number, HyperSpec, OptimizerDef, Origin, BETAS};
 use optiviz_base::spec::Range;
 
 const HYPER: &[HyperSpec] = &[
@@ -36,5 +36,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| Adam::new(h, zero, true)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -3,7 +3,7 @@
 //! weighted by α; α and β₃ can be warmed up over `t_alpha_beta3` steps.
 
 use crate::decay::{self, WeightDecay};
-use crate::hyper::{eps, number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef};
+use crate::hyper::{eps, number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin};
 use crate::optimizer::{lerp, power_of_step, Optimizer, Params, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
@@ -178,8 +178,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ (m/(1 − β₁ᵗ) + αₜs) / (√v / √(1 − β₂ᵗ) + ε)",
     ],
     check,
-    build: builders!(|h, zero| AdEMAMix::new(h, zero)),
+    build: builders!(vec |h, zero, _shapes| AdEMAMix::new(h, zero)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: None,
 };
 

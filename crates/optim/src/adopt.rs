@@ -5,7 +5,7 @@
 
 use crate::decay::{self, WeightDecay};
 use crate::hyper::{
-    eps, no_cross_checks, pair, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef,
+    eps, no_cross_checks, pair, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin,
 };
 use crate::optimizer::{lerp, Optimizer, Params, State};
 use optiviz_base::spec::Range;
@@ -137,8 +137,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "v ← β₂v + (1 − β₂)g²",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| Adopt::new(h, zero)),
+    build: builders!(vec | h, zero, _shapes | Adopt::new(h, zero)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: None,
 };
 

@@ -1,7 +1,7 @@
 //! `torch.optim.ASGD`: gradient descent with a decaying step size η and a
 //! running average `ax` of the iterates, which starts averaging at step t0.
 
-use crate::hyper::{number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY};
+use crate::hyper::{number, Hyper, HyperSpec, OptimizerDef, Origin, WEIGHT_DECAY};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
@@ -106,5 +106,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: crate::hyper::no_cross_checks,
     build: builders!(|h, zero| Asgd::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

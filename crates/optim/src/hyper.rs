@@ -131,6 +131,25 @@ impl Inner {
     }
 }
 
+/// The package whose class an optimizer steps as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `torch.optim` (PyTorch 2.15).
+    Torch,
+    /// The PyPI package `pytorch_optimizer` 4.1.0.
+    PytorchOptimizer,
+}
+
+impl Origin {
+    /// The package as the page and the CLI name it.
+    pub fn package(self) -> &'static str {
+        match self {
+            Origin::Torch => "torch.optim",
+            Origin::PytorchOptimizer => "pytorch_optimizer 4.1.0",
+        }
+    }
+}
+
 /// What an optimizer that holds another says of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Wraps {
@@ -239,6 +258,8 @@ pub struct OptimizerDef {
     pub build: Build,
     /// The optimizer it holds, for one that wraps or steps beside another.
     pub wraps: Option<Wraps>,
+    /// Where its semantics come from: torch.optim, or pytorch_optimizer.
+    pub origin: Origin,
     /// The name of the extra point series its runs give, one entry per
     /// step ([`Optimizer::series_point`]): schedule-free's `eval_points`,
     /// SAM's `ascent_points`, Lookahead's `slow_points`.

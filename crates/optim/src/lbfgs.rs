@@ -5,7 +5,7 @@
 //! strong-Wolfe line search finds. It calls the closure (one evaluation of
 //! the loss and gradient) as often as it needs, which the run reports per step.
 
-use crate::hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef};
+use crate::hyper::{Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin};
 #[cfg(test)]
 use crate::optimizer::StateValue;
 use crate::optimizer::{dot, Closure, Optimizer, Params, State};
@@ -545,6 +545,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check,
     build: builders!(|h, zero| Lbfgs::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };
 

@@ -24,6 +24,26 @@
 /// their shapes too: `builders!(|h, zero, shapes| …)`, where a point is one
 /// vector of two.
 macro_rules! builders {
+    // Stepped as a vector alone: a point goes through the n-parameter build
+    // (one compiled copy of the update).
+    (vec |$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
+        $crate::hyper::Build {
+            two: |$h| {
+                let many: $crate::hyper::BuildMany = |$h, $shapes| {
+                    let $zero = vec![0.0_f64; $crate::optimizer::Shape::total($shapes)];
+                    Box::new($body)
+                };
+                Box::new($crate::on_point::OnPoint::new(many(
+                    $h,
+                    &[$crate::optimizer::Shape::Vector(2)],
+                )))
+            },
+            many: |$h, $shapes| {
+                let $zero = vec![0.0_f64; $crate::optimizer::Shape::total($shapes)];
+                Box::new($body)
+            },
+        }
+    };
     (|$h:ident, $zero:ident| $body:expr) => {
         builders!(|$h, $zero, _shapes| $body)
     };
@@ -43,6 +63,7 @@ macro_rules! builders {
 }
 
 pub mod hyper;
+pub mod on_point;
 pub mod optimizer;
 pub mod registry;
 
@@ -61,6 +82,7 @@ mod decay;
 pub mod lbfgs;
 pub mod lion;
 pub mod lookahead;
+pub mod muon;
 pub mod nadam;
 pub mod prodigy;
 pub mod radam;

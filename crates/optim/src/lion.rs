@@ -3,7 +3,7 @@
 //! its gradient; the momentum itself then decays at a slower rate.
 
 use crate::decay::{self, WeightDecay};
-use crate::hyper::{no_cross_checks, pair, Hyper, HyperSpec, OptimizerDef};
+use crate::hyper::{no_cross_checks, pair, Hyper, HyperSpec, OptimizerDef, Origin};
 use crate::optimizer::{lerp, Optimizer, Params, State};
 use optiviz_base::spec::Range;
 
@@ -102,8 +102,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γu",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| Lion::new(h, zero)),
+    build: builders!(vec | h, zero, _shapes | Lion::new(h, zero)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: None,
 };
 

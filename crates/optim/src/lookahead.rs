@@ -2,8 +2,8 @@
 //! steps, then the weights are pulled back part of the way to where they
 //! were k steps before (the slow weights), and that becomes the new start.
 
-use crate::hyper::{number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Wraps};
-use crate::optimizer::{lerp, Optimizer, Params, State};
+use crate::hyper::{number, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin, Wraps};
+use crate::optimizer::{lerp, Optimizer, Params, Shape, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
 
@@ -74,7 +74,6 @@ impl<V: Params> Optimizer<V> for Lookahead<V> {
                 let mut buffer = self
                     .base
                     .momentum_buffer()
-                    .cloned()
                     .unwrap_or_else(|| params.filled(0.0));
                 let slow_m = self.slow_momentum.as_mut().expect("made at the first step");
                 for (b, s) in buffer.as_mut().iter_mut().zip(slow_m.as_mut()) {
@@ -166,7 +165,12 @@ pub static DEF: OptimizerDef = OptimizerDef {
     ],
     check: no_checks,
     build: crate::hyper::Build {
-        two: |h| Box::new(Lookahead::new(h, h.inner().build_two())),
+        two: |h| {
+            Box::new(crate::on_point::OnPoint::new((DEF.build.many)(
+                h,
+                &[Shape::Vector(2)],
+            )))
+        },
         many: |h, shapes| Box::new(Lookahead::new(h, h.inner().build_many(shapes))),
     },
     wraps: Some(Wraps {
@@ -177,5 +181,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
         refusal: "it needs a closure of its own",
         doc: "takes the fast steps with",
     }),
+    origin: Origin::PytorchOptimizer,
     series: Some("slow_points"),
 };

@@ -3,7 +3,7 @@
 
 use crate::adam::Moments;
 use crate::hyper::{
-    eps, flag, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY,
+    eps, flag, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, Origin, BETAS, WEIGHT_DECAY,
 };
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
@@ -113,5 +113,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| NAdam::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

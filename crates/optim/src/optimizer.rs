@@ -134,7 +134,7 @@ pub trait Optimizer<V: Params = [f64; 2]> {
     /// torch's `momentum_buffer` in this optimizer's state, where it keeps
     /// one (SGD with momentum, once it has stepped): what Lookahead's
     /// `pullback_momentum` pulls back or resets.
-    fn momentum_buffer(&self) -> Option<&V> {
+    fn momentum_buffer(&self) -> Option<V> {
         None
     }
 

@@ -5,7 +5,7 @@
 //! (`s`); both are taken over every tensor of the param group together.
 
 use crate::hyper::{
-    flag, no_cross_checks, number, HyperKind, HyperSpec, HyperValue, OptimizerDef, BETAS,
+    flag, no_cross_checks, number, HyperKind, HyperSpec, HyperValue, OptimizerDef, Origin, BETAS,
     WEIGHT_DECAY,
 };
 use crate::optimizer::{power_of_step, Optimizer, Params, Shape, State};
@@ -285,8 +285,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − η m / (√v + dε), or θ ← θ − η atan2(m, √v) if eps is null  (η from the old d, dε from the new)",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero, shapes| Prodigy::new(h, zero, shapes)),
+    build: builders!(vec |h, zero, shapes| Prodigy::new(h, zero, shapes)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: None,
 };
 

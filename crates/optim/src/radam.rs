@@ -4,7 +4,7 @@
 
 use crate::adam::Moments;
 use crate::hyper::{
-    eps, flag, no_cross_checks, Hyper, HyperSpec, OptimizerDef, BETAS, WEIGHT_DECAY,
+    eps, flag, no_cross_checks, Hyper, HyperSpec, OptimizerDef, Origin, BETAS, WEIGHT_DECAY,
 };
 use crate::optimizer::{Optimizer, Params, State};
 
@@ -113,5 +113,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| RAdam::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -6,7 +6,7 @@ use crate::{
     adadelta, adafactor, adagrad, adam, adamax, adamw, asgd, lbfgs, nadam, radam, rmsprop, rprop,
     sgd,
 };
-use crate::{lookahead, prodigy, sam, schedulefree};
+use crate::{lookahead, muon, prodigy, sam, schedulefree};
 
 /// Every optimizer.
 pub static REGISTRY: &[&OptimizerDef] = &[
@@ -23,6 +23,7 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &asgd::DEF,
     &adafactor::DEF,
     &lbfgs::DEF,
+    &muon::DEF,
     &schedulefree::SGD_DEF,
     &schedulefree::ADAMW_DEF,
     &prodigy::DEF,

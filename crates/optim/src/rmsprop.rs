@@ -2,7 +2,7 @@
 //! gradients, optionally centered and with momentum.
 
 use crate::hyper::{
-    eps, flag, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY,
+    eps, flag, no_cross_checks, number, Hyper, HyperSpec, OptimizerDef, Origin, WEIGHT_DECAY,
 };
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::spec::Range;
@@ -80,8 +80,8 @@ impl<V: Params> Optimizer<V> for RmsProp<V> {
         self.momentum = momentum;
     }
 
-    fn momentum_buffer(&self) -> Option<&V> {
-        self.has_buf.then_some(&self.buf)
+    fn momentum_buffer(&self) -> Option<V> {
+        self.has_buf.then(|| self.buf.clone())
     }
 
     fn set_momentum_buffer(&mut self, buffer: V) {
@@ -132,5 +132,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_cross_checks,
     build: builders!(|h, zero| RmsProp::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

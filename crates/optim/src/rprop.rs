@@ -2,7 +2,7 @@
 //! direction of the gradient's sign; the step size grows while the sign holds
 //! and shrinks when it flips (and then that coordinate waits a step).
 
-use crate::hyper::{pair, Hyper, HyperSpec, OptimizerDef};
+use crate::hyper::{pair, Hyper, HyperSpec, OptimizerDef, Origin};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
@@ -125,6 +125,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check,
     build: builders!(|h, zero| Rprop::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };
 

@@ -4,7 +4,7 @@
 //! it. Two evaluations of the objective a step, so it steps through the
 //! run's closure, as torch's `SAM.step(closure)` does.
 
-use crate::hyper::{flag, number, Hyper, HyperSpec, OptimizerDef, Wraps};
+use crate::hyper::{flag, number, Hyper, HyperSpec, OptimizerDef, Origin, Wraps};
 use crate::optimizer::{Closure, Optimizer, Params, Shape, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
@@ -220,8 +220,10 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check: no_checks,
     build: crate::hyper::Build {
         two: |h| {
-            let base = h.inner().build_two();
-            Box::new(Sam::new(h, &[Shape::Vector(2)], base))
+            Box::new(crate::on_point::OnPoint::new((DEF.build.many)(
+                h,
+                &[Shape::Vector(2)],
+            )))
         },
         many: |h, shapes| {
             let base = h.inner().build_many(shapes);
@@ -236,5 +238,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
         refusal: "it needs a closure of its own",
         doc: "steps with the gradient taken at the climbed point",
     }),
+    origin: Origin::PytorchOptimizer,
     series: Some("ascent_points"),
 };

@@ -7,7 +7,8 @@
 //! would load is drawn as the `eval_points` series.
 
 use crate::hyper::{
-    eps, flag, no_cross_checks, number, pair, Hyper, HyperKind, HyperSpec, HyperValue, OptimizerDef,
+    eps, flag, no_cross_checks, number, pair, Hyper, HyperKind, HyperSpec, HyperValue,
+    OptimizerDef, Origin,
 };
 use crate::optimizer::{lerp, power_of_step, Optimizer, Params, State, MAX_STEPS};
 use optiviz_base::error::ConfigError;
@@ -270,8 +271,9 @@ pub static SGD_DEF: OptimizerDef = OptimizerDef {
         "x = θ + (1 − 1/μ)(z − θ)  (the averaged iterate eval() loads: eval_points)",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| ScheduleFree::new(h, zero, false)),
+    build: builders!(vec | h, zero, _shapes | ScheduleFree::new(h, zero, false)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: Some("eval_points"),
 };
 
@@ -330,8 +332,9 @@ pub static ADAMW_DEF: OptimizerDef = OptimizerDef {
         "x = θ + (1 − 1/β₁)(z − θ)  (the averaged iterate eval() loads: eval_points)",
     ],
     check: adamw_check,
-    build: builders!(|h, zero| ScheduleFree::new(h, zero, true)),
+    build: builders!(vec | h, zero, _shapes | ScheduleFree::new(h, zero, true)),
     wraps: None,
+    origin: Origin::PytorchOptimizer,
     series: Some("eval_points"),
 };
 

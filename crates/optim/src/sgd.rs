@@ -1,7 +1,7 @@
 //! `torch.optim.SGD`: plain gradient descent, with optional momentum
 //! (heavy-ball or Nesterov), dampening and weight decay.
 
-use crate::hyper::{flag, number, Hyper, HyperSpec, OptimizerDef, WEIGHT_DECAY};
+use crate::hyper::{flag, number, Hyper, HyperSpec, OptimizerDef, Origin, WEIGHT_DECAY};
 use crate::optimizer::{Optimizer, Params, State};
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
@@ -73,8 +73,8 @@ impl<V: Params> Optimizer<V> for Sgd<V> {
         self.momentum = momentum;
     }
 
-    fn momentum_buffer(&self) -> Option<&V> {
-        self.buf.as_ref()
+    fn momentum_buffer(&self) -> Option<V> {
+        self.buf.clone()
     }
 
     fn set_momentum_buffer(&mut self, buffer: V) {
@@ -133,5 +133,6 @@ pub static DEF: OptimizerDef = OptimizerDef {
     check,
     build: builders!(|h, zero| Sgd::new(h, zero)),
     wraps: None,
+    origin: Origin::Torch,
     series: None,
 };

@@ -376,14 +376,14 @@ fn draw_series<P: Painter>(
     color: Color,
     s: Scale,
 ) {
-    for (name, series) in &run.series {
+    if let Some((name, series)) = run.series() {
         let series = &series.on_plot;
         let n = end.min(series.len());
         if n == 0 {
-            continue;
+            return;
         }
         let faint = Stroke::new(color.alpha(0.75), s.px(1.5));
-        if *name == "ascent_points" {
+        if name == "ascent_points" {
             let ticks: Vec<[(f64, f64); 2]> = (0..n)
                 .map(|k| {
                     [

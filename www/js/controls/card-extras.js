@@ -243,5 +243,10 @@ export function updateRule(def) {
     ol.append(li);
   }
   rule.append(ol);
+  // Whose class it steps as, exactly.
+  const source = document.createElement("p");
+  source.className = "about";
+  source.textContent = `Stepped as ${def.origin}'s ${def.title} steps.`;
+  rule.append(source);
   return rule;
 }

@@ -146,7 +146,7 @@ function buildCard(ctx, o, i, removed) {
     all.className = "all-keys";
     const summary = document.createElement("summary");
     const n = new Set([...rest.children].map((c) => /** @type {HTMLElement} */ (c).dataset.setting)).size;
-    summary.textContent = `All of torch's keys (${n} more)`;
+    summary.textContent = `All of ${def.origin === "torch.optim" ? "torch's" : "the class's"} keys (${n} more)`;
     all.append(summary, rest);
     card.append(all);
   }

@@ -15,7 +15,13 @@ export function build(ctx) {
   const addCard = addSelect.closest(".card");
 
   function fill() {
-    for (const o of ctx.cat.optimizers) addSelect.add(new Option(o.title, o.name));
+    // Grouped by the package each steps as: torch.optim, then pytorch_optimizer.
+    for (const origin of [...new Set(ctx.cat.optimizers.map((o) => o.origin))]) {
+      const group = document.createElement("optgroup");
+      group.label = origin;
+      for (const o of ctx.cat.optimizers.filter((d) => d.origin === origin)) group.append(new Option(o.title, o.name));
+      addSelect.append(group);
+    }
   }
   // After card i's Remove: the cards again, and the focus on the card that
   // took its place (or the one before it; the optimizer to add when none is left).
