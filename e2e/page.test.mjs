@@ -1459,9 +1459,11 @@ test("Muon and the optimizers of pytorch_optimizer are offered by package, run, 
   await page.waitForFunction((n) => document.querySelectorAll(".card.optimizer").length === n, added.length + 1);
   const runs = (await page.evaluate(() => window.optiviz.getRuns())).runs;
   assert.deepEqual(runs.map((r) => r.name), ["sgd", ...added]);
+  // Each runs from the start at the rate the menu gives it (schedule-free
+  // SGD's default of 1 overshoots here and is told diverged).
   for (const r of runs) {
-    assert.equal(r.points.length, 41, `${r.name} runs its 40 steps`);
-    assert.ok(r.points.every((p) => p.every(Number.isFinite)), `${r.name} stays finite`);
+    assert.ok(r.points.length === 41 || r.status.state === "diverged", `${r.name}: ${r.points.length} points, ${r.status.state}`);
+    assert.ok(r.points.every((p) => p.every(Number.isFinite)), `${r.name} keeps finite points`);
   }
   // Each extra series has an entry per step, and only where it belongs.
   const series = Object.fromEntries(runs.map((r) => [r.name, ["eval_points", "ascent_points", "slow_points"].filter((k) => k in r)]));
@@ -1470,7 +1472,7 @@ test("Muon and the optimizers of pytorch_optimizer are offered by package, run, 
   assert.deepEqual(series.sam, ["ascent_points"]);
   assert.deepEqual(series.lookahead, ["slow_points"]);
   assert.deepEqual(series.lion, []);
-  for (const r of runs) for (const k of series[r.name]) assert.equal(r[k].length, 40, `${r.name}'s ${k}`);
+  for (const r of runs) for (const k of series[r.name]) assert.ok(r[k].length >= r.points.length - 1 && r[k].length <= 40, `${r.name}'s ${k}: an entry a step`);
   // SAM and Lookahead hold a base: its card part offers the optimizers it may hold.
   const sam = page.getByRole("group", { name: "SAM" });
   await assert.doesNotReject(sam.getByRole("group", { name: "Base optimizer" }).waitFor());
@@ -1478,7 +1480,7 @@ test("Muon and the optimizers of pytorch_optimizer are offered by package, run, 
   assert.ok(bases.includes("adam") && !bases.includes("lbfgs") && !bases.includes("sam"), bases.join());
   await sam.locator('[data-setting="base"] select').selectOption("adam");
   await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[9].base.name === "adam");
-  assert.match(query(page).get("o10.base"), /^adam$/);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get("o10.base") === "adam");
   // Prodigy says its distance estimate in its status line.
   await page.waitForFunction(() => /· d = /.test(document.querySelector('[data-status="8"]').textContent));
   // The figure draws the extra series faint in each optimizer's colour:
@@ -1512,19 +1514,27 @@ test("Tune each learning rate sets every optimizer to the best rate of its own s
   assert.match(message, /SGD lr [0-9.e-]+/);
   assert.match(message, /Adam lr [0-9.e-]+/);
   assert.match(message, /Lion kept lr 0\.001 \(locked by the link\)/);
-  assert.equal(Number(query(page).get("o1.lr")), lrs[0], "the address follows");
+  await page.waitForFunction((lr) => Number(new URL(location.href).searchParams.get("o1.lr")) === lr, lrs[0]);
   // One Undo restores every rate.
   await page.getByRole("button", { name: "Undo the tuning" }).click();
   assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr)), [0.01, 0.01, 0.001]);
   assert.match(await page.locator("#tune-status").textContent(), /undone/);
   assert.equal(await page.getByRole("button", { name: "Undo the tuning" }).isHidden(), true);
-  // With the sweep done, a second Tune applies at once; Cancel during a
-  // sweep changes nothing.
+  // With the sweep done, a second Tune applies at once, the same rates.
+  await page.getByRole("button", { name: "Tune each learning rate" }).click();
+  assert.match(await page.locator("#tune-status").textContent(), /^Tuned:/);
+  assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr)), lrs);
+  await page.getByRole("button", { name: "Undo the tuning" }).click();
+  // After an edit the sweep is stale: Tune computes it at once, and Cancel
+  // meanwhile changes no rate.
   await page.getByRole("spinbutton", { name: "Steps" }).fill("60");
   await page.getByRole("spinbutton", { name: "Steps" }).press("Enter");
-  await page.getByRole("button", { name: "Tune each learning rate" }).click();
-  await page.getByRole("button", { name: "Cancel the sweep" }).click();
+  await page.evaluate(() => {
+    document.getElementById("sweep-tune").click();
+    document.getElementById("sweep-cancel").click();
+  });
   assert.equal(await page.locator("#tune-status").textContent(), "Tuning cancelled: no learning rate changed.");
+  assert.equal(await page.getByRole("button", { name: "Tune each learning rate" }).isDisabled(), false);
   assert.deepEqual(await page.evaluate(() => window.optiviz.getExperiment().optimizers.map((o) => o.lr)), [0.01, 0.01, 0.001]);
   await page.locator("#sweep").screenshot({ path: join(artifacts, "tune.png") });
   assert.deepEqual(errors, []);

@@ -208,7 +208,9 @@ export function build(ctx) {
       tuneWaiting = true;
       tuneButton.disabled = true;
       tuneStatus.textContent = "Tuning: waiting for the sweep…";
-      if (!job && waiting === null) {
+      if (!job) {
+        // Asked for now: no need to wait for the edits to pause.
+        waiting = null;
         cancelled = false;
         start();
       }

@@ -201,7 +201,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "  else if degenerated_to_sgd: θ ← θ − γ/(1 − β₁ᵗ) · m;  else θ stays",
     ],
     check: no_cross_checks,
-    build: builders!(vec |h, zero, _shapes| AdaBelief::new(h, zero)),
+    build: builders!(|h, zero, _shapes| AdaBelief::new(h, zero)),
     wraps: None,
     origin: Origin::PytorchOptimizer,
     series: None,

@@ -109,7 +109,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| Adam::new(h, zero, false)),
+    build: builders!(point | h, zero | Adam::new(h, zero, false)),
     wraps: None,
     origin: Origin::Torch,
     series: None,

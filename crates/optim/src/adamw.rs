@@ -34,7 +34,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| Adam::new(h, zero, true)),
+    build: builders!(point | h, zero | Adam::new(h, zero, true)),
     wraps: None,
     origin: Origin::Torch,
     series: None,

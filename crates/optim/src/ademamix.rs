@@ -178,7 +178,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γ (m/(1 − β₁ᵗ) + αₜs) / (√v / √(1 − β₂ᵗ) + ε)",
     ],
     check,
-    build: builders!(vec |h, zero, _shapes| AdEMAMix::new(h, zero)),
+    build: builders!(|h, zero, _shapes| AdEMAMix::new(h, zero)),
     wraps: None,
     origin: Origin::PytorchOptimizer,
     series: None,

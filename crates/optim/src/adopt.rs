@@ -137,7 +137,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "v ← β₂v + (1 − β₂)g²",
     ],
     check: no_cross_checks,
-    build: builders!(vec | h, zero, _shapes | Adopt::new(h, zero)),
+    build: builders!(|h, zero, _shapes| Adopt::new(h, zero)),
     wraps: None,
     origin: Origin::PytorchOptimizer,
     series: None,

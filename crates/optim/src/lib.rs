@@ -19,14 +19,34 @@
 
 /// The two constructors of an optimizer from one constructor expression:
 /// `builders!(|h, zero| Adam::new(h, zero, false))` evaluates the expression
-/// once with `zero = [0.0; 2]` and once with `zero = vec![0.0; n]`, n the
-/// parameters of every tensor. An optimizer that treats tensors apart names
-/// their shapes too: `builders!(|h, zero, shapes| …)`, where a point is one
-/// vector of two.
+/// with `zero = vec![0.0; n]`, n the parameters of every tensor, and a point
+/// is stepped as that build's vector of two. An optimizer that treats
+/// tensors apart names their shapes too: `builders!(|h, zero, shapes| …)`,
+/// where a point is one vector of two.
 macro_rules! builders {
-    // Stepped as a vector alone: a point goes through the n-parameter build
-    // (one compiled copy of the update).
-    (vec |$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
+    // A point stepped by its own build over `[f64; 2]` too, for the
+    // optimizers the page runs most (sweeps and basin maps of SGD and Adam):
+    // a second compiled copy of the update, which loops over two
+    // coordinates known at compile time.
+    (point |$h:ident, $zero:ident| $body:expr) => {
+        $crate::hyper::Build {
+            two: |$h| {
+                let $zero = [0.0_f64; 2];
+                Box::new($body)
+            },
+            many: |$h, shapes| {
+                let $zero = vec![0.0_f64; $crate::optimizer::Shape::total(shapes)];
+                Box::new($body)
+            },
+        }
+    };
+    (|$h:ident, $zero:ident| $body:expr) => {
+        builders!(|$h, $zero, _shapes| $body)
+    };
+    // A point goes through the n-parameter build as one vector of two
+    // (`on_point`): one compiled copy of each update rule, which the page's
+    // WebAssembly carries once.
+    (|$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
         $crate::hyper::Build {
             two: |$h| {
                 let many: $crate::hyper::BuildMany = |$h, $shapes| {
@@ -37,22 +57,6 @@ macro_rules! builders {
                     $h,
                     &[$crate::optimizer::Shape::Vector(2)],
                 )))
-            },
-            many: |$h, $shapes| {
-                let $zero = vec![0.0_f64; $crate::optimizer::Shape::total($shapes)];
-                Box::new($body)
-            },
-        }
-    };
-    (|$h:ident, $zero:ident| $body:expr) => {
-        builders!(|$h, $zero, _shapes| $body)
-    };
-    (|$h:ident, $zero:ident, $shapes:ident| $body:expr) => {
-        $crate::hyper::Build {
-            two: |$h| {
-                let $zero = [0.0_f64; 2];
-                let $shapes: &[$crate::optimizer::Shape] = &[$crate::optimizer::Shape::Vector(2)];
-                Box::new($body)
             },
             many: |$h, $shapes| {
                 let $zero = vec![0.0_f64; $crate::optimizer::Shape::total($shapes)];

@@ -102,7 +102,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γu",
     ],
     check: no_cross_checks,
-    build: builders!(vec | h, zero, _shapes | Lion::new(h, zero)),
+    build: builders!(|h, zero, _shapes| Lion::new(h, zero)),
     wraps: None,
     origin: Origin::PytorchOptimizer,
     series: None,

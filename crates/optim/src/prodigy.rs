@@ -285,7 +285,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − η m / (√v + dε), or θ ← θ − η atan2(m, √v) if eps is null  (η from the old d, dε from the new)",
     ],
     check: no_cross_checks,
-    build: builders!(vec |h, zero, shapes| Prodigy::new(h, zero, shapes)),
+    build: builders!(|h, zero, shapes| Prodigy::new(h, zero, shapes)),
     wraps: None,
     origin: Origin::PytorchOptimizer,
     series: None,

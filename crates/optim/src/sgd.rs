@@ -131,7 +131,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "θ ← θ − γg",
     ],
     check,
-    build: builders!(|h, zero| Sgd::new(h, zero)),
+    build: builders!(point | h, zero | Sgd::new(h, zero)),
     wraps: None,
     origin: Origin::Torch,
     series: None,
