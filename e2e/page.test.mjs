@@ -282,6 +282,8 @@ test("every optimizer at its longest settings: past the limits refused with the 
     const ends = [];
     for (const def of catalogue().optimizers) {
       const o = { name: def.name, lr: 1e-3 };
+      // SAM and Lookahead around SGD; Muon's others at their default.
+      if (def.wraps && !def.wraps.default) o[def.wraps.key] = { name: "sgd" };
       for (const h of def.hyper) {
         if (h.kind === "count") o[h.name] = h.max;
         if (h.kind === "choice") o[h.name] = h.choices[h.choices.length - 1];

@@ -182,13 +182,13 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "schedule-free",
-        title: "Schedule-free: the average settles",
+        title: "Schedule-free: the average",
         lesson: "Every gradient here is noisy (σ = 2), and at a fixed learning rate plain gradient descent never settles: it rattles around the minimum, its loss over the last 50 steps near 0.3. Schedule-free SGD takes its gradients at the path drawn, and keeps the running average of its iterates, the faint dashed path: that is what it hands to evaluation (optimizer.eval()). Without any schedule the average sits on the minimum, its loss over the last 50 steps under a hundredth of gradient descent's.",
         json: SCHEDULE_FREE,
     },
     Scenario {
         id: "sam",
-        title: "SAM: a flat minimum over a sharp one",
+        title: "SAM: flat over sharp",
         lesson: "Two minima: a deep, narrow well at (1.2, 0) and a shallower, wide bowl at (−1, 0). SGD with momentum drops into the narrow well, the nearer one. SAM takes each step's gradient at the worst point within ρ = 0.3 of where it stands (the ticks): inside the narrow well that point is up its wall, so the well cannot hold it, and it settles in the wide bowl, the minimum whose loss changes little when the weights move a little.",
         json: SAM,
     },
@@ -200,7 +200,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         id: "fair-comparison",
-        title: "A fair comparison: each at its best rate",
+        title: "Fair comparison, tuned",
         lesson: "Adam, Lion, Muon and schedule-free AdamW, each at its own best learning rate: the rate of its own sweep (61 rates from 1e-5 to 10) that ends lowest without diverging, which \"Tune each learning rate\" under the chart finds. At their best, Adam and schedule-free AdamW reach the minimum, a loss under 1e-8. Lion and Muon stop near a loss of 0.01: Lion moves every coordinate by ±lr, and Muon's orthogonalized step of the 1 × 2 matrix [[x, y]] has about the same length whatever the gradient's, so both rattle around the minimum at a distance their rate sets, until a schedule shrinks it.",
         json: FAIR,
     },
