@@ -1473,6 +1473,60 @@ mod tests {
     }
 
     #[test]
+    fn held_optimizers_and_the_new_kinds_of_keys_are_checked() {
+        let problems = |optimizer: serde_json::Value| -> Vec<String> {
+            let doc = serde_json::json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 5,
+                                         "optimizers": [optimizer]});
+            match Experiment::from_value(&doc) {
+                Ok(_) => Vec::new(),
+                Err(e) => e
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect(),
+            }
+        };
+        let one = |optimizer| problems(optimizer).join("; ");
+        assert!(one(serde_json::json!({"name": "sam", "lr": 0.1}))
+            .starts_with("optimizers[0].base: SAM needs the optimizer it steps with"));
+        assert!(one(serde_json::json!({"name": "lookahead", "base": {"name": "lbfgs"}}))
+            .starts_with("optimizers[0].base.name: Lookahead cannot hold L-BFGS: it needs a closure of its own; choose one of sgd,"));
+        assert!(one(serde_json::json!({"name": "sam", "base": "sam"}))
+            .contains("SAM cannot hold SAM: an optimizer that holds another cannot be held"));
+        assert_eq!(
+            one(serde_json::json!({"name": "sam", "lr": 0.1, "base": {"name": "sgd", "lr": 0.2}})),
+            "optimizers[0].lr: is 0.1 but base.lr is 0.2: SAM steps its base at one rate; give it once"
+        );
+        // The rate may be given either way, or be the base's default.
+        for sam in [
+            serde_json::json!({"name": "sam", "lr": 0.1, "base": "sgd"}),
+            serde_json::json!({"name": "sam", "base": {"name": "sgd", "lr": 0.1}}),
+        ] {
+            let doc = serde_json::json!({"function": {"name": "booth"}, "start": [0, 0], "steps": 5, "optimizers": [sam]});
+            assert_eq!(Experiment::from_value(&doc).unwrap().optimizers[0].lr, 0.1);
+        }
+        assert_eq!(
+            one(serde_json::json!({"name": "muon", "lr": 0.1, "others": {"name": "adam", "lr": -1, "betas": [0.9]}})),
+            "optimizers[0].others.lr: must be a finite number >= 0, got -1; optimizers[0].others.betas: must be a list of two numbers, each in [0, 1), got a list of 1"
+        );
+        assert_eq!(
+            one(serde_json::json!({"name": "ademamix", "lr": 0.1, "betas": [0.9, 0.99]})),
+            "optimizers[0].betas: must be a list of three numbers, each in [0, 1], got a list of 2"
+        );
+        assert!(
+            one(serde_json::json!({"name": "prodigy", "lr": 1, "beta3": "x"}))
+                .starts_with("optimizers[0].beta3: must be a number (in [0, 1]), or null for")
+        );
+        assert_eq!(
+            one(serde_json::json!({"name": "lookahead", "base": "sgd", "pullback_momentum": null})),
+            "optimizers[0].pullback_momentum: must be one of \"none\", \"reset\", \"pullback\", got null"
+        );
+        assert!(
+            one(serde_json::json!({"name": "adam", "lr": 0.1, "base": "sgd"}))
+                .starts_with("optimizers[0].base: unknown key")
+        );
+    }
+
+    #[test]
     fn every_bad_field_of_a_document_is_named_together() {
         let e = Experiment::from_value(&serde_json::json!({
         "function": {"name": "rosenbrock", "params": {"a": "x", "z": 1}},

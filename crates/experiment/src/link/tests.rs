@@ -156,6 +156,46 @@ mod round_trips {
     }
 
     #[test]
+    fn held_optimizers_triples_and_none_round_trip() {
+        let exp = Experiment::from_value(&json!({
+            "function": {"name": "himmelblau"}, "start": [0.5, -3], "steps": 20,
+            "optimizers": [
+                {"name": "sam", "lr": 0.01, "rho": 0.1, "base": {"name": "sgd", "momentum": 0.9}},
+                {"name": "lookahead", "base": {"name": "adam", "lr": 0.02, "amsgrad": true}, "k": 3,
+                 "pullback_momentum": "reset"},
+                {"name": "muon", "lr": 0.02, "others": {"name": "sgd", "lr": 0.1, "nesterov": true, "momentum": 0.5},
+                 "ns_coefficients": [3, -4, 2], "adjust_lr_fn": "match_rms_adamw"},
+                {"name": "ademamix", "lr": 0.01, "betas": [0.8, 0.99, 0.999], "t_alpha_beta3": 10},
+                {"name": "prodigy", "lr": 1, "eps": null, "growth_rate": 1.02},
+                {"name": "adopt", "lr": 0.01, "clip_lambda": null}]}))
+        .unwrap();
+        let q = encode(&exp).unwrap();
+        for part in [
+            "o1=sam&o1.lr=0.01&o1.rho=0.1&o1.base=sgd&o1.base.momentum=0.9",
+            "o2=lookahead&o2.lr=0.02&o2.k=3&o2.pullback_momentum=reset&o2.base=adam&o2.base.amsgrad=true",
+            "o3.others=sgd&o3.others.lr=0.1&o3.others.momentum=0.5&o3.others.nesterov=true",
+            "o3.ns_coefficients=3,-4,2",
+            "o4.betas=0.8,0.99,0.999&o4.t_alpha_beta3=10",
+            "o5.growth_rate=1.02&o5.eps=null",
+            "o6.clip_lambda=null",
+        ] {
+            assert!(q.contains(part), "{part} in {q}");
+        }
+        let back = decode(&q).unwrap();
+        assert_eq!(back.to_json(), exp.to_json());
+        // The name may follow its keys, and a bad one is named at its key.
+        let late = q.replace("&o1.base=sgd", "") + "&o1.base=sgd";
+        assert_eq!(decode(&late).unwrap().to_json(), exp.to_json());
+        let err = decode(&q.replace("o1.base=sgd", "o1.base=lbfgs")).unwrap_err();
+        assert!(
+            err.first().message.contains("SAM cannot hold L-BFGS"),
+            "{err}"
+        );
+        let err = decode(&q.replace("o1.base=sgd", "o1.base=3")).unwrap_err();
+        assert_eq!(err.first().field, "o1.base.name");
+    }
+
+    #[test]
     fn lbfgs_settings_and_torch_none_round_trip() {
         let q = "fn=beale&start=1,1.5&steps=8&o1=lbfgs&o1.lr=1&o1.max_iter=5&o1.line_search_fn=strong_wolfe";
         let e = decode(q).unwrap();
