@@ -894,6 +894,9 @@ test("the plot has a key; no optimizer is white and nine have nine colours; the 
   const key = page.getByRole("list", { name: "What the plot shows" });
   assert.equal(await key.getByRole("listitem").count(), 5);
   assert.match(await key.textContent(), /start.*step.*now.*minimum.*dark is low/);
+  // The extra marks are named only where a shown optimizer draws them.
+  assert.equal(await page.locator("#key-second").isHidden(), true);
+  assert.equal(await page.locator("#key-ticks").isHidden(), true);
   assert.equal(await page.locator("#keys").isVisible(), true);
   const optimizers = Array.from({ length: 9 }, (_, i) => ({ name: "sgd", lr: 0.001 * (i + 1) }));
   await page.evaluate((optimizers) => window.optiviz.setExperiment({ function: { name: "booth" }, start: [0, 0], steps: 20, optimizers }), optimizers);
@@ -1483,6 +1486,9 @@ test("Muon and the optimizers of pytorch_optimizer are offered by package, run, 
   await sam.locator('[data-setting="base"] select').selectOption("adam");
   await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[9].base.name === "adam");
   await page.waitForFunction(() => new URL(location.href).searchParams.get("o10.base") === "adam");
+  // The key names the dashed second paths and SAM's ticks.
+  assert.equal(await page.locator("#key-second").isVisible(), true);
+  assert.equal(await page.locator("#key-ticks").isVisible(), true);
   // Prodigy says its distance estimate in its status line.
   await page.waitForFunction(() => /· d = /.test(document.querySelector('[data-status="8"]').textContent));
   // The figure draws the extra series faint in each optimizer's colour:

@@ -22,6 +22,10 @@ export function build(ctx) {
   }
   function sync() {
     const info = app.info();
+    // The key names the extra marks the shown optimizers draw.
+    const series = app.experiment().optimizers.filter((o) => o.enabled !== false).map((o) => ctx.cat.optimizers.find((d) => d.name === o.name)?.series);
+    $("key-second").hidden = !series.some((s) => s === "eval_points" || s === "slow_points");
+    $("key-ticks").hidden = !series.includes("ascent_points");
     if (place()) {
       ctx.layout.measure(true);
       ctx.draw.all(true);

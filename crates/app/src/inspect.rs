@@ -424,6 +424,22 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             ));
             None
         }
+        "muon" => {
+            // Decoupled weight decay first, as torch's step does.
+            let wd = h.num("weight_decay");
+            if wd != 0.0 {
+                let line = format!(
+                    "θ ← θ(1 − γλ) = {}·(1 − {}·{})  (decoupled weight decay)",
+                    v(s.theta),
+                    n(s.lr),
+                    n(wd)
+                );
+                s.line(line);
+            }
+            state_lines(s);
+            s.taken("−γ·s·X  (X: the orthogonalized update, s: the shape's scale)");
+            None
+        }
         "lbfgs" => {
             let after = s.after;
             if let Some(e) = evals {
@@ -479,7 +495,14 @@ fn state_lines(s: &mut Step) {
         let text: Vec<String> = inside
             .0
             .iter()
-            .map(|(key, x)| format!("{key} = {}", shown(x)))
+            .map(|(key, x)| {
+                let key = match *key {
+                    "update_before" => "U (into Newton–Schulz)",
+                    "orthogonalized" => "X (out of it, in bfloat16)",
+                    other => other,
+                };
+                format!("{key} = {}", shown(x))
+            })
             .collect();
         if !text.is_empty() {
             s.line(text.join(",  "));
@@ -812,5 +835,37 @@ mod tests {
             "{:?}",
             view.lines
         );
+    }
+
+    #[test]
+    fn the_optimizers_beyond_torch_show_their_state_and_extra_points() {
+        let lines = |optimizer: &str| {
+            let (e, run) = recorded(&format!(
+                r#"{{"function": {{"name": "himmelblau"}}, "start": [0.5, -3], "steps": 3,
+                    "optimizers": [{optimizer}]}}"#
+            ));
+            step_view(&e.optimizers[0], &run, 1, false).unwrap().lines
+        };
+        let has = |lines: &[String], start: &str| lines.iter().any(|l| l.starts_with(start));
+        let sam = lines(r#"{"name": "sam", "lr": 0.01, "base": {"name": "sgd", "momentum": 0.9}}"#);
+        assert!(
+            has(&sam, "θ̃ = (") && has(&sam, "momentum_buffer: ("),
+            "{sam:?}"
+        );
+        let sf = lines(r#"{"name": "schedulefree_sgd", "lr": 0.01}"#);
+        assert!(has(&sf, "z: (") && has(&sf, "x = ("), "{sf:?}");
+        let look = lines(r#"{"name": "lookahead", "lr": 0.01, "k": 2, "base": "sgd"}"#);
+        assert!(
+            has(&look, "φ = (") && has(&look, "counter: 1 → 0"),
+            "{look:?}"
+        );
+        let muon = lines(r#"{"name": "muon", "lr": 0.05}"#);
+        assert!(
+            has(&muon, "θ ← θ(1 − γλ) = (") && has(&muon, "U (into Newton–Schulz) = ("),
+            "{muon:?}"
+        );
+        assert!(has(&muon, "Δθ = −γ·s·X"), "{muon:?}");
+        let prodigy = lines(r#"{"name": "prodigy", "lr": 1}"#);
+        assert!(has(&prodigy, "d: "), "{prodigy:?}");
     }
 }

@@ -290,7 +290,16 @@ fn changed_hyper(def: &OptimizerDef, hyper: &Hyper) -> String {
             HyperValue::Choice(c) => format!(" {}={}", spec.name, c.unwrap_or("None")),
         };
     }
+    // The optimizer it holds, unless it is the one it holds by default.
+    let by_default = |w: optiviz_optim::Wraps, inner: &optiviz_optim::Inner| {
+        w.default.is_some_and(|(name, lr)| {
+            inner.def.name == name && inner.lr == Some(lr) && inner.hyper == inner.def.defaults()
+        })
+    };
     if let (Some(w), Some(inner)) = (def.wraps, &hyper.inner) {
+        if by_default(w, inner) {
+            return s;
+        }
         let lr = inner.lr.map(|lr| format!("lr={}", show_number(lr)));
         let rest = changed_hyper(inner.def, &inner.hyper);
         let inside = [lr.unwrap_or_default(), rest.trim().to_string()]

@@ -58,7 +58,7 @@ impl<V: Params> Optimizer<V> for Adopt<V> {
         let first = self.step == 1;
         // The default clip_lambda: t^¼ (none without it).
         let clip = match self.clip {
-            true => libm::pow(self.step as f64, 0.25),
+            true => crate::optimizer::step_root(self.step, 0.25),
             false => f64::INFINITY,
         };
         let p = params.as_mut();
@@ -130,8 +130,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
     hyper: HYPER,
     rule: &[
         decay::RULE,
-        "t = 1: v ← g², θ stays",
-        "t > 1: n ← clamp(g / max(√v, ε), −t^¼, t^¼)  (no clamp if clip_lambda is None)",
+        decay::RULE_COUPLED,
+        "v ← g²  (at t = 1, θ stays)",
+        "n ← clamp(g / max(√v, ε), −t^¼, t^¼)  (none if clip_lambda is None)",
         "m ← β₁m + (1 − β₁)n",
         "θ ← θ − γm",
         "v ← β₂v + (1 − β₂)g²",

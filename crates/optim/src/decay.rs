@@ -69,8 +69,9 @@ const WEIGHT_DECAY_ANY: HyperSpec = HyperSpec {
 };
 
 /// The rule's line for it.
-pub(crate) const RULE: &str =
-    "θ ← θ(1 − γλ), or θ(1 − λ) if fixed_decay, when weight_decouple; else g ← g + λθ  (if weight_decay λ ≠ 0)";
+pub(crate) const RULE: &str = "θ ← θ(1 − γλ)  (weight_decouple; θ(1 − λ) with fixed_decay)";
+/// The second line of the decay's rule: without `weight_decouple`.
+pub(crate) const RULE_COUPLED: &str = "g ← g + λθ  (without weight_decouple)";
 
 /// For the tests of the optimizers that share this decay: the gradients of
 /// three surfaces, and the points of a run with some keys changed.

@@ -97,6 +97,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
     hyper: HYPER,
     rule: &[
         decay::RULE,
+        decay::RULE_COUPLED,
         "u ← sign(β₁m + (1 − β₁)g)",
         "m ← β₂m + (1 − β₂)g",
         "θ ← θ − γu",

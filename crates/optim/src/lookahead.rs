@@ -160,8 +160,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
     default_lr: 1e-3,
     hyper: HYPER,
     rule: &[
-        "θ ← base step from θ with g",
-        "every k steps: θ ← φ + α(θ − φ),  φ ← θ  (φ: the slow weights)",
+        "θ ← the base's step from θ with g",
+        "θ ← φ + α(θ − φ),  φ ← θ  (every k steps; φ: the slow weights)",
     ],
     check: no_checks,
     build: crate::hyper::Build {

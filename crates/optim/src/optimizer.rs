@@ -268,29 +268,36 @@ pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {
     }
 }
 
+/// Numbers of a step count remembered per thread, each under a key (the
+/// bits of a base or an exponent): `values[t]` is the number for step t.
+type Remembered = std::cell::RefCell<Vec<(u64, Vec<f64>)>>;
+
 thread_local! {
-    /// Powers already computed by [`power_of_step`], per base (by its bits):
-    /// `values[t]` is base^t.
-    static POWERS: std::cell::RefCell<Vec<(u64, Vec<f64>)>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`power_of_step`]'s powers, per base.
+    static POWERS: Remembered = const { std::cell::RefCell::new(Vec::new()) };
+    /// [`step_root`]'s roots, per exponent.
+    static ROOTS: Remembered = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// `base^t` for a step count `t`, as `libm::pow(base, t as f64)` gives it
-/// (the same bits), remembered per thread: the bias corrections of Adam and
-/// its kin need β₁ᵗ and β₂ᵗ at every step, and a sweep or a basin map runs the
-/// same steps with the same β thousands of times. Only a few bases are kept.
-pub fn power_of_step(base: f64, t: u64) -> f64 {
-    const BASES: usize = 8;
-    // Beyond the longest run there is nothing to share.
+/// `value(t)` from `cache` under `key`, computed for every step up to `t`
+/// the first time; only the last `keys` keys are kept. Beyond the longest
+/// run there is nothing to share.
+fn remembered(
+    cache: &'static std::thread::LocalKey<Remembered>,
+    key: u64,
+    keys: usize,
+    t: u64,
+    value: impl Fn(u64) -> f64,
+) -> f64 {
     if t > MAX_STEPS as u64 {
-        return libm::pow(base, t as f64);
+        return value(t);
     }
-    POWERS.with(|cache| {
+    cache.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let key = base.to_bits();
         let at = match cache.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {
-                if cache.len() == BASES {
+                if cache.len() == keys {
                     cache.remove(0);
                 }
                 cache.push((key, Vec::new()));
@@ -299,16 +306,42 @@ pub fn power_of_step(base: f64, t: u64) -> f64 {
         };
         let values = &mut cache[at].1;
         while values.len() <= t as usize {
-            let k = values.len();
-            values.push(libm::pow(base, k as f64));
+            values.push(value(values.len() as u64));
         }
         values[t as usize]
     })
 }
 
+/// `base^t` for a step count `t`, as `libm::pow(base, t as f64)` gives it
+/// (the same bits), remembered per thread: the bias corrections of Adam and
+/// its kin need β₁ᵗ and β₂ᵗ at every step, and a sweep or a basin map runs the
+/// same steps with the same β thousands of times. Only a few bases are kept.
+pub fn power_of_step(base: f64, t: u64) -> f64 {
+    remembered(&POWERS, base.to_bits(), 8, t, |k| libm::pow(base, k as f64))
+}
+
+/// `t^exponent` for a step count `t`, as `libm::pow(t as f64, exponent)`
+/// gives it (ADOPT's clip bound t^¼), remembered as [`power_of_step`]'s
+/// powers are.
+pub fn step_root(t: u64, exponent: f64) -> f64 {
+    remembered(&ROOTS, exponent.to_bits(), 4, t, |k| {
+        libm::pow(k as f64, exponent)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{dot, norm, Params};
+    use super::{dot, norm, step_root, Params};
+
+    #[test]
+    fn step_roots_are_libms_powers_bit_for_bit() {
+        for t in [0_u64, 1, 2, 3, 17, 1000, 99_999, 100_001] {
+            assert_eq!(
+                step_root(t, 0.25).to_bits(),
+                libm::pow(t as f64, 0.25).to_bits()
+            );
+        }
+    }
 
     #[test]
     fn two_coordinate_sums_are_the_two_term_sums_bit_for_bit() {

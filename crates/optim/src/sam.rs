@@ -18,6 +18,8 @@ pub struct Sam<V: Params> {
     /// The tensors end to end, for the gradient norms and centralization,
     /// which go tensor by tensor.
     shapes: Vec<Shape>,
+    /// Where each tensor starts.
+    starts: Vec<usize>,
     base: Box<dyn Optimizer<V>>,
     /// Where the last step took its second gradient.
     ascent: Option<V>,
@@ -31,6 +33,14 @@ impl<V: Params> Sam<V> {
             use_gc: h.flag("use_gc"),
             perturb_eps: h.num("perturb_eps"),
             shapes: shapes.to_vec(),
+            starts: shapes
+                .iter()
+                .scan(0, |at, s| {
+                    let start = *at;
+                    *at += s.len();
+                    Some(start)
+                })
+                .collect(),
             base,
             ascent: None,
         }
@@ -41,25 +51,24 @@ impl<V: Params> Sam<V> {
     /// then squared, summed and rooted in float32, plus `perturb_eps`, and ρ
     /// divided by that as float32 (the reciprocal, then times ρ).
     fn scale(&self, p: &[f64], g: &[f64]) -> f64 {
-        let mut at = 0;
-        let mut squares = Vec::with_capacity(self.shapes.len());
-        for s in &self.shapes {
-            let range = at..at + s.len();
-            at += s.len();
-            let norm = if self.adaptive {
-                let weighted: Vec<f64> = g[range.clone()]
-                    .iter()
-                    .zip(&p[range])
-                    .map(|(g, p)| g * p.abs())
-                    .collect();
-                crate::norm(&weighted)
-            } else {
-                crate::norm(&g[range])
+        // Each tensor's squared norm.
+        let square = |i: usize| {
+            let range = self.starts[i]..self.starts[i] + self.shapes[i].len();
+            let norm = match self.adaptive {
+                true => {
+                    let mut sum = 0.0;
+                    for (k, (g, p)) in g[range.clone()].iter().zip(&p[range]).enumerate() {
+                        let w = g * p.abs();
+                        sum = if k == 0 { w * w } else { sum + w * w };
+                    }
+                    sum.sqrt()
+                }
+                false => crate::norm(&g[range]),
             };
             let n = norm as f32;
-            squares.push(n * n);
-        }
-        let norm = float32_sum(&squares).sqrt() + self.perturb_eps as f32;
+            n * n
+        };
+        let norm = float32_sum(self.shapes.len(), square).sqrt() + self.perturb_eps as f32;
         ((1.0_f32 / norm) * self.rho as f32) as f64
     }
 }
@@ -68,18 +77,18 @@ impl<V: Params> Sam<V> {
 /// them (found by experiment, exact up to nine terms): the terms past the
 /// first four (or eight, from eight on) are added to the first, then the
 /// rest in turn.
-fn float32_sum(xs: &[f32]) -> f32 {
-    let Some(&first) = xs.first() else {
+fn float32_sum(count: usize, x: impl Fn(usize) -> f32) -> f32 {
+    if count == 0 {
         return 0.0;
-    };
-    let lanes = match xs.len() {
+    }
+    let lanes = match count {
         k if k >= 8 => 8,
         k if k >= 4 => 4,
         k => k,
     };
-    let mut s = first;
-    for x in xs[lanes..].iter().chain(&xs[1..lanes]) {
-        s += x;
+    let mut s = x(0);
+    for i in (lanes..count).chain(1..lanes) {
+        s += x(i);
     }
     s
 }
@@ -133,11 +142,19 @@ impl<V: Params> Optimizer<V> for Sam<V> {
         // The norm is of the gradient as it came; the climb follows it
         // centralized, with use_gc.
         let scale = self.scale(params.as_ref(), grad.as_ref());
-        let mut g = grad.clone();
-        if self.use_gc {
-            centralize(&self.shapes, g.as_mut());
-        }
-        let mut ascent = params.clone();
+        let centralized;
+        let g = match self.use_gc {
+            true => {
+                let mut g = grad.clone();
+                centralize(&self.shapes, g.as_mut());
+                centralized = g;
+                &centralized
+            }
+            false => grad,
+        };
+        // The climbed point, in the buffer the last step's was kept in.
+        let ascent = self.ascent.get_or_insert_with(|| params.clone());
+        ascent.as_mut().copy_from_slice(params.as_ref());
         for (q, g) in ascent.as_mut().iter_mut().zip(g.as_ref()) {
             let e = if self.adaptive {
                 *q * *q * *g * scale
@@ -146,8 +163,7 @@ impl<V: Params> Optimizer<V> for Sam<V> {
             };
             *q += e;
         }
-        let (_, second) = closure(&ascent);
-        self.ascent = Some(ascent);
+        let (_, second) = closure(ascent);
         // θ is restored (it never moved here) and the base steps from it.
         self.base.step(params, &second, lr);
         2
@@ -212,19 +228,16 @@ pub static DEF: OptimizerDef = OptimizerDef {
     default_lr: 1e-3,
     hyper: HYPER,
     rule: &[
-        "s ← ρ / (‖g‖ + ε)  (‖g ⊙ |θ|‖ if adaptive)",
-        "θ̃ ← θ + s·g  (s·θ²·g if adaptive)",
-        "g̃ ← ∇f(θ̃)",
-        "θ ← base step from θ with g̃",
+        "s = ρ / (‖g‖ + ε)  (or ρ / (‖g ⊙ |θ|‖ + ε) if adaptive)",
+        "θ̃ = θ + sg  (or θ + sθ²g if adaptive)",
+        "g̃ = ∇f(θ̃)",
+        "θ ← the base's step from θ with g̃",
     ],
     check: no_checks,
     build: crate::hyper::Build {
-        two: |h| {
-            Box::new(crate::on_point::OnPoint::new((DEF.build.many)(
-                h,
-                &[Shape::Vector(2)],
-            )))
-        },
+        // A point keeps its own build: SAM evaluates twice a step, and its
+        // closure is called with a point as it is.
+        two: |h| Box::new(Sam::new(h, &[Shape::Vector(2)], h.inner().build_two())),
         many: |h, shapes| {
             let base = h.inner().build_many(shapes);
             Box::new(Sam::new(h, shapes, base))

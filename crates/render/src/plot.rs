@@ -327,12 +327,13 @@ pub fn draw_paths<P: Painter>(
     for (_, path, end, pts) in lines {
         let run = path.run;
         p.begin_group(&run.label);
-        draw_series(p, frame, run, end, path.color, s);
         // A dark casing under the line keeps it visible on every colour of the map.
         p.polyline(&pts, Stroke::new(Color::BLACK.alpha(0.6), s.px(4.0)));
         p.polyline(&pts, Stroke::new(path.color, s.px(2.0)));
         let radius = s.px(2.0);
         p.dots(&step_dots(frame, run, end, radius), radius, path.color);
+        // Over the path, so that it shows where the two run together.
+        draw_series(p, frame, run, end, path.color, s);
         p.end_group();
         if let Some(&last) = pts.last() {
             ends.push((last, path.color));
@@ -363,10 +364,10 @@ pub fn draw_paths<P: Painter>(
     p.end_clip();
 }
 
-/// An optimizer's extra points up to `end` steps, faint in its colour under
+/// An optimizer's extra points up to `end` steps, thin in its colour over
 /// its path: SAM's ascent points as a tick from each point the step started
 /// from to where it took its second gradient; a schedule-free run's averaged
-/// iterate and Lookahead's slow weights as a second, thinner path from the
+/// iterate and Lookahead's slow weights as a second, dashed path from the
 /// start.
 fn draw_series<P: Painter>(
     p: &mut P,
@@ -382,7 +383,7 @@ fn draw_series<P: Painter>(
         if n == 0 {
             return;
         }
-        let faint = Stroke::new(color.alpha(0.75), s.px(1.5));
+        let faint = Stroke::new(color, s.px(1.5));
         if name == "ascent_points" {
             let ticks: Vec<[(f64, f64); 2]> = (0..n)
                 .map(|k| {

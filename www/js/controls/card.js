@@ -131,7 +131,6 @@ function buildCard(ctx, o, i, removed) {
     const into = MAIN_KEYS.includes(h.name) || differs(h) ? grid : rest;
     into.append(...hyperFields(ctx, h, o[h.name], `optimizers[${i}]`, "", name));
   }
-  if (def.wraps) card.append(innerOptimizer(ctx, def, o, i, name));
   const maximize = document.createElement("input");
   maximize.type = "checkbox";
   maximize.checked = o.maximize === true;
@@ -141,6 +140,8 @@ function buildCard(ctx, o, i, removed) {
   });
   (o.maximize === true ? grid : rest).append(setting("maximize", field("maximize", maximize, "climb the surface: torch's maximize flips the gradient's sign")));
   card.append(grid);
+  // The optimizer it holds, after its own keys.
+  if (def.wraps) card.append(innerOptimizer(ctx, def, o, i, name));
   if (rest.children.length) {
     const all = document.createElement("details");
     all.className = "all-keys";

@@ -97,9 +97,17 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                 errors.push(e);
                 continue;
             };
-            if field == head || field == format!("{head}.lr") {
-                // Without a valid name or learning rate the whole optimizer
-                // goes, each of its other keys named.
+            // The optimizer SAM or Lookahead holds, missing or not one it can
+            // hold: there is nothing to step without it.
+            let held = field.strip_prefix(&format!("{head}.")).is_some_and(|rest| {
+                let key = rest.strip_suffix(".name").unwrap_or(rest);
+                optiviz_optim::REGISTRY
+                    .iter()
+                    .any(|d| d.wraps.is_some_and(|w| w.key == key))
+            });
+            if field == head || field == format!("{head}.lr") || held {
+                // Without a valid name, learning rate or held optimizer the
+                // whole optimizer goes, each of its other keys named.
                 if !gone.insert(n) {
                     errors.push(e);
                     continue;

@@ -480,6 +480,24 @@ mod keeping_tests {
         assert_eq!(e.optimizers.len(), 1);
         assert_eq!(e.optimizers[0].def.name, "adam");
 
+        // SAM without a base, or with one it cannot hold, goes whole.
+        for q in [
+            "fn=himmelblau&steps=80&o1=sam&o1.lr=0.01&o1.rho=0.1&o2=adam&o2.lr=0.05",
+            "fn=himmelblau&steps=80&o1=sam&o1.lr=0.01&o1.rho=0.1&o1.base=lbfgs&o2=adam&o2.lr=0.05",
+            "fn=himmelblau&steps=80&o1=sam&o1.lr=0.01&o1.rho=0.1&o1.base=3&o2=adam&o2.lr=0.05",
+        ] {
+            let (e, errs) = keep(q);
+            let e = e.unwrap_or_else(|| panic!("{q}: {errs:?}"));
+            assert!(errs[0].starts_with("o1.base"), "{errs:?}");
+            assert!(
+                errs.iter().any(|m| m == "o1.rho: left out with o1"),
+                "{errs:?}"
+            );
+            assert_eq!((e.function.def.name, e.steps), ("himmelblau", 80));
+            assert_eq!(e.optimizers.len(), 1);
+            assert_eq!(e.optimizers[0].def.name, "adam");
+        }
+
         let (_, errs) = keep("fn=nope&o1.lr=abc");
         assert!(errs.iter().any(|m| m.starts_with("o1.lr: ")), "{errs:?}");
         let (e, errs) = keep("fn=nope&fn.a=3&o1=sgd&o1.lr=abc&steps=20");
