@@ -7,16 +7,25 @@ use crate::host::Host;
 use optiviz_base::error::ConfigErrors;
 use optiviz_base::number::short;
 use optiviz_engine::sweep::best_index;
-use serde_json::{json, Value};
+
+/// One optimizer's tuning on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TunedRate {
+    /// The rate it had.
+    pub was: f64,
+    /// The rate it has now.
+    pub lr: f64,
+    /// Why it kept its rate, if it did: every rate diverged, or the link
+    /// locks it.
+    pub kept: Option<&'static str>,
+}
 
 impl<H: Host> App<H> {
     /// Sets each optimizer's learning rate to its sweep's best ([`best_index`])
     /// as one edit. The sweep must cover every optimizer at the experiment
     /// as it is. An optimizer whose every rate diverged, or whose rate a
-    /// teacher's link locks, keeps its rate. Returns, per optimizer, its
-    /// label, the rate it had and has, and why it was kept (`"diverged"`,
-    /// `"locked"`) or null.
-    pub fn tune(&mut self) -> Result<Value, ConfigErrors> {
+    /// teacher's link locks, keeps its rate (and says why).
+    pub fn tune(&mut self) -> Result<Vec<TunedRate>, ConfigErrors> {
         let (lrs, lines) = &self.sweep;
         let count = self.exp.optimizers.len();
         if count == 0 || (0..count).any(|i| !lines.contains_key(&i)) {
@@ -29,49 +38,40 @@ impl<H: Host> App<H> {
         let mut report = Vec::with_capacity(count);
         for (i, o) in self.exp.optimizers.iter().enumerate() {
             let (final_loss, diverged) = &lines[&i];
-            let best = best_index(final_loss, |j| diverged[j]);
-            let mut kept = best.is_none().then_some("diverged");
-            if let Some(j) = best {
+            let mut kept = Some("every rate diverged");
+            if let Some(j) = best_index(final_loss, |j| diverged[j]) {
                 // Each optimizer's rate on its own against the lock.
                 let mut one = self.exp.clone();
                 one.optimizers[i].lr = lrs[j];
-                if self.lock.check(&self.exp, &one).is_ok() {
-                    tuned.optimizers[i].lr = lrs[j];
-                } else {
-                    kept = Some("locked");
-                }
+                kept = match self.lock.check(&self.exp, &one) {
+                    Ok(()) => {
+                        tuned.optimizers[i].lr = lrs[j];
+                        None
+                    }
+                    Err(_) => Some("locked by the link"),
+                };
             }
-            report.push(json!({
-                "label": self.runs[i].label,
-                "was": o.lr,
-                "lr": tuned.optimizers[i].lr,
-                "final_loss": best.map(|j| final_loss[j]),
-                "kept": kept,
-            }));
+            report.push(TunedRate {
+                was: o.lr,
+                lr: tuned.optimizers[i].lr,
+                kept,
+            });
         }
         let before = self.exp.clone();
         self.replace(tuned)?;
         self.before_tune = Some(before);
-        Ok(Value::Array(report))
+        Ok(report)
     }
 
     /// The message that names each new rate (and why any was kept), from
     /// what [`App::tune`] returned and the optimizers' names on the page.
-    pub fn tune_message(report: &Value, names: &[String]) -> String {
+    pub fn tune_message(report: &[TunedRate], names: &[String]) -> String {
         let parts: Vec<String> = report
-            .as_array()
-            .into_iter()
-            .flatten()
+            .iter()
             .zip(names)
-            .map(|(t, name)| {
-                let lr = t["lr"].as_f64().unwrap_or(f64::NAN);
-                match t["kept"].as_str() {
-                    Some("diverged") => {
-                        format!("{name} kept lr {} (every rate diverged)", short(lr))
-                    }
-                    Some(_) => format!("{name} kept lr {} (locked by the link)", short(lr)),
-                    None => format!("{name} lr {}", short(lr)),
-                }
+            .map(|(t, name)| match t.kept {
+                Some(why) => format!("{name} kept lr {} ({why})", short(t.lr)),
+                None => format!("{name} lr {}", short(t.lr)),
             })
             .collect();
         format!("Tuned: {}.", parts.join("; "))

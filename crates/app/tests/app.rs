@@ -198,3 +198,45 @@ fn every_view_draws() {
     a.draw_surface(&mut SvgPainter::new("r"), false);
     a.draw_paths(&mut SvgPainter::new("rp"));
 }
+
+/// The page's Tune from the sweep its workers computed: each optimizer at
+/// the rate `optiviz tune` gives it, as one edit; a locked rate kept and
+/// said; one Undo back to every rate as it was.
+#[test]
+fn tune_sets_the_rates_tune_gives_as_one_edit_and_undo_takes_it_back() {
+    let mut a = loaded(BOOTH);
+    let lrs = optiviz_engine::sweep::log_spaced(1e-5, 10.0, 61).unwrap();
+    assert!(a.tune().is_err(), "no sweep yet");
+    let exp = optiviz_experiment::experiment::Experiment::from_json(BOOTH).unwrap();
+    let sweep = optiviz_engine::sweep::sweep(&exp, &lrs);
+    for (i, run) in sweep.runs.iter().enumerate() {
+        let diverged: Vec<bool> = run
+            .status
+            .iter()
+            .map(|s| matches!(s, optiviz_engine::trajectory::Status::Diverged { .. }))
+            .collect();
+        a.set_sweep(i, &lrs, &run.final_loss, &diverged);
+    }
+    let want = optiviz_engine::sweep::tune(&exp, &lrs);
+    let report = a.tune().unwrap();
+    let now: Vec<f64> = a.experiment().optimizers.iter().map(|o| o.lr).collect();
+    let tuned: Vec<f64> = want.tuned.iter().map(|t| t.lr).collect();
+    assert_eq!(now, tuned);
+    assert_eq!(
+        report.iter().map(|t| t.was).collect::<Vec<_>>(),
+        [0.05, 0.3]
+    );
+    let names = ["SGD".to_string(), "Adam".to_string()];
+    let message = App::<Headless>::tune_message(&report, &names);
+    assert!(message.starts_with("Tuned: SGD lr "), "{message}");
+    a.undo_tune().unwrap();
+    assert_eq!(doc(&a), doc(&loaded(BOOTH)));
+    assert!(a.undo_tune().is_err(), "one tuning, one Undo");
+    // A rate the link locks is kept, and said to be.
+    assert!(a.set_lock("o2.lr").is_empty());
+    let report = a.tune().unwrap();
+    assert_eq!(a.experiment().optimizers[1].lr, 0.3);
+    assert_eq!(report[1].kept, Some("locked by the link"));
+    assert!(App::<Headless>::tune_message(&report, &names)
+        .contains("Adam kept lr 0.3 (locked by the link)"));
+}
