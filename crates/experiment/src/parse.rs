@@ -669,40 +669,8 @@ fn hyper_value(spec_kind: HyperKind, raw: &Value, field: &str) -> Result<HyperVa
             })?;
             HyperValue::Count(Some(n))
         }
-        HyperKind::Choice(names) => match raw {
-            Value::Null => HyperValue::Choice(None),
-            Value::String(c) if names.contains(&c.as_str()) => {
-                HyperValue::Choice(names.iter().copied().find(|n| n == c))
-            }
-            other => {
-                let shown = match other {
-                    Value::String(c) => format!("\"{c}\""),
-                    _ => kind_of(other).to_string(),
-                };
-                return Err(ConfigError::new(
-                    field,
-                    format!(
-                        "must be null (None) or one of {}, got {shown}",
-                        quoted(names)
-                    ),
-                ));
-            }
-        },
-        HyperKind::Word(names) => match raw {
-            Value::String(c) if names.contains(&c.as_str()) => {
-                HyperValue::Choice(names.iter().copied().find(|n| n == c))
-            }
-            other => {
-                let shown = match other {
-                    Value::String(c) => format!("\"{c}\""),
-                    _ => kind_of(other).to_string(),
-                };
-                return Err(ConfigError::new(
-                    field,
-                    format!("must be one of {}, got {shown}", quoted(names)),
-                ));
-            }
-        },
+        HyperKind::Choice(names) => choice(names, true, raw, field)?,
+        HyperKind::Word(names) => choice(names, false, raw, field)?,
         HyperKind::Triple(range, _) => HyperValue::Triple(triple(raw, field, range)?),
         HyperKind::MaybeNumber(_, _) if raw.is_null() => HyperValue::MaybeNumber(None),
         HyperKind::MaybeNumber(range, means) => {
@@ -716,6 +684,35 @@ fn hyper_value(spec_kind: HyperKind, raw: &Value, field: &str) -> Result<HyperVa
             HyperValue::MaybeNumber(Some(x))
         }
     })
+}
+
+/// One of `names`, or with `none` null (torch's None).
+fn choice(
+    names: &'static [&'static str],
+    none: bool,
+    raw: &Value,
+    field: &str,
+) -> Result<HyperValue, ConfigError> {
+    match raw {
+        Value::Null if none => Ok(HyperValue::Choice(None)),
+        Value::String(c) if names.contains(&c.as_str()) => {
+            Ok(HyperValue::Choice(names.iter().copied().find(|n| n == c)))
+        }
+        other => {
+            let shown = match other {
+                Value::String(c) => format!("\"{c}\""),
+                _ => kind_of(other).to_string(),
+            };
+            let allowed = match none {
+                true => format!("null (None) or one of {}", quoted(names)),
+                false => format!("one of {}", quoted(names)),
+            };
+            Err(ConfigError::new(
+                field,
+                format!("must be {allowed}, got {shown}"),
+            ))
+        }
+    }
 }
 
 /// Names written in quotes, one after another: `"a", "b"`.

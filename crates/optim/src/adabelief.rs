@@ -212,7 +212,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decay::testing::{beale, check_path, himmelblau, keys};
+    use crate::testing::{beale, check_path, himmelblau, keys};
 
     // Points of pytorch_optimizer 4.1.0's AdaBelief (foreach=False, float64),
     // p.grad set to the same formulas as these tests.

@@ -191,7 +191,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decay::testing::{check_path, himmelblau, keys};
+    use crate::testing::{check_path, himmelblau, keys};
 
     fn with(settings: &[(&'static str, HyperValue)]) -> Hyper {
         let mut h = DEF.defaults();

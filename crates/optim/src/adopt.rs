@@ -147,8 +147,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decay::testing::{check_path, himmelblau, keys, rosenbrock};
     use crate::hyper::HyperValue;
+    use crate::testing::{check_path, himmelblau, keys, rosenbrock};
 
     // Points of pytorch_optimizer 4.1.0's ADOPT (foreach=False, float64),
     // p.grad set to the same formulas as these tests.

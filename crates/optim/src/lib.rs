@@ -97,6 +97,8 @@ pub mod schedule;
 pub mod schedulefree;
 pub mod schedules;
 pub mod sgd;
+#[cfg(test)]
+mod testing;
 
 pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, Inner, OptimizerDef, Wraps, LR_RANGE};
 pub use optimizer::{

@@ -112,8 +112,8 @@ pub static DEF: OptimizerDef = OptimizerDef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decay::testing::{check_path, keys, rosenbrock};
     use crate::hyper::HyperValue;
+    use crate::testing::{check_path, keys, rosenbrock};
 
     #[test]
     fn matches_pytorch_optimizer() {

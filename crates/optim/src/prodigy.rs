@@ -296,23 +296,7 @@ mod tests {
     use super::DEF;
     use crate::hyper::HyperValue;
     use crate::optimizer::{Shape, StateValue};
-
-    fn close(got: &[f64], want: &[f64]) {
-        for (g, w) in got.iter().zip(want) {
-            assert!(
-                (g - w).abs() <= 1e-12 * w.abs().max(1.0),
-                "{got:?} vs {want:?}"
-            );
-        }
-    }
-
-    fn rosenbrock_grad(p: [f64; 2]) -> [f64; 2] {
-        let (x, y) = (p[0], p[1]);
-        [
-            -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
-            200.0 * (y - x * x),
-        ]
-    }
+    use crate::testing::{close, rosenbrock as rosenbrock_grad};
 
     // The expected numbers were made with pytorch_optimizer 4.1.0 in float64
     // (torch.set_default_dtype(torch.float64), foreach=False): the
