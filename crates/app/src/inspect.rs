@@ -523,7 +523,7 @@ fn state_lines(s: &mut Step) {
             v(a)
         )),
         Some(("eval_points", x)) => Some(format!(
-            "x = {}  (the averaged iterate optimizer.eval() would load)",
+            "x = {}  (the averaged iterate optimizer.eval() would load; θ is y, where g is taken)",
             v(x)
         )),
         Some(("slow_points", x)) => Some(format!("φ = {}  (the slow weights)", v(x))),

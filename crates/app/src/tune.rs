@@ -5,7 +5,7 @@
 use crate::app::{refused, App};
 use crate::host::Host;
 use optiviz_base::error::ConfigErrors;
-use optiviz_base::number::short;
+use optiviz_base::number::significant;
 use optiviz_engine::sweep::best_index;
 
 /// One optimizer's tuning on the page.
@@ -70,8 +70,8 @@ impl<H: Host> App<H> {
             .iter()
             .zip(names)
             .map(|(t, name)| match t.kept {
-                Some(why) => format!("{name} kept lr {} ({why})", short(t.lr)),
-                None => format!("{name} lr {}", short(t.lr)),
+                Some(why) => format!("{name} kept lr {} ({why})", significant(t.lr)),
+                None => format!("{name} lr {}", significant(t.lr)),
             })
             .collect();
         format!("Tuned: {}.", parts.join("; "))

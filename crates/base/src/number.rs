@@ -35,6 +35,23 @@ pub fn short(x: f64) -> String {
     }
 }
 
+/// `x` to four significant figures, trailing zeros dropped (0.003981, 0.3981,
+/// 2.512), written with an exponent outside [10⁻³, 10⁵): for a number a
+/// label shows whose full digits would not help a reader (a sweep's
+/// learning rate, 0.3981071705534969).
+pub fn significant(x: f64) -> String {
+    let a = x.abs();
+    if x == 0.0 || !x.is_finite() || !(1e-3..1e5).contains(&a) {
+        return short(x);
+    }
+    let decimals = (3 - libm::floor(libm::log10(a)) as i32).max(0) as usize;
+    let t = format!("{x:.decimals$}");
+    match t.contains('.') {
+        true => t.trim_end_matches('0').trim_end_matches('.').to_string(),
+        false => t,
+    }
+}
+
 /// `v` rounded to what a pixel `pixel` data units wide can tell apart: to the
 /// decimals of `pixel`'s magnitude, written without binary noise (a click at
 /// x = −0.3611 gives −0.3611, not −0.36110000000000003).
@@ -53,6 +70,16 @@ pub fn round_to_pixel(v: f64, pixel: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn significant_keeps_four_figures() {
+        assert_eq!(super::significant(0.3981071705534969), "0.3981");
+        assert_eq!(super::significant(0.003981071705534973), "0.003981");
+        assert_eq!(super::significant(2.5118864315095824), "2.512");
+        assert_eq!(super::significant(0.1), "0.1");
+        assert_eq!(super::significant(1e-5), "1e-5");
+    }
+
     use super::*;
 
     #[test]
