@@ -182,6 +182,7 @@ pub fn draw_sweep_chart<P: Painter>(
 
     p.clip(r);
     let mut curves = Vec::with_capacity(lines.len());
+    let mut rings = Vec::with_capacity(lines.len());
     // The rows the "edge" labels took: two edges close together stack.
     let mut labels: Vec<(f64, f64)> = Vec::new();
     for line in lines {
@@ -239,19 +240,25 @@ pub fn draw_sweep_chart<P: Painter>(
             // its floor; among the crosses at the top where the run diverged.
             let y = value_at((&line.final_loss, &line.diverged), lrs, line.current, axis)
                 .map_or(r.y + s.px(5.0), |v| frame.y_of(v).clamp(r.y, r.bottom()));
-            let c = (frame.x_of(line.current), y);
-            p.circle(
-                c,
-                s.px(5.5),
-                None,
-                Some(Stroke::new(theme.casing, s.px(3.5))),
-            );
-            p.circle(c, s.px(5.5), None, Some(Stroke::new(line.color, s.px(2.0))));
+            rings.push(((frame.x_of(line.current), y), line.color));
         }
         p.end_group();
         curves.push(all);
     }
     p.end_clip();
+    // The rings over the clip: one at the floor (where tuning's best rate
+    // often is) shows whole.
+    p.begin_group("now");
+    for (c, color) in rings {
+        p.circle(
+            c,
+            s.px(5.5),
+            None,
+            Some(Stroke::new(theme.casing, s.px(3.5))),
+        );
+        p.circle(c, s.px(5.5), None, Some(Stroke::new(color, s.px(2.0))));
+    }
+    p.end_group();
     draw_chart_legend(
         p,
         r,
