@@ -108,6 +108,11 @@ export function build(ctx) {
       result({ task, from }, result) {
         if (!result) {
           stop();
+          if (tuneWaiting) {
+            tuneWaiting = false;
+            tuneButton.disabled = false;
+            tuneStatus.textContent = "Not tuned: the sweep could not be computed.";
+          }
           status.textContent = "The sweep could not be computed: no such optimizer";
           return;
         }
@@ -132,6 +137,7 @@ export function build(ctx) {
         stop();
         if (tuneWaiting) {
           tuneWaiting = false;
+          tuneButton.disabled = false;
           tuneStatus.textContent = "Not tuned: the sweep could not be computed.";
         }
         status.textContent = worker ? "The sweep could not be computed: a worker failed." : `The sweep could not be computed: ${message}`;

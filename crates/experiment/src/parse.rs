@@ -1034,17 +1034,29 @@ fn check_cycled_momentum(
     hyper: Option<&Hyper>,
     path: &str,
 ) -> Result<(), ConfigError> {
-    let cycles = match s {
-        Schedule::Cyclic(c) => c.cycle_momentum,
-        Schedule::OneCycle(o) => o.cycle_momentum,
+    let (cycles, lowest) = match s {
+        Schedule::Cyclic(c) => (c.cycle_momentum, c.base_momentum.min(c.max_momentum)),
+        Schedule::OneCycle(o) => (o.cycle_momentum, o.base_momentum.min(o.max_momentum)),
         Schedule::Sequential { schedulers, .. } => {
             for (i, s) in schedulers.iter().enumerate() {
                 check_cycled_momentum(s, def, hyper, &format!("{path}.schedulers[{i}]"))?;
             }
-            false
+            (false, f64::INFINITY)
         }
-        _ => false,
+        _ => (false, f64::INFINITY),
     };
+    // The schedule-free optimizers' averaged iterate divides by β₁ (or the
+    // momentum): a cycle may not take it to 0.
+    let divides = |d: &OptimizerDef| d.name.starts_with("schedulefree");
+    let inner_divides = hyper
+        .and_then(|h| h.inner.as_ref())
+        .is_some_and(|i| divides(i.def));
+    if cycles && lowest <= 0.0 && (divides(def) || inner_divides) {
+        return Err(ConfigError::new(
+            format!("{path}.base_momentum"),
+            "must be > 0 here, as max_momentum must: the averaged iterate of a schedule-free optimizer divides by its momentum",
+        ));
+    }
     // SAM and Lookahead pass the momentum on to their base.
     let inner = hyper.and_then(|h| h.inner.as_ref());
     if cycles && !def.has_momentum() && !inner.is_some_and(|i| i.def.has_momentum()) {
@@ -1169,7 +1181,14 @@ fn heaviest_history(exp: &Experiment, own: &[f64], total: f64) -> Option<String>
 
 fn check_network_work(exp: &Experiment, model: &Model, work: f64) -> Result<(), ConfigError> {
     let count = model.net.count as f64;
-    let kept = (exp.steps as f64 + 1.0) * count * exp.optimizers.len() as f64
+    // An optimizer with extra points (schedule-free, SAM, Lookahead) keeps
+    // the parameters at each of them too, twice while they are placed.
+    let series = exp
+        .optimizers
+        .iter()
+        .filter(|o| o.def.series.is_some())
+        .count() as f64;
+    let kept = (exp.steps as f64 + 1.0) * count * (exp.optimizers.len() as f64 + 2.0 * series)
         + exp
             .optimizer_states(&model.net.shapes())
             .iter()
@@ -1521,6 +1540,10 @@ mod tests {
             one(serde_json::json!({"name": "adam", "lr": 0.1, "base": "sgd"}))
                 .starts_with("optimizers[0].base: unknown key")
         );
+        // A cycle may not take a schedule-free optimizer's momentum to 0.
+        assert!(one(serde_json::json!({"name": "schedulefree_sgd", "lr": 0.01,
+            "schedule": {"name": "cyclic", "base_lr": 0.01, "max_lr": 0.1, "base_momentum": 0, "max_momentum": 0.5}}))
+        .starts_with("optimizers[0].schedule.base_momentum: must be > 0 here"));
     }
 
     #[test]

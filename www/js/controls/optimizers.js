@@ -86,7 +86,8 @@ export function build(ctx) {
       const card = m && cards[Number(m[1]) - 1];
       if (!card) continue;
       if (m[2] === undefined) lockGroup(card, card.querySelector("legend"));
-      else card.querySelectorAll(`[data-setting="${m[2]}"]`).forEach(lockField);
+      // A held optimizer (o1.base) locks its keys (base.momentum) with it.
+      else card.querySelectorAll(`[data-setting="${m[2]}"], [data-setting^="${m[2]}."]`).forEach(lockField);
     }
   }
 

@@ -99,11 +99,13 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
             };
             // The optimizer SAM or Lookahead holds, missing or not one it can
             // hold: there is nothing to step without it.
+            let named = parts
+                .iter()
+                .find(|(k, _)| *k == head)
+                .and_then(|(_, name)| optiviz_optim::lookup(name));
             let held = field.strip_prefix(&format!("{head}.")).is_some_and(|rest| {
                 let key = rest.strip_suffix(".name").unwrap_or(rest);
-                optiviz_optim::REGISTRY
-                    .iter()
-                    .any(|d| d.wraps.is_some_and(|w| w.key == key))
+                named.and_then(|d| d.wraps).is_some_and(|w| w.key == key)
             });
             if field == head || field == format!("{head}.lr") || held {
                 // Without a valid name, learning rate or held optimizer the
@@ -112,13 +114,14 @@ pub fn decode_keeping(query: &str) -> (Option<Experiment>, Vec<ConfigError>) {
                     errors.push(e);
                     continue;
                 }
-                let lr = field != head;
+                let want = match (held, field != head) {
+                    (true, _) => Some("left out, for want of an optimizer it can hold"),
+                    (false, true) => Some("left out, for want of a valid lr"),
+                    (false, false) => None,
+                };
                 errors.push(e);
-                if lr {
-                    errors.push(ConfigError::new(
-                        head.clone(),
-                        "left out, for want of a valid lr",
-                    ));
+                if let Some(why) = want {
+                    errors.push(ConfigError::new(head.clone(), why));
                 }
                 for (k, _) in parts.iter().filter(|(k, _)| under(k, &head)) {
                     if k != &field && k != &head {

@@ -498,6 +498,11 @@ mod keeping_tests {
             assert_eq!(e.optimizers[0].def.name, "adam");
         }
 
+        // A base on an optimizer that holds none is one unknown key.
+        let (e, errs) = keep("fn=booth&o1=adam&o1.lr=0.1&o1.base=sgd&o2=sgd&o2.lr=0.1");
+        assert_eq!(e.unwrap().optimizers.len(), 2, "{errs:?}");
+        assert!(errs.iter().all(|m| m.starts_with("o1.base")), "{errs:?}");
+
         let (_, errs) = keep("fn=nope&o1.lr=abc");
         assert!(errs.iter().any(|m| m.starts_with("o1.lr: ")), "{errs:?}");
         let (e, errs) = keep("fn=nope&fn.a=3&o1=sgd&o1.lr=abc&steps=20");
