@@ -4,7 +4,7 @@
 //! lines, its arrows take the directions, and its chart of per-coordinate
 //! learning rates takes [`effective_lr`] at every step.
 
-use optiviz_base::number::short;
+use optiviz_base::number::significant;
 use optiviz_engine::trajectory::Trajectory;
 use optiviz_experiment::experiment::OptimizerConfig;
 use optiviz_optim::adafactor;
@@ -31,18 +31,7 @@ pub struct StepView {
 /// A number as the inspector writes it: four significant figures, a true
 /// minus, and powers of ten written out (3.2·10⁻⁴).
 fn n(x: f64) -> String {
-    let a = x.abs();
-    let text = if (1e-3..1e5).contains(&a) {
-        // Four significant figures, trailing zeros dropped.
-        let decimals = (3 - libm::floor(libm::log10(a)) as i32).max(0) as usize;
-        let t = format!("{x:.decimals$}");
-        match t.contains('.') {
-            true => t.trim_end_matches('0').trim_end_matches('.').to_string(),
-            false => t,
-        }
-    } else {
-        short(x)
-    };
+    let text = significant(x);
     let text = match text.split_once('e') {
         Some((m, e)) => {
             let sup = optiviz_base::markup::superscript(e);

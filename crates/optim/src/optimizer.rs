@@ -257,11 +257,12 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     }
 }
 
-/// Adam-family moment update shared by Adam, AdamW, NAdam and Adamax:
-/// `m ← m + (1 − β₁)(g − m)`, torch's `lerp_`.
+/// torch's `lerp_`, `m ← m + w(g − m)`: the Adam family's moment update
+/// (`w = 1 − β₁`), Lookahead's pull-back, schedule-free's averaged iterate
+/// (whose weight `1 − 1/β` is negative).
 pub(crate) fn lerp(m: f64, g: f64, weight: f64) -> f64 {
-    // torch computes lerp from the nearer end for accuracy.
-    if weight < 0.5 {
+    // torch computes lerp from the nearer end for accuracy, by |w|.
+    if weight.abs() < 0.5 {
         m + weight * (g - m)
     } else {
         g - (g - m) * (1.0 - weight)

@@ -14,17 +14,6 @@ use crate::optimizer::{lerp, power_of_step, Optimizer, Params, State, MAX_STEPS}
 use optiviz_base::error::ConfigError;
 use optiviz_base::spec::Range;
 
-/// What torch's `lerp` computes for any weight: from the nearer end when
-/// |weight| < 0.5, else from the far one. The averaged iterate lerps with a
-/// negative weight (1 − 1/β), where the sign matters for which end is used.
-fn lerp_any(start: f64, end: f64, weight: f64) -> f64 {
-    if weight.abs() < 0.5 {
-        start + weight * (end - start)
-    } else {
-        end - (end - start) * (1.0 - weight)
-    }
-}
-
 /// The larger of two numbers, NaN if either is (torch's `maximum`).
 fn maximum(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
@@ -172,7 +161,7 @@ impl<V: Params> Optimizer<V> for ScheduleFree<V> {
         let w = 1.0 - 1.0 / self.beta1;
         let mut x = self.y.clone();
         for (x, &z) in x.as_mut().iter_mut().zip(self.z.as_ref()) {
-            *x = lerp_any(*x, z, w);
+            *x = lerp(*x, z, w);
         }
         Some(x)
     }
@@ -449,7 +438,7 @@ mod tests {
     #[test]
     fn the_averaged_iterate_lerps_from_the_far_end_as_torch_does() {
         // 1 − 1/β ≤ −0.5 for β ≤ 2/3: torch's lerp then starts from z.
-        assert_eq!(super::lerp_any(1.0, 3.0, -1.0), 3.0 - 2.0 * 2.0);
-        assert_eq!(super::lerp_any(1.0, 3.0, -0.25), 1.0 - 0.25 * 2.0);
+        assert_eq!(super::lerp(1.0, 3.0, -1.0), 3.0 - 2.0 * 2.0);
+        assert_eq!(super::lerp(1.0, 3.0, -0.25), 1.0 - 0.25 * 2.0);
     }
 }
