@@ -485,7 +485,7 @@ fn state_lines(s: &mut Step) {
             .0
             .iter()
             .map(|(key, x)| {
-                let key = match *key {
+                let key = match key.as_ref() {
                     "update_before" => "U (into Newton–Schulz)",
                     "orthogonalized" => "X (out of it, in bfloat16)",
                     other => other,

@@ -224,7 +224,10 @@ pub fn run_path<V: Params, P: Problem<V>>(
                 let loss = sign * step_loss;
                 func_evals.push(opt.step_closure(&mut p, loss, &g, lr.lr(), &mut closure));
             }
-            None => opt.step(&mut p, &g, lr.lr()),
+            None => {
+                opt.see_loss(step_loss);
+                opt.step(&mut p, &g, lr.lr());
+            }
         }
         if record.state {
             state.push(opt.state());

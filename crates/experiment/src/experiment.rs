@@ -325,8 +325,14 @@ impl OptimizerConfig {
             full if full.len() > 8 => significant(self.lr),
             full => full,
         };
-        let mut s = format!("{} lr={lr}", self.def.name);
+        let mut s = match &self.hyper.rule {
+            Some(rule) => format!("{} lr={lr}", rule.title()),
+            None => format!("{} lr={lr}", self.def.name),
+        };
         s += &changed_hyper(self.def, &self.hyper);
+        for (name, value) in self.hyper.rule.iter().flat_map(|r| &r.hyper) {
+            s += &format!(" {name}={}", show_number(*value));
+        }
         if self.maximize {
             s += " maximize";
         }

@@ -14,6 +14,7 @@ use optiviz_base::error::{ConfigError, ConfigErrors, Problems};
 use optiviz_base::json::{integer, join, kind_of, number, pair, pair_of, triple, Obj};
 use optiviz_base::number::show_number;
 use optiviz_base::spec::Range;
+use optiviz_expr::rule;
 use optiviz_expr::Expr;
 use optiviz_objectives::data::{
     Dataset, Generate, Generate2d, ModelKind, GENERATE_2D_SPECS, GENERATE_SPECS, MAX_ROWS,
@@ -23,6 +24,7 @@ use optiviz_objectives::functions::{self, FunctionDef};
 use optiviz_objectives::mlp::{Model, MLP};
 use optiviz_objectives::objective::View;
 use optiviz_optim::clip::Clip;
+use optiviz_optim::rule::Rule;
 use optiviz_optim::schedule::Schedule;
 use optiviz_optim::schedules;
 use optiviz_optim::{
@@ -852,6 +854,98 @@ fn parse_inner(
     }
 }
 
+/// A typed rule's own keys, in the order a reader looks for them.
+const RULE_KEYS: [&str; 4] = ["label", "hyper", "state", "update"];
+
+/// The longest label a typed rule may carry.
+pub const MAX_LABEL: usize = 60;
+
+/// A typed rule's label, named numbers, state and update, each problem
+/// at its path (`optimizers[0].hyper.mu`, `optimizers[0].update`).
+fn parse_rule(o: &Obj, p: &mut Problems) -> Option<Rule> {
+    let before = p.count();
+    let label = match o.map.get("label") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_LABEL => {
+            Some(s.trim().to_string())
+        }
+        Some(other) => {
+            p.push(ConfigError::new(
+                o.field("label"),
+                format!(
+                    "must be a name of 1 to {MAX_LABEL} characters, got {}",
+                    match other {
+                        Value::String(s) if s.trim().is_empty() => "an empty text".to_string(),
+                        Value::String(s) => format!("{} characters", s.chars().count()),
+                        _ => kind_of(other).to_string(),
+                    }
+                ),
+            ));
+            None
+        }
+    };
+    let names = |key: &str, what: &str, p: &mut Problems| -> Vec<(String, f64)> {
+        let mut out = Vec::new();
+        let Some(v) = o.map.get(key).filter(|v| !v.is_null()) else {
+            return out;
+        };
+        let Some(m) = p.take(Obj::new(v, &o.field(key))) else {
+            return out;
+        };
+        for (name, value) in m.map {
+            let field = m.field(name);
+            if let Some(problem) = rule::name_problem(name) {
+                p.push(ConfigError::new(field, problem));
+                continue;
+            }
+            if let Some(x) = p.take(number(value, &field, Range::any())) {
+                out.push((name.clone(), x));
+            }
+        }
+        if out.len() > rule::MAX_NAMES {
+            p.push(ConfigError::new(
+                o.field(key),
+                format!("declares {} {what}; at most {}", out.len(), rule::MAX_NAMES),
+            ));
+        }
+        out
+    };
+    let hyper = names("hyper", "numbers", p);
+    let state = names("state", "state variables", p);
+    for (name, _) in &state {
+        if hyper.iter().any(|(h, _)| h == name) {
+            p.push(ConfigError::new(
+                join(&o.field("state"), name),
+                format!("is also a number under hyper; a name is either a number of the rule or a state variable"),
+            ));
+        }
+    }
+    let update = match o.map.get("update") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        None | Some(Value::Null) => {
+            p.push(ConfigError::new(
+                o.field("update"),
+                "is missing; write the update, one assignment per line, such as \"v = mu*v + g\\ntheta = theta - lr*v\"",
+            ));
+            None
+        }
+        Some(other) => {
+            p.push(ConfigError::new(
+                o.field("update"),
+                format!("must be the rule as text, got {}", kind_of(other)),
+            ));
+            None
+        }
+    };
+    if p.count() != before {
+        return None;
+    }
+    p.take(
+        Rule::new(label, update?, hyper, state)
+            .map_err(|e| ConfigError::new(o.field("update"), e.to_string())),
+    )
+}
+
 fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerConfig> {
     let o = p.take(Obj::new(v, path))?;
     let name = p.take(o.str("name"))?;
@@ -871,10 +965,20 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
     let mut allowed = vec!["name", OPTIMIZER_KEYS[0]];
     allowed.extend(def.hyper.iter().map(|h| h.name));
     allowed.extend(def.wraps.map(|w| w.key));
+    if def.name == optiviz_optim::rule::DEF.name {
+        allowed.extend(RULE_KEYS);
+    }
     allowed.extend(&OPTIMIZER_KEYS[1..]);
     p.extend(o.unknown(&allowed, &IMPLEMENTATION_KEYS));
     let lr = p.take(own_lr(&o, def));
-    let hyper = parse_hyper(&o, def, path, p);
+    let mut hyper = parse_hyper(&o, def, path, p);
+    if def.name == optiviz_optim::rule::DEF.name {
+        let typed = parse_rule(&o, p);
+        hyper = hyper.zip(typed).map(|(mut h, r)| {
+            h.rule = Some(Arc::new(r));
+            h
+        });
+    }
     let clip = o
         .map
         .get("clip")

@@ -126,6 +126,16 @@ fn write_hyper<M: SerializeMap>(
     if let (Some(w), Some(inner)) = (def.wraps, &hyper.inner) {
         m.serialize_entry(w.key, &InnerEntry(inner))?;
     }
+    if let Some(rule) = &hyper.rule {
+        if let Some(label) = &rule.label {
+            m.serialize_entry("label", label)?;
+        }
+        let named =
+            |list: &[(String, f64)]| -> BTreeMap<String, f64> { list.iter().cloned().collect() };
+        m.serialize_entry("hyper", &named(&rule.hyper))?;
+        m.serialize_entry("state", &named(&rule.state))?;
+        m.serialize_entry("update", &rule.update)?;
+    }
     Ok(())
 }
 

@@ -127,6 +127,16 @@ impl F2 {
     }
 }
 
+/// Whether `name` is a function of the formula language.
+pub(crate) fn is_function(name: &str) -> bool {
+    UNARY.iter().any(|(n, _)| *n == name) || BINARY.iter().any(|(n, _)| *n == name)
+}
+
+/// g(a, b) alone.
+pub(crate) fn binary_value(f: F2, a: f64, b: f64) -> f64 {
+    binary(f, a, b).0
+}
+
 /// Every name that is not a parameter: the variables, the constants and the functions.
 fn reserved(name: &str) -> bool {
     matches!(name, "x" | "y" | "pi" | "e")
@@ -151,6 +161,44 @@ pub(crate) enum Op {
     Pow(usize, usize),
     Call1(F1, usize),
     Call2(F2, usize, usize),
+    /// sign(a): −1, 0 or 1 (an update rule's; a formula has no sign).
+    Sign(usize),
+    /// A reduction over an update rule's coordinates (never in a formula).
+    Reduce(Reduction, usize),
+}
+
+/// A reduction of an update rule over all of its coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    /// The Euclidean norm, √(Σ aᵢ²), summed left to right.
+    Norm,
+    /// Σ aᵢ, left to right.
+    Sum,
+    /// Σ aᵢ / n.
+    Mean,
+}
+
+impl Reduction {
+    /// The name it is typed as.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reduction::Norm => "norm",
+            Reduction::Sum => "sum",
+            Reduction::Mean => "mean",
+        }
+    }
+
+    fn named(name: &str) -> Option<Reduction> {
+        [Reduction::Norm, Reduction::Sum, Reduction::Mean]
+            .into_iter()
+            .find(|r| r.name() == name)
+    }
+}
+
+/// sign(u) as torch's: 1 above 0, −1 below, and 0 otherwise (at ±0, and
+/// for NaN, which torch's `(0 < u) − (u < 0)` maps to 0 too).
+pub(crate) fn signum(u: f64) -> f64 {
+    f64::from(i8::from(u > 0.0) - i8::from(u < 0.0))
 }
 
 /// A compiled expression.
@@ -228,7 +276,7 @@ impl Jet {
 
 /// u^c as torch computes a power with a constant exponent: the common
 /// exponents by multiplication and roots, the rest by `pow`.
-fn powc(u: f64, c: f64) -> f64 {
+pub(crate) fn powc(u: f64, c: f64) -> f64 {
     match c {
         2.0 => u * u,
         3.0 => u * u * u,
@@ -368,18 +416,40 @@ fn binary(f: F2, a: f64, b: f64) -> (f64, [f64; 2], [f64; 3]) {
 impl Expr {
     /// Parses and compiles `text`.
     pub fn parse(text: &str) -> Result<Expr, ExprError> {
+        Expr::compile(text, None)
+    }
+
+    /// Parses and compiles one side of an update rule's line: every name is
+    /// one of `names` (its index the parameter's), or a constant; `sign`
+    /// and the reductions may be called.
+    pub(crate) fn parse_in(text: &str, names: &[String]) -> Result<Expr, ExprError> {
+        Expr::compile(text, Some(names))
+    }
+
+    fn compile(text: &str, scope: Option<&[String]>) -> Result<Expr, ExprError> {
         let chars: Vec<char> = text.chars().collect();
         if chars.len() > MAX_LEN {
             return Err(ExprError {
                 column: None,
-                message: format!("is {} characters long; at most {MAX_LEN}", chars.len()),
+                message: format!(
+                    "{}is {} characters long; at most {MAX_LEN}",
+                    if scope.is_some() {
+                        "the formula after '=' "
+                    } else {
+                        ""
+                    },
+                    chars.len()
+                ),
             });
         }
         let tokens = lex(&chars)?;
         if tokens.is_empty() {
             return Err(ExprError {
                 column: None,
-                message: "is empty; type a formula in x and y, such as x^2 + 10*y^2".into(),
+                message: match scope {
+                    None => "is empty; type a formula in x and y, such as x^2 + 10*y^2".into(),
+                    Some(_) => "has nothing after '='; write what the name becomes".into(),
+                },
             });
         }
         let mut p = Parser {
@@ -387,8 +457,9 @@ impl Expr {
             pos: 0,
             depth: 0,
             tape: Vec::new(),
-            params: Vec::new(),
+            params: scope.map_or_else(Vec::new, <[String]>::to_vec),
             end: chars.len() + 1,
+            scoped: scope.is_some(),
         };
         p.sum()?;
         if let Some(t) = p.tokens.get(p.pos) {
@@ -397,7 +468,7 @@ impl Expr {
                 _ => err(t.column, format!("unexpected {}", t.describe())),
             };
         }
-        if p.params.len() > MAX_PARAMS {
+        if !p.scoped && p.params.len() > MAX_PARAMS {
             return Err(ExprError {
                 column: None,
                 message: format!(
@@ -443,6 +514,8 @@ impl Expr {
                 Op::Pow(a, b) => libm::pow(slots[a], slots[b]),
                 Op::Call1(f, a) => unary_value(f, slots[a]),
                 Op::Call2(f, a, b) => binary(f, slots[a], slots[b]).0,
+                Op::Sign(a) => signum(slots[a]),
+                Op::Reduce(..) => f64::NAN,
             };
             slots.push(v);
         }
@@ -487,6 +560,11 @@ impl Expr {
                     .zip(slot(a))
                     .for_each(|(d, a)| *d = unary_value(f, *a)),
                 Op::Call2(f, a, b) => each2(dst, slot(a), slot(b), |a, b| binary(f, a, b).0),
+                Op::Sign(a) => dst
+                    .iter_mut()
+                    .zip(slot(a))
+                    .for_each(|(d, a)| *d = signum(*a)),
+                Op::Reduce(..) => dst.fill(f64::NAN),
             }
         }
         match self.tape.len() {
@@ -597,6 +675,9 @@ impl Expr {
                     let (v, g, h) = binary(f, a.v, b.v);
                     Jet::chain2(a, b, v, g, h)
                 }
+                // torch: sign has slope 0 everywhere.
+                Op::Sign(a) => Jet::constant(signum(slots[a].v)),
+                Op::Reduce(..) => Jet::constant(f64::NAN),
             };
             slots.push(j);
         }
@@ -743,6 +824,9 @@ struct Parser {
     params: Vec<String>,
     /// The column just past the end, for "expected … at the end".
     end: usize,
+    /// Whether the names are an update rule's, given beforehand in
+    /// `params` (an unknown one is an error), rather than a formula's.
+    scoped: bool,
 }
 
 /// The closest known function name to `name`, when one is near.
@@ -936,6 +1020,19 @@ impl Parser {
         let call = self.peek().map(|t| &t.kind) == Some(&Tok::Open);
         let f1 = UNARY.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
         let f2 = BINARY.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
+        if !call && self.scoped {
+            return match name {
+                "pi" => Ok(self.emit(Op::Const(PI))),
+                "e" => Ok(self.emit(Op::Const(E))),
+                _ => match self.params.iter().position(|p| p == name) {
+                    Some(i) => Ok(self.emit(Op::Param(i))),
+                    None if f1.is_some() || f2.is_some() || Self::rule_function(name) => {
+                        err(column, format!("{name} is a function; write {name}( )"))
+                    }
+                    None => err(column, self.unknown_name(name)),
+                },
+            };
+        }
         if !call {
             return match name {
                 "x" => Ok(self.emit(Op::X)),
@@ -959,9 +1056,14 @@ impl Parser {
         }
         let open = self.peek().map_or(column, |t| t.column);
         self.pos += 1;
+        let special = self.scoped && Self::rule_function(name);
         let wanted = match (f1, f2) {
             (Some(_), _) => 1,
             (_, Some(_)) => 2,
+            _ if special => 1,
+            _ if self.scoped && self.params.iter().any(|p| p == name) => {
+                return err(column, format!("write {name}*( ) for a product"));
+            }
             _ if reserved(name) => {
                 return err(column, format!("write {name}*( ) for a product"));
             }
@@ -976,6 +1078,11 @@ impl Parser {
                                 .iter()
                                 .map(|(n, _)| *n)
                                 .chain(BINARY.iter().map(|(n, _)| *n))
+                                .chain(
+                                    ["sign", "norm", "sum", "mean"]
+                                        .into_iter()
+                                        .filter(|_| self.scoped)
+                                )
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -1005,8 +1112,38 @@ impl Parser {
         Ok(match (f1, f2) {
             (Some(f), _) => self.emit(Op::Call1(f, args[0])),
             (_, Some(f)) => self.emit(Op::Call2(f, args[0], args[1])),
-            _ => unreachable!("checked above"),
+            _ => match Reduction::named(name) {
+                Some(r) => self.emit(Op::Reduce(r, args[0])),
+                None => self.emit(Op::Sign(args[0])),
+            },
         })
+    }
+
+    /// An update rule's own functions: `sign` and the reductions.
+    fn rule_function(name: &str) -> bool {
+        name == "sign" || Reduction::named(name).is_some()
+    }
+
+    /// What to say of a name an update rule does not know.
+    fn unknown_name(&self, name: &str) -> String {
+        let near = self
+            .params
+            .iter()
+            .map(|n| (distance(name, n), n))
+            .filter(|(d, n)| *d <= 1 + n.len() / 4)
+            .min_by_key(|(d, _)| *d);
+        match (near, name) {
+            (_, "x" | "y") => format!(
+                "unknown name '{name}'; the point's coordinates are theta, one at a time"
+            ),
+            (Some((_, n)), _) if name.len() > 1 => {
+                format!("unknown name '{name}'; did you mean '{n}'?")
+            }
+            _ => format!(
+                "unknown name '{name}'; the names are {}, pi and e (declare a number under \"hyper\" or a variable under \"state\")",
+                self.params.join(", ")
+            ),
+        }
     }
 }
 

@@ -28,7 +28,7 @@
 //! has copied a bounded amount of tree, so a long expression cannot exhaust
 //! memory or the stack.
 
-use crate::formula::{unary_value, Expr, Op, F1, F2};
+use crate::formula::{signum, unary_value, Expr, Op, Reduction, F1, F2};
 use std::f64::consts::{E, PI};
 
 /// The most nodes a shown formula may have; past it the page says the
@@ -93,6 +93,16 @@ pub fn partial(expr: &Expr, var: Var) -> Option<Formula> {
     shown(derive(&f, var)?, expr)
 }
 
+/// The formula of `expr` with its parameters shown under `names` (an
+/// update rule's, θ for `theta`); `None` when it is too long to show.
+pub(crate) fn named(expr: &Expr, names: &[String]) -> Option<Formula> {
+    let node = tree(expr)?;
+    (size(&node) <= MAX_NODES && depth(&node) <= MAX_DEPTH).then(|| Formula {
+        node,
+        params: names.to_vec(),
+    })
+}
+
 fn shown(node: Node, expr: &Expr) -> Option<Formula> {
     (size(&node) <= MAX_NODES && depth(&node) <= MAX_DEPTH).then(|| Formula {
         node,
@@ -110,9 +120,14 @@ impl Formula {
 
     /// A `<math display="inline">` element.
     pub fn mathml(&self) -> String {
-        let mut out = String::from("<math display=\"inline\"><mrow>");
+        format!("<math display=\"inline\">{}</math>", self.mathml_row())
+    }
+
+    /// The formula as one `<mrow>`, to place inside a larger `<math>`.
+    pub fn mathml_row(&self) -> String {
+        let mut out = String::from("<mrow>");
         mathml(&self.node, &self.params, &mut out);
-        out.push_str("</mrow></math>");
+        out.push_str("</mrow>");
         out
     }
 
@@ -368,6 +383,8 @@ enum Node {
     Sign(Box<Node>),
     /// [a ⋈ b]: 1 where the comparison holds, 0 elsewhere.
     Ind(Cmp, Box<Node>, Box<Node>),
+    /// An update rule's reduction over its coordinates.
+    Reduce(Reduction, Box<Node>),
 }
 
 fn num(v: f64) -> Node {
@@ -382,7 +399,7 @@ fn size(n: &Node) -> usize {
     1 + match n {
         Node::Sum(ts) | Node::Prod(_, ts) => ts.iter().map(size).sum(),
         Node::Pow(a, b) | Node::Call2(_, a, b) | Node::Ind(_, a, b) => size(a) + size(b),
-        Node::Call1(_, a) | Node::Sign(a) => size(a),
+        Node::Call1(_, a) | Node::Sign(a) | Node::Reduce(_, a) => size(a),
         _ => 0,
     }
 }
@@ -391,7 +408,7 @@ fn depth(n: &Node) -> usize {
     1 + match n {
         Node::Sum(ts) | Node::Prod(_, ts) => ts.iter().map(depth).max().unwrap_or(0),
         Node::Pow(a, b) | Node::Call2(_, a, b) | Node::Ind(_, a, b) => depth(a).max(depth(b)),
-        Node::Call1(_, a) | Node::Sign(a) => depth(a),
+        Node::Call1(_, a) | Node::Sign(a) | Node::Reduce(_, a) => depth(a),
         _ => 0,
     }
 }
@@ -478,7 +495,7 @@ fn rank(n: &Node) -> u8 {
             Node::Num(_) => rank(b),
             _ => 5,
         },
-        Node::Call1(..) | Node::Call2(..) | Node::Sign(_) | Node::Ind(..) => 6,
+        Node::Call1(..) | Node::Call2(..) | Node::Sign(_) | Node::Ind(..) | Node::Reduce(..) => 6,
         Node::Sum(_) | Node::Prod(..) => 7,
     }
 }
@@ -635,16 +652,6 @@ fn ind(c: Cmp, a: Node, b: Node) -> Node {
 }
 
 /// sign as torch's: 0 at 0.
-fn signum(v: f64) -> f64 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        v
-    }
-}
-
 fn apply2(f: F2, a: f64, b: f64) -> f64 {
     match f {
         F2::Atan2 => libm::atan2(a, b),
@@ -676,6 +683,8 @@ fn eval(n: &Node, x: f64, y: f64, p: &[f64]) -> f64 {
                 0.0
             }
         }
+        // Over one point there are no coordinates to reduce.
+        Node::Reduce(..) => f64::NAN,
     }
 }
 
@@ -710,6 +719,8 @@ fn tree(expr: &Expr) -> Option<Node> {
             Op::Pow(a, b) => pow(at(a), at(b)),
             Op::Call1(f, a) => call1(f, at(a)),
             Op::Call2(f, a, b) => call2(f, at(a), at(b)),
+            Op::Sign(a) => sign(at(a)),
+            Op::Reduce(r, a) => Node::Reduce(r, Box::new(at(a))),
         };
         slots.push(node);
     }
@@ -937,7 +948,9 @@ fn closed(n: &Node) -> bool {
     match n {
         Node::Num(q) => q.n >= 0.0 && q.d == 1.0 && !sci(q.n),
         Node::Pi | Node::E | Node::X | Node::Y | Node::Param(_) => true,
-        Node::Call1(..) | Node::Call2(..) | Node::Sign(_) | Node::Ind(..) => true,
+        Node::Call1(..) | Node::Call2(..) | Node::Sign(_) | Node::Ind(..) | Node::Reduce(..) => {
+            true
+        }
         Node::Sum(_) | Node::Prod(..) | Node::Pow(..) => false,
     }
 }
@@ -1117,6 +1130,17 @@ fn plain(n: &Node, p: &[String], out: &mut String) {
         }
         Node::Sign(a) => {
             out.push_str("sign(");
+            plain(a, p, out);
+            out.push(')');
+        }
+        Node::Reduce(Reduction::Norm, a) => {
+            out.push('‖');
+            plain(a, p, out);
+            out.push('‖');
+        }
+        Node::Reduce(r, a) => {
+            out.push_str(r.name());
+            out.push('(');
             plain(a, p, out);
             out.push(')');
         }
@@ -1303,6 +1327,12 @@ fn mathml(n: &Node, p: &[String], out: &mut String) {
         Node::Call1(f, a) => mathml_call(f.name(), &[a], p, out),
         Node::Call2(f, a, b) => mathml_call(f.name(), &[a, b], p, out),
         Node::Sign(a) => mathml_call("sign", &[a], p, out),
+        Node::Reduce(Reduction::Norm, a) => {
+            out.push_str("<mrow><mo>‖</mo>");
+            mathml(a, p, out);
+            out.push_str("<mo>‖</mo></mrow>");
+        }
+        Node::Reduce(r, a) => mathml_call(r.name(), &[a], p, out),
         Node::Ind(c, a, b) => {
             out.push_str("<mrow><mo>[</mo>");
             mathml(a, p, out);

@@ -88,6 +88,8 @@ pub struct Hyper {
     /// The optimizer given under [`Wraps::key`] (SAM's and Lookahead's
     /// `base`, Muon's `others`); `None` for an optimizer that takes none.
     pub inner: Option<Box<Inner>>,
+    /// A typed rule's update, names and values; `None` for every other optimizer.
+    pub rule: Option<std::sync::Arc<crate::rule::Rule>>,
 }
 
 /// An optimizer inside another: SAM's or Lookahead's `base`, Muon's
@@ -138,6 +140,8 @@ pub enum Origin {
     Torch,
     /// The PyPI package `pytorch_optimizer` 4.1.0.
     PytorchOptimizer,
+    /// Typed by its user (`rule`).
+    Own,
 }
 
 impl Origin {
@@ -146,6 +150,7 @@ impl Origin {
         match self {
             Origin::Torch => "torch.optim",
             Origin::PytorchOptimizer => "pytorch_optimizer 4.1.0",
+            Origin::Own => "your own",
         }
     }
 }
@@ -229,6 +234,13 @@ impl Hyper {
             .as_deref()
             .expect("an optimizer that wraps another is built with it")
     }
+    /// A typed rule (panics for another optimizer, as the parser always
+    /// fills it in for `rule`).
+    pub fn rule(&self) -> std::sync::Arc<crate::rule::Rule> {
+        self.rule
+            .clone()
+            .expect("a typed rule is built with its update")
+    }
     /// A boolean switch (panics as [`Hyper::num`] does).
     pub fn flag(&self, key: &str) -> bool {
         match self.values.get(key) {
@@ -293,6 +305,9 @@ impl OptimizerDef {
         Hyper {
             values: self.hyper.iter().map(|h| (h.name, h.default)).collect(),
             inner: None,
+            // A typed rule starts as plain gradient descent.
+            rule: (self.name == crate::rule::DEF.name)
+                .then(|| std::sync::Arc::new(crate::rule::Rule::plain())),
         }
     }
 

@@ -611,7 +611,7 @@ mod tests {
         assert_eq!(step(opt.as_mut(), &mut p, 1.0), 1);
         assert_eq!(p, [0.0, 0.0]);
         let s = opt.state();
-        let keys: Vec<_> = s.0.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<_> = s.0.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(keys, ["func_evals", "n_iter"]);
     }
 

@@ -92,6 +92,7 @@ pub mod prodigy;
 pub mod radam;
 pub mod rmsprop;
 pub mod rprop;
+pub mod rule;
 pub mod sam;
 pub mod schedule;
 pub mod schedulefree;

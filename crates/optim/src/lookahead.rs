@@ -177,7 +177,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         key: "base",
         default: None,
         shares_lr: true,
-        refuses: &["lbfgs"],
+        refuses: &["lbfgs", "rule"],
         refusal: "it needs a closure of its own",
         doc: "takes the fast steps with",
     }),

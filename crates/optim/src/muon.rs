@@ -236,7 +236,7 @@ impl<V: Params> Optimizer<V> for Muon {
         }
         if let Some(o) = &self.others {
             for (key, value) in o.opt.state().0 {
-                s.0.push((others_key(key), value));
+                s.0.push((others_key(&key), value));
             }
         }
         s
@@ -321,18 +321,9 @@ fn gather(spans: &[(usize, usize)], from: &[f64], to: &mut [f64]) {
     }
 }
 
-/// `others.` + `key`, as a name that lives as long as the program: each
-/// distinct key is made once (an optimizer has only a few).
-fn others_key(key: &'static str) -> &'static str {
-    use std::sync::Mutex;
-    static NAMES: Mutex<Vec<(&'static str, &'static str)>> = Mutex::new(Vec::new());
-    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(&(_, name)) = names.iter().find(|(k, _)| *k == key) {
-        return name;
-    }
-    let name: &'static str = Box::leak(format!("others.{key}").into_boxed_str());
-    names.push((key, name));
-    name
+/// `others.` + `key`: the other optimizer's state key as Muon's state shows it.
+fn others_key(key: &str) -> crate::optimizer::Key {
+    format!("others.{key}").into()
 }
 
 // ---------------------------------------------------------------------------
@@ -733,7 +724,7 @@ pub static DEF: OptimizerDef = OptimizerDef {
         key: "others",
         default: Some(("adamw", 0.001)),
         shares_lr: false,
-        refuses: &["lbfgs", "sam", "muon"],
+        refuses: &["lbfgs", "rule", "sam", "muon"],
         refusal: "the biases take one plain step with each step's gradient (no closure to call), and they are not matrices",
         doc: "steps the other tensors (biases, batch norm) with",
     }),
@@ -992,7 +983,7 @@ mod tests {
         let mut opt = (DEF.build.many)(&h, &shapes);
         let mut p = vec![0.1; 13];
         opt.step(&mut p, &vec![0.5; 13], 0.01);
-        let keys: Vec<&str> = opt.state().0.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<String> = opt.state().0.iter().map(|(k, _)| k.to_string()).collect();
         assert_eq!(
             keys,
             [

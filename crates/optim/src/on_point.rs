@@ -84,6 +84,10 @@ impl Optimizer for OnPoint {
         self.inner.momentum()
     }
 
+    fn see_loss(&mut self, loss: f64) {
+        self.inner.see_loss(loss)
+    }
+
     fn set_momentum(&mut self, momentum: f64) {
         self.inner.set_momentum(momentum)
     }

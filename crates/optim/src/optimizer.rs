@@ -127,6 +127,10 @@ pub trait Optimizer<V: Params = [f64; 2]> {
         None
     }
 
+    /// The loss at the point the next step starts from, told just before
+    /// it (a typed rule reads it as `loss`); the others ignore it.
+    fn see_loss(&mut self, _loss: f64) {}
+
     /// Sets that momentum or β₁ between steps, as those schedulers do through
     /// the param group; does nothing for an optimizer with neither.
     fn set_momentum(&mut self, _momentum: f64) {}
@@ -189,37 +193,41 @@ pub enum StateValue {
 /// An optimizer's state under torch's key names, in torch's order; written
 /// as a JSON object.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct State(pub Vec<(&'static str, StateValue)>);
+pub struct State(pub Vec<(Key, StateValue)>);
+
+/// A key of an optimizer's state: torch's name, or a typed rule's own.
+pub type Key = std::borrow::Cow<'static, str>;
 
 impl State {
     /// A state with `step` (a count torch keeps as a float) first.
     pub fn counted(step: u64) -> State {
-        State(vec![("step", StateValue::Number(step as f64))])
+        State(vec![("step".into(), StateValue::Number(step as f64))])
     }
     /// Adds a vector under `key`.
-    pub fn vector(mut self, key: &'static str, v: impl AsRef<[f64]>) -> State {
-        self.0.push((key, StateValue::Vector(v.as_ref().to_vec())));
+    pub fn vector(mut self, key: impl Into<Key>, v: impl AsRef<[f64]>) -> State {
+        self.0
+            .push((key.into(), StateValue::Vector(v.as_ref().to_vec())));
         self
     }
     /// Adds a number under `key`.
-    pub fn number(mut self, key: &'static str, x: f64) -> State {
-        self.0.push((key, StateValue::Number(x)));
+    pub fn number(mut self, key: impl Into<Key>, x: f64) -> State {
+        self.0.push((key.into(), StateValue::Number(x)));
         self
     }
     /// Adds an integer count under `key`.
-    pub fn count(mut self, key: &'static str, n: u64) -> State {
-        self.0.push((key, StateValue::Count(n)));
+    pub fn count(mut self, key: impl Into<Key>, n: u64) -> State {
+        self.0.push((key.into(), StateValue::Count(n)));
         self
     }
     /// Adds a list of vectors under `key`.
-    pub fn vectors<T: AsRef<[f64]>>(mut self, key: &'static str, v: &[T]) -> State {
+    pub fn vectors<T: AsRef<[f64]>>(mut self, key: impl Into<Key>, v: &[T]) -> State {
         let v = v.iter().map(|x| x.as_ref().to_vec()).collect();
-        self.0.push((key, StateValue::Vectors(v)));
+        self.0.push((key.into(), StateValue::Vectors(v)));
         self
     }
     /// Adds a list of numbers (None for torch's None) under `key`.
-    pub fn numbers(mut self, key: &'static str, v: Vec<Option<f64>>) -> State {
-        self.0.push((key, StateValue::Numbers(v)));
+    pub fn numbers(mut self, key: impl Into<Key>, v: Vec<Option<f64>>) -> State {
+        self.0.push((key.into(), StateValue::Numbers(v)));
         self
     }
 }

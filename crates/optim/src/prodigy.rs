@@ -338,7 +338,7 @@ mod tests {
             close(&p, &point);
             close(&[opt.readout().unwrap().1], &[d]);
         }
-        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| k.to_string()).collect();
         assert_eq!(
             keys,
             [
@@ -424,7 +424,7 @@ mod tests {
         assert_eq!(p, [1.0, 2.0]);
         assert_eq!(opt.readout(), Some(("d", 1e-6)));
         // No d_de_nom or d_hat yet: the step returned before setting them.
-        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| k.to_string()).collect();
         assert_eq!(
             keys,
             [

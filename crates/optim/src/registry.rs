@@ -6,7 +6,7 @@ use crate::{
     adadelta, adafactor, adagrad, adam, adamax, adamw, asgd, lbfgs, nadam, radam, rmsprop, rprop,
     sgd,
 };
-use crate::{lookahead, muon, prodigy, sam, schedulefree};
+use crate::{lookahead, muon, prodigy, rule, sam, schedulefree};
 
 /// Every optimizer.
 pub static REGISTRY: &[&OptimizerDef] = &[
@@ -33,6 +33,7 @@ pub static REGISTRY: &[&OptimizerDef] = &[
     &ademamix::DEF,
     &sam::DEF,
     &lookahead::DEF,
+    &rule::DEF,
 ];
 
 /// Looks an optimizer up by its key.

@@ -215,7 +215,7 @@ const HYPER: &[HyperSpec] = &[
 ];
 
 /// The optimizers SAM cannot drive: those that need a closure themselves.
-const REFUSES: &[&str] = &["lbfgs"];
+const REFUSES: &[&str] = &["lbfgs", "rule"];
 
 fn no_checks(_: &Hyper, _: &str) -> Result<(), ConfigError> {
     Ok(())

@@ -375,7 +375,7 @@ mod tests {
             close(&p, &point);
             close(&opt.series_point().unwrap(), &eval);
         }
-        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<_> = opt.state().0.iter().map(|(k, _)| k.to_string()).collect();
         assert_eq!(keys, ["z", "weight_sum", "lr_max", "step"]);
     }
 
@@ -406,7 +406,7 @@ mod tests {
             &[0.7646997865345526, -2.786029906638246],
         );
         let state = opt.state().0;
-        let keys: Vec<_> = state.iter().map(|(k, _)| *k).collect();
+        let keys: Vec<_> = state.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(
             keys,
             [

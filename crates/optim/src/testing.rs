@@ -64,8 +64,8 @@ pub fn check_path(
 }
 
 /// The keys of a state, in order.
-pub fn keys(opt: &dyn crate::Optimizer) -> Vec<&'static str> {
-    opt.state().0.iter().map(|(k, _)| *k).collect()
+pub fn keys(opt: &dyn crate::Optimizer) -> Vec<String> {
+    opt.state().0.iter().map(|(k, _)| k.to_string()).collect()
 }
 
 /// Checks `got` against `want` within 1e-12 relative (of at least 1).

@@ -1,0 +1,765 @@
+//! Update rules typed by a user: assignments in the formula language, run
+//! at every step of an optimizer over all of its coordinates.
+//!
+//! ```text
+//! v = mu*v + g
+//! theta = theta - lr*v
+//! ```
+//!
+//! Each line (a `;` also ends one; `#` starts a comment) is `name = formula`,
+//! where the name is `theta` or a state variable. A line is computed for
+//! every coordinate before the next line runs. The names a formula may use:
+//! per coordinate `g` (the gradient), `theta` and each state variable; per
+//! step `lr`, `t` (the step number, from 1), `loss` and each named number of
+//! the rule (its hyperparameters); the constants `pi` and `e`; every function
+//! of the formula language, `sign`, and the reductions over the coordinates
+//! `norm` (Euclidean), `sum` and `mean`.
+//!
+//! A line compiles to the formula language's tape. Its operations that read
+//! only per-step names are computed once per step, the others once per
+//! coordinate, each operation over all the coordinates at once; a reduction
+//! reads its argument's every coordinate. Nothing is ever run as script.
+
+use crate::formula::{signum, Expr, ExprError, Op, Reduction, MAX_PARAMS};
+use crate::symbolic;
+
+/// The most statements a rule may hold.
+pub const MAX_LINES: usize = 20;
+/// The longest rule accepted, in characters, all its lines together.
+pub const MAX_RULE_LEN: usize = 2000;
+/// The most state variables, and the most named numbers, a rule may declare.
+pub const MAX_NAMES: usize = MAX_PARAMS;
+/// The longest name of a state variable or a named number.
+pub const MAX_NAME_LEN: usize = 24;
+
+/// The names that hold one value per coordinate, before the state's.
+const COORDINATE: [&str; 2] = ["g", "theta"];
+/// The names that hold one value per step, before the named numbers.
+const STEP: [&str; 3] = ["lr", "t", "loss"];
+/// The rule's own functions, beside the formula language's.
+const RULE_FUNCTIONS: [&str; 4] = ["sign", "norm", "sum", "mean"];
+
+/// What is wrong with a rule: the line (1-based, as typed) and column
+/// (1-based, in characters of that line) where it was found, when there is
+/// one, and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleError {
+    /// The 1-based line; `None` when it is about the whole rule.
+    pub line: Option<usize>,
+    /// The 1-based column within the line.
+    pub column: Option<usize>,
+    /// What is wrong and what to do, without the place.
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// Why `name` cannot be a state variable or a named number of a rule;
+/// `None` when it can.
+pub fn name_problem(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    if !first.is_ascii_alphabetic() || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Some(
+            "a name is a letter followed by letters, digits or _ (such as v, m2 or beta_1)".into(),
+        );
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some(format!("is longer than {MAX_NAME_LEN} characters"));
+    }
+    let given = COORDINATE.contains(&name) || STEP.contains(&name);
+    if given {
+        return Some(format!(
+            "is a name every rule already has ({}); choose another",
+            COORDINATE
+                .iter()
+                .chain(&STEP)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let taken = matches!(name, "pi" | "e" | "x" | "y")
+        || RULE_FUNCTIONS.contains(&name)
+        || crate::formula::is_function(name);
+    taken.then(|| "is a constant or a function of the formula language; choose another".into())
+}
+
+/// One assignment of a rule.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    /// The 1-based line it was typed on.
+    number: usize,
+    /// The name assigned: 1 for `theta`, 2 + k for state variable k.
+    target: usize,
+    /// The right side.
+    expr: Expr,
+    /// Per operation of the tape, whether its value is the same for every
+    /// coordinate (computed once per step).
+    uniform: Vec<bool>,
+}
+
+/// A compiled update rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    /// Every name, in the order the tapes index them: `g`, `theta`, the
+    /// state variables, `lr`, `t`, `loss`, the named numbers.
+    names: Vec<String>,
+    /// How many state variables there are.
+    state: usize,
+    lines: Vec<Line>,
+}
+
+/// Scratch space for [`Program::step`], reused between steps.
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    values: Vec<f64>,
+}
+
+/// The statements of `text`: each with its line number, the column its
+/// text starts at, and its text (a comment cut off).
+fn statements(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.split('#').next().unwrap_or_default();
+        let mut column = 1;
+        for part in line.split(';') {
+            if !part.trim().is_empty() {
+                out.push((i + 1, column, part));
+            }
+            column += part.chars().count() + 1;
+        }
+    }
+    out
+}
+
+impl Program {
+    /// Compiles `update` with these state variables and named numbers (each
+    /// already accepted by [`name_problem`]). Every problem is found before
+    /// anything runs; the first is returned.
+    pub fn parse(update: &str, state: &[&str], hyper: &[&str]) -> Result<Program, RuleError> {
+        let whole = |message: String| RuleError {
+            line: None,
+            column: None,
+            message,
+        };
+        let length = update.chars().count();
+        if length > MAX_RULE_LEN {
+            return Err(whole(format!(
+                "is {length} characters long; at most {MAX_RULE_LEN}"
+            )));
+        }
+        if state.len() > MAX_NAMES || hyper.len() > MAX_NAMES {
+            return Err(whole(format!(
+                "declares {} state variables and {} numbers; at most {MAX_NAMES} of each",
+                state.len(),
+                hyper.len()
+            )));
+        }
+        let names: Vec<String> = COORDINATE
+            .iter()
+            .chain(state)
+            .chain(&STEP)
+            .chain(hyper)
+            .map(|s| s.to_string())
+            .collect();
+        let found = statements(update);
+        if found.is_empty() {
+            return Err(whole(
+                "is empty; write one assignment per line, such as theta = theta - lr*g".into(),
+            ));
+        }
+        if found.len() > MAX_LINES {
+            return Err(whole(format!(
+                "has {} statements; at most {MAX_LINES}",
+                found.len()
+            )));
+        }
+        let coordinates = COORDINATE.len() + state.len();
+        let mut lines = Vec::with_capacity(found.len());
+        for (number, start, text) in found {
+            let at = |column: Option<usize>, message: String| RuleError {
+                line: Some(number),
+                column,
+                message,
+            };
+            let offset = |chars: usize| start + chars;
+            let Some((left, right)) = text.split_once('=') else {
+                let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+                return Err(at(
+                    Some(offset(lead)),
+                    "is not an assignment; write name = formula, such as theta = theta - lr*g"
+                        .into(),
+                ));
+            };
+            let left_chars = left.chars().count();
+            let target = Self::target(left, state).map_err(|m| {
+                let lead = left.chars().take_while(|c| c.is_whitespace()).count();
+                at(Some(offset(lead.min(left_chars))), m)
+            })?;
+            if let Some(i) = right.chars().position(|c| c == '=') {
+                return Err(at(
+                    Some(offset(left_chars + 1 + i)),
+                    "a second '='; one assignment per line (or end it with ';')".into(),
+                ));
+            }
+            let expr = Expr::parse_in(right, &names).map_err(|e: ExprError| {
+                let shift = |c: usize| offset(left_chars + c);
+                at(e.column.map(shift), columns_shifted(&e.message, shift))
+            })?;
+            let uniform = uniform_ops(&expr, coordinates);
+            lines.push(Line {
+                number,
+                target,
+                expr,
+                uniform,
+            });
+        }
+        if !lines.iter().any(|l| l.target == 1) {
+            return Err(whole(
+                "never assigns theta, so nothing would move; add a line such as theta = theta - lr*g"
+                    .into(),
+            ));
+        }
+        Ok(Program {
+            names,
+            state: state.len(),
+            lines,
+        })
+    }
+
+    /// The name assigned by a line whose left side is `left`.
+    fn target(left: &str, state: &[&str]) -> Result<usize, String> {
+        let name = left.trim();
+        let assignable = || {
+            let mut names = vec!["theta"];
+            names.extend(state);
+            names.join(", ")
+        };
+        if name.is_empty() {
+            return Err(format!(
+                "nothing before '='; write the name assigned ({})",
+                assignable()
+            ));
+        }
+        if name == "theta" {
+            return Ok(1);
+        }
+        if let Some(k) = state.iter().position(|s| *s == name) {
+            return Ok(2 + k);
+        }
+        Err(match name {
+            "g" => format!(
+                "g is the gradient the step received and cannot be assigned; assign {}",
+                assignable()
+            ),
+            _ if STEP.contains(&name) => format!(
+                "{name} is set at each step, not by the rule; assign {}",
+                assignable()
+            ),
+            _ if name_problem(name).is_none() => format!(
+                "{name} is not a state variable; declare it under \"state\" with its first value (\"{name}\": 0), or assign {}",
+                assignable()
+            ),
+            _ => format!(
+                "the left of '=' is the name assigned: {}",
+                assignable()
+            ),
+        })
+    }
+
+    /// The state variables' names, in order.
+    pub fn state_names(&self) -> &[String] {
+        &self.names[COORDINATE.len()..COORDINATE.len() + self.state]
+    }
+
+    /// Whether a formula of the rule reads `loss`.
+    pub fn uses_loss(&self) -> bool {
+        let loss = COORDINATE.len() + self.state + 2;
+        self.lines
+            .iter()
+            .any(|l| l.expr.tape().iter().any(|op| *op == Op::Param(loss)))
+    }
+
+    /// How many operations a step runs per coordinate, for bounding a run's work.
+    pub fn work(&self) -> usize {
+        self.lines.iter().map(|l| l.expr.tape().len()).sum()
+    }
+
+    /// The rule as mathematics: one `<math display="block">` holding a
+    /// table of `name ← formula`, one row per line, names shown as θ, γ
+    /// (the rate), β₁; `None` when a line is too long to show.
+    pub fn mathml(&self) -> Option<String> {
+        let shown = display_names(&self.names);
+        let mut out =
+            String::from("<math display=\"block\"><mtable columnalign=\"right center left\">");
+        for line in &self.lines {
+            let rhs = symbolic::named(&line.expr, &shown)?;
+            out.push_str(&format!(
+                "<mtr><mtd><mi>{}</mi></mtd><mtd><mo>←</mo></mtd><mtd>{}</mtd></mtr>",
+                optiviz_base::markup::escape(&shown[line.target]),
+                rhs.mathml_row()
+            ));
+        }
+        out.push_str("</mtable></math>");
+        Some(out)
+    }
+
+    /// The rule as plain text, one `name ← formula` per line, as
+    /// [`Program::mathml`] shows it.
+    pub fn plain(&self) -> Vec<String> {
+        let shown = display_names(&self.names);
+        self.lines
+            .iter()
+            .map(|line| {
+                let rhs = symbolic::named(&line.expr, &shown)
+                    .map_or_else(|| "…".to_string(), |f| f.plain());
+                format!("{} ← {rhs}", shown[line.target])
+            })
+            .collect()
+    }
+
+    /// One step: every line in order over all coordinates. `state[k]` is
+    /// state variable k, as long as `theta`; `hyper` the named numbers in
+    /// their declared order.
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &self,
+        work: &mut Work,
+        theta: &mut [f64],
+        g: &[f64],
+        state: &mut [Vec<f64>],
+        lr: f64,
+        t: f64,
+        loss: f64,
+        hyper: &[f64],
+    ) {
+        let n = theta.len();
+        let coordinates = COORDINATE.len() + self.state;
+        for line in &self.lines {
+            let tape = line.expr.tape();
+            let values = &mut work.values;
+            values.clear();
+            values.resize(tape.len() * n.max(1), 0.0);
+            let stride = n.max(1);
+            for (k, op) in tape.iter().enumerate() {
+                let (done, rest) = values.split_at_mut(k * stride);
+                let len = if line.uniform[k] { 1 } else { n };
+                let dst = &mut rest[..len];
+                // An operand's values, and 0 or 1: how far to move per coordinate.
+                let arg = |a: usize| -> (&[f64], usize) {
+                    match line.uniform[a] {
+                        true => (&done[a * stride..a * stride + 1], 0),
+                        false => (&done[a * stride..a * stride + n], 1),
+                    }
+                };
+                match *op {
+                    Op::Const(c) => dst[0] = c,
+                    Op::Param(i) if i < coordinates => dst.copy_from_slice(match i {
+                        0 => g,
+                        1 => theta,
+                        _ => &state[i - COORDINATE.len()],
+                    }),
+                    Op::Param(i) => {
+                        dst[0] = match i - coordinates {
+                            0 => lr,
+                            1 => t,
+                            2 => loss,
+                            h => hyper[h - STEP.len()],
+                        }
+                    }
+                    Op::X | Op::Y => dst.fill(f64::NAN),
+                    Op::Neg(a) => map1(dst, arg(a), |a| -a),
+                    Op::Add(a, b) => map2(dst, arg(a), arg(b), |a, b| a + b),
+                    Op::Sub(a, b) => map2(dst, arg(a), arg(b), |a, b| a - b),
+                    Op::Mul(a, b) => map2(dst, arg(a), arg(b), |a, b| a * b),
+                    Op::Div(a, b) => map2(dst, arg(a), arg(b), |a, b| a / b),
+                    Op::Powc(a, c) => map1(dst, arg(a), |a| crate::formula::powc(a, c)),
+                    Op::Pow(a, b) => map2(dst, arg(a), arg(b), libm::pow),
+                    Op::Call1(f, a) => map1(dst, arg(a), |a| crate::formula::unary_value(f, a)),
+                    Op::Call2(f, a, b) => map2(dst, arg(a), arg(b), |a, b| {
+                        crate::formula::binary_value(f, a, b)
+                    }),
+                    Op::Sign(a) => map1(dst, arg(a), signum),
+                    Op::Reduce(r, a) => dst[0] = reduce(r, arg(a), n),
+                }
+            }
+            let last = tape.len() - 1;
+            let (from, step) = match line.uniform[last] {
+                true => (&values[last * stride..last * stride + 1], 0),
+                false => (&values[last * stride..last * stride + n], 1),
+            };
+            let target: &mut [f64] = match line.target {
+                1 => theta,
+                k => &mut state[k - COORDINATE.len()],
+            };
+            for (i, x) in target.iter_mut().enumerate() {
+                *x = from[i * step];
+            }
+        }
+    }
+}
+
+/// `message` with the column it names (`… at column 3`) moved by `shift`
+/// from the formula's own columns to the line's.
+fn columns_shifted(message: &str, shift: impl Fn(usize) -> usize) -> String {
+    const AT: &str = "at column ";
+    let Some(i) = message.find(AT) else {
+        return message.to_string();
+    };
+    let rest = &message[i + AT.len()..];
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    match rest[..digits].parse::<usize>() {
+        Ok(c) => format!("{}{AT}{}{}", &message[..i], shift(c), &rest[digits..]),
+        Err(_) => message.to_string(),
+    }
+}
+
+/// `dst[i] = f(a[i])`, an operand the same for every coordinate read once.
+#[inline]
+fn map1(dst: &mut [f64], (a, sa): (&[f64], usize), f: impl Fn(f64) -> f64) {
+    for (i, d) in dst.iter_mut().enumerate() {
+        *d = f(a[i * sa]);
+    }
+}
+
+/// `dst[i] = f(a[i], b[i])`.
+#[inline]
+fn map2(
+    dst: &mut [f64],
+    (a, sa): (&[f64], usize),
+    (b, sb): (&[f64], usize),
+    f: impl Fn(f64, f64) -> f64,
+) {
+    for (i, d) in dst.iter_mut().enumerate() {
+        *d = f(a[i * sa], b[i * sb]);
+    }
+}
+
+/// A reduction over the `n` coordinates of an operand, summed left to right
+/// from the first term, as torch's CPU sum of a small vector and
+/// [`optiviz-optim`'s `norm`] do; an empty vector sums to 0.
+fn reduce(r: Reduction, (a, sa): (&[f64], usize), n: usize) -> f64 {
+    let term = |i: usize| match r {
+        Reduction::Norm => a[i * sa] * a[i * sa],
+        Reduction::Sum | Reduction::Mean => a[i * sa],
+    };
+    let total = match n {
+        0 => 0.0,
+        _ => (1..n).fold(term(0), |s, i| s + term(i)),
+    };
+    match r {
+        Reduction::Norm => total.sqrt(),
+        Reduction::Sum => total,
+        Reduction::Mean => total / n as f64,
+    }
+}
+
+/// Per operation of `expr`'s tape, whether it reads no per-coordinate name
+/// (the first `coordinates` names) but through a reduction.
+fn uniform_ops(expr: &Expr, coordinates: usize) -> Vec<bool> {
+    let mut uniform: Vec<bool> = Vec::with_capacity(expr.tape().len());
+    for op in expr.tape() {
+        let u = match *op {
+            Op::Const(_) | Op::Reduce(..) => true,
+            Op::Param(i) => i >= coordinates,
+            Op::X | Op::Y => false,
+            Op::Neg(a) | Op::Powc(a, _) | Op::Call1(_, a) | Op::Sign(a) => uniform[a],
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::Pow(a, b)
+            | Op::Call2(_, a, b) => uniform[a] && uniform[b],
+        };
+        uniform.push(u);
+    }
+    uniform
+}
+
+/// How names are shown as mathematics: `theta` as θ, `lr` as γ (the rate,
+/// as the built-in optimizers' rules write it), a Greek letter's name as
+/// the letter (`beta1` as β₁, `eps` as ε), trailing digits as a subscript.
+/// A name whose letter another name already shows is kept as typed.
+fn display_names(names: &[String]) -> Vec<String> {
+    const GREEK: [(&str, &str); 20] = [
+        ("alpha", "α"),
+        ("beta", "β"),
+        ("gamma", "γ"),
+        ("delta", "δ"),
+        ("epsilon", "ε"),
+        ("eps", "ε"),
+        ("zeta", "ζ"),
+        ("eta", "η"),
+        ("theta", "θ"),
+        ("kappa", "κ"),
+        ("lambda", "λ"),
+        ("lam", "λ"),
+        ("mu", "μ"),
+        ("nu", "ν"),
+        ("rho", "ρ"),
+        ("sigma", "σ"),
+        ("tau", "τ"),
+        ("phi", "φ"),
+        ("psi", "ψ"),
+        ("omega", "ω"),
+    ];
+    let subscript = |d: char| char::from_u32(0x2080 + d.to_digit(10).unwrap_or(0)).unwrap_or(d);
+    let mut shown: Vec<String> = Vec::with_capacity(names.len());
+    for name in names {
+        let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        let stem = stem.strip_suffix('_').unwrap_or(stem);
+        let digits: String = name[stem.len()..]
+            .trim_start_matches('_')
+            .chars()
+            .map(subscript)
+            .collect();
+        let letter = match name.as_str() {
+            "lr" => Some("γ"),
+            _ => GREEK.iter().find(|(w, _)| *w == stem).map(|(_, l)| *l),
+        };
+        let candidate = letter.map(|l| format!("{l}{digits}"));
+        let label = match candidate {
+            Some(c) if !shown.contains(&c) && !names.contains(&c) => c,
+            _ => name.clone(),
+        };
+        shown.push(label);
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(update: &str, state: &[&str], hyper: &[&str]) -> Program {
+        Program::parse(update, state, hyper).unwrap()
+    }
+
+    fn error(update: &str, state: &[&str], hyper: &[&str]) -> String {
+        Program::parse(update, state, hyper)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn momentum_steps_as_written() {
+        let p = program("v = mu*v + g\ntheta = theta - lr*v", &["v"], &["mu"]);
+        let mut theta = vec![1.0, -2.0, 3.0];
+        let mut state = vec![vec![0.0; 3]];
+        let mut work = Work::default();
+        let mut want_v = [0.0; 3];
+        let mut want = theta.clone();
+        for t in 1..=5 {
+            let g: Vec<f64> = theta.iter().map(|x| 2.0 * x).collect();
+            p.step(
+                &mut work,
+                &mut theta,
+                &g,
+                &mut state,
+                0.1,
+                t as f64,
+                0.0,
+                &[0.9],
+            );
+            for i in 0..3 {
+                want_v[i] = 0.9 * want_v[i] + 2.0 * want[i];
+                want[i] -= 0.1 * want_v[i];
+            }
+            assert_eq!(theta, want);
+            assert_eq!(state[0], want_v);
+        }
+    }
+
+    #[test]
+    fn reductions_read_every_coordinate_and_step_names_are_shared() {
+        let p = program(
+            "s = sum(g); m = mean(g) + t; theta = theta - lr*g/norm(g) + 0*s*loss",
+            &["s", "m"],
+            &[],
+        );
+        let mut theta = vec![0.0, 0.0];
+        let mut state = vec![vec![0.0; 2], vec![0.0; 2]];
+        p.step(
+            &mut Work::default(),
+            &mut theta,
+            &[3.0, 4.0],
+            &mut state,
+            0.5,
+            2.0,
+            1.0,
+            &[],
+        );
+        assert_eq!(state[0], [7.0, 7.0]);
+        assert_eq!(state[1], [5.5, 5.5]);
+        assert_eq!(theta, [-0.5 * 0.6, -0.5 * 0.8]);
+        assert!(p.uses_loss());
+    }
+
+    #[test]
+    fn sign_is_torchs() {
+        let p = program("theta = sign(theta)", &[], &[]);
+        let mut theta = vec![-0.0, 0.0, f64::NAN, -3.0, 2.0];
+        let g = theta.clone();
+        p.step(
+            &mut Work::default(),
+            &mut theta,
+            &g,
+            &mut [],
+            0.0,
+            1.0,
+            0.0,
+            &[],
+        );
+        assert_eq!(theta.map_bits(), [0.0, 0.0, 0.0, -1.0, 1.0].map_bits());
+    }
+
+    trait Bits {
+        fn map_bits(&self) -> Vec<u64>;
+    }
+    impl<T: AsRef<[f64]>> Bits for T {
+        fn map_bits(&self) -> Vec<u64> {
+            self.as_ref().iter().map(|x| x.to_bits()).collect()
+        }
+    }
+
+    #[test]
+    fn bad_rules_name_the_line_the_column_and_what_to_do() {
+        let v = &["v"][..];
+        assert_eq!(
+            error("v = mu*v + g\ntheta = theta - lr*vv", v, &["mu"]),
+            "line 2, column 20: unknown name 'vv'; did you mean 'v'?"
+        );
+        assert_eq!(
+            error("w = g\ntheta = theta - lr*g", v, &[]),
+            "line 1, column 1: w is not a state variable; declare it under \"state\" with its first value (\"w\": 0), or assign theta, v"
+        );
+        assert_eq!(
+            error("v = g", v, &[]),
+            "never assigns theta, so nothing would move; add a line such as theta = theta - lr*g"
+        );
+        assert_eq!(
+            error("theta = theta - lr*(g", &[], &[]),
+            "line 1, column 22: expected ')' to close the '(' at column 20"
+        );
+        assert_eq!(
+            error("  g = 0; theta = theta", &[], &[]),
+            "line 1, column 3: g is the gradient the step received and cannot be assigned; assign theta"
+        );
+        assert_eq!(
+            error("theta = theta; lr = 2", &[], &[]),
+            "line 1, column 16: lr is set at each step, not by the rule; assign theta"
+        );
+        assert_eq!(
+            error("theta = theta - 2lr", &[], &[]),
+            "line 1, column 18: write 2*lr for a product"
+        );
+        assert_eq!(
+            error("theta - lr*g", &[], &[]),
+            "line 1, column 1: is not an assignment; write name = formula, such as theta = theta - lr*g"
+        );
+        assert_eq!(
+            error("theta = theta = g", &[], &[]),
+            "line 1, column 15: a second '='; one assignment per line (or end it with ';')"
+        );
+        assert_eq!(
+            error("theta = x", &[], &[]),
+            "line 1, column 9: unknown name 'x'; the point's coordinates are theta, one at a time"
+        );
+        assert_eq!(
+            error("theta = norm", &[], &[]),
+            "line 1, column 9: norm is a function; write norm( )"
+        );
+        assert_eq!(
+            error("# nothing\n\n", &[], &[]),
+            "is empty; write one assignment per line, such as theta = theta - lr*g"
+        );
+        // The formula language's limits, per line and in all.
+        let long = format!("theta = theta{}", " + g".repeat(130));
+        assert_eq!(
+            error(&long, &[], &[]),
+            "line 1: the formula after '=' is 526 characters long; at most 500"
+        );
+        let deep = format!("theta = {}g{}", "(".repeat(150), ")".repeat(150));
+        let deep = error(&deep, &[], &[]);
+        assert_eq!(deep, "line 1, column 110: nested deeper than 100 levels");
+        let many = "theta = theta\n".repeat(21);
+        assert_eq!(error(&many, &[], &[]), "has 21 statements; at most 20");
+        let huge = format!("theta = theta # {}", "x".repeat(2000));
+        assert_eq!(
+            error(&huge, &[], &[]),
+            "is 2016 characters long; at most 2000"
+        );
+        let nine: Vec<String> = (0..9).map(|i| format!("h{i}")).collect();
+        let nine: Vec<&str> = nine.iter().map(String::as_str).collect();
+        assert_eq!(
+            error("theta = theta", &[], &nine),
+            "declares 0 state variables and 9 numbers; at most 8 of each"
+        );
+    }
+
+    #[test]
+    fn names_are_checked_before_a_rule_is_compiled() {
+        assert_eq!(name_problem("mu"), None);
+        assert_eq!(name_problem("beta_1"), None);
+        assert!(name_problem("1x")
+            .unwrap()
+            .starts_with("a name is a letter"));
+        assert!(name_problem("lr")
+            .unwrap()
+            .starts_with("is a name every rule"));
+        assert!(name_problem("sqrt").unwrap().contains("function"));
+        assert!(name_problem("norm").unwrap().contains("function"));
+        assert!(name_problem("pi").unwrap().contains("constant"));
+        assert!(name_problem(&"a".repeat(30)).unwrap().contains("longer"));
+    }
+
+    #[test]
+    fn the_rule_reads_as_mathematics() {
+        let p = program(
+            "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m/(sqrt(v) + eps)",
+            &["m", "v"],
+            &["beta1", "eps"],
+        );
+        let plain = p.plain();
+        assert_eq!(plain[0].split(" ← ").next(), Some("m"));
+        assert!(plain[1].starts_with("θ ← θ − "), "{}", plain[1]);
+        assert!(
+            plain[1].contains('γ') && plain[1].contains('ε'),
+            "{}",
+            plain[1]
+        );
+        assert!(plain[0].contains("β₁"), "{}", plain[0]);
+        let m = p.mathml().unwrap();
+        assert!(m.starts_with("<math display=\"block\"><mtable"));
+        assert_eq!(m.matches("<mtr>").count(), 2);
+        assert!(m.contains("<mi>θ</mi>") && m.contains("<msqrt>"));
+    }
+
+    #[test]
+    fn a_per_step_part_is_computed_once_and_broadcast() {
+        let p = program("v = lr*t; theta = theta - v", &["v"], &[]);
+        let mut theta = vec![1.0; 4];
+        let mut state = vec![vec![0.0; 4]];
+        p.step(
+            &mut Work::default(),
+            &mut theta,
+            &[0.0; 4],
+            &mut state,
+            0.25,
+            2.0,
+            0.0,
+            &[],
+        );
+        assert_eq!(state[0], [0.5; 4]);
+        assert_eq!(theta, [0.5; 4]);
+    }
+}
