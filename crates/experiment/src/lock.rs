@@ -10,7 +10,7 @@
 //! | `sampling` | the gradients card: batch size or noise, accumulation, seed, L2, the stopping rules |
 //! | `optimizers` | which optimizers there are, in what order (adding, removing) |
 //! | `oN` | every setting of optimizer N (from 1), its colour and whether it shows |
-//! | `oN.K` | one of them, under its experiment key (`lr`, `momentum`, `betas`, `clip`, `schedule`, …) |
+//! | `oN.K` | one of them, under its experiment key (`lr`, `momentum`, `betas`, `clip`, `schedule`, …; a typed rule's `update`, `label`, `hyper`, `state`, or one of its numbers, `hyper.mu`) |
 //! | `all` | everything but the view |
 //!
 //! The lock compares an experiment before and after an edit
@@ -18,6 +18,7 @@
 //! plot, a key, `setExperiment`) is held to it by one rule.
 
 use crate::experiment::{Experiment, OPTIMIZER_KEYS};
+use crate::parse::RULE_KEYS;
 use optiviz_base::error::{ConfigError, ConfigErrors, Problems};
 use optiviz_optim::REGISTRY;
 use serde_json::Value;
@@ -77,7 +78,13 @@ pub struct Lock {
 }
 
 fn is_setting(key: &str) -> bool {
-    OPTIMIZER_KEYS.contains(&key)
+    // A typed rule's named number or state variable, one at a time.
+    let one_name = key
+        .split_once('.')
+        .is_some_and(|(at, name)| matches!(at, "hyper" | "state") && !name.is_empty());
+    one_name
+        || OPTIMIZER_KEYS.contains(&key)
+        || RULE_KEYS.contains(&key)
         || REGISTRY
             .iter()
             .any(|d| d.hyper.iter().any(|h| h.name == key) || d.wraps.is_some_and(|w| w.key == key))
@@ -279,7 +286,9 @@ fn part_of(doc: &Value, part: &Part) -> Value {
         ),
         Part::Named(key) => doc[*key].clone(),
         Part::Optimizer(n) => optimizer(*n),
-        Part::Setting(n, key) => optimizer(*n)[key.as_str()].clone(),
+        Part::Setting(n, key) => key.split('.').fold(optimizer(*n), |v, k| {
+            v.get(k).cloned().unwrap_or(Value::Null)
+        }),
     }
 }
 
@@ -412,6 +421,35 @@ mod tests {
             .check(&base, &cases[7].1)
             .unwrap_err();
         assert_eq!(err.to_string(), "optimizers[0].lr: is locked by this link");
+    }
+
+    #[test]
+    fn a_typed_rule_locks_whole_or_one_number_at_a_time() {
+        let rule = r#"{"function": {"name": "rosenbrock"}, "start": [-1, 1], "steps": 10,
+            "optimizers": [{"name": "rule", "lr": 0.01, "hyper": {"mu": 0.9, "nu": 0.5},
+              "state": {"v": 0}, "update": "v = mu*v + g\ntheta = theta - lr*v*nu"}]}"#;
+        let base = exp(rule);
+        let change = |f: &dyn Fn(&mut Value)| {
+            let mut d = base.to_value();
+            f(&mut d);
+            Experiment::from_value(&d).unwrap()
+        };
+        let mu = change(&|d| d["optimizers"][0]["hyper"]["mu"] = 0.5.into());
+        let nu = change(&|d| d["optimizers"][0]["hyper"]["nu"] = 0.25.into());
+        let update = change(&|d| {
+            d["optimizers"][0]["update"] = "v = mu*v + g; theta = theta - lr*nu*v".into()
+        });
+        for (lock, refused) in [
+            ("o1.hyper.mu", [true, false, false]),
+            ("o1.hyper", [true, true, false]),
+            ("o1.update", [false, false, true]),
+            ("o1", [true, true, true]),
+        ] {
+            let (lock, errors) = Lock::parse(lock);
+            assert!(errors.is_empty());
+            let got = [&mu, &nu, &update].map(|e| lock.check(&base, e).is_err());
+            assert_eq!(got, refused, "{}", lock.text());
+        }
     }
 
     #[test]

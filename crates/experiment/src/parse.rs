@@ -855,7 +855,7 @@ fn parse_inner(
 }
 
 /// A typed rule's own keys, in the order a reader looks for them.
-const RULE_KEYS: [&str; 4] = ["label", "hyper", "state", "update"];
+pub(crate) const RULE_KEYS: [&str; 4] = ["label", "hyper", "state", "update"];
 
 /// The longest label a typed rule may carry.
 pub const MAX_LABEL: usize = 60;

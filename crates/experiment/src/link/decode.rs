@@ -48,7 +48,7 @@ pub(crate) fn pairs(query: &str, p: &mut Problems) -> Vec<(String, String, Strin
 pub fn decode(query: &str) -> Result<Experiment, ConfigErrors> {
     let mut p = Problems::default();
     let pairs = pairs(query, &mut p);
-    let (doc, plus_in_expr) = document(&pairs, &mut p);
+    let (doc, plus_in) = document(&pairs, &mut p);
     let from = Experiment::from_value(&doc);
     // A key already named here is not named again for what its absence did;
     // nor is a start that could not be worked out from a function at fault.
@@ -60,7 +60,7 @@ pub fn decode(query: &str) -> Result<Experiment, ConfigErrors> {
         Ok(exp) => Some(exp),
         Err(errors) => {
             for mut e in errors.map(to_query_field) {
-                if plus_in_expr && e.field == "fn.expr" {
+                if plus_in.contains(&e.field) {
                     e.message += " (in a link a + stands for a space; write a plus sign as %2B)";
                 }
                 if !named.contains(&e.field) {
@@ -90,12 +90,13 @@ fn inner_of<'a>(o: &'a mut Map<String, Value>, key: &str) -> &'a mut Map<String,
     entry.as_object_mut().expect("made an object above")
 }
 
-/// The experiment's JSON from a link's keys, and whether a typed formula was
-/// written with a `+` (which a link reads as a space).
-fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, bool) {
+/// The experiment's JSON from a link's keys, and the keys of the typed
+/// formula and rules written with a `+` (which a link reads as a space).
+fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, Vec<String>) {
     let mut function = Map::new();
     let mut params = Map::new();
-    let mut plus_in_expr = false;
+    // The formula and the rules written with a `+`, which a link reads as a space.
+    let mut plus_in: Vec<String> = Vec::new();
     let mut generate = Map::new();
     let mut data_text = None;
     let mut top = Map::new();
@@ -127,7 +128,9 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
             }
             Role::Formula => {
                 // A `+` typed into a link arrives as a space: say so if it fails.
-                plus_in_expr = raw_value.contains('+');
+                if raw_value.contains('+') {
+                    plus_in.push(key.clone());
+                }
                 function.insert("expr".into(), Value::String(text.clone()));
             }
             Role::FormulaView => {
@@ -156,6 +159,8 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
             }
             Role::Optimizer
             | Role::OptimizerKey
+            | Role::RuleText
+            | Role::RuleNumber
             | Role::InnerKey
             | Role::Clip
             | Role::Schedule
@@ -179,6 +184,17 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
                     }
                     Role::Schedule => {
                         schedule_of(o).insert("name".into(), Value::String(text.clone()));
+                    }
+                    // Text as it is: a rule is never read as a number or a list.
+                    Role::RuleText => {
+                        if rest == "update" && raw_value.contains('+') {
+                            plus_in.push(key.clone());
+                        }
+                        o.insert(rest.to_string(), Value::String(text.clone()));
+                    }
+                    Role::RuleNumber => {
+                        let (at, k) = rest.split_once('.').expect("hyper.K or state.K");
+                        put(inner_of(o, at), k, p);
                     }
                     // Names, not numbers: split once the keys are all read.
                     Role::Sequence => {
@@ -303,7 +319,7 @@ fn document(pairs: &[(String, String, String)], p: &mut Problems) -> (Value, boo
             doc.insert("start".into(), json!(start));
         }
     }
-    (Value::Object(doc), plus_in_expr)
+    (Value::Object(doc), plus_in)
 }
 
 /// Where a link without a start begins: where picking its function would,

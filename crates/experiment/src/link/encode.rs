@@ -110,6 +110,18 @@ pub fn encode(exp: &Experiment) -> Result<String, ConfigError> {
         pairs.push((k.clone(), o.def.name.into()));
         pairs.push((format!("{k}.lr"), num(o.lr)));
         hyper_pairs(&k, o.def, &o.hyper, &mut pairs);
+        if let Some(rule) = &o.hyper.rule {
+            if let Some(label) = &rule.label {
+                pairs.push((format!("{k}.label"), label.clone()));
+            }
+            for (name, v) in &rule.hyper {
+                pairs.push((format!("{k}.hyper.{name}"), num(*v)));
+            }
+            for (name, v) in &rule.state {
+                pairs.push((format!("{k}.state.{name}"), num(*v)));
+            }
+            pairs.push((format!("{k}.update"), rule.update.clone()));
+        }
         // A clip serializes to a small JSON object of numbers.
         if let Some(clip) = &o.clip {
             let v = serde_json::to_value(clip).expect("a clip serializes");

@@ -35,6 +35,11 @@ pub enum Role {
     /// `oN.base.K`, `oN.others.K`: a key of the optimizer it holds (whose
     /// name is `oN.base`, `oN.others`).
     InnerKey,
+    /// `oN.update`, `oN.label`: a typed rule's text.
+    RuleText,
+    /// `oN.hyper.K`, `oN.state.K`: a typed rule's named number or a state
+    /// variable's first value.
+    RuleNumber,
     /// `oN.clip.K`: its clipping.
     Clip,
     /// `oN.sched`: its schedule's name.
@@ -184,6 +189,22 @@ pub static KEYS: &[LinkKey] = &[
         "oN.others.K",
         Role::InnerKey,
         "a value of the optimizer Muon steps the other parameters with",
+    ),
+    exp(
+        "oN.update",
+        Role::RuleText,
+        "a typed rule's update, its lines separated by ; or a newline",
+    ),
+    exp("oN.label", Role::RuleText, "a typed rule's name"),
+    exp(
+        "oN.hyper.K",
+        Role::RuleNumber,
+        "a named number of a typed rule",
+    ),
+    exp(
+        "oN.state.K",
+        Role::RuleNumber,
+        "a typed rule's state variable and its first value",
     ),
     exp("oN.clip.max_norm", Role::Clip, "a number > 0"),
     exp("oN.clip.clip_value", Role::Clip, "a number > 0"),
@@ -354,6 +375,9 @@ mod tests {
         assert_eq!(role("o1.sched.2.T_max"), Some(Role::SequenceKey));
         assert_eq!(role("o1.clip.max_norm"), Some(Role::Clip));
         assert_eq!(role("o1.lr"), Some(Role::OptimizerKey));
+        assert_eq!(role("o1.update"), Some(Role::RuleText));
+        assert_eq!(role("o1.hyper.mu"), Some(Role::RuleNumber));
+        assert_eq!(role("o2.state.v"), Some(Role::RuleNumber));
         assert_eq!(
             role("speed"),
             Some(Role::Page(PageKind::Whole { min: 1, max: 200 }))

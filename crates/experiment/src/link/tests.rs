@@ -156,6 +156,38 @@ mod round_trips {
     }
 
     #[test]
+    fn typed_rules_round_trip_and_a_bad_one_names_its_line() {
+        let exp = Experiment::from_json(
+            r#"{"function": {"name": "rosenbrock"}, "start": [-1, 1], "steps": 10,
+                "optimizers": [{"name": "rule", "label": "by hand", "lr": 0.002,
+                  "hyper": {"mu": 0.9}, "state": {"v": 0.5},
+                  "update": "v = mu*v + g\ntheta = theta - lr*v"}]}"#,
+        )
+        .unwrap();
+        let q = encode(&exp).unwrap();
+        assert_eq!(
+            q,
+            "fn=rosenbrock&start=-1,1&steps=10&o1=rule&o1.lr=0.002&o1.label=by%20hand\
+             &o1.hyper.mu=0.9&o1.state.v=0.5&o1.update=v%20%3D%20mu%2Av%20%2B%20g%0Atheta%20%3D%20theta%20-%20lr%2Av"
+        );
+        assert_eq!(decode(&q).unwrap().to_json(), exp.to_json());
+        // `;` ends a line as a new line does; a bare + is a space.
+        let typed = "fn=rosenbrock&o1=rule&o1.lr=0.1&o1.hyper.mu=0.9&o1.state.v=0\
+                     &o1.update=v=mu*v%2Bg;theta=theta-lr*v";
+        assert!(decode(typed).is_ok());
+        let bare = typed.replace("%2B", "+");
+        assert_eq!(
+            decode(&bare).unwrap_err().to_string(),
+            "o1.update: line 1, column 8: write v*g for a product (in a link a + stands for a space; write a plus sign as %2B)"
+        );
+        let bad = "fn=rosenbrock&o1=rule&o1.lr=0.1&o1.hyper.lr=2&o1.update=theta=theta-lr*w";
+        assert_eq!(
+            decode(bad).unwrap_err().to_string(),
+            "o1.hyper.lr: is a name every rule already has (g, theta, lr, t, loss); choose another"
+        );
+    }
+
+    #[test]
     fn held_optimizers_triples_and_none_round_trip() {
         let exp = Experiment::from_value(&json!({
             "function": {"name": "himmelblau"}, "start": [0.5, -3], "steps": 20,
