@@ -494,6 +494,12 @@ impl Expr {
         &self.tape
     }
 
+    /// Appends an operation (its operands earlier slots); returns its slot.
+    pub(crate) fn push(&mut self, op: Op) -> usize {
+        self.tape.push(op);
+        self.tape.len() - 1
+    }
+
     /// f at (x, y) with the parameters' values (in [`Expr::params`] order);
     /// `slots` is scratch space, reused between calls.
     #[inline]
