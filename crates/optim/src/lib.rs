@@ -13,7 +13,8 @@
 //! update rule, which loops over the coordinates the same way for both.
 
 //!
-//! **Depends only on `optiviz-base`:** an optimizer knows nothing of
+//! **Depends only on `optiviz-base` and `optiviz-expr`** (whose rule
+//! language the typed `rule` runs): an optimizer knows nothing of
 //! experiments, surfaces or networks; it steps a vector.
 #![warn(missing_docs)]
 
