@@ -916,7 +916,7 @@ fn parse_rule(o: &Obj, p: &mut Problems) -> Option<Rule> {
         if hyper.iter().any(|(h, _)| h == name) {
             p.push(ConfigError::new(
                 join(&o.field("state"), name),
-                format!("is also a number under hyper; a name is either a number of the rule or a state variable"),
+                "is also a number under hyper; a name is either a number of the rule or a state variable",
             ));
         }
     }

@@ -419,7 +419,7 @@ impl Program {
         let loss = COORDINATE.len() + self.state + 2;
         self.lines
             .iter()
-            .any(|l| l.expr.tape().iter().any(|op| *op == Op::Param(loss)))
+            .any(|l| l.expr.tape().contains(&Op::Param(loss)))
     }
 
     /// How many operations a step runs per coordinate, for bounding a run's work.
@@ -930,7 +930,7 @@ mod tests {
             assert!(fused.fused.is_some());
             let mut lines = fused.clone();
             lines.fused = None;
-            let mut run = |p: &Program| {
+            let run = |p: &Program| {
                 let mut theta = vec![1.5, -0.5, 0.25];
                 let mut s = vec![vec![0.1; 3]; state.len()];
                 let mut work = Work::default();
