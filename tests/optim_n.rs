@@ -313,6 +313,8 @@ fn cases(name: &str) -> Vec<Case> {
             ),
             case(1e-2, &[("ns_steps", count(2))]),
         ],
+        // Adam's template (hyper() gives it), which steps each coordinate alone.
+        "rule" => vec![case(5e-2, &[]), case(5e-2, &[("weight_decay", num(0.1))])],
         other => panic!("no cases for the optimizer {other}: add some"),
     }
 }
@@ -325,6 +327,13 @@ fn hyper(def: &OptimizerDef, c: &Case) -> Hyper {
         h.values.insert(k, *v);
     }
     (def.check)(&h, def.name).unwrap_or_else(|e| panic!("{e}"));
+    if def.name == "rule" {
+        let adam = optim::rule::TEMPLATES
+            .iter()
+            .find(|t| t.id == "adam")
+            .unwrap();
+        h.rule = Some(std::sync::Arc::new(adam.rule()));
+    }
     // A wrapper's base is SGD with momentum; Muon's others its default.
     if let Some(w) = def.wraps {
         let (name, lr) = w.default.unwrap_or(("sgd", 0.0));
@@ -386,21 +395,22 @@ fn bits(v: &[f64]) -> Vec<u64> {
 }
 
 /// A state as bits: each key with its kind and every number's bits.
-fn state_bits(s: &State) -> Vec<(&'static str, &'static str, Vec<u64>)> {
+fn state_bits(s: &State) -> Vec<(String, &'static str, Vec<u64>)> {
     s.0.iter()
+        .map(|(k, v)| (k.to_string(), v))
         .map(|(k, v)| match v {
-            StateValue::Number(x) => (*k, "number", vec![x.to_bits()]),
-            StateValue::Count(c) => (*k, "count", vec![*c]),
-            StateValue::Vector(v) => (*k, "vector", bits(v)),
+            StateValue::Number(x) => (k, "number", vec![x.to_bits()]),
+            StateValue::Count(c) => (k, "count", vec![*c]),
+            StateValue::Vector(v) => (k, "vector", bits(v)),
             StateValue::Vectors(vs) => (
-                *k,
+                k,
                 "vectors",
                 vs.iter()
                     .flat_map(|v| std::iter::once(v.len() as u64).chain(bits(v)))
                     .collect(),
             ),
             StateValue::Numbers(xs) => (
-                *k,
+                k,
                 "numbers",
                 xs.iter()
                     .flat_map(|x| match x {
@@ -624,7 +634,11 @@ fn adafactor_steps_each_tensor_on_its_own() {
                 "{at}"
             );
             let variance = |s: &State| match &s.0[..] {
-                [("step", _), ("variance", StateValue::Vector(v))] => v.clone(),
+                [(step, _), (variance, StateValue::Vector(v))]
+                    if step == "step" && variance == "variance" =>
+                {
+                    v.clone()
+                }
                 other => panic!("{at}: {other:?}"),
             };
             let (va, vb) = (variance(&a.state), variance(&b.state));
@@ -675,7 +689,7 @@ fn adafactor_factors_a_matrix_exactly_when_its_squared_gradient_is_an_outer_prod
     let [(k0, _), (k1, StateValue::Vector(r)), (k2, StateValue::Vector(c))] = &state.0[..] else {
         panic!("{state:?}");
     };
-    assert_eq!([*k0, *k1, *k2], ["step", "row_var", "col_var"]);
+    assert_eq!([k0, k1, k2], ["step", "row_var", "col_var"]);
     for (got, want) in r.iter().zip(&rows).chain(c.iter().zip(&cols)) {
         assert!((got - want).abs() <= 1e-14 * want, "{state:?}");
     }
@@ -737,8 +751,8 @@ fn lbfgs_with_two_idle_coordinates_steps_as_on_two() {
                         }
                     }
                     _ => assert_eq!(
-                        state_bits(&State(vec![(ka, va.clone())])),
-                        state_bits(&State(vec![(kb, vb.clone())])),
+                        state_bits(&State(vec![(ka.clone(), va.clone())])),
+                        state_bits(&State(vec![(kb.clone(), vb.clone())])),
                         "{}",
                         at(k)
                     ),

@@ -464,12 +464,12 @@ impl Program {
     /// state variable k, as long as `theta`; `hyper` the named numbers in
     /// their declared order.
     #[allow(clippy::too_many_arguments)]
-    pub fn step(
+    pub fn step<S: AsRef<[f64]> + AsMut<[f64]>>(
         &self,
         work: &mut Work,
         theta: &mut [f64],
         g: &[f64],
-        state: &mut [Vec<f64>],
+        state: &mut [S],
         lr: f64,
         t: f64,
         loss: f64,
@@ -480,9 +480,12 @@ impl Program {
         let coordinates = COORDINATE.len() + self.state;
         if let Some(f) = &self.fused {
             let numbers = &mut work.step;
-            numbers.clear();
-            numbers.extend([lr, t, loss]);
-            numbers.extend_from_slice(hyper);
+            if numbers.len() != STEP.len() + hyper.len() || numbers[STEP.len()..] != *hyper {
+                numbers.clear();
+                numbers.extend([lr, t, loss]);
+                numbers.extend_from_slice(hyper);
+            }
+            numbers[..STEP.len()].copy_from_slice(&[lr, t, loss]);
             let r = &mut work.values;
             if r.len() < f.registers {
                 r.resize(f.registers, 0.0);
@@ -493,13 +496,13 @@ impl Program {
                 r[0] = g[i];
                 r[1] = theta[i];
                 for (k, s) in state.iter().enumerate() {
-                    r[COORDINATE.len() + k] = s[i];
+                    r[COORDINATE.len() + k] = s.as_ref()[i];
                 }
                 Fused::run(&f.coordinate, r, numbers, t);
                 for &(name, from) in &f.stores {
                     match name {
                         1 => theta[i] = r[from],
-                        k => state[k - COORDINATE.len()][i] = r[from],
+                        k => state[k - COORDINATE.len()].as_mut()[i] = r[from],
                     }
                 }
             }
@@ -514,13 +517,13 @@ impl Program {
                 values.resize(tape.len() * stride, 0.0);
             }
             {
-                let (theta, state): (&[f64], &[Vec<f64>]) = (theta, state);
+                let (theta, state): (&[f64], &[S]) = (theta, state);
                 // A per-coordinate name is read where it lives, not copied.
                 let vector = |i: usize| -> &[f64] {
                     match i {
                         0 => g,
                         1 => theta,
-                        _ => &state[i - COORDINATE.len()],
+                        _ => state[i - COORDINATE.len()].as_ref(),
                     }
                 };
                 for (k, op) in tape.iter().enumerate() {
@@ -572,7 +575,7 @@ impl Program {
             let last = tape.len() - 1;
             let target: &mut [f64] = match line.target {
                 1 => theta,
-                k => &mut state[k - COORDINATE.len()],
+                k => state[k - COORDINATE.len()].as_mut(),
             };
             match line.uniform[last] {
                 true => target.fill(values[last * stride]),
@@ -783,7 +786,7 @@ mod tests {
         let p = program("theta = sign(theta)", &[], &[]);
         let mut theta = vec![-0.0, 0.0, f64::NAN, -3.0, 2.0];
         let g = theta.clone();
-        p.step(
+        p.step::<Vec<f64>>(
             &mut Work::default(),
             &mut theta,
             &g,

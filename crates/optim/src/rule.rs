@@ -3,7 +3,7 @@
 //! and state variables, each starting from a number.
 
 use crate::hyper::{no_cross_checks, Hyper, OptimizerDef, Origin, WEIGHT_DECAY};
-use crate::optimizer::{Optimizer, State};
+use crate::optimizer::{Optimizer, Params, State};
 use optiviz_expr::rule::{Program, RuleError, Work};
 use std::sync::Arc;
 
@@ -68,51 +68,53 @@ impl Rule {
     }
 }
 
-/// A typed rule's state: its step count and each state variable.
-pub struct RuleOptimizer {
+/// A typed rule's state over the coordinates of `V`: its step count and
+/// each state variable.
+pub struct RuleOptimizer<V> {
     rule: Arc<Rule>,
     weight_decay: f64,
     hyper: Vec<f64>,
-    state: Vec<Vec<f64>>,
+    state: Vec<V>,
     step: u64,
     /// The loss at the point the next step starts from.
     loss: f64,
     /// The gradient with weight decay added, when there is decay.
-    decayed: Vec<f64>,
+    decayed: V,
     work: Work,
 }
 
-impl RuleOptimizer {
-    fn new(h: &Hyper, n: usize) -> RuleOptimizer {
+impl<V: Params> RuleOptimizer<V> {
+    fn new(h: &Hyper, zero: V) -> RuleOptimizer<V> {
         let rule = h.rule();
         RuleOptimizer {
             weight_decay: h.num("weight_decay"),
             hyper: rule.hyper.iter().map(|(_, v)| *v).collect(),
-            state: rule.state.iter().map(|(_, v)| vec![*v; n]).collect(),
+            state: rule.state.iter().map(|(_, v)| zero.filled(*v)).collect(),
             rule,
             step: 0,
             loss: f64::NAN,
-            decayed: Vec::new(),
+            decayed: zero,
             work: Work::default(),
         }
     }
 }
 
-impl Optimizer<Vec<f64>> for RuleOptimizer {
-    fn step(&mut self, params: &mut Vec<f64>, grad: &Vec<f64>, lr: f64) {
+impl<V: Params> Optimizer<V> for RuleOptimizer<V> {
+    fn step(&mut self, params: &mut V, grad: &V, lr: f64) {
         self.step += 1;
         let g: &[f64] = if self.weight_decay != 0.0 {
-            self.decayed.clear();
             let wd = self.weight_decay;
-            self.decayed
-                .extend(grad.iter().zip(params.iter()).map(|(g, p)| g + wd * p));
-            &self.decayed
+            let p = params.as_ref();
+            for ((d, g), p) in self.decayed.as_mut().iter_mut().zip(grad.as_ref()).zip(p) {
+                *d = g + wd * p;
+            }
+            self.decayed.as_ref()
         } else {
-            grad
+            grad.as_ref()
         };
         self.rule.program.step(
             &mut self.work,
-            params,
+            params.as_mut(),
             g,
             &mut self.state,
             lr,
@@ -154,7 +156,9 @@ pub static DEF: OptimizerDef = OptimizerDef {
         "each line of the typed rule, in order, over every coordinate",
     ],
     check: no_cross_checks,
-    build: builders!(|h, zero| RuleOptimizer::new(h, zero.len())),
+    // A point steps through its own build: a typed rule runs beside the
+    // built-in optimizers in sweeps and basin maps.
+    build: builders!(point | h, zero | RuleOptimizer::new(h, zero)),
     wraps: None,
     origin: Origin::Own,
     series: None,
