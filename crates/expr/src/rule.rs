@@ -140,13 +140,16 @@ enum Ins {
     Call1(usize, crate::formula::F1, usize),
     Call2(usize, crate::formula::F2, usize, usize),
     Sign(usize, usize),
+    Sqrt(usize, usize),
+    /// u², as u·u (torch's and the formula language's square).
+    Square(usize, usize),
 }
 
-/// A rule without reductions compiled to run every line for one coordinate
-/// before the next: a coordinate's values after a line depend only on its
-/// own values before it and on per-step numbers, so this gives the same
-/// bits as running each line over every coordinate, with far less work
-/// per operation.
+/// A rule without reductions compiled to run every line for a few
+/// coordinates (one per lane of its registers) before the next few: a
+/// coordinate's values after a line depend only on its own values before
+/// it and on per-step numbers, so this gives the same bits as running each
+/// line over every coordinate, with far less work per operation.
 #[derive(Debug, Clone, PartialEq)]
 struct Fused {
     /// Computed once per step.
@@ -156,6 +159,9 @@ struct Fused {
     /// How many registers there are; the first ones hold the
     /// per-coordinate names as loaded.
     registers: usize,
+    /// The per-coordinate names read before they are assigned, each loaded
+    /// into the register of its index.
+    loads: Vec<usize>,
     /// Each per-coordinate name assigned, and the register holding its new value.
     stores: Vec<(usize, usize)>,
 }
@@ -167,18 +173,29 @@ impl Fused {
         // Name i is in register holds[i]; registers past them are the slots.
         let mut holds: Vec<usize> = (0..coordinates).collect();
         let mut next = coordinates;
+        // Each number and per-step name is loaded once, in the register given here.
+        let mut leaves: Vec<(Op, usize)> = Vec::new();
+        // Whether a name is read before the rule assigns it (else it is not loaded).
+        let mut read = vec![false; coordinates];
         for line in lines {
             let tape = line.expr.tape();
             let mut reg = vec![0; tape.len()];
             for (k, op) in tape.iter().enumerate() {
                 let d = next;
                 let r = |a: usize| reg[a];
+                if let Some(&(_, at)) = leaves.iter().find(|(leaf, _)| leaf == op) {
+                    reg[k] = at;
+                    continue;
+                }
                 let ins = match *op {
                     Op::Reduce(..) | Op::X | Op::Y => return None,
                     Op::Param(i) if i < coordinates => {
+                        read[i] |= holds[i] == i;
                         reg[k] = holds[i];
                         continue;
                     }
+                    Op::Call1(crate::formula::F1::Sqrt, a) => Ins::Sqrt(d, r(a)),
+                    Op::Powc(a, 2.0) => Ins::Square(d, r(a)),
                     Op::Param(i) => Ins::Step(d, i - coordinates),
                     Op::Const(c) => Ins::Const(d, c),
                     Op::Neg(a) => Ins::Neg(d, r(a)),
@@ -197,6 +214,9 @@ impl Fused {
                 };
                 reg[k] = d;
                 next += 1;
+                if matches!(op, Op::Param(_) | Op::Const(_)) {
+                    leaves.push((*op, d));
+                }
                 match line.uniform[k] {
                     true => uniform.push(ins),
                     false => coordinate.push(ins),
@@ -208,41 +228,103 @@ impl Fused {
             .filter(|&i| holds[i] != i)
             .map(|i| (i, holds[i]))
             .collect();
+        let loads = (0..coordinates).filter(|&i| read[i]).collect();
         Some(Fused {
             uniform,
             coordinate,
             registers: next,
+            loads,
             stores,
         })
     }
 
-    /// Runs `ins` on the registers `r`; `step` holds lr, t, loss and the named numbers.
-    #[inline]
-    fn run(ins: &[Ins], r: &mut [f64], step: &[f64], t: u64) {
+    /// Runs the per-step instructions once: each result in every lane.
+    fn run_uniform(ins: &[Ins], r: &mut [Lanes], step: &[f64], t: u64) {
+        for i in ins {
+            let x = |a: usize| r[a][0];
+            let (d, v) = match *i {
+                Ins::Const(d, c) => (d, c),
+                Ins::Step(d, k) => (d, step[k]),
+                Ins::Neg(d, a) => (d, -x(a)),
+                Ins::Add(d, a, b) => (d, x(a) + x(b)),
+                Ins::Sub(d, a, b) => (d, x(a) - x(b)),
+                Ins::Mul(d, a, b) => (d, x(a) * x(b)),
+                Ins::Div(d, a, b) => (d, x(a) / x(b)),
+                Ins::Powc(d, a, c) => (d, crate::formula::powc(x(a), c)),
+                Ins::Pow(d, a, b) => (d, libm::pow(x(a), x(b))),
+                Ins::PowStep(d, a) => (d, power_of_step(x(a), t)),
+                Ins::Call1(d, f, a) => (d, crate::formula::unary_value(f, x(a))),
+                Ins::Call2(d, f, a, b) => (d, crate::formula::binary_value(f, x(a), x(b))),
+                Ins::Sign(d, a) => (d, signum(x(a))),
+                Ins::Sqrt(d, a) => (d, libm::sqrt(x(a))),
+                Ins::Square(d, a) => (d, x(a) * x(a)),
+            };
+            r[d] = [v; LANES];
+        }
+    }
+
+    /// Runs the per-coordinate instructions on up to [`LANES`] coordinates
+    /// at once, one in each lane (`lanes` of them hold one).
+    fn run_lanes(ins: &[Ins], r: &mut [Lanes], lanes: usize) {
+        fn each(r: &mut [Lanes], d: usize, a: usize, f: impl Fn(f64) -> f64) {
+            let a = r[a];
+            r[d] = a.map(f);
+        }
+        fn both(r: &mut [Lanes], d: usize, a: usize, b: usize, f: impl Fn(f64, f64) -> f64) {
+            let (a, b) = (r[a], r[b]);
+            r[d] = std::array::from_fn(|i| f(a[i], b[i]));
+        }
         for i in ins {
             match *i {
-                Ins::Const(d, c) => r[d] = c,
-                Ins::Step(d, k) => r[d] = step[k],
-                Ins::Neg(d, a) => r[d] = -r[a],
-                Ins::Add(d, a, b) => r[d] = r[a] + r[b],
-                Ins::Sub(d, a, b) => r[d] = r[a] - r[b],
-                Ins::Mul(d, a, b) => r[d] = r[a] * r[b],
-                Ins::Div(d, a, b) => r[d] = r[a] / r[b],
-                Ins::Powc(d, a, c) => r[d] = crate::formula::powc(r[a], c),
-                Ins::Pow(d, a, b) => r[d] = libm::pow(r[a], r[b]),
-                Ins::PowStep(d, a) => r[d] = power_of_step(r[a], t),
-                Ins::Call1(d, f, a) => r[d] = crate::formula::unary_value(f, r[a]),
-                Ins::Call2(d, f, a, b) => r[d] = crate::formula::binary_value(f, r[a], r[b]),
-                Ins::Sign(d, a) => r[d] = signum(r[a]),
+                Ins::Const(d, c) => r[d] = [c; LANES],
+                Ins::Step(..) | Ins::PowStep(..) => {
+                    unreachable!("a per-step instruction is never per coordinate")
+                }
+                Ins::Neg(d, a) => each(r, d, a, |a| -a),
+                Ins::Add(d, a, b) => both(r, d, a, b, |a, b| a + b),
+                Ins::Sub(d, a, b) => both(r, d, a, b, |a, b| a - b),
+                Ins::Mul(d, a, b) => both(r, d, a, b, |a, b| a * b),
+                Ins::Div(d, a, b) => both(r, d, a, b, |a, b| a / b),
+                Ins::Sqrt(d, a) => each(r, d, a, libm::sqrt),
+                Ins::Square(d, a) => each(r, d, a, |a| a * a),
+                Ins::Sign(d, a) => each(r, d, a, signum),
+                // The costly calls only in the lanes in use.
+                Ins::Powc(d, a, c) => {
+                    for k in 0..lanes {
+                        r[d][k] = crate::formula::powc(r[a][k], c);
+                    }
+                }
+                Ins::Pow(d, a, b) => {
+                    for k in 0..lanes {
+                        r[d][k] = libm::pow(r[a][k], r[b][k]);
+                    }
+                }
+                Ins::Call1(d, f, a) => {
+                    for k in 0..lanes {
+                        r[d][k] = crate::formula::unary_value(f, r[a][k]);
+                    }
+                }
+                Ins::Call2(d, f, a, b) => {
+                    for k in 0..lanes {
+                        r[d][k] = crate::formula::binary_value(f, r[a][k], r[b][k]);
+                    }
+                }
             }
         }
     }
 }
 
+/// How many coordinates a fused rule steps at once.
+const LANES: usize = 4;
+/// One register of a fused rule: a value per coordinate stepped at once.
+type Lanes = [f64; LANES];
+
 /// Scratch space for [`Program::step`], reused between steps.
 #[derive(Debug, Clone, Default)]
 pub struct Work {
     values: Vec<f64>,
+    /// A fused rule's registers.
+    lanes: Vec<Lanes>,
     /// The per-step numbers: lr, t, loss, the named numbers.
     step: Vec<f64>,
 }
@@ -486,24 +568,28 @@ impl Program {
                 numbers.extend_from_slice(hyper);
             }
             numbers[..STEP.len()].copy_from_slice(&[lr, t, loss]);
-            let r = &mut work.values;
+            let r = &mut work.lanes;
             if r.len() < f.registers {
-                r.resize(f.registers, 0.0);
+                r.resize(f.registers, [0.0; LANES]);
             }
-            let t = t as u64;
-            Fused::run(&f.uniform, r, numbers, t);
-            for i in 0..n {
-                r[0] = g[i];
-                r[1] = theta[i];
-                for (k, s) in state.iter().enumerate() {
-                    r[COORDINATE.len() + k] = s.as_ref()[i];
+            Fused::run_uniform(&f.uniform, r, numbers, t as u64);
+            for at in (0..n).step_by(LANES) {
+                let lanes = LANES.min(n - at);
+                for &name in &f.loads {
+                    let from: &[f64] = match name {
+                        0 => g,
+                        1 => theta,
+                        k => state[k - COORDINATE.len()].as_ref(),
+                    };
+                    r[name][..lanes].copy_from_slice(&from[at..at + lanes]);
                 }
-                Fused::run(&f.coordinate, r, numbers, t);
+                Fused::run_lanes(&f.coordinate, r, lanes);
                 for &(name, from) in &f.stores {
-                    match name {
-                        1 => theta[i] = r[from],
-                        k => state[k - COORDINATE.len()].as_mut()[i] = r[from],
-                    }
+                    let to: &mut [f64] = match name {
+                        1 => theta,
+                        k => state[k - COORDINATE.len()].as_mut(),
+                    };
+                    to[at..at + lanes].copy_from_slice(&r[from][..lanes]);
                 }
             }
             return;
