@@ -274,6 +274,19 @@ impl Fused {
             let (a, b) = (r[a], r[b]);
             r[d] = std::array::from_fn(|i| f(a[i], b[i]));
         }
+        fn used(
+            r: &mut [Lanes],
+            d: usize,
+            a: usize,
+            b: usize,
+            lanes: usize,
+            f: impl Fn(f64, f64) -> f64,
+        ) {
+            let (a, b) = (r[a], r[b]);
+            for ((out, a), b) in r[d][..lanes].iter_mut().zip(&a).zip(&b) {
+                *out = f(*a, *b);
+            }
+        }
         for i in ins {
             match *i {
                 Ins::Const(d, c) => r[d] = [c; LANES],
@@ -289,26 +302,14 @@ impl Fused {
                 Ins::Square(d, a) => each(r, d, a, |a| a * a),
                 Ins::Sign(d, a) => each(r, d, a, signum),
                 // The costly calls only in the lanes in use.
-                Ins::Powc(d, a, c) => {
-                    for k in 0..lanes {
-                        r[d][k] = crate::formula::powc(r[a][k], c);
-                    }
-                }
-                Ins::Pow(d, a, b) => {
-                    for k in 0..lanes {
-                        r[d][k] = libm::pow(r[a][k], r[b][k]);
-                    }
-                }
+                Ins::Powc(d, a, c) => used(r, d, a, a, lanes, |a, _| crate::formula::powc(a, c)),
+                Ins::Pow(d, a, b) => used(r, d, a, b, lanes, libm::pow),
                 Ins::Call1(d, f, a) => {
-                    for k in 0..lanes {
-                        r[d][k] = crate::formula::unary_value(f, r[a][k]);
-                    }
+                    used(r, d, a, a, lanes, |a, _| crate::formula::unary_value(f, a))
                 }
-                Ins::Call2(d, f, a, b) => {
-                    for k in 0..lanes {
-                        r[d][k] = crate::formula::binary_value(f, r[a][k], r[b][k]);
-                    }
-                }
+                Ins::Call2(d, f, a, b) => used(r, d, a, b, lanes, |a, b| {
+                    crate::formula::binary_value(f, a, b)
+                }),
             }
         }
     }
