@@ -86,6 +86,18 @@ fn third_set_cases_match_their_reference_in_wasm() {
     second_set_in_wasm(&MLP3);
 }
 
+/// Typed rules that write out the reference cases' optimizers (tests/rules.rs),
+/// run in the browser against the same references.
+#[wasm_bindgen_test]
+fn typed_rules_match_the_references_in_wasm() {
+    let (failures, cases, reductions) = common::rules::check_spelled_cases();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        cases >= 60 && reductions >= 3,
+        "{cases} cases, {reductions} with norm()"
+    );
+}
+
 /// The typed functions' (and two-feature least squares') value, gradient
 /// and Hessian at torch's points, as `optiviz analyze --at` gives them.
 #[wasm_bindgen_test]

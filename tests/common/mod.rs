@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod cases;
 pub mod reference;
+pub mod rules;
 pub mod tolerance;
 
 /// The JSON files of a folder, sorted by name.
