@@ -282,8 +282,13 @@ test("every optimizer at its longest settings: past the limits refused with the 
     const ends = [];
     for (const def of catalogue().optimizers) {
       const o = { name: def.name, lr: 1e-3 };
-      // SAM and Lookahead around SGD; Muon's others at their default.
+      // SAM and Lookahead around SGD; Muon's others at their default; a
+      // typed rule as the Adam template, five lines and four state variables.
       if (def.wraps && !def.wraps.default) o[def.wraps.key] = { name: "sgd" };
+      if (def.name === "rule") {
+        const adam = catalogue().rule.templates.find((t) => t.id === "adam");
+        Object.assign(o, { update: adam.update, hyper: Object.fromEntries(adam.hyper), state: Object.fromEntries(adam.state.map((s) => [s, 0])) });
+      }
       for (const h of def.hyper) {
         if (h.kind === "count") o[h.name] = h.max;
         if (h.kind === "choice") o[h.name] = h.choices[h.choices.length - 1];
@@ -1016,7 +1021,7 @@ test("lesson=1 keeps a scenario's lesson in the embed, and the PNG is the figure
   const without = await open(browser, `${server.url}${query}&embed=1`, { viewport: { width: 760, height: 640 } });
   assert.equal(await without.page.locator("#lesson").isVisible(), false);
   const bad = await open(browser, `${server.url}${query}&embed=1&lesson=yes`, { viewport: { width: 760, height: 640 } });
-  assert.match(await bad.page.locator("#message").textContent(), /lesson: must be 1 .*, 0, or a lesson's name \(how-optimizers-move\); got yes\.$/);
+  assert.match(await bad.page.locator("#message").textContent(), /lesson: must be 1 .*, 0, or a lesson's name \(how-optimizers-move, build-adam\); got yes\.$/);
   // The PNG: the SVG figure's picture at twice the plot's size.
   const [w, h] = await page.locator("#plot").evaluate((p) => [Math.floor(p.clientWidth), Math.floor(p.clientHeight)]);
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "PNG" }).click()]);
@@ -1454,7 +1459,8 @@ test("Muon and the optimizers of pytorch_optimizer are offered by package, run, 
   const { page, errors } = await open(browser, `${server.url}?fn=himmelblau&start=0.5,-3&steps=40&o1=sgd&o1.lr=0.01`);
   const groups = await page.evaluate(() => [...document.querySelectorAll("#add-name optgroup")].map((g) => [g.label, [...g.querySelectorAll("option")].map((o) => o.value)]));
   const added = ["muon", "lion", "adabelief", "adopt", "ademamix", "schedulefree_sgd", "schedulefree_adamw", "prodigy", "sam", "lookahead"];
-  assert.deepEqual(groups.map((g) => g[0]), ["torch.optim", "pytorch_optimizer 4.1.0"]);
+  assert.deepEqual(groups.map((g) => g[0]), ["torch.optim", "pytorch_optimizer 4.1.0", "your own"]);
+  assert.deepEqual(groups[2][1], ["rule"]);
   assert.ok(groups[0][1].includes("muon") && groups[0][1].includes("lbfgs"));
   for (const name of added.slice(1)) assert.ok(groups[1][1].includes(name), `${name} is offered under pytorch_optimizer`);
   for (const name of added) {
@@ -2122,7 +2128,7 @@ test("a lesson: picked from the scenarios or linked by lesson=NAME&part=N; Next 
   assert.equal(await bad.page.locator("#lesson-progress").textContent(), "1 of 8: One gradient step");
   await bad.context.close();
   const none = await open(browser, `${server.url}?lesson=cooking`);
-  assert.match(await none.page.locator("#message").textContent(), /lesson: must be 1 .*or a lesson's name \(how-optimizers-move\); got cooking/);
+  assert.match(await none.page.locator("#message").textContent(), /lesson: must be 1 .*or a lesson's name \(how-optimizers-move, build-adam\); got cooking/);
   await none.context.close();
 });
 
@@ -2230,4 +2236,217 @@ test("Record GIF: a frame per step encoded in a worker with progress, the page a
   assert.equal(said[0], "Cancelled.");
   assert.ok(said.slice(1).every((t) => /^Recording: (starting…|frame \d+ of 11…)$|^Saved optiviz\.gif: 11 frames /.test(t)), said.join("\n"));
   assert.deepEqual(errors, []);
+});
+
+test("Write your own: added from the menu; an error named by its line and column while the last good rule runs on; fixed; the Adam template on built-in Adam's path, and taken back; a number slid; names checked at their rows; nothing typed lost; the state in the inspector; the link; on a phone too", async () => {
+  for (const width of [1280, 375]) {
+    const { page, errors, context } = await open(browser, `${server.url}?fn=quadratic&fn.a=0.1&fn.b=10&start=-4,2&steps=100&o1=adam&o1.lr=0.05`, { viewport: { width, height: 900 } });
+    assert.deepEqual(await page.locator('#add-name optgroup[label="your own"] option').allTextContents(), ["Write your own"]);
+    await page.selectOption("#add-name", "rule");
+    await page.click("#add");
+    const card = page.locator(".card.optimizer").nth(1);
+    assert.equal(await card.getAttribute("aria-label"), "Your own rule");
+    const box = card.getByRole("textbox", { name: "Update rule" });
+    assert.equal(await box.inputValue(), "theta = theta - lr*g");
+    assert.equal(await box.evaluate((el) => el === document.activeElement), true, "ready to type in");
+    const exp = () => page.evaluate(() => window.optiviz.getExperiment());
+    const points = () => page.evaluate(() => window.optiviz.getRuns().runs[1].points);
+    assert.equal((await exp()).optimizers[1].update, "theta = theta - lr*g");
+    const gd = await points();
+    // An error on line 2: its line and column named, the place marked, the
+    // caret sent there; the last good rule stays in force, its path drawn.
+    await box.fill("theta = theta - lr*g\ntheta = theta - 0.5*lr*gg");
+    const error = card.locator(".rule-error");
+    await error.waitFor();
+    assert.equal(await error.locator("p").textContent(), "Line 2, column 24: unknown name 'gg'; did you mean 'g'?");
+    assert.equal(await error.locator("mark").textContent(), "g");
+    assert.equal(await box.getAttribute("aria-invalid"), "true");
+    assert.equal(await card.evaluate((c) => c.classList.contains("not-applied")), true);
+    assert.equal((await exp()).optimizers[1].update, "theta = theta - lr*g", "the last good rule stays");
+    assert.deepEqual(await points(), gd, "and runs");
+    assert.match(await card.locator(".rule-math-note").textContent(), /still in force/);
+    await error.getByRole("button", { name: "Go to line 2, column 24" }).click();
+    assert.deepEqual(await box.evaluate((el) => [el.selectionStart, el.selectionEnd, el === document.activeElement]), [44, 45, true]);
+    // Fixed: applied, the error gone, another path, the rule as mathematics.
+    await box.fill("theta = theta - lr*g\ntheta = theta - 0.5*lr*g");
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].update.endsWith("0.5*lr*g"));
+    await error.waitFor({ state: "detached" });
+    assert.equal(await box.getAttribute("aria-invalid"), null);
+    assert.equal(await card.evaluate((c) => c.classList.contains("not-applied")), false);
+    assert.notDeepEqual(await points(), gd);
+    assert.equal(await card.locator(".rule-math mtr").count(), 2);
+    assert.equal(await card.locator(".rule-math-note").textContent(), "");
+    // The Adam template: its rule, numbers, state, name and rate; its path
+    // on built-in Adam's at the same rate.
+    await card.getByRole("combobox", { name: "Template" }).selectOption("adam");
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].label === "Adam");
+    const adam = (await exp()).optimizers[1];
+    assert.equal(adam.lr, 0.05);
+    assert.deepEqual(adam.hyper, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    assert.deepEqual(Object.keys(adam.state).sort(), ["m", "mhat", "v", "vhat"]);
+    assert.equal(await card.getByRole("spinbutton", { name: "Learning rate (exact)" }).inputValue(), "0.05");
+    const both = await page.evaluate(() => window.optiviz.getRuns().runs.map((r) => r.points));
+    assert.equal(both[1].length, 101);
+    both[0].forEach((p, k) => p.forEach((x, c) => assert.ok(Math.abs(x - both[1][k][c]) <= 1e-12 * Math.max(1, Math.abs(x)), `step ${k}: ${both[1][k]} against Adam's ${p}`)));
+    // What it replaced is taken back by Undo, the rate with it.
+    assert.match(await card.locator(".template-note").textContent(), /It takes the steps of the built-in Adam/);
+    await card.getByRole("button", { name: "Undo: back to your rule" }).click();
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].update.endsWith("0.5*lr*g"));
+    assert.equal((await exp()).optimizers[1].lr, 0.01);
+    assert.equal(await box.inputValue(), "theta = theta - lr*g\ntheta = theta - 0.5*lr*g");
+    await card.getByRole("combobox", { name: "Template" }).selectOption("adam");
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].label === "Adam");
+    // A number's slider: beta1 to 0.5, the exact box and the path follow.
+    const before = await points();
+    await card.getByRole("slider", { name: "Number 1: value" }).fill("0.5");
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].hyper.beta1 === 0.5);
+    assert.equal(await card.getByRole("textbox", { name: "Number 1: value (exact)" }).inputValue(), "0.5");
+    assert.notDeepEqual(await points(), before);
+    // A name given twice is said at its row, and nothing applied until it is another.
+    await card.getByRole("button", { name: "Add a state variable" }).click();
+    const fifth = card.getByRole("textbox", { name: "State variable 5: name" });
+    assert.equal(await fifth.inputValue(), "s");
+    await page.waitForFunction(() => "s" in window.optiviz.getExperiment().optimizers[1].state);
+    await fifth.fill("v");
+    await card.locator(".field-error", { hasText: "State variable 5: v is declared twice" }).waitFor();
+    assert.equal(await fifth.getAttribute("aria-invalid"), "true");
+    assert.ok("s" in (await exp()).optimizers[1].state, "the last good names stay");
+    await card.getByRole("button", { name: /^Remove state variable 5/ }).click();
+    await page.waitForFunction(() => Object.keys(window.optiviz.getExperiment().optimizers[1].state).length === 4);
+    assert.equal(await card.locator(".field-error").count(), 0);
+    // The inspector: the rule as its card shows it, the numbers, and each
+    // state variable before and after the step.
+    await page.click("#reset");
+    await page.locator("#inspector summary").click();
+    const block = page.locator("#inspect-list section").nth(1);
+    await block.locator("h3", { hasText: "next: step 1," }).waitFor();
+    const lines = () => block.locator("li").evaluateAll((ls) => ls.map((l) => l.getAttribute("aria-label")));
+    const first = await lines();
+    assert.ok(first.includes("t = 1,  β₁ = 0.5,  β₂ = 0.999,  ε = 1·10⁻⁸"), first.join("\n"));
+    assert.ok(first.some((l) => l.startsWith("m ← β₁·m") && l.includes(";  θ ← θ − γ")), first.join("\n"));
+    assert.equal(await block.locator("mtable").count(), 1);
+    for (const v of ["m", "v", "mhat", "vhat"]) assert.ok(first.some((l) => l.startsWith(`${v}: (0, 0) → (`)), `${v}: ${first.join("\n")}`);
+    await page.click("#step");
+    await block.locator("h3", { hasText: "next: step 2," }).waitFor();
+    const second = await lines();
+    assert.ok(second.some((l) => l.startsWith("m: (−0.2, 10) → (")), second.join("\n"));
+    // Nothing typed is lost when the cards are built again (a refused
+    // edit elsewhere, then a good one, builds every control anew).
+    const broken = "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m/(";
+    await box.fill(broken);
+    await error.waitFor();
+    const steps = page.locator("#steps");
+    await steps.fill("-5");
+    await steps.press("Enter");
+    await steps.fill("90");
+    await steps.press("Enter");
+    await page.waitForFunction(() => window.optiviz.getExperiment().steps === 90);
+    assert.equal(await box.inputValue(), broken, "kept through the rebuild");
+    await error.waitFor();
+    assert.match(await error.locator("p").textContent(), /^Line 2, column 23: /);
+    await box.fill("m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m");
+    await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[1].update.endsWith("lr*m"));
+    // Its name in the legend, and the card's; one too long is said so
+    // beside it, and kept as typed.
+    const named = card.getByRole("textbox", { name: "Name in the legend" });
+    await named.fill("m".repeat(70));
+    await card.locator(".field-error", { hasText: "label: must be a name of 1 to 60 characters, got 70 characters" }).waitFor();
+    assert.equal(await named.inputValue(), "m".repeat(70));
+    assert.equal(await card.evaluate((c) => c.classList.contains("not-applied")), true);
+    await named.fill("my momentum");
+    await page.waitForFunction(() => /my momentum lr=0\.05/.test(document.getElementById("legend").textContent));
+    assert.equal(await card.getAttribute("aria-label"), "my momentum");
+    // The link carries the rule: opened, the same runs and the same box.
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("o2.label") === "my momentum");
+    const link = await page.evaluate(() => window.optiviz.getLink());
+    const again = await open(browser, link, { viewport: { width, height: 900 } });
+    assert.deepEqual(await again.page.evaluate(() => window.optiviz.getRuns().runs[1].points), await points());
+    assert.equal(await again.page.locator(".card.optimizer").nth(1).getByRole("textbox", { name: "Update rule" }).inputValue(), "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m");
+    assert.deepEqual(again.errors, []);
+    await again.context.close();
+    // The card fits the screen.
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width);
+    const [cardRight, boxRight] = await page.evaluate(() => [".card.optimizer:nth-child(2)", ".card.optimizer:nth-child(2) textarea"].map((s) => document.querySelector(s).getBoundingClientRect().right));
+    assert.ok(boxRight <= cardRight, `the box inside its card: ${boxRight} > ${cardRight}`);
+    await card.screenshot({ path: join(artifacts, `rule-card-${width}.png`) });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("Build Adam yourself: a rule written part by part, checked by running it beside the goal, the verdict saying where the paths part; on a phone too", async () => {
+  const { page, errors } = await open(browser, server.url);
+  await page.selectOption("#scenario", "lesson:build-adam");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "1 of 4: Gradient descent, typed");
+  assert.match(await page.locator("#step-out").textContent(), /^step 100 of 100/, "the paths are shown at once");
+  assert.equal(await page.locator("#quiz").isVisible(), false);
+  const result = page.locator("#lesson-result");
+  const check = page.getByRole("button", { name: "Check my rule", exact: true });
+  await check.click();
+  assert.match(await result.textContent(), /^✓ Your rule follows the goal: all 100 steps land on its path/);
+  assert.match(await page.locator("#lesson-reveal").textContent(), /^Typed gradient descent takes torch's SGD steps exactly/);
+  // Edit my rule: to the card's box. A changed rule is still the part; its
+  // old verdict goes, and the new one says where the paths part.
+  await page.getByRole("button", { name: "Edit my rule" }).click();
+  const box = page.locator(".card.optimizer").first().getByRole("textbox", { name: "Update rule" });
+  assert.equal(await box.evaluate((el) => el === document.activeElement), true);
+  await box.fill("theta = theta - 0.9*lr*g");
+  await page.waitForFunction(() => window.optiviz.getExperiment().optimizers[0].update === "theta = theta - 0.9*lr*g");
+  await page.waitForFunction(() => document.getElementById("lesson-result").textContent === "");
+  assert.doesNotMatch(await page.locator("#lesson-text").textContent(), /You changed this part/);
+  await check.click();
+  assert.match(await result.textContent(), /^Not yet\. Your path leaves the goal's at step 1: yours is at \(-?[\d.]+, -?[\d.]+\), the goal's at \(/);
+  // Part 2: the piece to add is m. The check runs what is typed at once.
+  await page.click("#lesson-next");
+  assert.equal(await page.locator("#lesson-progress").textContent(), "2 of 4: Momentum: the average m");
+  assert.equal(await page.locator("#lesson-reveal").textContent(), "");
+  await check.click();
+  assert.match(await result.textContent(), /^Not yet\. Your path leaves the goal's at step 1: /);
+  await box.fill("m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m");
+  await check.click();
+  assert.match(await result.textContent(), /^✓ Your rule follows the goal/);
+  assert.match(await page.locator("#lesson-reveal").textContent(), /^Averaging cancels the zigzag/);
+  assert.equal(await page.evaluate(() => window.optiviz.getExperiment().optimizers[0].update), "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m");
+  // A box holding an error: the rule in force is checked, and said to be.
+  await box.fill("m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*mm");
+  await check.click();
+  assert.match(await result.textContent(), /^✓ .*Your rule's box holds an error: this is the last rule that read\.$/);
+  // The goal is the part's own: another goal's rate is a changed part,
+  // and the check still holds the rule to the part's goal.
+  await page.locator(".card.optimizer").nth(1).getByRole("spinbutton", { name: "Learning rate (exact)" }).fill("0.05");
+  await page.locator(".card.optimizer").nth(1).getByRole("spinbutton", { name: "Learning rate (exact)" }).press("Enter");
+  await page.waitForFunction(() => /You changed this part/.test(document.getElementById("lesson-text").textContent));
+  await check.click();
+  assert.match(await result.textContent(), /^✓ /);
+  // Leaving the lesson takes the card's check away.
+  assert.equal(await page.getByRole("button", { name: "Check my rule (lesson)" }).count(), 1);
+  await page.click("#lesson-leave");
+  assert.equal(await page.getByRole("button", { name: "Check my rule (lesson)" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  // Part 4, linked, on a phone: Adam written out lies on torch's Adam.
+  const { page: phone, errors: phoneErrors } = await open(browser, `${server.url}?lesson=build-adam&part=4`, { viewport: { width: 375, height: 800 } });
+  assert.equal(await phone.locator("#lesson-progress").textContent(), "4 of 4: The bias corrections: Adam");
+  const check4 = phone.getByRole("button", { name: "Check my rule", exact: true });
+  await check4.click();
+  assert.match(await phone.locator("#lesson-result").textContent(), /^Not yet\. Your path leaves the goal's at step 1: /);
+  await phone.getByRole("button", { name: "Edit my rule" }).click();
+  const phoneBox = phone.locator(".card.optimizer").first().getByRole("textbox", { name: "Update rule" });
+  await phoneBox.fill("m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\ntheta = theta - lr*(m/(1 - beta1^t))/(sqrt(v/(1 - beta2^t)) + eps)");
+  // On a phone the card has the check too, and brings the verdict into view.
+  await phone.locator(".card.optimizer").first().getByRole("button", { name: "Check my rule (lesson)" }).click();
+  assert.match(await phone.locator("#lesson-result").textContent(), /^✓ Your rule follows the goal: all 100 steps/);
+  await phone.waitForFunction(() => {
+    const r = document.getElementById("lesson-result").getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight;
+  });
+  assert.equal(await phone.locator(".card.optimizer").nth(1).getByRole("button", { name: "Check my rule (lesson)" }).count(), 0, "only on the reader's rule");
+  assert.match(await phone.locator("#lesson-reveal").textContent(), /^Your rule is Adam/);
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth), 375);
+  await phone.screenshot({ path: join(artifacts, "lesson-build-adam-375.png"), fullPage: true });
+  // The mathematics of a rule missing a correction fails again, at step 1.
+  await phoneBox.fill("m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\ntheta = theta - lr*(m/(1 - beta1^t))/(sqrt(v) + eps)");
+  await check4.click();
+  assert.match(await phone.locator("#lesson-result").textContent(), /^Not yet\. Your path leaves the goal's at step 1: /);
+  assert.deepEqual(phoneErrors, []);
 });

@@ -40,7 +40,7 @@ scenario.forLink();
 /** @param {typeof import("optiviz-wasm")} bindings */
 function start(bindings) {
   performance.mark("optiviz-start");
-  const { App, catalogue, checkFormula } = bindings;
+  const { App, catalogue, checkFormula, checkRule } = bindings;
   // The engine's canvases, looked up here once and handed to the modules
   // that size them, listen on them or name what they show.
   const canvases = {
@@ -53,7 +53,7 @@ function start(bindings) {
   // What the modules share: the engine, the catalogue (set once the plot is
   // drawn) and each other's interfaces, looked up when they are called. It
   // is a Context once every module below is in it.
-  const ctx = /** @type {import("./js/context.js").Context} */ ({ app, App, cat: null, checkFormula });
+  const ctx = /** @type {import("./js/context.js").Context} */ ({ app, App, cat: null, checkFormula, checkRule });
   ctx.url = url.build(ctx); // first: embed=1 restyles the page
   ctx.teaching = teaching.build();
   ctx.lock = lock.build(ctx);

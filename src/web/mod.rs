@@ -101,6 +101,13 @@ pub fn check_formula(text: &str) -> JsValue {
     json_to_js(&cat::check_formula(text))
 }
 
+/// The engine's reading of a typed rule and the names its card declares,
+/// as the user types them (see `optiviz_app::catalogue::check_rule`).
+#[wasm_bindgen(js_name = checkRule)]
+pub fn check_rule(update: &str, state: Vec<String>, hyper: Vec<String>) -> JsValue {
+    json_to_js(&cat::check_rule(update, &state, &hyper))
+}
+
 fn view_of(x0: f64, x1: f64, y0: f64, y1: f64) -> View {
     View {
         x: [x0, x1],
@@ -243,6 +250,23 @@ impl App {
     #[wasm_bindgen(js_name = loadLessonPart)]
     pub fn load_lesson_part(&mut self, id: &str, part: usize) -> Done {
         done(self.model.load_lesson_part(id, part))
+    }
+
+    /// Whether the experiment still computes part `part` of a lesson (a
+    /// rule the reader writes is theirs to change).
+    #[wasm_bindgen(js_name = showsLessonPart)]
+    pub fn shows_lesson_part(&self, id: &str, part: usize) -> bool {
+        self.model.shows_lesson_part(id, part)
+    }
+
+    /// "Check my rule": `{passed, message, step}` (see `App::check_lesson_part`).
+    #[wasm_bindgen(js_name = checkLessonPart)]
+    pub fn check_lesson_part(&self, id: &str, part: usize) -> Result<JsValue, JsValue> {
+        let checked = self
+            .model
+            .check_lesson_part(id, part)
+            .map_err(|e| thrown(&e))?;
+        Ok(json_to_js(&checked))
     }
 
     /// Changes one field, e.g. `optimizers[1].lr`, to a JSON value (`null`

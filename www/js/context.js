@@ -20,6 +20,7 @@
  * @property {typeof import("optiviz-wasm").App} App Another engine, for a recording's copy of the experiment.
  * @property {ReturnType<typeof import("optiviz-wasm").catalogue> | null} cat Every function, optimizer, schedule, scenario and lesson; null until the plot is drawn.
  * @property {typeof import("optiviz-wasm").checkFormula} checkFormula
+ * @property {typeof import("optiviz-wasm").checkRule} checkRule
  * @property {() => void} rebuild Every control again from the engine's experiment.
  * @property {Interface<typeof import("./url.js").build>} url
  * @property {Interface<typeof import("./teaching.js").build>} teaching

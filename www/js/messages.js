@@ -83,11 +83,13 @@ export function build(ctx) {
     return el?.isConnected && el.getClientRects().length ? el : null;
   }
 
-  // "Adam", or "Adam 2" for the second Adam; before the catalogue, "optimizer 1".
+  // "Adam", or "Adam 2" for the second Adam; a typed rule by its name in
+  // the legend, if it has one; before the catalogue, "optimizer 1".
   function groupName(i) {
     const exp = app.experiment();
     const o = exp.optimizers[i];
     if (!o || !ctx.cat) return `optimizer ${i + 1}`;
+    if (o.label) return o.label;
     const title = ctx.cat.optimizers.find((d) => d.name === o.name).title;
     const same = exp.optimizers.slice(0, i).filter((p) => p.name === o.name).length;
     return same ? `${title} ${same + 1}` : title;

@@ -272,6 +272,14 @@ impl<H: Host> App<H> {
     /// lesson's own steps are not the reader's edits, so a link's lock does
     /// not hold them back.
     pub fn load_lesson_part(&mut self, id: &str, part: usize) -> Result<(), ConfigErrors> {
+        let p = Self::lesson_part(id, part)?;
+        self.put(p.experiment());
+        self.step = 0;
+        Ok(())
+    }
+
+    /// The part (from 1) of a lesson, or the error naming what is wrong.
+    fn lesson_part(id: &str, part: usize) -> Result<&'static lessons::Part, ConfigErrors> {
         let lesson = lessons::lookup(id).ok_or_else(|| {
             let ids: Vec<&str> = lessons::LESSONS.iter().map(|l| l.id).collect();
             refused(
@@ -279,8 +287,7 @@ impl<H: Host> App<H> {
                 format!("no lesson \"{id}\"; there are {}", ids.join(", ")),
             )
         })?;
-        let p = part
-            .checked_sub(1)
+        part.checked_sub(1)
             .and_then(|i| lesson.parts.get(i))
             .ok_or_else(|| {
                 refused(
@@ -290,10 +297,28 @@ impl<H: Host> App<H> {
                         lesson.parts.len()
                     ),
                 )
-            })?;
-        self.put(p.experiment());
-        self.step = 0;
-        Ok(())
+            })
+    }
+
+    /// Whether the experiment still computes part `part` (from 1) of a
+    /// lesson: in a part that has the reader write a rule, the rule is
+    /// theirs to change. False for a part there is not.
+    pub fn shows_lesson_part(&self, id: &str, part: usize) -> bool {
+        Self::lesson_part(id, part).is_ok_and(|p| lessons::shows(p, &self.exp))
+    }
+
+    /// "Check my rule" in part `part` (from 1) of a lesson: the reader's
+    /// rule and the part's goal run on the experiment as it is, their paths
+    /// compared (see [`lessons::check`]). `{passed, message, step}`, `step`
+    /// where the paths part (null when they do not).
+    pub fn check_lesson_part(&self, id: &str, part: usize) -> Result<Value, ConfigErrors> {
+        let p = Self::lesson_part(id, part)?;
+        let c = lessons::check(p, &self.exp).map_err(|m| refused("lesson", m))?;
+        let step = match c.verdict {
+            crate::quiz::Verdict::Parts { step, .. } => Some(step),
+            crate::quiz::Verdict::Same(_) => None,
+        };
+        Ok(json!({"passed": c.verdict.passed(), "message": c.message, "step": step}))
     }
 
     /// Changes one field, e.g. `optimizers[1].lr` or `function.params.b`, to
@@ -391,6 +416,10 @@ impl<H: Host> App<H> {
             )
         })?;
         let mut entry = json!({"name": name, "lr": def.default_lr});
+        // A typed rule starts as gradient descent, for its user to rewrite.
+        if def.name == optim::rule::DEF.name {
+            entry["update"] = json!(optim::rule::Rule::plain().update);
+        }
         // One that wraps a base starts around SGD with momentum, at its rate.
         if let Some(w) = def.wraps.filter(|w| w.default.is_none()) {
             entry[w.key] = json!({"name": "sgd", "momentum": 0.9});

@@ -7,6 +7,7 @@
 use optiviz_base::number::significant;
 use optiviz_engine::trajectory::Trajectory;
 use optiviz_experiment::experiment::OptimizerConfig;
+use optiviz_expr::rule::Program;
 use optiviz_optim::adafactor;
 use optiviz_optim::clip::Clip;
 use optiviz_optim::nadam::momentum_at;
@@ -19,6 +20,10 @@ pub struct StepView {
     /// The update rule with numbers, one formula per line, plain Unicode
     /// (the page turns each into MathML).
     pub lines: Vec<String>,
+    /// Per line, its own MathML where it has one (a typed rule's lines, as
+    /// the rule language shows them); `None` where the page builds it from
+    /// the plain line.
+    pub markup: Vec<Option<String>>,
     /// The negative of the gradient the step received (before clipping).
     pub descent: [f64; 2],
     /// The direction the optimizer's memory pushes in (−momentum, −first
@@ -94,11 +99,18 @@ struct Step<'a> {
     /// What the step computed that no state keeps (Muon's Newton–Schulz).
     inside: Option<&'a State>,
     lines: Vec<String>,
+    markup: Vec<Option<String>>,
 }
 
 impl Step<'_> {
     fn line(&mut self, s: String) {
         self.lines.push(s);
+        self.markup.push(None);
+    }
+    /// A line with its own MathML.
+    fn line_shown(&mut self, s: String, markup: String) {
+        self.lines.push(s);
+        self.markup.push(Some(markup));
     }
     fn t(&self) -> f64 {
         number(Some(self.after), "step").unwrap_or(1.0)
@@ -175,6 +187,7 @@ pub fn step_view(
             .and_then(|(name, x)| Some((name, *x.on_plot.get(k)?))),
         inside: run.inside.get(k),
         lines: Vec::new(),
+        markup: Vec::new(),
     };
     s.line(format!("θ = {},  γ = {}", v(p0), n(s.lr)));
     s.line(if noisy {
@@ -211,6 +224,7 @@ pub fn step_view(
     let memory = explain(cfg.def.name, &mut s, run.func_evals.get(k).copied());
     Some(StepView {
         lines: s.lines,
+        markup: s.markup,
         descent,
         memory,
         step: s.delta,
@@ -455,12 +469,61 @@ fn explain(name: &str, s: &mut Step, evals: Option<u32>) -> Option<[f64; 2]> {
             s.taken("Σ t d  (the sum of this step's inner moves)");
             None
         }
+        "rule" => {
+            rule_lines(s);
+            None
+        }
         _ => {
             state_lines(s);
             s.taken("θₖ₊₁ − θₖ");
             None
         }
     }
+}
+
+/// A typed rule's step: the step number and its numbers, its lines as the
+/// user wrote them (as mathematics), each state variable from its value
+/// before the step (its first value, before the first) to after it, then
+/// the step.
+fn rule_lines(s: &mut Step) {
+    let Some(rule) = s.h.rule.clone() else {
+        return;
+    };
+    s.coupled_decay();
+    let state: Vec<&str> = rule.state.iter().map(|(k, _)| k.as_str()).collect();
+    let hyper: Vec<&str> = rule.hyper.iter().map(|(k, _)| k.as_str()).collect();
+    // Each name as the rule's lines show it (beta1 as β₁), read from the
+    // rule language itself.
+    let shown = |name: &str| -> String {
+        Program::parse(&format!("theta = {name}"), &state, &hyper)
+            .ok()
+            .and_then(|p| p.plain().first()?.strip_prefix("θ ← ").map(str::to_string))
+            .unwrap_or_else(|| name.to_string())
+    };
+    let mut numbers = vec![format!("t = {}", n(s.t()))];
+    numbers.extend(
+        rule.hyper
+            .iter()
+            .map(|(name, x)| format!("{} = {}", shown(name), n(*x))),
+    );
+    s.line(numbers.join(",  "));
+    // The rule as its card shows it, one row a line; as plain lines when a
+    // line is too long to show as mathematics.
+    let plain = rule.program.plain();
+    match rule.program.mathml() {
+        Some(m) => s.line_shown(plain.join(";  "), m),
+        None => plain.into_iter().for_each(|l| s.line(l)),
+    }
+    for (name, first) in &rule.state {
+        let before = match s.before {
+            Some(_) => vector(s.before, name),
+            None => [*first; 2],
+        };
+        let after = vector(Some(s.after), name);
+        let line = format!("{}: {} → {}", shown(name), v(before), v(after));
+        s.line(line);
+    }
+    s.taken("θₖ₊₁ − θₖ");
 }
 
 /// What an optimizer the inspector has no formulas for did: what the step
@@ -856,5 +919,51 @@ mod tests {
         assert!(has(&muon, "Δθ = −γ·s·X"), "{muon:?}");
         let prodigy = lines(r#"{"name": "prodigy", "lr": 1}"#);
         assert!(has(&prodigy, "d: "), "{prodigy:?}");
+    }
+
+    #[test]
+    fn a_typed_rule_shows_its_lines_its_numbers_and_each_state_variable_before_and_after() {
+        let (e, run) = recorded(
+            r#"{"function": {"name": "rosenbrock"}, "start": [-1.2, 1], "steps": 3,
+                "optimizers": [{"name": "rule", "lr": 0.001, "hyper": {"beta1": 0.9, "mu": 0.5},
+                "state": {"m": 0, "w": 2}, "weight_decay": 0.1,
+                "update": "m = beta1*m + (1 - beta1)*g\nw = mu*w\ntheta = theta - lr*m"}]}"#,
+        );
+        let cfg = &e.optimizers[0];
+        let first = step_view(cfg, &run, 0, false).unwrap().lines;
+        let has = |lines: &[String], start: &str| lines.iter().any(|l| l.starts_with(start));
+        assert!(has(&first, "g ← g + λθ = "), "{first:?}");
+        assert!(has(&first, "t = 1,  β₁ = 0.9,  μ = 0.5"), "{first:?}");
+        // The rule's lines as one, with the rule's own mathematics.
+        let view = step_view(cfg, &run, 0, false).unwrap();
+        let k = view
+            .lines
+            .iter()
+            .position(|l| l.starts_with("m ← β₁"))
+            .unwrap();
+        assert!(view.lines[k].contains(";  w ← ") && view.lines[k].contains(";  θ ← θ − "));
+        assert!(view.markup[k]
+            .as_deref()
+            .unwrap()
+            .starts_with("<math display=\"block\"><mtable"));
+        assert_eq!(view.markup.iter().filter(|m| m.is_some()).count(), 1);
+        assert_eq!(view.markup.len(), view.lines.len());
+        // Before the first step each variable holds its first value.
+        assert!(has(&first, "m: (0, 0) → ("), "{first:?}");
+        assert!(has(&first, "w: (2, 2) → (1, 1)"), "{first:?}");
+        let second = step_view(cfg, &run, 1, false).unwrap();
+        assert!(
+            has(&second.lines, "w: (1, 1) → (0.5, 0.5)"),
+            "{:?}",
+            second.lines
+        );
+        assert!(has(&second.lines, "t = 2"));
+        // The step shown is the step taken.
+        assert_eq!(second.step, zip(run.points[2], run.points[1], |a, b| a - b));
+        assert!(second
+            .lines
+            .last()
+            .unwrap()
+            .starts_with("Δθ = θₖ₊₁ − θₖ = ("));
     }
 }

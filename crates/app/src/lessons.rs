@@ -1,9 +1,12 @@
 //! Lessons: ordered experiments with their text, walked through one part at a
 //! time (`lesson=NAME&part=3` in a link). A part may ask the reader first:
-//! to predict where an optimizer ends, or to pick an answer.
+//! to predict where an optimizer ends, or to pick an answer; or it may ask
+//! them to write a rule, checked by running it beside the part's goal.
 
-use crate::quiz::Quiz;
+use crate::quiz::{compare, Quiz, Verdict};
 use crate::scenarios;
+use optiviz_base::number::significant;
+use optiviz_engine::runs::Runs;
 use optiviz_experiment::experiment::Experiment;
 
 /// One part of a lesson: an experiment, the text shown with it and, after
@@ -39,7 +42,8 @@ pub struct Lesson {
 }
 
 /// Every lesson, in the order the picker lists them.
-pub static LESSONS: &[Lesson] = &[Lesson {
+pub static LESSONS: &[Lesson] = &[
+    Lesson {
     id: "how-optimizers-move",
     title: "How optimizers move",
     parts: &[
@@ -147,6 +151,58 @@ pub static LESSONS: &[Lesson] = &[Lesson {
             },
         },
     ],
+}, Lesson {
+    id: "build-adam",
+    title: "Build Adam yourself",
+    parts: &[
+        Part {
+            title: "Gradient descent, typed",
+            text: "Your rule, the first path, is gradient descent typed out in its card (Your rule, under the settings): theta = theta - lr*g, run over every coordinate at every step. The valley f = ½(0.1x² + 10y²) is 100 times as steep across as along, and lr = 0.18 is near its edge of 2/10 = 0.2. The goal, the second path, is torch's SGD at the same rate. Press Check my rule: both are run and their paths compared point by point. Then change your rule (lr*g to 0.9*lr*g, say) and check again.",
+            reveal: "Typed gradient descent takes torch's SGD steps exactly: θ ← θ − γg is all SGD does without momentum. Across the valley each step multiplies y by 1 − 0.18·10 = −0.8, the zigzag; along it each step takes only 1.8% off x, so after 100 steps x is still −0.65. The next parts build Adam from here, a piece at a time.",
+            json: r#"{"function": {"name": "quadratic", "params": {"a": 0.1, "b": 10}}, "start": [-4, 2], "steps": 100,
+                "view": {"x": [-4.5, 3], "y": [-2.5, 2.5]}, "optimizers": [
+                {"name": "rule", "label": "your rule", "lr": 0.18, "update": "theta = theta - lr*g"},
+                {"name": "sgd", "lr": 0.18}]}"#,
+            quiz: Quiz::Build { yours: 1, goal: 2 },
+        },
+        Part {
+            title: "Momentum: the average m",
+            text: "Adam's first piece is m, a running average of the gradients: m = beta1*m + (1 - beta1)*g, with beta1 = 0.9, stepped along in place of g. Your card already declares the state m (from 0) and the number beta1. Write a line that updates m before theta's, make theta step along m, and Check my rule against the goal, the rule with m.",
+            reveal: "Averaging cancels the zigzag: across the valley the gradients alternate in sign and their average is small, while along it they all point the same way, so the path swings slowly instead of at every step. But m is an average, not a sum: along the valley it is no larger than g, and x still ends near −0.55.",
+            json: r#"{"function": {"name": "quadratic", "params": {"a": 0.1, "b": 10}}, "start": [-4, 2], "steps": 100,
+                "view": {"x": [-4.5, 3], "y": [-2.5, 2.5]}, "optimizers": [
+                {"name": "rule", "label": "your rule", "lr": 0.18, "hyper": {"beta1": 0.9}, "state": {"m": 0},
+                 "update": "theta = theta - lr*g"},
+                {"name": "rule", "label": "goal: with m", "lr": 0.18, "hyper": {"beta1": 0.9}, "state": {"m": 0},
+                 "update": "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m"}]}"#,
+            quiz: Quiz::Build { yours: 1, goal: 2 },
+        },
+        Part {
+            title: "Scaling: the squared average v",
+            text: "The second piece is v, a running average of the squared gradients: v = beta2*v + (1 - beta2)*g^2, with beta2 = 0.999. Dividing the step by sqrt(v), plus a tiny eps = 1e-8 against dividing by 0, gives every coordinate a step of about lr, however steep or flat it is there. Your card declares v, beta2 and eps. Keep v, step by lr*m/(sqrt(v) + eps), and Check my rule.",
+            reveal: "Along the flat x the gradient is 100 times smaller than across, but m/√v does not care: the path heads for the minimum at once and is there after 100 steps, where m alone had x = −0.55. It swings out in wide loops first, though: v starts at 0, and after one step it is 0.001g², so √v is far too small and the first steps several times too long.",
+            json: r#"{"function": {"name": "quadratic", "params": {"a": 0.1, "b": 10}}, "start": [-4, 2], "steps": 100,
+                "view": {"x": [-4.5, 3], "y": [-2.5, 2.5]}, "optimizers": [
+                {"name": "rule", "label": "your rule", "lr": 0.18, "hyper": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+                 "state": {"m": 0, "v": 0}, "update": "m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m"},
+                {"name": "rule", "label": "goal: with m and v", "lr": 0.18, "hyper": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+                 "state": {"m": 0, "v": 0},
+                 "update": "m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\ntheta = theta - lr*m/(sqrt(v) + eps)"}]}"#,
+            quiz: Quiz::Build { yours: 1, goal: 2 },
+        },
+        Part {
+            title: "The bias corrections: Adam",
+            text: "m and v start at 0, so after t steps they fall short of a true average by the factors 1 - beta1^t and 1 - beta2^t (t is the step number, from 1). Adam divides them out, mhat = m/(1 - beta1^t) and vhat = v/(1 - beta2^t), and steps by lr*mhat/(sqrt(vhat) + eps). The goal is torch's Adam at the same rate. Add the corrections (declare mhat and vhat as state if you want them as names), and Check my rule.",
+            reveal: "Your rule is Adam: its path lies on torch.optim.Adam's, step for step. The corrections make the first steps about lr long, so the path goes almost straight for the minimum, without the last part's loops. It runs on any surface: pick another function and both paths move together, or write a variation of your own (Write your own, in the optimizer menu, has templates to start from).",
+            json: r#"{"function": {"name": "quadratic", "params": {"a": 0.1, "b": 10}}, "start": [-4, 2], "steps": 100,
+                "view": {"x": [-4.5, 3], "y": [-2.5, 2.5]}, "optimizers": [
+                {"name": "rule", "label": "your rule", "lr": 0.18, "hyper": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+                 "state": {"m": 0, "v": 0},
+                 "update": "m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\ntheta = theta - lr*m/(sqrt(v) + eps)"},
+                {"name": "adam", "lr": 0.18}]}"#,
+            quiz: Quiz::Build { yours: 1, goal: 2 },
+        },
+    ],
 }];
 
 /// A lesson by its key.
@@ -154,10 +210,66 @@ pub fn lookup(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)
 }
 
+/// Whether `exp` still computes `part`. In a part where the reader writes
+/// a rule, their rule is theirs to change: only the rest counts.
+pub fn shows(part: &Part, exp: &Experiment) -> bool {
+    let mut want = part.experiment();
+    if let Quiz::Build { yours, .. } = part.quiz {
+        if let (Some(w), Some(o)) = (
+            want.optimizers.get_mut(yours - 1),
+            exp.optimizers.get(yours - 1),
+        ) {
+            *w = o.clone();
+        }
+    }
+    want.computed().to_json() == exp.computed().to_json()
+}
+
+/// What "Check my rule" found: whether the reader's rule follows the goal,
+/// what the page says, and the step where the paths part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The verdict of the two runs compared.
+    pub verdict: Verdict,
+    /// The verdict as the page says it, with a hint where one helps.
+    pub message: String,
+}
+
+/// Checks the reader's rule in `exp` (the part as the reader has it)
+/// against the part's goal by running both on the experiment as it is and
+/// comparing their paths point by point, never the rules' text. The goal
+/// is the part's own, whatever was done to its copy on the page.
+pub fn check(part: &Part, exp: &Experiment) -> Result<Checked, String> {
+    let Quiz::Build { yours, goal } = part.quiz else {
+        return Err(format!("\"{}\" asks for no rule to check", part.title));
+    };
+    let mine = exp
+        .optimizers
+        .get(yours - 1)
+        .filter(|o| o.hyper.rule.is_some())
+        .ok_or_else(|| {
+            format!("optimizer {yours} is no longer your typed rule; go back to the part to start again")
+        })?;
+    let target = part.experiment().optimizers.swap_remove(goal - 1);
+    let mut pair = exp.clone();
+    pair.optimizers = vec![mine.clone(), target];
+    let runs = pair.run();
+    let verdict = compare(&runs[0], &runs[1]);
+    let mut message = verdict.message();
+    let (a, b) = (&pair.optimizers[0], &pair.optimizers[1]);
+    if !verdict.passed() && a.lr != b.lr {
+        message += &format!(
+            " Your rule runs at lr {}, the goal at {}.",
+            significant(a.lr),
+            significant(b.lr)
+        );
+    }
+    Ok(Checked { verdict, message })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use optiviz_engine::runs::Runs;
     use optiviz_engine::trajectory::Status;
     use optiviz_engine::trajectory::Trajectory;
     use optiviz_objectives::objective::Objective;
@@ -251,8 +363,16 @@ mod tests {
                 l.id
             );
             assert!(!l.title.trim().is_empty());
-            assert!(l.parts.len() >= 8, "{}", l.id);
             assert!(std::ptr::eq(lookup(l.id).unwrap(), l));
+            // A lesson asks questions, or has the reader write rules
+            // throughout.
+            let builds = l
+                .parts
+                .iter()
+                .filter(|p| matches!(p.quiz, Quiz::Build { .. }))
+                .count();
+            assert!(builds == 0 || builds == l.parts.len(), "{}", l.id);
+            assert!(l.parts.len() >= if builds > 0 { 3 } else { 8 }, "{}", l.id);
             let mut quizzes = 0;
             for p in l.parts {
                 let e = Experiment::from_json(p.json)
@@ -282,9 +402,15 @@ mod tests {
                         assert!(choices.iter().all(|c| !c.trim().is_empty()));
                         assert!((1..=choices.len()).contains(answer), "{}", p.title);
                     }
+                    Quiz::Build { yours, goal } => {
+                        assert!(yours != goal && (1..=n).contains(yours) && (1..=n).contains(goal));
+                        assert!(e.optimizers[yours - 1].hyper.rule.is_some(), "{}", p.title);
+                        // As the part opens, the page shows it.
+                        assert!(shows(p, &e), "{}", p.title);
+                    }
                 }
             }
-            assert!(quizzes >= 5, "{}: {quizzes} quizzes", l.id);
+            assert!(builds > 0 || quizzes >= 5, "{}: {quizzes} quizzes", l.id);
         }
         assert!(lookup("no-such-lesson").is_none());
     }
@@ -461,5 +587,237 @@ mod tests {
         let x = end(&r[0])[0];
         assert!((-0.52..-0.50).contains(&x) && x < (-1.2 + 1.0) / 2.0);
         assert!(r.iter().all(|t| first_out(&v, t).is_none()));
+    }
+
+    // ------------------------------------------------- Build Adam yourself
+
+    /// Part `n` (from 1) of "Build Adam yourself".
+    fn build_part(n: usize) -> &'static Part {
+        &lookup("build-adam").unwrap().parts[n - 1]
+    }
+
+    /// The part with the reader's rule replaced by `update` over these names.
+    fn written(p: &Part, update: &str, hyper: &[(&str, f64)], state: &[&str]) -> Experiment {
+        let mut doc = p.experiment().to_value();
+        let o = &mut doc["optimizers"][0];
+        o["update"] = update.into();
+        o["hyper"] = hyper
+            .iter()
+            .map(|(n, v)| (n.to_string(), serde_json::json!(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        o["state"] = state
+            .iter()
+            .map(|n| (n.to_string(), serde_json::json!(0)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        Experiment::from_value(&doc).unwrap()
+    }
+
+    const ADAM_NUMBERS: &[(&str, f64)] = &[("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8)];
+    const MOMENT: &str = "m = beta1*m + (1 - beta1)*g";
+    const SQUARES: &str = "v = beta2*v + (1 - beta2)*g^2";
+
+    /// The step where the reader's rule leaves the goal, or None when it follows it.
+    fn parts_at(p: &Part, e: &Experiment) -> Option<usize> {
+        let c = check(p, e).unwrap();
+        assert_eq!(
+            c.verdict.passed(),
+            c.message.starts_with("Your rule follows"),
+            "{}",
+            c.message
+        );
+        match c.verdict {
+            Verdict::Same(steps) => {
+                assert_eq!(steps, 100);
+                None
+            }
+            Verdict::Parts { step, .. } => Some(step),
+        }
+    }
+
+    #[test]
+    fn gradient_descent_typed_is_sgd() {
+        let p = build_part(1);
+        let e = p.experiment();
+        assert_eq!(parts_at(p, &e), None, "the part opens passing");
+        for missing in [
+            "theta = theta - g",
+            "theta = theta - 0.9*lr*g",
+            "theta = theta + lr*g",
+        ] {
+            assert_eq!(
+                parts_at(p, &written(p, missing, &[], &[])),
+                Some(1),
+                "{missing}"
+            );
+        }
+        // A rate of its own is named in the verdict.
+        let mut slow = e.clone();
+        slow.optimizers[0].lr = 0.1;
+        let c = check(p, &slow).unwrap();
+        assert!(
+            c.message
+                .ends_with("Your rule runs at lr 0.1, the goal at 0.18."),
+            "{}",
+            c.message
+        );
+        // The reveal: y × −0.8 a step, x × 0.982, −0.65 at the end.
+        let r = e.run();
+        for k in 1..20 {
+            let ratio = r[0].points[k + 1][1] / r[0].points[k][1];
+            assert!((ratio + 0.8).abs() < 1e-9, "{ratio}");
+        }
+        let x = end(&r[0])[0];
+        assert!(
+            (x + 0.65).abs() < 0.005 && (x + 4.0 * 0.982f64.powi(100)).abs() < 1e-9,
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn momentum_the_average_m() {
+        let p = build_part(2);
+        let e = p.experiment();
+        assert_eq!(parts_at(p, &e), Some(1), "the part opens without m");
+        let goal = format!("{MOMENT}\ntheta = theta - lr*m");
+        assert_eq!(
+            parts_at(p, &written(p, &goal, &[("beta1", 0.9)], &["m"])),
+            None
+        );
+        // The same rule written otherwise: the paths, not the text, are compared.
+        let other = "m = g + beta1*(m - g); theta = theta - m*lr";
+        assert_eq!(
+            parts_at(p, &written(p, other, &[("beta1", 0.9)], &["m"])),
+            None
+        );
+        // A sum, not an average: torch's momentum buffer.
+        let sum = "m = beta1*m + g\ntheta = theta - lr*m";
+        assert_eq!(
+            parts_at(p, &written(p, sum, &[("beta1", 0.9)], &["m"])),
+            Some(1)
+        );
+        // Stepping along the old m: it parts at once.
+        let late = format!("theta = theta - lr*m\n{MOMENT}");
+        assert_eq!(
+            parts_at(p, &written(p, &late, &[("beta1", 0.9)], &["m"])),
+            Some(1)
+        );
+        // The reveal: the swing is slower than gradient descent's zigzag, x ends near −0.55.
+        let r = e.run();
+        let x = end(&r[1])[0];
+        assert!((x + 0.55).abs() < 0.01, "{x}");
+        assert!(
+            crossings(&r[1]) * 3 < crossings(&r[0]),
+            "{} {}",
+            crossings(&r[1]),
+            crossings(&r[0])
+        );
+    }
+
+    #[test]
+    fn scaling_the_squared_average_v() {
+        let p = build_part(3);
+        let e = p.experiment();
+        assert_eq!(parts_at(p, &e), Some(1), "the part opens without v");
+        let goal = format!("{MOMENT}\n{SQUARES}\ntheta = theta - lr*m/(sqrt(v) + eps)");
+        assert_eq!(
+            parts_at(p, &written(p, &goal, ADAM_NUMBERS, &["m", "v"])),
+            None
+        );
+        let unscaled = format!("{MOMENT}\nv = beta2*v + g^2\ntheta = theta - lr*m/(sqrt(v) + eps)");
+        assert_eq!(
+            parts_at(p, &written(p, &unscaled, ADAM_NUMBERS, &["m", "v"])),
+            Some(1)
+        );
+        let plain_g = format!("{MOMENT}\n{SQUARES}\ntheta = theta - lr*g/(sqrt(v) + eps)");
+        assert_eq!(
+            parts_at(p, &written(p, &plain_g, ADAM_NUMBERS, &["m", "v"])),
+            Some(1)
+        );
+        // The reveal: near the minimum after 100 steps, far past it first,
+        // with a first step of about 3.16 lr in each coordinate.
+        let r = e.run();
+        assert!(dist(end(&r[1]), [0.0, 0.0]) < 0.01, "{:?}", end(&r[1]));
+        assert!(r[1].points.iter().any(|q| q[0] > 1.5));
+        let first = [0, 1].map(|i| (r[1].points[1][i] - r[1].points[0][i]).abs() / 0.18);
+        assert!(
+            first
+                .iter()
+                .all(|f| (f - 0.1 / 0.001f64.sqrt()).abs() < 1e-3),
+            "{first:?}"
+        );
+    }
+
+    #[test]
+    fn the_bias_corrections_make_adam() {
+        let p = build_part(4);
+        let e = p.experiment();
+        assert_eq!(
+            parts_at(p, &e),
+            Some(1),
+            "the part opens without the corrections"
+        );
+        let written_out = format!(
+            "{MOMENT}\n{SQUARES}\ntheta = theta - lr*(m/(1 - beta1^t))/(sqrt(v/(1 - beta2^t)) + eps)"
+        );
+        assert_eq!(
+            parts_at(p, &written(p, &written_out, ADAM_NUMBERS, &["m", "v"])),
+            None
+        );
+        // The Adam template, with mhat and vhat as state.
+        let adam = optiviz_optim::rule::TEMPLATES
+            .iter()
+            .find(|t| t.id == "adam")
+            .unwrap();
+        assert_eq!(
+            parts_at(p, &written(p, adam.update, adam.hyper, adam.state)),
+            None
+        );
+        // One correction missing, or t counted from 0: parted at once.
+        for missing in [
+            "theta = theta - lr*(m/(1 - beta1^t))/(sqrt(v) + eps)",
+            "theta = theta - lr*m/(sqrt(v/(1 - beta2^t)) + eps)",
+            "theta = theta - lr*(m/(1 - beta1^(t+1)))/(sqrt(v/(1 - beta2^(t+1))) + eps)",
+        ] {
+            let rule = format!("{MOMENT}\n{SQUARES}\n{missing}");
+            assert_eq!(
+                parts_at(p, &written(p, &rule, ADAM_NUMBERS, &["m", "v"])),
+                Some(1),
+                "{missing}"
+            );
+        }
+        // The reveal: Adam's first step is lr in each coordinate, and it
+        // keeps well short of the last part's loops.
+        let r = e.run();
+        let first = [0, 1].map(|i| (r[1].points[1][i] - r[1].points[0][i]).abs());
+        assert!(first.iter().all(|f| (f - 0.18).abs() < 1e-6), "{first:?}");
+        assert!(
+            r[1].points.iter().all(|q| q[0] < 0.6),
+            "no loop past the minimum"
+        );
+        assert!(dist(end(&r[1]), [0.0, 0.0]) < 0.05);
+    }
+
+    #[test]
+    fn the_goal_is_the_parts_own_and_only_a_rule_is_checked() {
+        let p = build_part(2);
+        let mut e = p.experiment();
+        // The goal's copy on the page changed: the check keeps the part's.
+        let goal = format!("{MOMENT}\ntheta = theta - lr*m");
+        let mut mine = written(p, &goal, &[("beta1", 0.9)], &["m"]);
+        mine.optimizers[1].lr = 0.05;
+        assert_eq!(parts_at(p, &mine), None);
+        assert!(!shows(p, &mine), "a changed goal is a changed part");
+        // The reader's rule is theirs: the part is still shown.
+        assert!(shows(p, &written(p, &goal, &[("beta1", 0.5)], &["m"])));
+        e.optimizers.swap(0, 1);
+        e.optimizers[0] = build_part(1).experiment().optimizers.remove(1);
+        assert!(check(p, &e)
+            .unwrap_err()
+            .contains("no longer your typed rule"));
+        assert!(check(part(1), &p.experiment())
+            .unwrap_err()
+            .contains("asks for no rule"));
     }
 }

@@ -411,7 +411,8 @@ impl<H: Host> App<H> {
                         v["lines"] = json!(view
                             .lines
                             .iter()
-                            .map(|l| to_wrapping_html(l))
+                            .zip(&view.markup)
+                            .map(|(l, m)| m.clone().unwrap_or_else(|| to_wrapping_html(l)))
                             .collect::<Vec<_>>());
                         v["text"] = json!(view.lines);
                     }

@@ -240,3 +240,58 @@ fn tune_sets_the_rates_tune_gives_as_one_edit_and_undo_takes_it_back() {
     assert!(App::<Headless>::tune_message(&report, &names)
         .contains("Adam kept lr 0.3 (locked by the link)"));
 }
+
+/// A typed rule added from the menu starts as gradient descent; in "Build
+/// Adam yourself" the reader's rule is checked against the goal by running
+/// both, and their own edits leave the part shown.
+#[test]
+fn a_typed_rule_is_added_and_checked_in_its_lesson() {
+    let mut a = loaded(BOOTH);
+    a.add_optimizer("rule").unwrap();
+    let added = &doc(&a)["optimizers"][2];
+    assert_eq!(added["update"], "theta = theta - lr*g");
+    // Gradient descent typed takes SGD's steps at the same rate.
+    a.set("optimizers[2].lr", json!(0.05)).unwrap();
+    assert_eq!(a.runs()[2].points, a.runs()[0].points);
+    // The lesson: its parts open passing or not, as they are written.
+    a.load_lesson_part("build-adam", 1).unwrap();
+    assert!(a.shows_lesson_part("build-adam", 1));
+    let c = a.check_lesson_part("build-adam", 1).unwrap();
+    assert_eq!((&c["passed"], &c["step"]), (&json!(true), &Value::Null));
+    a.load_lesson_part("build-adam", 2).unwrap();
+    let c = a.check_lesson_part("build-adam", 2).unwrap();
+    assert_eq!((&c["passed"], &c["step"]), (&json!(false), &json!(1)));
+    assert!(c["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("Your path leaves the goal's at step 1: yours is at ("));
+    // The reader writes the piece: still the part, and now it passes.
+    a.set(
+        "optimizers[0].update",
+        json!("m = beta1*m + (1 - beta1)*g\ntheta = theta - lr*m"),
+    )
+    .unwrap();
+    assert!(a.shows_lesson_part("build-adam", 2));
+    assert_eq!(
+        a.check_lesson_part("build-adam", 2).unwrap()["passed"],
+        true
+    );
+    // Another start is another part; a part that is not there is named.
+    a.set("start", json!([-3, 1])).unwrap();
+    assert!(!a.shows_lesson_part("build-adam", 2));
+    assert!(!a.shows_lesson_part("build-adam", 9));
+    assert_eq!(
+        a.check_lesson_part("build-adam", 9)
+            .unwrap_err()
+            .first()
+            .field,
+        "part"
+    );
+    assert_eq!(
+        a.check_lesson_part("how-optimizers-move", 1)
+            .unwrap_err()
+            .first()
+            .field,
+        "lesson"
+    );
+}

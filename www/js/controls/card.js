@@ -4,6 +4,7 @@
 
 import { autoInput, field, helpButton, numberInput, setting } from "./fields.js";
 import { clipping, schedule, ownSampling, updateRule } from "./card-extras.js";
+import { forgetDraft, ruleEditor } from "./rule.js";
 
 // The keys a card shows beside the learning rate: those that change what a
 // lesson shows (momentum, the betas and their kin, L-BFGS's iterations,
@@ -77,6 +78,7 @@ function buildCard(ctx, o, i, removed) {
   remove.setAttribute("aria-label", `Remove ${name}`);
   remove.addEventListener("click", () => {
     if (edit(() => app.removeOptimizer(i))) {
+      forgetDraft(i);
       ctx.messages.notice(`${name} removed`);
       removed(i);
     }
@@ -118,6 +120,16 @@ function buildCard(ctx, o, i, removed) {
   lrLabel.append("Learning rate (lr)", helpButton("the learning rate", lrDoc, lrRow));
   lrRow.append(lrLabel, slider, lrBox);
   card.append(lrRow);
+  // A typed rule: its name, its rule and what it declares.
+  const own = def.origin === "your own";
+  if (own) {
+    const showLr = (lr) => {
+      lrBox.value = String(lr);
+      slider.value = String(lrSliderValue(lr));
+      slider.setAttribute("aria-valuetext", `${lr}`);
+    };
+    card.append(ruleEditor(ctx, o, i, showLr));
+  }
 
   // Hyperparameters under torch's names: those that shape a lesson (and any
   // a link or scenario set away from torch's default) in the card, the rest
@@ -147,7 +159,8 @@ function buildCard(ctx, o, i, removed) {
     all.className = "all-keys";
     const summary = document.createElement("summary");
     const n = new Set([...rest.children].map((c) => /** @type {HTMLElement} */ (c).dataset.setting)).size;
-    summary.textContent = `All of ${def.origin === "torch.optim" ? "torch's" : "the class's"} keys (${n} more)`;
+    const whose = def.origin === "torch.optim" ? "torch's" : own ? "the rule's" : "the class's";
+    summary.textContent = `All of ${whose} keys (${n} more)`;
     all.append(summary, rest);
     card.append(all);
   }
@@ -160,7 +173,9 @@ function buildCard(ctx, o, i, removed) {
   const summary = document.createElement("summary");
   summary.textContent = `More: clipping, schedule, own ${isModel ? "batch size" : "noise"}`;
   more.append(summary, setting("clip", clipping(ctx, o, i, name)), setting("schedule", schedule(ctx, o, i, name)), ownSampling(ctx, o, i, name, isModel));
-  card.append(more, updateRule(def));
+  // A typed rule shows itself as mathematics under its box.
+  card.append(more);
+  if (!own) card.append(updateRule(def));
 
   const status = document.createElement("p");
   status.className = "status";

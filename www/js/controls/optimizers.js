@@ -1,6 +1,7 @@
 // @ts-check
-// The optimizer cards (#optimizers, one card.js each), the optimizer to add
-// (#add-name, #add), and each card's status line.
+// The optimizer cards (#optimizers, one card.js each; a typed rule's part in
+// rule.js), the optimizer to add (#add-name, #add), and each card's status
+// line.
 
 import { $ } from "../dom.js";
 import { disable, lockField, lockGroup } from "../lock.js";
@@ -15,11 +16,12 @@ export function build(ctx) {
   const addCard = addSelect.closest(".card");
 
   function fill() {
-    // Grouped by the package each steps as: torch.optim, then pytorch_optimizer.
+    // Grouped by the package each steps as: torch.optim, then
+    // pytorch_optimizer; then "your own", a rule to write.
     for (const origin of [...new Set(ctx.cat.optimizers.map((o) => o.origin))]) {
       const group = document.createElement("optgroup");
       group.label = origin;
-      for (const o of ctx.cat.optimizers.filter((d) => d.origin === origin)) group.append(new Option(o.title, o.name));
+      for (const o of ctx.cat.optimizers.filter((d) => d.origin === origin)) group.append(new Option(o.menu, o.name));
       addSelect.append(group);
     }
   }
@@ -65,8 +67,19 @@ export function build(ctx) {
     if (edit(() => app.addOptimizer(addSelect.value))) {
       render();
       draw.dynamic();
+      // A rule to write: its box, ready to type in.
+      if (addSelect.value === "rule") focusRule(app.experiment().optimizers.length - 1);
     }
   });
+
+  /** Brings card i's rule box into view, the caret in it. @param {number} i */
+  function focusRule(i) {
+    const area = box.querySelectorAll(":scope > .card")[i]?.querySelector("textarea.rule-input");
+    if (!(area instanceof HTMLTextAreaElement)) return false;
+    area.scrollIntoView({ block: "center", behavior: "smooth" });
+    area.focus({ preventScroll: true });
+    return true;
+  }
 
   /** The control that edits `path` (`optimizers[1].lr`), if its card shows one. */
   const control = (path) => controlIn(box, path);
@@ -91,5 +104,5 @@ export function build(ctx) {
     }
   }
 
-  return { fill, render, renderGradually, showStatuses, control, lock };
+  return { fill, render, renderGradually, showStatuses, control, lock, focusRule };
 }
