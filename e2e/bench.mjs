@@ -389,7 +389,7 @@ try {
   }
   if (want("rules")) {
     // 11. A typed rule against the built-in optimizer it spells out: Adam's
-    // five-line template and Adam, 20,000 steps on Rosenbrock each, one
+    // five-line template and Adam, 100,000 steps on Rosenbrock each, one
     // optimizer per experiment, App.setExperiment (main thread), the two
     // alternating, 9 times each; the median of each.
     const { page, context } = await open(browser, server.url);
@@ -400,7 +400,7 @@ try {
       const update = "m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\nmhat = m/(1 - beta1^t)\nvhat = v/(1 - beta2^t)\ntheta = theta - lr*mhat/(sqrt(vhat) + eps)";
       const typed = { name: "rule", lr: 0.05, hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8 }, state: { m: 0, v: 0, mhat: 0, vhat: 0 }, update };
       const builtIn = { name: "adam", lr: 0.05 };
-      const exp = (o) => ({ function: { name: "rosenbrock" }, start: [-1.5, 2], steps: 20000, optimizers: [o] });
+      const exp = (o) => ({ function: { name: "rosenbrock" }, start: [-1.5, 2], steps: 100000, optimizers: [o] });
       const times = { typed: [], builtIn: [] };
       for (let i = 0; i < 10; i++) {
         for (const [k, o] of [["typed", typed], ["builtIn", builtIn]]) {
@@ -414,7 +414,7 @@ try {
       return times;
     });
     const [t, b] = [median(result.typed), median(result.builtIn)];
-    rows.push(["Adam typed as a rule (5 lines), 20,000 steps on Rosenbrock", ms(t), `built-in Adam ${ms(b)}: ${(t / b).toFixed(2)}×; App.setExperiment, median of 9 alternating`]);
+    rows.push(["Adam typed as a rule (5 lines), 100,000 steps on Rosenbrock", ms(t), `built-in Adam ${ms(b)}: ${(t / b).toFixed(2)}×; App.setExperiment, median of 9 alternating`]);
     await context.close();
   }
   if (want("limits")) {

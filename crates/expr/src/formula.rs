@@ -281,7 +281,7 @@ pub(crate) fn powc(u: f64, c: f64) -> f64 {
         2.0 => u * u,
         3.0 => u * u * u,
         1.0 => u,
-        0.5 => libm::sqrt(u),
+        0.5 => u.sqrt(),
         -1.0 => 1.0 / u,
         -2.0 => 1.0 / (u * u),
         _ => libm::pow(u, c),
@@ -306,7 +306,9 @@ pub(crate) fn unary_value(f: F1, u: f64) -> f64 {
         F1::Log10 => libm::log10(u),
         F1::Log1p => libm::log1p(u),
         F1::Expm1 => libm::expm1(u),
-        F1::Sqrt => libm::sqrt(u),
+        // The machine's square root (exactly rounded, libm's bits; libm's
+        // own is a routine in software in WebAssembly).
+        F1::Sqrt => u.sqrt(),
         F1::Cbrt => libm::cbrt(u),
         F1::Abs => u.abs(),
     }
@@ -323,15 +325,11 @@ fn unary(f: F1, u: f64) -> (f64, f64, f64) {
         }
         F1::Asin => {
             let r = 1.0 - u * u;
-            (libm::asin(u), 1.0 / libm::sqrt(r), u / (r * libm::sqrt(r)))
+            (libm::asin(u), 1.0 / r.sqrt(), u / (r * r.sqrt()))
         }
         F1::Acos => {
             let r = 1.0 - u * u;
-            (
-                libm::acos(u),
-                -1.0 / libm::sqrt(r),
-                -u / (r * libm::sqrt(r)),
-            )
+            (libm::acos(u), -1.0 / r.sqrt(), -u / (r * r.sqrt()))
         }
         F1::Atan => {
             let r = 1.0 + u * u;
@@ -359,7 +357,7 @@ fn unary(f: F1, u: f64) -> (f64, f64, f64) {
             (libm::expm1(u), e, e)
         }
         F1::Sqrt => {
-            let s = libm::sqrt(u);
+            let s = u.sqrt();
             (s, 0.5 / s, -0.25 / (s * u))
         }
         F1::Cbrt => {

@@ -121,6 +121,28 @@ pub struct Program {
     fused: Option<Fused>,
 }
 
+impl Ins {
+    /// The register it writes and those it reads.
+    fn registers(&self) -> (usize, [Option<usize>; 2]) {
+        match *self {
+            Ins::Const(d, _) | Ins::Step(d, _) => (d, [None, None]),
+            Ins::Neg(d, a)
+            | Ins::Powc(d, a, _)
+            | Ins::PowStep(d, a)
+            | Ins::Call1(d, _, a)
+            | Ins::Sign(d, a)
+            | Ins::Sqrt(d, a)
+            | Ins::Square(d, a) => (d, [Some(a), None]),
+            Ins::Add(d, a, b)
+            | Ins::Sub(d, a, b)
+            | Ins::Mul(d, a, b)
+            | Ins::Div(d, a, b)
+            | Ins::Pow(d, a, b)
+            | Ins::Call2(d, _, a, b) => (d, [Some(a), Some(b)]),
+        }
+    }
+}
+
 /// One instruction over registers: `r[d] = f(r[a], r[b])`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Ins {
@@ -152,7 +174,9 @@ enum Ins {
 /// line over every coordinate, with far less work per operation.
 #[derive(Debug, Clone, PartialEq)]
 struct Fused {
-    /// Computed once per step.
+    /// Computed once, from the numbers and the named numbers alone (1 − β₁).
+    fixed: Vec<Ins>,
+    /// Computed once per step (from lr, t or loss).
     uniform: Vec<Ins>,
     /// Computed for each coordinate.
     coordinate: Vec<Ins>,
@@ -229,7 +253,41 @@ impl Fused {
             .map(|i| (i, holds[i]))
             .collect();
         let loads = (0..coordinates).filter(|&i| read[i]).collect();
+        // Only what a store needs, as the runs go: an exponent's t read by
+        // the power itself, an unused number, fall away.
+        let mut live = vec![false; next];
+        for &(_, from) in &stores {
+            live[from] = true;
+        }
+        let mut keep = |list: &mut Vec<Ins>| {
+            let mut kept: Vec<Ins> = Vec::with_capacity(list.len());
+            for ins in list.drain(..).rev() {
+                let (d, operands) = ins.registers();
+                if live[d] {
+                    operands.into_iter().flatten().for_each(|a| live[a] = true);
+                    kept.push(ins);
+                }
+            }
+            kept.reverse();
+            *list = kept;
+        };
+        keep(&mut coordinate);
+        keep(&mut uniform);
+        // What reads neither lr, t nor loss, directly or through an earlier
+        // result, is the same at every step.
+        let mut moves = vec![false; next];
+        let (fixed, uniform): (Vec<Ins>, Vec<Ins>) = uniform.into_iter().partition(|ins| {
+            let (d, operands) = ins.registers();
+            let own = match *ins {
+                Ins::Step(_, k) => k < STEP.len(),
+                Ins::PowStep(..) => true,
+                _ => false,
+            };
+            moves[d] = own || operands.into_iter().flatten().any(|a| moves[a]);
+            !moves[d]
+        });
         Some(Fused {
+            fixed,
             uniform,
             coordinate,
             registers: next,
@@ -256,7 +314,7 @@ impl Fused {
                 Ins::Call1(d, f, a) => (d, crate::formula::unary_value(f, x(a))),
                 Ins::Call2(d, f, a, b) => (d, crate::formula::binary_value(f, x(a), x(b))),
                 Ins::Sign(d, a) => (d, signum(x(a))),
-                Ins::Sqrt(d, a) => (d, libm::sqrt(x(a))),
+                Ins::Sqrt(d, a) => (d, x(a).sqrt()),
                 Ins::Square(d, a) => (d, x(a) * x(a)),
             };
             r[d] = [v; LANES];
@@ -298,7 +356,9 @@ impl Fused {
                 Ins::Sub(d, a, b) => both(r, d, a, b, |a, b| a - b),
                 Ins::Mul(d, a, b) => both(r, d, a, b, |a, b| a * b),
                 Ins::Div(d, a, b) => both(r, d, a, b, |a, b| a / b),
-                Ins::Sqrt(d, a) => each(r, d, a, libm::sqrt),
+                // The machine's square root: exactly rounded, so the bits of
+                // libm's, which in WebAssembly is a routine in software.
+                Ins::Sqrt(d, a) => each(r, d, a, f64::sqrt),
                 Ins::Square(d, a) => each(r, d, a, |a| a * a),
                 Ins::Sign(d, a) => each(r, d, a, signum),
                 // The costly calls only in the lanes in use.
@@ -316,7 +376,7 @@ impl Fused {
 }
 
 /// How many coordinates a fused rule steps at once.
-const LANES: usize = 4;
+const LANES: usize = 2;
 /// One register of a fused rule: a value per coordinate stepped at once.
 type Lanes = [f64; LANES];
 
@@ -324,6 +384,9 @@ type Lanes = [f64; LANES];
 #[derive(Debug, Clone, Default)]
 pub struct Work {
     values: Vec<f64>,
+    /// Where the fused rule whose fixed part the registers hold lives (0
+    /// for none yet).
+    fixed_for: usize,
     /// A fused rule's registers.
     lanes: Vec<Lanes>,
     /// The per-step numbers: lr, t, loss, the named numbers.
@@ -563,15 +626,22 @@ impl Program {
         let coordinates = COORDINATE.len() + self.state;
         if let Some(f) = &self.fused {
             let numbers = &mut work.step;
-            if numbers.len() != STEP.len() + hyper.len() || numbers[STEP.len()..] != *hyper {
-                numbers.clear();
-                numbers.extend([lr, t, loss]);
-                numbers.extend_from_slice(hyper);
-            }
-            numbers[..STEP.len()].copy_from_slice(&[lr, t, loss]);
             let r = &mut work.lanes;
             if r.len() < f.registers {
                 r.resize(f.registers, [0.0; LANES]);
+            }
+            // The numbers the rule was last run with, and their results, are
+            // kept while they hold.
+            let at = f as *const Fused as usize;
+            let fresh = work.fixed_for != at
+                || numbers.len() != STEP.len() + hyper.len()
+                || numbers[STEP.len()..] != *hyper;
+            numbers.clear();
+            numbers.extend([lr, t, loss]);
+            numbers.extend_from_slice(hyper);
+            if fresh {
+                Fused::run_uniform(&f.fixed, r, numbers, t as u64);
+                work.fixed_for = at;
             }
             Fused::run_uniform(&f.uniform, r, numbers, t as u64);
             for at in (0..n).step_by(LANES) {
