@@ -42,10 +42,11 @@ build-page:
 
 # The page's script (www/, JSDoc types) checked by tsc against the
 # TypeScript declarations of its two WebAssembly modules, which wasm-bindgen
-# writes (into target/) from what build-page compiled; the worker with a
+# writes (into target/) from what build-page compiled (the main module under
+# the page profile, the figures' under release); the worker with a
 # worker's library.
 check-js:
-	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/release/optiviz.wasm
+	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/page/optiviz.wasm
 	wasm-bindgen --target web --typescript --out-dir target/page-types target/wasm32-unknown-unknown/release/optiviz_figures.wasm
 	tsc --noEmit -p www
 	tsc --noEmit -p www/tsconfig.worker.json
