@@ -67,7 +67,9 @@ impl std::fmt::Display for RuleError {
 /// `None` when it can.
 pub fn name_problem(name: &str) -> Option<String> {
     let mut chars = name.chars();
-    let first = chars.next()?;
+    let Some(first) = chars.next() else {
+        return Some("is empty; a name is a letter followed by letters, digits or _".into());
+    };
     if !first.is_ascii_alphabetic() || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Some(
             "a name is a letter followed by letters, digits or _ (such as v, m2 or beta_1)".into(),
@@ -1043,6 +1045,7 @@ mod tests {
     #[test]
     fn names_are_checked_before_a_rule_is_compiled() {
         assert_eq!(name_problem("mu"), None);
+        assert!(name_problem("").unwrap().starts_with("is empty"));
         assert_eq!(name_problem("beta_1"), None);
         assert!(name_problem("1x")
             .unwrap()

@@ -14,9 +14,10 @@ pub struct Rule {
     pub label: Option<String>,
     /// The rule as typed.
     pub update: String,
-    /// Its named numbers and their values, in the order given.
+    /// Its named numbers and their values, in order of their names (as a
+    /// JSON object holds them).
     pub hyper: Vec<(String, f64)>,
-    /// Its state variables and their first values, in the order given.
+    /// Its state variables and their first values, in order of their names.
     pub state: Vec<(String, f64)>,
     /// `update` compiled.
     pub program: Arc<Program>,
