@@ -66,7 +66,7 @@ fn data_models(c: &mut Criterion) {
 fn rules(c: &mut Criterion) {
     let mut group = c.benchmark_group("rules");
     group.throughput(Throughput::Elements(STEPS as u64));
-    let entry = |t: &optim::rule::Template| {
+    let entry = |t: &optim::typed::Template| {
         let rule = t.rule();
         let named = |list: &[(String, f64)]| {
             list.iter()
@@ -82,7 +82,7 @@ fn rules(c: &mut Criterion) {
             serde_json::to_string(t.update).expect("text")
         )
     };
-    for t in optim::rule::TEMPLATES {
+    for t in optim::typed::TEMPLATES {
         let Some(twin) = t.twin else { continue };
         let twin = twin.replacen('{', &format!(r#"{{"lr": {}, "#, t.lr), 1);
         for (kind, opt) in [("typed", entry(t)), ("built_in", twin)] {
@@ -96,7 +96,7 @@ fn rules(c: &mut Criterion) {
             });
         }
     }
-    let adam = optim::rule::TEMPLATES
+    let adam = optim::typed::TEMPLATES
         .iter()
         .find(|t| t.id == "adam")
         .expect("the Adam template");

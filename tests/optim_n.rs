@@ -328,7 +328,7 @@ fn hyper(def: &OptimizerDef, c: &Case) -> Hyper {
     }
     (def.check)(&h, def.name).unwrap_or_else(|e| panic!("{e}"));
     if def.name == "rule" {
-        let adam = optim::rule::TEMPLATES
+        let adam = optim::typed::TEMPLATES
             .iter()
             .find(|t| t.id == "adam")
             .unwrap();

@@ -42,7 +42,7 @@ fn paths(json: Value) -> Vec<Vec<[f64; 2]>> {
 
 #[test]
 fn every_template_follows_its_built_in_twin() {
-    use optiviz::optim::rule::TEMPLATES;
+    use optiviz::optim::typed::TEMPLATES;
     // Adam on Rosenbrock within 1e-12; the others on three surfaces.
     let surfaces = [
         ("rosenbrock", [-1.2, 1.0], 300),
@@ -71,7 +71,7 @@ fn every_template_follows_its_built_in_twin() {
 
 #[test]
 fn normalized_gradient_descent_steps_the_unit_gradient() {
-    use optiviz::optim::rule::TEMPLATES;
+    use optiviz::optim::typed::TEMPLATES;
     let t = TEMPLATES.iter().find(|t| t.id == "normalized").unwrap();
     let exp = json!({"function": {"name": "himmelblau"}, "start": [0.5, -3.0], "steps": 50,
         "optimizers": [{"name": "rule", "lr": 0.05, "update": t.update}]});

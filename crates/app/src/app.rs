@@ -417,8 +417,8 @@ impl<H: Host> App<H> {
         })?;
         let mut entry = json!({"name": name, "lr": def.default_lr});
         // A typed rule starts as gradient descent, for its user to rewrite.
-        if def.name == optim::rule::DEF.name {
-            entry["update"] = json!(optim::rule::Rule::plain().update);
+        if def.name == optim::typed::NAME {
+            entry["update"] = json!(optim::typed::Rule::plain().update);
         }
         // One that wraps a base starts around SGD with momentum, at its rate.
         if let Some(w) = def.wraps.filter(|w| w.default.is_none()) {

@@ -13,8 +13,8 @@ use optiviz_expr::rule::{self, Program};
 use optiviz_objectives::data::ModelKind;
 use optiviz_objectives::functions;
 use optiviz_optim as optim;
-use optiviz_optim::rule::{Rule, TEMPLATES};
 use optiviz_optim::schedules::{self, KeyKind};
+use optiviz_optim::typed::{Rule, TEMPLATES};
 use optiviz_render::mathml::to_mathml;
 use serde_json::{json, Value};
 

@@ -766,7 +766,7 @@ mod tests {
             None
         );
         // The Adam template, with mhat and vhat as state.
-        let adam = optiviz_optim::rule::TEMPLATES
+        let adam = optiviz_optim::typed::TEMPLATES
             .iter()
             .find(|t| t.id == "adam")
             .unwrap();

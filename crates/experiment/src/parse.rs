@@ -24,9 +24,9 @@ use optiviz_objectives::functions::{self, FunctionDef};
 use optiviz_objectives::mlp::{Model, MLP};
 use optiviz_objectives::objective::View;
 use optiviz_optim::clip::Clip;
-use optiviz_optim::rule::Rule;
 use optiviz_optim::schedule::Schedule;
 use optiviz_optim::schedules;
+use optiviz_optim::typed::{self, Rule};
 use optiviz_optim::{
     self as optim, Hyper, HyperKind, HyperValue, Inner, OptimizerDef, Shape, Wraps,
 };
@@ -965,14 +965,14 @@ fn parse_optimizer(v: &Value, path: &str, p: &mut Problems) -> Option<OptimizerC
     let mut allowed = vec!["name", OPTIMIZER_KEYS[0]];
     allowed.extend(def.hyper.iter().map(|h| h.name));
     allowed.extend(def.wraps.map(|w| w.key));
-    if def.name == optiviz_optim::rule::DEF.name {
+    if def.name == typed::NAME {
         allowed.extend(RULE_KEYS);
     }
     allowed.extend(&OPTIMIZER_KEYS[1..]);
     p.extend(o.unknown(&allowed, &IMPLEMENTATION_KEYS));
     let lr = p.take(own_lr(&o, def));
     let mut hyper = parse_hyper(&o, def, path, p);
-    if def.name == optiviz_optim::rule::DEF.name {
+    if def.name == typed::NAME {
         let typed = parse_rule(&o, p);
         hyper = hyper.zip(typed).map(|(mut h, r)| {
             h.rule = Some(Arc::new(r));

@@ -89,7 +89,7 @@ pub struct Hyper {
     /// `base`, Muon's `others`); `None` for an optimizer that takes none.
     pub inner: Option<Box<Inner>>,
     /// A typed rule's update, names and values; `None` for every other optimizer.
-    pub rule: Option<std::sync::Arc<crate::rule::Rule>>,
+    pub rule: Option<std::sync::Arc<crate::typed::Rule>>,
 }
 
 /// An optimizer inside another: SAM's or Lookahead's `base`, Muon's
@@ -236,7 +236,7 @@ impl Hyper {
     }
     /// A typed rule (panics for another optimizer, as the parser always
     /// fills it in for `rule`).
-    pub fn rule(&self) -> std::sync::Arc<crate::rule::Rule> {
+    pub fn rule(&self) -> std::sync::Arc<crate::typed::Rule> {
         self.rule
             .clone()
             .expect("a typed rule is built with its update")
@@ -306,8 +306,8 @@ impl OptimizerDef {
             values: self.hyper.iter().map(|h| (h.name, h.default)).collect(),
             inner: None,
             // A typed rule starts as plain gradient descent.
-            rule: (self.name == crate::rule::DEF.name)
-                .then(|| std::sync::Arc::new(crate::rule::Rule::plain())),
+            rule: (self.name == crate::typed::NAME)
+                .then(|| std::sync::Arc::new(crate::typed::Rule::plain())),
         }
     }
 

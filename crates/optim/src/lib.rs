@@ -101,6 +101,7 @@ pub mod schedules;
 pub mod sgd;
 #[cfg(test)]
 mod testing;
+pub mod typed;
 
 pub use hyper::{Hyper, HyperKind, HyperSpec, HyperValue, Inner, OptimizerDef, Wraps, LR_RANGE};
 pub use optimizer::{
