@@ -445,6 +445,21 @@ fn every_optimizer(lr: f64) -> Vec<Value> {
             Some(w) if w.default.is_none() => {
                 serde_json::json!({"name": d.name, "lr": lr, w.key: {"name": "sgd", "momentum": 0.9}})
             }
+            // A typed rule: Adam written out.
+            _ if d.name == optiviz::optim::typed::NAME => {
+                let t = optiviz::optim::typed::TEMPLATES
+                    .iter()
+                    .find(|t| t.id == "adam")
+                    .unwrap();
+                let named = |list: Vec<(String, f64)>| {
+                    list.into_iter()
+                        .map(|(n, v)| (n, serde_json::json!(v)))
+                        .collect::<serde_json::Map<_, _>>()
+                };
+                let rule = t.rule();
+                serde_json::json!({"name": d.name, "lr": lr, "update": t.update,
+                    "hyper": named(rule.hyper), "state": named(rule.state)})
+            }
             _ => serde_json::json!({"name": d.name, "lr": lr}),
         })
         .collect()

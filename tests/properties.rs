@@ -173,11 +173,25 @@ fn optimizer_strategy() -> impl Strategy<Value = Value> {
             proptest::collection::vec(any::<bool>(), def.hyper.len()),
             clip_strategy(),
             schedule_strategy(),
+            0..optim::typed::TEMPLATES.len(),
         )
-            .prop_map(move |(log_lr, values, keep, clip, schedule)| {
+            .prop_map(move |(log_lr, values, keep, clip, schedule, template)| {
                 let mut m = Map::new();
                 m.insert("name".into(), json!(def.name));
                 m.insert("lr".into(), json!(10f64.powf(log_lr)));
+                // A typed rule: one of the templates, a reduction among them.
+                if def.name == optim::typed::NAME {
+                    let t = &optim::typed::TEMPLATES[template];
+                    let rule = t.rule();
+                    let named = |list: Vec<(String, f64)>| {
+                        list.into_iter()
+                            .map(|(n, v)| (n, json!(v)))
+                            .collect::<Map<_, _>>()
+                    };
+                    m.insert("update".into(), json!(t.update));
+                    m.insert("hyper".into(), Value::Object(named(rule.hyper)));
+                    m.insert("state".into(), Value::Object(named(rule.state)));
+                }
                 for ((h, v), keep) in def.hyper.iter().zip(values).zip(keep) {
                     if keep {
                         m.insert(h.name.into(), v);
