@@ -397,8 +397,8 @@ try {
       const { App } = window.wasmBindings;
       const mk = () => document.createElement("canvas");
       const app = new App(mk(), mk(), mk(), mk());
-      const update = "m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\nmhat = m/(1 - beta1^t)\nvhat = v/(1 - beta2^t)\ntheta = theta - lr*mhat/(sqrt(vhat) + eps)";
-      const typed = { name: "rule", lr: 0.05, hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8 }, state: { m: 0, v: 0, mhat: 0, vhat: 0 }, update };
+      const update = "m = m + (1 - beta1)*(g - m)\nv = beta2*v + (1 - beta2)*g*g\ns = lr/(1 - beta1^t)\nd = sqrt(v)/sqrt(1 - beta2^t) + eps\ntheta = theta - s*(m/d)";
+      const typed = { name: "rule", lr: 0.05, hyper: { beta1: 0.9, beta2: 0.999, eps: 1e-8 }, state: { m: 0, v: 0, s: 0, d: 0 }, update };
       const builtIn = { name: "adam", lr: 0.05 };
       const exp = (o) => ({ function: { name: "rosenbrock" }, start: [-1.5, 2], steps: 100000, optimizers: [o] });
       const times = { typed: [], builtIn: [] };

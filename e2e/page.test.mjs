@@ -2283,11 +2283,12 @@ test("Write your own: added from the menu; an error named by its line and column
     const adam = (await exp()).optimizers[1];
     assert.equal(adam.lr, 0.05);
     assert.deepEqual(adam.hyper, { beta1: 0.9, beta2: 0.999, eps: 1e-8 });
-    assert.deepEqual(Object.keys(adam.state).sort(), ["m", "mhat", "v", "vhat"]);
+    assert.deepEqual(Object.keys(adam.state).sort(), ["d", "m", "s", "v"]);
     assert.equal(await card.getByRole("spinbutton", { name: "Learning rate (exact)" }).inputValue(), "0.05");
     const both = await page.evaluate(() => window.optiviz.getRuns().runs.map((r) => r.points));
     assert.equal(both[1].length, 101);
-    both[0].forEach((p, k) => p.forEach((x, c) => assert.ok(Math.abs(x - both[1][k][c]) <= 1e-12 * Math.max(1, Math.abs(x)), `step ${k}: ${both[1][k]} against Adam's ${p}`)));
+    // Bit for bit: the template rounds as torch's Adam does.
+    both[0].forEach((p, k) => assert.deepEqual(both[1][k], p, `step ${k}: ${both[1][k]} against Adam's ${p}`));
     // What it replaced is taken back by Undo, the rate with it.
     assert.match(await card.locator(".template-note").textContent(), /It takes the steps of the built-in Adam/);
     await card.getByRole("button", { name: "Undo: back to your rule" }).click();
@@ -2305,12 +2306,12 @@ test("Write your own: added from the menu; an error named by its line and column
     // A name given twice is said at its row, and nothing applied until it is another.
     await card.getByRole("button", { name: "Add a state variable" }).click();
     const fifth = card.getByRole("textbox", { name: "State variable 5: name" });
-    assert.equal(await fifth.inputValue(), "s");
-    await page.waitForFunction(() => "s" in window.optiviz.getExperiment().optimizers[1].state);
+    assert.equal(await fifth.inputValue(), "u");
+    await page.waitForFunction(() => "u" in window.optiviz.getExperiment().optimizers[1].state);
     await fifth.fill("v");
     await card.locator(".field-error", { hasText: "State variable 5: v is declared twice" }).waitFor();
     assert.equal(await fifth.getAttribute("aria-invalid"), "true");
-    assert.ok("s" in (await exp()).optimizers[1].state, "the last good names stay");
+    assert.ok("u" in (await exp()).optimizers[1].state, "the last good names stay");
     await card.getByRole("button", { name: /^Remove state variable 5/ }).click();
     await page.waitForFunction(() => Object.keys(window.optiviz.getExperiment().optimizers[1].state).length === 4);
     assert.equal(await card.locator(".field-error").count(), 0);
@@ -2323,9 +2324,9 @@ test("Write your own: added from the menu; an error named by its line and column
     const lines = () => block.locator("li").evaluateAll((ls) => ls.map((l) => l.getAttribute("aria-label")));
     const first = await lines();
     assert.ok(first.includes("t = 1,  β₁ = 0.5,  β₂ = 0.999,  ε = 1·10⁻⁸"), first.join("\n"));
-    assert.ok(first.some((l) => l.startsWith("m ← β₁·m") && l.includes(";  θ ← θ − γ")), first.join("\n"));
+    assert.ok(first.some((l) => l.startsWith("m ← ") && l.includes(";  θ ← θ − ")), first.join("\n"));
     assert.equal(await block.locator("mtable").count(), 1);
-    for (const v of ["m", "v", "mhat", "vhat"]) assert.ok(first.some((l) => l.startsWith(`${v}: (0, 0) → (`)), `${v}: ${first.join("\n")}`);
+    for (const v of ["m", "v", "s", "d"]) assert.ok(first.some((l) => l.startsWith(`${v}: (0, 0) → (`)), `${v}: ${first.join("\n")}`);
     await page.click("#step");
     await block.locator("h3", { hasText: "next: step 2," }).waitFor();
     const second = await lines();

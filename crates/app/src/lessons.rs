@@ -243,6 +243,14 @@ pub fn check(part: &Part, exp: &Experiment) -> Result<Checked, String> {
     let Quiz::Build { yours, goal } = part.quiz else {
         return Err(format!("\"{}\" asks for no rule to check", part.title));
     };
+    // With an optimizer removed, another would stand in the reader's place.
+    let had = part.experiment().optimizers.len();
+    if exp.optimizers.len() < had {
+        return Err(format!(
+            "the part had {had} optimizers and now has {}; go back to the part to start again",
+            exp.optimizers.len()
+        ));
+    }
     let mine = exp
         .optimizers
         .get(yours - 1)
@@ -765,7 +773,7 @@ mod tests {
             parts_at(p, &written(p, &written_out, ADAM_NUMBERS, &["m", "v"])),
             None
         );
-        // The Adam template, with mhat and vhat as state.
+        // The Adam template, with s and d as state.
         let adam = optiviz_optim::typed::TEMPLATES
             .iter()
             .find(|t| t.id == "adam")

@@ -866,7 +866,13 @@ fn parse_rule(o: &Obj, p: &mut Problems) -> Option<Rule> {
     let before = p.count();
     let label = match o.map.get("label") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_LABEL => {
+        Some(Value::String(s))
+            if !s.trim().is_empty()
+                && s.chars().count() <= MAX_LABEL
+                && !s
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{fffe}'..='\u{ffff}').contains(&c)) =>
+        {
             Some(s.trim().to_string())
         }
         Some(other) => {
@@ -876,6 +882,10 @@ fn parse_rule(o: &Obj, p: &mut Problems) -> Option<Rule> {
                     "must be a name of 1 to {MAX_LABEL} characters, got {}",
                     match other {
                         Value::String(s) if s.trim().is_empty() => "an empty text".to_string(),
+                        Value::String(s) if s.chars().count() <= MAX_LABEL => {
+                            "a text with a line break, a tab or another character that is not shown"
+                                .to_string()
+                        }
                         Value::String(s) => format!("{} characters", s.chars().count()),
                         _ => kind_of(other).to_string(),
                     }

@@ -90,6 +90,12 @@ pub fn name_problem(name: &str) -> Option<String> {
                 .join(", ")
         ));
     }
+    // The state's step count is kept under `step`, as torch keeps it.
+    if name == "step" {
+        return Some(
+            "is the name of the step count in the optimizer's state; choose another".into(),
+        );
+    }
     let taken = matches!(name, "pi" | "e" | "x" | "y")
         || RULE_FUNCTIONS.contains(&name)
         || crate::formula::is_function(name);
@@ -108,6 +114,9 @@ struct Line {
     /// Per operation of the tape, whether its value is the same for every
     /// coordinate (computed once per step).
     uniform: Vec<bool>,
+    /// Per operation, whether it reads only numbers and named numbers: the
+    /// same at every step (a base of β^t, whose powers are remembered).
+    fixed: Vec<bool>,
 }
 
 /// A compiled update rule.
@@ -230,7 +239,7 @@ impl Fused {
                     Op::Mul(a, b) => Ins::Mul(d, r(a), r(b)),
                     Op::Div(a, b) => Ins::Div(d, r(a), r(b)),
                     Op::Powc(a, c) => Ins::Powc(d, r(a), c),
-                    Op::Pow(a, b) if line.uniform[a] && tape[b] == Op::Param(coordinates + 1) => {
+                    Op::Pow(a, b) if line.fixed[a] && tape[b] == Op::Param(coordinates + 1) => {
                         Ins::PowStep(d, r(a))
                     }
                     Op::Pow(a, b) => Ins::Pow(d, r(a), r(b)),
@@ -472,7 +481,7 @@ impl Program {
                 ));
             };
             let left_chars = left.chars().count();
-            let target = Self::target(left, state).map_err(|m| {
+            let target = Self::target(left, state, hyper).map_err(|m| {
                 let lead = left.chars().take_while(|c| c.is_whitespace()).count();
                 at(Some(offset(lead.min(left_chars))), m)
             })?;
@@ -496,11 +505,13 @@ impl Program {
                 }
             }
             let uniform = uniform_ops(&expr, coordinates);
+            let fixed = fixed_ops(&expr, coordinates + STEP.len());
             lines.push(Line {
                 number,
                 target,
                 expr,
                 uniform,
+                fixed,
             });
         }
         if !lines.iter().any(|l| l.target == 1) {
@@ -518,7 +529,7 @@ impl Program {
     }
 
     /// The name assigned by a line whose left side is `left`.
-    fn target(left: &str, state: &[&str]) -> Result<usize, String> {
+    fn target(left: &str, state: &[&str], hyper: &[&str]) -> Result<usize, String> {
         let name = left.trim();
         let assignable = || {
             let mut names = vec!["theta"];
@@ -544,6 +555,10 @@ impl Program {
             ),
             _ if STEP.contains(&name) => format!(
                 "{name} is set at each step, not by the rule; assign {}",
+                assignable()
+            ),
+            _ if hyper.contains(&name) => format!(
+                "{name} is a number of the rule, set on its card, not by the rule; to change it as the rule runs, make it a state variable instead (and not a number), or assign {}",
                 assignable()
             ),
             _ if name_problem(name).is_none() => format!(
@@ -718,7 +733,7 @@ impl Program {
                         Op::Powc(a, c) => map1(dst, arg(a), |a| crate::formula::powc(a, c)),
                         // β^t, a bias correction: remembered per step, the
                         // same bits as libm's pow.
-                        Op::Pow(a, b) if line.uniform[a] && tape[b] == Op::Param(step) => {
+                        Op::Pow(a, b) if line.fixed[a] && tape[b] == Op::Param(step) => {
                             dst[0] = power_of_step(arg(a).0[0], t as u64)
                         }
                         Op::Pow(a, b) => map2(dst, arg(a), arg(b), libm::pow),
@@ -797,6 +812,28 @@ fn reduce(r: Reduction, (a, sa): (&[f64], usize), n: usize) -> f64 {
         Reduction::Sum => total,
         Reduction::Mean => total / n as f64,
     }
+}
+
+/// Per operation of `expr`'s tape, whether it reads only numbers and the
+/// names from the `first` on (the named numbers): the same at every step.
+fn fixed_ops(expr: &Expr, first: usize) -> Vec<bool> {
+    let mut fixed: Vec<bool> = Vec::with_capacity(expr.tape().len());
+    for op in expr.tape() {
+        let f = match *op {
+            Op::Const(_) => true,
+            Op::Param(i) => i >= first,
+            Op::Reduce(..) | Op::X | Op::Y => false,
+            Op::Neg(a) | Op::Powc(a, _) | Op::Call1(_, a) | Op::Sign(a) => fixed[a],
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::Pow(a, b)
+            | Op::Call2(_, a, b) => fixed[a] && fixed[b],
+        };
+        fixed.push(f);
+    }
+    fixed
 }
 
 /// Per operation of `expr`'s tape, whether it reads no per-coordinate name
@@ -1046,6 +1083,11 @@ mod tests {
     fn names_are_checked_before_a_rule_is_compiled() {
         assert_eq!(name_problem("mu"), None);
         assert!(name_problem("").unwrap().starts_with("is empty"));
+        assert!(name_problem("step").unwrap().contains("step count"));
+        assert_eq!(
+            error("theta = theta - lr*g; mu = 1", &[], &["mu"]),
+            "line 1, column 23: mu is a number of the rule, set on its card, not by the rule; to change it as the rule runs, make it a state variable instead (and not a number), or assign theta"
+        );
         assert_eq!(name_problem("beta_1"), None);
         assert!(name_problem("1x")
             .unwrap()
@@ -1120,6 +1162,41 @@ mod tests {
         assert!(program("theta = theta - g/norm(g)", &[], &[])
             .fused
             .is_none());
+    }
+
+    #[test]
+    fn a_power_of_t_whose_base_moves_is_computed_each_step() {
+        // Only a base of numbers alone is remembered per step: (1 − 0.5/t)^t
+        // would otherwise recompute every power up to t at each step.
+        let p = program(
+            "v = (1 - 0.5/t)^t + beta^t; theta = theta - lr*v",
+            &["v"],
+            &["beta"],
+        );
+        let f = p.fused.as_ref().unwrap();
+        let all: Vec<&Ins> = f.fixed.iter().chain(&f.uniform).collect();
+        assert_eq!(all.iter().filter(|i| matches!(i, Ins::Pow(..))).count(), 1);
+        assert_eq!(
+            all.iter().filter(|i| matches!(i, Ins::PowStep(..))).count(),
+            1
+        );
+        let mut theta = vec![0.0];
+        let mut state = vec![vec![0.0]];
+        let mut work = Work::default();
+        for t in 1..=4 {
+            p.step(
+                &mut work,
+                &mut theta,
+                &[0.0],
+                &mut state,
+                1.0,
+                t as f64,
+                0.0,
+                &[0.9],
+            );
+            let t = t as f64;
+            assert_eq!(state[0][0], libm::pow(1.0 - 0.5 / t, t) + libm::pow(0.9, t));
+        }
     }
 
     #[test]

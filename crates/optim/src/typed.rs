@@ -71,7 +71,9 @@ impl Rule {
 }
 
 /// A rule to start from: a classic optimizer written out, with the built-in
-/// optimizer it spells out (its twin), which it follows step for step.
+/// optimizer it spells out (its twin), which it follows bit for bit: each
+/// line rounds as the twin's update does (`m + (1 − β)(g − m)` for torch's
+/// `lerp`, `lr*(g/d)` for its `addcdiv`).
 #[derive(Debug, Clone, Copy)]
 pub struct Template {
     /// Its key (`momentum`, `adam`, …).
@@ -131,7 +133,7 @@ pub static TEMPLATES: &[Template] = &[
         lr: 0.5,
         hyper: &[("eps", 1e-10)],
         state: &["s"],
-        update: "s = s + g^2\ntheta = theta - lr*g/(sqrt(s) + eps)",
+        update: "s = s + g^2\ntheta = theta - lr*(g/(sqrt(s) + eps))",
         twin: Some(r#"{"name": "adagrad"}"#),
     },
     Template {
@@ -140,7 +142,7 @@ pub static TEMPLATES: &[Template] = &[
         lr: 0.01,
         hyper: &[("alpha", 0.99), ("eps", 1e-8)],
         state: &["v"],
-        update: "v = alpha*v + (1 - alpha)*g^2\ntheta = theta - lr*g/(sqrt(v) + eps)",
+        update: "v = alpha*v + (1 - alpha)*g*g\ntheta = theta - lr*(g/(sqrt(v) + eps))",
         twin: Some(r#"{"name": "rmsprop"}"#),
     },
     Template {
@@ -148,8 +150,11 @@ pub static TEMPLATES: &[Template] = &[
         title: "Adam",
         lr: 0.05,
         hyper: &[("beta1", 0.9), ("beta2", 0.999), ("eps", 1e-8)],
-        state: &["m", "v", "mhat", "vhat"],
-        update: "m = beta1*m + (1 - beta1)*g\nv = beta2*v + (1 - beta2)*g^2\nmhat = m/(1 - beta1^t)\nvhat = v/(1 - beta2^t)\ntheta = theta - lr*mhat/(sqrt(vhat) + eps)",
+        state: &["m", "v", "s", "d"],
+        // m moves (1 − β₁) of the way to g: β₁m + (1 − β₁)g, written as
+        // torch computes it; s is the rate with m's bias correction, d the
+        // root of v with its own, plus ε.
+        update: "m = m + (1 - beta1)*(g - m)\nv = beta2*v + (1 - beta2)*g*g\ns = lr/(1 - beta1^t)\nd = sqrt(v)/sqrt(1 - beta2^t) + eps\ntheta = theta - s*(m/d)",
         twin: Some(r#"{"name": "adam"}"#),
     },
     Template {
@@ -158,7 +163,7 @@ pub static TEMPLATES: &[Template] = &[
         lr: 0.01,
         hyper: &[("beta1", 0.9), ("beta2", 0.99)],
         state: &["m"],
-        update: "theta = theta - lr*sign(beta1*m + (1 - beta1)*g)\nm = beta2*m + (1 - beta2)*g",
+        update: "theta = theta - lr*sign(m + (1 - beta1)*(g - m))\nm = m + (1 - beta2)*(g - m)",
         twin: Some(r#"{"name": "lion"}"#),
     },
     Template {

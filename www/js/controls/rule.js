@@ -491,7 +491,7 @@ export function ruleEditor(ctx, o, i, showLr) {
   // rule in force takes the number, if it has it.
   function slid(nm, x) {
     if (read()) return;
-    if (engineEntry().hyper && nm in engineEntry().hyper) {
+    if (engineEntry().hyper && Object.hasOwn(engineEntry().hyper, nm)) {
       try {
         app.set(`optimizers[${i}].hyper.${nm}`, x);
         drafts.set(i, { base: ruleKey(engineEntry()), draft: current() });
