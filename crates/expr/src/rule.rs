@@ -335,13 +335,17 @@ impl Fused {
     /// Runs the per-coordinate instructions on up to [`LANES`] coordinates
     /// at once, one in each lane (`lanes` of them hold one).
     fn run_lanes(ins: &[Ins], r: &mut [Lanes], lanes: usize) {
+        // Written out lane by lane, and always inlined: the page's module is
+        // optimized for size, which would otherwise leave a call per lane.
+        #[inline(always)]
         fn each(r: &mut [Lanes], d: usize, a: usize, f: impl Fn(f64) -> f64) {
-            let a = r[a];
-            r[d] = a.map(f);
+            let [a0, a1] = r[a];
+            r[d] = [f(a0), f(a1)];
         }
+        #[inline(always)]
         fn both(r: &mut [Lanes], d: usize, a: usize, b: usize, f: impl Fn(f64, f64) -> f64) {
-            let (a, b) = (r[a], r[b]);
-            r[d] = std::array::from_fn(|i| f(a[i], b[i]));
+            let ([a0, a1], [b0, b1]) = (r[a], r[b]);
+            r[d] = [f(a0, b0), f(a1, b1)];
         }
         fn used(
             r: &mut [Lanes],
