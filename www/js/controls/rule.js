@@ -187,22 +187,26 @@ export function ruleEditor(ctx, o, i, showLr) {
     table("Numbers", "named numbers the rule reads (its hyperparameters), the same for every coordinate; each has a slider and an exact box", hyperRows, addHyper, "hyper", ["name", "value"]),
   );
 
+  /** A text box of the tables: a name, or (`decimal`) a number typed exactly. */
+  function input(value, label, decimal) {
+    const box = document.createElement("input");
+    box.type = "text";
+    box.value = value;
+    box.className = decimal ? "rule-value" : "rule-name";
+    if (decimal) box.inputMode = "decimal";
+    else box.spellcheck = false;
+    box.setAttribute("aria-label", label);
+    return box;
+  }
+  const nameInput = (value, label) => input(value, label, false);
+  const numberInput = (value, label) => input(value, label, true);
+
   /** The state row `r` (index k). */
   function stateRow(r, k) {
     const row = document.createElement("div");
     row.className = "rule-row state-row";
-    const nameBox = document.createElement("input");
-    nameBox.type = "text";
-    nameBox.value = r.name;
-    nameBox.spellcheck = false;
-    nameBox.className = "rule-name";
-    nameBox.setAttribute("aria-label", `State variable ${k + 1}: name`);
-    const valueBox = document.createElement("input");
-    valueBox.type = "text";
-    valueBox.inputMode = "decimal";
-    valueBox.value = r.value;
-    valueBox.className = "rule-value";
-    valueBox.setAttribute("aria-label", `State variable ${k + 1}: first value`);
+    const nameBox = nameInput(r.name, `State variable ${k + 1}: name`);
+    const valueBox = numberInput(r.value, `State variable ${k + 1}: first value`);
     const remove = removeButton(`Remove state variable ${k + 1}`, () => {
       row.remove();
       renumber();
@@ -218,18 +222,8 @@ export function ruleEditor(ctx, o, i, showLr) {
   function hyperRow(r, k) {
     const row = document.createElement("div");
     row.className = "rule-row hyper-row";
-    const nameBox = document.createElement("input");
-    nameBox.type = "text";
-    nameBox.value = r.name;
-    nameBox.spellcheck = false;
-    nameBox.className = "rule-name";
-    nameBox.setAttribute("aria-label", `Number ${k + 1}: name`);
-    const exact = document.createElement("input");
-    exact.type = "text";
-    exact.inputMode = "decimal";
-    exact.value = r.value;
-    exact.className = "rule-value";
-    exact.setAttribute("aria-label", `Number ${k + 1}: value (exact)`);
+    const nameBox = nameInput(r.name, `Number ${k + 1}: name`);
+    const exact = numberInput(r.value, `Number ${k + 1}: value (exact)`);
     const slider = document.createElement("input");
     slider.type = "range";
     slider.setAttribute("aria-label", `Number ${k + 1}: value`);
