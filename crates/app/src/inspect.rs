@@ -7,7 +7,6 @@
 use optiviz_base::number::significant;
 use optiviz_engine::trajectory::Trajectory;
 use optiviz_experiment::experiment::OptimizerConfig;
-use optiviz_expr::rule::Program;
 use optiviz_optim::adafactor;
 use optiviz_optim::clip::Clip;
 use optiviz_optim::nadam::momentum_at;
@@ -490,16 +489,9 @@ fn rule_lines(s: &mut Step) {
         return;
     };
     s.coupled_decay();
-    let state: Vec<&str> = rule.state.iter().map(|(k, _)| k.as_str()).collect();
-    let hyper: Vec<&str> = rule.hyper.iter().map(|(k, _)| k.as_str()).collect();
-    // Each name as the rule's lines show it (beta1 as β₁), read from the
-    // rule language itself.
-    let shown = |name: &str| -> String {
-        Program::parse(&format!("theta = {name}"), &state, &hyper)
-            .ok()
-            .and_then(|p| p.plain().first()?.strip_prefix("θ ← ").map(str::to_string))
-            .unwrap_or_else(|| name.to_string())
-    };
+    // Each name as the rule's lines show it (beta1 as β₁).
+    let shown =
+        |name: &str| -> String { rule.program.shown(name).unwrap_or_else(|| name.to_string()) };
     let mut numbers = vec![format!("t = {}", n(s.t()))];
     numbers.extend(
         rule.hyper

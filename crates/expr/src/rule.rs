@@ -613,6 +613,13 @@ impl Program {
         Some(out)
     }
 
+    /// How `name` (one of the rule's) is shown in its mathematics: `beta1`
+    /// as β₁; `None` for a name the rule does not have.
+    pub fn shown(&self, name: &str) -> Option<String> {
+        let at = self.names.iter().position(|n| n == name)?;
+        display_names(&self.names).into_iter().nth(at)
+    }
+
     /// The rule as plain text, one `name ← formula` per line, as
     /// [`Program::mathml`] shows it.
     pub fn plain(&self) -> Vec<String> {
@@ -821,45 +828,46 @@ fn reduce(r: Reduction, (a, sa): (&[f64], usize), n: usize) -> f64 {
 /// Per operation of `expr`'s tape, whether it reads only numbers and the
 /// names from the `first` on (the named numbers): the same at every step.
 fn fixed_ops(expr: &Expr, first: usize) -> Vec<bool> {
-    let mut fixed: Vec<bool> = Vec::with_capacity(expr.tape().len());
-    for op in expr.tape() {
-        let f = match *op {
-            Op::Const(_) => true,
-            Op::Param(i) => i >= first,
-            Op::Reduce(..) | Op::X | Op::Y => false,
-            Op::Neg(a) | Op::Powc(a, _) | Op::Call1(_, a) | Op::Sign(a) => fixed[a],
-            Op::Add(a, b)
-            | Op::Sub(a, b)
-            | Op::Mul(a, b)
-            | Op::Div(a, b)
-            | Op::Pow(a, b)
-            | Op::Call2(_, a, b) => fixed[a] && fixed[b],
-        };
-        fixed.push(f);
-    }
-    fixed
+    spread(expr, |op| match *op {
+        Op::Const(_) => Some(true),
+        Op::Param(i) => Some(i >= first),
+        Op::Reduce(..) | Op::X | Op::Y => Some(false),
+        _ => None,
+    })
 }
 
 /// Per operation of `expr`'s tape, whether it reads no per-coordinate name
 /// (the first `coordinates` names) but through a reduction.
 fn uniform_ops(expr: &Expr, coordinates: usize) -> Vec<bool> {
-    let mut uniform: Vec<bool> = Vec::with_capacity(expr.tape().len());
+    spread(expr, |op| match *op {
+        Op::Const(_) | Op::Reduce(..) => Some(true),
+        Op::Param(i) => Some(i >= coordinates),
+        Op::X | Op::Y => Some(false),
+        _ => None,
+    })
+}
+
+/// A property of each operation of `expr`'s tape: what `leaf` says of a
+/// number, a name or a reduction, and of any other operation whether all
+/// its operands have it.
+fn spread(expr: &Expr, leaf: impl Fn(&Op) -> Option<bool>) -> Vec<bool> {
+    let mut has: Vec<bool> = Vec::with_capacity(expr.tape().len());
     for op in expr.tape() {
-        let u = match *op {
-            Op::Const(_) | Op::Reduce(..) => true,
-            Op::Param(i) => i >= coordinates,
-            Op::X | Op::Y => false,
-            Op::Neg(a) | Op::Powc(a, _) | Op::Call1(_, a) | Op::Sign(a) => uniform[a],
+        let h = leaf(op).unwrap_or_else(|| match *op {
+            Op::Neg(a) | Op::Powc(a, _) | Op::Call1(_, a) | Op::Sign(a) => has[a],
             Op::Add(a, b)
             | Op::Sub(a, b)
             | Op::Mul(a, b)
             | Op::Div(a, b)
             | Op::Pow(a, b)
-            | Op::Call2(_, a, b) => uniform[a] && uniform[b],
-        };
-        uniform.push(u);
+            | Op::Call2(_, a, b) => has[a] && has[b],
+            Op::Const(_) | Op::Param(_) | Op::Reduce(..) | Op::X | Op::Y => {
+                unreachable!("every leaf is classified by `leaf`")
+            }
+        });
+        has.push(h);
     }
-    uniform
+    has
 }
 
 /// How names are shown as mathematics: `theta` as θ, `lr` as γ (the rate,
@@ -1121,6 +1129,10 @@ mod tests {
             plain[1]
         );
         assert!(plain[0].contains("β₁"), "{}", plain[0]);
+        assert_eq!(p.shown("beta1").as_deref(), Some("β₁"));
+        assert_eq!(p.shown("theta").as_deref(), Some("θ"));
+        assert_eq!(p.shown("m").as_deref(), Some("m"));
+        assert_eq!(p.shown("nothing"), None);
         let m = p.mathml().unwrap();
         assert!(m.starts_with("<math display=\"block\"><mtable"));
         assert_eq!(m.matches("<mtr>").count(), 2);

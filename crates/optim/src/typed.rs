@@ -52,18 +52,6 @@ impl Rule {
             .expect("gradient descent compiles")
     }
 
-    /// The same rule with named number `name` set to `value` (a slider's
-    /// move: nothing is compiled again).
-    pub fn with_hyper(&self, name: &str, value: f64) -> Rule {
-        let mut r = self.clone();
-        for (n, v) in &mut r.hyper {
-            if n == name {
-                *v = value;
-            }
-        }
-        r
-    }
-
     /// What a legend calls it: its label, or `rule`.
     pub fn title(&self) -> &str {
         self.label.as_deref().unwrap_or(NAME)
